@@ -1,0 +1,22 @@
+package io.openledger.node.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code openledger bench}: the project's benchmarks, one subcommand per engine. Each prints a
+ * human table, or with {@code --json} one JSON object whose keys name the figure and its unit.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure the node and the engines (results belong in docs/BENCHMARKS.md).",
+    subcommands = {})
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -1,0 +1,46 @@
+package io.openledger.node.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The root of the {@code openledger} command. Each role is a subcommand; a new subcommand is one
+ * line in {@code subcommands} below.
+ */
+@Command(
+    name = "openledger",
+    mixinStandardHelpOptions = true,
+    versionProvider = OpenLedgerCommand.Version.class,
+    description =
+        "OpenLedger: an Ethereum-compatible L2 where data contributors are paid by attribution.",
+    subcommands = {CommandLine.HelpCommand.class, BenchCommand.class})
+public final class OpenLedgerCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** The command line with the project's error handling: user errors print one line, exit 2. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new OpenLedgerCommand());
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof CliException e) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return e.exitCode();
+          }
+          throw ex;
+        });
+    return cl;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = OpenLedgerCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"openledger " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.openledger.openlora.engine;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How to open an engine.
+ *
+ * @param modelDir Hugging Face model directory: config.json, model.safetensors (or sharded with
+ *     model.safetensors.index.json), tokenizer.json, optionally tokenizer_config.json
+ * @param adapterDir each subdirectory is an adapter whose id is the subdirectory's name
+ * @param blobStoreDir content-addressed store: an adapter id {@code sha256:<64 hex>} (or the bare
+ *     hex) resolves to the file {@code <blobStoreDir>/<hex>} or {@code
+ *     <blobStoreDir>/<hex[0..2]>/<hex>}, a single-file adapter bundle (see {@code
+ *     io.openledger.openlora.adapter.AdapterBundle}) whose sha256 must equal the id
+ * @param adapterMemoryBudgetBytes bytes of adapter weights held in memory (active + warm tiers);
+ *     the least recently used warm adapters are evicted to stay under it
+ * @param maxBatchSize sequences decoded together in one step
+ * @param maxQueuedRequests requests waiting for a batch slot before submit answers {@link
+ *     EngineException.OverCapacity}
+ * @param threads kernel threads for the matmuls (the scheduler thread is one of them)
+ * @param int8Weights quantize the base's linear layers to int8 with per-output-channel scales
+ * @param mergeMode when to fold an adapter into the base weights
+ * @param maxContextLength tokens per sequence (prompt + completion); 0 means the model's own
+ */
+public record EngineConfig(
+    Path modelDir,
+    Optional<Path> adapterDir,
+    Optional<Path> blobStoreDir,
+    long adapterMemoryBudgetBytes,
+    int maxBatchSize,
+    int maxQueuedRequests,
+    int threads,
+    boolean int8Weights,
+    MergeMode mergeMode,
+    int maxContextLength) {
+
+  /** When the engine computes with W + scale·BA instead of W plus a separate low-rank path. */
+  public enum MergeMode {
+    /** Never merge: every adapter runs as shrink/expand segments. */
+    NEVER,
+    /**
+     * Merge while every sequence in the batch uses the same single adapter (traffic skewed to one
+     * adapter); unmerge as soon as the batch mixes adapters.
+     */
+    AUTO
+  }
+
+  public EngineConfig {
+    if (modelDir == null) throw new IllegalArgumentException("modelDir is required");
+    adapterDir = adapterDir == null ? Optional.empty() : adapterDir;
+    blobStoreDir = blobStoreDir == null ? Optional.empty() : blobStoreDir;
+    if (adapterMemoryBudgetBytes <= 0)
+      throw new IllegalArgumentException("adapterMemoryBudgetBytes must be positive");
+    if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be at least 1");
+    if (maxQueuedRequests < 0)
+      throw new IllegalArgumentException("maxQueuedRequests must not be negative");
+    if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
+    if (mergeMode == null) mergeMode = MergeMode.AUTO;
+    if (maxContextLength < 0)
+      throw new IllegalArgumentException("maxContextLength must not be negative");
+  }
+
+  /** Defaults: 256 MiB of adapters, batches of 32, 256 queued, 2 threads, f32, merge AUTO. */
+  public static EngineConfig of(Path modelDir) {
+    return new EngineConfig(
+        modelDir,
+        Optional.empty(),
+        Optional.empty(),
+        256L << 20,
+        32,
+        256,
+        Math.min(2, Runtime.getRuntime().availableProcessors()),
+        false,
+        MergeMode.AUTO,
+        0);
+  }
+
+  public EngineConfig withAdapterDir(Path dir) {
+    return new EngineConfig(
+        modelDir,
+        Optional.ofNullable(dir),
+        blobStoreDir,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withBlobStoreDir(Path dir) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        Optional.ofNullable(dir),
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withAdapterMemoryBudgetBytes(long bytes) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        bytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withMaxBatchSize(int n) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        adapterMemoryBudgetBytes,
+        n,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withMaxQueuedRequests(int n) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        n,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withThreads(int n) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        n,
+        int8Weights,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withInt8Weights(boolean int8) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withMergeMode(MergeMode mode) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mode,
+        maxContextLength);
+  }
+
+  public EngineConfig withMaxContextLength(int tokens) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        tokens);
+  }
+}

@@ -1,0 +1,150 @@
+package io.openledger.chain.ledger;
+
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The node's chain as the JSON-RPC server and the CLI see it: submit transactions, read blocks,
+ * transactions, receipts, accounts and logs, simulate calls, follow new blocks. One instance owns
+ * one data directory (RocksDB), the mempool and the sequencer that turns pending transactions into
+ * blocks.
+ *
+ * <p>Opened with {@code Ledger.open(Path dataDir, Genesis genesis, LedgerConfig config)} (added
+ * with the implementation): a fresh directory gets the genesis block 0; a used one recovers its
+ * head and reloads its pending transactions; a directory made for another genesis or chain id, or
+ * locked by another running node, is refused with a {@link LedgerOpenException}.
+ *
+ * <p>Thread safety: every method may be called from any thread. Reads see one committed block's
+ * state (a RocksDB snapshot), never half a block. A receipt becomes visible only after its block is
+ * durably committed.
+ *
+ * <p>Methods answering {@link Optional#empty()} mean "no such block/transaction" (JSON-RPC {@code
+ * null}); inputs the caller got wrong come back as {@link QueryResult.Failed} or {@link
+ * SubmitResult.Rejected} with the message Ethereum clients expect.
+ */
+public interface Ledger extends AutoCloseable {
+
+  // ---- chain ----
+
+  /** EIP-155 chain id (1337 devnet, 161201 testnet, 1612 mainnet, or as the genesis says). */
+  long chainId();
+
+  /** Number of the latest committed block ({@code eth_blockNumber}). */
+  long headNumber();
+
+  /** A committed block; {@code pending}, {@code safe} and {@code finalized} give the head. */
+  Optional<BlockView> block(BlockRef ref);
+
+  Optional<BlockView> blockByHash(Hash hash);
+
+  // ---- transactions ----
+
+  /**
+   * Decodes, verifies (signature, chain id, intrinsic gas, size) and admits a signed transaction
+   * ({@code eth_sendRawTransaction}) against the pending state: nonce, balance including the
+   * sender's pending spends, fee against the next block's base fee. Accepted only after the
+   * transaction is durably stored, so it survives a crash. Rejected input changes nothing.
+   */
+  SubmitResult submit(byte[] rawTransaction);
+
+  /**
+   * {@link #submit} for many transactions at once (a JSON-RPC batch): signatures are recovered in
+   * parallel and the pool is persisted with one write; results in the order given.
+   */
+  List<SubmitResult> submitAll(List<byte[]> rawTransactions);
+
+  /** A mined transaction (with its block) or a pending one; empty when unknown. */
+  Optional<TransactionView> transaction(Hash txHash);
+
+  /** The {@code index}-th transaction of a block ({@code eth_getTransactionByBlock*AndIndex}). */
+  Optional<TransactionView> transactionByBlock(BlockRef block, int index);
+
+  /** The receipt of a mined transaction; empty while pending or unknown. */
+  Optional<ReceiptView> receipt(Hash txHash);
+
+  /** All receipts of a block in order ({@code eth_getBlockReceipts}); empty if no such block. */
+  Optional<List<ReceiptView>> blockReceipts(BlockRef block);
+
+  /** Pending and queued transactions, by sender then nonce. */
+  List<TransactionView> pendingTransactions();
+
+  PoolStatus poolStatus();
+
+  // ---- accounts (empty when the block does not exist) ----
+
+  Optional<Amount> balance(Address account, BlockRef block);
+
+  /**
+   * The account's nonce at a block; for {@link BlockRef#PENDING} the next nonce counting the
+   * sender's executable pending transactions ({@code eth_getTransactionCount(addr, "pending")}).
+   */
+  OptionalLong nonce(Address account, BlockRef block);
+
+  /**
+   * Code at an address: empty for accounts; a system module reports a short marker so that tools
+   * which check {@code eth_getCode} before calling a contract see code there.
+   */
+  Optional<byte[]> code(Address account, BlockRef block);
+
+  /** Proof of an account and of module storage slots at a block's state root. */
+  QueryResult<AccountProof> proof(Address account, List<Hash> storageKeys, BlockRef block);
+
+  // ---- simulation ----
+
+  /** Runs a call against a block's state without committing anything ({@code eth_call}). */
+  CallResult call(CallRequest request, BlockRef block);
+
+  /** The least gas limit with which the call succeeds ({@code eth_estimateGas}). */
+  CallResult estimateGas(CallRequest request, BlockRef block);
+
+  // ---- fees ----
+
+  /** Base fee of the next block (base units per gas). */
+  Amount nextBaseFee();
+
+  /** Suggested priority fee ({@code eth_maxPriorityFeePerGas}), from recent blocks' tips. */
+  Amount maxPriorityFeePerGas();
+
+  /** {@link #nextBaseFee()} + {@link #maxPriorityFeePerGas()} ({@code eth_gasPrice}). */
+  Amount gasPrice();
+
+  /**
+   * {@code eth_feeHistory}: up to 1,024 blocks ending at {@code newest}; percentiles must be
+   * increasing within [0, 100].
+   */
+  QueryResult<FeeHistory> feeHistory(int blockCount, BlockRef newest, List<Double> percentiles);
+
+  // ---- logs and subscriptions ----
+
+  /**
+   * Logs matching a filter, in chain order; refused with "query exceeds max block range 1000" when
+   * the range spans more than {@link LogFilter#MAX_BLOCK_RANGE} blocks.
+   */
+  QueryResult<List<LogView>> logs(LogFilter filter);
+
+  /**
+   * Calls {@code listener} with each new block after it is committed ({@code eth_subscribe
+   * newHeads}), in block order, on one listener thread; a slow listener delays only listeners.
+   */
+  Subscription onNewHead(Consumer<BlockView> listener);
+
+  /** Calls {@code listener} with each new log matching the filter's addresses and topics. */
+  Subscription onLogs(LogFilter filter, Consumer<LogView> listener);
+
+  // ---- production ----
+
+  /**
+   * Makes a block now from the pending transactions (possibly empty), commits it durably and
+   * returns it. In every production mode; the only trigger in {@code ON_DEMAND} mode (tests).
+   */
+  BlockView produceBlock();
+
+  /** Stops the sequencer, waits for a block being committed, and closes the store (unlocks). */
+  @Override
+  void close();
+}

@@ -1,0 +1,177 @@
+package io.openledger.node.rpc;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a JSON-RPC 2.0 message (one request or a batch) into its response text, transport-free:
+ * HTTP and WebSocket both call {@link #handle}. Malformed input gets an error object and touches
+ * nothing; notifications (requests without an id) get no response.
+ */
+public final class JsonRpcProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonRpcProcessor.class);
+
+  /** Most requests in one batch (geth's default is 1,000). */
+  public static final int DEFAULT_MAX_BATCH = 1000;
+
+  private final JsonRpcMethods methods;
+  private final int maxBatch;
+
+  public JsonRpcProcessor(JsonRpcMethods methods) {
+    this(methods, DEFAULT_MAX_BATCH);
+  }
+
+  public JsonRpcProcessor(JsonRpcMethods methods, int maxBatch) {
+    this.methods = methods;
+    this.maxBatch = maxBatch;
+  }
+
+  /**
+   * @param session the WebSocket connection, or null over HTTP
+   * @return the response JSON, or empty when every request was a notification
+   */
+  public Optional<String> handle(String body, RpcSession session) {
+    JsonNode message;
+    try {
+      message = Json.MAPPER.readTree(body);
+    } catch (JacksonException e) {
+      return Optional.of(serialize(error(NullNode.getInstance(), parseError(e))));
+    }
+    if (message == null || message.isMissingNode()) {
+      return Optional.of(
+          serialize(error(NullNode.getInstance(), JsonRpcError.parseError("empty"))));
+    }
+    if (!message.isArray()) {
+      return Optional.ofNullable(one(message, session)).map(JsonRpcProcessor::serialize);
+    }
+    if (message.isEmpty()) {
+      return Optional.of(
+          serialize(error(NullNode.getInstance(), JsonRpcError.invalidRequest("empty batch"))));
+    }
+    if (message.size() > maxBatch) {
+      return Optional.of(
+          serialize(
+              error(
+                  NullNode.getInstance(),
+                  new JsonRpcError(
+                      JsonRpcError.LIMIT_EXCEEDED,
+                      "batch too large: "
+                          + message.size()
+                          + " requests, at most "
+                          + maxBatch
+                          + " per batch"))));
+    }
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    for (JsonNode request : message) {
+      ObjectNode response = one(request, session);
+      if (response != null) {
+        out.add(response);
+      }
+    }
+    return out.isEmpty() ? Optional.empty() : Optional.of(serialize(out));
+  }
+
+  /** One request object; null for a notification. */
+  private ObjectNode one(JsonNode request, RpcSession session) {
+    if (!request.isObject()) {
+      return error(NullNode.getInstance(), JsonRpcError.invalidRequest("invalid request"));
+    }
+    JsonNode idNode = request.get("id");
+    boolean notification = idNode == null;
+    JsonNode id = idNode == null ? NullNode.getInstance() : idNode;
+    if (!(id.isNull() || id.isTextual() || id.isNumber())) {
+      return error(
+          NullNode.getInstance(),
+          JsonRpcError.invalidRequest("invalid request: id must be a string, number or null"));
+    }
+    JsonNode version = request.get("jsonrpc");
+    if (version == null || !"2.0".equals(version.asText(null))) {
+      return error(id, JsonRpcError.invalidRequest("invalid request: jsonrpc must be \"2.0\""));
+    }
+    JsonNode method = request.get("method");
+    if (method == null || !method.isTextual()) {
+      return error(id, JsonRpcError.invalidRequest("invalid request: method must be a string"));
+    }
+    JsonNode params = request.get("params");
+    if (params != null && !params.isNull() && !params.isArray()) {
+      return error(id, JsonRpcError.invalidParams("params must be an array"));
+    }
+    JsonRpcResponse response =
+        dispatch(
+            new JsonRpcRequest(
+                id,
+                method.textValue(),
+                params instanceof ArrayNode a ? a : Json.MAPPER.createArrayNode(),
+                session));
+    return notification ? null : toJson(response);
+  }
+
+  /** Runs one method; every failure becomes an error response. */
+  public JsonRpcResponse dispatch(JsonRpcRequest request) {
+    Optional<JsonRpcMethod> method = methods.find(request.method());
+    if (method.isEmpty()) {
+      return new JsonRpcResponse.Failure(
+          request.id(), JsonRpcError.methodNotFound(request.method()));
+    }
+    try {
+      return method.get().response(request);
+    } catch (JsonRpcException e) {
+      return new JsonRpcResponse.Failure(request.id(), e.error());
+    } catch (RuntimeException e) {
+      LOG.warn("{} failed", request.method(), e);
+      return new JsonRpcResponse.Failure(
+          request.id(), JsonRpcError.internal("internal error: " + e));
+    }
+  }
+
+  private static JsonRpcError parseError(JacksonException e) {
+    String detail = e.getOriginalMessage();
+    if (detail != null && detail.length() > 200) {
+      detail = detail.substring(0, 200) + "...";
+    }
+    return JsonRpcError.parseError(detail == null ? "malformed JSON" : detail);
+  }
+
+  public static ObjectNode toJson(JsonRpcResponse response) {
+    return switch (response) {
+      case JsonRpcResponse.Success s -> {
+        ObjectNode o = envelope(s.id());
+        o.set("result", s.result() == null ? NullNode.getInstance() : s.result());
+        yield o;
+      }
+      case JsonRpcResponse.Failure f -> error(f.id(), f.error());
+    };
+  }
+
+  private static ObjectNode error(JsonNode id, JsonRpcError error) {
+    ObjectNode o = envelope(id);
+    ObjectNode e = o.putObject("error");
+    e.put("code", error.code());
+    e.put("message", error.message());
+    if (error.data() != null) {
+      e.set("data", error.data());
+    }
+    return o;
+  }
+
+  private static ObjectNode envelope(JsonNode id) {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("jsonrpc", "2.0");
+    o.set("id", id);
+    return o;
+  }
+
+  private static String serialize(JsonNode node) {
+    try {
+      return Json.MAPPER.writeValueAsString(node);
+    } catch (JacksonException e) {
+      throw new IllegalStateException("cannot serialise a JSON tree", e);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.openledger.chain.store;
+
+/**
+ * The column families of the node's key-value store, each with a stable one-byte id.
+ *
+ * <p>The id, not the enum name, names the column on disk (the RocksDB column family is called by
+ * the id byte), so constants may be renamed or reordered freely. An id is never reused: a column
+ * that is dropped keeps its id as a retired entry, so an old database can never be misread as a new
+ * column. Ids 0x01–0x3f belong to the chain, 0x40 and up are reserved for the later modules.
+ */
+public enum Column {
+  /** State-tree nodes keyed by node hash (32 bytes); see docs/state-commitment.md. */
+  TRIE_NODES(0x01),
+  /** State roots per block: key = block number (8 bytes, big-endian), value = 32-byte root. */
+  STATE_META(0x02),
+  /** Block headers keyed by block hash. */
+  BLOCK_HEADERS(0x03),
+  /** Block bodies (transactions) keyed by block hash. */
+  BLOCK_BODIES(0x04),
+  /** Canonical block hash keyed by block number (8 bytes, big-endian, so iteration is in order). */
+  BLOCK_HASH_BY_NUMBER(0x05),
+  /** Receipts of a block keyed by block hash. */
+  RECEIPTS(0x06),
+  /** Where a transaction lives (block hash, index) keyed by transaction hash. */
+  TX_LOCATION(0x07),
+  /** Mempool transactions that must survive a restart, keyed by transaction hash. */
+  PENDING_TXS(0x08),
+  /** Chain-wide singletons: head block, genesis hash, schema version, ... keyed by name. */
+  CHAIN_META(0x09),
+
+  /** Reserved: index of datanet contribution blobs (content hash to location). */
+  DATANET_BLOBS(0x40),
+  /** Reserved: model and adapter registry metadata. */
+  MODEL_REGISTRY(0x41),
+  /** Reserved: attribution records by inference id. */
+  ATTRIBUTION_RECORDS(0x42),
+  /** Reserved: L1 settlement (posted batches, output roots, deposits seen). */
+  L1_SETTLEMENT(0x43);
+
+  private final byte id;
+
+  Column(int id) {
+    this.id = (byte) id;
+  }
+
+  /** The stable on-disk id of this column. */
+  public byte id() {
+    return id;
+  }
+
+  /** The column with this on-disk id. */
+  public static Column byId(byte id) {
+    for (Column c : values()) {
+      if (c.id == id) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("unknown column id 0x" + Integer.toHexString(id & 0xff));
+  }
+}

@@ -1,0 +1,257 @@
+package io.openledger.chain.trie;
+
+import io.openledger.chain.store.Column;
+import io.openledger.chain.store.KeyValueReader;
+import io.openledger.chain.types.Hash;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The stored, versioned state tree: a binary sparse Merkle tree over keccak-256 in the style of
+ * Diem's Jellyfish Merkle tree (binary instead of 16-ary). Nodes are immutable and stored by hash
+ * in {@link Column#TRIE_NODES}, so every committed root stays readable and roots share unchanged
+ * subtrees. A subtree holding a single leaf is that leaf, so a tree of n random keys is about
+ * log2(n) deep.
+ *
+ * <p>This class is stateless apart from its {@link NodeCache} and is thread-safe: readers at old
+ * roots (RPC, proofs) and the writer of the next block may use it at once. To read a consistent
+ * store view, build one over a {@code Snapshot} with {@link #reading}.
+ */
+public final class JellyfishMerkleTree {
+  private final KeyValueReader store;
+  private final NodeCache cache;
+
+  /**
+   * @param store where committed nodes are read ({@link Column#TRIE_NODES})
+   * @param cache hot nodes, shared freely between trees over the same store
+   */
+  public JellyfishMerkleTree(KeyValueReader store, NodeCache cache) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.cache = Objects.requireNonNull(cache, "cache");
+  }
+
+  /** A tree with a private cache of {@link NodeCache#DEFAULT_MAX_NODES} nodes. */
+  public JellyfishMerkleTree(KeyValueReader store) {
+    this(store, new NodeCache());
+  }
+
+  /** The same tree, with the same cache, reading from {@code view} (e.g. a snapshot). */
+  public JellyfishMerkleTree reading(KeyValueReader view) {
+    return new JellyfishMerkleTree(view, cache);
+  }
+
+  public NodeCache cache() {
+    return cache;
+  }
+
+  /**
+   * The value of {@code key} in the tree with root {@code root}.
+   *
+   * @throws MissingNodeException if the root's nodes are not stored
+   */
+  public Optional<byte[]> get(Hash root, Hash key) {
+    return get(root, key, Map.of());
+  }
+
+  Optional<byte[]> get(Hash root, Hash key, Map<Hash, byte[]> overlay) {
+    TreeNode node = load(root, overlay);
+    int depth = 0;
+    while (node instanceof TreeNode.Internal in) {
+      node = load(in.child(key.bit(depth++)), overlay);
+    }
+    return node instanceof TreeNode.Leaf leaf && leaf.key().equals(key)
+        ? Optional.of(leaf.value())
+        : Optional.empty();
+  }
+
+  /** The proof of {@code key}'s value or absence under {@code root}. */
+  public SparseMerkleProof proof(Hash root, Hash key) {
+    return proof(root, key, Map.of());
+  }
+
+  SparseMerkleProof proof(Hash root, Hash key, Map<Hash, byte[]> overlay) {
+    List<Hash> siblings = new ArrayList<>();
+    TreeNode node = load(root, overlay);
+    int depth = 0;
+    while (node instanceof TreeNode.Internal in) {
+      boolean bit = key.bit(depth++);
+      siblings.add(in.child(!bit));
+      node = load(in.child(bit), overlay);
+    }
+    Optional<SparseMerkleProof.Leaf> leaf =
+        node instanceof TreeNode.Leaf l
+            ? Optional.of(new SparseMerkleProof.Leaf(l.key(), TreeHashing.valueHash(l.value())))
+            : Optional.empty();
+    return new SparseMerkleProof(leaf, siblings);
+  }
+
+  /**
+   * Applies {@code updates} (present value: put; empty: delete) to the tree at {@code root} and
+   * returns the new root with the nodes to store. Writes nothing: the caller puts {@link
+   * TreeUpdate#newNodes} into the block's write batch ({@link TreeUpdate#writeTo}). The updates are
+   * sorted by key and applied in one pass per level; new nodes enter the cache at once.
+   *
+   * @param version the block number, recorded in the result (node keys do not depend on it)
+   * @throws MissingNodeException if a node of {@code root} on an updated path is not stored
+   */
+  public TreeUpdate apply(Hash root, Map<Hash, Optional<byte[]>> updates, long version) {
+    return apply(root, updates, version, Map.of());
+  }
+
+  TreeUpdate apply(
+      Hash root, Map<Hash, Optional<byte[]>> updates, long version, Map<Hash, byte[]> overlay) {
+    Hash[] keys = updates.keySet().toArray(new Hash[0]);
+    Arrays.sort(keys);
+    byte[][] values = new byte[keys.length][];
+    for (int i = 0; i < keys.length; i++) {
+      values[i] = updates.get(keys[i]).orElse(null);
+    }
+    Updater u = new Updater(keys, values, overlay);
+    TreeNode newRoot =
+        keys.length == 0 ? load(root, overlay) : u.update(load(root, overlay), 0, 0, keys.length);
+    u.stale.removeIf(u.newNodes::containsKey);
+    return new TreeUpdate(newRoot.hash(), version, u.newNodes, u.stale);
+  }
+
+  TreeNode load(Hash hash, Map<Hash, byte[]> overlay) {
+    if (hash.equals(TreeHashing.EMPTY)) {
+      return TreeNode.Empty.INSTANCE;
+    }
+    TreeNode node = cache.get(hash);
+    if (node != null) {
+      return node;
+    }
+    byte[] bytes = overlay.get(hash);
+    if (bytes == null) {
+      bytes =
+          store
+              .get(Column.TRIE_NODES, hash.toArray())
+              .orElseThrow(
+                  () ->
+                      new MissingNodeException(
+                          "state node "
+                              + hash
+                              + " is not in the store: its root was never committed or was"
+                              + " pruned"));
+    }
+    node = TreeNode.decode(hash, bytes);
+    cache.put(node);
+    return node;
+  }
+
+  /** One batched update: the sorted keys, their new values (null = delete), what it creates. */
+  private final class Updater {
+    private final Hash[] keys;
+    private final byte[][] values;
+    private final Map<Hash, byte[]> overlay;
+    final Map<Hash, byte[]> newNodes = new LinkedHashMap<>();
+    final List<Hash> stale = new ArrayList<>();
+
+    Updater(Hash[] keys, byte[][] values, Map<Hash, byte[]> overlay) {
+      this.keys = keys;
+      this.values = values;
+      this.overlay = overlay;
+    }
+
+    /** The subtree at {@code depth} rooted at {@code node}, after updates [from, to). */
+    TreeNode update(TreeNode node, int depth, int from, int to) {
+      return switch (node) {
+        case TreeNode.Empty e -> build(depth, from, to, null);
+        case TreeNode.Leaf leaf -> build(depth, from, to, leaf);
+        case TreeNode.Internal in -> updateInternal(in, depth, from, to);
+      };
+    }
+
+    private TreeNode updateInternal(TreeNode.Internal in, int depth, int from, int to) {
+      int mid = split(depth, from, to);
+      TreeNode left = from < mid ? update(load(in.left(), overlay), depth + 1, from, mid) : null;
+      TreeNode right = mid < to ? update(load(in.right(), overlay), depth + 1, mid, to) : null;
+      Hash lh = left != null ? left.hash() : in.left();
+      Hash rh = right != null ? right.hash() : in.right();
+      if (lh.equals(in.left()) && rh.equals(in.right())) {
+        return in;
+      }
+      stale.add(in.hash());
+      boolean leftEmpty = lh.equals(TreeHashing.EMPTY);
+      boolean rightEmpty = rh.equals(TreeHashing.EMPTY);
+      if (leftEmpty && rightEmpty) {
+        return TreeNode.Empty.INSTANCE;
+      }
+      if (leftEmpty || rightEmpty) {
+        // a lone leaf moves up to where it is alone; a lone internal node stays put
+        TreeNode other =
+            leftEmpty
+                ? (right != null ? right : load(in.right(), overlay))
+                : (left != null ? left : load(in.left(), overlay));
+        if (other instanceof TreeNode.Leaf) {
+          return other;
+        }
+      }
+      return newInternal(lh, rh);
+    }
+
+    /**
+     * A fresh subtree at {@code depth} holding the puts of [from, to) plus {@code existing} (an old
+     * leaf of this subtree, dropped if one of the updates names its key).
+     */
+    private TreeNode build(int depth, int from, int to, TreeNode.Leaf existing) {
+      if (existing != null && Arrays.binarySearch(keys, from, to, existing.key()) >= 0) {
+        stale.add(existing.hash());
+        existing = null;
+      }
+      int live = existing != null ? 1 : 0;
+      int firstLive = -1;
+      for (int i = from; i < to && live < 2; i++) {
+        if (values[i] != null) {
+          live++;
+          firstLive = firstLive < 0 ? i : firstLive;
+        }
+      }
+      if (live == 0) {
+        return TreeNode.Empty.INSTANCE;
+      }
+      if (live == 1) {
+        return existing != null ? existing : newLeaf(keys[firstLive], values[firstLive]);
+      }
+      int mid = split(depth, from, to);
+      boolean existingRight = existing != null && existing.key().bit(depth);
+      TreeNode left = build(depth + 1, from, mid, existingRight ? null : existing);
+      TreeNode right = build(depth + 1, mid, to, existingRight ? existing : null);
+      return newInternal(left.hash(), right.hash());
+    }
+
+    /** First index in [from, to) whose key has bit {@code depth} set (keys share the prefix). */
+    private int split(int depth, int from, int to) {
+      int lo = from;
+      int hi = to;
+      while (lo < hi) {
+        int m = (lo + hi) >>> 1;
+        if (keys[m].bit(depth)) {
+          hi = m;
+        } else {
+          lo = m + 1;
+        }
+      }
+      return lo;
+    }
+
+    private TreeNode newLeaf(Hash key, byte[] value) {
+      TreeNode.Leaf leaf = TreeNode.Leaf.of(key, value);
+      newNodes.put(leaf.hash(), leaf.encode());
+      cache.put(leaf);
+      return leaf;
+    }
+
+    private TreeNode newInternal(Hash left, Hash right) {
+      TreeNode.Internal node = TreeNode.Internal.of(left, right);
+      newNodes.put(node.hash(), node.encode());
+      cache.put(node);
+      return node;
+    }
+  }
+}

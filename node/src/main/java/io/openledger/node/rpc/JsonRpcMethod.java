@@ -2,7 +2,8 @@ package io.openledger.node.rpc;
 
 /**
  * One JSON-RPC method (as Besu's {@code JsonRpcMethod}): a name and a response. Adding a method is
- * adding a class and listing it in {@link EthMethods}; nothing else changes.
+ * adding a class and listing it in {@code io.openledger.node.rpc.methods.EthMethods}; nothing else
+ * changes.
  *
  * <p>Implementations parse their parameters through {@link JsonRpcRequest#params()}, which throws
  * {@link JsonRpcException} (code -32602) with what is wrong; they never change state on bad input.

@@ -2,6 +2,7 @@ package io.openledger.node.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
@@ -78,13 +79,13 @@ public final class Params {
     return parse(i, n -> text(n, "string"));
   }
 
-  public BlockParameter block(int i) {
+  public BlockRef block(int i) {
     return parse(i, Params::block);
   }
 
   /** A block parameter that defaults to {@code latest} when omitted (as geth does for calls). */
-  public BlockParameter blockOrLatest(int i) {
-    return has(i) ? block(i) : BlockParameter.LATEST;
+  public BlockRef blockOrLatest(int i) {
+    return has(i) ? block(i) : BlockRef.LATEST;
   }
 
   public JsonNode object(int i) {
@@ -102,7 +103,8 @@ public final class Params {
     return parse(i, n -> list(n, element));
   }
 
-  private <T> T parse(int i, Function<JsonNode, T> parser) {
+  /** Argument {@code i} through a value parser whose IllegalArgumentException names the fault. */
+  public <T> T parse(int i, Function<JsonNode, T> parser) {
     JsonNode n = node(i);
     try {
       return parser.apply(n);
@@ -184,8 +186,12 @@ public final class Params {
     return n.booleanValue();
   }
 
-  /** A tag, a hex number, or an EIP-1898 object {@code {blockHash, requireCanonical}}. */
-  public static BlockParameter block(JsonNode n) {
+  /**
+   * A tag ({@code latest}, {@code earliest}, {@code pending}, {@code safe}, {@code finalized}), a
+   * hex number, or an EIP-1898 object {@code {blockHash}} / {@code {blockNumber}}. A single
+   * sequencer does not reorganise, so {@code requireCanonical} holds for every known hash.
+   */
+  public static BlockRef block(JsonNode n) {
     if (n.isObject()) {
       JsonNode h = n.get("blockHash");
       JsonNode num = n.get("blockNumber");
@@ -193,27 +199,29 @@ public final class Params {
         throw new IllegalArgumentException("want exactly one of blockHash and blockNumber");
       }
       if (num != null) {
-        return new BlockParameter.Number(longQuantity(num));
+        return BlockRef.number(longQuantity(num));
       }
       JsonNode canonical = n.get("requireCanonical");
-      return new BlockParameter.ByHash(hash(h), canonical != null && bool(canonical));
+      if (canonical != null) {
+        bool(canonical);
+      }
+      return BlockRef.hash(hash(h));
     }
     String s = text(n, "block number or tag");
+    if (s.startsWith("0x") || s.startsWith("0X")) {
+      return BlockRef.number(longQuantity(n));
+    }
     return switch (s) {
-      case "latest" -> BlockParameter.LATEST;
-      case "earliest" -> new BlockParameter.Tagged(BlockParameter.Tag.EARLIEST);
-      case "pending" -> new BlockParameter.Tagged(BlockParameter.Tag.PENDING);
-      case "safe" -> new BlockParameter.Tagged(BlockParameter.Tag.SAFE);
-      case "finalized" -> new BlockParameter.Tagged(BlockParameter.Tag.FINALIZED);
-      default -> {
-        if (!s.startsWith("0x")) {
+      case "latest" -> BlockRef.LATEST;
+      case "earliest" -> BlockRef.EARLIEST;
+      case "pending" -> BlockRef.PENDING;
+      case "safe" -> new BlockRef.Named(BlockRef.Tag.SAFE);
+      case "finalized" -> new BlockRef.Named(BlockRef.Tag.FINALIZED);
+      default ->
           throw new IllegalArgumentException(
               "want a block number (hex) or one of latest, earliest, pending, safe, finalized;"
                   + " got "
                   + abbreviate(s));
-        }
-        yield new BlockParameter.Number(longQuantity(n));
-      }
     };
   }
 

@@ -1,0 +1,20 @@
+package io.openledger.node.rpc.methods;
+
+import io.openledger.chain.ledger.Ledger;
+import io.openledger.node.rpc.JsonRpcMethod;
+import io.openledger.node.rpc.JsonRpcRequest;
+import io.openledger.node.rpc.JsonRpcResponse;
+
+/** {@code eth_maxPriorityFeePerGas}: the suggested tip from recent blocks, base units per gas. */
+public record EthMaxPriorityFeePerGas(Ledger ledger) implements JsonRpcMethod {
+  @Override
+  public String name() {
+    return "eth_maxPriorityFeePerGas";
+  }
+
+  @Override
+  public JsonRpcResponse response(JsonRpcRequest request) {
+    request.params().atMost(0);
+    return success(request, Quantity.of(ledger.maxPriorityFeePerGas()));
+  }
+}

@@ -1,0 +1,108 @@
+package io.openledger.node.rpc.methods;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.LogFilter;
+import io.openledger.chain.ledger.Subscription;
+import io.openledger.chain.types.Bytes;
+import io.openledger.node.rpc.Json;
+import io.openledger.node.rpc.RpcSession;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live {@code eth_subscribe} subscriptions, per WebSocket connection. Each forwards the
+ * ledger's events to its connection as {@code eth_subscription} notifications; a connection that
+ * closes (or stops accepting messages) loses all of its subscriptions.
+ */
+public final class Subscriptions implements AutoCloseable {
+  /** Most subscriptions one connection may hold. */
+  public static final int MAX_PER_SESSION = 128;
+
+  private final Ledger ledger;
+  private final SecureRandom ids = new SecureRandom();
+  private final Map<String, Map<String, Subscription>> bySession = new ConcurrentHashMap<>();
+
+  public Subscriptions(Ledger ledger) {
+    this.ledger = ledger;
+  }
+
+  /** What a client can subscribe to. */
+  public enum Kind {
+    NEW_HEADS,
+    LOGS
+  }
+
+  /**
+   * @return the subscription id ({@code 0x} + 32 hex digits, as geth writes it)
+   * @throws IllegalStateException when the connection holds too many subscriptions
+   */
+  public String subscribe(RpcSession session, Kind kind, LogFilter filter) {
+    Map<String, Subscription> mine =
+        bySession.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
+    if (mine.size() >= MAX_PER_SESSION) {
+      throw new IllegalStateException(
+          "too many subscriptions on this connection (at most " + MAX_PER_SESSION + ")");
+    }
+    byte[] raw = new byte[16];
+    ids.nextBytes(raw);
+    String id = Bytes.toHex(raw);
+    Subscription s =
+        switch (kind) {
+          case NEW_HEADS -> ledger.onNewHead(b -> notify(session, id, ChainJson.header(b)));
+          case LOGS -> ledger.onLogs(filter, l -> notify(session, id, ChainJson.log(l)));
+        };
+    mine.put(id, s);
+    return id;
+  }
+
+  /** Whether the connection held that subscription (now cancelled). */
+  public boolean unsubscribe(RpcSession session, String id) {
+    Map<String, Subscription> mine = bySession.get(session.id());
+    Subscription s = mine == null ? null : mine.remove(id);
+    if (s == null) {
+      return false;
+    }
+    s.close();
+    return true;
+  }
+
+  /** Drops every subscription of a connection that closed. */
+  public void closeSession(RpcSession session) {
+    Map<String, Subscription> mine = bySession.remove(session.id());
+    if (mine != null) {
+      mine.values().forEach(Subscription::close);
+    }
+  }
+
+  /** Number of live subscriptions, all connections together. */
+  public int size() {
+    return bySession.values().stream().mapToInt(Map::size).sum();
+  }
+
+  private void notify(RpcSession session, String id, JsonNode result) {
+    ObjectNode message = Json.MAPPER.createObjectNode();
+    message.put("jsonrpc", "2.0");
+    message.put("method", "eth_subscription");
+    ObjectNode params = message.putObject("params");
+    params.put("subscription", id);
+    params.set("result", result);
+    String text;
+    try {
+      text = Json.MAPPER.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    if (!session.send(text)) {
+      closeSession(session);
+    }
+  }
+
+  @Override
+  public void close() {
+    bySession.keySet().forEach(k -> bySession.remove(k).values().forEach(Subscription::close));
+  }
+}

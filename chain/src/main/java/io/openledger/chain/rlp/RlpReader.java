@@ -136,11 +136,11 @@ public final class RlpReader {
 
   private void readInteger(String goType, String into, int maxBytes) throws RlpException {
     readString(goType, into);
-    if (itemLength > maxBytes) {
-      throw error("input string too long", goType, into);
-    }
     if (itemLength > 0 && buf[itemStart] == 0) {
       throw error("non-canonical integer (leading zero bytes)", goType, into);
+    }
+    if (itemLength > maxBytes) {
+      throw error("input string too long", goType, into);
     }
   }
 

@@ -1,0 +1,381 @@
+package io.openledger.attribution.index;
+
+import io.openledger.attribution.AttributionException;
+import io.openledger.attribution.AttributionVersion;
+import io.openledger.attribution.index.ShardFormat.Section;
+import io.openledger.attribution.index.ShardFormat.SectionEntry;
+import io.openledger.attribution.tokenize.TokenizedText;
+import io.openledger.attribution.tokenize.Tokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.CRC32C;
+
+/**
+ * Builds one shard file from contributions: tokenize (in parallel, in batches), intern tokens, sort
+ * suffixes (SA-IS), write the sections. The file depends only on the contributions and their order,
+ * never on the thread count.
+ */
+public final class ShardWriter {
+  /** Summary of a written shard. */
+  public record ShardStats(
+      long positions,
+      long tokens,
+      int contributions,
+      int vocabulary,
+      long fileBytes,
+      int headerCrc) {}
+
+  private static final int BATCH_CHARS = 8 << 20;
+  private static final int BATCH_CONTRIBUTIONS = 4096;
+
+  private final int threads;
+
+  /** A writer tokenizing on {@code threads} threads (at least 1). */
+  public ShardWriter(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1");
+    }
+    this.threads = threads;
+  }
+
+  /**
+   * Writes the shard for {@code contributions} to {@code file} (created or replaced).
+   *
+   * @throws AttributionException.InvalidInput on an empty corpus, a duplicate id, an over-limit
+   *     contribution, or a corpus too large for one shard
+   */
+  public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
+    Corpus corpus = tokenizeAll(contributions, progress);
+    progress.start(BuildProgress.Phase.SORT, 100);
+    int[] sa = SuffixArrays.build(corpus.text, corpus.vocabulary.length);
+    progress.progress(100);
+    try {
+      return writeFile(corpus, sa, file, progress);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The tokenized corpus: final token ids with a 0 after each contribution. */
+  record Corpus(int[] text, int n, String[] vocabulary, long[] docStarts, List<String> ids) {}
+
+  Corpus tokenizeAll(Iterator<Contribution> contributions, BuildProgress progress) {
+    progress.start(BuildProgress.Phase.TOKENIZE, -1);
+    VocabularyBuilder vocab = new VocabularyBuilder();
+    int[] text = new int[1 << 16];
+    int n = 0;
+    List<String> ids = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    long[] docStarts = new long[1024];
+    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
+    try {
+      List<Contribution> batch = new ArrayList<>();
+      while (contributions.hasNext()) {
+        batch.clear();
+        long chars = 0;
+        while (contributions.hasNext()
+            && batch.size() < BATCH_CONTRIBUTIONS
+            && chars < BATCH_CHARS) {
+          Contribution c = contributions.next();
+          checkSize(c);
+          if (!seen.add(c.id())) {
+            throw new AttributionException.InvalidInput("duplicate contribution id: " + c.id());
+          }
+          batch.add(c);
+          chars += c.text().length();
+        }
+        List<Tokens> tokenized = tokenize(batch, pool);
+        for (int b = 0; b < batch.size(); b++) {
+          Tokens t = tokenized.get(b);
+          if (ids.size() + 1 >= docStarts.length) {
+            docStarts = Arrays.copyOf(docStarts, docStarts.length * 2);
+          }
+          docStarts[ids.size()] = n;
+          ids.add(batch.get(b).id());
+          long need = (long) n + t.text.size() + 1;
+          if (need > ShardFormat.MAX_POSITIONS) {
+            throw new AttributionException.InvalidInput(
+                "corpus too large for one shard (over "
+                    + ShardFormat.MAX_POSITIONS
+                    + " token positions): index it as several shards");
+          }
+          if (need > text.length) {
+            text =
+                Arrays.copyOf(text, (int) Math.min(ShardFormat.MAX_POSITIONS, need * 3 / 2 + 16));
+          }
+          TokenizedText tt = t.text;
+          String s = tt.text();
+          for (int i = 0; i < tt.size(); i++) {
+            text[n++] = vocab.intern(s, tt.start(i), tt.end(i), t.hashes[i]) + 1;
+          }
+          text[n++] = 0;
+        }
+        progress.progress(ids.size());
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new AttributionException.InvalidInput("the corpus is empty: no contributions to index");
+    }
+    if (n == ids.size()) {
+      throw new AttributionException.InvalidInput(
+          "the corpus has no tokens: all "
+              + ids.size()
+              + " contributions are empty or white space");
+    }
+    docStarts[ids.size()] = n;
+    VocabularyBuilder.Sorted sorted = vocab.finish();
+    int[] finalId = sorted.finalIdOf();
+    for (int i = 0; i < n; i++) {
+      int p = text[i];
+      text[i] = p == 0 ? 0 : finalId[p - 1];
+    }
+    int[] exact = text.length == n ? text : Arrays.copyOf(text, n);
+    return new Corpus(
+        exact, n, sorted.tokens(), Arrays.copyOf(docStarts, ids.size() + 1), List.copyOf(ids));
+  }
+
+  private static void checkSize(Contribution c) {
+    String t = c.text();
+    if (t.length() > Tokenizer.MAX_CONTRIBUTION_BYTES / 3) {
+      long bytes = utf8Length(t);
+      if (bytes > Tokenizer.MAX_CONTRIBUTION_BYTES) {
+        throw new AttributionException.InvalidInput(
+            "contribution "
+                + c.id()
+                + " is "
+                + bytes
+                + " bytes, over the limit of "
+                + Tokenizer.MAX_CONTRIBUTION_BYTES
+                + " bytes");
+      }
+    }
+  }
+
+  static long utf8Length(String s) {
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  private record Tokens(TokenizedText text, int[] hashes) {}
+
+  private static Tokens tokenizeOne(Contribution c) {
+    TokenizedText tt = Tokenizer.tokenize(c.text());
+    int[] hashes = new int[tt.size()];
+    String s = tt.text();
+    for (int i = 0; i < hashes.length; i++) {
+      hashes[i] = VocabularyBuilder.hash(s, tt.start(i), tt.end(i));
+    }
+    return new Tokens(tt, hashes);
+  }
+
+  private static List<Tokens> tokenize(List<Contribution> batch, ExecutorService pool) {
+    List<Tokens> out = new ArrayList<>(batch.size());
+    if (pool == null || batch.size() < 2) {
+      for (Contribution c : batch) {
+        out.add(tokenizeOne(c));
+      }
+      return out;
+    }
+    List<Future<Tokens>> futures = new ArrayList<>(batch.size());
+    for (Contribution c : batch) {
+      futures.add(pool.submit(() -> tokenizeOne(c)));
+    }
+    try {
+      for (Future<Tokens> f : futures) {
+        out.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while tokenizing", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+    return out;
+  }
+
+  // ---- writing ----
+
+  private static ShardStats writeFile(Corpus c, int[] sa, Path file, BuildProgress progress)
+      throws IOException {
+    int n = c.n;
+    int vocabSize = c.vocabulary.length;
+    int docs = c.ids.size();
+    byte[][] vocabBytes = utf8All(c.vocabulary);
+    byte[][] idBytes = utf8All(c.ids.toArray(new String[0]));
+    long[] buckets = new long[vocabSize + 2];
+    for (int i = 0; i < n; i++) {
+      buckets[c.text[i] + 1]++;
+    }
+    for (int t = 1; t < buckets.length; t++) {
+      buckets[t] += buckets[t - 1];
+    }
+    int posWidth = PackedInts.widthFor(n);
+    int tokenWidth = PackedInts.widthFor(vocabSize);
+    SectionEntry[] entries = new SectionEntry[ShardFormat.SECTION_COUNT];
+    long estimate =
+        ShardFormat.HEADER_BYTES
+            + PackedInts.bytesFor(n, tokenWidth)
+            + PackedInts.bytesFor(n, PackedInts.widthFor(n - 1L));
+    progress.start(BuildProgress.Phase.WRITE, estimate);
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      SectionOutput out = new SectionOutput(ch, ShardFormat.HEADER_BYTES, progress);
+      ch.position(ShardFormat.HEADER_BYTES);
+      entries[Section.VOCAB_OFFSETS.ordinal()] = writeOffsets(out, vocabBytes);
+      entries[Section.VOCAB_BYTES.ordinal()] = writeBytes(out, vocabBytes);
+      entries[Section.BUCKETS.ordinal()] = writePacked(out, buckets, buckets.length, posWidth);
+      entries[Section.TOKENS.ordinal()] = writePacked(out, c.text, n, tokenWidth);
+      entries[Section.SUFFIXES.ordinal()] = writePacked(out, sa, n, PackedInts.widthFor(n - 1L));
+      entries[Section.DOC_STARTS.ordinal()] =
+          writePacked(out, c.docStarts, c.docStarts.length, posWidth);
+      entries[Section.DOC_ID_OFFSETS.ordinal()] = writeOffsets(out, idBytes);
+      entries[Section.DOC_ID_BYTES.ordinal()] = writeBytes(out, idBytes);
+      out.flush();
+      ByteBuffer header = header(n, docs, vocabSize, entries);
+      int headerCrc = header.getInt(ShardFormat.HEADER_CRC_AT);
+      ch.position(0);
+      while (header.hasRemaining()) {
+        ch.write(header);
+      }
+      ch.force(true);
+      return new ShardStats(n, n - (long) docs, docs, vocabSize, out.position(), headerCrc);
+    }
+  }
+
+  static ByteBuffer header(long n, int docs, int vocab, SectionEntry[] entries) {
+    ByteBuffer h = ByteBuffer.allocate(ShardFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    h.put(ShardFormat.MAGIC);
+    h.putInt(ShardFormat.FORMAT_VERSION);
+    h.putInt(AttributionVersion.V1);
+    h.putLong(n);
+    h.putLong(n - docs);
+    h.putInt(docs);
+    h.putInt(vocab);
+    h.putInt(ShardFormat.SECTION_COUNT);
+    h.putInt(0);
+    for (SectionEntry e : entries) {
+      h.putLong(e.offset());
+      h.putLong(e.length());
+      h.putLong(e.count());
+      h.putInt(e.crc());
+      h.put((byte) e.width());
+      h.put(new byte[3]);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(h.array(), 0, ShardFormat.HEADER_CRC_AT);
+    h.putInt(ShardFormat.HEADER_CRC_AT, (int) crc.getValue());
+    h.position(0);
+    return h;
+  }
+
+  private static byte[][] utf8All(String[] strings) {
+    byte[][] out = new byte[strings.length][];
+    for (int i = 0; i < strings.length; i++) {
+      out[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return out;
+  }
+
+  private static SectionEntry writeOffsets(SectionOutput out, byte[][] items) throws IOException {
+    long total = 0;
+    for (byte[] b : items) {
+      total += b.length;
+    }
+    int width = PackedInts.widthFor(total);
+    out.align(ShardFormat.ALIGN);
+    out.beginSection();
+    long start = out.position();
+    PackedWriter w = new PackedWriter(out, width);
+    long off = 0;
+    for (byte[] b : items) {
+      w.put(off);
+      off += b.length;
+    }
+    w.put(off);
+    w.finish();
+    int crc = out.endSection();
+    return new SectionEntry(start, out.position() - start, items.length + 1L, crc, width);
+  }
+
+  private static SectionEntry writeBytes(SectionOutput out, byte[][] items) throws IOException {
+    out.align(ShardFormat.ALIGN);
+    out.beginSection();
+    long start = out.position();
+    long count = 0;
+    for (byte[] b : items) {
+      out.put(b);
+      count += b.length;
+    }
+    out.putLong(0); // padding, as for packed sections
+    int crc = out.endSection();
+    return new SectionEntry(start, out.position() - start, count, crc, 8);
+  }
+
+  private static SectionEntry writePacked(SectionOutput out, int[] values, int count, int width)
+      throws IOException {
+    out.align(ShardFormat.ALIGN);
+    out.beginSection();
+    long start = out.position();
+    PackedWriter w = new PackedWriter(out, width);
+    for (int i = 0; i < count; i++) {
+      w.put(values[i]);
+    }
+    w.finish();
+    int crc = out.endSection();
+    return new SectionEntry(start, out.position() - start, count, crc, width);
+  }
+
+  private static SectionEntry writePacked(SectionOutput out, long[] values, int count, int width)
+      throws IOException {
+    out.align(ShardFormat.ALIGN);
+    out.beginSection();
+    long start = out.position();
+    PackedWriter w = new PackedWriter(out, width);
+    for (int i = 0; i < count; i++) {
+      w.put(values[i]);
+    }
+    w.finish();
+    int crc = out.endSection();
+    return new SectionEntry(start, out.position() - start, count, crc, width);
+  }
+}

@@ -1,0 +1,167 @@
+package io.openledger.attribution.tokenize;
+
+import io.openledger.attribution.AttributionException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Tokenization rule of attribution version 1 (spec section "Tokens"). Text is read as Unicode code
+ * points, classified by their general category (the Unicode version of the JDK, 16.0 for Java 25):
+ *
+ * <ul>
+ *   <li>space: Zs, Zl, Zp, Cc, Cf — separates tokens, is not a token;
+ *   <li>word: L*, M*, N* — a maximal run of word code points is one WORD token;
+ *   <li>everything else — each code point is a token on its own, a SENTENCE_END if it is one of
+ *       {@code . ! ?} U+3002 U+FF01 U+FF0E U+FF1F U+FF61 U+0964 U+06D4, otherwise a SYMBOL.
+ * </ul>
+ *
+ * No normalization and no case folding: matching is verbatim except for the amount and kind of
+ * white space between tokens.
+ */
+public final class Tokenizer {
+  /** Largest contribution accepted, in UTF-8 bytes (5 MiB, the datanet submission limit). */
+  public static final int MAX_CONTRIBUTION_BYTES = 5 * 1024 * 1024;
+
+  // Class of every BMP code point; supplementary code points are classified on the fly.
+  private static final byte[] BMP = new byte[0x10000];
+
+  static {
+    for (int c = 0; c < 0x10000; c++) {
+      BMP[c] = classify(c);
+    }
+  }
+
+  private Tokenizer() {}
+
+  /** Cuts {@code text} into tokens. */
+  public static TokenizedText tokenize(String text) {
+    int cap = Math.max(16, text.length() / 4);
+    int[] starts = new int[cap];
+    int[] ends = new int[cap];
+    byte[] kinds = new byte[cap];
+    int n = 0;
+    int len = text.length();
+    int i = 0;
+    while (i < len) {
+      char ch = text.charAt(i);
+      byte k;
+      int width = 1;
+      if (Character.isHighSurrogate(ch)
+          && i + 1 < len
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        k = classify(Character.toCodePoint(ch, text.charAt(i + 1)));
+        width = 2;
+      } else {
+        k = BMP[ch];
+      }
+      if (k == TokenKind.SPACE_CODE) {
+        i += width;
+        continue;
+      }
+      int start = i;
+      i += width;
+      if (k == TokenKind.WORD_CODE) {
+        i = endOfWord(text, i);
+      }
+      if (n == starts.length) {
+        int newCap = n * 2;
+        starts = Arrays.copyOf(starts, newCap);
+        ends = Arrays.copyOf(ends, newCap);
+        kinds = Arrays.copyOf(kinds, newCap);
+      }
+      starts[n] = start;
+      ends[n] = i;
+      kinds[n] = k;
+      n++;
+    }
+    return new TokenizedText(text, starts, ends, kinds, n);
+  }
+
+  /** The class code (see {@link TokenKind}) of one code point. */
+  static byte classOf(int codePoint) {
+    return codePoint < 0x10000 ? BMP[codePoint] : classify(codePoint);
+  }
+
+  private static int endOfWord(String text, int i) {
+    int len = text.length();
+    while (i < len) {
+      char ch = text.charAt(i);
+      if (!Character.isSurrogate(ch)) {
+        if (BMP[ch] != TokenKind.WORD_CODE) {
+          return i;
+        }
+        i++;
+      } else {
+        int cp = text.codePointAt(i);
+        if (classify(cp) != TokenKind.WORD_CODE) {
+          return i;
+        }
+        i += Character.charCount(cp);
+      }
+    }
+    return i;
+  }
+
+  private static byte classify(int cp) {
+    return switch (Character.getType(cp)) {
+      case Character.SPACE_SEPARATOR,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.CONTROL,
+          Character.FORMAT ->
+          TokenKind.SPACE_CODE;
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER,
+          Character.NON_SPACING_MARK,
+          Character.ENCLOSING_MARK,
+          Character.COMBINING_SPACING_MARK,
+          Character.DECIMAL_DIGIT_NUMBER,
+          Character.LETTER_NUMBER,
+          Character.OTHER_NUMBER ->
+          TokenKind.WORD_CODE;
+      default -> isSentenceEnd(cp) ? TokenKind.SENTENCE_END_CODE : TokenKind.SYMBOL_CODE;
+    };
+  }
+
+  private static boolean isSentenceEnd(int cp) {
+    return switch (cp) {
+      case '.', '!', '?', 0x3002, 0xFF01, 0xFF0E, 0xFF1F, 0xFF61, 0x0964, 0x06D4 -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Decodes strict UTF-8: malformed or unmappable bytes are an error naming {@code what} and the
+   * byte offset, never replaced.
+   *
+   * @throws AttributionException.InvalidInput if the bytes are not UTF-8
+   */
+  public static String decodeUtf8(byte[] bytes, String what) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r = decoder.decode(in, out, true);
+    if (r.isError()) {
+      throw new AttributionException.InvalidInput(
+          what + " is not valid UTF-8 (bad byte at offset " + in.position() + ")");
+    }
+    r = decoder.flush(out);
+    if (r.isError()) {
+      throw new AttributionException.InvalidInput(what + " is not valid UTF-8");
+    }
+    out.flip();
+    return out.toString();
+  }
+}

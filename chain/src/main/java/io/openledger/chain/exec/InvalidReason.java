@@ -24,10 +24,12 @@ public enum InvalidReason {
   INTRINSIC_GAS_TOO_LOW,
   /** "exceeds block gas limit" */
   EXCEEDS_BLOCK_GAS_LIMIT,
-  /** "invalid chain id: have H, want W" */
+  /** "invalid chain id for signer: have H want W" */
   WRONG_CHAIN_ID,
   /** "contract creation is not supported (no EVM yet): transactions need a 'to' address" */
   CONTRACT_CREATION_UNSUPPORTED,
-  /** "block gas limit reached" : valid, but no room left in this block (execution only). */
+  /** "oversized data: transaction size N, limit L" */
+  OVERSIZED,
+  /** "gas limit reached": valid, but no room left in this block (execution only; retry later). */
   BLOCK_FULL
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure the node and the engines (results belong in docs/BENCHMARKS.md).",
-    subcommands = {})
+    subcommands = {io.openledger.node.openlora.OpenLoraBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -13,7 +13,13 @@ import picocli.CommandLine.Command;
     versionProvider = OpenLedgerCommand.Version.class,
     description =
         "OpenLedger: an Ethereum-compatible L2 where data contributors are paid by attribution.",
-    subcommands = {CommandLine.HelpCommand.class, BenchCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      BenchCommand.class,
+      io.openledger.node.openlora.ServeCommand.class,
+      io.openledger.node.openlora.GenerateCommand.class,
+      io.openledger.node.openlora.ModelCommand.class
+    })
 public final class OpenLedgerCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

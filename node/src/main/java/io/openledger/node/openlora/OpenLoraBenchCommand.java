@@ -1,0 +1,215 @@
+package io.openledger.node.openlora;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openledger.node.cli.CliException;
+import io.openledger.openlora.bench.BenchOptions;
+import io.openledger.openlora.bench.OpenLoraBenchmark;
+import io.openledger.openlora.engine.EngineConfig;
+import io.openledger.openlora.engine.InferenceEngine;
+import io.openledger.openlora.server.OpenLoraServer;
+import io.openledger.openlora.server.ServerConfig;
+import io.openledger.openlora.testmodel.AdapterSpec;
+import io.openledger.openlora.testmodel.ModelSpec;
+import io.openledger.openlora.testmodel.TestModels;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code openledger bench openlora}: the engine's figures ({@link OpenLoraBenchmark}) plus requests
+ * per second through the HTTP API, measured with {@link java.net.http.HttpClient} against the real
+ * server on a loopback port.
+ */
+@Command(
+    name = "openlora",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmark OpenLoRA: single-stream decode, batches with 1-1000 distinct adapters, adapter"
+          + " cold loads, memory, and requests/s through the HTTP API.",
+      "Generates a ~100M-parameter model under --work-dir once (no downloads)."
+    })
+public final class OpenLoraBenchCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Print one JSON object: keys name figure and unit.")
+  boolean json;
+
+  @Option(names = "--quick", description = "Seconds-long run on the tiny model (smoke test).")
+  boolean quick;
+
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the generated model and adapters go (default: <tmp>/openledger-bench-openlora).")
+  Path workDir;
+
+  @Option(
+      names = "--http-only",
+      description = "Measure only the HTTP API (skip the engine's own figures).")
+  boolean httpOnly;
+
+  @Option(
+      names = "--http-requests",
+      paramLabel = "N",
+      description = "Requests per HTTP run (default: 400, or 100 with --quick).")
+  Integer httpRequests;
+
+  @Option(
+      names = "--http-concurrency",
+      paramLabel = "C",
+      defaultValue = "32",
+      description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+  int httpConcurrency;
+
+  @Option(
+      names = "--http-max-tokens",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Tokens generated per HTTP request (default: ${DEFAULT-VALUE}).")
+  int httpMaxTokens;
+
+  @Option(
+      names = "--http-adapters",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "Distinct adapters the HTTP requests cycle through (default: ${DEFAULT-VALUE}).")
+  int httpAdapters;
+
+  @Option(
+      names = "--repeats",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "HTTP runs; the median is reported (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (httpConcurrency < 1 || httpMaxTokens < 1 || httpAdapters < 0 || repeats < 1) {
+      throw new CliException(
+          "--http-concurrency, --http-max-tokens and --repeats must be at least 1,"
+              + " --http-adapters at least 0");
+    }
+    Path dir =
+        workDir != null
+            ? workDir
+            : Path.of(System.getProperty("java.io.tmpdir"), "openledger-bench-openlora");
+    Files.createDirectories(dir);
+    BenchOptions options = quick ? BenchOptions.quick(dir) : BenchOptions.standard(dir);
+    PrintWriter err = spec.commandLine().getErr();
+    Map<String, Object> figures = new LinkedHashMap<>();
+    if (!httpOnly) {
+      figures.putAll(OpenLoraBenchmark.run(options, line -> progress(err, line)).asFlatMap());
+    }
+    figures.putAll(http(options, quick ? 100 : 400, err));
+    print(figures);
+    return 0;
+  }
+
+  /** Starts the real server over the benchmark's model and measures it with HttpLoad. */
+  private Map<String, Object> http(BenchOptions options, int defaultRequests, PrintWriter err)
+      throws InterruptedException {
+    ModelSpec spec = options.model();
+    Path modelDir = options.workDir().resolve("http").resolve(spec.name());
+    Path adapterDir = options.workDir().resolve("http").resolve("adapters-r8");
+    if (!Files.isRegularFile(modelDir.resolve("config.json"))) {
+      progress(err, "http: writing " + spec.name() + " to " + modelDir);
+      TestModels.writeModel(modelDir, spec);
+    }
+    int adapters = Math.max(1, httpAdapters);
+    if (!Files.isDirectory(
+        adapterDir.resolve(String.format(Locale.ROOT, "adapter-%04d", adapters - 1)))) {
+      progress(err, "http: writing " + adapters + " rank-8 adapters");
+      TestModels.writeAdapters(adapterDir, spec, adapters, AdapterSpec.of(8, 1));
+    }
+    int requests = httpRequests != null ? httpRequests : defaultRequests;
+    EngineConfig config =
+        EngineConfig.of(modelDir)
+            .withAdapterDir(adapterDir)
+            .withThreads(options.threads())
+            .withMaxQueuedRequests(Math.max(256, httpConcurrency * 2));
+    Map<String, Object> m = new LinkedHashMap<>();
+    try (InferenceEngine engine = InferenceEngine.open(config);
+        OpenLoraServer server = OpenLoraServer.start(engine, ServerConfig.loopbackEphemeral())) {
+      List<String> ids =
+          httpAdapters == 0
+              ? List.of()
+              : engine.adapters().stream().map(a -> a.id()).limit(httpAdapters).toList();
+      progress(err, "http: warm-up");
+      HttpLoad.run(
+          server.baseUri(),
+          engine.model().id(),
+          ids,
+          Math.max(ids.size(), httpConcurrency),
+          httpConcurrency,
+          httpMaxTokens);
+      HttpLoad.Figures[] runs = new HttpLoad.Figures[repeats];
+      for (int r = 0; r < repeats; r++) {
+        runs[r] =
+            HttpLoad.run(
+                server.baseUri(),
+                engine.model().id(),
+                ids,
+                requests,
+                httpConcurrency,
+                httpMaxTokens);
+        progress(
+            err,
+            String.format(
+                Locale.ROOT,
+                "http run %d/%d: %.1f requests/s, %.1f tokens/s, p50 %.0f ms, p99 %.0f ms, %d errors",
+                r + 1,
+                repeats,
+                runs[r].requestsPerSecond(),
+                runs[r].tokensPerSecond(),
+                runs[r].p50Millis(),
+                runs[r].p99Millis(),
+                runs[r].errors()));
+      }
+      java.util.Arrays.sort(
+          runs, java.util.Comparator.comparingDouble(HttpLoad.Figures::requestsPerSecond));
+      HttpLoad.Figures median = runs[runs.length / 2];
+      m.put("http_model", engine.model().id());
+      m.put("http_concurrency", httpConcurrency);
+      m.put("http_max_tokens", httpMaxTokens);
+      m.put("http_distinct_adapters", ids.size());
+      m.put("http_requests", median.requests());
+      m.put("http_errors", median.errors());
+      m.put("http_requests_per_s", median.requestsPerSecond());
+      m.put("http_tokens_per_s", median.tokensPerSecond());
+      m.put("http_latency_p50_ms", median.p50Millis());
+      m.put("http_latency_p99_ms", median.p99Millis());
+    }
+    return m;
+  }
+
+  private void print(Map<String, Object> figures) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(new ObjectMapper().writeValueAsString(figures));
+    } else {
+      int width = figures.keySet().stream().mapToInt(String::length).max().orElse(10);
+      figures.forEach(
+          (k, v) -> out.println(String.format(Locale.ROOT, "%-" + width + "s  %s", k, format(v))));
+    }
+    out.flush();
+  }
+
+  private static String format(Object v) {
+    return v instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(v);
+  }
+
+  private static void progress(PrintWriter err, String line) {
+    err.println("[bench openlora] " + line);
+    err.flush();
+  }
+}

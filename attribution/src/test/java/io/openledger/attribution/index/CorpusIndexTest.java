@@ -1,0 +1,244 @@
+package io.openledger.attribution.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openledger.attribution.AttributionException.CorruptIndex;
+import io.openledger.attribution.AttributionException.InvalidInput;
+import io.openledger.attribution.bench.SyntheticCorpus;
+import io.openledger.attribution.tokenize.TokenizedText;
+import io.openledger.attribution.tokenize.Tokenizer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CorpusIndexTest {
+  @TempDir Path dir;
+
+  private static List<Contribution> corpus(long tokens, long seed) {
+    List<Contribution> out = new ArrayList<>();
+    new SyntheticCorpus(2_000, seed).contributions(tokens).forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void shardHoldsTheTokensTheirSuffixArrayAndTheirContributions() {
+    List<Contribution> docs = corpus(20_000, 1);
+    docs.add(new Contribution("unicode", "Ça va? 東京。 𝔘𝔫𝔦 ok, ok."));
+    Path file = dir.resolve("s.olsa");
+    new ShardWriter(2).write(docs.iterator(), file, BuildProgress.NONE);
+    try (Shard s = Shard.open(file)) {
+      assertThat(s.contributionCount()).isEqualTo(docs.size());
+      long p = 0;
+      Map<String, Long> counts = new HashMap<>();
+      for (int d = 0; d < docs.size(); d++) {
+        assertThat(s.contributionId(d)).isEqualTo(docs.get(d).id());
+        assertThat(s.contributionStart(d)).isEqualTo(p);
+        TokenizedText tt = Tokenizer.tokenize(docs.get(d).text());
+        for (int i = 0; i < tt.size(); i++, p++) {
+          assertThat(s.token(s.tokenAt(p))).as("position %d", p).isEqualTo(tt.token(i));
+          assertThat(s.contributionAt(p)).isEqualTo(d);
+          counts.merge(tt.token(i), 1L, Long::sum);
+        }
+        assertThat(s.tokenAt(p)).as("separator after contribution %d", d).isZero();
+        p++;
+      }
+      assertThat(s.positions()).isEqualTo(p);
+      assertThat(s.vocabularySize()).isEqualTo(counts.size());
+      counts.forEach((tok, c) -> assertThat(s.count(s.tokenId(tok))).as(tok).isEqualTo(c));
+      assertThat(s.tokenId("no-such-token")).isEqualTo(-1);
+      // suffix array: a permutation, in increasing order of suffixes
+      boolean[] seen = new boolean[(int) s.positions()];
+      for (long r = 0; r < s.positions(); r++) {
+        int pos = (int) s.suffixAt(r);
+        assertThat(seen[pos]).isFalse();
+        seen[pos] = true;
+        if (r > 0) {
+          assertThat(compare(s, s.suffixAt(r - 1), pos)).as("rank %d", r).isNegative();
+        }
+      }
+    }
+  }
+
+  private static int compare(Shard s, long a, long b) {
+    while (a < s.positions() && b < s.positions()) {
+      int x = s.tokenAt(a);
+      int y = s.tokenAt(b);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      a++;
+      b++;
+    }
+    return a == s.positions() ? -1 : 1;
+  }
+
+  @Test
+  void sameBytesOnEveryRunAndThreadCount() throws IOException {
+    List<Contribution> docs = corpus(60_000, 2);
+    byte[] reference = null;
+    for (int threads : new int[] {1, 2, 3, 8, 1}) {
+      Path file = dir.resolve("t" + threads + "-" + System.nanoTime() + ".olsa");
+      new ShardWriter(threads).write(docs.iterator(), file, BuildProgress.NONE);
+      byte[] bytes = Files.readAllBytes(file);
+      if (reference == null) {
+        reference = bytes;
+      }
+      assertThat(bytes).as("%d threads", threads).isEqualTo(reference);
+    }
+  }
+
+  @Test
+  void versionsAddShardsAndQueriesSelectThem() {
+    Path index = dir.resolve("idx");
+    CorpusIndex.append(index, "v1", corpus(5_000, 3).iterator(), 1, BuildProgress.NONE);
+    CorpusIndex.append(index, "v2", corpus(5_000, 4).iterator(), 1, BuildProgress.NONE);
+    assertThatThrownBy(
+            () -> CorpusIndex.append(index, "v2", corpus(100, 5).iterator(), 1, BuildProgress.NONE))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("already has version v2");
+    try (CorpusIndex ci = CorpusIndex.open(index)) {
+      assertThat(ci.shardInfos())
+          .extracting(CorpusIndex.ShardInfo::version)
+          .containsExactly("v1", "v2");
+      assertThat(ci.select(List.of())).hasSize(2);
+      assertThat(ci.select(List.of("v2"))).containsExactly(ci.shards().get(1));
+      assertThatThrownBy(() -> ci.select(List.of("v9")))
+          .isInstanceOf(InvalidInput.class)
+          .hasMessageContaining("no version v9");
+    }
+  }
+
+  @Test
+  void badInputIsRefusedAndChangesNothing() throws IOException {
+    Path index = dir.resolve("idx");
+    CorpusIndex.append(index, "v1", corpus(2_000, 6).iterator(), 1, BuildProgress.NONE);
+    byte[] manifest = Files.readAllBytes(index.resolve(CorpusIndex.MANIFEST));
+    List<String> before = listing(index);
+
+    assertThatThrownBy(() -> append(index, Collections.emptyIterator()))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("corpus is empty");
+    assertThatThrownBy(() -> append(index, List.of(new Contribution("a", " \n ")).iterator()))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("no tokens");
+    assertThatThrownBy(
+            () ->
+                append(
+                    index,
+                    List.of(new Contribution("a", "x y"), new Contribution("a", "z")).iterator()))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("duplicate contribution id: a");
+    String big = "word ".repeat(Tokenizer.MAX_CONTRIBUTION_BYTES / 5 + 1);
+    assertThatThrownBy(() -> append(index, List.of(new Contribution("big", big)).iterator()))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("contribution big is 5242885 bytes, over the limit of 5242880");
+    assertThatThrownBy(() -> Contribution.fromUtf8("bad", new byte[] {'h', 'i', (byte) 0xFF, 'x'}))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("contribution bad is not valid UTF-8 (bad byte at offset 2)");
+    assertThatThrownBy(() -> Contribution.fromUtf8("big", big.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("over the limit");
+
+    assertThat(Files.readAllBytes(index.resolve(CorpusIndex.MANIFEST))).isEqualTo(manifest);
+    assertThat(listing(index)).isEqualTo(before);
+  }
+
+  private static void append(Path index, Iterator<Contribution> it) {
+    CorpusIndex.append(index, "v2", it, 1, BuildProgress.NONE);
+  }
+
+  private static List<String> listing(Path p) throws IOException {
+    try (var s = Files.list(p)) {
+      return s.map(x -> x.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void anyDamagedByteIsRefusedWithAClearError() throws IOException {
+    Path index = dir.resolve("idx");
+    CorpusIndex.append(index, "v1", corpus(3_000, 7).iterator(), 1, BuildProgress.NONE);
+    Path shard = index.resolve("shard-000001.olsa");
+    byte[] good = Files.readAllBytes(shard);
+    SplittableRandom rnd = new SplittableRandom(99);
+    // every header byte that matters, then random bytes all over the file
+    List<Integer> offsets = new ArrayList<>();
+    for (int i = 0; i < ShardFormat.HEADER_CRC_AT + 4; i++) {
+      offsets.add(i);
+    }
+    for (int k = 0; k < 300; k++) {
+      offsets.add(rnd.nextInt(good.length));
+    }
+    for (int off : offsets) {
+      byte[] bad = good.clone();
+      bad[off] ^= (byte) (1 << rnd.nextInt(8));
+      Files.write(shard, bad);
+      if (isPadding(good, off)) {
+        continue; // alignment bytes between sections carry no data
+      }
+      assertThatThrownBy(() -> CorpusIndex.open(index).close())
+          .as("flipped byte at %d", off)
+          .isInstanceOf(CorruptIndex.class)
+          .hasMessageContaining("rebuild the index");
+    }
+    Files.write(shard, java.util.Arrays.copyOf(good, good.length - 9));
+    assertThatThrownBy(() -> CorpusIndex.open(index))
+        .isInstanceOf(CorruptIndex.class)
+        .hasMessageContaining("outside the file");
+    Files.write(
+        shard, "not an index at all, just some text that is long enough".repeat(10).getBytes());
+    assertThatThrownBy(() -> CorpusIndex.open(index))
+        .isInstanceOf(CorruptIndex.class)
+        .hasMessageContaining("bad magic");
+    Files.delete(shard);
+    assertThatThrownBy(() -> CorpusIndex.open(index))
+        .isInstanceOf(CorruptIndex.class)
+        .hasMessageContaining("is missing");
+    assertThatThrownBy(() -> CorpusIndex.open(dir.resolve("nothing-here")))
+        .isInstanceOf(CorruptIndex.class)
+        .hasMessageContaining("is not an attribution index");
+  }
+
+  // True when offset lies in the zero padding between two sections (outside every section).
+  private static boolean isPadding(byte[] file, int off) {
+    if (off < ShardFormat.HEADER_BYTES) {
+      return off >= ShardFormat.HEADER_CRC_AT + 4;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < ShardFormat.SECTION_COUNT; i++) {
+      int at = ShardFormat.SECTION_TABLE + i * ShardFormat.SECTION_ENTRY;
+      long start = b.getLong(at);
+      long len = b.getLong(at + 8);
+      if (off >= start && off < start + len) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void manifestThatDisagreesWithItsShardIsRefused() throws IOException {
+    Path index = dir.resolve("idx");
+    CorpusIndex.append(index, "v1", corpus(1_000, 8).iterator(), 1, BuildProgress.NONE);
+    Path m = index.resolve(CorpusIndex.MANIFEST);
+    String text = Files.readString(m);
+    Files.writeString(m, text.replaceAll(" [0-9a-f]{8}\n", " 00000000\n"));
+    assertThatThrownBy(() -> CorpusIndex.open(index))
+        .isInstanceOf(CorruptIndex.class)
+        .hasMessageContaining("does not match the manifest");
+    Files.writeString(m, text.replace("shard v1", "shard v1 extra"));
+    assertThatThrownBy(() -> CorpusIndex.open(index))
+        .isInstanceOf(CorruptIndex.class)
+        .hasMessageContaining("line 3 is damaged");
+  }
+}

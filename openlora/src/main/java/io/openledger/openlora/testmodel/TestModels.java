@@ -1,7 +1,17 @@
 package io.openledger.openlora.testmodel;
 
+import io.openledger.openlora.json.Json;
+import io.openledger.openlora.safetensors.DType;
+import io.openledger.openlora.safetensors.SafetensorsWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Writes deterministic Llama-shaped models and PEFT adapters in exactly the Hugging Face layout
@@ -12,14 +22,83 @@ import java.util.List;
 public final class TestModels {
   private TestModels() {}
 
+  /** The special tokens, at the end of the vocabulary (as Llama 3 places them). */
+  public static final String BOS = "<|begin_of_text|>";
+
+  public static final String EOS = "<|end_of_text|>";
+  public static final String IM_START = "<|im_start|>";
+  public static final String IM_END = "<|im_end|>";
+
+  /** ChatML, as Qwen2 and SmolLM2 ship it. */
+  public static final String CHAT_TEMPLATE =
+      "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' +"
+          + " message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
+          + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
   /** Writes a model into {@code dir} (created if missing) and returns {@code dir}. */
   public static Path writeModel(Path dir, ModelSpec spec) {
-    throw new UnsupportedOperationException("being built");
+    try {
+      Files.createDirectories(dir);
+      Map<String, Integer> specials = writeTokenizer(dir, spec);
+      writeConfig(dir, spec, specials.get(BOS), specials.get(EOS));
+      writeWeights(dir, spec);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes one PEFT adapter for a model of {@code base}'s shape into {@code dir}. */
   public static Path writeAdapter(Path dir, ModelSpec base, AdapterSpec spec) {
-    throw new UnsupportedOperationException("being built");
+    try {
+      Files.createDirectories(dir);
+      Map<String, Object> cfg = new LinkedHashMap<>();
+      cfg.put("alpha_pattern", new LinkedHashMap<>());
+      cfg.put("base_model_name_or_path", base.name());
+      cfg.put("bias", "none");
+      cfg.put("fan_in_fan_out", false);
+      cfg.put("inference_mode", true);
+      cfg.put("init_lora_weights", true);
+      cfg.put("lora_alpha", spec.alpha());
+      cfg.put("lora_dropout", 0.0);
+      cfg.put("modules_to_save", null);
+      cfg.put("peft_type", "LORA");
+      cfg.put("r", (long) spec.rank());
+      cfg.put("rank_pattern", new LinkedHashMap<>());
+      cfg.put("target_modules", new ArrayList<Object>(spec.targetModules()));
+      cfg.put("task_type", "CAUSAL_LM");
+      cfg.put("use_rslora", false);
+      Files.writeString(dir.resolve("adapter_config.json"), Json.writePretty(cfg));
+
+      int r = spec.rank();
+      double scale = spec.alpha() / r;
+      // A x has unit-variance entries; B is sized so the update is about half the base output
+      double bStd = 0.5 / (scale * Math.sqrt(r));
+      List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+      for (int l = 0; l < base.layers(); l++) {
+        for (String module : spec.targetModules()) {
+          int in = inFeatures(base, module), out = outFeatures(base, module);
+          String prefix = "base_model.model.model.layers." + l + "." + block(module) + "." + module;
+          String aName = prefix + ".lora_A.weight", bName = prefix + ".lora_B.weight";
+          long seedA = spec.seed() * 1_000_003L + aName.hashCode();
+          long seedB = spec.seed() * 1_000_003L + bName.hashCode();
+          entries.add(
+              new SafetensorsWriter.Entry(
+                  aName,
+                  DType.F32,
+                  new long[] {r, in},
+                  () -> gaussian(seedA, r * in, 1 / Math.sqrt(in))));
+          entries.add(
+              new SafetensorsWriter.Entry(
+                  bName, DType.F32, new long[] {out, r}, () -> gaussian(seedB, out * r, bStd)));
+        }
+      }
+      SafetensorsWriter.write(
+          dir.resolve("adapter_model.safetensors"), entries, Map.of("format", "pt"));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -28,6 +107,239 @@ public final class TestModels {
    */
   public static List<String> writeAdapters(
       Path parent, ModelSpec base, int count, AdapterSpec template) {
-    throw new UnsupportedOperationException("being built");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = String.format("adapter-%04d", i);
+      writeAdapter(parent.resolve(id), base, template.withSeed(template.seed() + i));
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  // ------------------------------------------------------------------ model files
+
+  private static void writeConfig(Path dir, ModelSpec s, int bos, int eos) throws IOException {
+    boolean qwen = s.qkvBias();
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("_name_or_path", s.name());
+    c.put("architectures", List.of(qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM"));
+    c.put("model_type", qwen ? "qwen2" : "llama");
+    c.put("hidden_act", "silu");
+    c.put("hidden_size", (long) s.hiddenSize());
+    c.put("intermediate_size", (long) s.intermediateSize());
+    c.put("num_hidden_layers", (long) s.layers());
+    c.put("num_attention_heads", (long) s.heads());
+    c.put("num_key_value_heads", (long) s.kvHeads());
+    c.put("head_dim", (long) (s.hiddenSize() / s.heads()));
+    c.put("vocab_size", (long) s.vocabSize());
+    c.put("max_position_embeddings", (long) s.maxPositions());
+    c.put("rms_norm_eps", 1e-5);
+    c.put("rope_theta", s.ropeTheta());
+    c.put("tie_word_embeddings", s.tieEmbeddings());
+    c.put("attention_bias", s.qkvBias());
+    c.put("bos_token_id", (long) bos);
+    c.put("eos_token_id", (long) eos);
+    c.put(
+        "torch_dtype",
+        switch (s.dtype()) {
+          case "F16" -> "float16";
+          case "BF16" -> "bfloat16";
+          default -> "float32";
+        });
+    Files.writeString(dir.resolve("config.json"), Json.writePretty(c));
+  }
+
+  private static void writeWeights(Path dir, ModelSpec s) {
+    DType dt = DType.valueOf(s.dtype());
+    int d = s.hiddenSize(), hd = d / s.heads(), kv = hd * s.kvHeads(), ff = s.intermediateSize();
+    double outStd = 3 / Math.sqrt(d); // logits with a spread of about 3: peaked, not uniform
+    List<SafetensorsWriter.Entry> e = new ArrayList<>();
+    e.add(
+        matrix(
+            s, dt, "model.embed_tokens.weight", s.vocabSize(), d, s.tieEmbeddings() ? outStd : 1));
+    for (int l = 0; l < s.layers(); l++) {
+      String p = "model.layers." + l + ".";
+      e.add(norm(s, dt, p + "input_layernorm.weight", d));
+      e.add(matrix(s, dt, p + "self_attn.q_proj.weight", d, d, 1 / Math.sqrt(d)));
+      e.add(matrix(s, dt, p + "self_attn.k_proj.weight", kv, d, 1 / Math.sqrt(d)));
+      e.add(matrix(s, dt, p + "self_attn.v_proj.weight", kv, d, 1 / Math.sqrt(d)));
+      if (s.qkvBias()) {
+        e.add(vector(s, dt, p + "self_attn.q_proj.bias", d, 0.1));
+        e.add(vector(s, dt, p + "self_attn.k_proj.bias", kv, 0.1));
+        e.add(vector(s, dt, p + "self_attn.v_proj.bias", kv, 0.1));
+      }
+      e.add(matrix(s, dt, p + "self_attn.o_proj.weight", d, d, 1 / Math.sqrt(d)));
+      e.add(norm(s, dt, p + "post_attention_layernorm.weight", d));
+      e.add(matrix(s, dt, p + "mlp.gate_proj.weight", ff, d, 1 / Math.sqrt(d)));
+      e.add(matrix(s, dt, p + "mlp.up_proj.weight", ff, d, 1 / Math.sqrt(d)));
+      e.add(matrix(s, dt, p + "mlp.down_proj.weight", d, ff, 1 / Math.sqrt(ff)));
+    }
+    e.add(norm(s, dt, "model.norm.weight", d));
+    if (!s.tieEmbeddings()) e.add(matrix(s, dt, "lm_head.weight", s.vocabSize(), d, outStd));
+    SafetensorsWriter.write(dir.resolve("model.safetensors"), e, Map.of("format", "pt"));
+  }
+
+  private static SafetensorsWriter.Entry matrix(
+      ModelSpec s, DType dt, String name, int rows, int cols, double std) {
+    long seed = s.seed() * 1_000_003L + name.hashCode();
+    return new SafetensorsWriter.Entry(
+        name, dt, new long[] {rows, cols}, () -> gaussian(seed, rows * cols, std));
+  }
+
+  private static SafetensorsWriter.Entry vector(
+      ModelSpec s, DType dt, String name, int len, double std) {
+    long seed = s.seed() * 1_000_003L + name.hashCode();
+    return new SafetensorsWriter.Entry(name, dt, new long[] {len}, () -> gaussian(seed, len, std));
+  }
+
+  /** Norm weights near 1. */
+  private static SafetensorsWriter.Entry norm(ModelSpec s, DType dt, String name, int len) {
+    long seed = s.seed() * 1_000_003L + name.hashCode();
+    return new SafetensorsWriter.Entry(
+        name,
+        dt,
+        new long[] {len},
+        () -> {
+          float[] v = gaussian(seed, len, 0.1);
+          for (int i = 0; i < len; i++) v[i] += 1f;
+          return v;
+        });
+  }
+
+  static float[] gaussian(long seed, int n, double std) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
+    return v;
+  }
+
+  // ------------------------------------------------------------------ tokenizer files
+
+  /** Writes tokenizer.json and tokenizer_config.json; returns the special tokens' ids. */
+  private static Map<String, Integer> writeTokenizer(Path dir, ModelSpec s) throws IOException {
+    String[] specials = {BOS, EOS, IM_START, IM_END};
+    int learned = s.vocabSize() - specials.length;
+    String corpus =
+        Corpus.text(s.seed(), Math.max(60_000, learned * 120), Math.max(400, learned * 2));
+    BpeTrainer.Result bpe = BpeTrainer.train(corpus, learned);
+    Map<String, Object> vocab = new LinkedHashMap<>();
+    for (int i = 0; i < bpe.tokens().size(); i++) vocab.put(bpe.tokens().get(i), (long) i);
+    List<Map<String, Object>> added = new ArrayList<>();
+    Map<String, Integer> specialIds = new LinkedHashMap<>();
+    int next = bpe.tokens().size();
+    // pad to the configured vocabulary with reserved special tokens, as Llama 3 does
+    List<String> allSpecials = new ArrayList<>();
+    for (int i = 0; next + allSpecials.size() + specials.length < s.vocabSize(); i++)
+      allSpecials.add("<|reserved_" + i + "|>");
+    allSpecials.addAll(List.of(specials));
+    for (String sp : allSpecials) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("id", (long) next);
+      t.put("content", sp);
+      t.put("single_word", false);
+      t.put("lstrip", false);
+      t.put("rstrip", false);
+      t.put("normalized", false);
+      t.put("special", true);
+      added.add(t);
+      vocab.put(sp, (long) next);
+      specialIds.put(sp, next);
+      next++;
+    }
+    List<Object> merges = new ArrayList<>();
+    for (String[] m : bpe.merges()) merges.add(m[0] + " " + m[1]);
+
+    Map<String, Object> byteLevel = new LinkedHashMap<>();
+    byteLevel.put("type", "ByteLevel");
+    byteLevel.put("add_prefix_space", false);
+    byteLevel.put("trim_offsets", true);
+    byteLevel.put("use_regex", true);
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("type", "BPE");
+    model.put("dropout", null);
+    model.put("unk_token", null);
+    model.put("continuing_subword_prefix", null);
+    model.put("end_of_word_suffix", null);
+    model.put("fuse_unk", false);
+    model.put("byte_fallback", false);
+    model.put("ignore_merges", false);
+    model.put("vocab", vocab);
+    model.put("merges", merges);
+    Map<String, Object> tok = new LinkedHashMap<>();
+    tok.put("version", "1.0");
+    tok.put("truncation", null);
+    tok.put("padding", null);
+    tok.put("added_tokens", added);
+    tok.put("normalizer", null);
+    tok.put("pre_tokenizer", byteLevel);
+    tok.put("post_processor", bosTemplate(specialIds.get(BOS)));
+    tok.put("decoder", byteLevel);
+    tok.put("model", model);
+    Files.writeString(dir.resolve("tokenizer.json"), Json.write(tok));
+
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("add_bos_token", true);
+    cfg.put("add_eos_token", false);
+    cfg.put("bos_token", BOS);
+    cfg.put("eos_token", EOS);
+    cfg.put("chat_template", CHAT_TEMPLATE);
+    cfg.put("clean_up_tokenization_spaces", false);
+    cfg.put("model_max_length", (long) s.maxPositions());
+    cfg.put("tokenizer_class", "PreTrainedTokenizerFast");
+    Files.writeString(dir.resolve("tokenizer_config.json"), Json.writePretty(cfg));
+    return specialIds;
+  }
+
+  /** Llama 3's post-processor: BOS before every sequence. */
+  private static Map<String, Object> bosTemplate(int bosId) {
+    Map<String, Object> special = Map.of("SpecialToken", idAndType(BOS, 0));
+    Map<String, Object> seqA = Map.of("Sequence", idAndType("A", 0));
+    Map<String, Object> special1 = Map.of("SpecialToken", idAndType(BOS, 1));
+    Map<String, Object> seqB = Map.of("Sequence", idAndType("B", 1));
+    Map<String, Object> bos = new LinkedHashMap<>();
+    bos.put("id", BOS);
+    bos.put("ids", List.of((long) bosId));
+    bos.put("tokens", List.of(BOS));
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("type", "TemplateProcessing");
+    p.put("single", List.of(special, seqA));
+    p.put("pair", List.of(special, seqA, special1, seqB));
+    p.put("special_tokens", Map.of(BOS, bos));
+    return p;
+  }
+
+  /** Ordered, so the file's bytes never depend on hash iteration order. */
+  private static Map<String, Object> idAndType(String id, long typeId) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("type_id", typeId);
+    return m;
+  }
+
+  // ------------------------------------------------------------------ shapes
+
+  static String block(String module) {
+    return switch (module) {
+      case "q_proj", "k_proj", "v_proj", "o_proj" -> "self_attn";
+      case "gate_proj", "up_proj", "down_proj" -> "mlp";
+      default -> throw new IllegalArgumentException("unknown target module " + module);
+    };
+  }
+
+  static int inFeatures(ModelSpec s, String module) {
+    return switch (module) {
+      case "down_proj" -> s.intermediateSize();
+      default -> s.hiddenSize();
+    };
+  }
+
+  static int outFeatures(ModelSpec s, String module) {
+    int kv = s.hiddenSize() / s.heads() * s.kvHeads();
+    return switch (module) {
+      case "q_proj", "o_proj", "down_proj" -> s.hiddenSize();
+      case "k_proj", "v_proj" -> kv;
+      case "gate_proj", "up_proj" -> s.intermediateSize();
+      default -> throw new IllegalArgumentException("unknown target module " + module);
+    };
   }
 }

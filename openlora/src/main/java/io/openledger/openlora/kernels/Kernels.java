@@ -1,0 +1,493 @@
+package io.openledger.openlora.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The few numeric kernels the forward pass is made of, vectorised with the Vector API. Arrays are
+ * row-major; every offset is in floats. Each kernel has a naive twin in the tests.
+ */
+public final class Kernels {
+  private Kernels() {}
+
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  static final int L = F.length();
+  static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+  static final VectorSpecies<Short> S =
+      VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+  static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+  static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+  static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+
+  /** Rows of W staged at once by {@link #matmul}: scratch must hold ROW_BLOCK × cols floats. */
+  public static final int ROW_BLOCK = 4;
+
+  /** Floats of scratch a thread needs to run {@link #matmul} on matrices up to {@code cols}. */
+  public static int scratchFloats(int maxCols) {
+    return ROW_BLOCK * maxCols;
+  }
+
+  // ---------------------------------------------------------------- matmul
+
+  /**
+   * y[t, j] = Σ_i x[t, i] · W[j, i] for tokens t in [0, n) and output rows j in [j0, j1).
+   *
+   * <p>x is [n, in] at {@code xOff} (row stride in = W.cols); y is [n, yStride] at {@code yOff}.
+   * Rows of W are staged four at a time into {@code scratch} (converted from bf16/int8, or copied
+   * from the mapping), then multiplied against every token while they sit in L1: the weights are
+   * read from memory once per call whatever n is.
+   */
+  public static void matmul(
+      Matrix w,
+      float[] x,
+      int xOff,
+      int n,
+      float[] y,
+      int yOff,
+      int yStride,
+      int j0,
+      int j1,
+      float[] scratch) {
+    int in = w.cols();
+    if (w instanceof Matrix.F32 f && f.data().heapBase().orElse(null) instanceof float[] arr) {
+      int base = (int) (f.data().address() / 4);
+      for (int j = j0; j < j1; j += ROW_BLOCK) {
+        int rows = Math.min(ROW_BLOCK, j1 - j);
+        matmulBlock(arr, base + j * in, rows, in, x, xOff, n, y, yOff + j, yStride);
+      }
+      return;
+    }
+    for (int j = j0; j < j1; j += ROW_BLOCK) {
+      int rows = Math.min(ROW_BLOCK, j1 - j);
+      stageRows(w, j, rows, scratch);
+      matmulBlock(scratch, 0, rows, in, x, xOff, n, y, yOff + j, yStride);
+    }
+  }
+
+  /** Copies (converting) rows [j, j+rows) of W to dst[0 .. rows*cols). */
+  static void stageRows(Matrix w, int j, int rows, float[] dst) {
+    int in = w.cols();
+    switch (w) {
+      case Matrix.F32 f ->
+          MemorySegment.copy(f.data(), F32_LE, (long) j * in * 4, dst, 0, rows * in);
+      case Matrix.Bf16 b -> bf16RowToF32(b.data(), (long) j * in * 2, rows * in, dst, 0);
+      case Matrix.Int8 q -> {
+        for (int r = 0; r < rows; r++)
+          int8RowToF32(q.data(), (long) (j + r) * in, in, q.scales()[j + r], dst, r * in);
+      }
+    }
+  }
+
+  /**
+   * y[t, r] (at yOff + t*yStride + r) = x[t, :] · w[r, :] for r < rows (1..4), every token t < n. w
+   * rows are {@code in} floats at wOff.
+   */
+  public static void matmulBlock(
+      float[] w,
+      int wOff,
+      int rows,
+      int in,
+      float[] x,
+      int xOff,
+      int n,
+      float[] y,
+      int yOff,
+      int yStride) {
+    if (rows == 4) {
+      int t = 0;
+      for (; t + 4 <= n; t += 4)
+        dot4x4(w, wOff, in, x, xOff + t * in, y, yOff + t * yStride, yStride);
+      for (; t < n; t++) dot4x1(w, wOff, in, x, xOff + t * in, y, yOff + t * yStride);
+    } else {
+      for (int r = 0; r < rows; r++) {
+        int t = 0;
+        for (; t + 4 <= n; t += 4)
+          dot1x4(w, wOff + r * in, in, x, xOff + t * in, y, yOff + t * yStride + r, yStride);
+        for (; t < n; t++) y[yOff + t * yStride + r] = dot(w, wOff + r * in, x, xOff + t * in, in);
+      }
+    }
+  }
+
+  /** Four W rows × four tokens: 16 accumulators, 8 loads per 16 FMAs. */
+  private static void dot4x4(
+      float[] w, int w0, int in, float[] x, int x0, float[] y, int y0, int yStride) {
+    int w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
+    int x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
+    FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+    FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+    FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+    int upper = F.loopBound(in);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector v0 = FloatVector.fromArray(F, w, w0 + i);
+      FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
+      FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
+      FloatVector v3 = FloatVector.fromArray(F, w, w3 + i);
+      FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+      a00 = v0.fma(u, a00);
+      a10 = v1.fma(u, a10);
+      a20 = v2.fma(u, a20);
+      a30 = v3.fma(u, a30);
+      u = FloatVector.fromArray(F, x, x1 + i);
+      a01 = v0.fma(u, a01);
+      a11 = v1.fma(u, a11);
+      a21 = v2.fma(u, a21);
+      a31 = v3.fma(u, a31);
+      u = FloatVector.fromArray(F, x, x2 + i);
+      a02 = v0.fma(u, a02);
+      a12 = v1.fma(u, a12);
+      a22 = v2.fma(u, a22);
+      a32 = v3.fma(u, a32);
+      u = FloatVector.fromArray(F, x, x3 + i);
+      a03 = v0.fma(u, a03);
+      a13 = v1.fma(u, a13);
+      a23 = v2.fma(u, a23);
+      a33 = v3.fma(u, a33);
+    }
+    float[] s = {
+      a00.reduceLanes(VectorOperators.ADD), a10.reduceLanes(VectorOperators.ADD),
+      a20.reduceLanes(VectorOperators.ADD), a30.reduceLanes(VectorOperators.ADD),
+      a01.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD),
+      a21.reduceLanes(VectorOperators.ADD), a31.reduceLanes(VectorOperators.ADD),
+      a02.reduceLanes(VectorOperators.ADD), a12.reduceLanes(VectorOperators.ADD),
+      a22.reduceLanes(VectorOperators.ADD), a32.reduceLanes(VectorOperators.ADD),
+      a03.reduceLanes(VectorOperators.ADD), a13.reduceLanes(VectorOperators.ADD),
+      a23.reduceLanes(VectorOperators.ADD), a33.reduceLanes(VectorOperators.ADD)
+    };
+    for (; i < in; i++) {
+      for (int t = 0; t < 4; t++) {
+        float u = x[x0 + t * in + i];
+        s[t * 4] += w[w0 + i] * u;
+        s[t * 4 + 1] += w[w1 + i] * u;
+        s[t * 4 + 2] += w[w2 + i] * u;
+        s[t * 4 + 3] += w[w3 + i] * u;
+      }
+    }
+    for (int t = 0; t < 4; t++) {
+      int o = y0 + t * yStride;
+      y[o] = s[t * 4];
+      y[o + 1] = s[t * 4 + 1];
+      y[o + 2] = s[t * 4 + 2];
+      y[o + 3] = s[t * 4 + 3];
+    }
+  }
+
+  /** Four W rows × one token (the single-stream decode case). */
+  private static void dot4x1(float[] w, int w0, int in, float[] x, int x0, float[] y, int y0) {
+    int w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    int upper = F.loopBound(in);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+      a0 = FloatVector.fromArray(F, w, w0 + i).fma(u, a0);
+      a1 = FloatVector.fromArray(F, w, w1 + i).fma(u, a1);
+      a2 = FloatVector.fromArray(F, w, w2 + i).fma(u, a2);
+      a3 = FloatVector.fromArray(F, w, w3 + i).fma(u, a3);
+    }
+    float s0 = a0.reduceLanes(VectorOperators.ADD);
+    float s1 = a1.reduceLanes(VectorOperators.ADD);
+    float s2 = a2.reduceLanes(VectorOperators.ADD);
+    float s3 = a3.reduceLanes(VectorOperators.ADD);
+    for (; i < in; i++) {
+      float u = x[x0 + i];
+      s0 += w[w0 + i] * u;
+      s1 += w[w1 + i] * u;
+      s2 += w[w2 + i] * u;
+      s3 += w[w3 + i] * u;
+    }
+    y[y0] = s0;
+    y[y0 + 1] = s1;
+    y[y0 + 2] = s2;
+    y[y0 + 3] = s3;
+  }
+
+  /** One W row × four tokens. */
+  private static void dot1x4(
+      float[] w, int w0, int in, float[] x, int x0, float[] y, int y0, int yStride) {
+    int x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    int upper = F.loopBound(in);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(F, w, w0 + i);
+      a0 = v.fma(FloatVector.fromArray(F, x, x0 + i), a0);
+      a1 = v.fma(FloatVector.fromArray(F, x, x1 + i), a1);
+      a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
+      a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
+    }
+    float s0 = a0.reduceLanes(VectorOperators.ADD);
+    float s1 = a1.reduceLanes(VectorOperators.ADD);
+    float s2 = a2.reduceLanes(VectorOperators.ADD);
+    float s3 = a3.reduceLanes(VectorOperators.ADD);
+    for (; i < in; i++) {
+      float v = w[w0 + i];
+      s0 += v * x[x0 + i];
+      s1 += v * x[x1 + i];
+      s2 += v * x[x2 + i];
+      s3 += v * x[x3 + i];
+    }
+    y[y0] = s0;
+    y[y0 + yStride] = s1;
+    y[y0 + 2 * yStride] = s2;
+    y[y0 + 3 * yStride] = s3;
+  }
+
+  /** Σ a[aOff + i] · b[bOff + i] for i < len. */
+  public static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    FloatVector acc = FloatVector.zero(F);
+    int upper = F.loopBound(len);
+    int i = 0;
+    for (; i < upper; i += L)
+      acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) s += a[aOff + i] * b[bOff + i];
+    return s;
+  }
+
+  // ---------------------------------------------------------------- element-wise
+
+  /** y[yOff + i] += a · x[xOff + i] for i < len. */
+  public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int len) {
+    FloatVector av = FloatVector.broadcast(F, a);
+    int upper = F.loopBound(len);
+    int i = 0;
+    for (; i < upper; i += L)
+      FloatVector.fromArray(F, x, xOff + i)
+          .fma(av, FloatVector.fromArray(F, y, yOff + i))
+          .intoArray(y, yOff + i);
+    for (; i < len; i++) y[yOff + i] += a * x[xOff + i];
+  }
+
+  /** y[yOff + i] += x[xOff + i] for i < len (the residual connection). */
+  public static void add(float[] x, int xOff, float[] y, int yOff, int len) {
+    int upper = F.loopBound(len);
+    int i = 0;
+    for (; i < upper; i += L)
+      FloatVector.fromArray(F, x, xOff + i)
+          .add(FloatVector.fromArray(F, y, yOff + i))
+          .intoArray(y, yOff + i);
+    for (; i < len; i++) y[yOff + i] += x[xOff + i];
+  }
+
+  /** RMSNorm: out = x / sqrt(mean(x²) + eps) · weight, over {@code dim} floats. out may alias x. */
+  public static void rmsnorm(
+      float[] out, int outOff, float[] x, int xOff, float[] weight, int dim, float eps) {
+    FloatVector acc = FloatVector.zero(F);
+    int upper = F.loopBound(dim);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+      acc = v.fma(v, acc);
+    }
+    float ss = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < dim; i++) ss += x[xOff + i] * x[xOff + i];
+    float scale = (float) (1.0 / Math.sqrt(ss / dim + eps));
+    i = 0;
+    for (; i < upper; i += L)
+      FloatVector.fromArray(F, x, xOff + i)
+          .mul(scale)
+          .mul(FloatVector.fromArray(F, weight, i))
+          .intoArray(out, outOff + i);
+    for (; i < dim; i++) out[outOff + i] = x[xOff + i] * scale * weight[i];
+  }
+
+  /** SwiGLU: gate[i] = silu(gate[i]) · up[i] = gate / (1 + e^-gate) · up, in place. */
+  public static void swiglu(float[] gate, int gOff, float[] up, int uOff, int len) {
+    int upper = F.loopBound(len);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector g = FloatVector.fromArray(F, gate, gOff + i);
+      FloatVector e = g.neg().lanewise(VectorOperators.EXP);
+      g.div(e.add(1f)).mul(FloatVector.fromArray(F, up, uOff + i)).intoArray(gate, gOff + i);
+    }
+    for (; i < len; i++) {
+      float g = gate[gOff + i];
+      gate[gOff + i] = g / (1f + (float) Math.exp(-g)) * up[uOff + i];
+    }
+  }
+
+  /**
+   * Rotary position embedding, Hugging Face's rotate_half layout: in each head of {@code headDim}
+   * floats, element i pairs with i + headDim/2. cos/sin hold headDim/2 values for this position at
+   * {@code tableOff}.
+   */
+  public static void rope(
+      float[] v, int off, int heads, int headDim, float[] cos, float[] sin, int tableOff) {
+    int half = headDim / 2;
+    int upper = F.loopBound(half);
+    for (int h = 0; h < heads; h++) {
+      int a = off + h * headDim;
+      int b = a + half;
+      int i = 0;
+      for (; i < upper; i += L) {
+        FloatVector x1 = FloatVector.fromArray(F, v, a + i);
+        FloatVector x2 = FloatVector.fromArray(F, v, b + i);
+        FloatVector c = FloatVector.fromArray(F, cos, tableOff + i);
+        FloatVector s = FloatVector.fromArray(F, sin, tableOff + i);
+        x1.mul(c).sub(x2.mul(s)).intoArray(v, a + i);
+        x2.mul(c).add(x1.mul(s)).intoArray(v, b + i);
+      }
+      for (; i < half; i++) {
+        float x1 = v[a + i], x2 = v[b + i];
+        float c = cos[tableOff + i], s = sin[tableOff + i];
+        v[a + i] = x1 * c - x2 * s;
+        v[b + i] = x2 * c + x1 * s;
+      }
+    }
+  }
+
+  /** Softmax over x[off .. off+len), in place. */
+  public static void softmax(float[] x, int off, int len) {
+    float max = Float.NEGATIVE_INFINITY;
+    int upper = F.loopBound(len);
+    int i = 0;
+    if (upper > 0) {
+      FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+      for (; i < upper; i += L) m = m.max(FloatVector.fromArray(F, x, off + i));
+      max = m.reduceLanes(VectorOperators.MAX);
+    }
+    for (; i < len; i++) max = Math.max(max, x[off + i]);
+    FloatVector sum = FloatVector.zero(F);
+    i = 0;
+    for (; i < upper; i += L) {
+      FloatVector e = FloatVector.fromArray(F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+      e.intoArray(x, off + i);
+      sum = sum.add(e);
+    }
+    float s = sum.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      float e = (float) Math.exp(x[off + i] - max);
+      x[off + i] = e;
+      s += e;
+    }
+    float inv = 1f / s;
+    i = 0;
+    for (; i < upper; i += L) FloatVector.fromArray(F, x, off + i).mul(inv).intoArray(x, off + i);
+    for (; i < len; i++) x[off + i] *= inv;
+  }
+
+  /**
+   * One attention head of one query over a sequence's cached keys and values.
+   *
+   * @param q the query head at qOff ({@code headDim} floats, already rotated)
+   * @param keys cache [positions, kvStride]; this head's keys start at column {@code kvCol}
+   * @param values same layout as keys
+   * @param positions keys 0..positions-1 are attended (causal: up to and including this token)
+   * @param scores scratch of at least {@code positions} floats
+   * @param out receives the head's output at outOff
+   */
+  public static void attention(
+      float[] q,
+      int qOff,
+      float[] keys,
+      float[] values,
+      int kvStride,
+      int kvCol,
+      int positions,
+      int headDim,
+      float[] scores,
+      float[] out,
+      int outOff) {
+    float scale = (float) (1.0 / Math.sqrt(headDim));
+    for (int p = 0; p < positions; p++)
+      scores[p] = dot(q, qOff, keys, p * kvStride + kvCol, headDim) * scale;
+    softmax(scores, 0, positions);
+    java.util.Arrays.fill(out, outOff, outOff + headDim, 0f);
+    for (int p = 0; p < positions; p++)
+      axpy(scores[p], values, p * kvStride + kvCol, out, outOff, headDim);
+  }
+
+  // ---------------------------------------------------------------- LoRA (SGMV on the CPU)
+
+  /**
+   * LoRA shrink for one adapter segment: tmp[t, k] = x[t, :] · A[k, :] for the segment's n tokens.
+   * A is PEFT's lora_A [rank, in]; x is [n, in] at xOff; tmp is [n, rank] at tmpOff.
+   */
+  public static void loraShrink(
+      float[] a, int rank, int in, float[] x, int xOff, int n, float[] tmp, int tmpOff) {
+    for (int k = 0; k < rank; k += ROW_BLOCK)
+      matmulBlock(a, k * in, Math.min(ROW_BLOCK, rank - k), in, x, xOff, n, tmp, tmpOff + k, rank);
+  }
+
+  /**
+   * LoRA expand for one adapter segment: y[t, :] += scale · Σ_k tmp[t, k] · Bᵀ[k, :]. Bᵀ is PEFT's
+   * lora_B [out, rank] transposed at load to [rank, out] so each step is a contiguous axpy over the
+   * output; y is [n, yStride] at yOff.
+   */
+  public static void loraExpand(
+      float[] bt,
+      int rank,
+      int out,
+      float scale,
+      float[] tmp,
+      int tmpOff,
+      int n,
+      float[] y,
+      int yOff,
+      int yStride) {
+    int upper = F.loopBound(out);
+    for (int t = 0; t < n; t++) {
+      int yo = yOff + t * yStride;
+      int to = tmpOff + t * rank;
+      int i = 0;
+      for (; i < upper; i += L) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int k = 0; k < rank; k++)
+          acc =
+              FloatVector.fromArray(F, bt, k * out + i)
+                  .fma(FloatVector.broadcast(F, tmp[to + k]), acc);
+        acc.fma(FloatVector.broadcast(F, scale), FloatVector.fromArray(F, y, yo + i))
+            .intoArray(y, yo + i);
+      }
+      for (; i < out; i++) {
+        float s = 0;
+        for (int k = 0; k < rank; k++) s += tmp[to + k] * bt[k * out + i];
+        y[yo + i] += scale * s;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- conversions
+
+  /** bf16 values (little-endian shorts at byte offset {@code off}) to floats. */
+  public static void bf16RowToF32(MemorySegment src, long off, int len, float[] dst, int dstOff) {
+    int upper = S.loopBound(len);
+    int i = 0;
+    for (; i < upper; i += L) {
+      ShortVector sv = ShortVector.fromMemorySegment(S, src, off + 2L * i, LE);
+      ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0))
+          .lanewise(VectorOperators.LSHL, 16)
+          .reinterpretAsFloats()
+          .intoArray(dst, dstOff + i);
+    }
+    for (; i < len; i++)
+      dst[dstOff + i] =
+          Float.intBitsToFloat(
+              (src.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), off + 2L * i) & 0xffff)
+                  << 16);
+  }
+
+  /** int8 values at byte offset {@code off} times {@code scale} to floats. */
+  public static void int8RowToF32(
+      MemorySegment src, long off, int len, float scale, float[] dst, int dstOff) {
+    int upper = B.loopBound(len);
+    int i = 0;
+    for (; i < upper; i += L) {
+      ByteVector bv = ByteVector.fromMemorySegment(B, src, off + i, LE);
+      ((FloatVector) bv.convertShape(VectorOperators.B2F, F, 0))
+          .mul(scale)
+          .intoArray(dst, dstOff + i);
+    }
+    for (; i < len; i++) dst[dstOff + i] = src.get(ValueLayout.JAVA_BYTE, off + i) * scale;
+  }
+}

@@ -3,6 +3,8 @@ package io.openledger.chain.ledger;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
+import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -28,6 +30,21 @@ import java.util.function.Consumer;
  * SubmitResult.Rejected} with the message Ethereum clients expect.
  */
 public interface Ledger extends AutoCloseable {
+
+  /**
+   * Opens (creating on first use) the ledger in {@code dataDir} and starts its sequencer.
+   *
+   * @throws LedgerOpenException when the directory belongs to another chain, is locked by another
+   *     running node, or cannot be read; the message says which and what to do
+   */
+  static Ledger open(Path dataDir, ChainSpec spec, LedgerConfig config) {
+    return open(dataDir, spec, config, InstantSource.system());
+  }
+
+  /** {@link #open(Path, ChainSpec, LedgerConfig)} with the sequencer's clock given (tests). */
+  static Ledger open(Path dataDir, ChainSpec spec, LedgerConfig config, InstantSource clock) {
+    return NodeLedger.open(dataDir, spec, config, clock);
+  }
 
   // ---- chain ----
 

@@ -1,5 +1,6 @@
 package io.openledger.chain.mempool;
 
+import io.openledger.chain.exec.Eip55;
 import io.openledger.chain.state.Account;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.types.Address;
@@ -73,8 +74,9 @@ public final class Mempool {
   /**
    * Admits a transaction whose sender is already recovered (a {@link Transaction} from the
    * decoder). Checks, in order: already known, nonce too low, nonce too high (beyond the window),
-   * fee cap below the next base fee, replacement underpriced, per-sender limit, insufficient funds
-   * including the sender's earlier pooled transactions, {@code extraCheck}, pool full.
+   * {@code extraCheck} on the pending account (the sender's balance net of its earlier pooled
+   * transactions), fee cap below the next base fee, insufficient funds, replacement underpriced,
+   * per-sender limit, pool full.
    */
   public synchronized Admission add(Transaction tx) {
     Hash hash = tx.hash();
@@ -114,24 +116,50 @@ public final class Mempool {
 
   private Optional<String> check(Transaction tx, Address sender, Account head) {
     long nonce = tx.nonce();
+    String who = Eip55.format(sender);
     if (nonce < head.nonce()) {
       return Optional.of(
-          "nonce too low: address " + sender + ", tx: " + nonce + " state: " + head.nonce());
+          "nonce too low: address " + who + ", tx: " + nonce + " state: " + head.nonce());
     }
     if (nonce - head.nonce() >= config.nonceWindow()) {
       return Optional.of(
-          "nonce too high: address " + sender + ", tx: " + nonce + " state: " + head.nonce());
+          "nonce too high: address " + who + ", tx: " + nonce + " state: " + head.nonce());
+    }
+    TreeMap<Long, PooledTransaction> queue = bySender.get(sender);
+    Amount earlierSpends = spendsBefore(queue, nonce);
+    if (head.balance().lessThan(earlierSpends)) {
+      return Optional.of(
+          "insufficient funds for gas * price + value: address "
+              + who
+              + " have "
+              + head.balance()
+              + " want "
+              + earlierSpends.add(tx.maxCost()));
+    }
+    // The protocol's own checks (static rules, fee cap, funds, locked OPEN) on the pending account.
+    Account pending = new Account(head.balance().subtract(earlierSpends), nonce);
+    Optional<String> protocol = extraCheck.check(tx, pending, baseFeeExact);
+    if (protocol.isPresent()) {
+      return protocol;
     }
     if (tx.maxFeePerGas().lessThan(baseFeeExact)) {
       return Optional.of(
           "max fee per gas less than block base fee: address "
-              + sender
+              + who
               + ", maxFeePerGas: "
               + tx.maxFeePerGas()
               + ", baseFee: "
               + baseFeeExact);
     }
-    TreeMap<Long, PooledTransaction> queue = bySender.get(sender);
+    if (pending.balance().lessThan(tx.maxCost())) {
+      return Optional.of(
+          "insufficient funds for gas * price + value: address "
+              + who
+              + " have "
+              + pending.balance()
+              + " want "
+              + tx.maxCost());
+    }
     PooledTransaction existing = queue == null ? null : queue.get(nonce);
     if (existing != null && !outbids(tx, existing.tx)) {
       return Optional.of("replacement transaction underpriced");
@@ -139,24 +167,12 @@ public final class Mempool {
     if (existing == null && queue != null && queue.size() >= config.maxPerSender()) {
       return Optional.of(
           "account limit exceeded: address "
-              + sender
+              + who
               + " has "
               + queue.size()
               + " transactions in the pool");
     }
-    Amount earlierSpends = spendsBefore(queue, nonce);
-    Amount want = earlierSpends.add(tx.maxCost());
-    if (head.balance().lessThan(want)) {
-      return Optional.of(
-          "insufficient funds for gas * price + value: address "
-              + sender
-              + " have "
-              + head.balance()
-              + " want "
-              + want);
-    }
-    Account pending = new Account(head.balance().subtract(earlierSpends), nonce);
-    return extraCheck.check(tx, pending, baseFeeExact);
+    return Optional.empty();
   }
 
   /** Geth's rule: both caps strictly higher and at least {@code (100 + bump)%} of the old ones. */

@@ -1,0 +1,122 @@
+package io.openledger.chain.ledger;
+
+import io.openledger.chain.block.BlockHeader;
+import io.openledger.chain.block.Log;
+import io.openledger.chain.block.Receipt;
+import io.openledger.chain.tx.Eip1559Transaction;
+import io.openledger.chain.tx.Transaction;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns stored chain objects into the views JSON-RPC renders. */
+final class Views {
+  private Views() {}
+
+  /**
+   * @param inclusion null while pending
+   * @param blockBaseFee base fee of the block it was mined in (for the effective gas price), or
+   *     null while pending
+   */
+  static TransactionView transaction(
+      Transaction tx, Address sender, TransactionView.Inclusion inclusion, Amount blockBaseFee) {
+    boolean legacy = !(tx instanceof Eip1559Transaction);
+    Amount gasPrice =
+        legacy || blockBaseFee == null ? tx.maxFeePerGas() : tx.effectiveGasPrice(blockBaseFee);
+    List<TransactionView.AccessListEntry> access =
+        tx instanceof Eip1559Transaction t
+            ? t.accessList().stream()
+                .map(e -> new TransactionView.AccessListEntry(e.address(), e.storageKeys()))
+                .toList()
+            : List.of();
+    return new TransactionView(
+        tx.hash(),
+        tx.type().code(),
+        tx.chainId().isPresent() ? tx.chainId().getAsLong() : null,
+        tx.nonce(),
+        sender,
+        tx.to().orElse(null),
+        tx.value(),
+        tx.data(),
+        tx.gasLimit(),
+        gasPrice,
+        legacy ? null : tx.maxFeePerGas(),
+        legacy ? null : tx.maxPriorityFeePerGas(),
+        access,
+        tx.v(),
+        tx.signature().r(),
+        tx.signature().s(),
+        inclusion);
+  }
+
+  static List<LogView> logs(
+      Receipt receipt,
+      int firstLogIndex,
+      long blockNumber,
+      Hash blockHash,
+      Hash txHash,
+      int txIndex) {
+    List<LogView> out = new ArrayList<>(receipt.logs().size());
+    int i = firstLogIndex;
+    for (Log log : receipt.logs()) {
+      out.add(
+          new LogView(
+              log.address(),
+              log.topics(),
+              log.data(),
+              blockNumber,
+              blockHash,
+              txHash,
+              txIndex,
+              i++,
+              false));
+    }
+    return out;
+  }
+
+  static ReceiptView receipt(
+      Receipt receipt,
+      int firstLogIndex,
+      Transaction tx,
+      Address sender,
+      BlockHeader header,
+      Hash blockHash,
+      int index) {
+    return new ReceiptView(
+        tx.hash(),
+        index,
+        blockHash,
+        header.number(),
+        sender,
+        tx.to().orElse(null),
+        receipt.cumulativeGasUsed(),
+        receipt.gasUsed(),
+        receipt.effectiveGasPrice(),
+        receipt.success(),
+        logs(receipt, firstLogIndex, header.number(), blockHash, tx.hash(), index),
+        receipt.bloom().toArray(),
+        receipt.type().code(),
+        null);
+  }
+
+  static BlockView block(BlockHeader h, Hash hash, long size, List<TransactionView> transactions) {
+    return new BlockView(
+        h.number(),
+        hash,
+        h.parentHash(),
+        h.timestamp(),
+        h.stateRoot(),
+        h.transactionsRoot(),
+        h.receiptsRoot(),
+        h.logsBloom().toArray(),
+        h.gasUsed(),
+        h.gasLimit(),
+        h.baseFeePerGas(),
+        h.sequencer(),
+        h.extraData(),
+        size,
+        transactions);
+  }
+}

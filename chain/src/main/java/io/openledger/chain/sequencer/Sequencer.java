@@ -1,0 +1,237 @@
+package io.openledger.chain.sequencer;
+
+import io.openledger.chain.block.Block;
+import io.openledger.chain.block.BlockHeader;
+import io.openledger.chain.exec.BlockEnvironment;
+import io.openledger.chain.exec.BlockExecutor;
+import io.openledger.chain.exec.ExecutedBlock;
+import io.openledger.chain.exec.FeeMarket;
+import io.openledger.chain.exec.ProtocolSchedule;
+import io.openledger.chain.exec.SkippedTransaction;
+import io.openledger.chain.mempool.Mempool;
+import io.openledger.chain.store.Durability;
+import io.openledger.chain.store.KeyValueStore;
+import io.openledger.chain.store.WriteBatch;
+import io.openledger.chain.tx.Transaction;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single sequencer: takes pending transactions from the pool by effective priority fee, runs
+ * them on the head state, and commits the block with ONE atomic write (header, transactions,
+ * receipts, transaction locations, number index, state-tree nodes, head pointer, and the removal of
+ * the included transactions from the persisted pool), fsynced before the block, or any receipt in
+ * it, becomes visible. So a receipt a client has seen survives a crash.
+ *
+ * <p>Timestamps come from the sequencer's clock in seconds but are never less than the parent's +
+ * 1, so they strictly increase (under sustained production faster than one block a second they run
+ * ahead of the clock). The base fee follows EIP-1559 from the parent.
+ */
+public final class Sequencer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+
+  /**
+   * Who makes blocks and how big they are.
+   *
+   * @param coinbase receives the priority fees; the {@code miner} of each block
+   * @param gasLimit gas limit of every block
+   */
+  public record Identity(Address coinbase, long gasLimit) {}
+
+  private final SequencerConfig config;
+  private final KeyValueStore store;
+  private final BlockExecutor executor;
+  private final Mempool pool;
+  private final ProtocolSchedule protocol;
+  private final Identity identity;
+  private final InstantSource clock;
+  private final Durability durability;
+  private final Consumer<CommittedBlock> onCommitted;
+  private final Semaphore wake = new Semaphore(0);
+  private final Object production = new Object();
+
+  private volatile BlockHeader head;
+  private volatile Hash headHash;
+  private volatile boolean running;
+  private Thread loop;
+
+  /**
+   * @param head the latest committed block (genesis on a fresh chain)
+   * @param onCommitted called on the production thread after each block is durable and is the head,
+   *     before the next block starts
+   */
+  public Sequencer(
+      SequencerConfig config,
+      KeyValueStore store,
+      BlockExecutor executor,
+      Mempool pool,
+      ProtocolSchedule protocol,
+      Identity identity,
+      InstantSource clock,
+      Durability durability,
+      BlockHeader head,
+      Consumer<CommittedBlock> onCommitted) {
+    this.config = config;
+    this.store = store;
+    this.executor = executor;
+    this.pool = pool;
+    this.protocol = protocol;
+    this.identity = identity;
+    this.clock = clock;
+    this.durability = durability;
+    this.onCommitted = onCommitted;
+    this.head = head;
+    this.headHash = head.hash();
+  }
+
+  public BlockHeader head() {
+    return head;
+  }
+
+  public Hash headHash() {
+    return headHash;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  /** Base fee of the block after the head, base units per gas. */
+  public Amount nextBaseFee() {
+    return baseFeeAfter(head);
+  }
+
+  private Amount baseFeeAfter(BlockHeader parent) {
+    FeeMarket fees = protocol.rulesAt(parent.number() + 1).feeMarket();
+    return parent.number() == 0
+        ? fees.initialBaseFee()
+        : fees.nextBaseFee(parent.gasUsed(), parent.gasLimit(), parent.baseFeePerGas());
+  }
+
+  /** Starts the production thread ({@code INTERVAL} and {@code WHEN_PENDING} modes). */
+  public void start() {
+    if (config.production() == SequencerConfig.Production.ON_DEMAND || running) {
+      return;
+    }
+    running = true;
+    loop = Thread.ofPlatform().name("sequencer").daemon().start(this::run);
+  }
+
+  /** Tells a {@code WHEN_PENDING} sequencer that transactions arrived. */
+  public void wake() {
+    if (config.production() == SequencerConfig.Production.WHEN_PENDING) {
+      wake.release();
+    }
+  }
+
+  private void run() {
+    long intervalNanos = config.blockInterval().toNanos();
+    long next = System.nanoTime() + intervalNanos;
+    while (running) {
+      try {
+        if (config.production() == SequencerConfig.Production.INTERVAL) {
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          next = Math.max(next + intervalNanos, System.nanoTime());
+          if (running) {
+            produce(true);
+          }
+        } else {
+          boolean woken =
+              wake.tryAcquire(Math.max(1, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+          wake.drainPermits();
+          boolean due = System.nanoTime() >= next;
+          if (running && (woken || due) && produce(due) != null) {
+            next = System.nanoTime() + intervalNanos;
+          } else if (due) {
+            next = System.nanoTime() + intervalNanos;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("block production failed; retrying", e);
+        try {
+          Thread.sleep(Math.min(1000, config.blockInterval().toMillis()));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Makes, commits and returns a block now, empty if nothing is pending. */
+  public CommittedBlock produce() {
+    return produce(true);
+  }
+
+  /**
+   * @param evenIfEmpty when false and nothing is pending, makes no block and returns null
+   */
+  public CommittedBlock produce(boolean evenIfEmpty) {
+    synchronized (production) {
+      BlockHeader parent = head;
+      long timestamp = Math.max(clock.millis() / 1000, parent.timestamp() + 1);
+      FeeMarket fees = protocol.rulesAt(parent.number() + 1).feeMarket();
+      BlockEnvironment env =
+          BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees);
+      List<Transaction> candidates =
+          pool.select(env.baseFee(), env.gasLimit(), config.maxTransactionsPerBlock());
+      if (candidates.isEmpty() && !evenIfEmpty) {
+        return null;
+      }
+      ExecutedBlock executed = executor.execute(parent, env, candidates);
+      Block block = executed.block();
+      List<Address> senders = new ArrayList<>(block.transactions().size());
+      for (Transaction tx : block.transactions()) {
+        senders.add(tx.sender());
+      }
+      Hash hash = block.hash();
+      CommittedBlock committed = new CommittedBlock(executed, hash, senders);
+      try (WriteBatch batch = store.newBatch()) {
+        executed.stateCommit().writeTo(batch);
+        ChainStore.putBlock(batch, block, senders, executed.receipts());
+        for (SkippedTransaction s : committed.dropped()) {
+          ChainStore.deletePending(batch, s.transaction().hash());
+        }
+        batch.commit(durability);
+      }
+      head = block.header();
+      headHash = hash;
+      onCommitted.accept(committed);
+      return committed;
+    }
+  }
+
+  /** Stops producing; a block being committed completes first. */
+  @Override
+  public void close() {
+    running = false;
+    wake.release();
+    Thread t = loop;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (production) {
+      LOG.debug("sequencer stopped at block {}", head.number());
+    }
+  }
+}

@@ -1,0 +1,313 @@
+package io.openledger.chain.ledger;
+
+import static io.openledger.chain.ledger.TestChain.GWEI;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.mempool.MempoolConfig;
+import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.tx.Transaction;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerTest {
+  static final long CHAIN = 1337;
+  static final List<KeyPair> KEYS = TestChain.devKeys(4);
+  static final ChainSpec SPEC = TestChain.spec(CHAIN, KEYS);
+  static final Address BOB = Address.ofLowBytes(0xb0b);
+
+  @TempDir Path dir;
+
+  /** A clock that stands still at a fixed second, so block timestamps come from parent + 1. */
+  final AtomicLong nowMillis = new AtomicLong(1_700_000_000_000L);
+
+  final InstantSource clock = () -> Instant.ofEpochMilli(nowMillis.get());
+
+  Ledger open() {
+    return Ledger.open(dir, SPEC, LedgerConfig.onDemand(), clock);
+  }
+
+  static Hash accepted(SubmitResult r) {
+    assertThat(r).isInstanceOf(SubmitResult.Accepted.class);
+    return ((SubmitResult.Accepted) r).txHash();
+  }
+
+  static String rejected(SubmitResult r) {
+    assertThat(r).isInstanceOf(SubmitResult.Rejected.class);
+    return ((SubmitResult.Rejected) r).message();
+  }
+
+  @Test
+  void freshDirectoryGetsGenesisAndAReopenRecoversTheHead() {
+    Hash genesis;
+    Hash third;
+    try (Ledger ledger = open()) {
+      assertThat(ledger.headNumber()).isZero();
+      genesis = ledger.block(BlockRef.EARLIEST).orElseThrow().hash();
+      ledger.produceBlock();
+      ledger.produceBlock();
+      third = ledger.produceBlock().hash();
+      assertThat(ledger.headNumber()).isEqualTo(3);
+    }
+    try (Ledger ledger = open()) {
+      assertThat(ledger.headNumber()).isEqualTo(3);
+      assertThat(ledger.block(BlockRef.LATEST).orElseThrow().hash()).isEqualTo(third);
+      assertThat(ledger.block(BlockRef.number(0)).orElseThrow().hash()).isEqualTo(genesis);
+      assertThat(ledger.produceBlock().parentHash()).isEqualTo(third);
+    }
+  }
+
+  @Test
+  void transfersAreMinedWithReceiptsFeesAndReplayableRoots() {
+    Hash first;
+    Hash second;
+    try (Ledger ledger = open()) {
+      KeyPair alice = KEYS.get(0);
+      first =
+          accepted(
+              ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(5), CHAIN).encode()));
+      second =
+          accepted(
+              ledger.submit(TestChain.transfer(alice, 1, BOB, Amount.open(2), CHAIN).encode()));
+      assertThat(ledger.transaction(first).orElseThrow().isPending()).isTrue();
+      assertThat(ledger.receipt(first)).isEmpty();
+      assertThat(ledger.nonce(alice.address(), BlockRef.PENDING)).hasValue(2);
+      assertThat(ledger.nonce(alice.address(), BlockRef.LATEST)).hasValue(0);
+
+      BlockView block = ledger.produceBlock();
+      assertThat(block.number()).isEqualTo(1);
+      assertThat(block.transactionHashes()).containsExactly(first, second);
+      assertThat(block.timestamp()).isEqualTo(SPEC.genesisTimestamp() + 1);
+
+      ReceiptView r = ledger.receipt(second).orElseThrow();
+      assertThat(r.success()).isTrue();
+      assertThat(r.blockHash()).isEqualTo(block.hash());
+      assertThat(r.transactionIndex()).isEqualTo(1);
+      assertThat(r.gasUsed()).isEqualTo(21_000);
+      assertThat(r.cumulativeGasUsed()).isEqualTo(42_000);
+      assertThat(r.from()).isEqualTo(alice.address());
+      // Block 1's base fee is the initial 1 gwei; tip 1 gwei: 2 gwei per gas.
+      assertThat(r.effectiveGasPrice()).isEqualTo(GWEI.multiply(2));
+      assertThat(ledger.balance(BOB, BlockRef.LATEST)).hasValue(Amount.open(7));
+      assertThat(ledger.balance(BOB, BlockRef.number(0))).hasValue(Amount.ZERO);
+      Amount spent = Amount.open(7).add(GWEI.multiply(2).multiply(42_000));
+      assertThat(ledger.balance(alice.address(), BlockRef.LATEST))
+          .hasValue(Amount.open(1_000_000).subtract(spent));
+      TransactionView tv = ledger.transaction(first).orElseThrow();
+      assertThat(tv.inclusion()).isEqualTo(new TransactionView.Inclusion(block.hash(), 1, 0));
+      assertThat(tv.gasPrice()).isEqualTo(GWEI.multiply(2));
+      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
+      assertThat(ledger.blockReceipts(BlockRef.number(1)).orElseThrow()).hasSize(2);
+    }
+    ChainAudit.Report report = ChainAudit.run(dir, SPEC);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.head()).isEqualTo(1);
+    assertThat(report.transactions()).isEqualTo(2);
+  }
+
+  @Test
+  void badInputIsRefusedWithEthereumMessagesAndChangesNothing() {
+    try (Ledger ledger = open()) {
+      KeyPair alice = KEYS.get(0);
+      assertThat(rejected(ledger.submit(new byte[] {0x01, 0x02}))).isNotBlank();
+      assertThat(
+              rejected(
+                  ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.of(1), 999).encode())))
+          .contains("chain id");
+      assertThat(
+              rejected(
+                  ledger.submit(
+                      TestChain.transfer(alice, 0, BOB, Amount.open(2_000_000), CHAIN).encode())))
+          .startsWith("insufficient funds for gas * price + value");
+      assertThat(
+              rejected(
+                  ledger.submit(
+                      TestChain.transfer(alice, 500, BOB, Amount.open(1), CHAIN).encode())))
+          .startsWith("nonce too high");
+      KeyPair broke = TestChain.devKeys(10).get(9);
+      assertThat(
+              rejected(
+                  ledger.submit(TestChain.transfer(broke, 0, BOB, Amount.ZERO, CHAIN).encode())))
+          .startsWith("insufficient funds");
+      byte[] ok = TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode();
+      accepted(ledger.submit(ok));
+      assertThat(rejected(ledger.submit(ok))).isEqualTo("already known");
+      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(1, 0));
+      ledger.produceBlock();
+      assertThat(
+              rejected(
+                  ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(3), CHAIN).encode())))
+          .startsWith("nonce too low");
+      assertThat(ledger.headNumber()).isEqualTo(1);
+      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
+    }
+  }
+
+  @Test
+  void pendingTransactionsSurviveARestartAndAreMinedAfterIt() {
+    KeyPair alice = KEYS.get(1);
+    Hash pending;
+    Hash queued;
+    try (Ledger ledger = open()) {
+      pending =
+          accepted(
+              ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
+      queued =
+          accepted(
+              ledger.submit(TestChain.transfer(alice, 2, BOB, Amount.open(1), CHAIN).encode()));
+      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(1, 1));
+    }
+    try (Ledger ledger = open()) {
+      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(1, 1));
+      assertThat(ledger.transaction(pending).orElseThrow().isPending()).isTrue();
+      assertThat(ledger.transaction(queued)).isPresent();
+      ledger.produceBlock();
+      assertThat(ledger.receipt(pending)).isPresent();
+      assertThat(ledger.receipt(queued)).isEmpty();
+      accepted(ledger.submit(TestChain.transfer(alice, 1, BOB, Amount.open(1), CHAIN).encode()));
+      ledger.produceBlock();
+      assertThat(ledger.receipt(queued)).isPresent();
+    }
+    try (Ledger ledger = open()) {
+      // Mined transactions do not come back as pending after a restart.
+      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
+    }
+  }
+
+  @Test
+  void aDirectoryOfAnotherChainIsRefused() {
+    try (Ledger ledger = open()) {
+      ledger.produceBlock();
+    }
+    ChainSpec other = TestChain.spec(4242, KEYS);
+    assertThatThrownBy(() -> Ledger.open(dir, other, LedgerConfig.onDemand(), clock))
+        .isInstanceOf(LedgerOpenException.class)
+        .hasMessageContaining("another chain")
+        .hasMessageContaining("chain id 1337")
+        .hasMessageContaining("chain id 4242");
+    ChainSpec otherAllocation = TestChain.spec(CHAIN, TestChain.devKeys(5));
+    assertThatThrownBy(() -> Ledger.open(dir, otherAllocation, LedgerConfig.onDemand(), clock))
+        .isInstanceOf(LedgerOpenException.class)
+        .hasMessageContaining("another chain");
+    try (Ledger ledger = open()) {
+      assertThat(ledger.headNumber()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDirectoryInUseIsRefused() {
+    try (Ledger ledger = open()) {
+      assertThatThrownBy(this::open)
+          .isInstanceOf(LedgerOpenException.class)
+          .hasMessageContaining("in use");
+      assertThat(ledger.headNumber()).isZero();
+    }
+  }
+
+  @Test
+  void timestampsFollowTheClockButAlwaysIncrease() {
+    try (Ledger ledger = open()) {
+      nowMillis.set((SPEC.genesisTimestamp() + 100) * 1000 + 999);
+      assertThat(ledger.produceBlock().timestamp()).isEqualTo(SPEC.genesisTimestamp() + 100);
+      assertThat(ledger.produceBlock().timestamp()).isEqualTo(SPEC.genesisTimestamp() + 101);
+      nowMillis.set(0);
+      assertThat(ledger.produceBlock().timestamp()).isEqualTo(SPEC.genesisTimestamp() + 102);
+    }
+  }
+
+  @Test
+  void intervalModeMakesBlocksByItselfAndNotifiesSubscribers() throws Exception {
+    LedgerConfig config =
+        LedgerConfig.DEFAULT
+            .withSequencer(SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(50)))
+            .withSyncWrites(false);
+    try (Ledger ledger = Ledger.open(dir, SPEC, config, clock)) {
+      CountDownLatch heads = new CountDownLatch(3);
+      List<Long> numbers = new CopyOnWriteArrayList<>();
+      try (Subscription s =
+          ledger.onNewHead(
+              b -> {
+                numbers.add(b.number());
+                heads.countDown();
+              })) {
+        assertThat(heads.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(numbers.subList(0, 3)).isSorted();
+      assertThat(ledger.headNumber()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void whenPendingModeMinesSubmittedTransactionsWithoutAsking() throws Exception {
+    LedgerConfig config =
+        LedgerConfig.DEFAULT.withSequencer(
+            SequencerConfig.DEFAULT
+                .withProduction(SequencerConfig.Production.WHEN_PENDING)
+                .withBlockInterval(Duration.ofHours(1)));
+    try (Ledger ledger = Ledger.open(dir, SPEC, config, clock)) {
+      CountDownLatch mined = new CountDownLatch(1);
+      ledger.onNewHead(b -> mined.countDown());
+      Hash h =
+          accepted(
+              ledger.submit(
+                  TestChain.transfer(KEYS.get(2), 0, BOB, Amount.open(1), CHAIN).encode()));
+      assertThat(mined.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(ledger.receipt(h)).isPresent();
+    }
+  }
+
+  @Test
+  void replacementAndPoolLimitsReachTheUser() {
+    LedgerConfig config =
+        LedgerConfig.onDemand().withMempool(MempoolConfig.DEFAULT.withMaxPerSender(2));
+    try (Ledger ledger = Ledger.open(dir, SPEC, config, clock)) {
+      KeyPair alice = KEYS.get(3);
+      accepted(ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
+      assertThat(
+              rejected(
+                  ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(2), CHAIN).encode())))
+          .isEqualTo("replacement transaction underpriced");
+      accepted(ledger.submit(TestChain.transfer(alice, 1, BOB, Amount.open(1), CHAIN).encode()));
+      assertThat(
+              rejected(
+                  ledger.submit(TestChain.transfer(alice, 2, BOB, Amount.open(1), CHAIN).encode())))
+          .startsWith("account limit exceeded");
+    }
+  }
+
+  @Test
+  void batchSubmissionKeepsOrderAndResults() {
+    try (Ledger ledger = open()) {
+      List<byte[]> raws = new ArrayList<>();
+      List<Transaction> txs = new ArrayList<>();
+      for (int n = 0; n < 40; n++) {
+        Transaction tx = TestChain.transfer(KEYS.get(n % 4), n / 4, BOB, Amount.open(1), CHAIN);
+        txs.add(tx);
+        raws.add(tx.encode());
+      }
+      raws.add(new byte[] {(byte) 0xc0});
+      List<SubmitResult> results = ledger.submitAll(raws);
+      for (int i = 0; i < 40; i++) {
+        assertThat(results.get(i))
+            .as("tx %d", i)
+            .isEqualTo(SubmitResult.accepted(txs.get(i).hash()));
+      }
+      assertThat(results.get(40)).isInstanceOf(SubmitResult.Rejected.class);
+      assertThat(ledger.produceBlock().transactions()).hasSize(40);
+    }
+  }
+}

@@ -18,7 +18,13 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       io.openledger.node.openlora.ServeCommand.class,
       io.openledger.node.openlora.GenerateCommand.class,
-      io.openledger.node.openlora.ModelCommand.class
+      io.openledger.node.openlora.ModelCommand.class,
+      io.openledger.node.wallet.AccountCommand.class,
+      io.openledger.node.wallet.BalanceCommand.class,
+      io.openledger.node.wallet.SendCommand.class,
+      io.openledger.node.wallet.BlockCommand.class,
+      io.openledger.node.wallet.TxCommand.class,
+      io.openledger.node.wallet.ReceiptCommand.class
     })
 public final class OpenLedgerCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,7 +1,5 @@
 package io.openledger.openlora.server;
 
-import java.util.Locale;
-
 /**
  * Prometheus text exposition format (version 0.0.4), written by hand: the engine already keeps its
  * latency percentiles over a window, which map directly onto a summary's quantile samples, so a
@@ -67,7 +65,7 @@ final class PrometheusText {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }
-    return String.format(Locale.ROOT, "%.6g", v);
+    return Double.toString(v);
   }
 
   @Override

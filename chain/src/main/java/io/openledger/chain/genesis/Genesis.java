@@ -1,0 +1,197 @@
+package io.openledger.chain.genesis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openledger.chain.block.Block;
+import io.openledger.chain.block.BlockHeader;
+import io.openledger.chain.block.LogsBloom;
+import io.openledger.chain.exec.Eip1559FeeMarket;
+import io.openledger.chain.exec.ExecutedBlock;
+import io.openledger.chain.exec.GasScheduleV1;
+import io.openledger.chain.exec.ProtocolRules;
+import io.openledger.chain.exec.ProtocolSchedule;
+import io.openledger.chain.module.ModuleRegistry;
+import io.openledger.chain.state.StateCommit;
+import io.openledger.chain.state.StateDatabase;
+import io.openledger.chain.state.WorldState;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import io.openledger.chain.vesting.VestingModule;
+import io.openledger.chain.vesting.VestingSchedule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A chain's genesis: its parameters and the allocation of the fixed supply, read from a genesis
+ * JSON file (format in {@code docs/genesis.md}) and validated so that a bad file is refused with
+ * every problem named. {@link #toState} builds block 0.
+ *
+ * @param network a name for people: devnet, testnet, mainnet
+ * @param chainId EIP-155 chain id (1337 devnet, 161201 testnet, 1612 mainnet)
+ * @param timestamp genesis time, seconds since the epoch; vesting starts here. A devnet file may
+ *     say 0, meaning "when the devnet is created" ({@link #withTimestamp})
+ * @param gasLimit block gas limit
+ * @param initialBaseFee base fee of block 1, base units per gas
+ * @param minimumBaseFee the base fee never falls below this
+ * @param blockTimeMs time between blocks, milliseconds
+ * @param treasury receives the base fees
+ * @param sequencer receives the priority fees (the node may override it per block)
+ * @param allowCustomVesting devnets only: allocations may vest on their own terms
+ * @param allocations who gets the supply
+ */
+public record Genesis(
+    String network,
+    long chainId,
+    long timestamp,
+    long gasLimit,
+    Amount initialBaseFee,
+    Amount minimumBaseFee,
+    long blockTimeMs,
+    Address treasury,
+    Address sequencer,
+    boolean allowCustomVesting,
+    List<Allocation> allocations) {
+
+  public static final long DEVNET_CHAIN_ID = 1337;
+  public static final long TESTNET_CHAIN_ID = 161201;
+  public static final long MAINNET_CHAIN_ID = 1612;
+
+  /** Protocol version of the rules genesis sets up. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  public Genesis {
+    allocations = List.copyOf(allocations);
+  }
+
+  /**
+   * Reads and validates a genesis file.
+   *
+   * @throws GenesisException listing every problem (bad JSON, missing fields, wrong sums ...)
+   */
+  public static Genesis load(Path file) {
+    String json;
+    try {
+      json = Files.readString(file);
+    } catch (IOException e) {
+      throw new GenesisException(List.of("cannot read " + file + ": " + e.getMessage()));
+    }
+    return parse(json);
+  }
+
+  /** Parses and validates genesis JSON; see {@link #load}. */
+  public static Genesis parse(String json) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new GenesisException(List.of("not valid JSON: " + e.getOriginalMessage()));
+    }
+    Genesis g = GenesisJson.read(root);
+    g.validateOrThrow();
+    return g;
+  }
+
+  /** The devnet genesis embedded in the node (resource {@code genesis/devnet.json}). */
+  public static Genesis devnet() {
+    try (InputStream in = Genesis.class.getResourceAsStream("/genesis/devnet.json")) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource genesis/devnet.json");
+      }
+      return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** This genesis with another timestamp (a devnet starts its vesting clock when created). */
+  public Genesis withTimestamp(long newTimestamp) {
+    return new Genesis(
+        network,
+        chainId,
+        newTimestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        allowCustomVesting,
+        allocations);
+  }
+
+  /** Every problem with this genesis; empty when it is valid. */
+  public List<String> validate() {
+    return GenesisValidator.problems(this);
+  }
+
+  /**
+   * @throws GenesisException if {@link #validate()} finds problems
+   */
+  public void validateOrThrow() {
+    List<String> problems = validate();
+    if (!problems.isEmpty()) {
+      throw new GenesisException(problems);
+    }
+  }
+
+  /** The protocol rules this chain starts with. */
+  public ProtocolRules rules() {
+    return new ProtocolRules(
+        PROTOCOL_VERSION,
+        chainId,
+        GasScheduleV1.INSTANCE,
+        new Eip1559FeeMarket(initialBaseFee, minimumBaseFee),
+        ModuleRegistry.of(new VestingModule()),
+        treasury,
+        VestingModule.LOCKED_BALANCES,
+        ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);
+  }
+
+  /** The rules by block number (one version so far). */
+  public ProtocolSchedule schedule() {
+    return ProtocolSchedule.of(rules());
+  }
+
+  /**
+   * Builds block 0: credits the unlocked allocations, creates a vesting schedule (locked supply)
+   * for each vesting allocation, and returns the genesis block with the state writes. Nothing is
+   * written: put {@code stateCommit().writeTo(batch)} and the block into one batch.
+   */
+  public ExecutedBlock toState(StateDatabase states) {
+    WorldState state = states.open(Hash.ZERO, -1);
+    for (Allocation a : allocations) {
+      a.effectiveVesting()
+          .ifPresentOrElse(
+              t ->
+                  VestingModule.createSchedule(
+                      state,
+                      VestingSchedule.of(
+                          a.address(), a.amount(), timestamp, t.cliff(), t.duration())),
+              () -> state.credit(a.address(), a.amount()));
+    }
+    var supply = state.supply();
+    StateCommit commit = state.commit();
+    BlockHeader header =
+        new BlockHeader(
+            Hash.ZERO,
+            0,
+            timestamp,
+            commit.stateRoot(),
+            Block.transactionsRoot(List.of()),
+            Block.receiptsRoot(List.of()),
+            LogsBloom.EMPTY,
+            0,
+            gasLimit,
+            initialBaseFee,
+            sequencer,
+            new byte[0]);
+    return new ExecutedBlock(
+        new Block(header, List.of()), List.of(), List.of(), List.of(), commit, supply);
+  }
+}

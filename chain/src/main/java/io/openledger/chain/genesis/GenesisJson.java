@@ -1,0 +1,231 @@
+package io.openledger.chain.genesis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the genesis JSON format (docs/genesis.md) into a {@link Genesis}, collecting every field
+ * problem instead of stopping at the first. Amounts of OPEN are decimal strings in OPEN ({@code
+ * "100000"}, {@code "0.5"}); fees per gas are integers in base units (decimal or 0x-hex).
+ */
+final class GenesisJson {
+  private static final Set<String> TOP_FIELDS =
+      Set.of(
+          "network",
+          "chainId",
+          "timestamp",
+          "gasLimit",
+          "initialBaseFee",
+          "minimumBaseFee",
+          "blockTimeMs",
+          "treasury",
+          "sequencer",
+          "allowCustomVesting",
+          "allocations",
+          "comment");
+  private static final Set<String> ALLOCATION_FIELDS =
+      Set.of("category", "address", "amount", "vesting", "label");
+
+  private final List<String> problems = new ArrayList<>();
+
+  private GenesisJson() {}
+
+  static Genesis read(JsonNode root) {
+    GenesisJson r = new GenesisJson();
+    Genesis g = r.genesis(root);
+    if (!r.problems.isEmpty()) {
+      throw new GenesisException(r.problems);
+    }
+    return g;
+  }
+
+  private Genesis genesis(JsonNode root) {
+    if (!root.isObject()) {
+      problems.add("the genesis file must be a JSON object");
+      return null;
+    }
+    unknownFields(root, TOP_FIELDS, "");
+    String network = root.path("network").asText("custom");
+    long chainId = positiveLong(root, "chainId", null);
+    long timestamp = nonNegativeLong(root, "timestamp", 0L);
+    long gasLimit = positiveLong(root, "gasLimit", null);
+    Amount initialBaseFee = weiAmount(root, "initialBaseFee", null);
+    Amount minimumBaseFee = weiAmount(root, "minimumBaseFee", Amount.ZERO);
+    long blockTimeMs = positiveLong(root, "blockTimeMs", 2000L);
+    Address treasury = address(root, "treasury", "treasury");
+    Address sequencer = address(root, "sequencer", "sequencer");
+    boolean custom = root.path("allowCustomVesting").asBoolean(false);
+    List<Allocation> allocations = allocations(root.get("allocations"));
+    if (!problems.isEmpty()) {
+      return null;
+    }
+    return new Genesis(
+        network,
+        chainId,
+        timestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        custom,
+        allocations);
+  }
+
+  private List<Allocation> allocations(JsonNode node) {
+    List<Allocation> out = new ArrayList<>();
+    if (node == null || !node.isArray()) {
+      problems.add("\"allocations\" must be an array");
+      return out;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      Allocation a = allocation(node.get(i), "allocations[" + i + "]");
+      if (a != null) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private Allocation allocation(JsonNode n, String where) {
+    if (!n.isObject()) {
+      problems.add(where + " must be an object");
+      return null;
+    }
+    int before = problems.size();
+    unknownFields(n, ALLOCATION_FIELDS, where + ".");
+    String catName = n.path("category").asText("");
+    Optional<AllocationCategory> category = AllocationCategory.parse(catName);
+    if (category.isEmpty()) {
+      problems.add(
+          where
+              + ".category: unknown category \""
+              + catName
+              + "\" (want community, investors, team, ecosystem or liquidity)");
+    }
+    Address address = address(n, "address", where + ".address");
+    Amount amount = openAmount(n.get("amount"), where + ".amount");
+    Optional<VestingTerms> vesting = vesting(n.get("vesting"), where + ".vesting");
+    String label = n.path("label").asText("");
+    if (problems.size() > before) {
+      return null;
+    }
+    return new Allocation(category.get(), address, amount, vesting, label);
+  }
+
+  private Optional<VestingTerms> vesting(JsonNode n, String where) {
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isObject()) {
+      problems.add(where + " must be an object {\"cliffSeconds\": N, \"durationSeconds\": N}");
+      return Optional.empty();
+    }
+    unknownFields(n, Set.of("cliffSeconds", "durationSeconds"), where + ".");
+    long cliff = nonNegativeLong(n, "cliffSeconds", null, where + ".cliffSeconds");
+    long duration = nonNegativeLong(n, "durationSeconds", null, where + ".durationSeconds");
+    return cliff < 0 || duration < 0
+        ? Optional.empty()
+        : Optional.of(new VestingTerms(cliff, duration));
+  }
+
+  private void unknownFields(JsonNode n, Set<String> known, String prefix) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!known.contains(f)) {
+        problems.add("unknown field \"" + prefix + f + "\"");
+      }
+    }
+  }
+
+  private long positiveLong(JsonNode root, String field, Long dflt) {
+    long v = nonNegativeLong(root, field, dflt, field);
+    if (v == 0) {
+      problems.add(field + " must be greater than 0");
+    }
+    return v;
+  }
+
+  private long nonNegativeLong(JsonNode root, String field, Long dflt) {
+    return nonNegativeLong(root, field, dflt, field);
+  }
+
+  /** Returns -1 after recording a problem. */
+  private long nonNegativeLong(JsonNode n, String field, Long dflt, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      if (dflt == null) {
+        problems.add(where + " is missing");
+        return -1;
+      }
+      return dflt;
+    }
+    if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+      problems.add(where + " must be a non-negative integer, got " + v);
+      return -1;
+    }
+    return v.asLong();
+  }
+
+  private Amount weiAmount(JsonNode root, String field, Amount dflt) {
+    JsonNode v = root.get(field);
+    if (v == null || v.isNull()) {
+      if (dflt == null) {
+        problems.add(field + " is missing");
+        return Amount.ZERO;
+      }
+      return dflt;
+    }
+    String s =
+        v.isTextual() ? v.asText() : v.isIntegralNumber() ? v.bigIntegerValue().toString() : "";
+    try {
+      return s.startsWith("0x") ? Amount.fromHexQuantity(s) : Amount.of(new BigInteger(s));
+    } catch (RuntimeException e) {
+      problems.add(field + " must be an integer number of base units per gas, got " + v);
+      return Amount.ZERO;
+    }
+  }
+
+  private Amount openAmount(JsonNode v, String where) {
+    if (v == null || v.isNull()) {
+      problems.add(where + " is missing");
+      return Amount.ZERO;
+    }
+    if (!v.isTextual() && !v.isIntegralNumber()) {
+      problems.add(where + " must be a decimal string of OPEN such as \"1000.5\", got " + v);
+      return Amount.ZERO;
+    }
+    try {
+      Amount a = Amount.parseOpen(v.asText());
+      if (a.isZero()) {
+        problems.add(where + " must be greater than 0");
+      }
+      return a;
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      problems.add(where + ": " + e.getMessage());
+      return Amount.ZERO;
+    }
+  }
+
+  private Address address(JsonNode n, String field, String where) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual()) {
+      problems.add(where + " is missing (want 0x + 40 hex digits)");
+      return Address.ZERO;
+    }
+    try {
+      return Address.fromHex(v.asText());
+    } catch (IllegalArgumentException e) {
+      problems.add(where + ": " + e.getMessage());
+      return Address.ZERO;
+    }
+  }
+}

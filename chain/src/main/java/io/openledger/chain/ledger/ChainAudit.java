@@ -51,7 +51,9 @@ public final class ChainAudit {
     StateDatabase states = new StateDatabase(store);
     BlockExecutor executor = new BlockExecutor(spec.protocol(), states);
     List<String> problems = new ArrayList<>();
-    Hash genesis = spec.genesisBlock(new StateDatabase(store)).hash();
+    long createdAt =
+        chain.hashByNumber(0).flatMap(chain::header).map(BlockHeader::timestamp).orElse(0L);
+    Hash genesis = spec.genesisBlock(new StateDatabase(store), createdAt).hash();
     if (!chain.genesisHash().equals(Optional.of(genesis))) {
       problems.add("genesis marker " + chain.genesisHash() + " is not " + genesis);
     }

@@ -1,5 +1,6 @@
 package io.openledger.chain.ledger;
 
+import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -39,6 +40,14 @@ public interface Ledger extends AutoCloseable {
    */
   static Ledger open(Path dataDir, ChainSpec spec, LedgerConfig config) {
     return open(dataDir, spec, config, InstantSource.system());
+  }
+
+  /**
+   * Opens the ledger of a genesis file's chain ({@code Genesis.devnet()}, {@code Genesis.load}). A
+   * genesis with timestamp 0 (devnet) gets the time the directory is created, kept on reopening.
+   */
+  static Ledger open(Path dataDir, Genesis genesis, LedgerConfig config) {
+    return open(dataDir, ChainSpec.from(genesis), config, InstantSource.system());
   }
 
   /** {@link #open(Path, ChainSpec, LedgerConfig)} with the sequencer's clock given (tests). */

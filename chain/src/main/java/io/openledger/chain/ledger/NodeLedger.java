@@ -110,7 +110,7 @@ final class NodeLedger implements Ledger {
     this.validator = new TransactionValidator(spec.protocol().rulesAt(0));
     Durability durability = config.syncWrites() ? Durability.SYNC : Durability.BUFFERED;
 
-    this.head = openChain(dir, durability);
+    this.head = openChain(dir, durability, clock);
     BlockExecutor executor = new BlockExecutor(spec.protocol(), states);
     this.simulator = new Simulator(spec.protocol(), states);
     this.pool =
@@ -144,9 +144,16 @@ final class NodeLedger implements Ledger {
   // ---- opening ----
 
   /** Writes genesis on a fresh store, or checks the store was made for this genesis. */
-  private Head openChain(Path dir, Durability durability) {
-    ChainSpec.GenesisBlock genesis = spec.genesisBlock(states);
+  private Head openChain(Path dir, Durability durability, InstantSource clock) {
     Optional<Hash> stored = chain.genesisHash();
+    // A devnet genesis without a timestamp takes the creation time, kept in the stored block 0.
+    long createdAt =
+        chain
+            .hashByNumber(0)
+            .flatMap(chain::header)
+            .map(BlockHeader::timestamp)
+            .orElse(clock.millis() / 1000);
+    ChainSpec.GenesisBlock genesis = spec.genesisBlock(states, createdAt);
     if (stored.isEmpty()) {
       if (chain.headHash().isPresent()) {
         throw new LedgerOpenException(

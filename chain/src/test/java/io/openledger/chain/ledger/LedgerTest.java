@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.mempool.MempoolConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.chain.tx.Transaction;
@@ -216,6 +217,23 @@ class LedgerTest {
           .hasMessageContaining("in use");
       assertThat(ledger.headNumber()).isZero();
     }
+  }
+
+  @Test
+  void theDevnetGenesisKeepsItsCreationTimeAcrossRestarts() {
+    Genesis devnet = Genesis.devnet();
+    Hash genesis;
+    try (Ledger ledger = Ledger.open(dir, devnet, LedgerConfig.onDemand())) {
+      genesis = ledger.block(BlockRef.EARLIEST).orElseThrow().hash();
+      ledger.produceBlock();
+    }
+    try (Ledger ledger = Ledger.open(dir, devnet, LedgerConfig.onDemand())) {
+      assertThat(ledger.block(BlockRef.EARLIEST).orElseThrow().hash()).isEqualTo(genesis);
+      assertThat(ledger.chainId()).isEqualTo(Genesis.DEVNET_CHAIN_ID);
+      assertThat(ledger.headNumber()).isEqualTo(1);
+    }
+    ChainAudit.Report report = ChainAudit.run(dir, ChainSpec.from(devnet));
+    assertThat(report.problems()).isEmpty();
   }
 
   @Test

@@ -84,7 +84,7 @@ final class TestChain {
             LockedBalances.NONE,
             ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);
     Amount each = Amount.open(1_000_000);
-    return new ChainSpec(
+    return ChainSpec.of(
         chainId,
         ProtocolSchedule.of(rules),
         GAS_LIMIT,

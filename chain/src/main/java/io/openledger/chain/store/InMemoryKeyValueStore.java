@@ -3,6 +3,7 @@ package io.openledger.chain.store;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -10,27 +11,28 @@ import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@link KeyValueStore} in sorted maps, for tests and tools only: nothing is persisted. Same
  * semantics as {@link RocksDbKeyValueStore}: atomic batches (readers never see half a batch),
- * snapshots isolated from later writes, iteration in unsigned byte order. A snapshot copies the
- * store, so it costs O(size).
+ * snapshots isolated from later writes, iteration in unsigned byte order. Snapshots and cursors
+ * share the maps; the next commit copies each column it touches, so it costs O(column size).
  */
 public final class InMemoryKeyValueStore implements KeyValueStore {
   private static final java.util.Comparator<byte[]> ORDER = Arrays::compareUnsigned;
 
-  private final Map<Column, ConcurrentSkipListMap<byte[], byte[]>> columns =
-      new EnumMap<>(Column.class);
+  // Each column's map is replaced, never changed, once a snapshot shares it (copy on write):
+  // snapshots cost O(1) and the first commit after one copies the columns it touches.
+  private final Map<Column, TreeMap<byte[], byte[]>> columns = new EnumMap<>(Column.class);
+  private final EnumSet<Column> shared = EnumSet.noneOf(Column.class);
   // readers hold the read lock, a commit the write lock: nobody sees half a batch
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   public InMemoryKeyValueStore() {
     for (Column c : Column.values()) {
-      columns.put(c, new ConcurrentSkipListMap<>(ORDER));
+      columns.put(c, new TreeMap<>(ORDER));
     }
   }
 
@@ -46,10 +48,18 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
     }
   }
 
+  /** Iterates a consistent copy-on-write view: on this store, later writes are not seen. */
   @Override
   public KeyValueCursor iterate(Column column, KeyRange range) {
-    ensureOpen();
-    return new MapCursor(slice(columns.get(column), range).entrySet().iterator(), this::ensureOpen);
+    lock.writeLock().lock(); // marks the column shared
+    try {
+      ensureOpen();
+      shared.add(column);
+      return new MapCursor(
+          slice(columns.get(column), range).entrySet().iterator(), this::ensureOpen);
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   @Override
@@ -60,14 +70,13 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
 
   @Override
   public Snapshot snapshot() {
-    lock.readLock().lock();
+    lock.writeLock().lock();
     try {
       ensureOpen();
-      Map<Column, NavigableMap<byte[], byte[]>> copy = new EnumMap<>(Column.class);
-      columns.forEach((c, m) -> copy.put(c, new TreeMap<>(m)));
-      return new MapSnapshot(copy);
+      shared.addAll(columns.keySet());
+      return new MapSnapshot(new EnumMap<>(columns));
     } finally {
-      lock.readLock().unlock();
+      lock.writeLock().unlock();
     }
   }
 
@@ -80,6 +89,14 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
     if (closed) {
       throw new StorageException("the in-memory store is closed");
     }
+  }
+
+  /** The map of {@code column} that a commit may change (called under the write lock). */
+  private TreeMap<byte[], byte[]> writable(Column column) {
+    if (shared.remove(column)) {
+      columns.put(column, new TreeMap<>(columns.get(column)));
+    }
+    return columns.get(column);
   }
 
   private static NavigableMap<byte[], byte[]> slice(
@@ -132,9 +149,9 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
         ensureOpen();
         for (Op op : ops) {
           if (op.value() == null) {
-            columns.get(op.column()).remove(op.key());
+            writable(op.column()).remove(op.key());
           } else {
-            columns.get(op.column()).put(op.key(), op.value());
+            writable(op.column()).put(op.key(), op.value());
           }
         }
       } finally {
@@ -155,10 +172,10 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
   }
 
   private final class MapSnapshot implements Snapshot {
-    private final Map<Column, NavigableMap<byte[], byte[]>> data;
+    private final Map<Column, TreeMap<byte[], byte[]>> data;
     private volatile boolean released;
 
-    MapSnapshot(Map<Column, NavigableMap<byte[], byte[]>> data) {
+    MapSnapshot(Map<Column, TreeMap<byte[], byte[]>> data) {
       this.data = data;
     }
 

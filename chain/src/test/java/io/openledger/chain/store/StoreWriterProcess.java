@@ -15,10 +15,26 @@ public final class StoreWriterProcess {
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath());
     cmd.add(StoreWriterProcess.class.getName());
     cmd.add(dir.toString());
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** This JVM's class path plus where our classes came from (launchers may hide them). */
+  private static String classPath() {
+    List<String> entries = new ArrayList<>();
+    entries.add(System.getProperty("java.class.path"));
+    for (Class<?> c :
+        List.of(StoreWriterProcess.class, RocksDbKeyValueStore.class, org.rocksdb.RocksDB.class)) {
+      try {
+        entries.add(
+            Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+      } catch (java.net.URISyntaxException | NullPointerException e) {
+        // the class path property covers it
+      }
+    }
+    return String.join(java.io.File.pathSeparator, entries);
   }
 
   public static void main(String[] args) {

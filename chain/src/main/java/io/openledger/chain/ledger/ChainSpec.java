@@ -45,6 +45,23 @@ public record ChainSpec(
     GenesisBlock build(StateDatabase states, long timestamp);
   }
 
+  /** Same as {@link #of}: block 0 holds what {@code allocate} writes into an empty state. */
+  public ChainSpec(
+      long chainId,
+      ProtocolSchedule protocol,
+      long gasLimit,
+      Address sequencer,
+      long genesisTimestamp,
+      Consumer<WorldState> allocate) {
+    this(
+        chainId,
+        protocol,
+        gasLimit,
+        sequencer,
+        genesisTimestamp,
+        allocating(protocol, gasLimit, sequencer, allocate));
+  }
+
   /**
    * A spec whose block 0 holds the state {@code allocate} writes into an empty state (balances,
    * locked vesting), with the fee market's initial base fee.
@@ -56,28 +73,37 @@ public record ChainSpec(
       Address sequencer,
       long genesisTimestamp,
       Consumer<WorldState> allocate) {
-    GenesisBuilder builder =
-        (states, timestamp) -> {
-          WorldState state = states.open(Hash.ZERO, -1);
-          allocate.accept(state);
-          StateCommit commit = state.commit();
-          BlockHeader header =
-              new BlockHeader(
-                  Hash.ZERO,
-                  0,
-                  timestamp,
-                  commit.stateRoot(),
-                  Block.transactionsRoot(List.of()),
-                  Block.receiptsRoot(List.of()),
-                  LogsBloom.EMPTY,
-                  0,
-                  gasLimit,
-                  protocol.rulesAt(0).feeMarket().initialBaseFee(),
-                  sequencer,
-                  new byte[0]);
-          return new GenesisBlock(new Block(header, List.of()), commit);
-        };
-    return new ChainSpec(chainId, protocol, gasLimit, sequencer, genesisTimestamp, builder);
+    return new ChainSpec(
+        chainId,
+        protocol,
+        gasLimit,
+        sequencer,
+        genesisTimestamp,
+        allocating(protocol, gasLimit, sequencer, allocate));
+  }
+
+  private static GenesisBuilder allocating(
+      ProtocolSchedule protocol, long gasLimit, Address sequencer, Consumer<WorldState> allocate) {
+    return (states, timestamp) -> {
+      WorldState state = states.open(Hash.ZERO, -1);
+      allocate.accept(state);
+      StateCommit commit = state.commit();
+      BlockHeader header =
+          new BlockHeader(
+              Hash.ZERO,
+              0,
+              timestamp,
+              commit.stateRoot(),
+              Block.transactionsRoot(List.of()),
+              Block.receiptsRoot(List.of()),
+              LogsBloom.EMPTY,
+              0,
+              gasLimit,
+              protocol.rulesAt(0).feeMarket().initialBaseFee(),
+              sequencer,
+              new byte[0]);
+      return new GenesisBlock(new Block(header, List.of()), commit);
+    };
   }
 
   /** The spec of a genesis file's chain; block 0 is what {@link Genesis#toState} builds. */

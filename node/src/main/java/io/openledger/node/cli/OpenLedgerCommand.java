@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       io.openledger.node.openlora.ServeCommand.class,
       io.openledger.node.openlora.GenerateCommand.class,
       io.openledger.node.openlora.ModelCommand.class,
+      io.openledger.node.devnet.DevnetCommand.class,
+      io.openledger.node.devnet.NodeCommand.class,
       io.openledger.node.wallet.AccountCommand.class,
       io.openledger.node.wallet.BalanceCommand.class,
       io.openledger.node.wallet.SendCommand.class,

@@ -1,0 +1,126 @@
+package io.openledger.node.devnet;
+
+import io.openledger.chain.ledger.BlockView;
+import io.openledger.chain.ledger.LedgerConfig;
+import io.openledger.chain.ledger.LedgerOpenException;
+import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.node.cli.CliException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.net.BindException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Option;
+
+/** Options and the run loop shared by {@code openledger devnet} and {@code openledger node}. */
+final class NodeOptions {
+  @Option(
+      names = "--rpc-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface for JSON-RPC (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes it to the network).")
+  String rpcHost;
+
+  @Option(
+      names = "--rpc-port",
+      paramLabel = "N",
+      defaultValue = "8545",
+      description =
+          "Port for JSON-RPC over HTTP and WebSocket (default: ${DEFAULT-VALUE}; 0: any).")
+  int rpcPort;
+
+  @Option(
+      names = "--block-time",
+      paramLabel = "MS",
+      description = "Milliseconds between blocks (default: the genesis's, 2000 on the devnet).")
+  Long blockTimeMs;
+
+  LedgerConfig ledgerConfig(long genesisBlockTimeMs) {
+    long ms = blockTimeMs != null ? blockTimeMs : genesisBlockTimeMs;
+    if (ms < 1 || ms > 3_600_000) {
+      throw new CliException("--block-time must be between 1 and 3600000 ms, got " + ms);
+    }
+    if (rpcPort < 0 || rpcPort > 65_535) {
+      throw new CliException("--rpc-port must be between 0 and 65535, got " + rpcPort);
+    }
+    return LedgerConfig.DEFAULT.withSequencer(
+        SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)));
+  }
+
+  /** Keeps Jetty's and Javalin's start-up chatter out of the user's terminal. */
+  static void quietServerLogs() {
+    System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+  }
+
+  /** Starts the node or explains why it cannot start. */
+  static NodeRunner start(NodeRunner.Options options, PrintWriter out) {
+    try {
+      return NodeRunner.start(options, InstantSource.system(), b -> logBlock(out, b));
+    } catch (LedgerOpenException e) {
+      throw new CliException(e.getMessage());
+    } catch (RuntimeException e) {
+      if (causedBy(e, BindException.class)) {
+        throw new CliException(
+            "cannot listen on "
+                + options.rpcHost()
+                + ":"
+                + options.rpcPort()
+                + " (in use? choose another with --rpc-port)");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Serves until SIGINT/SIGTERM, then stops the RPC server, lets the block being committed finish
+   * and closes the store.
+   */
+  static int runUntilStopped(NodeRunner node, PrintWriter out) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("Stopping...");
+                  out.flush();
+                  long head = node.ledger().headNumber();
+                  node.close();
+                  out.println("Stopped cleanly at block " + head + ".");
+                  out.flush();
+                  stopped.countDown();
+                },
+                "openledger-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  static void logBlock(PrintWriter out, BlockView b) {
+    out.printf(
+        "block %d  txs %d  gas %d  base fee %s gwei  %s%n",
+        b.number(),
+        b.transactions().size(),
+        b.gasUsed(),
+        new BigDecimal(b.baseFeePerGas().value())
+            .movePointLeft(9)
+            .stripTrailingZeros()
+            .toPlainString(),
+        b.hash().toHex());
+    out.flush();
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> kind) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (kind.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -69,7 +69,7 @@ public final class KeyPair {
 
   /** Signs a 32-byte hash (deterministic, low s). */
   public Signature sign(Hash messageHash) {
-    return Secp256k1.get().sign(messageHash, privateKey);
+    return Secp256k1.get().sign(messageHash, privateKey, publicKey);
   }
 
   @Override

@@ -42,19 +42,23 @@ public final class NativeSecp256k1 implements Secp256k1 {
 
   @Override
   public Signature sign(Hash messageHash, byte[] privateKey) {
+    return sign(messageHash, privateKey, publicKey(privateKey));
+  }
+
+  @Override
+  public Signature sign(Hash messageHash, byte[] privateKey, byte[] publicKey64) {
     BouncyCastleSecp256k1.checkPrivateKey(privateKey);
-    byte[] hash = messageHash.toArray();
-    byte[] compact = lib.sign(hash, privateKey); // RFC 6979, normalised to low s
-    byte[] expected = publicKey(privateKey);
-    // The library's ECDSA signing does not return the recovery id: find it by recovery.
+    byte[] compact = lib.sign(messageHash.toArray(), privateKey); // RFC 6979, normalised to low s
+    // The library's ECDSA signing does not return the recovery id: find it by recovery. Ids 2 and
+    // 3 (R.x >= n) occur with probability about 2^-127 and are not produced.
     for (int recId = 0; recId < 2; recId++) {
       Signature candidate = Signature.fromCompact(compact, recId);
       Optional<byte[]> key = recoverPublicKey(messageHash, candidate);
-      if (key.isPresent() && Arrays.equals(key.get(), expected)) {
+      if (key.isPresent() && Arrays.equals(key.get(), publicKey64)) {
         return candidate;
       }
     }
-    throw new IllegalStateException("libsecp256k1 produced a signature that recovers to no key");
+    throw new IllegalArgumentException("the public key does not belong to the private key");
   }
 
   @Override

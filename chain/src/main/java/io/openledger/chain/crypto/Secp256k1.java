@@ -35,6 +35,14 @@ public sealed interface Secp256k1 permits NativeSecp256k1, BouncyCastleSecp256k1
   Signature sign(Hash messageHash, byte[] privateKey);
 
   /**
+   * Signs when the caller already holds the 64-byte public key of {@code privateKey} (a {@link
+   * KeyPair}): saves the native implementation a key derivation.
+   */
+  default Signature sign(Hash messageHash, byte[] privateKey, byte[] publicKey64) {
+    return sign(messageHash, privateKey);
+  }
+
+  /**
    * The 64-byte public key ({@code x || y}) that produced the signature over the hash, or empty
    * when none does (r not on the curve, values out of range). Accepts high s: the low-s rule is the
    * transaction validator's, not recovery's.

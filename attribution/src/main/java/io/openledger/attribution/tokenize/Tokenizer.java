@@ -38,7 +38,12 @@ public final class Tokenizer {
 
   private Tokenizer() {}
 
-  /** Cuts {@code text} into tokens. */
+  /**
+   * Cuts {@code text} into tokens.
+   *
+   * @throws AttributionException.InvalidInput if the text holds an unpaired surrogate (it could not
+   *     have come from UTF-8)
+   */
   public static TokenizedText tokenize(String text) {
     int cap = Math.max(16, text.length() / 4);
     int[] starts = new int[cap];
@@ -56,6 +61,12 @@ public final class Tokenizer {
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         k = classify(Character.toCodePoint(ch, text.charAt(i + 1)));
         width = 2;
+      } else if (Character.isSurrogate(ch)) {
+        throw new AttributionException.InvalidInput(
+            "text is not Unicode: unpaired surrogate U+"
+                + Integer.toHexString(ch).toUpperCase(java.util.Locale.ROOT)
+                + " at char "
+                + i);
       } else {
         k = BMP[ch];
       }

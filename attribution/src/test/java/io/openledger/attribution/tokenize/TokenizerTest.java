@@ -77,4 +77,13 @@ class TokenizerTest {
     assertThat(Tokenizer.decodeUtf8("héllo".getBytes(StandardCharsets.UTF_8), "x"))
         .isEqualTo("héllo");
   }
+
+  @Test
+  void rejectsUnpairedSurrogates() {
+    assertThatThrownBy(() -> Tokenizer.tokenize("ok \uD800 no"))
+        .isInstanceOf(AttributionException.InvalidInput.class)
+        .hasMessageContaining("unpaired surrogate U+D800 at char 3");
+    assertThatThrownBy(() -> Tokenizer.tokenize("word\uDC00"))
+        .isInstanceOf(AttributionException.InvalidInput.class);
+  }
 }

@@ -5,11 +5,11 @@ import io.openledger.chain.store.KeyValueReader;
 import io.openledger.chain.types.Hash;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * The stored, versioned state tree: a binary sparse Merkle tree over keccak-256 in the style of
@@ -106,7 +106,9 @@ public final class JellyfishMerkleTree {
   TreeUpdate apply(
       Hash root, Map<Hash, Optional<byte[]>> updates, long version, Map<Hash, byte[]> overlay) {
     Hash[] keys = updates.keySet().toArray(new Hash[0]);
-    Arrays.sort(keys);
+    if (!(updates instanceof SortedMap<Hash, ?> sorted && sorted.comparator() == null)) {
+      Arrays.sort(keys);
+    }
     byte[][] values = new byte[keys.length][];
     for (int i = 0; i < keys.length; i++) {
       values[i] = updates.get(keys[i]).orElse(null);
@@ -114,7 +116,6 @@ public final class JellyfishMerkleTree {
     Updater u = new Updater(keys, values, overlay);
     TreeNode newRoot =
         keys.length == 0 ? load(root, overlay) : u.update(load(root, overlay), 0, 0, keys.length);
-    u.stale.removeIf(u.newNodes::containsKey);
     return new TreeUpdate(newRoot.hash(), version, u.newNodes, u.stale);
   }
 
@@ -149,7 +150,7 @@ public final class JellyfishMerkleTree {
     private final Hash[] keys;
     private final byte[][] values;
     private final Map<Hash, byte[]> overlay;
-    final Map<Hash, byte[]> newNodes = new LinkedHashMap<>();
+    final NewNodes newNodes = new NewNodes();
     final List<Hash> stale = new ArrayList<>();
 
     Updater(Hash[] keys, byte[][] values, Map<Hash, byte[]> overlay) {
@@ -200,14 +201,20 @@ public final class JellyfishMerkleTree {
      * leaf of this subtree, dropped if one of the updates names its key).
      */
     private TreeNode build(int depth, int from, int to, TreeNode.Leaf existing) {
-      if (existing != null && Arrays.binarySearch(keys, from, to, existing.key()) >= 0) {
-        stale.add(existing.hash());
-        existing = null;
+      int same = -1; // an update that writes the existing leaf's own value: nothing to do
+      if (existing != null) {
+        int i = Arrays.binarySearch(keys, from, to, existing.key());
+        if (i >= 0 && values[i] != null && Arrays.equals(values[i], existing.value())) {
+          same = i;
+        } else if (i >= 0) {
+          stale.add(existing.hash());
+          existing = null;
+        }
       }
       int live = existing != null ? 1 : 0;
       int firstLive = -1;
       for (int i = from; i < to && live < 2; i++) {
-        if (values[i] != null) {
+        if (values[i] != null && i != same) {
           live++;
           firstLive = firstLive < 0 ? i : firstLive;
         }
@@ -242,14 +249,15 @@ public final class JellyfishMerkleTree {
 
     private TreeNode newLeaf(Hash key, byte[] value) {
       TreeNode.Leaf leaf = TreeNode.Leaf.of(key, value);
-      newNodes.put(leaf.hash(), leaf.encode());
+      newNodes.add(leaf.hash(), leaf.encode());
       cache.put(leaf);
       return leaf;
     }
 
     private TreeNode newInternal(Hash left, Hash right) {
-      TreeNode.Internal node = TreeNode.Internal.of(left, right);
-      newNodes.put(node.hash(), node.encode());
+      byte[] encoding = TreeHashing.preimage(TreeHashing.INTERNAL, left, right);
+      TreeNode.Internal node = TreeNode.Internal.of(left, right, encoding);
+      newNodes.add(node.hash(), encoding);
       cache.put(node);
       return node;
     }

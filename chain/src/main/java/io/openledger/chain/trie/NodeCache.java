@@ -1,18 +1,21 @@
 package io.openledger.chain.trie;
 
 import io.openledger.chain.types.Hash;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.HashMap;
 
 /**
- * A bounded cache of decoded tree nodes, keyed by node hash; least recently used nodes are evicted
- * first, so the upper levels that every update touches stay in memory. Nodes are immutable and
- * addressed by content, so one cache may be shared by every tree reading the same store (including
- * snapshots). Thread-safe: 16 independently locked segments.
+ * A bounded cache of decoded tree nodes, keyed by node hash. Nodes are immutable and addressed by
+ * content, so one cache may be shared by every tree reading the same store (snapshots included).
  *
- * <p>Sizing: a cached node costs about 250 bytes of heap (an internal node: two hashes, a record,
- * the map entry), so the default 1,000,000 nodes is about 250 MB; a tree of n leaves has about 2n
- * nodes.
+ * <p>Eviction is by generations, a cheap approximation of least-recently-used: each of 16 segments
+ * fills a young generation; when it holds half the segment's capacity it becomes the old generation
+ * and the previous old one is dropped. A hit in the old generation moves the node back to the young
+ * one, so nodes in use (the upper levels every update walks, the nodes the last blocks wrote)
+ * survive. At most {@link #maxNodes()} nodes are held. Thread-safe.
+ *
+ * <p>Sizing: a cached node costs about 200 bytes of heap (an internal node: two hashes, a record,
+ * the map entry), so the default 1,000,000 nodes is about 200 MB; a tree of n leaves has about 2n
+ * nodes, and an update of k keys touches about k·log2(n/k) + 2k of them.
  */
 public final class NodeCache {
   /** Default capacity in nodes. */
@@ -29,7 +32,7 @@ public final class NodeCache {
     }
     this.maxNodes = maxNodes;
     for (int i = 0; i < SEGMENTS; i++) {
-      segments[i] = new Segment(Math.ceilDiv(maxNodes, SEGMENTS));
+      segments[i] = new Segment(maxNodes / SEGMENTS / 2);
     }
   }
 
@@ -52,7 +55,7 @@ public final class NodeCache {
     int n = 0;
     for (Segment s : segments) {
       synchronized (s) {
-        n += s.size();
+        n += s.young.size() + s.old.size();
       }
     }
     return n;
@@ -66,9 +69,6 @@ public final class NodeCache {
   }
 
   void put(TreeNode node) {
-    if (maxNodes == 0) {
-      return;
-    }
     Segment s = segment(node.hash());
     synchronized (s) {
       s.put(node.hash(), node);
@@ -79,27 +79,46 @@ public final class NodeCache {
   public void clear() {
     for (Segment s : segments) {
       synchronized (s) {
-        s.clear();
+        s.young = new HashMap<>();
+        s.old = new HashMap<>();
       }
     }
   }
 
   private Segment segment(Hash hash) {
-    // hash codes of node hashes are uniformly distributed: the low bits pick a segment
+    // node hashes are uniformly distributed: their hash codes' low bits pick a segment
     return segments[hash.hashCode() & (SEGMENTS - 1)];
   }
 
-  private static final class Segment extends LinkedHashMap<Hash, TreeNode> {
-    private final int capacity;
+  private static final class Segment {
+    private final int generationSize;
+    HashMap<Hash, TreeNode> young = new HashMap<>();
+    HashMap<Hash, TreeNode> old = new HashMap<>();
 
-    Segment(int capacity) {
-      super(16, 0.75f, true);
-      this.capacity = capacity;
+    Segment(int generationSize) {
+      this.generationSize = generationSize;
     }
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Hash, TreeNode> eldest) {
-      return size() > capacity;
+    TreeNode get(Hash hash) {
+      TreeNode node = young.get(hash);
+      if (node == null) {
+        node = old.remove(hash);
+        if (node != null) {
+          put(hash, node);
+        }
+      }
+      return node;
+    }
+
+    void put(Hash hash, TreeNode node) {
+      if (generationSize == 0) {
+        return;
+      }
+      young.put(hash, node);
+      if (young.size() >= generationSize) {
+        old = young;
+        young = new HashMap<>(2 * generationSize);
+      }
     }
   }
 }

@@ -20,15 +20,24 @@ final class TreeHashing {
   private TreeHashing() {}
 
   static Hash valueHash(byte[] value) {
-    return Hash.keccak256(value);
+    return Hash.wrap(Keccak256.hash(value));
   }
 
   static Hash leafHash(Hash key, Hash valueHash) {
-    return Hash.keccak256(new byte[] {LEAF}, key.toArray(), valueHash.toArray());
+    return Hash.wrap(Keccak256.hash65(preimage(LEAF, key, valueHash)));
   }
 
   static Hash internalHash(Hash left, Hash right) {
-    return Hash.keccak256(new byte[] {INTERNAL}, left.toArray(), right.toArray());
+    return Hash.wrap(Keccak256.hash65(preimage(INTERNAL, left, right)));
+  }
+
+  /** {@code domain || a || b}: 65 bytes; for an internal node also its stored encoding. */
+  static byte[] preimage(byte domain, Hash a, Hash b) {
+    byte[] out = new byte[1 + 2 * Hash.SIZE];
+    out[0] = domain;
+    System.arraycopy(a.toArray(), 0, out, 1, Hash.SIZE);
+    System.arraycopy(b.toArray(), 0, out, 1 + Hash.SIZE, Hash.SIZE);
+    return out;
   }
 
   /** Whether keys {@code a} and {@code b} agree on their first {@code bits} bits. */

@@ -47,16 +47,17 @@ sealed interface TreeNode permits TreeNode.Empty, TreeNode.Leaf, TreeNode.Intern
       return new Internal(TreeHashing.internalHash(left, right), left, right);
     }
 
+    /** A new node and its encoding, hashing the encoding itself (it is the hash preimage). */
+    static Internal of(Hash left, Hash right, byte[] encoding) {
+      return new Internal(Hash.wrap(Keccak256.hash65(encoding)), left, right);
+    }
+
     Hash child(boolean bit) {
       return bit ? right : left;
     }
 
     byte[] encode() {
-      byte[] out = new byte[1 + 2 * Hash.SIZE];
-      out[0] = TreeHashing.INTERNAL;
-      System.arraycopy(left.toArray(), 0, out, 1, Hash.SIZE);
-      System.arraycopy(right.toArray(), 0, out, 1 + Hash.SIZE, Hash.SIZE);
-      return out;
+      return TreeHashing.preimage(TreeHashing.INTERNAL, left, right);
     }
   }
 

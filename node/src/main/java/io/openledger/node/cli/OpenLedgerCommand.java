@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      io.openledger.node.attribution.AttributionCommand.class,
       io.openledger.node.openlora.ServeCommand.class,
       io.openledger.node.openlora.GenerateCommand.class,
       io.openledger.node.openlora.ModelCommand.class,

@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
       io.openledger.node.wallet.SendCommand.class,
       io.openledger.node.wallet.BlockCommand.class,
       io.openledger.node.wallet.TxCommand.class,
-      io.openledger.node.wallet.ReceiptCommand.class
+      io.openledger.node.wallet.ReceiptCommand.class,
+      io.openledger.node.wallet.VestingCommand.class
     })
 public final class OpenLedgerCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -13,7 +13,6 @@ import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.rpc.Json;
-import java.math.BigInteger;
 import java.util.List;
 
 /**
@@ -187,7 +186,7 @@ public final class ChainJson {
     for (AccountProof.StorageProof s : p.storageProof()) {
       ObjectNode e = storage.addObject();
       e.put("key", s.key().toHex());
-      e.put("value", Quantity.of(new BigInteger(1, s.value())));
+      e.put("value", Bytes.toHex(s.value()));
       e.set("proof", hexList(s.proof()));
     }
     o.put("exists", p.exists());

@@ -30,6 +30,12 @@ final class Scheduler implements Runnable {
   /** Consecutive single-adapter steps before merging that adapter into the weights. */
   static final int MERGE_AFTER_STEPS = 4;
 
+  /**
+   * Fewest sequences sharing one adapter before merging pays: merged and unmerged weights round
+   * differently (within 1e-5 relative), so a lone request keeps bit-identical results run to run.
+   */
+  static final int MERGE_MIN_SEQUENCES = 8;
+
   private final BatchingEngine engine;
   private final ForwardPass pass;
   private final Batch batch;
@@ -308,7 +314,11 @@ final class Scheduler implements Runnable {
    * it (in the background) and run the batch on the merged weights.
    */
   private MergedWeights chooseMerged() {
-    if (engine.config.mergeMode() != EngineConfig.MergeMode.AUTO) return null;
+    if (engine.config.mergeMode() != EngineConfig.MergeMode.AUTO
+        || running.size() < MERGE_MIN_SEQUENCES) {
+      uniformSteps = 0;
+      return null;
+    }
     Sequence first = running.get(0);
     AdapterManifest single = first.single();
     String key = single == null ? null : first.groupKey;

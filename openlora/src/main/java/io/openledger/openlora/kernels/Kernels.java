@@ -9,6 +9,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -154,14 +155,14 @@ public final class Kernels {
       a33 = v3.fma(u, a33);
     }
     float[] s = {
-      a00.reduceLanes(VectorOperators.ADD), a10.reduceLanes(VectorOperators.ADD),
-      a20.reduceLanes(VectorOperators.ADD), a30.reduceLanes(VectorOperators.ADD),
-      a01.reduceLanes(VectorOperators.ADD), a11.reduceLanes(VectorOperators.ADD),
-      a21.reduceLanes(VectorOperators.ADD), a31.reduceLanes(VectorOperators.ADD),
-      a02.reduceLanes(VectorOperators.ADD), a12.reduceLanes(VectorOperators.ADD),
-      a22.reduceLanes(VectorOperators.ADD), a32.reduceLanes(VectorOperators.ADD),
-      a03.reduceLanes(VectorOperators.ADD), a13.reduceLanes(VectorOperators.ADD),
-      a23.reduceLanes(VectorOperators.ADD), a33.reduceLanes(VectorOperators.ADD)
+      sum(a00), sum(a10),
+      sum(a20), sum(a30),
+      sum(a01), sum(a11),
+      sum(a21), sum(a31),
+      sum(a02), sum(a12),
+      sum(a22), sum(a32),
+      sum(a03), sum(a13),
+      sum(a23), sum(a33)
     };
     for (; i < in; i++) {
       for (int t = 0; t < 4; t++) {
@@ -194,10 +195,10 @@ public final class Kernels {
       a2 = FloatVector.fromArray(F, w, w2 + i).fma(u, a2);
       a3 = FloatVector.fromArray(F, w, w3 + i).fma(u, a3);
     }
-    float s0 = a0.reduceLanes(VectorOperators.ADD);
-    float s1 = a1.reduceLanes(VectorOperators.ADD);
-    float s2 = a2.reduceLanes(VectorOperators.ADD);
-    float s3 = a3.reduceLanes(VectorOperators.ADD);
+    float s0 = sum(a0);
+    float s1 = sum(a1);
+    float s2 = sum(a2);
+    float s3 = sum(a3);
     for (; i < in; i++) {
       float u = x[x0 + i];
       s0 += w[w0 + i] * u;
@@ -225,10 +226,10 @@ public final class Kernels {
       a2 = v.fma(FloatVector.fromArray(F, x, x2 + i), a2);
       a3 = v.fma(FloatVector.fromArray(F, x, x3 + i), a3);
     }
-    float s0 = a0.reduceLanes(VectorOperators.ADD);
-    float s1 = a1.reduceLanes(VectorOperators.ADD);
-    float s2 = a2.reduceLanes(VectorOperators.ADD);
-    float s3 = a3.reduceLanes(VectorOperators.ADD);
+    float s0 = sum(a0);
+    float s1 = sum(a1);
+    float s2 = sum(a2);
+    float s3 = sum(a3);
     for (; i < in; i++) {
       float v = w[w0 + i];
       s0 += v * x[x0 + i];
@@ -249,7 +250,7 @@ public final class Kernels {
     int i = 0;
     for (; i < upper; i += L)
       acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = sum(acc);
     for (; i < len; i++) s += a[aOff + i] * b[bOff + i];
     return s;
   }
@@ -289,7 +290,7 @@ public final class Kernels {
       FloatVector v = FloatVector.fromArray(F, x, xOff + i);
       acc = v.fma(v, acc);
     }
-    float ss = acc.reduceLanes(VectorOperators.ADD);
+    float ss = sum(acc);
     for (; i < dim; i++) ss += x[xOff + i] * x[xOff + i];
     float scale = (float) (1.0 / Math.sqrt(ss / dim + eps));
     i = 0;
@@ -307,12 +308,12 @@ public final class Kernels {
     int i = 0;
     for (; i < upper; i += L) {
       FloatVector g = FloatVector.fromArray(F, gate, gOff + i);
-      FloatVector e = g.neg().lanewise(VectorOperators.EXP);
+      FloatVector e = exp(g.neg());
       g.div(e.add(1f)).mul(FloatVector.fromArray(F, up, uOff + i)).intoArray(gate, gOff + i);
     }
     for (; i < len; i++) {
       float g = gate[gOff + i];
-      gate[gOff + i] = g / (1f + (float) Math.exp(-g)) * up[uOff + i];
+      gate[gOff + i] = g / (1f + exp(-g)) * up[uOff + i];
     }
   }
 
@@ -354,19 +355,19 @@ public final class Kernels {
     if (upper > 0) {
       FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
       for (; i < upper; i += L) m = m.max(FloatVector.fromArray(F, x, off + i));
-      max = m.reduceLanes(VectorOperators.MAX);
+      max = max(m);
     }
     for (; i < len; i++) max = Math.max(max, x[off + i]);
     FloatVector sum = FloatVector.zero(F);
     i = 0;
     for (; i < upper; i += L) {
-      FloatVector e = FloatVector.fromArray(F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+      FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(max));
       e.intoArray(x, off + i);
       sum = sum.add(e);
     }
-    float s = sum.reduceLanes(VectorOperators.ADD);
+    float s = sum(sum);
     for (; i < len; i++) {
-      float e = (float) Math.exp(x[off + i] - max);
+      float e = exp(x[off + i] - max);
       x[off + i] = e;
       s += e;
     }
@@ -455,6 +456,87 @@ public final class Kernels {
         y[yo + i] += scale * s;
       }
     }
+  }
+
+  // ---------------------------------------------------------------- deterministic reductions
+
+  /*
+   * The Vector API's reduceLanes and EXP are computed one way by the JIT's intrinsics and another
+   * by the interpreter's fallback, so results would change in the last bits once code is compiled.
+   * These versions use only lane-wise IEEE operations, which are identical in both: a request gives
+   * bit-identical results whether it runs first or after warm-up.
+   */
+
+  private static final VectorShuffle<Float>[] HALVES = halves();
+
+  @SuppressWarnings("unchecked")
+  private static VectorShuffle<Float>[] halves() {
+    int steps = Integer.numberOfTrailingZeros(L);
+    VectorShuffle<Float>[] s = new VectorShuffle[steps];
+    for (int k = 0, off = L / 2; k < steps; k++, off /= 2) {
+      int o = off;
+      s[k] = VectorShuffle.fromOp(F, i -> (i + o) % L);
+    }
+    return s;
+  }
+
+  /** Sum of the lanes by a fixed pairwise tree. */
+  static float sum(FloatVector v) {
+    for (VectorShuffle<Float> sh : HALVES) v = v.add(v.rearrange(sh));
+    return v.lane(0);
+  }
+
+  /** Max of the lanes. */
+  static float max(FloatVector v) {
+    for (VectorShuffle<Float> sh : HALVES) v = v.max(v.rearrange(sh));
+    return v.lane(0);
+  }
+
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
+  private static final float ROUND = 12582912f; // 1.5 · 2^23: adding it rounds to an integer
+
+  /**
+   * e^x for every lane, about 2 ulp (Cephes' expf: x = n ln2 + r, polynomial in r, times 2^n);
+   * inputs below -87 give 0, above 88 infinity.
+   */
+  static FloatVector exp(FloatVector x) {
+    FloatVector xc = x.max(-87.33654f).min(88.72283f);
+    FloatVector t = xc.fma(LOG2E, ROUND);
+    FloatVector n = t.sub(ROUND);
+    FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+    r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+    FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+    p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+    p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+    p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+    p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+    p = p.fma(r.mul(r), r).add(1f);
+    IntVector bits =
+        t.reinterpretAsInts().sub(0x4B400000).add(127).lanewise(VectorOperators.LSHL, 23);
+    FloatVector scaled = p.mul(bits.reinterpretAsFloats());
+    return scaled
+        .blend(0f, x.compare(VectorOperators.LT, -87.33654f))
+        .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72283f));
+  }
+
+  /** The same function for one value (tails), so a result never depends on its lane. */
+  static float exp(float x) {
+    if (x < -87.33654f) return 0f;
+    if (x > 88.72283f) return Float.POSITIVE_INFINITY;
+    float t = Math.fma(x, LOG2E, ROUND);
+    float n = t - ROUND;
+    float r = Math.fma(n, -LN2_HI, x);
+    r = Math.fma(n, -LN2_LO, r);
+    float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+    p = Math.fma(p, r, 8.3334519073e-3f);
+    p = Math.fma(p, r, 4.1665795894e-2f);
+    p = Math.fma(p, r, 1.6666665459e-1f);
+    p = Math.fma(p, r, 5.0000001201e-1f);
+    p = Math.fma(p, r * r, r) + 1f;
+    int bits = ((Float.floatToRawIntBits(t) - 0x4B400000) + 127) << 23;
+    return p * Float.intBitsToFloat(bits);
   }
 
   // ---------------------------------------------------------------- conversions

@@ -63,6 +63,21 @@ record GenerationPlan(
     if (ids.length == 0) {
       throw ApiError.badParameter(promptParam, promptParam + " must not be empty").toException();
     }
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= model.vocabSize()) {
+        throw ApiError.badParameter(
+                promptParam,
+                promptParam
+                    + "["
+                    + i
+                    + "] = "
+                    + ids[i]
+                    + " is not a token id of this model (vocabulary of "
+                    + model.vocabSize()
+                    + ")")
+            .toException();
+      }
+    }
     int context = model.contextLength();
     int room = context - ids.length;
     if (room < 1) {

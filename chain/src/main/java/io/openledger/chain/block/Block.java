@@ -76,9 +76,13 @@ public record Block(BlockHeader header, List<Transaction> transactions) {
       RlpReader txs = f.readList("[]*types.Transaction", "(types.Block).Transactions");
       List<Transaction> transactions = new ArrayList<>();
       while (txs.hasNext()) {
-        transactions.add(
-            TransactionDecoder.decodeStored(
-                txs.readBytes("[]uint8", "(types.Block).Transactions")));
+        byte[] tx = txs.readBytes("[]uint8", "(types.Block).Transactions");
+        try {
+          transactions.add(TransactionDecoder.decodeStored(tx));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "malformed block: transaction " + transactions.size() + ": " + e.getMessage());
+        }
       }
       f.requireEnd();
       top.requireEnd();

@@ -130,7 +130,7 @@ public final class TransactionBuilder {
   /** Signs with the key; the result's sender is the key's address. */
   public Transaction sign(KeyPair key) {
     Transaction tx = withSignature(key.sign(signingHash()));
-    cacheOf(tx).senderKnown(key.address());
+    TransactionCache.of(tx).senderKnown(key.address());
     return tx;
   }
 
@@ -151,13 +151,6 @@ public final class TransactionBuilder {
               data,
               accessList,
               signature);
-    };
-  }
-
-  private static TransactionCache cacheOf(Transaction tx) {
-    return switch (tx) {
-      case LegacyTransaction l -> l.cache();
-      case Eip1559Transaction t -> t.cache();
     };
   }
 }

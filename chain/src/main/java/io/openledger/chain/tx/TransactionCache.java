@@ -14,6 +14,13 @@ final class TransactionCache {
   private volatile Hash hash;
   private volatile Address sender;
 
+  static TransactionCache of(Transaction tx) {
+    return switch (tx) {
+      case LegacyTransaction l -> l.cache();
+      case Eip1559Transaction t -> t.cache();
+    };
+  }
+
   TransactionCache(Transaction tx, byte[] encoding) {
     this.tx = tx;
     this.encoding = encoding;

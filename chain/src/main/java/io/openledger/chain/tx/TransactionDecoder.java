@@ -89,7 +89,7 @@ public final class TransactionDecoder {
     if (sender.isEmpty()) {
       return new DecodeResult.Invalid(INVALID_SENDER);
     }
-    cacheOf(tx).senderKnown(sender.get());
+    TransactionCache.of(tx).senderKnown(sender.get());
     return new DecodeResult.Valid(tx);
   }
 
@@ -103,7 +103,7 @@ public final class TransactionDecoder {
     try {
       return TransactionCodec.parse(encoding, -1);
     } catch (InvalidTransactionException e) {
-      throw new IllegalArgumentException("stored transaction is malformed: " + e.getMessage());
+      throw new IllegalArgumentException("malformed stored transaction: " + e.getMessage());
     }
   }
 
@@ -134,12 +134,5 @@ public final class TransactionDecoder {
       return COST_OVERFLOW;
     }
     return null;
-  }
-
-  private static TransactionCache cacheOf(Transaction tx) {
-    return switch (tx) {
-      case LegacyTransaction l -> l.cache();
-      case Eip1559Transaction t -> t.cache();
-    };
   }
 }

@@ -168,6 +168,53 @@ class BlockCodecTest {
         .hasMessage("malformed block: rlp: input contains more than one value");
   }
 
+  @Test
+  void mutatedBlocksAndReceiptsFailOnlyWithIllegalArgumentAndAcceptedOnesAreCanonical() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    KeyPair key = KeyPair.fromPrivateKeyHex("0x" + "33".repeat(32));
+    List<Transaction> txs =
+        List.of(
+            TransactionBuilder.eip1559(1337).to(Address.ZERO).sign(key),
+            TransactionBuilder.legacy(1337).nonce(1).to(Address.ZERO).sign(key));
+    BlockHeader h =
+        new BlockHeader(
+            Hash.ZERO,
+            7,
+            1_700_000_000,
+            Hash.ZERO,
+            Block.transactionsRoot(txs),
+            OrderedMerkleRoot.EMPTY,
+            LogsBloom.EMPTY,
+            42_000,
+            30_000_000,
+            Amount.of(7),
+            Address.ZERO,
+            new byte[] {1, 2});
+    byte[] block = new Block(h, txs).encode();
+    byte[] receipt = randomReceipt(rnd).encodeForStorage();
+    int tried = 0;
+    for (int i = 0; i < 100_000; i++) {
+      boolean isBlock = (i & 1) == 0;
+      byte[] b = (isBlock ? block : receipt).clone();
+      int flips = 1 + rnd.nextInt(3);
+      for (int k = 0; k < flips; k++) {
+        b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+      }
+      if (rnd.nextInt(4) == 0) {
+        b = Arrays.copyOf(b, rnd.nextInt(b.length + 4));
+      }
+      tried++;
+      try {
+        byte[] again =
+            isBlock ? Block.decode(b).encode() : Receipt.decodeFromStorage(b).encodeForStorage();
+        assertThat(again).as("case %d", i).isEqualTo(b);
+      } catch (IllegalArgumentException expected) {
+        assertThat(expected.getMessage()).as("case %d", i).startsWith("malformed ");
+      }
+    }
+    assertThat(tried).isEqualTo(100_000);
+  }
+
   static Receipt randomReceipt(SplittableRandom rnd) {
     List<Log> logs = new ArrayList<>();
     int n = rnd.nextInt(4);

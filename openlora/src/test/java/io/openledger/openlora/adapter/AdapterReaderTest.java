@@ -1,0 +1,225 @@
+package io.openledger.openlora.adapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openledger.openlora.model.LlamaConfig;
+import io.openledger.openlora.model.LoraWeights;
+import io.openledger.openlora.model.Projection;
+import io.openledger.openlora.safetensors.DType;
+import io.openledger.openlora.safetensors.SafetensorsWriter;
+import io.openledger.openlora.testmodel.AdapterSpec;
+import io.openledger.openlora.testmodel.Fixtures;
+import io.openledger.openlora.testmodel.ModelSpec;
+import io.openledger.openlora.testmodel.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** PEFT adapters checked against the base: good ones load, bad ones say what is wrong. */
+class AdapterReaderTest {
+  static final ModelSpec SPEC = ModelSpec.tiny();
+  final LlamaConfig base = LlamaConfig.read(Fixtures.tinyModel());
+  final AdapterReader reader = new AdapterReader(base, Set.of(SPEC.name()));
+
+  private Path adapter(String name, AdapterSpec spec) {
+    return TestModels.writeAdapter(Fixtures.newDir(name), SPEC, spec);
+  }
+
+  private String reason(Path dir) {
+    try {
+      reader.inspect("x", new AdapterSource.Directory(dir));
+    } catch (AdapterFormatException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("expected " + dir + " to be refused");
+  }
+
+  @Test
+  void aGoodAdapterLoadsWithTransposedBAndItsScale() throws IOException {
+    Path dir = adapter("good", new AdapterSpec(8, 32, List.of("q_proj", "down_proj"), 4));
+    AdapterManifest m = reader.inspect("good", new AdapterSource.Directory(dir));
+    assertThat(m.rank()).isEqualTo(8);
+    assertThat(m.targets()).containsExactly(Projection.Q_PROJ, Projection.DOWN_PROJ);
+    LoraWeights w = reader.load(m);
+    assertThat(w.bytes()).isEqualTo(m.weightBytes());
+    LoraWeights.Layer q = w.layer(1, Projection.Q_PROJ);
+    assertThat(q.scale()).isEqualTo(4f); // alpha 32 / r 8
+    assertThat(w.layer(1, Projection.V_PROJ)).isNull();
+    try (var f =
+        io.openledger.openlora.safetensors.SafetensorsFile.open(
+            dir.resolve("adapter_model.safetensors"))) {
+      float[] b =
+          f.tensor("base_model.model.model.layers.1.self_attn.q_proj.lora_B.weight").toFloatArray();
+      int out = base.qDim();
+      for (int j = 0; j < out; j += 7)
+        for (int k = 0; k < 8; k++) assertThat(q.bt()[k * out + j]).isEqualTo(b[j * 8 + k]);
+    }
+  }
+
+  @Test
+  void anAdapterForAnotherBaseIsRefusedWithTheShapes() {
+    ModelSpec wider =
+        new ModelSpec("other", 512, 96, 160, 2, 4, 2, 256, 10000, false, false, "F32", 7);
+    Path dir = TestModels.writeAdapter(Fixtures.newDir("wide"), wider, AdapterSpec.of(4, 1));
+    // its config names another base, so first the name is caught...
+    assertThat(reason(dir)).contains("trained for base model \"other\"");
+    // ...and with the name removed, the shapes
+    try {
+      Path cfg = dir.resolve("adapter_config.json");
+      Files.writeString(cfg, Files.readString(cfg).replace("\"other\"", "\"\""));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    assertThat(reason(dir)).contains("has shape [4, 96]").contains("made for another base");
+  }
+
+  @Test
+  void missingFilesCorruptHeadersAndBadConfigsAreNamed() throws IOException {
+    Path missingCfg = adapter("m1", AdapterSpec.of(4, 1));
+    Files.delete(missingCfg.resolve("adapter_config.json"));
+    assertThat(reason(missingCfg)).isEqualTo("adapter_config.json is missing");
+
+    Path missingWeights = adapter("m2", AdapterSpec.of(4, 1));
+    Files.delete(missingWeights.resolve("adapter_model.safetensors"));
+    assertThat(reason(missingWeights)).isEqualTo("adapter_model.safetensors is missing");
+
+    Path truncated = adapter("m3", AdapterSpec.of(4, 1));
+    Path w = truncated.resolve("adapter_model.safetensors");
+    byte[] bytes = Files.readAllBytes(w);
+    Files.write(w, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThat(reason(truncated)).startsWith("corrupt weights").contains("fall outside");
+
+    Path garbage = adapter("m4", AdapterSpec.of(4, 1));
+    Files.write(garbage.resolve("adapter_model.safetensors"), "not a safetensors file".getBytes());
+    assertThat(reason(garbage)).startsWith("corrupt weights");
+
+    Path badJson = adapter("m5", AdapterSpec.of(4, 1));
+    Files.writeString(badJson.resolve("adapter_config.json"), "{\"r\": 4,");
+    assertThat(reason(badJson)).startsWith("adapter_config.json is not valid JSON");
+
+    Path notLora = adapter("m6", AdapterSpec.of(4, 1));
+    edit(notLora, "\"LORA\"", "\"IA3\"");
+    assertThat(reason(notLora)).contains("peft_type is IA3");
+
+    Path badTarget = adapter("m7", AdapterSpec.of(4, 1));
+    edit(badTarget, "\"q_proj\"", "\"embed_tokens\"");
+    assertThat(reason(badTarget)).contains("target module embed_tokens is not supported");
+
+    Path rankMismatch = adapter("m8", AdapterSpec.of(4, 1));
+    edit(rankMismatch, "\"r\": 4", "\"r\": 2");
+    assertThat(reason(rankMismatch)).contains("rank 4, above the config's r 2");
+
+    Path untargeted = adapter("m9", AdapterSpec.of(4, 1));
+    edit(untargeted, "\"q_proj\", ", "");
+    assertThat(reason(untargeted)).contains("which target_modules does not list");
+  }
+
+  @Test
+  void tensorsMustComeInPairsOfTheRightNames() {
+    Path dir = adapter("pairs", AdapterSpec.of(4, 1));
+    float[] a = new float[4 * base.hiddenSize()];
+    SafetensorsWriter.write(
+        dir.resolve("adapter_model.safetensors"),
+        List.of(
+            SafetensorsWriter.Entry.of(
+                "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
+                DType.F32,
+                a,
+                4,
+                base.hiddenSize())),
+        Map.of());
+    assertThat(reason(dir)).contains("has lora_A but no lora_B");
+    SafetensorsWriter.write(
+        dir.resolve("adapter_model.safetensors"),
+        List.of(
+            SafetensorsWriter.Entry.of(
+                "lm_head.lora_A.weight", DType.F32, a, 4, base.hiddenSize())),
+        Map.of());
+    assertThat(reason(dir)).contains("unexpected tensor lm_head.lora_A.weight");
+    SafetensorsWriter.write(
+        dir.resolve("adapter_model.safetensors"),
+        List.of(
+            SafetensorsWriter.Entry.of(
+                "base_model.model.model.layers.9.self_attn.q_proj.lora_A.weight",
+                DType.F32,
+                a,
+                4,
+                base.hiddenSize())),
+        Map.of());
+    assertThat(reason(dir)).contains("is for layer 9 but the base has 2 layers");
+  }
+
+  @Test
+  void nanWeightsFailAtLoad() {
+    Path dir = adapter("nan", AdapterSpec.of(2, 1));
+    int in = base.hiddenSize(), out = base.qDim();
+    float[] a = new float[2 * in];
+    a[5] = Float.NaN;
+    SafetensorsWriter.write(
+        dir.resolve("adapter_model.safetensors"),
+        List.of(
+            SafetensorsWriter.Entry.of(
+                "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
+                DType.F32,
+                a,
+                2,
+                in),
+            SafetensorsWriter.Entry.of(
+                "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight",
+                DType.F32,
+                new float[out * 2],
+                out,
+                2)),
+        Map.of());
+    AdapterManifest m = reader.inspect("nan", new AdapterSource.Directory(dir));
+    assertThatThrownBy(() -> reader.load(m))
+        .isInstanceOf(AdapterFormatException.class)
+        .hasMessageContaining("NaN");
+  }
+
+  @Test
+  void blobBundlesAreContentAddressed() throws IOException {
+    Path dir = adapter("bundle", AdapterSpec.of(4, 9));
+    Path store = Fixtures.newDir("blobs");
+    String id = AdapterBundle.store(dir, store);
+    assertThat(id).matches("sha256:[0-9a-f]{64}");
+    AdapterCatalog catalog = new AdapterCatalog(reader, Optional.empty(), Optional.of(store));
+    AdapterLookup found = catalog.lookup(id);
+    assertThat(found).isInstanceOf(AdapterLookup.Found.class);
+    LoraWeights fromBlob = reader.load(((AdapterLookup.Found) found).manifest());
+    LoraWeights fromDir = reader.load(reader.inspect("d", new AdapterSource.Directory(dir)));
+    assertThat(fromBlob.layer(0, Projection.V_PROJ).a())
+        .containsExactly(fromDir.layer(0, Projection.V_PROJ).a());
+    assertThat(catalog.lookup("sha256:" + "0".repeat(64)))
+        .isInstanceOf(AdapterLookup.NotFound.class);
+    // a blob whose bytes do not match its name is refused
+    Path blob = store.resolve(id.substring(7));
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(blob, bytes);
+    assertThat(catalog.lookup(id))
+        .isInstanceOfSatisfying(
+            AdapterLookup.Invalid.class, i -> assertThat(i.reason()).contains("not to its id"));
+  }
+
+  @Test
+  void idsThatCouldEscapeTheDirectoryAreNotResolved() {
+    AdapterCatalog catalog =
+        new AdapterCatalog(reader, Optional.of(Fixtures.newDir("ids")), Optional.empty());
+    for (String id : new String[] {"..", "../x", "a/b", "", ".hidden", "x y"})
+      assertThat(catalog.lookup(id)).as(id).isInstanceOf(AdapterLookup.NotFound.class);
+  }
+
+  private static void edit(Path dir, String from, String to) throws IOException {
+    Path cfg = dir.resolve("adapter_config.json");
+    String s = Files.readString(cfg);
+    assertThat(s).contains(from);
+    Files.writeString(cfg, s.replace(from, to));
+  }
+}

@@ -31,11 +31,19 @@ public final class VestingCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin RpcOptions rpc = new RpcOptions();
 
-  @Parameters(index = "0", paramLabel = "ADDRESS", description = "The beneficiary.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "ADDRESS",
+      description = "The beneficiary (required unless a subcommand is given).")
   String address;
 
   @Override
   public void run() {
+    if (address == null) {
+      throw new io.openledger.node.cli.CliException(
+          "give an ADDRESS to show its schedule, or claim with: openledger vesting claim --from ...");
+    }
     Address who = Wallets.parseAddress(address, "ADDRESS");
     NodeClient node = rpc.client();
     List<Object> s = view(node, VestingModule.SCHEDULE, who);

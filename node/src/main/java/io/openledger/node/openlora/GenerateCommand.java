@@ -99,6 +99,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    LibraryLogs.quiet();
     SamplingParams sampling = sampling();
     AdapterChoice adapters = adapterChoice();
     PrintWriter out = spec.commandLine().getOut();

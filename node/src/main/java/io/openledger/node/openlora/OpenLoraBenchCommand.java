@@ -94,6 +94,7 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LibraryLogs.quiet();
     if (httpConcurrency < 1 || httpMaxTokens < 1 || httpAdapters < 0 || repeats < 1) {
       throw new CliException(
           "--http-concurrency, --http-max-tokens and --repeats must be at least 1,"

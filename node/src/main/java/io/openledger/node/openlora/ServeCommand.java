@@ -50,6 +50,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new CliException("--port must be between 0 and 65535");
     }
+    LibraryLogs.quiet();
     PrintWriter out = spec.commandLine().getOut();
     out.println("loading " + engine.model + " ...");
     out.flush();

@@ -192,23 +192,27 @@ final class GenerateRoute implements ApiRoute {
     Optional<Double> t = params.number("temperature");
     if (t.isPresent() && t.get() < 0) {
       throw ApiError.badParameter(
-              params.path("temperature"), "temperature must not be negative, got " + t.get())
+              params.path("temperature"),
+              params.path("temperature") + " must not be negative, got " + t.get())
           .toException();
     }
     if (t.isPresent() && t.get() > 100) {
       throw ApiError.badParameter(
-              params.path("temperature"), "temperature must be at most 100, got " + t.get())
+              params.path("temperature"),
+              params.path("temperature") + " must be at most 100, got " + t.get())
           .toException();
     }
     double temperature = doSample || t.orElse(0.0) > 0 ? t.filter(v -> v > 0).orElse(1.0) : 0;
     double topP = params.number("top_p").orElse(1.0);
     if (!(topP > 0 && topP <= 1)) {
-      throw ApiError.badParameter(params.path("top_p"), "top_p must be in (0, 1], got " + topP)
+      throw ApiError.badParameter(
+              params.path("top_p"), params.path("top_p") + " must be in (0, 1], got " + topP)
           .toException();
     }
     long topK = params.integer("top_k").orElse(0L);
     if (topK < 0 || topK > Integer.MAX_VALUE) {
-      throw ApiError.badParameter(params.path("top_k"), "top_k must not be negative, got " + topK)
+      throw ApiError.badParameter(
+              params.path("top_k"), params.path("top_k") + " must not be negative, got " + topK)
           .toException();
     }
     Optional<Integer> maxNew = Optional.empty();
@@ -216,7 +220,8 @@ final class GenerateRoute implements ApiRoute {
     if (m.isPresent()) {
       if (m.get() < 1) {
         throw ApiError.badParameter(
-                params.path("max_new_tokens"), "max_new_tokens must be at least 1, got " + m.get())
+                params.path("max_new_tokens"),
+                params.path("max_new_tokens") + " must be at least 1, got " + m.get())
             .toException();
       }
       maxNew = Optional.of((int) Math.min(m.get(), Integer.MAX_VALUE));
@@ -232,7 +237,8 @@ final class GenerateRoute implements ApiRoute {
     long topN = params.integer("top_n_tokens").orElse(0L);
     if (topN < 0 || topN > 20) {
       throw ApiError.badParameter(
-              params.path("top_n_tokens"), "top_n_tokens must be between 0 and 20")
+              params.path("top_n_tokens"),
+              params.path("top_n_tokens") + " must be between 0 and 20")
           .toException();
     }
     unsupported(params);

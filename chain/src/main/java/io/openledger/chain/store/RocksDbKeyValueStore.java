@@ -98,7 +98,10 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setMaxBackgroundJobs(config.backgroundJobs())
-            .setBytesPerSync(1L << 20);
+            .setBytesPerSync(1L << 20)
+            // RocksDB's own LOG files: keep a few, not the default thousand
+            .setKeepLogFileNum(5)
+            .setMaxLogFileSize(16L << 20);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (Column c : Column.values()) {

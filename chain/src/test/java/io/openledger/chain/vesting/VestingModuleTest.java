@@ -67,6 +67,10 @@ class VestingModuleTest {
     ExecutedBlock b = at(T0 + 60 + 150, claim(0, 100_000)); // a quarter of 600 s
     Receipt r = b.receipts().getFirst();
     assertThat(r.success()).isTrue();
+    // the worked example of docs/gas.md
+    assertThat(io.openledger.chain.types.Bytes.toHex(VestingModule.CLAIM.selector()))
+        .isEqualTo("0x4e71d92d");
+    assertThat(r.gasUsed()).isEqualTo(57_556);
     Amount quarter = Amount.open(2_500);
     StateReader after = chain.state();
     Amount fee = r.effectiveGasPrice().multiply(r.gasUsed());

@@ -9,7 +9,9 @@ import io.openledger.chain.types.Hash;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -109,27 +111,25 @@ public class StateTreeBenchmark {
     @Param({"1000", "10000"})
     public int updates;
 
-    Map<Hash, Optional<byte[]>>[] blocks;
+    final List<Map<Hash, Optional<byte[]>>> blocks = new ArrayList<>();
     int next;
     Hash probe;
 
     @Setup(Level.Trial)
-    @SuppressWarnings("unchecked")
     public void generate(Tree tree) {
       SplittableRandom r = new SplittableRandom(7);
-      blocks = new Map[16];
-      for (int b = 0; b < blocks.length; b++) {
+      for (int b = 0; b < 16; b++) {
         Map<Hash, Optional<byte[]>> block = new TreeMap<>();
         while (block.size() < updates) {
           Hash k = r.nextInt(10) == 0 ? randomKey(r) : tree.keys[r.nextInt(tree.keys.length)];
           block.put(k, Optional.of(randomValue(r)));
         }
-        blocks[b] = block;
+        blocks.add(block);
       }
     }
 
     Map<Hash, Optional<byte[]>> nextBlock() {
-      return blocks[next++ & (blocks.length - 1)];
+      return blocks.get(next++ & (blocks.size() - 1));
     }
   }
 

@@ -130,12 +130,20 @@ public final class JsonRpcProcessor {
     }
   }
 
+  /** Jackson's reason without its source location: {@code parse error: Unexpected end-of-input}. */
   private static JsonRpcError parseError(JacksonException e) {
     String detail = e.getOriginalMessage();
-    if (detail != null && detail.length() > 200) {
-      detail = detail.substring(0, 200) + "...";
+    if (detail == null) {
+      return JsonRpcError.parseError("malformed JSON");
     }
-    return JsonRpcError.parseError(detail == null ? "malformed JSON" : detail);
+    for (String cut : new String[] {" (start marker", "\n", " at [Source"}) {
+      int i = detail.indexOf(cut);
+      if (i > 0) {
+        detail = detail.substring(0, i);
+      }
+    }
+    return JsonRpcError.parseError(
+        detail.length() > 200 ? detail.substring(0, 200) + "..." : detail);
   }
 
   public static ObjectNode toJson(JsonRpcResponse response) {

@@ -74,7 +74,8 @@ public interface Ledger extends AutoCloseable {
    * Decodes, verifies (signature, chain id, intrinsic gas, size) and admits a signed transaction
    * ({@code eth_sendRawTransaction}) against the pending state: nonce, balance including the
    * sender's pending spends, fee against the next block's base fee. Accepted only after the
-   * transaction is durably stored, so it survives a crash. Rejected input changes nothing.
+   * transaction is written to the store's log, so it survives a crash of the node (and a power loss
+   * too with {@link LedgerConfig#syncAdmissions()}). Rejected input changes nothing.
    */
   SubmitResult submit(byte[] rawTransaction);
 

@@ -6,30 +6,38 @@ import io.openledger.chain.sequencer.SequencerConfig;
 /**
  * How a node runs its ledger (chain rules come from the genesis, not from here).
  *
- * @param syncWrites fsync each block and each admitted transaction before acknowledging it (true in
- *     production: a receipt or hash a client saw survives power loss; tests may turn it off)
- * @param listenerThreads 0: subscription listeners run on the sequencer thread after the commit
+ * @param syncWrites fsync each block before any of its receipts becomes visible (true in
+ *     production: a receipt a client saw survives power loss; tests may turn it off)
+ * @param syncAdmissions also fsync each admitted transaction before its hash is returned. Off by
+ *     default: an admission is written to RocksDB's log before the hash is returned, so it survives
+ *     a crash or kill of the node process, but not a power loss (as in geth, whose pool journal is
+ *     not synced at all); on, concurrent admissions share one fsync, and a client that sends one
+ *     transaction at a time waits for a disk flush each time
  */
 public record LedgerConfig(
-    SequencerConfig sequencer, MempoolConfig mempool, boolean syncWrites, int listenerThreads) {
+    SequencerConfig sequencer, MempoolConfig mempool, boolean syncWrites, boolean syncAdmissions) {
 
   public static final LedgerConfig DEFAULT =
-      new LedgerConfig(SequencerConfig.DEFAULT, MempoolConfig.DEFAULT, true, 1);
+      new LedgerConfig(SequencerConfig.DEFAULT, MempoolConfig.DEFAULT, true, false);
 
   /** Blocks only when {@link Ledger#produceBlock()} is called: deterministic tests. */
   public static LedgerConfig onDemand() {
-    return new LedgerConfig(SequencerConfig.onDemand(), MempoolConfig.DEFAULT, true, 1);
+    return DEFAULT.withSequencer(SequencerConfig.onDemand());
   }
 
   public LedgerConfig withSequencer(SequencerConfig s) {
-    return new LedgerConfig(s, mempool, syncWrites, listenerThreads);
+    return new LedgerConfig(s, mempool, syncWrites, syncAdmissions);
   }
 
   public LedgerConfig withMempool(MempoolConfig m) {
-    return new LedgerConfig(sequencer, m, syncWrites, listenerThreads);
+    return new LedgerConfig(sequencer, m, syncWrites, syncAdmissions);
   }
 
   public LedgerConfig withSyncWrites(boolean sync) {
-    return new LedgerConfig(sequencer, mempool, sync, listenerThreads);
+    return new LedgerConfig(sequencer, mempool, sync, syncAdmissions);
+  }
+
+  public LedgerConfig withSyncAdmissions(boolean sync) {
+    return new LedgerConfig(sequencer, mempool, syncWrites, sync);
   }
 }

@@ -81,6 +81,7 @@ final class NodeLedger implements Ledger {
   private final ExecutorService decoders;
   private final int decoderThreads;
   private final Object admission = new Object();
+  private final boolean syncAdmissions;
   private final LogQuery logQuery;
   private volatile Head head;
   private volatile boolean closed;
@@ -131,7 +132,11 @@ final class NodeLedger implements Ledger {
             durability,
             head.header(),
             this::onCommitted);
-    this.journal = new PendingJournal(store, durability);
+    this.journal =
+        new PendingJournal(
+            store,
+            config.syncWrites() && config.syncAdmissions() ? Durability.SYNC : Durability.BUFFERED);
+    this.syncAdmissions = config.syncWrites() && config.syncAdmissions();
     this.decoderThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     this.decoders =
         Executors.newFixedThreadPool(
@@ -385,7 +390,7 @@ final class NodeLedger implements Ledger {
     SubmitResult[] results = new SubmitResult[raws.size()];
     List<Transaction> puts = new ArrayList<>();
     List<Hash> deletes = new ArrayList<>();
-    CompletableFuture<Void> durable;
+    CompletableFuture<Void> durable = null;
     synchronized (admission) {
       for (int i = 0; i < results.length; i++) {
         switch (decoded.get(i)) {
@@ -402,13 +407,24 @@ final class NodeLedger implements Ledger {
           }
         }
       }
-      durable = journal.record(puts, deletes);
+      if (syncAdmissions) {
+        // Group commit: concurrent submissions share the journal's next fsync.
+        durable = journal.record(puts, deletes);
+      }
     }
     try {
-      durable.join();
-    } catch (CompletionException e) {
+      if (durable != null) {
+        durable.join();
+      } else {
+        // In the log before the hash is returned: survives a kill of the process. Racing writes
+        // (a replacement, a block that mined it) may leave a stale entry; the reload on restart
+        // re-validates every entry and drops those.
+        persistPending(puts, deletes);
+      }
+    } catch (CompletionException | StorageException e) {
       pool.removeAll(puts.stream().map(Transaction::hash).toList());
-      String why = "could not store the transaction: " + e.getCause().getMessage();
+      Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+      String why = "could not store the transaction: " + cause.getMessage();
       for (int i = 0; i < results.length; i++) {
         if (results[i] instanceof SubmitResult.Accepted) {
           results[i] = SubmitResult.rejected(why);
@@ -420,6 +436,21 @@ final class NodeLedger implements Ledger {
       sequencer.wake();
     }
     return List.of(results);
+  }
+
+  private void persistPending(List<Transaction> puts, List<Hash> deletes) {
+    if (puts.isEmpty() && deletes.isEmpty()) {
+      return;
+    }
+    try (WriteBatch batch = store.newBatch()) {
+      for (Transaction tx : puts) {
+        ChainStore.putPending(batch, tx);
+      }
+      for (Hash h : deletes) {
+        ChainStore.deletePending(batch, h);
+      }
+      batch.commit(Durability.BUFFERED);
+    }
   }
 
   /** Decodes and recovers senders, in parallel chunks for a large batch. */

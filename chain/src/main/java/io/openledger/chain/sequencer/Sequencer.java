@@ -188,12 +188,15 @@ public final class Sequencer implements AutoCloseable {
       FeeMarket fees = protocol.rulesAt(parent.number() + 1).feeMarket();
       BlockEnvironment env =
           BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees);
+      long t0 = System.nanoTime();
       List<Transaction> candidates =
           pool.select(env.baseFee(), env.gasLimit(), config.maxTransactionsPerBlock());
       if (candidates.isEmpty() && !evenIfEmpty) {
         return null;
       }
+      long t1 = System.nanoTime();
       ExecutedBlock executed = executor.execute(parent, env, candidates);
+      long t2 = System.nanoTime();
       Block block = executed.block();
       List<Address> senders = new ArrayList<>(block.transactions().size());
       for (Transaction tx : block.transactions()) {
@@ -209,9 +212,20 @@ public final class Sequencer implements AutoCloseable {
         }
         batch.commit(durability);
       }
+      long t3 = System.nanoTime();
       head = block.header();
       headHash = hash;
       onCommitted.accept(committed);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "block {} txs {} select {} ms, execute {} ms, commit {} ms, after {} ms",
+            block.number(),
+            block.transactions().size(),
+            (t1 - t0) / 1_000_000,
+            (t2 - t1) / 1_000_000,
+            (t3 - t2) / 1_000_000,
+            (System.nanoTime() - t3) / 1_000_000);
+      }
       return committed;
     }
   }

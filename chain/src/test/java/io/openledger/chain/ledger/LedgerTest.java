@@ -190,6 +190,39 @@ class LedgerTest {
   }
 
   @Test
+  void syncedAdmissionsFromConcurrentClientsAllSurviveARestart() throws Exception {
+    LedgerConfig synced = LedgerConfig.onDemand().withSyncAdmissions(true);
+    List<Hash> hashes = new CopyOnWriteArrayList<>();
+    try (Ledger ledger = Ledger.open(dir, SPEC, synced, clock)) {
+      List<Thread> clients = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        KeyPair key = KEYS.get(c);
+        clients.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int n = 0; n < 10; n++) {
+                        hashes.add(
+                            accepted(
+                                ledger.submit(
+                                    TestChain.transfer(key, n, BOB, Amount.open(1), CHAIN)
+                                        .encode())));
+                      }
+                    }));
+      }
+      for (Thread t : clients) {
+        t.join();
+      }
+    }
+    assertThat(hashes).hasSize(40);
+    try (Ledger ledger = Ledger.open(dir, SPEC, synced, clock)) {
+      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(40, 0));
+      assertThat(ledger.produceBlock().transactionHashes())
+          .containsExactlyInAnyOrderElementsOf(hashes);
+    }
+  }
+
+  @Test
   void aDirectoryOfAnotherChainIsRefused() {
     try (Ledger ledger = open()) {
       ledger.produceBlock();

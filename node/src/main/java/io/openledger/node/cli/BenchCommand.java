@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure the node and the engines (results belong in docs/BENCHMARKS.md).",
-    subcommands = {io.openledger.node.openlora.OpenLoraBenchCommand.class})
+    subcommands = {
+      io.openledger.node.openlora.OpenLoraBenchCommand.class,
+      io.openledger.node.bench.TransfersBenchCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -35,6 +35,9 @@ public final class WorldState implements StateReader {
   /** Values as committed in the parent state, cached on first read; null marks "absent". */
   private final Map<Address, Account> committedAccounts = new HashMap<>();
 
+  /** Tree key of each account read so far (a keccak each: computed once per block). */
+  private final Map<Address, Hash> accountKeys = new HashMap<>();
+
   private final Map<Hash, byte[]> committedStorage = new HashMap<>();
   private final Supply committedSupply;
 
@@ -229,8 +232,7 @@ public final class WorldState implements StateReader {
         (address, a) -> {
           if (!a.equals(committedAccount(address))) {
             updates.put(
-                StateKeys.account(address),
-                a.isEmpty() ? Optional.empty() : Optional.of(a.encode()));
+                accountKey(address), a.isEmpty() ? Optional.empty() : Optional.of(a.encode()));
           }
         });
     storage.forEach(
@@ -252,10 +254,14 @@ public final class WorldState implements StateReader {
   private Account committedAccount(Address address) {
     Account a = committedAccounts.get(address);
     if (a == null) {
-      a = tree.get(StateKeys.account(address)).map(Account::decode).orElse(Account.EMPTY);
+      a = tree.get(accountKey(address)).map(Account::decode).orElse(Account.EMPTY);
       committedAccounts.put(address, a);
     }
     return a;
+  }
+
+  private Hash accountKey(Address address) {
+    return accountKeys.computeIfAbsent(address, StateKeys::account);
   }
 
   private Optional<byte[]> storageAt(Hash key) {

@@ -14,16 +14,19 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.zip.CRC32C;
 
 /**
@@ -63,7 +66,7 @@ public final class ShardWriter {
   public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
     Corpus corpus = tokenizeAll(contributions, progress);
     progress.start(BuildProgress.Phase.SORT, 100);
-    int[] sa = SuffixArrays.build(corpus.text, corpus.vocabulary.length);
+    int[] sa = SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length);
     progress.progress(100);
     try {
       return writeFile(corpus, sa, file, progress);
@@ -77,60 +80,69 @@ public final class ShardWriter {
 
   Corpus tokenizeAll(Iterator<Contribution> contributions, BuildProgress progress) {
     progress.start(BuildProgress.Phase.TOKENIZE, -1);
-    VocabularyBuilder vocab = new VocabularyBuilder();
+    Lane[] lanes = new Lane[threads];
+    for (int i = 0; i < threads; i++) {
+      lanes[i] = new Lane(threads > 1);
+    }
     int[] text = new int[1 << 16];
     int n = 0;
     List<String> ids = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     long[] docStarts = new long[1024];
-    ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
+    // Batches are tokenized by lane (batch number mod lanes), each lane with its own vocabulary,
+    // and appended in input order; lane-local ids become final ids at the end. So the result
+    // depends on the input order only, never on the number of lanes.
+    int[] batchStart = new int[64];
+    int[] batchLane = new int[64];
+    int batches = 0;
+    ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
     try {
-      List<Contribution> batch = new ArrayList<>();
-      while (contributions.hasNext()) {
-        batch.clear();
-        long chars = 0;
-        while (contributions.hasNext()
-            && batch.size() < BATCH_CONTRIBUTIONS
-            && chars < BATCH_CHARS) {
-          Contribution c = contributions.next();
-          checkSize(c);
-          if (!seen.add(c.id())) {
-            throw new AttributionException.InvalidInput("duplicate contribution id: " + c.id());
+      while (contributions.hasNext() || !pending.isEmpty()) {
+        if (contributions.hasNext() && pending.size() < 2 * threads) {
+          List<Contribution> batch = readBatch(contributions, seen);
+          if (batches == batchStart.length) {
+            batchStart = Arrays.copyOf(batchStart, batches * 2);
+            batchLane = Arrays.copyOf(batchLane, batches * 2);
           }
-          batch.add(c);
-          chars += c.text().length();
+          int lane = batches % threads;
+          batchLane[batches] = lane;
+          pending.add(lanes[lane].submit(batch, batches, ids.size()));
+          batches++;
+          for (Contribution c : batch) {
+            ids.add(c.id());
+          }
+          continue;
         }
-        List<Tokens> tokenized = tokenize(batch, pool);
-        for (int b = 0; b < batch.size(); b++) {
-          Tokens t = tokenized.get(b);
-          if (ids.size() + 1 >= docStarts.length) {
-            docStarts = Arrays.copyOf(docStarts, docStarts.length * 2);
-          }
-          docStarts[ids.size()] = n;
-          ids.add(batch.get(b).id());
-          long need = (long) n + t.text.size() + 1;
-          if (need > ShardFormat.MAX_POSITIONS) {
-            throw new AttributionException.InvalidInput(
-                "corpus too large for one shard (over "
-                    + ShardFormat.MAX_POSITIONS
-                    + " token positions): index it as several shards");
-          }
-          if (need > text.length) {
-            text =
-                Arrays.copyOf(text, (int) Math.min(ShardFormat.MAX_POSITIONS, need * 3 / 2 + 16));
-          }
-          TokenizedText tt = t.text;
-          String s = tt.text();
-          for (int i = 0; i < tt.size(); i++) {
-            text[n++] = vocab.intern(s, tt.start(i), tt.end(i), t.hashes[i]) + 1;
-          }
-          text[n++] = 0;
+        Batch done = await(pending.poll());
+        long need = (long) n + done.length;
+        if (need > ShardFormat.MAX_POSITIONS) {
+          throw new AttributionException.InvalidInput(
+              "corpus too large for one shard (over "
+                  + ShardFormat.MAX_POSITIONS
+                  + " token positions): index it as several shards");
         }
-        progress.progress(ids.size());
+        if (need > text.length) {
+          text = Arrays.copyOf(text, (int) Math.min(ShardFormat.MAX_POSITIONS, need * 3 / 2 + 16));
+        }
+        int doc = done.firstDoc;
+        if (doc + done.docLengths.length + 1 > docStarts.length) {
+          docStarts =
+              Arrays.copyOf(
+                  docStarts, Math.max(docStarts.length * 2, doc + done.docLengths.length + 1));
+        }
+        int at = n;
+        for (int len : done.docLengths) {
+          docStarts[doc++] = at;
+          at += len + 1;
+        }
+        batchStart[done.number] = n;
+        System.arraycopy(done.tokens, 0, text, n, done.length);
+        n += done.length;
+        progress.progress(doc);
       }
     } finally {
-      if (pool != null) {
-        pool.shutdownNow();
+      for (Lane lane : lanes) {
+        lane.close();
       }
     }
     if (ids.isEmpty()) {
@@ -143,15 +155,113 @@ public final class ShardWriter {
               + " contributions are empty or white space");
     }
     docStarts[ids.size()] = n;
-    VocabularyBuilder.Sorted sorted = vocab.finish();
-    int[] finalId = sorted.finalIdOf();
-    for (int i = 0; i < n; i++) {
-      int p = text[i];
-      text[i] = p == 0 ? 0 : finalId[p - 1];
+    // Merge the lanes' vocabularies, sort, and rewrite lane-local ids as final ids.
+    VocabularyBuilder all = new VocabularyBuilder();
+    int[][] globalOf = new int[threads][];
+    for (int l = 0; l < threads; l++) {
+      VocabularyBuilder v = lanes[l].vocab;
+      globalOf[l] = new int[v.size()];
+      for (int id = 0; id < v.size(); id++) {
+        String key = v.key(id);
+        globalOf[l][id] = all.intern(key, 0, key.length());
+      }
+    }
+    VocabularyBuilder.Sorted sorted = all.finish(threads > 1);
+    int[][] finalOf = new int[threads][];
+    for (int l = 0; l < threads; l++) {
+      finalOf[l] = new int[globalOf[l].length + 1]; // index 0: the separator stays 0
+      for (int id = 0; id < globalOf[l].length; id++) {
+        finalOf[l][id + 1] = sorted.finalIdOf()[globalOf[l][id]];
+      }
+    }
+    for (int b = 0; b < batches; b++) {
+      int[] map = finalOf[batchLane[b]];
+      int end = b + 1 < batches ? batchStart[b + 1] : n;
+      for (int i = batchStart[b]; i < end; i++) {
+        text[i] = map[text[i]];
+      }
     }
     int[] exact = text.length == n ? text : Arrays.copyOf(text, n);
     return new Corpus(
         exact, n, sorted.tokens(), Arrays.copyOf(docStarts, ids.size() + 1), List.copyOf(ids));
+  }
+
+  private static List<Contribution> readBatch(Iterator<Contribution> it, Set<String> seen) {
+    List<Contribution> batch = new ArrayList<>();
+    long chars = 0;
+    while (it.hasNext() && batch.size() < BATCH_CONTRIBUTIONS && chars < BATCH_CHARS) {
+      Contribution c = it.next();
+      checkSize(c);
+      if (!seen.add(c.id())) {
+        throw new AttributionException.InvalidInput("duplicate contribution id: " + c.id());
+      }
+      batch.add(c);
+      chars += c.text().length();
+    }
+    return batch;
+  }
+
+  private static Batch await(Future<Batch> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while tokenizing", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** A batch tokenized by a lane: lane-local ids + 1, a 0 after each contribution. */
+  private record Batch(int number, int firstDoc, int[] tokens, int length, int[] docLengths) {}
+
+  /** A tokenizing thread with its own vocabulary (or the calling thread when there is one lane). */
+  private static final class Lane implements AutoCloseable {
+    final VocabularyBuilder vocab = new VocabularyBuilder();
+    private final ExecutorService exec;
+
+    Lane(boolean threaded) {
+      this.exec = threaded ? Executors.newSingleThreadExecutor() : null;
+    }
+
+    Future<Batch> submit(List<Contribution> batch, int number, int firstDoc) {
+      Callable<Batch> work = () -> tokenize(batch, number, firstDoc);
+      if (exec == null) {
+        FutureTask<Batch> t = new FutureTask<>(work);
+        t.run();
+        return t;
+      }
+      return exec.submit(work);
+    }
+
+    private Batch tokenize(List<Contribution> batch, int number, int firstDoc) {
+      int[] tokens = new int[1024];
+      int len = 0;
+      int[] docLengths = new int[batch.size()];
+      for (int d = 0; d < batch.size(); d++) {
+        TokenizedText tt = Tokenizer.tokenize(batch.get(d).text());
+        String s = tt.text();
+        if (len + tt.size() + 1 > tokens.length) {
+          tokens = Arrays.copyOf(tokens, Math.max(tokens.length * 2, len + tt.size() + 1));
+        }
+        for (int i = 0; i < tt.size(); i++) {
+          tokens[len++] = vocab.intern(s, tt.start(i), tt.end(i)) + 1;
+        }
+        tokens[len++] = 0;
+        docLengths[d] = tt.size();
+      }
+      return new Batch(number, firstDoc, tokens, len, docLengths);
+    }
+
+    @Override
+    public void close() {
+      if (exec != null) {
+        exec.shutdownNow();
+      }
+    }
   }
 
   private static void checkSize(Contribution c) {
@@ -187,46 +297,6 @@ public final class ShardWriter {
       }
     }
     return bytes;
-  }
-
-  private record Tokens(TokenizedText text, int[] hashes) {}
-
-  private static Tokens tokenizeOne(Contribution c) {
-    TokenizedText tt = Tokenizer.tokenize(c.text());
-    int[] hashes = new int[tt.size()];
-    String s = tt.text();
-    for (int i = 0; i < hashes.length; i++) {
-      hashes[i] = VocabularyBuilder.hash(s, tt.start(i), tt.end(i));
-    }
-    return new Tokens(tt, hashes);
-  }
-
-  private static List<Tokens> tokenize(List<Contribution> batch, ExecutorService pool) {
-    List<Tokens> out = new ArrayList<>(batch.size());
-    if (pool == null || batch.size() < 2) {
-      for (Contribution c : batch) {
-        out.add(tokenizeOne(c));
-      }
-      return out;
-    }
-    List<Future<Tokens>> futures = new ArrayList<>(batch.size());
-    for (Contribution c : batch) {
-      futures.add(pool.submit(() -> tokenizeOne(c)));
-    }
-    try {
-      for (Future<Tokens> f : futures) {
-        out.add(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while tokenizing", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-    return out;
   }
 
   // ---- writing ----

@@ -10,11 +10,21 @@ import java.util.Arrays;
  * smaller (the text ends in a virtual sentinel smaller than every token). The result is the unique
  * sorted order of the suffixes, so it is the same on every run and every machine.
  *
- * <p>Memory: for a text of n tokens, about 13n bytes besides the input at the top level (the array
- * returned, a type bit per token, an LMS map), and less at each recursion level.
+ * <p>Speed: the hot loops are memory-bound (random reads of the text and random writes of the
+ * array), so the S/L type of each suffix lives in the sign bit of its token, making one read give
+ * both; when all reduced names are distinct the recursion is replaced by a direct placement. Memory
+ * at the top level: the array returned plus about 2 ints per LMS suffix (at most n/2 of them) times
+ * two, besides the input.
  */
 public final class SuffixArrays {
   private static final int NAIVE_BELOW = 16;
+  private static final int S_TYPE = Integer.MIN_VALUE;
+  private static final int VALUE = Integer.MAX_VALUE;
+  // How far ahead the induction loops touch the text (array entries).
+  private static final int PREFETCH = 24;
+
+  @SuppressWarnings("unused")
+  private static volatile int sink;
 
   private SuffixArrays() {}
 
@@ -25,16 +35,43 @@ public final class SuffixArrays {
    * @param maxToken the largest token value
    */
   public static int[] build(int[] text, int maxToken) {
+    checkTokens(text, maxToken);
+    return sais(text.clone(), text.length, maxToken);
+  }
+
+  /**
+   * As {@link #build} but uses {@code text} as working space: the array is changed during the call
+   * and restored before it returns (so no other thread may read it meanwhile). Saves a copy of the
+   * text.
+   */
+  static int[] buildInPlace(int[] text, int n, int maxToken) {
+    if (n > text.length) {
+      throw new IllegalArgumentException("n > text.length");
+    }
+    checkTokens(text, n, maxToken);
+    try {
+      return sais(text, n, maxToken);
+    } finally {
+      for (int i = 0; i < n; i++) {
+        text[i] &= VALUE;
+      }
+    }
+  }
+
+  private static void checkTokens(int[] text, int maxToken) {
+    checkTokens(text, text.length, maxToken);
+  }
+
+  private static void checkTokens(int[] text, int n, int maxToken) {
     if (maxToken < 0) {
       throw new IllegalArgumentException("maxToken must be >= 0");
     }
-    for (int i = 0; i < text.length; i++) {
+    for (int i = 0; i < n; i++) {
       if (text[i] < 0 || text[i] > maxToken) {
         throw new IllegalArgumentException(
             "token " + text[i] + " at " + i + " outside [0, " + maxToken + "]");
       }
     }
-    return sais(text, text.length, maxToken);
   }
 
   /**
@@ -71,26 +108,31 @@ public final class SuffixArrays {
     return a == n ? -1 : 1;
   }
 
-  // s[0..n) with values in [0, upper].
+  // s[0..n) with values in [0, upper], no type bits yet. On return s carries type bits (S-type
+  // suffixes have the sign bit set); callers that keep s strip them.
   private static int[] sais(int[] s, int n, int upper) {
     if (n < NAIVE_BELOW) {
       return naive(s, n);
     }
-    int[] sa = new int[n];
-    // ls[i]: suffix i is S-type (smaller than suffix i+1); the last suffix is L-type because the
-    // virtual sentinel after it is smaller than every token.
-    boolean[] ls = new boolean[n];
+    // Types: suffix i is S-type when smaller than suffix i+1. The last suffix is L-type (the
+    // virtual sentinel after it is smaller than every token).
     for (int i = n - 2; i >= 0; i--) {
-      ls[i] = s[i] == s[i + 1] ? ls[i + 1] : s[i] < s[i + 1];
+      int a = s[i];
+      int next = s[i + 1];
+      int b = next & VALUE;
+      if (a < b || (a == b && next < 0)) {
+        s[i] = a | S_TYPE;
+      }
     }
     // Bucket c spans [sumL[c], sumL[c+1]); its L-type suffixes come first, S-type from sumS[c].
     int[] sumL = new int[upper + 2];
     int[] sumS = new int[upper + 2];
     for (int i = 0; i < n; i++) {
-      if (!ls[i]) {
-        sumS[s[i]]++;
+      int v = s[i];
+      if (v >= 0) {
+        sumS[v]++;
       } else {
-        sumL[s[i] + 1]++;
+        sumL[(v & VALUE) + 1]++;
       }
     }
     for (int c = 0; c <= upper; c++) {
@@ -100,108 +142,135 @@ public final class SuffixArrays {
     int[] buf = new int[upper + 2];
 
     // LMS positions (S-type with an L-type left neighbour), in text order.
-    int[] lmsMap = new int[n + 1];
-    Arrays.fill(lmsMap, -1);
     int m = 0;
     for (int i = 1; i < n; i++) {
-      if (!ls[i - 1] && ls[i]) {
-        lmsMap[i] = m++;
+      if (s[i] < 0 && s[i - 1] >= 0) {
+        m++;
       }
     }
     int[] lms = new int[m];
+    long[] isLms = new long[(n >>> 6) + 1]; // one bit per position: far fewer cache misses than s
     for (int i = 1, j = 0; i < n; i++) {
-      if (!ls[i - 1] && ls[i]) {
+      if (s[i] < 0 && s[i - 1] >= 0) {
         lms[j++] = i;
+        isLms[i >>> 6] |= 1L << i;
       }
     }
-
-    induce(s, n, upper, ls, sa, lms, m, sumL, sumS, buf);
-
-    if (m > 0) {
-      // LMS positions in the order their LMS substrings were sorted by the first induction.
-      int[] sortedLms = new int[m];
-      int k = 0;
-      for (int i = 0; i < n; i++) {
-        int v = sa[i];
-        if (lmsMap[v] != -1) {
-          sortedLms[k++] = v;
-        }
-      }
-      // Name each LMS substring; equal substrings get equal names.
-      int[] recS = new int[m];
-      int recUpper = 0;
-      recS[lmsMap[sortedLms[0]]] = 0;
-      for (int i = 1; i < m; i++) {
-        int l = sortedLms[i - 1];
-        int r = sortedLms[i];
-        int endL = (lmsMap[l] + 1 < m) ? lms[lmsMap[l] + 1] : n;
-        int endR = (lmsMap[r] + 1 < m) ? lms[lmsMap[r] + 1] : n;
-        boolean same = true;
-        if (endL - l != endR - r) {
-          same = false;
-        } else {
-          while (l < endL) {
-            if (s[l] != s[r]) {
-              break;
-            }
-            l++;
-            r++;
-          }
-          if (l == n || s[l] != s[r]) {
-            same = false;
-          }
-        }
-        if (!same) {
-          recUpper++;
-        }
-        recS[lmsMap[sortedLms[i]]] = recUpper;
-      }
-      lmsMap = null; // let the collector have it before the recursion
-      int[] recSa = sais(recS, m, recUpper);
-      for (int i = 0; i < m; i++) {
-        sortedLms[i] = lms[recSa[i]];
-      }
-      induce(s, n, upper, ls, sa, sortedLms, m, sumL, sumS, buf);
+    int[] sa = new int[n];
+    induce(s, n, upper, sa, lms, m, sumL, sumS, buf);
+    if (m == 0) {
+      return sa;
     }
+    // LMS positions in the order their LMS substrings were sorted by the first induction.
+    int[] sortedLms = new int[m];
+    for (int i = 0, k = 0; i < n; i++) {
+      int v = sa[i];
+      if (v > 0 && (isLms[v >>> 6] & (1L << v)) != 0) {
+        sortedLms[k++] = v;
+      }
+    }
+    // sa is free until the second induction: use it as position -> LMS ordinal (LMS positions are
+    // at least 2 apart, so pos >> 1 is unique).
+    for (int j = 0; j < m; j++) {
+      sa[lms[j] >> 1] = j;
+    }
+    isLms = null;
+    int[] recS = new int[m];
+    int recUpper = name(s, n, sa, lms, sortedLms, m, recS);
+    int[] recSa;
+    if (recUpper + 1 == m) {
+      recSa = sortedLms; // reuse: all names distinct, so the order is the names' order
+      for (int j = 0; j < m; j++) {
+        recSa[recS[j]] = j;
+      }
+    } else {
+      recSa = sais(recS, m, recUpper);
+    }
+    for (int i = 0; i < m; i++) {
+      recSa[i] = lms[recSa[i]];
+    }
+    induce(s, n, upper, sa, recSa, m, sumL, sumS, buf);
     return sa;
   }
 
-  // Places the LMS suffixes given (in order) at the ends of their buckets, then induces the order
-  // of L-type suffixes left to right and of S-type suffixes right to left.
+  // Names each LMS substring by its rank among distinct LMS substrings; equal substrings (equal
+  // tokens and types, same length) get equal names. recS[j] = name of the j-th LMS in text order.
+  // Returns the largest name.
+  private static int name(
+      int[] s, int n, int[] ordinal, int[] lms, int[] sortedLms, int m, int[] recS) {
+    int recUpper = 0;
+    recS[ordinal[sortedLms[0] >> 1]] = 0;
+    for (int i = 1; i < m; i++) {
+      int l = sortedLms[i - 1];
+      int r = sortedLms[i];
+      int ordL = ordinal[l >> 1];
+      int ordR = ordinal[r >> 1];
+      int endL = ordL + 1 < m ? lms[ordL + 1] : n;
+      int endR = ordR + 1 < m ? lms[ordR + 1] : n;
+      boolean same = endL - l == endR - r;
+      if (same) {
+        while (l < endL && s[l] == s[r]) {
+          l++;
+          r++;
+        }
+        if (l < endL || l == n || r == n || s[l] != s[r]) {
+          same = false;
+        }
+      }
+      if (!same) {
+        recUpper++;
+      }
+      recS[ordR] = recUpper;
+    }
+    return recUpper;
+  }
+
+  // Places the LMS suffixes given (in order) at the start of their buckets' S-parts, then induces
+  // the order of L-type suffixes left to right and of S-type suffixes right to left.
   private static void induce(
-      int[] s,
-      int n,
-      int upper,
-      boolean[] ls,
-      int[] sa,
-      int[] lms,
-      int m,
-      int[] sumL,
-      int[] sumS,
-      int[] buf) {
+      int[] s, int n, int upper, int[] sa, int[] lms, int m, int[] sumL, int[] sumS, int[] buf) {
     Arrays.fill(sa, 0, n, -1);
     System.arraycopy(sumS, 0, buf, 0, upper + 2);
     for (int i = 0; i < m; i++) {
       int d = lms[i];
-      if (d == n) {
-        continue;
-      }
-      sa[buf[s[d]]++] = d;
+      sa[buf[s[d] & VALUE]++] = d;
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
-    sa[buf[s[n - 1]]++] = n - 1;
+    sa[buf[s[n - 1] & VALUE]++] = n - 1;
+    int touched = 0;
     for (int i = 0; i < n; i++) {
+      // Read ahead: start the cache miss for the suffix PREFETCH entries later now (if that entry
+      // is rewritten meanwhile the read was wasted, never wrong).
+      if (i + PREFETCH < n) {
+        int ahead = sa[i + PREFETCH];
+        if (ahead > 0) {
+          touched += s[ahead - 1];
+        }
+      }
       int v = sa[i];
-      if (v >= 1 && !ls[v - 1]) {
-        sa[buf[s[v - 1]]++] = v - 1;
+      if (v >= 1) {
+        int c = s[v - 1];
+        if (c >= 0) { // L-type
+          sa[buf[c]++] = v - 1;
+        }
       }
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
     for (int i = n - 1; i >= 0; i--) {
+      if (i >= PREFETCH) {
+        int ahead = sa[i - PREFETCH];
+        if (ahead > 0) {
+          touched += s[ahead - 1];
+        }
+      }
       int v = sa[i];
-      if (v >= 1 && ls[v - 1]) {
-        sa[--buf[s[v - 1] + 1]] = v - 1;
+      if (v >= 1) {
+        int c = s[v - 1];
+        if (c < 0) { // S-type
+          sa[--buf[(c & VALUE) + 1]] = v - 1;
+        }
       }
     }
+    sink = touched; // keeps the read-ahead loads alive
   }
 }

@@ -1,6 +1,5 @@
 package io.openledger.attribution.index;
 
-import io.openledger.attribution.PartsPerMillion;
 import java.util.Arrays;
 
 /**
@@ -89,18 +88,46 @@ final class VocabularyBuilder {
   /** The final vocabulary: tokens sorted by code point, and the map provisional id -> final id. */
   record Sorted(String[] tokens, int[] finalIdOf) {}
 
-  Sorted finish() {
-    Integer[] order = new Integer[size];
-    for (int i = 0; i < size; i++) {
-      order[i] = i;
+  /** The token with provisional id {@code id}. */
+  String key(int id) {
+    return keys[id];
+  }
+
+  Sorted finish(boolean parallel) {
+    String[] tokens = Arrays.copyOf(keys, size);
+    if (parallel) {
+      Arrays.parallelSort(tokens, VocabularyBuilder::compareCodePoints);
+    } else {
+      Arrays.sort(tokens, VocabularyBuilder::compareCodePoints);
     }
-    Arrays.sort(order, (a, b) -> PartsPerMillion.CODE_POINT.compare(keys[a], keys[b]));
-    String[] tokens = new String[size];
     int[] finalIdOf = new int[size];
     for (int rank = 0; rank < size; rank++) {
-      tokens[rank] = keys[order[rank]];
-      finalIdOf[order[rank]] = rank + 1;
+      String t = tokens[rank];
+      finalIdOf[intern(t, 0, t.length())] = rank + 1;
     }
     return new Sorted(tokens, finalIdOf);
+  }
+
+  /**
+   * Code point order of two strings, comparing UTF-16 units with the surrogate fix-up (units
+   * D800..DFFF sort above E000..FFFF, as the code points they encode do).
+   */
+  static int compareCodePoints(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        if (x >= 0xD800 && y >= 0xD800) {
+          return fixup(x) - fixup(y);
+        }
+        return x - y;
+      }
+    }
+    return a.length() - b.length();
+  }
+
+  private static int fixup(char c) {
+    return c >= 0xE000 ? c - 0x800 : c >= 0xD800 ? c + 0x2000 : c;
   }
 }

@@ -2,6 +2,8 @@ package io.openledger.node.openlora;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openledger.openlora.engine.GenerationRequest;
+import io.openledger.openlora.engine.InferenceEngine;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -149,6 +151,54 @@ public final class HttpLoad {
     Arrays.sort(latencies);
     return new Figures(
         ok.get(),
+        errors.get(),
+        concurrency,
+        maxTokens,
+        adapterIds.size(),
+        seconds,
+        tokens.get(),
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.99));
+  }
+
+  /**
+   * The same load submitted straight to the engine (no HTTP, no JSON), for comparison: what the
+   * HTTP layer costs is the difference.
+   */
+  public static Figures direct(
+      InferenceEngine engine, List<String> adapterIds, int requests, int concurrency, int maxTokens)
+      throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    AtomicLong tokens = new AtomicLong();
+    double[] latencies = new double[requests];
+    long start = System.nanoTime();
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int w = 0; w < concurrency; w++) {
+        clients.submit(
+            () -> {
+              for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                GenerationRequest r =
+                    GenerationRequest.of(
+                        "request " + i + ": the ledger pays its contributors", maxTokens);
+                if (!adapterIds.isEmpty()) {
+                  r = r.withAdapter(adapterIds.get(i % adapterIds.size()));
+                }
+                long t0 = System.nanoTime();
+                try {
+                  tokens.addAndGet(engine.submit(r).result().join().completionTokens());
+                } catch (RuntimeException e) {
+                  errors.incrementAndGet();
+                }
+                latencies[i] = (System.nanoTime() - t0) / 1e6;
+              }
+            });
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Arrays.sort(latencies);
+    return new Figures(
+        requests - errors.get(),
         errors.get(),
         concurrency,
         maxTokens,

@@ -154,6 +154,7 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
           httpConcurrency,
           httpMaxTokens);
       HttpLoad.Figures[] runs = new HttpLoad.Figures[repeats];
+      HttpLoad.Figures[] direct = new HttpLoad.Figures[repeats];
       for (int r = 0; r < repeats; r++) {
         runs[r] =
             HttpLoad.run(
@@ -163,22 +164,12 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
                 requests,
                 httpConcurrency,
                 httpMaxTokens);
-        progress(
-            err,
-            String.format(
-                Locale.ROOT,
-                "http run %d/%d: %.1f requests/s, %.1f tokens/s, p50 %.0f ms, p99 %.0f ms, %d errors",
-                r + 1,
-                repeats,
-                runs[r].requestsPerSecond(),
-                runs[r].tokensPerSecond(),
-                runs[r].p50Millis(),
-                runs[r].p99Millis(),
-                runs[r].errors()));
+        progress(err, line("http", r, runs[r]));
+        direct[r] = HttpLoad.direct(engine, ids, requests, httpConcurrency, httpMaxTokens);
+        progress(err, line("engine direct", r, direct[r]));
       }
-      java.util.Arrays.sort(
-          runs, java.util.Comparator.comparingDouble(HttpLoad.Figures::requestsPerSecond));
-      HttpLoad.Figures median = runs[runs.length / 2];
+      HttpLoad.Figures median = median(runs);
+      HttpLoad.Figures medianDirect = median(direct);
       m.put("http_model", engine.model().id());
       m.put("http_concurrency", httpConcurrency);
       m.put("http_max_tokens", httpMaxTokens);
@@ -189,8 +180,32 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
       m.put("http_tokens_per_s", median.tokensPerSecond());
       m.put("http_latency_p50_ms", median.p50Millis());
       m.put("http_latency_p99_ms", median.p99Millis());
+      m.put("engine_direct_requests_per_s", medianDirect.requestsPerSecond());
+      m.put("engine_direct_latency_p50_ms", medianDirect.p50Millis());
+      m.put("http_to_direct_ratio", median.requestsPerSecond() / medianDirect.requestsPerSecond());
     }
     return m;
+  }
+
+  private String line(String what, int run, HttpLoad.Figures f) {
+    return String.format(
+        Locale.ROOT,
+        "%s run %d/%d: %.1f requests/s, %.1f tokens/s, p50 %.0f ms, p99 %.0f ms, %d errors",
+        what,
+        run + 1,
+        repeats,
+        f.requestsPerSecond(),
+        f.tokensPerSecond(),
+        f.p50Millis(),
+        f.p99Millis(),
+        f.errors());
+  }
+
+  private static HttpLoad.Figures median(HttpLoad.Figures[] runs) {
+    HttpLoad.Figures[] sorted = runs.clone();
+    java.util.Arrays.sort(
+        sorted, java.util.Comparator.comparingDouble(HttpLoad.Figures::requestsPerSecond));
+    return sorted[sorted.length / 2];
   }
 
   private void print(Map<String, Object> figures) throws Exception {

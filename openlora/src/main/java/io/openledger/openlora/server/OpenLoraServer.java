@@ -71,7 +71,7 @@ public final class OpenLoraServer implements AutoCloseable {
             });
     app.start();
     OpenLoraServer server = new OpenLoraServer(app, config);
-    LOG.info("OpenLoRA API for {} listening on {}", engine.model().id(), server.baseUri());
+    LOG.debug("OpenLoRA API for {} listening on {}", engine.model().id(), server.baseUri());
     return server;
   }
 

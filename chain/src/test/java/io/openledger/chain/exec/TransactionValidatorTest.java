@@ -228,4 +228,39 @@ class TransactionValidatorTest {
             + ", maxFeePerGas: 5, baseFee: "
             + env().baseFee());
   }
+
+  @Test
+  void oversizedTransaction() {
+    byte[] data = new byte[ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE];
+    java.util.Arrays.fill(data, (byte) 1);
+    Transaction tx = base().data(data).gasLimit(3_000_000).sign(alice);
+    assertInvalid(
+        execute(tx),
+        InvalidReason.OVERSIZED,
+        "oversized data: transaction size " + tx.size() + ", limit 131072");
+  }
+
+  @Test
+  void nonceAtItsMaximum() {
+    var db =
+        new io.openledger.chain.state.StateDatabase(
+            new io.openledger.chain.store.InMemoryKeyValueStore());
+    var state = db.open(io.openledger.chain.types.Hash.ZERO, -1);
+    state.credit(alice.address(), Amount.open(1));
+    state.setNonce(alice.address(), Long.MAX_VALUE);
+    Message m =
+        new Message(
+            alice.address(),
+            BOB,
+            Long.MAX_VALUE,
+            21_000,
+            TestChain.GWEI,
+            Amount.ZERO,
+            Amount.ZERO,
+            new byte[0]);
+    assertInvalid(
+        validator.validateMessage(m, state, TestChain.GWEI, 30_000_000),
+        InvalidReason.NONCE_MAX,
+        "nonce has max value: address " + ALICE + ", nonce: " + Long.MAX_VALUE);
+  }
 }

@@ -372,12 +372,15 @@ final class Scheduler implements Runnable {
       generated++;
       emit(s, token, lp, top);
     }
-    // retire finished (emit marked them) in a second pass to keep indices stable above
+    // retire finished ones (emit marked them) in a second pass, keeping indices stable above;
+    // pins and cache are released before the caller sees the result
     for (int i = running.size() - 1; i >= 0; i--) {
       Sequence s = running.get(i);
-      if (s.handle.done()) {
+      if (s.finishReason != null) {
         running.remove(i);
         retire(s);
+        s.handle.finish(result(s, s.finishReason));
+        completed++;
       }
     }
     return generated;
@@ -407,10 +410,7 @@ final class Scheduler implements Runnable {
     s.handle.token(ev);
     completionTokens++;
     s.lastToken = token;
-    if (reason != null) {
-      s.handle.finish(result(s, reason));
-      completed++;
-    }
+    s.finishReason = reason;
   }
 
   private GenerationResult result(Sequence s, FinishReason reason) {
@@ -431,14 +431,14 @@ final class Scheduler implements Runnable {
 
   /** Ends a running sequence early (cancel, shutdown). */
   private void finish(Sequence s, FinishReason reason) {
+    running.remove(s);
+    retire(s);
     if (!s.handle.done()) {
       s.stop.push(s.decoder.flush());
       s.stop.flush();
       s.handle.finish(result(s, reason));
       completed++;
     }
-    running.remove(s);
-    retire(s);
   }
 
   private void retire(Sequence s) {
@@ -451,10 +451,10 @@ final class Scheduler implements Runnable {
   private void failRunning(Throwable t) {
     EngineException e = new EngineException.Internal("generation failed: " + t, t);
     for (Sequence s : new ArrayList<>(running)) {
-      s.handle.fail(e);
-      failed++;
       running.remove(s);
       retire(s);
+      s.handle.fail(e);
+      failed++;
     }
   }
 

@@ -3,6 +3,7 @@ package io.openledger.openlora.batch;
 import io.openledger.openlora.adapter.AdapterCache;
 import io.openledger.openlora.adapter.AdapterManifest;
 import io.openledger.openlora.engine.GenerationEvent;
+import io.openledger.openlora.engine.GenerationResult;
 import io.openledger.openlora.model.KvCache;
 import io.openledger.openlora.model.LoraWeights;
 import io.openledger.openlora.sample.Sampler;
@@ -32,6 +33,7 @@ final class Sequence {
   int position; // next position to write
   final List<GenerationEvent.Token> tokens = new ArrayList<>();
   long firstTokenNanos;
+  GenerationResult.FinishReason finishReason; // set when the last token is emitted
 
   Sequence(
       GenerationHandle handle,

@@ -1,13 +1,19 @@
 package io.openledger.openlora.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A small fixed pool that splits one loop over the caller and {@code threads - 1} workers. Built
- * for the decode loop: a parallel call costs a volatile write and a spin, no allocation and no task
- * queue. Workers spin briefly between calls (the next matmul is microseconds away), then park. Only
- * one thread (the engine's scheduler) may call {@link #parallelFor} at a time.
+ * A small fixed pool that runs one loop on the caller and {@code threads - 1} workers. Built for
+ * the decode loop: a parallel call costs a few atomic operations, no allocation and no task queue.
+ * The loop is cut into a few chunks per thread that threads claim as they come, so the caller never
+ * waits for a worker that has not started (on a machine shared with other work a worker may be
+ * descheduled for milliseconds); it waits only for chunks already claimed. Workers spin briefly
+ * between calls (the next matmul is microseconds away), then park. Which thread runs a chunk never
+ * changes a result: every output element is computed whole by one thread.
+ *
+ * <p>Only one thread may call {@link #parallelFor} at a time.
  */
 public final class KernelPool implements AutoCloseable {
 
@@ -17,16 +23,23 @@ public final class KernelPool implements AutoCloseable {
     void run(int worker, int from, int to);
   }
 
-  private static final int SPIN_BEFORE_PARK = 1 << 14;
+  private static final int SPIN_BEFORE_PARK = 1 << 12;
+  private static final int CHUNKS_PER_THREAD = 4;
 
   private final int threads;
   private final Thread[] workers;
-  private final AtomicInteger pending = new AtomicInteger();
-  private volatile long generation;
+
+  /** (generation << 32) | next chunk to claim. */
+  private final AtomicLong ticket = new AtomicLong();
+
+  private final AtomicInteger done = new AtomicInteger();
   private volatile boolean closed;
+  private int generation;
+  // the current call, published by the volatile write of ticket
   private RangeTask task;
   private int total;
   private int grain;
+  private int chunks;
   private volatile Throwable failure;
 
   public KernelPool(int threads) {
@@ -47,29 +60,32 @@ public final class KernelPool implements AutoCloseable {
   }
 
   /**
-   * Runs task over [0, total), split into {@code threads} contiguous chunks whose boundaries are
-   * multiples of {@code grain}; returns when all are done. Runs inline when there is too little
-   * work to split.
+   * Runs task over [0, total) in chunks whose boundaries are multiples of {@code grain}; returns
+   * when all are done. Runs inline when there is too little work to split.
    */
   public void parallelFor(int total, int grain, RangeTask task) {
     if (total <= 0) return;
-    if (threads == 1 || total <= grain) {
+    int units = (total + grain - 1) / grain;
+    if (threads == 1 || units < 2) {
       task.run(0, 0, total);
       return;
     }
     this.task = task;
     this.total = total;
     this.grain = grain;
-    pending.set(threads - 1);
-    generation++; // publishes task/total/grain to the workers
+    this.chunks = Math.min(units, threads * CHUNKS_PER_THREAD);
+    done.set(0);
+    int gen = ++generation;
+    ticket.set((long) gen << 32); // publishes the fields above
     for (Thread t : workers) LockSupport.unpark(t);
     Throwable mine = null;
     try {
-      runChunk(0);
+      claimChunks(gen, 0);
     } catch (Throwable e) {
       mine = e;
     }
-    while (pending.get() != 0) Thread.onSpinWait();
+    while (done.get() < chunks) Thread.onSpinWait();
+    ticket.set(((long) gen << 32) | 0xffffffffL); // nothing left to claim in this generation
     this.task = null;
     Throwable theirs = failure;
     failure = null;
@@ -77,33 +93,44 @@ public final class KernelPool implements AutoCloseable {
     if (theirs != null) throwUnchecked(theirs);
   }
 
-  private void runChunk(int w) {
-    int chunks = threads;
-    int units = (total + grain - 1) / grain;
-    int from = (int) ((long) units * w / chunks) * grain;
-    int to = Math.min(total, (int) ((long) units * (w + 1) / chunks) * grain);
-    if (from < to) task.run(w, from, to);
-  }
-
-  private void workLoop(int id) {
-    long seen = 0;
-    while (!closed) {
-      long g = generation;
-      if (g == seen) {
-        int spins = 0;
-        while ((g = generation) == seen && !closed) {
-          if (++spins < SPIN_BEFORE_PARK) Thread.onSpinWait();
-          else LockSupport.parkNanos(this, 1_000_000);
-        }
-        if (closed) return;
-      }
-      seen = g;
+  /** Claims and runs chunks of generation {@code gen} until none are left. */
+  private void claimChunks(int gen, int worker) {
+    while (true) {
+      long t = ticket.get();
+      if ((int) (t >>> 32) != gen) return;
+      int c = (int) t;
+      if (c < 0 || c >= chunks) return;
+      if (!ticket.compareAndSet(t, t + 1)) continue;
+      // the claim succeeded while gen was current, so the fields still describe gen
+      int units = (total + grain - 1) / grain;
+      int from = (int) ((long) units * c / chunks) * grain;
+      int to = Math.min(total, (int) ((long) units * (c + 1) / chunks) * grain);
       try {
-        runChunk(id);
+        if (from < to) task.run(worker, from, to);
       } catch (Throwable e) {
         failure = e;
       } finally {
-        pending.decrementAndGet();
+        done.incrementAndGet();
+      }
+    }
+  }
+
+  private void workLoop(int id) {
+    int seen = 0;
+    while (!closed) {
+      long t = ticket.get();
+      int gen = (int) (t >>> 32);
+      int c = (int) t;
+      if (gen != seen && c >= 0 && c < chunks) {
+        claimChunks(gen, id);
+        seen = gen;
+        continue;
+      }
+      seen = gen;
+      int spins = 0;
+      while ((int) (ticket.get() >>> 32) == seen && !closed) {
+        if (++spins < SPIN_BEFORE_PARK) Thread.onSpinWait();
+        else LockSupport.parkNanos(this, 1_000_000);
       }
     }
   }

@@ -117,7 +117,61 @@ public final class Kernels {
     }
   }
 
-  /** Four W rows × four tokens: 16 accumulators, 8 loads per 16 FMAs. */
+  /**
+   * Whether 16 accumulators fit in registers: AVX-512 has 32 vector registers, AVX2 only 16 (where
+   * the 4x4 block would spill and the 4x2 block is faster).
+   */
+  static final boolean WIDE_REGISTERS = L >= 16;
+
+  /** Four W rows × two tokens: 8 accumulators, 6 loads per 8 FMAs (fits AVX2's 16 registers). */
+  private static void dot4x2(
+      float[] w, int w0, int in, float[] x, int x0, float[] y, int y0, int yStride) {
+    int w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
+    int x1 = x0 + in;
+    FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
+    FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    int upper = F.loopBound(in);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector v0 = FloatVector.fromArray(F, w, w0 + i);
+      FloatVector v1 = FloatVector.fromArray(F, w, w1 + i);
+      FloatVector v2 = FloatVector.fromArray(F, w, w2 + i);
+      FloatVector v3 = FloatVector.fromArray(F, w, w3 + i);
+      FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+      a00 = v0.fma(u, a00);
+      a10 = v1.fma(u, a10);
+      a20 = v2.fma(u, a20);
+      a30 = v3.fma(u, a30);
+      u = FloatVector.fromArray(F, x, x1 + i);
+      a01 = v0.fma(u, a01);
+      a11 = v1.fma(u, a11);
+      a21 = v2.fma(u, a21);
+      a31 = v3.fma(u, a31);
+    }
+    float s00 = sum(a00), s10 = sum(a10), s20 = sum(a20), s30 = sum(a30);
+    float s01 = sum(a01), s11 = sum(a11), s21 = sum(a21), s31 = sum(a31);
+    for (; i < in; i++) {
+      float u0 = x[x0 + i], u1 = x[x1 + i];
+      s00 += w[w0 + i] * u0;
+      s10 += w[w1 + i] * u0;
+      s20 += w[w2 + i] * u0;
+      s30 += w[w3 + i] * u0;
+      s01 += w[w0 + i] * u1;
+      s11 += w[w1 + i] * u1;
+      s21 += w[w2 + i] * u1;
+      s31 += w[w3 + i] * u1;
+    }
+    y[y0] = s00;
+    y[y0 + 1] = s10;
+    y[y0 + 2] = s20;
+    y[y0 + 3] = s30;
+    y[y0 + yStride] = s01;
+    y[y0 + yStride + 1] = s11;
+    y[y0 + yStride + 2] = s21;
+    y[y0 + yStride + 3] = s31;
+  }
+
+  /** Four W rows × four tokens: 16 accumulators, 8 loads per 16 FMAs (AVX-512). */
   private static void dot4x4(
       float[] w, int w0, int in, float[] x, int x0, float[] y, int y0, int yStride) {
     int w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;

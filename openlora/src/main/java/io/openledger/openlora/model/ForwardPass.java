@@ -37,11 +37,18 @@ public final class ForwardPass {
   // the current operation, read by the pool's tasks (fields, so dispatch allocates nothing)
   private Batch batch;
   private int layerIndex;
-  private Projection proj;
-  private Matrix mW;
+  private final Matrix[] gW = new Matrix[3]; // the group's matrices (q,k,v / gate,up / one)
+  private final float[][] gOut = new float[3][];
+  private final Projection[] gProj = new Projection[3];
+  private final int[] gStart = new int[4]; // cumulative output rows
+  private int gCount;
   private float[] mIn;
-  private float[] mOut;
   private int mRows;
+
+  private static final Projection[] QKV = {Projection.Q_PROJ, Projection.K_PROJ, Projection.V_PROJ};
+  private static final Projection[] O = {Projection.O_PROJ};
+  private static final Projection[] GATE_UP = {Projection.GATE_PROJ, Projection.UP_PROJ};
+  private static final Projection[] DOWN = {Projection.DOWN_PROJ};
 
   private final KernelPool.RangeTask matmulTask = this::matmulRows;
   private final KernelPool.RangeTask loraTask = this::loraRows;
@@ -105,84 +112,107 @@ public final class ForwardPass {
       // attention block: x += o_proj(attention(rope(q), rope(k), v)) over rmsnorm(x)
       for (int t = 0; t < n; t++)
         Kernels.rmsnorm(xb, t * dim, x, t * dim, layer.attnNorm(), dim, c.rmsNormEps());
-      project(layer, Projection.Q_PROJ, xb, q, n);
-      project(layer, Projection.K_PROJ, xb, k, n);
-      project(layer, Projection.V_PROJ, xb, v, n);
+      project(layer, QKV, xb, q, k, v, n);
       if (layer.qBias() != null) addBias(q, layer.qBias(), n);
       if (layer.kBias() != null) addBias(k, layer.kBias(), n);
       if (layer.vBias() != null) addBias(v, layer.vBias(), n);
       rotateAndCache(b, l, n);
       pool.parallelFor(n * c.heads(), 1, attentionTask);
-      project(layer, Projection.O_PROJ, att, out, n);
+      project(layer, O, att, out, null, null, n);
       Kernels.add(out, 0, x, 0, n * dim);
       // MLP block: x += down(silu(gate(h)) * up(h)), h = rmsnorm(x)
       for (int t = 0; t < n; t++)
         Kernels.rmsnorm(xb, t * dim, x, t * dim, layer.ffnNorm(), dim, c.rmsNormEps());
-      project(layer, Projection.GATE_PROJ, xb, gate, n);
-      project(layer, Projection.UP_PROJ, xb, up, n);
+      project(layer, GATE_UP, xb, gate, up, null, n);
       Kernels.swiglu(gate, 0, up, 0, n * c.intermediateSize());
-      project(layer, Projection.DOWN_PROJ, gate, out, n);
+      project(layer, DOWN, gate, out, null, null, n);
       Kernels.add(out, 0, x, 0, n * dim);
     }
     // final norm and lm_head, only for the rows that sample
     int m = b.logitCount;
     for (int i = 0; i < m; i++)
       Kernels.rmsnorm(xb, i * dim, x, b.logitRows[i] * dim, model.finalNorm(), dim, c.rmsNormEps());
-    matmul(model.lmHead(), xb, logits, m);
+    gCount = 1;
+    gW[0] = model.lmHead();
+    gOut[0] = logits;
+    gStart[1] = gW[0].rows();
+    mIn = xb;
+    mRows = m;
+    pool.parallelFor(gStart[1], Kernels.ROW_BLOCK, matmulTask);
     this.batch = null;
   }
 
-  /** out[rows, p.out] = in[rows, p.in] · Wᵀ (merged when the batch says so), then the adapters. */
-  private void project(LlamaModel.Layer layer, Projection p, float[] in, float[] dst, int n) {
-    Matrix w = layer.weight(p);
-    if (batch.merged != null) w = batch.merged.weightOr(layerIndex, p, w);
-    matmul(w, in, dst, n);
-    if (batch.segments > 0) {
-      proj = p;
-      mIn = in;
-      mOut = dst;
-      mRows = n;
-      pool.parallelFor(n, 1, loraTask);
+  /**
+   * One parallel matmul for a group of projections that read the same input (q, k, v; gate, up):
+   * out_p = in · W_pᵀ (merged weights when the batch says so), then one parallel pass adding the
+   * adapters' low-rank updates to every projection of the group.
+   */
+  private void project(
+      LlamaModel.Layer layer,
+      Projection[] group,
+      float[] in,
+      float[] o0,
+      float[] o1,
+      float[] o2,
+      int n) {
+    gCount = group.length;
+    gOut[0] = o0;
+    gOut[1] = o1;
+    gOut[2] = o2;
+    for (int g = 0; g < gCount; g++) {
+      Projection p = group[g];
+      Matrix w = layer.weight(p);
+      if (batch.merged != null) w = batch.merged.weightOr(layerIndex, p, w);
+      gW[g] = w;
+      gProj[g] = p;
+      gStart[g + 1] = gStart[g] + w.rows();
     }
-  }
-
-  private void matmulRows(int worker, int from, int to) {
-    Kernels.matmul(mW, mIn, 0, mRows, mOut, 0, mW.rows(), from, to, scratch[worker]);
-  }
-
-  private void matmul(Matrix w, float[] in, float[] dst, int n) {
-    mW = w;
     mIn = in;
-    mOut = dst;
     mRows = n;
-    pool.parallelFor(w.rows(), Kernels.ROW_BLOCK, matmulTask);
+    pool.parallelFor(gStart[gCount], Kernels.ROW_BLOCK, matmulTask);
+    if (batch.segments > 0) pool.parallelFor(n, 1, loraTask);
+  }
+
+  /** Output rows [from, to) of the group's outputs laid end to end. */
+  private void matmulRows(int worker, int from, int to) {
+    for (int g = 0; g < gCount; g++) {
+      int a = Math.max(from, gStart[g]), b = Math.min(to, gStart[g + 1]);
+      if (a >= b) continue;
+      Matrix w = gW[g];
+      Kernels.matmul(
+          w, mIn, 0, mRows, gOut[g], 0, w.rows(), a - gStart[g], b - gStart[g], scratch[worker]);
+    }
   }
 
   /** SGMV over rows [from, to): each segment overlapping them adds its shrink then expand. */
   private void loraRows(int worker, int from, int to) {
     Batch b = batch;
-    int in = c.inFeatures(proj), outDim = c.outFeatures(proj);
     float[] tmp = loraTmp[worker];
-    for (int s = 0; s < b.segments; s++) {
-      int a = Math.max(from, b.segFrom[s]), e = Math.min(to, b.segTo[s]);
-      if (a >= e) continue;
-      LoraWeights.Layer lw = b.segAdapter[s].layer(layerIndex, proj);
-      if (lw == null) continue;
-      int rows = e - a;
-      // [rows, in] x [in, r] -> [rows, r]
-      Kernels.loraShrink(lw.a(), lw.rank(), in, mIn, a * in, rows, tmp, 0);
-      // [rows, r] x [r, out] -> += [rows, out]
-      Kernels.loraExpand(
-          lw.bt(),
-          lw.rank(),
-          outDim,
-          lw.scale() * b.segWeight[s],
-          tmp,
-          0,
-          rows,
-          mOut,
-          a * outDim,
-          outDim);
+    for (int g = 0; g < gCount; g++) {
+      Projection proj = gProj[g];
+      float[] dst = gOut[g];
+      int in = c.inFeatures(proj), outDim = c.outFeatures(proj);
+      for (int s = 0; s < b.segments; s++) {
+        int a = Math.max(from, b.segFrom[s]), e = Math.min(to, b.segTo[s]);
+        if (a >= e) continue;
+        LoraWeights.Layer lw = b.segAdapter[s].layer(layerIndex, proj);
+        if (lw == null) continue;
+        int rows = e - a;
+        // [rows, in] x [in, r] -> [rows, r]
+        Kernels.loraShrink(lw.a(), lw.rank(), in, mIn, a * in, rows, tmp, 0);
+        // [rows, r] x [r, out] -> += [rows, out]
+        Kernels.loraExpand(
+            lw.bt(),
+            lw.rank(),
+            outDim,
+            lw.scale() * b.segWeight[s],
+            tmp,
+            0,
+            rows,
+            dst,
+            a * outDim,
+            outDim);
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Measure the node and the engines (results belong in docs/BENCHMARKS.md).",
     subcommands = {
+      io.openledger.node.attribution.AttributionBenchCommand.class,
       io.openledger.node.openlora.OpenLoraBenchCommand.class,
       io.openledger.node.bench.TransfersBenchCommand.class
     })

@@ -28,6 +28,8 @@ public enum InvalidReason {
   WRONG_CHAIN_ID,
   /** "contract creation is not supported (no EVM yet): transactions need a 'to' address" */
   CONTRACT_CREATION_UNSUPPORTED,
+  /** "invalid sender": the signature recovers to no key. */
+  INVALID_SENDER,
   /** "oversized data: transaction size N, limit L" */
   OVERSIZED,
   /** "gas limit reached": valid, but no room left in this block (execution only; retry later). */

@@ -23,6 +23,11 @@ public final class TransactionValidator {
    * against fee cap, intrinsic gas.
    */
   public ValidationResult validateStatic(Transaction tx, long blockGasLimit) {
+    try {
+      tx.sender();
+    } catch (IllegalStateException e) {
+      return ValidationResult.invalid(InvalidReason.INVALID_SENDER, "invalid sender");
+    }
     if (tx.chainId().isPresent() && tx.chainId().getAsLong() != rules.chainId()) {
       return ValidationResult.invalid(
           InvalidReason.WRONG_CHAIN_ID,

@@ -263,4 +263,14 @@ class TransactionValidatorTest {
         InvalidReason.NONCE_MAX,
         "nonce has max value: address " + ALICE + ", nonce: " + Long.MAX_VALUE);
   }
+
+  @Test
+  void signatureThatRecoversNoKeyIsAnInvalidSender() {
+    Transaction tx =
+        base()
+            .withSignature(
+                new io.openledger.chain.crypto.Signature(
+                    java.math.BigInteger.ZERO, java.math.BigInteger.ONE, 0));
+    assertInvalid(execute(tx), InvalidReason.INVALID_SENDER, "invalid sender");
+  }
 }

@@ -49,16 +49,19 @@ public final class NativeSecp256k1 implements Secp256k1 {
   public Signature sign(Hash messageHash, byte[] privateKey, byte[] publicKey64) {
     BouncyCastleSecp256k1.checkPrivateKey(privateKey);
     byte[] compact = lib.sign(messageHash.toArray(), privateKey); // RFC 6979, normalised to low s
-    // The library's ECDSA signing does not return the recovery id: find it by recovery. Ids 2 and
-    // 3 (R.x >= n) occur with probability about 2^-127 and are not produced.
-    for (int recId = 0; recId < 2; recId++) {
-      Signature candidate = Signature.fromCompact(compact, recId);
-      Optional<byte[]> key = recoverPublicKey(messageHash, candidate);
-      if (key.isPresent() && Arrays.equals(key.get(), publicKey64)) {
-        return candidate;
-      }
+    // The library's ECDSA signing does not return the recovery id: recover with id 0 and compare.
+    // If that is not the signer, id 1 is (ids 2 and 3 need R.x >= n, probability about 2^-127),
+    // checked once more so that a wrong public key can never yield a wrong signature.
+    Signature zero = Signature.fromCompact(compact, 0);
+    Optional<byte[]> key = recoverPublicKey(messageHash, zero);
+    if (key.isPresent() && Arrays.equals(key.get(), publicKey64)) {
+      return zero;
     }
-    throw new IllegalArgumentException("the public key does not belong to the private key");
+    Signature one = Signature.fromCompact(compact, 1);
+    if (!Arrays.equals(recoverPublicKey(messageHash, one).orElse(null), publicKey64)) {
+      throw new IllegalArgumentException("the public key does not belong to the private key");
+    }
+    return one;
   }
 
   @Override

@@ -1,14 +1,54 @@
 package io.openledger.openlora.bench;
 
+import io.openledger.openlora.adapter.AdapterManifest;
+import io.openledger.openlora.adapter.AdapterReader;
+import io.openledger.openlora.adapter.AdapterSource;
+import io.openledger.openlora.engine.EngineConfig;
+import io.openledger.openlora.engine.Generation;
+import io.openledger.openlora.engine.GenerationEvent;
+import io.openledger.openlora.engine.GenerationRequest;
+import io.openledger.openlora.engine.InferenceEngine;
+import io.openledger.openlora.kernels.KernelPool;
+import io.openledger.openlora.model.Batch;
+import io.openledger.openlora.model.ForwardPass;
+import io.openledger.openlora.model.KvCache;
+import io.openledger.openlora.model.LlamaModel;
+import io.openledger.openlora.testmodel.AdapterSpec;
+import io.openledger.openlora.testmodel.TestModels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * The OpenLoRA engine's benchmark, callable from {@code openledger bench openlora}: generates the
  * model and adapters (once, under {@link BenchOptions#workDir()}), then measures single-stream
  * decode, heterogeneous batch throughput, adapter cold loads and memory.
+ *
+ * <p>Definitions. Single-stream decode: tokens/s between the first and the last streamed token of
+ * one greedy request (prefill excluded). Batch throughput: completion tokens / wall time for {@code
+ * max(2·batch, adapters)} requests (rounded up to whole batches) of a short prompt and 8 new
+ * tokens, {@code batch} at a time, request i using adapter i mod D; adapters load while the batch
+ * runs, under a budget of {@code max(budget, 2·batch·adapter size)}. Cold load: checking (config,
+ * header) and reading one rank-r adapter whose files are in the page cache.
  */
 public final class OpenLoraBenchmark {
   private OpenLoraBenchmark() {}
+
+  static final String PROMPT = "The open ledger pays the data";
+  static final String SHORT_PROMPT = "Open data";
+  static final int BATCH_NEW_TOKENS = 8;
 
   /**
    * Runs every measurement.
@@ -16,7 +56,334 @@ public final class OpenLoraBenchmark {
    * @param progress receives one human-readable line per step (e.g. "generating model", "batch r16
    *     x100 adapters: 512.3 tok/s")
    */
-  public static OpenLoraFigures run(BenchOptions options, Consumer<String> progress) {
-    throw new UnsupportedOperationException("being built");
+  public static OpenLoraFigures run(BenchOptions o, Consumer<String> progress) {
+    Path model = ensureModel(o, progress);
+    int maxRank = Collections.max(o.ranks());
+    int adaptersNeeded =
+        Math.max(
+            Collections.max(o.distinctAdapters()),
+            Math.max(o.registeredAdapters(), o.coldLoads() + 20));
+    Map<Integer, Path> adapterDirs = new LinkedHashMap<>();
+    for (int r : o.ranks()) adapterDirs.put(r, ensureAdapters(o, r, adaptersNeeded, progress));
+
+    progress.accept("single-stream decode, base");
+    EngineConfig base = EngineConfig.of(model).withThreads(o.threads());
+    long parameters, baseBytes;
+    try (InferenceEngine e = InferenceEngine.open(base)) {
+      parameters = e.model().parameters();
+      baseBytes = e.model().weightBytes();
+    }
+    double decodeBase = singleStream(base, null, o);
+    progress.accept(String.format("  %.1f tok/s", decodeBase));
+    progress.accept("single-stream decode, rank-" + maxRank + " adapter (unmerged)");
+    double decodeLora =
+        singleStream(base.withAdapterDir(adapterDirs.get(maxRank)), "adapter-0000", o);
+    progress.accept(String.format("  %.1f tok/s (%.2fx)", decodeLora, decodeLora / decodeBase));
+
+    List<OpenLoraFigures.BatchFigure> batches = new ArrayList<>();
+    Map<Integer, Long> bytesByRank = new LinkedHashMap<>();
+    for (int r : o.ranks()) {
+      Path dir = adapterDirs.get(r);
+      long perAdapter = adapterBytes(model, dir);
+      bytesByRank.put(r, perAdapter);
+      long budget = Math.max(o.adapterBudgetBytes(), 2L * o.batchSize() * perAdapter);
+      EngineConfig cfg =
+          base.withAdapterDir(dir)
+              .withMaxBatchSize(o.batchSize())
+              .withMaxQueuedRequests(Math.max(4096, 2 * adaptersNeeded))
+              .withAdapterMemoryBudgetBytes(budget)
+              .withMergeMode(EngineConfig.MergeMode.NEVER);
+      warmUp(cfg, o);
+      double one = batchThroughput(cfg, 1, o, false);
+      double merged = batchThroughput(cfg.withMergeMode(EngineConfig.MergeMode.AUTO), 1, o, true);
+      progress.accept(
+          String.format("batch r%d x1 adapter: %.1f tok/s, merged %.1f tok/s", r, one, merged));
+      for (int d : o.distinctAdapters()) {
+        double t = d == 1 ? one : batchThroughput(cfg, d, o, false);
+        batches.add(new OpenLoraFigures.BatchFigure(r, d, o.batchSize(), t, one, merged));
+        progress.accept(
+            String.format(
+                "batch r%d x%d adapters: %.1f tok/s (%.2f of one adapter)", r, d, t, t / one));
+      }
+    }
+
+    progress.accept("adapter cold loads, rank " + maxRank);
+    double[] cold = coldLoads(model, adapterDirs.get(maxRank), o.coldLoads());
+    progress.accept(String.format("  p50 %.2f ms, p99 %.2f ms", cold[0], cold[1]));
+
+    int minRank = Collections.min(o.ranks());
+    progress.accept(
+        o.registeredAdapters() + " adapters under a " + o.adapterBudgetBytes() + "-byte budget");
+    long[] budgetRun = budgetRun(base, adapterDirs.get(minRank), o);
+    progress.accept(
+        String.format("  %d registered, at most %d bytes resident", budgetRun[0], budgetRun[1]));
+
+    progress.accept("int8 weights: decode and accuracy");
+    double int8Decode = singleStream(base.withInt8Weights(true), null, o);
+    double[] acc = int8Accuracy(model, o.threads());
+    progress.accept(
+        String.format(
+            "  %.1f tok/s, top-1 agreement %.3f, max logit error %.4f",
+            int8Decode, acc[0], acc[1]));
+
+    return new OpenLoraFigures(
+        o.model().name(),
+        parameters,
+        o.threads(),
+        baseBytes,
+        decodeBase,
+        decodeLora,
+        batches,
+        cold[0],
+        cold[1],
+        bytesByRank,
+        (int) budgetRun[0],
+        o.adapterBudgetBytes(),
+        budgetRun[1],
+        int8Decode,
+        acc[0],
+        acc[1]);
+  }
+
+  // ------------------------------------------------------------------ files
+
+  static Path ensureModel(BenchOptions o, Consumer<String> progress) {
+    Path dir = o.workDir().resolve(o.model().name());
+    Path marker = dir.resolve(".generated");
+    String stamp = o.model().toString();
+    try {
+      if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) return dir;
+      progress.accept(
+          "generating " + o.model().name() + " (" + o.model().parameters() + " parameters)");
+      TestModels.writeModel(dir, o.model());
+      Files.writeString(marker, stamp);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path ensureAdapters(BenchOptions o, int rank, int count, Consumer<String> progress) {
+    Path dir = o.workDir().resolve(o.model().name() + "-adapters-r" + rank);
+    Path marker = dir.resolve(".generated");
+    AdapterSpec spec = AdapterSpec.of(rank, 1000L * rank);
+    String stamp = o.model() + "/" + spec + "/" + count;
+    try {
+      if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) return dir;
+      progress.accept("generating " + count + " rank-" + rank + " adapters");
+      Files.createDirectories(dir);
+      TestModels.writeAdapters(dir, o.model(), count, spec);
+      Files.writeString(marker, stamp);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long adapterBytes(Path model, Path adapters) {
+    try (InferenceEngine e =
+        InferenceEngine.open(EngineConfig.of(model).withAdapterDir(adapters))) {
+      return e.adapter("adapter-0000").weightBytes();
+    }
+  }
+
+  // ------------------------------------------------------------------ measurements
+
+  /** Median decode tokens/s of one greedy stream (after one warm-up run). */
+  static double singleStream(EngineConfig cfg, String adapter, BenchOptions o) {
+    try (InferenceEngine e = InferenceEngine.open(cfg)) {
+      double[] runs = new double[o.repeats()];
+      for (int rep = -1; rep < o.repeats(); rep++) {
+        GenerationRequest r = GenerationRequest.of(PROMPT, o.decodeTokens());
+        if (adapter != null) r = r.withAdapter(adapter);
+        Generation g = e.submit(r);
+        long first = 0, last = 0;
+        int n = 0;
+        try {
+          for (GenerationEvent ev = g.nextEvent(); !ev.isTerminal(); ev = g.nextEvent()) {
+            last = System.nanoTime();
+            if (n++ == 0) first = last;
+          }
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(ex);
+        }
+        if (rep >= 0) runs[rep] = n < 2 ? 0 : (n - 1) / ((last - first) / 1e9);
+      }
+      return median(runs);
+    }
+  }
+
+  private static void warmUp(EngineConfig cfg, BenchOptions o) {
+    try (InferenceEngine e = InferenceEngine.open(cfg)) {
+      List<Generation> gs = new ArrayList<>();
+      for (int i = 0; i < o.batchSize(); i++)
+        gs.add(e.submit(GenerationRequest.of(PROMPT, 4).withAdapter(adapterId(i % 4))));
+      gs.forEach(g -> g.result().join());
+    }
+  }
+
+  /** Median completion tokens/s of a full run (see the class comment). */
+  static double batchThroughput(
+      EngineConfig cfg, int distinct, BenchOptions o, boolean mergedWarm) {
+    int b = o.batchSize();
+    int requests = Math.max(2 * b, distinct);
+    requests = (requests + b - 1) / b * b;
+    // whole runs are long on the 100M model: the batch figures take the median of up to 3 runs
+    double[] runs = new double[Math.max(1, Math.min(o.repeats(), distinct >= 1000 ? 1 : 3))];
+    try (InferenceEngine e = InferenceEngine.open(cfg)) {
+      if (mergedWarm) { // let the engine merge the adapter before measuring
+        for (int wave = 0; wave < 3; wave++) {
+          List<Generation> gs = new ArrayList<>();
+          for (int i = 0; i < b; i++)
+            gs.add(e.submit(GenerationRequest.of(PROMPT, 8).withAdapter(adapterId(0))));
+          gs.forEach(g -> g.result().join());
+          sleep(200);
+        }
+      }
+      for (int rep = 0; rep < runs.length; rep++) {
+        long t0 = System.nanoTime();
+        List<Generation> gs = new ArrayList<>(requests);
+        for (int i = 0; i < requests; i++)
+          gs.add(
+              e.submit(
+                  GenerationRequest.of(PROMPT, BATCH_NEW_TOKENS)
+                      .withAdapter(adapterId(i % distinct))));
+        long tokens = 0;
+        for (Generation g : gs) tokens += g.result().join().completionTokens();
+        runs[rep] = tokens / ((System.nanoTime() - t0) / 1e9);
+      }
+    }
+    return median(runs);
+  }
+
+  /** [p50, p99] milliseconds to check and read one adapter from the page cache. */
+  static double[] coldLoads(Path model, Path adapters, int loads) {
+    try (LlamaModel m = LlamaModel.load(model, false)) {
+      AdapterReader reader = new AdapterReader(m.config(), Set.of());
+      int total = loads + 20;
+      for (int i = 0; i < total; i++) pageIn(adapters.resolve(adapterId(i)));
+      double[] ms = new double[loads];
+      for (int i = 0; i < total; i++) {
+        String id = adapterId(i);
+        long t0 = System.nanoTime();
+        AdapterManifest man = reader.inspect(id, new AdapterSource.Directory(adapters.resolve(id)));
+        reader.load(man);
+        if (i >= 20) ms[i - 20] = (System.nanoTime() - t0) / 1e6; // the first 20 warm the JIT
+      }
+      Arrays.sort(ms);
+      return new double[] {ms[percentile(loads, 0.5)], ms[percentile(loads, 0.99)]};
+    }
+  }
+
+  private static void pageIn(Path adapterDir) {
+    try {
+      Files.readAllBytes(adapterDir.resolve("adapter_config.json"));
+      Files.readAllBytes(adapterDir.resolve("adapter_model.safetensors"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** [adapters listed, most adapter bytes resident] for one request per adapter. */
+  static long[] budgetRun(EngineConfig base, Path adapters, BenchOptions o) {
+    EngineConfig cfg =
+        base.withAdapterDir(adapters)
+            .withAdapterMemoryBudgetBytes(o.adapterBudgetBytes())
+            .withMaxBatchSize(o.batchSize())
+            .withMaxQueuedRequests(o.registeredAdapters() + o.batchSize());
+    try (InferenceEngine e = InferenceEngine.open(cfg)) {
+      long listed = e.adapters().size();
+      AtomicLong max = new AtomicLong();
+      AtomicBoolean done = new AtomicBoolean();
+      Thread sampler =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    while (!done.get()) {
+                      max.accumulateAndGet(e.metrics().adapterBytesResident(), Math::max);
+                      sleep(2);
+                    }
+                  });
+      List<Generation> gs = new ArrayList<>();
+      for (int i = 0; i < o.registeredAdapters(); i++)
+        gs.add(e.submit(GenerationRequest.of(PROMPT, 2).withAdapter(adapterId(i))));
+      gs.forEach(g -> g.result().join());
+      done.set(true);
+      try {
+        sampler.join();
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+      max.accumulateAndGet(e.metrics().adapterBytesResident(), Math::max);
+      return new long[] {listed, max.get()};
+    }
+  }
+
+  /**
+   * [top-1 agreement, max |logit difference|] of int8 against f32 weights over every position of 4
+   * random 32-token sequences.
+   */
+  static double[] int8Accuracy(Path model, int threads) {
+    try (LlamaModel f = LlamaModel.load(model, false);
+        LlamaModel q = LlamaModel.load(model, true);
+        KernelPool pool = new KernelPool(threads)) {
+      int len = 32, vocab = f.config().vocabSize();
+      ForwardPass pf = new ForwardPass(f, pool, len, len), pq = new ForwardPass(q, pool, len, len);
+      SplittableRandom r = new SplittableRandom(8);
+      int agree = 0, total = 0;
+      double maxErr = 0;
+      float[] a = new float[vocab], b = new float[vocab];
+      for (int s = 0; s < 4; s++) {
+        int[] toks = new int[len];
+        for (int i = 0; i < len; i++) toks[i] = r.nextInt(vocab);
+        runAll(pf, f, toks);
+        runAll(pq, q, toks);
+        for (int i = 0; i < len; i++) {
+          pf.logitsOf(i, a);
+          pq.logitsOf(i, b);
+          if (argmax(a) == argmax(b)) agree++;
+          total++;
+          for (int k = 0; k < vocab; k++) maxErr = Math.max(maxErr, Math.abs(a[k] - b[k]));
+        }
+      }
+      return new double[] {(double) agree / total, maxErr};
+    }
+  }
+
+  private static void runAll(ForwardPass p, LlamaModel m, int[] toks) {
+    Batch b = new Batch(toks.length, 1);
+    KvCache cache = new KvCache(m.config(), toks.length);
+    for (int i = 0; i < toks.length; i++) b.addRow(toks[i], i, cache, true);
+    p.forward(b);
+  }
+
+  private static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+    return best;
+  }
+
+  static String adapterId(int i) {
+    return String.format("adapter-%04d", i);
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length == 0 ? 0 : s[s.length / 2];
+  }
+
+  static int percentile(int n, double p) {
+    return Math.max(0, Math.min(n - 1, (int) Math.ceil(p * n) - 1));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

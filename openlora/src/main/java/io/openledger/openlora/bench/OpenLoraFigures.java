@@ -84,7 +84,7 @@ public record OpenLoraFigures(
     m.put("threads", threads);
     m.put("base_bytes_resident", baseBytesResident);
     m.put("decode_tokens_per_s_base", decodeTokensPerSecondBase);
-    m.put("decode_tokens_per_s_lora_r16", decodeTokensPerSecondLora);
+    m.put("decode_tokens_per_s_lora", decodeTokensPerSecondLora);
     m.put("decode_lora_ratio", loraDecodeRatio());
     for (BatchFigure b : batches) {
       String k = "batch_r" + b.rank() + "_a" + b.distinctAdapters() + "_";

@@ -185,6 +185,20 @@ class GenesisTest {
     assertThatThrownBy(() -> Genesis.parse("[]")).hasMessageContaining("must be a JSON object");
   }
 
+  @Test
+  void exampleTestnetGenesisIsValidWithTheDefaultVesting() throws IOException {
+    String json;
+    try (InputStream in = Genesis.class.getResourceAsStream("/genesis/testnet.example.json")) {
+      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Genesis g = Genesis.parse(json);
+    assertThat(g.chainId()).isEqualTo(Genesis.TESTNET_CHAIN_ID);
+    assertThat(g.allowCustomVesting()).isFalse();
+    ExecutedBlock b = g.toState(new StateDatabase(new InMemoryKeyValueStore()));
+    assertThat(b.supply())
+        .isEqualTo(new Supply(Amount.open(50_000_000), Amount.open(950_000_000), Amount.ZERO));
+  }
+
   private static List<String> problems(ObjectNode g) {
     try {
       Genesis.parse(g.toString());

@@ -109,7 +109,14 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, Object> figures = new LinkedHashMap<>();
     if (!httpOnly) {
-      figures.putAll(OpenLoraBenchmark.run(options, line -> progress(err, line)).asFlatMap());
+      try {
+        figures.putAll(OpenLoraBenchmark.run(options, line -> progress(err, line)).asFlatMap());
+      } catch (UnsupportedOperationException e) {
+        throw new CliException(
+            "the engine's benchmark is not available in this build ("
+                + e.getMessage()
+                + "); --http-only measures the HTTP API alone");
+      }
     }
     figures.putAll(http(options, quick ? 100 : 400, err));
     print(figures);

@@ -1,0 +1,184 @@
+package io.openledger.node.crash;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.node.rpc.Json;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The real node as a separate JVM: {@code io.openledger.node.Main devnet --data-dir D --rpc-port
+ * P}, started with the test's own class path, talked to over HTTP JSON-RPC, and killed with SIGKILL
+ * ({@link Process#destroyForcibly()}).
+ */
+final class NodeProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  final URI uri;
+
+  private NodeProcess(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.uri = URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Starts the node and waits until it answers {@code eth_blockNumber}. */
+  static NodeProcess start(Path dataDir, Path log, long blockTimeMs) throws Exception {
+    int port = freePort();
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                classPath,
+                "io.openledger.node.Main",
+                "devnet",
+                "--data-dir",
+                dataDir.toString(),
+                "--rpc-port",
+                Integer.toString(port),
+                "--block-time",
+                Long.toString(blockTimeMs)));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    NodeProcess node = new NodeProcess(p, log, port);
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(
+            "node exited with " + p.exitValue() + ":\n" + node.logTail());
+      }
+      try {
+        node.call("eth_blockNumber", "[]");
+        return node;
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline) {
+          p.destroyForcibly();
+          throw new IllegalStateException("node did not answer within 120 s:\n" + node.logTail());
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Calls one method; the {@code result}, or an {@link RpcError} with the node's message. */
+  JsonNode call(String method, String params) throws IOException, InterruptedException {
+    JsonNode reply =
+        post(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+                + method
+                + "\",\"params\":"
+                + params
+                + "}");
+    JsonNode error = reply.get("error");
+    if (error != null) {
+      throw new RpcError(error.path("message").asText());
+    }
+    return reply.path("result");
+  }
+
+  /** A batch of calls; answers in request order (each a result node or an error node). */
+  List<JsonNode> batch(String method, List<String> params)
+      throws IOException, InterruptedException {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < params.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append("{\"jsonrpc\":\"2.0\",\"id\":")
+          .append(i)
+          .append(",\"method\":\"")
+          .append(method)
+          .append("\",\"params\":")
+          .append(params.get(i))
+          .append('}');
+    }
+    JsonNode reply = post(b.append(']').toString());
+    JsonNode[] out = new JsonNode[params.size()];
+    for (JsonNode r : reply) {
+      out[r.path("id").asInt()] = r;
+    }
+    return List.of(out);
+  }
+
+  private JsonNode post(String body) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("HTTP " + r.statusCode());
+    }
+    return Json.MAPPER.readTree(r.body());
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM: the node stops cleanly (its shutdown hook closes the store). */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  /** The node answered with a JSON-RPC error. */
+  static final class RpcError extends IOException {
+    RpcError(String message) {
+      super(message);
+    }
+  }
+}

@@ -225,19 +225,20 @@ class OpenLoraCliTest {
             "--work-dir",
             work.toString(),
             "--http-requests",
-            "40",
+            "16",
             "--http-concurrency",
-            "8",
+            "4",
             "--http-adapters",
-            "3",
+            "2",
             "--repeats",
             "1");
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode o = JSON.readTree(r.out());
-    assertThat(o.path("http_requests").asInt()).isEqualTo(40);
+    assertThat(o.path("http_requests").asInt()).isEqualTo(16);
     assertThat(o.path("http_errors").asInt()).isZero();
     assertThat(o.path("http_requests_per_s").asDouble()).isPositive();
-    assertThat(o.path("http_distinct_adapters").asInt()).isEqualTo(3);
+    assertThat(o.path("http_distinct_adapters").asInt()).isEqualTo(2);
+    assertThat(o.path("engine_direct_requests_per_s").asDouble()).isPositive();
   }
 
   @Test

@@ -58,7 +58,7 @@ final class NodeOptions {
   /** Starts the node or explains why it cannot start. */
   static NodeRunner start(NodeRunner.Options options, PrintWriter out) {
     try {
-      return NodeRunner.start(options, InstantSource.system(), b -> logBlock(out, b));
+      return NodeRunner.start(options, InstantSource.system());
     } catch (LedgerOpenException e) {
       throw new CliException(e.getMessage());
     } catch (RuntimeException e) {
@@ -79,6 +79,7 @@ final class NodeOptions {
    * and closes the store.
    */
   static int runUntilStopped(NodeRunner node, PrintWriter out) {
+    node.onBlock(b -> logBlock(out, b));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -86,8 +87,7 @@ final class NodeOptions {
                 () -> {
                   out.println("Stopping...");
                   out.flush();
-                  long head = node.ledger().headNumber();
-                  node.close();
+                  long head = node.stop();
                   out.println("Stopped cleanly at block " + head + ".");
                   out.flush();
                   stopped.countDown();

@@ -18,12 +18,12 @@ import java.util.function.Consumer;
 public final class NodeRunner implements AutoCloseable {
   private final Ledger ledger;
   private final JsonRpcService rpc;
-  private final Subscription blockLog;
+  private final java.util.List<Subscription> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private NodeRunner(Ledger ledger, JsonRpcService rpc, Subscription blockLog) {
+  private NodeRunner(Ledger ledger, JsonRpcService rpc) {
     this.ledger = ledger;
     this.rpc = rpc;
-    this.blockLog = blockLog;
   }
 
   /** Where and how to run. */
@@ -33,19 +33,21 @@ public final class NodeRunner implements AutoCloseable {
   /**
    * Opens the ledger, then starts the RPC server (port 0: any free port).
    *
-   * @param onBlock told of each committed block (logging), or null
    * @throws io.openledger.chain.ledger.LedgerOpenException when the data directory is refused
    */
-  public static NodeRunner start(Options o, InstantSource clock, Consumer<BlockView> onBlock) {
+  public static NodeRunner start(Options o, InstantSource clock) {
     Ledger ledger = Ledger.open(o.dataDir(), o.spec(), o.ledgerConfig(), clock);
     try {
-      Subscription blockLog = onBlock == null ? () -> {} : ledger.onNewHead(onBlock);
-      JsonRpcService rpc = JsonRpcService.start(ledger, o.rpcHost(), o.rpcPort());
-      return new NodeRunner(ledger, rpc, blockLog);
+      return new NodeRunner(ledger, JsonRpcService.start(ledger, o.rpcHost(), o.rpcPort()));
     } catch (RuntimeException e) {
       ledger.close();
       throw e;
     }
+  }
+
+  /** Tells {@code onBlock} of each block committed from now on (the devnet's block log). */
+  public void onBlock(Consumer<BlockView> onBlock) {
+    listeners.add(ledger.onNewHead(onBlock));
   }
 
   public Ledger ledger() {
@@ -56,13 +58,27 @@ public final class NodeRunner implements AutoCloseable {
     return rpc;
   }
 
+  /**
+   * {@link #close()}, then the number of the last block committed (a block being made when the stop
+   * began is finished first).
+   */
+  public long stop() {
+    long head = ledger.headNumber();
+    close();
+    try {
+      return ledger.headNumber();
+    } catch (RuntimeException closed) {
+      return head;
+    }
+  }
+
   /** Stops taking requests first, then stops the sequencer and closes the store. */
   @Override
   public void close() {
     try {
       rpc.close();
     } finally {
-      blockLog.close();
+      listeners.forEach(Subscription::close);
       ledger.close();
     }
   }

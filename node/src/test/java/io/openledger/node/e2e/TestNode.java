@@ -55,8 +55,7 @@ final class TestNode implements AutoCloseable {
     NodeRunner runner =
         NodeRunner.start(
             new NodeRunner.Options(dir, ChainSpec.from(g), config, "127.0.0.1", 0),
-            InstantSource.system(),
-            null);
+            InstantSource.system());
     return new TestNode(g, runner);
   }
 

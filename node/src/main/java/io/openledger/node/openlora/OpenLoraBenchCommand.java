@@ -127,17 +127,26 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
   private Map<String, Object> http(BenchOptions options, int defaultRequests, PrintWriter err)
       throws InterruptedException {
     ModelSpec spec = options.model();
-    Path modelDir = options.workDir().resolve("http").resolve(spec.name());
-    Path adapterDir = options.workDir().resolve("http").resolve("adapters-r8");
-    if (!Files.isRegularFile(modelDir.resolve("config.json"))) {
-      progress(err, "http: writing " + spec.name() + " to " + modelDir);
-      TestModels.writeModel(modelDir, spec);
-    }
     int adapters = Math.max(1, httpAdapters);
-    if (!Files.isDirectory(
-        adapterDir.resolve(String.format(Locale.ROOT, "adapter-%04d", adapters - 1)))) {
-      progress(err, "http: writing " + adapters + " rank-8 adapters");
-      TestModels.writeAdapters(adapterDir, spec, adapters, AdapterSpec.of(8, 1));
+    String lastId = String.format(Locale.ROOT, "adapter-%04d", adapters - 1);
+    // Reuse what the engine benchmark generated under the same work directory (the ~100M model
+    // is 400 MB); otherwise write our own copy under http/.
+    Path modelDir = options.workDir().resolve(spec.name());
+    if (!Files.isRegularFile(modelDir.resolve(".generated"))) {
+      modelDir = options.workDir().resolve("http").resolve(spec.name());
+      if (!Files.isRegularFile(modelDir.resolve("config.json"))) {
+        progress(err, "http: writing " + spec.name() + " to " + modelDir);
+        TestModels.writeModel(modelDir, spec);
+      }
+    }
+    Path adapterDir = options.workDir().resolve(spec.name() + "-adapters-r8");
+    if (!Files.isRegularFile(adapterDir.resolve(".generated"))
+        || !Files.isDirectory(adapterDir.resolve(lastId))) {
+      adapterDir = options.workDir().resolve("http").resolve("adapters-r8");
+      if (!Files.isDirectory(adapterDir.resolve(lastId))) {
+        progress(err, "http: writing " + adapters + " rank-8 adapters");
+        TestModels.writeAdapters(adapterDir, spec, adapters, AdapterSpec.of(8, 1));
+      }
     }
     int requests = httpRequests != null ? httpRequests : defaultRequests;
     EngineConfig config =

@@ -401,8 +401,8 @@ final class Scheduler implements Runnable {
     else if (s.tokens.size() + 1 >= s.maxNewTokens) reason = FinishReason.LENGTH;
     if (reason != null && reason != FinishReason.STOP_SEQUENCE) {
       text += s.stop.push(s.decoder.flush());
-      if (!s.stop.stopped()) text += s.stop.flush();
-      else reason = FinishReason.STOP_SEQUENCE;
+      text += s.stop.flush();
+      if (s.stop.stopped()) reason = FinishReason.STOP_SEQUENCE;
     }
     GenerationEvent.Token ev =
         new GenerationEvent.Token(s.tokens.size(), token, text, logprob, special, top);

@@ -20,13 +20,15 @@ final class StopText {
   String push(String piece) {
     if (stopped) return "";
     text.append(piece);
-    int cut = firstStop();
-    if (cut >= 0) {
+    int complete = firstStop();
+    // a partial match starting earlier may still complete into an earlier stop: wait for it
+    int pending = text.length() - heldBack();
+    if (complete >= 0 && complete <= pending) {
       stopped = true;
-      text.setLength(cut);
-      return take(cut);
+      text.setLength(complete);
+      return take(complete);
     }
-    return take(text.length() - heldBack());
+    return take(complete >= 0 ? Math.min(pending, complete) : pending);
   }
 
   /** Whether a stop sequence has appeared. */
@@ -34,8 +36,18 @@ final class StopText {
     return stopped;
   }
 
-  /** Everything not yet emitted (at the end of generation). */
+  /**
+   * Everything not yet emitted, at the end of generation: partial matches can no longer complete,
+   * so the earliest complete stop sequence (if any) ends the text.
+   */
   String flush() {
+    if (stopped) return "";
+    int complete = firstStop();
+    if (complete >= 0) {
+      stopped = true;
+      text.setLength(complete);
+      return take(complete);
+    }
     return take(text.length());
   }
 

@@ -276,6 +276,8 @@ final class TransferBenchmark {
     JfrWindow jfr = new JfrWindow(s.jfr());
     sleepUntil(warmEnd);
     jfr.start();
+    CpuClock cpu = new CpuClock();
+    CpuClock.Reading cpuStart = cpu.read();
     progress.accept("warm-up done; measuring");
     long lastReport = System.nanoTime();
     while (System.nanoTime() < end && failure == null && !outOfLoad()) {
@@ -292,6 +294,7 @@ final class TransferBenchmark {
       }
     }
     long measuredEnd = Math.min(end, System.nanoTime());
+    CpuClock.Reading cpuEnd = cpu.read();
     jfr.stopAndDump();
     stop = true;
     for (Thread t : threads) {
@@ -302,7 +305,7 @@ final class TransferBenchmark {
       throw new IllegalStateException("benchmark failed: " + failure.getMessage(), failure);
     }
     int receiptsChecked = checkReceipts(client);
-    return figures(warmEnd, measuredEnd, receiptsChecked);
+    return figures(warmEnd, measuredEnd, receiptsChecked, cpuEnd.minus(cpuStart));
   }
 
   private boolean outOfLoad() {
@@ -420,7 +423,8 @@ final class TransferBenchmark {
     return checked;
   }
 
-  private Map<String, Object> figures(long from, long to, int receiptsChecked) {
+  private Map<String, Object> figures(
+      long from, long to, int receiptsChecked, CpuClock.Reading cpu) {
     double seconds = (to - from) / 1e9;
     long[] latencies =
         IntStream.range(0, minedAt.length)
@@ -440,6 +444,14 @@ final class TransferBenchmark {
     m.put("p99_ms", round1(percentile(latencies, 99) / 1e6));
     m.put("max_ms", round1(latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6));
     m.put("measured_s", round1(seconds));
+    if (latencies.length > 0) {
+      // CPU time is far less disturbed by other processes on the machine than wall time.
+      double nodeUs = cpu.nodeNanos() / 1e3 / latencies.length;
+      m.put("node_cpu_us_per_transfer", round1(nodeUs));
+      m.put("client_cpu_us_per_transfer", round1(cpu.clientNanos() / 1e3 / latencies.length));
+      m.put("node_cpu_cores_busy", round1(cpu.nodeNanos() / 1e9 / seconds));
+      m.put("machine_load_avg", round1(cpu.loadAverage()));
+    }
     m.put("transfers_measured", latencies.length);
     m.put("blocks", window.size());
     m.put(

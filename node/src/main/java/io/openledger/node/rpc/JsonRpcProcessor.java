@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,13 +70,89 @@ public final class JsonRpcProcessor {
                           + " per batch"))));
     }
     ArrayNode out = Json.MAPPER.createArrayNode();
-    for (JsonNode request : message) {
-      ObjectNode response = one(request, session);
-      if (response != null) {
-        out.add(response);
+    List<JsonNode> requests = new ArrayList<>();
+    message.forEach(requests::add);
+    for (int i = 0; i < requests.size(); ) {
+      int end = batchableRun(requests, i);
+      if (end > i + 1) {
+        batch(requests.subList(i, end), session).forEach(out::add);
+        i = end;
+      } else {
+        ObjectNode response = one(requests.get(i), session);
+        if (response != null) {
+          out.add(response);
+        }
+        i++;
       }
     }
     return out.isEmpty() ? Optional.empty() : Optional.of(serialize(out));
+  }
+
+  /** End (exclusive) of the run of well-formed requests for one batchable method from {@code i}. */
+  private int batchableRun(List<JsonNode> requests, int i) {
+    String method = wellFormedMethod(requests.get(i));
+    if (method == null || !(methods.find(method).orElse(null) instanceof BatchableMethod)) {
+      return i + 1;
+    }
+    int end = i + 1;
+    while (end < requests.size() && method.equals(wellFormedMethod(requests.get(end)))) {
+      end++;
+    }
+    return end;
+  }
+
+  /** The method of a request that passes every envelope check, else null. */
+  private static String wellFormedMethod(JsonNode r) {
+    if (!r.isObject()) {
+      return null;
+    }
+    JsonNode id = r.get("id");
+    JsonNode params = r.get("params");
+    JsonNode method = r.get("method");
+    boolean ok =
+        (id == null || id.isNull() || id.isTextual() || id.isNumber())
+            && r.get("jsonrpc") != null
+            && "2.0".equals(r.get("jsonrpc").asText(null))
+            && method != null
+            && method.isTextual()
+            && (params == null || params.isNull() || params.isArray());
+    return ok ? method.textValue() : null;
+  }
+
+  private List<ObjectNode> batch(List<JsonNode> requests, RpcSession session) {
+    String name = requests.getFirst().get("method").textValue();
+    BatchableMethod method = (BatchableMethod) methods.find(name).orElseThrow();
+    List<JsonRpcRequest> parsed = new ArrayList<>();
+    for (JsonNode r : requests) {
+      JsonNode id = r.get("id");
+      JsonNode params = r.get("params");
+      parsed.add(
+          new JsonRpcRequest(
+              id == null ? NullNode.getInstance() : id,
+              name,
+              params instanceof ArrayNode a ? a : Json.MAPPER.createArrayNode(),
+              session));
+    }
+    List<JsonRpcResponse> responses;
+    try {
+      responses = method.responses(parsed);
+    } catch (RuntimeException e) {
+      LOG.warn("{} batch failed", name, e);
+      responses =
+          parsed.stream()
+              .<JsonRpcResponse>map(
+                  r ->
+                      new JsonRpcResponse.Failure(
+                          r.id(), JsonRpcError.internal("internal error: " + e)))
+              .toList();
+    }
+    List<ObjectNode> out = new ArrayList<>();
+    for (int k = 0; k < requests.size(); k++) {
+      if (requests.get(k).get("id") != null) {
+        out.add(toJson(responses.get(k)));
+      }
+    }
+    return out;
   }
 
   /** One request object; null for a notification. */

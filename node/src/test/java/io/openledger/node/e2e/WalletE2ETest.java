@@ -567,4 +567,53 @@ class WalletE2ETest {
                 .getTransaction())
         .isEmpty();
   }
+
+  @Test
+  void batchOfRawTransactionsIsAnsweredInOrderAndAllAreMined() throws Exception {
+    Credentials from = TestNode.dev(6);
+    String to = freshAddress();
+    BigInteger tip = GWEI;
+    BigInteger maxFee = latestBaseFee().multiply(BigInteger.TWO).add(tip);
+    BigInteger start = pendingNonce(from.getAddress());
+    List<String> raws = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      raws.add(
+          sign1559(
+              from, start.add(BigInteger.valueOf(i)), 21_000, to, BigInteger.ONE, "", tip, maxFee));
+    }
+    StringBuilder batch = new StringBuilder("[");
+    for (int i = 0; i < raws.size(); i++) {
+      batch
+          .append("{\"jsonrpc\":\"2.0\",\"id\":")
+          .append(i)
+          .append(",\"method\":\"eth_sendRawTransaction\",\"params\":[\"")
+          .append(raws.get(i))
+          .append("\"]},");
+    }
+    batch
+        .append(
+            "{\"jsonrpc\":\"2.0\",\"id\":\"dup\",\"method\":\"eth_sendRawTransaction\",\"params\":[\"")
+        .append(raws.get(3))
+        .append("\"]},");
+    batch.append(
+        "{\"jsonrpc\":\"2.0\",\"id\":\"bad\",\"method\":\"eth_sendRawTransaction\",\"params\":[\"0xzz\"]},");
+    batch.append("{\"jsonrpc\":\"2.0\",\"id\":\"chain\",\"method\":\"eth_chainId\"}]");
+    JsonNode r = node.rpc(batch.toString());
+    assertThat(r).hasSize(23);
+    for (int i = 0; i < 20; i++) {
+      assertThat(r.get(i).get("id").asInt()).isEqualTo(i);
+      assertThat(r.get(i).get("result").asText())
+          .isEqualTo(Hash.keccak256(Bytes.fromHex(raws.get(i))).toHex());
+    }
+    assertThat(r.get(20).get("id").asText()).isEqualTo("dup");
+    assertThat(r.get(20).get("error").get("code").asInt()).isEqualTo(-32000);
+    assertThat(r.get(20).get("error").get("message").asText()).isEqualTo("already known");
+    assertThat(r.get(21).get("error").get("code").asInt()).isEqualTo(-32602);
+    assertThat(r.get(22).get("result").asText()).isEqualTo("0x539");
+    for (int i = 0; i < 20; i++) {
+      assertThat(node.awaitReceipt(r.get(i).get("result").asText()).isStatusOK()).isTrue();
+    }
+    assertThat(node.web3.ethGetBalance(to, DefaultBlockParameterName.LATEST).send().getBalance())
+        .isEqualTo(BigInteger.valueOf(20));
+  }
 }

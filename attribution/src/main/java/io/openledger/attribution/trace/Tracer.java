@@ -188,12 +188,20 @@ public final class Tracer {
     for (int s = 0; s < shards.size(); s++) {
       long lo = ranges[s][2 * i];
       long hi = ranges[s][2 * i + 1];
-      if (lengths[s][i] != length) {
+      if (lengths[s][i] != length || hi == lo) {
         continue;
       }
+      // contribution indices first (ints, sorted and deduplicated), strings only for distinct ones
       Shard shard = shards.get(s);
+      int[] docs = new int[(int) (hi - lo)];
       for (long r = lo; r < hi; r++) {
-        ids.add(shard.contributionId(shard.contributionAt(shard.suffixAt(r))));
+        docs[(int) (r - lo)] = shard.contributionAt(shard.suffixAt(r));
+      }
+      Arrays.sort(docs);
+      for (int k = 0; k < docs.length; k++) {
+        if (k == 0 || docs[k] != docs[k - 1]) {
+          ids.add(shard.contributionId(docs[k]));
+        }
       }
     }
     return List.copyOf(ids);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       TraceCommand.class,
       DedupCommand.class,
+      EvalCommand.class,
     })
 public final class AttributionCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

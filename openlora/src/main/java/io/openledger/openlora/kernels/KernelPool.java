@@ -24,7 +24,7 @@ public final class KernelPool implements AutoCloseable {
   }
 
   private static final int SPIN_BEFORE_PARK = 1 << 12;
-  private static final int CHUNKS_PER_THREAD = 4;
+  private static final int CHUNKS_PER_THREAD = 8;
 
   private final int threads;
   private final Thread[] workers;

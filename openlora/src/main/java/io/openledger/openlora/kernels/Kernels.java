@@ -521,28 +521,31 @@ public final class Kernels {
    * bit-identical results whether it runs first or after warm-up.
    */
 
-  private static final VectorShuffle<Float>[] HALVES = halves();
+  // rotations by L/2, L/4, ... as constants, so the JIT keeps the reduction in registers
+  private static final VectorShuffle<Float> ROT8 = rotation(8);
+  private static final VectorShuffle<Float> ROT4 = rotation(4);
+  private static final VectorShuffle<Float> ROT2 = rotation(2);
+  private static final VectorShuffle<Float> ROT1 = rotation(1);
 
-  @SuppressWarnings("unchecked")
-  private static VectorShuffle<Float>[] halves() {
-    int steps = Integer.numberOfTrailingZeros(L);
-    VectorShuffle<Float>[] s = new VectorShuffle[steps];
-    for (int k = 0, off = L / 2; k < steps; k++, off /= 2) {
-      int o = off;
-      s[k] = VectorShuffle.fromOp(F, i -> (i + o) % L);
-    }
-    return s;
+  private static VectorShuffle<Float> rotation(int by) {
+    return VectorShuffle.fromOp(F, i -> (i + by) % L);
   }
 
-  /** Sum of the lanes by a fixed pairwise tree. */
+  /** Sum of the lanes by a fixed pairwise tree (same result compiled or interpreted). */
   static float sum(FloatVector v) {
-    for (VectorShuffle<Float> sh : HALVES) v = v.add(v.rearrange(sh));
+    if (L >= 16) v = v.add(v.rearrange(ROT8));
+    if (L >= 8) v = v.add(v.rearrange(ROT4));
+    if (L >= 4) v = v.add(v.rearrange(ROT2));
+    if (L >= 2) v = v.add(v.rearrange(ROT1));
     return v.lane(0);
   }
 
   /** Max of the lanes. */
   static float max(FloatVector v) {
-    for (VectorShuffle<Float> sh : HALVES) v = v.max(v.rearrange(sh));
+    if (L >= 16) v = v.max(v.rearrange(ROT8));
+    if (L >= 8) v = v.max(v.rearrange(ROT4));
+    if (L >= 4) v = v.max(v.rearrange(ROT2));
+    if (L >= 2) v = v.max(v.rearrange(ROT1));
     return v.lane(0);
   }
 

@@ -67,6 +67,7 @@ final class NodeLedger implements Ledger {
   private record Head(BlockHeader header, Hash hash) {}
 
   private final KeyValueStore store;
+  private final KeyValueStore poolStore;
   private final ChainSpec spec;
   private final StateDatabase states;
   private final ChainStore chain;
@@ -86,24 +87,46 @@ final class NodeLedger implements Ledger {
   private volatile Head head;
   private volatile boolean closed;
 
+  /** Subdirectory of the data directory holding the persisted pool ({@code PENDING_TXS}). */
+  static final String POOL_DIR = "pool";
+
   static Ledger open(Path dataDir, ChainSpec spec, LedgerConfig config, InstantSource clock) {
     KeyValueStore store;
+    KeyValueStore poolStore;
     try {
       store = RocksDbKeyValueStore.open(dataDir);
     } catch (StorageException e) {
       throw new LedgerOpenException(e.getMessage(), e);
     }
     try {
-      return new NodeLedger(store, spec, config, clock, dataDir);
+      poolStore = RocksDbKeyValueStore.open(dataDir.resolve(POOL_DIR));
+    } catch (StorageException e) {
+      store.close();
+      throw new LedgerOpenException(e.getMessage(), e);
+    }
+    try {
+      return new NodeLedger(store, poolStore, spec, config, clock, dataDir);
     } catch (RuntimeException e) {
+      poolStore.close();
       store.close();
       throw e;
     }
   }
 
+  /**
+   * @param poolStore the persisted pool, apart from the chain: a block's synced write (often
+   *     hundreds of milliseconds under load) holds RocksDB's write queue, and admissions written to
+   *     the same store would wait behind it
+   */
   private NodeLedger(
-      KeyValueStore store, ChainSpec spec, LedgerConfig config, InstantSource clock, Path dir) {
+      KeyValueStore store,
+      KeyValueStore poolStore,
+      ChainSpec spec,
+      LedgerConfig config,
+      InstantSource clock,
+      Path dir) {
     this.store = store;
+    this.poolStore = poolStore;
     this.spec = spec;
     this.states = new StateDatabase(store);
     this.chain = new ChainStore(store);
@@ -134,7 +157,7 @@ final class NodeLedger implements Ledger {
             this::onCommitted);
     this.journal =
         new PendingJournal(
-            store,
+            poolStore,
             config.syncWrites() && config.syncAdmissions() ? Durability.SYNC : Durability.BUFFERED);
     this.syncAdmissions = config.syncWrites() && config.syncAdmissions();
     this.decoderThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -203,7 +226,7 @@ final class NodeLedger implements Ledger {
   private void reloadPending() {
     List<Transaction> txs = new ArrayList<>();
     List<Hash> drop = new ArrayList<>();
-    for (byte[] raw : chain.pendingEncodings()) {
+    for (byte[] raw : new ChainStore(poolStore).pendingEncodings()) {
       try {
         Transaction tx = TransactionDecoder.decodeStored(raw);
         tx.sender();
@@ -266,11 +289,15 @@ final class NodeLedger implements Ledger {
     Block block = committed.block();
     head = new Head(block.header(), committed.hash());
     List<Hash> deletes = new ArrayList<>();
+    for (Transaction tx : block.transactions()) {
+      deletes.add(tx.hash());
+    }
     for (Transaction stale : pool.onBlockCommitted(block.transactions(), sequencer.nextBaseFee())) {
       deletes.add(stale.hash());
     }
     List<Hash> dropped = committed.dropped().stream().map(s -> s.transaction().hash()).toList();
     pool.removeAll(dropped);
+    deletes.addAll(dropped);
     for (SkippedTransaction s : committed.dropped()) {
       LOG.debug("dropped {}: {}", s.transaction().hash(), s.reason().message());
     }
@@ -442,7 +469,7 @@ final class NodeLedger implements Ledger {
     if (puts.isEmpty() && deletes.isEmpty()) {
       return;
     }
-    try (WriteBatch batch = store.newBatch()) {
+    try (WriteBatch batch = poolStore.newBatch()) {
       for (Transaction tx : puts) {
         ChainStore.putPending(batch, tx);
       }
@@ -801,6 +828,7 @@ final class NodeLedger implements Ledger {
     journal.close();
     subscribers.close();
     decoders.shutdownNow();
+    poolStore.close();
     store.close();
   }
 

@@ -36,7 +36,9 @@ import java.util.OptionalLong;
  *   <li>{@code TX_LOCATION}: tx hash → block number (8) ++ index (4) ++ block hash (32)
  *   <li>{@code BLOCK_HASH_BY_NUMBER}: number (8 bytes BE) → block hash
  *   <li>{@code STATE_META}: number → state root
- *   <li>{@code PENDING_TXS}: tx hash → canonical encoding (admitted, not yet mined)
+ *   <li>{@code PENDING_TXS}: tx hash → canonical encoding (admitted, not yet mined); the ledger
+ *       keeps these in a store of their own (see {@code NodeLedger}), so that admissions never wait
+ *       behind a block's synced write
  *   <li>{@code CHAIN_META}: {@code "head"} → hash of the latest block; {@code "genesis"} → hash of
  *       block 0; {@code "chainId"} → 8 bytes BE
  * </ul>
@@ -78,7 +80,6 @@ public final class ChainStore {
       firstLog += r.logs().size();
       byte[] txHash = tx.hash().toArray();
       batch.put(Column.TX_LOCATION, txHash, location(header.number(), i, h));
-      batch.delete(Column.PENDING_TXS, txHash);
     }
     batch.put(Column.CHAIN_META, HEAD, h);
   }

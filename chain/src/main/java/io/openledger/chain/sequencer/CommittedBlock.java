@@ -24,7 +24,7 @@ public record CommittedBlock(ExecutedBlock executed, Hash hash, List<Address> se
     return executed.receipts();
   }
 
-  /** Candidates left out that can never be included (already removed from the persisted pool). */
+  /** Candidates left out that can never be included: to remove from the pool. */
   public List<SkippedTransaction> dropped() {
     return executed.skipped().stream().filter(s -> !s.retryable()).toList();
   }

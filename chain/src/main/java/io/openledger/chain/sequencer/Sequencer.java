@@ -7,7 +7,6 @@ import io.openledger.chain.exec.BlockExecutor;
 import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.exec.FeeMarket;
 import io.openledger.chain.exec.ProtocolSchedule;
-import io.openledger.chain.exec.SkippedTransaction;
 import io.openledger.chain.mempool.Mempool;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.KeyValueStore;
@@ -28,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The single sequencer: takes pending transactions from the pool by effective priority fee, runs
  * them on the head state, and commits the block with ONE atomic write (header, transactions,
- * receipts, transaction locations, number index, state-tree nodes, head pointer, and the removal of
- * the included transactions from the persisted pool), fsynced before the block, or any receipt in
- * it, becomes visible. So a receipt a client has seen survives a crash.
+ * receipts, transaction locations, number index, state-tree nodes, head pointer), fsynced before
+ * the block, or any receipt in it, becomes visible. So a receipt a client has seen survives a
+ * crash. (The persisted pool lives in a store of its own; its entries for the block's transactions
+ * are deleted after the commit, and any left by a crash are dropped when the pool is reloaded.)
  *
  * <p>Timestamps come from the sequencer's clock in seconds but are never less than the parent's +
  * 1, so they strictly increase (under sustained production faster than one block a second they run
@@ -207,9 +207,6 @@ public final class Sequencer implements AutoCloseable {
       try (WriteBatch batch = store.newBatch()) {
         executed.stateCommit().writeTo(batch);
         ChainStore.putBlock(batch, block, senders, executed.receipts());
-        for (SkippedTransaction s : committed.dropped()) {
-          ChainStore.deletePending(batch, s.transaction().hash());
-        }
         batch.commit(durability);
       }
       long t3 = System.nanoTime();

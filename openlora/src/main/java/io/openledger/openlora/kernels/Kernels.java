@@ -556,10 +556,10 @@ public final class Kernels {
 
   /**
    * e^x for every lane, about 2 ulp (Cephes' expf: x = n ln2 + r, polynomial in r, times 2^n);
-   * inputs below -87 give 0, above 88 infinity.
+   * inputs below -87.34 give 0, above 88.376 (where 2^n would overflow) infinity.
    */
   static FloatVector exp(FloatVector x) {
-    FloatVector xc = x.max(-87.33654f).min(88.72283f);
+    FloatVector xc = x.max(-87.33654f).min(88.37626f);
     FloatVector t = xc.fma(LOG2E, ROUND);
     FloatVector n = t.sub(ROUND);
     FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
@@ -575,13 +575,13 @@ public final class Kernels {
     FloatVector scaled = p.mul(bits.reinterpretAsFloats());
     return scaled
         .blend(0f, x.compare(VectorOperators.LT, -87.33654f))
-        .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72283f));
+        .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.37626f));
   }
 
   /** The same function for one value (tails), so a result never depends on its lane. */
   static float exp(float x) {
     if (x < -87.33654f) return 0f;
-    if (x > 88.72283f) return Float.POSITIVE_INFINITY;
+    if (x > 88.37626f) return Float.POSITIVE_INFINITY;
     float t = Math.fma(x, LOG2E, ROUND);
     float n = t - ROUND;
     float r = Math.fma(n, -LN2_HI, x);

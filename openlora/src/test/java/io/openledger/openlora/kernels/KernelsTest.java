@@ -240,6 +240,33 @@ class KernelsTest {
   }
 
   @Test
+  void expIsWithinFourUlpOfMathExpAndVectorEqualsScalar() {
+    SplittableRandom r = SEED.split();
+    float[] x = new float[4096];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 180 - 90);
+    x[0] = 0;
+    x[1] = -1e-30f;
+    x[2] = 88.37f;
+    x[3] = -87.3f;
+    float[] lanes = new float[x.length];
+    for (int i = 0; i + Kernels.L <= x.length; i += Kernels.L)
+      Kernels.exp(jdk.incubator.vector.FloatVector.fromArray(Kernels.F, x, i)).intoArray(lanes, i);
+    for (int i = 0; i < x.length; i++) {
+      float scalar = Kernels.exp(x[i]);
+      assertThat(lanes[i]).as("lane vs scalar at %s", x[i]).isEqualTo(scalar);
+      double exact = Math.exp(x[i]);
+      if (exact < Float.MIN_NORMAL) continue; // subnormal results flush towards 0
+      if (x[i] > 88.37626f) {
+        assertThat(scalar).isInfinite(); // documented: 2^n would overflow
+        continue;
+      }
+      assertThat(Math.abs(scalar - exact))
+          .as("exp(%s) = %s vs %s", x[i], scalar, exact)
+          .isLessThanOrEqualTo(4 * Math.ulp((float) exact));
+    }
+  }
+
+  @Test
   void poolCoversEveryIndexExactlyOnce() {
     try (KernelPool pool = new KernelPool(3)) {
       SplittableRandom r = SEED.split();

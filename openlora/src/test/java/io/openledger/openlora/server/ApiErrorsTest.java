@@ -91,6 +91,18 @@ class ApiErrorsTest {
   }
 
   @Test
+  void adapterIdsThatArePathsNeverReachOutsideTheAdapterDirectory() throws Exception {
+    // ../tiny-llama is the base model's own directory, a real directory next to the adapters.
+    for (String id :
+        new String[] {"../adapters/adapter-0000", "..", "../tiny-llama", "adapter-0000/", "/tmp"}) {
+      ApiClient.Reply r = s.client.post("/v1/completions", completion(s.base() + ":" + id));
+      assertThat(r.status()).as(id + " " + r).isIn(400, 404);
+      ApiClient.Reply t = s.client.post("/generate", generate(id));
+      assertThat(t.status()).as(id + " " + t).isIn(400, 404);
+    }
+  }
+
+  @Test
   void unknownBaseModelIs404() throws Exception {
     JsonNode e =
         openAiError(

@@ -331,7 +331,33 @@ final class NodeLedger implements Ledger {
               new TransactionView.Inclusion(committed.hash(), block.number(), i),
               block.header().baseFeePerGas()));
     }
-    return Views.block(block.header(), committed.hash(), block.encode().length, txs);
+    return Views.block(
+        block.header(), committed.hash(), encodedSize(block.header(), block.transactions()), txs);
+  }
+
+  /**
+   * Bytes of {@link Block#encode()}, {@code rlp([header, [bytes(tx)...]])}, without encoding it
+   * again: a block of 10,000 transfers is about a megabyte.
+   */
+  static long encodedSize(BlockHeader header, List<Transaction> txs) {
+    long list = 0;
+    for (Transaction tx : txs) {
+      list += rlpLength(tx.size(), false);
+    }
+    long body = header.encode().length + rlpLength(list, true);
+    return rlpLength(body, true);
+  }
+
+  /** Length of an RLP item whose payload is {@code payload} bytes (a list, or a byte string). */
+  private static long rlpLength(long payload, boolean list) {
+    if (!list && payload == 1) {
+      return 1; // a single byte below 0x80 encodes as itself; a transaction is never that short
+    }
+    if (payload < 56) {
+      return 1 + payload;
+    }
+    int lengthBytes = (64 - Long.numberOfLeadingZeros(payload) + 7) / 8;
+    return 1 + lengthBytes + payload;
   }
 
   // ---- chain ----
@@ -397,8 +423,7 @@ final class NodeLedger implements Ledger {
               new TransactionView.Inclusion(h.hash(), h.header().number(), i),
               h.header().baseFeePerGas()));
     }
-    long size = new Block(h.header(), raw).encode().length;
-    return Views.block(h.header(), h.hash(), size, txs);
+    return Views.block(h.header(), h.hash(), encodedSize(h.header(), raw), txs);
   }
 
   // ---- transactions ----

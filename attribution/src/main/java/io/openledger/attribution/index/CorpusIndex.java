@@ -180,6 +180,15 @@ public final class CorpusIndex implements AutoCloseable {
     Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /**
+   * The shards an index directory lists, read from its manifest only (no shard is opened).
+   *
+   * @throws CorruptIndex if the directory has no valid manifest
+   */
+  public static List<ShardInfo> manifest(Path dir) {
+    return List.copyOf(readManifest(dir));
+  }
+
   static List<ShardInfo> readManifest(Path dir) {
     Path m = dir.resolve(MANIFEST);
     List<String> lines;

@@ -75,7 +75,7 @@ public final class ShardWriter {
     }
   }
 
-  /** The tokenized corpus: final token ids with a 0 after each contribution. */
+  /** The tokenized corpus: {@code text[0, n)} final token ids with a 0 after each contribution. */
   record Corpus(int[] text, int n, String[] vocabulary, long[] docStarts, List<String> ids) {}
 
   Corpus tokenizeAll(Iterator<Contribution> contributions, BuildProgress progress) {
@@ -181,9 +181,8 @@ public final class ShardWriter {
         text[i] = map[text[i]];
       }
     }
-    int[] exact = text.length == n ? text : Arrays.copyOf(text, n);
     return new Corpus(
-        exact, n, sorted.tokens(), Arrays.copyOf(docStarts, ids.size() + 1), List.copyOf(ids));
+        text, n, sorted.tokens(), Arrays.copyOf(docStarts, ids.size() + 1), List.copyOf(ids));
   }
 
   private static List<Contribution> readBatch(Iterator<Contribution> it, Set<String> seen) {

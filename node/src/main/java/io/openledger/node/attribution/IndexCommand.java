@@ -115,9 +115,7 @@ public final class IndexCommand implements Callable<Integer> {
     if (!Files.exists(index.resolve(CorpusIndex.MANIFEST))) {
       return 0;
     }
-    try (CorpusIndex ci = CorpusIndex.open(index)) {
-      return ci.shardInfos().size();
-    }
+    return CorpusIndex.manifest(index).size();
   }
 
   private static long fileSize(Path p) {

@@ -48,6 +48,15 @@ public final class Mempool {
           Comparator.<PooledTransaction>comparingLong(p -> p.rankTip)
               .thenComparing(p -> p.seq, Comparator.reverseOrder()));
 
+  /**
+   * Account nonce of each sender with transactions here, as last read from the head. Only a
+   * sender's own transactions move its nonce, so it is re-read only for the senders of each block.
+   */
+  private final Map<Address, Long> headNonces = new HashMap<>();
+
+  /** The base fee {@link PooledTransaction#rankTip} was computed at; re-ranked lazily. */
+  private long rankBaseFee;
+
   private long baseFee; // base units per gas of the next block, saturated
   private Amount baseFeeExact;
   private long nextSeq;
@@ -65,6 +74,7 @@ public final class Mempool {
     this.extraCheck = extraCheck;
     this.baseFeeExact = nextBaseFee;
     this.baseFee = PooledTransaction.saturate(nextBaseFee);
+    this.rankBaseFee = baseFee;
   }
 
   public MempoolConfig config() {
@@ -92,9 +102,10 @@ public final class Mempool {
     }
     TreeMap<Long, PooledTransaction> queue = bySender.computeIfAbsent(sender, a -> new TreeMap<>());
     PooledTransaction incoming = new PooledTransaction(tx, nextSeq++);
-    incoming.rankTip = incoming.effectiveTip(baseFee);
     PooledTransaction replaced = queue.get(tx.nonce());
     if (replaced == null && byHash.size() >= config.maxTotal()) {
+      rerank();
+      incoming.rankTip = incoming.effectiveTip(rankBaseFee);
       PooledTransaction cheapest = byPrice.first();
       if (incoming.rankTip <= cheapest.rankTip) {
         if (queue.isEmpty()) {
@@ -109,7 +120,9 @@ public final class Mempool {
       remove(replaced);
       removed.add(replaced.tx);
     }
+    incoming.rankTip = incoming.effectiveTip(rankBaseFee);
     insert(incoming);
+    headNonces.put(sender, head.nonce());
     return new Admission.Added(
         tx, List.copyOf(removed), isExecutable(sender, head.nonce(), tx.nonce()));
   }
@@ -229,6 +242,7 @@ public final class Mempool {
       queue.remove(p.nonce);
       if (queue.isEmpty()) {
         bySender.remove(p.sender);
+        headNonces.remove(p.sender);
       }
     }
   }
@@ -266,7 +280,7 @@ public final class Mempool {
         new PriorityQueue<>(
             Comparator.comparingLong((Head h) -> h.tip).reversed().thenComparingLong(h -> h.p.seq));
     for (Map.Entry<Address, TreeMap<Long, PooledTransaction>> e : bySender.entrySet()) {
-      long headNonce = accounts.account(e.getKey()).nonce();
+      long headNonce = headNonce(e.getKey());
       Iterator<PooledTransaction> it = e.getValue().tailMap(headNonce, true).values().iterator();
       if (it.hasNext()) {
         PooledTransaction first = it.next();
@@ -312,26 +326,42 @@ public final class Mempool {
       senders.put(tx.sender(), Boolean.TRUE);
     }
     for (Address sender : senders.keySet()) {
-      stale.addAll(pruneBelow(sender, accounts.account(sender).nonce()));
+      long nonce = accounts.account(sender).nonce();
+      stale.addAll(pruneBelow(sender, nonce));
+      if (bySender.containsKey(sender)) {
+        headNonces.put(sender, nonce);
+      }
     }
     setBaseFee(nextBaseFee);
     return stale;
   }
 
-  /** Re-ranks the eviction order for a new base fee. */
+  /** The base fee of the next block: admission's floor, and the eviction order's reference. */
   public synchronized void setBaseFee(Amount nextBaseFee) {
-    long fee = PooledTransaction.saturate(nextBaseFee);
     baseFeeExact = nextBaseFee;
-    if (fee == baseFee) {
+    baseFee = PooledTransaction.saturate(nextBaseFee);
+  }
+
+  /**
+   * Re-ranks the eviction order at the current base fee; done only when a full pool must evict,
+   * since it costs a sort of the whole pool.
+   */
+  private void rerank() {
+    if (rankBaseFee == baseFee) {
       return;
     }
-    baseFee = fee;
+    rankBaseFee = baseFee;
     List<PooledTransaction> all = new ArrayList<>(byPrice);
     byPrice.clear();
     for (PooledTransaction p : all) {
-      p.rankTip = p.effectiveTip(fee);
+      p.rankTip = p.effectiveTip(rankBaseFee);
       byPrice.add(p);
     }
+  }
+
+  private long headNonce(Address sender) {
+    Long n = headNonces.get(sender);
+    return n != null ? n : accounts.account(sender).nonce();
   }
 
   /** Removes transactions (for example ones the executor refused); returns those that were here. */
@@ -380,7 +410,7 @@ public final class Mempool {
   public synchronized int pendingCount() {
     int pending = 0;
     for (Map.Entry<Address, TreeMap<Long, PooledTransaction>> e : bySender.entrySet()) {
-      long n = accounts.account(e.getKey()).nonce();
+      long n = headNonce(e.getKey());
       while (e.getValue().containsKey(n)) {
         pending++;
         n++;

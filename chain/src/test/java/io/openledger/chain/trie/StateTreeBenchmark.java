@@ -57,6 +57,10 @@ public class StateTreeBenchmark {
     @Param({"1000000"})
     public int leaves;
 
+    /** Node cache capacity; a tree of n leaves has about 2n nodes. */
+    @Param({"1000000"})
+    public int cacheNodes;
+
     KeyValueStore kv;
     Path dir;
     JellyfishMerkleTree tree;
@@ -72,7 +76,7 @@ public class StateTreeBenchmark {
       } else {
         kv = new InMemoryKeyValueStore();
       }
-      tree = new JellyfishMerkleTree(kv, new NodeCache());
+      tree = new JellyfishMerkleTree(kv, new NodeCache(cacheNodes));
       SplittableRandom r = new SplittableRandom(42);
       keys = new Hash[leaves];
       for (int done = 0; done < leaves; ) {

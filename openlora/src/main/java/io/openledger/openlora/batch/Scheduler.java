@@ -126,8 +126,8 @@ final class Scheduler implements Runnable {
   private boolean step() {
     drainIncoming();
     admit();
-    for (Sequence s : new ArrayList<>(running))
-      if (s.handle.cancelled()) finish(s, FinishReason.CANCELLED);
+    for (int i = running.size() - 1; i >= 0; i--)
+      if (running.get(i).handle.cancelled()) finish(running.get(i), FinishReason.CANCELLED);
     runningCount = running.size();
     if (running.isEmpty()) return false;
     int rows = buildBatch();
@@ -135,12 +135,8 @@ final class Scheduler implements Runnable {
     pass.forward(batch);
     int generated = sampleAndStream();
     record(t0, generated);
-    promptTokens += rows - countDecodeRows();
+    promptTokens += rows - lastDecodeRows;
     return true;
-  }
-
-  private int countDecodeRows() {
-    return lastDecodeRows;
   }
 
   private int lastDecodeRows;

@@ -1,12 +1,16 @@
 package io.openledger.chain.types;
 
 import java.util.Arrays;
-import org.bouncycastle.jcajce.provider.digest.Keccak;
+import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /** A 32-byte hash (keccak-256 unless said otherwise). Immutable; compares by value. */
 public final class Hash implements Comparable<Hash> {
   public static final int SIZE = 32;
   public static final Hash ZERO = new Hash(new byte[SIZE]);
+
+  /** One digest per thread: building a digest per call cost more than hashing a short input. */
+  private static final ThreadLocal<KeccakDigest> DIGEST =
+      ThreadLocal.withInitial(() -> new KeccakDigest(256));
 
   private final byte[] bytes;
 
@@ -31,16 +35,19 @@ public final class Hash implements Comparable<Hash> {
 
   /** keccak-256 of the input, as Ethereum uses it (not NIST SHA3-256). */
   public static Hash keccak256(byte[] input) {
-    return new Hash(new Keccak.Digest256().digest(input));
+    return keccak256(new byte[][] {input});
   }
 
   /** keccak-256 of the concatenation of the inputs. */
   public static Hash keccak256(byte[]... parts) {
-    Keccak.Digest256 d = new Keccak.Digest256();
+    KeccakDigest d = DIGEST.get();
+    d.reset();
     for (byte[] p : parts) {
-      d.update(p);
+      d.update(p, 0, p.length);
     }
-    return new Hash(d.digest());
+    byte[] out = new byte[SIZE];
+    d.doFinal(out, 0);
+    return new Hash(out);
   }
 
   public byte[] toArray() {

@@ -23,6 +23,9 @@ import java.util.SortedMap;
  * store view, build one over a {@code Snapshot} with {@link #reading}.
  */
 public final class JellyfishMerkleTree {
+  /** Internal nodes above this depth keep pointers to their decoded children (see child()). */
+  static final int POINTER_DEPTH = 16;
+
   private final KeyValueReader store;
   private final NodeCache cache;
 
@@ -62,7 +65,7 @@ public final class JellyfishMerkleTree {
     TreeNode node = load(root, overlay);
     int depth = 0;
     while (node instanceof TreeNode.Internal in) {
-      node = load(in.child(key.bit(depth++)), overlay);
+      node = child(in, key.bit(depth), depth++, overlay);
     }
     return node instanceof TreeNode.Leaf leaf && leaf.key().equals(key)
         ? Optional.of(leaf.value())
@@ -79,9 +82,9 @@ public final class JellyfishMerkleTree {
     TreeNode node = load(root, overlay);
     int depth = 0;
     while (node instanceof TreeNode.Internal in) {
-      boolean bit = key.bit(depth++);
+      boolean bit = key.bit(depth);
       siblings.add(in.child(!bit));
-      node = load(in.child(bit), overlay);
+      node = child(in, bit, depth++, overlay);
     }
     Optional<SparseMerkleProof.Leaf> leaf =
         node instanceof TreeNode.Leaf l
@@ -117,6 +120,22 @@ public final class JellyfishMerkleTree {
     TreeNode newRoot =
         keys.length == 0 ? load(root, overlay) : u.update(load(root, overlay), 0, 0, keys.length);
     return new TreeUpdate(newRoot.hash(), version, u.newNodes, u.stale);
+  }
+
+  /**
+   * The child of {@code in} (at {@code depth}) on side {@code bit}: by pointer near the root (set
+   * on first load), else from the cache or the store. Pointers stop at {@link #POINTER_DEPTH} so
+   * they pin at most about 2^(POINTER_DEPTH+1) nodes per root beyond the cache's bound.
+   */
+  private TreeNode child(TreeNode.Internal in, boolean bit, int depth, Map<Hash, byte[]> overlay) {
+    TreeNode c = in.childNode(bit);
+    if (c == null) {
+      c = load(in.child(bit), overlay);
+      if (depth < POINTER_DEPTH) {
+        in.pointTo(bit, c);
+      }
+    }
+    return c;
   }
 
   TreeNode load(Hash hash, Map<Hash, byte[]> overlay) {
@@ -170,8 +189,10 @@ public final class JellyfishMerkleTree {
 
     private TreeNode updateInternal(TreeNode.Internal in, int depth, int from, int to) {
       int mid = split(depth, from, to);
-      TreeNode left = from < mid ? update(load(in.left(), overlay), depth + 1, from, mid) : null;
-      TreeNode right = mid < to ? update(load(in.right(), overlay), depth + 1, mid, to) : null;
+      TreeNode left =
+          from < mid ? update(child(in, false, depth, overlay), depth + 1, from, mid) : null;
+      TreeNode right =
+          mid < to ? update(child(in, true, depth, overlay), depth + 1, mid, to) : null;
       Hash lh = left != null ? left.hash() : in.left();
       Hash rh = right != null ? right.hash() : in.right();
       if (lh.equals(in.left()) && rh.equals(in.right())) {
@@ -187,13 +208,18 @@ public final class JellyfishMerkleTree {
         // a lone leaf moves up to where it is alone; a lone internal node stays put
         TreeNode other =
             leftEmpty
-                ? (right != null ? right : load(in.right(), overlay))
-                : (left != null ? left : load(in.left(), overlay));
+                ? (right != null ? right : child(in, true, depth, overlay))
+                : (left != null ? left : child(in, false, depth, overlay));
         if (other instanceof TreeNode.Leaf) {
           return other;
         }
       }
-      return newInternal(lh, rh);
+      return newInternal(
+          left != null ? left : in.childNode(false),
+          lh,
+          right != null ? right : in.childNode(true),
+          rh,
+          depth);
     }
 
     /**
@@ -229,7 +255,7 @@ public final class JellyfishMerkleTree {
       boolean existingRight = existing != null && existing.key().bit(depth);
       TreeNode left = build(depth + 1, from, mid, existingRight ? null : existing);
       TreeNode right = build(depth + 1, mid, to, existingRight ? existing : null);
-      return newInternal(left.hash(), right.hash());
+      return newInternal(left, left.hash(), right, right.hash(), depth);
     }
 
     /** First index in [from, to) whose key has bit {@code depth} set (keys share the prefix). */
@@ -254,9 +280,15 @@ public final class JellyfishMerkleTree {
       return leaf;
     }
 
-    private TreeNode newInternal(Hash left, Hash right) {
+    /** A new internal node at {@code depth}; the child nodes (may be null) become its pointers. */
+    private TreeNode newInternal(
+        TreeNode leftNode, Hash left, TreeNode rightNode, Hash right, int depth) {
       byte[] encoding = TreeHashing.preimage(TreeHashing.INTERNAL, left, right);
       TreeNode.Internal node = TreeNode.Internal.of(left, right, encoding);
+      if (depth < POINTER_DEPTH) {
+        node.pointTo(false, leftNode);
+        node.pointTo(true, rightNode);
+      }
       newNodes.add(node.hash(), encoding);
       cache.put(node);
       return node;

@@ -41,8 +41,25 @@ sealed interface TreeNode permits TreeNode.Empty, TreeNode.Leaf, TreeNode.Intern
     }
   }
 
-  /** An internal node: hashes of the left (bit 0) and right (bit 1) subtrees. */
-  record Internal(Hash hash, Hash left, Hash right) implements TreeNode {
+  /**
+   * An internal node: hashes of the left (bit 0) and right (bit 1) subtrees. Near the root it also
+   * points at its decoded children once they are loaded, so walks through the upper levels follow
+   * pointers instead of looking hashes up in the cache. The pointers are a racy cache of immutable
+   * objects: a thread that sees null just looks the child up.
+   */
+  static final class Internal implements TreeNode {
+    private final Hash hash;
+    private final Hash left;
+    private final Hash right;
+    private TreeNode leftNode;
+    private TreeNode rightNode;
+
+    Internal(Hash hash, Hash left, Hash right) {
+      this.hash = hash;
+      this.left = left;
+      this.right = right;
+    }
+
     static Internal of(Hash left, Hash right) {
       return new Internal(TreeHashing.internalHash(left, right), left, right);
     }
@@ -52,12 +69,43 @@ sealed interface TreeNode permits TreeNode.Empty, TreeNode.Leaf, TreeNode.Intern
       return new Internal(Hash.wrap(Keccak256.hash65(encoding)), left, right);
     }
 
+    @Override
+    public Hash hash() {
+      return hash;
+    }
+
+    Hash left() {
+      return left;
+    }
+
+    Hash right() {
+      return right;
+    }
+
     Hash child(boolean bit) {
       return bit ? right : left;
     }
 
+    /** The decoded child if this node points at it, else null. */
+    TreeNode childNode(boolean bit) {
+      return bit ? rightNode : leftNode;
+    }
+
+    void pointTo(boolean bit, TreeNode child) {
+      if (bit) {
+        rightNode = child;
+      } else {
+        leftNode = child;
+      }
+    }
+
     byte[] encode() {
       return TreeHashing.preimage(TreeHashing.INTERNAL, left, right);
+    }
+
+    @Override
+    public String toString() {
+      return "Internal[" + hash + "]";
     }
   }
 

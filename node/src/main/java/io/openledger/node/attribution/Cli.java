@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.openledger.attribution.AttributionException;
 import io.openledger.node.cli.CliException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** What the attribution commands share: error translation and JSON printing. */
@@ -22,6 +24,15 @@ final class Cli {
     } catch (UncheckedIOException e) {
       throw new CliException(e.getMessage());
     }
+  }
+
+  /** A JSON object with its keys in the order given: key, value, key, value, ... */
+  static Map<String, Object> fields(Object... keyValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return m;
   }
 
   static String json(Object value) {

@@ -70,7 +70,8 @@ public final class DedupCommand implements Callable<Integer> {
       List<Map<String, Object>> pairs = new ArrayList<>();
       for (NearDuplicateIndex.Pair p : index.pairs()) {
         pairs.add(
-            Map.of("id", p.id(), "duplicate_of", p.duplicateOf(), "similarity", p.similarity()));
+            Cli.fields(
+                "id", p.id(), "duplicate_of", p.duplicateOf(), "similarity", p.similarity()));
         if (!json) {
           o.printf(Locale.ROOT, "%.3f  %s  ~  %s%n", p.similarity(), p.id(), p.duplicateOf());
         }
@@ -90,9 +91,9 @@ public final class DedupCommand implements Callable<Integer> {
         List<NearDuplicate> hits = index.query(ContributionSource.readText(f));
         List<Map<String, Object>> h = new ArrayList<>();
         for (NearDuplicate d : hits) {
-          h.add(Map.of("id", d.contributionId(), "similarity", d.similarity()));
+          h.add(Cli.fields("id", d.contributionId(), "similarity", d.similarity()));
         }
-        results.add(Map.of("file", f.toString(), "near_duplicates", h));
+        results.add(Cli.fields("file", f.toString(), "near_duplicates", h));
         if (!json) {
           o.printf(
               Locale.ROOT,

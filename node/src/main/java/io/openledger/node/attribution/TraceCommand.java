@@ -109,7 +109,7 @@ public final class TraceCommand implements Callable<Integer> {
     m.put("spans", spans);
     List<Map<String, Object>> weights = new ArrayList<>();
     for (ContributionWeight w : r.weights().contributions()) {
-      weights.add(Map.of("contribution", w.contributionId(), "ppm", w.ppm()));
+      weights.add(Cli.fields("contribution", w.contributionId(), "ppm", w.ppm()));
     }
     m.put("weights", weights);
     m.put("model_ppm", r.weights().modelPpm());
@@ -126,7 +126,7 @@ public final class TraceCommand implements Callable<Integer> {
         corpusTokens,
         shards,
         ms);
-    o.println(marked(r));
+    o.println(marked(r).stripTrailing());
     o.println();
     if (r.spans().isEmpty()) {
       o.println("no span of the output occurs in the corpus: all weight goes to the model");

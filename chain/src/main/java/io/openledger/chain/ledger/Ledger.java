@@ -22,6 +22,10 @@ import java.util.function.Consumer;
  * head and reloads its pending transactions; a directory made for another genesis or chain id, or
  * locked by another running node, is refused with a {@link LedgerOpenException}.
  *
+ * <p>On disk: the chain (blocks, receipts, indexes, state tree) in RocksDB at {@code dataDir}, the
+ * persisted pool in a second RocksDB at {@code dataDir/pool} (so admissions never wait behind a
+ * block's synced write). Old state roots stay readable: nothing is pruned.
+ *
  * <p>Thread safety: every method may be called from any thread. Reads see one committed block's
  * state (a RocksDB snapshot), never half a block. A receipt becomes visible only after its block is
  * durably committed.

@@ -1,5 +1,9 @@
 package io.openledger.attribution.influence;
 
+import io.openledger.attribution.AttributionWeights;
+import io.openledger.attribution.PartsPerMillion;
+import java.util.List;
+
 /**
  * Exact influence functions for {@link LogisticRegression} (spec section 7): with {@code H} the
  * Hessian of the training objective at the optimum, the influence of training example {@code j} on
@@ -62,6 +66,20 @@ public final class ExactInfluence {
           model.margin(trainX[j], trainY[j]) - residual[j] * LogisticRegression.dot(v, trainX[j]);
     }
     return out;
+  }
+
+  /**
+   * The attribution of one prediction in parts per million (spec section 6): each training
+   * example's influence on it, credited to the contribution it came from; only positive influence
+   * earns.
+   *
+   * @param contributionIds the contribution of each training example, in training order
+   */
+  public AttributionWeights weights(double[] testX, int testY, List<String> contributionIds) {
+    if (contributionIds.size() != trainX.length) {
+      throw new IllegalArgumentException("one contribution id per training example");
+    }
+    return PartsPerMillion.fromScores(contributionIds, influenceOn(testX, testY));
   }
 
   public LogisticRegression model() {

@@ -82,4 +82,30 @@ class ExactInfluenceTest {
         new ExactInfluence(LogisticRegression.fit(d.x(), d.y(), 1), d.x(), d.y()).selfInfluence();
     assertThat(b).isEqualTo(a);
   }
+
+  @Test
+  void weightsCreditOnlyHelpfulContributions() {
+    Data d = data(100, 5);
+    ExactInfluence inf = new ExactInfluence(LogisticRegression.fit(d.x(), d.y(), 1), d.x(), d.y());
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int j = 0; j < 100; j++) {
+      ids.add("c" + (j % 10)); // ten contributions of ten examples each
+    }
+    Data test = data(1, 6);
+    double[] scores = inf.influenceOn(test.x()[0], test.y()[0]);
+    io.openledger.attribution.AttributionWeights w = inf.weights(test.x()[0], test.y()[0], ids);
+    long sum = w.modelPpm();
+    for (var c : w.contributions()) {
+      sum += c.ppm();
+      double total = 0;
+      for (int j = 0; j < 100; j++) {
+        if (ids.get(j).equals(c.contributionId()) && scores[j] > 0) {
+          total += scores[j];
+        }
+      }
+      assertThat(total).as(c.contributionId()).isPositive();
+    }
+    assertThat(sum).isEqualTo(1_000_000);
+    assertThat(w.contributions()).isNotEmpty();
+  }
 }

@@ -74,7 +74,7 @@ public final class AdapterBundle {
     if (!actual.equals(b.sha256Hex()))
       throw AdapterReader.bad(
           "blob content hashes to " + actual + ", not to its id " + b.sha256Hex());
-    SafetensorsFile f = AdapterReader.openWeights(b.file());
+    SafetensorsFile f = AdapterReader.openWeights(b.file(), false);
     String cfg = f.metadata().get(CONFIG_KEY);
     if (cfg == null) {
       f.close();

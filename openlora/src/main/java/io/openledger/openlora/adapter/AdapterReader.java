@@ -52,7 +52,7 @@ public final class AdapterReader {
   /** The adapter's config and weights file, checked against the base; weights not read. */
   public AdapterManifest inspect(String id, AdapterSource source) {
     String fingerprint = source.fingerprint();
-    Opened o = open(source);
+    Opened o = open(source, true);
     try (SafetensorsFile f = o.file) {
       Map<String, Object> cfg = o.config;
       String peft = Json.getString(cfg, "peft_type", "LORA");
@@ -92,7 +92,7 @@ public final class AdapterReader {
 
   /** Reads the weights: A as stored, B transposed to [rank, out], both f32. */
   public LoraWeights load(AdapterManifest m) {
-    Opened o = open(m.source());
+    Opened o = open(m.source(), false);
     try (SafetensorsFile f = o.file) {
       LoraWeights.Layer[][] layers =
           new LoraWeights.Layer[base.layers()][Projection.values().length];
@@ -122,14 +122,15 @@ public final class AdapterReader {
 
   record Opened(Map<String, Object> config, SafetensorsFile file) {}
 
-  private static Opened open(AdapterSource source) {
+  /** The config and the weights file (only its header when {@code headerOnly}). */
+  private static Opened open(AdapterSource source, boolean headerOnly) {
     return switch (source) {
-      case AdapterSource.Directory d -> openDirectory(d.dir());
+      case AdapterSource.Directory d -> openDirectory(d.dir(), headerOnly);
       case AdapterSource.Bundle b -> AdapterBundle.open(b);
     };
   }
 
-  private static Opened openDirectory(Path dir) {
+  private static Opened openDirectory(Path dir, boolean headerOnly) {
     if (!Files.isDirectory(dir)) throw bad("directory " + dir.getFileName() + " is missing");
     Path cfgFile = dir.resolve("adapter_config.json");
     Path weights = dir.resolve("adapter_model.safetensors");
@@ -147,12 +148,15 @@ public final class AdapterReader {
     } catch (IllegalArgumentException e) {
       throw bad("adapter_config.json is not valid JSON: " + e.getMessage());
     }
-    return new Opened(cfg, openWeights(weights));
+    return new Opened(cfg, openWeights(weights, headerOnly));
   }
 
-  static SafetensorsFile openWeights(Path weights) {
+  /** Just the header to check, or a mapping confined to this thread to copy the weights out. */
+  static SafetensorsFile openWeights(Path weights, boolean headerOnly) {
     try {
-      return SafetensorsFile.open(weights);
+      return headerOnly
+          ? SafetensorsFile.readHeader(weights)
+          : SafetensorsFile.openConfined(weights);
     } catch (SafetensorsFormatException e) {
       throw bad("corrupt weights: " + e.getMessage());
     }

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param batches batch throughput per (rank, distinct adapters), with the merged reference
  * @param coldLoadP50Millis rank-16 adapter load from the page cache, median
  * @param coldLoadP99Millis rank-16 adapter load from the page cache, 99th percentile
+ * @param coldLoadCpuP50Millis the same loads in thread CPU time (not inflated by other processes
+ *     taking the cores), median
+ * @param coldLoadCpuP99Millis the same in thread CPU time, 99th percentile
  * @param adapterBytesByRank bytes resident per adapter, by rank
  * @param adaptersRegistered adapters registered and used in the budget run
  * @param adapterBudgetBytes the budget
@@ -34,6 +37,8 @@ public record OpenLoraFigures(
     List<BatchFigure> batches,
     double coldLoadP50Millis,
     double coldLoadP99Millis,
+    double coldLoadCpuP50Millis,
+    double coldLoadCpuP99Millis,
     Map<Integer, Long> adapterBytesByRank,
     int adaptersRegistered,
     long adapterBudgetBytes,
@@ -95,6 +100,8 @@ public record OpenLoraFigures(
     }
     m.put("adapter_cold_load_p50_ms", coldLoadP50Millis);
     m.put("adapter_cold_load_p99_ms", coldLoadP99Millis);
+    m.put("adapter_cold_load_cpu_p50_ms", coldLoadCpuP50Millis);
+    m.put("adapter_cold_load_cpu_p99_ms", coldLoadCpuP99Millis);
     adapterBytesByRank.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> m.put("adapter_bytes_resident_r" + e.getKey(), e.getValue()));

@@ -37,7 +37,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
   private SafetensorsFile(
       Path path,
-      Arena arena,
+      Arena arena, // null for a file read into the heap
       Map<String, Tensor> tensors,
       Map<String, String> metadata,
       long fileBytes) {
@@ -55,13 +55,23 @@ public final class SafetensorsFile implements AutoCloseable {
    * @throws UncheckedIOException when it cannot be read
    */
   public static SafetensorsFile open(Path path) {
-    Arena arena = Arena.ofShared();
+    return open(path, Arena.ofShared());
+  }
+
+  /**
+   * Maps a file for use by this thread only (adapters: opened, copied and closed by one loader
+   * thread). Closing a confined mapping is cheap; closing a shared one briefly stops every thread.
+   */
+  public static SafetensorsFile openConfined(Path path) {
+    return open(path, Arena.ofConfined());
+  }
+
+  private static SafetensorsFile open(Path path, Arena arena) {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
       MemorySegment all =
           size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-      SafetensorsFile f = parse(path, arena, all, size);
-      return f;
+      return parse(path, arena, all, size, false);
     } catch (IOException e) {
       arena.close();
       throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
@@ -75,7 +85,12 @@ public final class SafetensorsFile implements AutoCloseable {
     return new SafetensorsFormatException(path.getFileName() + ": " + what);
   }
 
-  private static SafetensorsFile parse(Path path, Arena arena, MemorySegment all, long size) {
+  /**
+   * @param all the file's bytes, or only its first 8 + N (header) bytes when {@code headerOnly}
+   * @param size the file's size
+   */
+  private static SafetensorsFile parse(
+      Path path, Arena arena, MemorySegment all, long size, boolean headerOnly) {
     if (size < 8) throw bad(path, "file is " + size + " bytes, too short for a safetensors header");
     long n = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
     if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8)
@@ -100,7 +115,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
     long dataStart = 8 + n;
     long dataBytes = size - dataStart;
-    MemorySegment data = all.asSlice(dataStart, dataBytes);
+    MemorySegment data = headerOnly ? MemorySegment.NULL : all.asSlice(dataStart, dataBytes);
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     Map<String, String> metadata = new LinkedHashMap<>();
     List<long[]> ranges = new ArrayList<>();
@@ -116,9 +131,7 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         continue;
       }
-      Tensor t = tensor(path, name, e.getValue(), data, dataBytes);
-      ranges.add(new long[] {offsetOf(t, data), offsetOf(t, data) + t.data().byteSize()});
-      tensors.put(name, t);
+      tensors.put(name, tensor(path, name, e.getValue(), data, dataBytes, ranges));
     }
     ranges.sort(Comparator.comparingLong(r -> r[0]));
     for (int k = 1; k < ranges.size(); k++)
@@ -131,12 +144,14 @@ public final class SafetensorsFile implements AutoCloseable {
         size);
   }
 
-  private static long offsetOf(Tensor t, MemorySegment data) {
-    return t.data().byteSize() == 0 ? 0 : t.data().address() - data.address();
-  }
-
+  /** One header entry, checked; its [begin, end) joins {@code ranges}. */
   private static Tensor tensor(
-      Path path, String name, Object spec, MemorySegment data, long dataBytes) {
+      Path path,
+      String name,
+      Object spec,
+      MemorySegment data,
+      long dataBytes,
+      List<long[]> ranges) {
     if (!(spec instanceof Map<?, ?> raw)) throw bad(path, "entry " + name + " is not an object");
     @SuppressWarnings("unchecked")
     Map<String, Object> m = (Map<String, Object>) raw;
@@ -189,7 +204,33 @@ public final class SafetensorsFile implements AutoCloseable {
               + expected
               + " bytes, data_offsets give "
               + (end - begin));
-    return new Tensor(name, dtype, shape, data.asSlice(begin, end - begin));
+    ranges.add(new long[] {begin, end});
+    return new Tensor(
+        name, dtype, shape, data == MemorySegment.NULL ? data : data.asSlice(begin, end - begin));
+  }
+
+  /**
+   * Reads and checks only the header (tensor names, dtypes, shapes, offsets against the file's
+   * size); the tensors' data is not available ({@link Tensor#data()} is {@code
+   * MemorySegment.NULL}).
+   */
+  public static SafetensorsFile readHeader(Path path) {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 8)
+        throw bad(path, "file is " + size + " bytes, too short for a safetensors header");
+      java.nio.ByteBuffer len = java.nio.ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      while (len.hasRemaining() && ch.read(len) >= 0) {}
+      long n = len.getLong(0);
+      if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8)
+        throw bad(path, "header length " + n + " does not fit a file of " + size + " bytes");
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (8 + n));
+      ch.position(0);
+      while (buf.hasRemaining() && ch.read(buf) >= 0) {}
+      return parse(path, null, MemorySegment.ofArray(buf.array()), size, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+    }
   }
 
   public Path path() {
@@ -219,6 +260,6 @@ public final class SafetensorsFile implements AutoCloseable {
   /** Unmaps the file; its tensors must not be used afterwards. */
   @Override
   public void close() {
-    arena.close();
+    if (arena != null) arena.close();
   }
 }

@@ -290,7 +290,10 @@ public final class JellyfishMerkleTree {
         node.pointTo(true, rightNode);
       }
       newNodes.add(node.hash(), encoding);
-      cache.put(node);
+      if (depth == 0 || depth >= POINTER_DEPTH) {
+        // nodes in between are reached by pointer from the new root, which is cached
+        cache.put(node);
+      }
       return node;
     }
   }

@@ -1,7 +1,6 @@
 package io.openledger.chain.trie;
 
 import io.openledger.chain.types.Hash;
-import java.util.HashMap;
 
 /**
  * A bounded cache of decoded tree nodes, keyed by node hash. Nodes are immutable and addressed by
@@ -13,8 +12,8 @@ import java.util.HashMap;
  * one, so nodes in use (the upper levels every update walks, the nodes the last blocks wrote)
  * survive. At most {@link #maxNodes()} nodes are held. Thread-safe.
  *
- * <p>Sizing: a cached node costs about 200 bytes of heap (an internal node: two hashes, a record,
- * the map entry), so the default 1,000,000 nodes is about 200 MB; a tree of n leaves has about 2n
+ * <p>Sizing: a cached node costs about 200 bytes of heap (an internal node: two hashes, the node,
+ * two table slots), so the default 1,000,000 nodes is about 200 MB; a tree of n leaves has about 2n
  * nodes, and an update of k keys touches about k·log2(n/k) + 2k of them.
  */
 public final class NodeCache {
@@ -55,7 +54,7 @@ public final class NodeCache {
     int n = 0;
     for (Segment s : segments) {
       synchronized (s) {
-        n += s.young.size() + s.old.size();
+        n += s.size();
       }
     }
     return n;
@@ -71,7 +70,7 @@ public final class NodeCache {
   void put(TreeNode node) {
     Segment s = segment(node.hash());
     synchronized (s) {
-      s.put(node.hash(), node);
+      s.put(node.hash().hashCode(), node);
     }
   }
 
@@ -79,8 +78,8 @@ public final class NodeCache {
   public void clear() {
     for (Segment s : segments) {
       synchronized (s) {
-        s.young = new HashMap<>();
-        s.old = new HashMap<>();
+        s.young = new Table(s.generationSize);
+        s.old = new Table(0);
       }
     }
   }
@@ -92,32 +91,93 @@ public final class NodeCache {
 
   private static final class Segment {
     private final int generationSize;
-    HashMap<Hash, TreeNode> young = new HashMap<>();
-    HashMap<Hash, TreeNode> old = new HashMap<>();
+    Table young;
+    Table old;
 
     Segment(int generationSize) {
       this.generationSize = generationSize;
+      this.young = new Table(generationSize);
+      this.old = new Table(0);
     }
 
     TreeNode get(Hash hash) {
-      TreeNode node = young.get(hash);
+      int code = hash.hashCode();
+      TreeNode node = young.get(hash, code);
       if (node == null) {
-        node = old.remove(hash);
+        node = old.get(hash, code);
         if (node != null) {
-          put(hash, node);
+          put(code, node); // promoted; the old copy goes when its generation does
         }
       }
       return node;
     }
 
-    void put(Hash hash, TreeNode node) {
+    void put(int code, TreeNode node) {
       if (generationSize == 0) {
         return;
       }
-      young.put(hash, node);
-      if (young.size() >= generationSize) {
+      young.put(code, node);
+      if (young.size >= generationSize) {
         old = young;
-        young = new HashMap<>(2 * generationSize);
+        young = new Table(generationSize);
+      }
+    }
+
+    int size() {
+      return young.size + old.size;
+    }
+  }
+
+  /**
+   * Open addressing over the node hashes' 32-bit hash codes, linear probing, at most half full: a
+   * lookup reads an int array and, on a match, the node itself; no entry objects.
+   */
+  private static final class Table {
+    private final int[] codes;
+    private final TreeNode[] nodes;
+    private final int shift;
+    int size;
+
+    Table(int entries) {
+      int slots = Integer.highestOneBit(Math.max(2, entries) * 2 - 1) << 1;
+      codes = new int[entries == 0 ? 0 : slots];
+      nodes = new TreeNode[entries == 0 ? 0 : slots];
+      shift = 32 - Integer.numberOfTrailingZeros(Math.max(1, nodes.length));
+    }
+
+    private int slot(int code) {
+      return (code * 0x9E3779B9) >>> shift; // Fibonacci hashing spreads the bits
+    }
+
+    TreeNode get(Hash hash, int code) {
+      if (nodes.length == 0) {
+        return null;
+      }
+      int mask = nodes.length - 1;
+      for (int i = slot(code); ; i = (i + 1) & mask) {
+        TreeNode n = nodes[i];
+        if (n == null) {
+          return null;
+        }
+        if (codes[i] == code && n.hash().equals(hash)) {
+          return n;
+        }
+      }
+    }
+
+    void put(int code, TreeNode node) {
+      int mask = nodes.length - 1;
+      for (int i = slot(code); ; i = (i + 1) & mask) {
+        TreeNode n = nodes[i];
+        if (n == null) {
+          codes[i] = code;
+          nodes[i] = node;
+          size++;
+          return;
+        }
+        if (codes[i] == code && n.hash().equals(node.hash())) {
+          return;
+        }
       }
     }
   }

@@ -166,7 +166,7 @@ public final class ShardWriter {
         globalOf[l][id] = all.intern(key, 0, key.length());
       }
     }
-    VocabularyBuilder.Sorted sorted = all.finish(threads > 1);
+    VocabularyBuilder.Sorted sorted = all.finish();
     int[][] finalOf = new int[threads][];
     for (int l = 0; l < threads; l++) {
       finalOf[l] = new int[globalOf[l].length + 1]; // index 0: the separator stays 0

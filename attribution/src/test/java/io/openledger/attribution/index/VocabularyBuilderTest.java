@@ -1,0 +1,54 @@
+package io.openledger.attribution.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Interning and the final order of token ids: code point order, the order of UTF-8 bytes. */
+class VocabularyBuilderTest {
+
+  @Test
+  void finalIdsFollowTheOrderOfUtf8Bytes() {
+    SplittableRandom r = new SplittableRandom(12);
+    int[] points = {
+      'a', 'b', 'z', 0xE9, 0x4E00, 0xD7FF, 0xE000, 0xFFFD, 0x1F600, 0x10000, 0x10FFFF
+    };
+    for (int c = 0; c < 200; c++) {
+      Set<String> distinct = new LinkedHashSet<>();
+      int n = 1 + r.nextInt(c < 100 ? 30 : 3000);
+      while (distinct.size() < n) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = r.nextInt(7); k >= 0; k--) {
+          sb.appendCodePoint(points[r.nextInt(points.length)]);
+        }
+        distinct.add(sb.toString());
+      }
+      List<String> words = new ArrayList<>(distinct);
+      VocabularyBuilder v = new VocabularyBuilder();
+      String text = String.join(" ", words);
+      int at = 0;
+      for (String w : words) {
+        int id = v.intern(text, at, at + w.length());
+        assertThat(v.intern(w, 0, w.length())).as("re-interned %s", w).isEqualTo(id);
+        at += w.length() + 1;
+      }
+      assertThat(v.size()).isEqualTo(words.size());
+      VocabularyBuilder.Sorted s = v.finish();
+      for (int i = 1; i < s.tokens().length; i++) {
+        byte[] a = s.tokens()[i - 1].getBytes(StandardCharsets.UTF_8);
+        byte[] b = s.tokens()[i].getBytes(StandardCharsets.UTF_8);
+        assertThat(Arrays.compareUnsigned(a, b)).as("case %d rank %d", c, i).isNegative();
+      }
+      for (int id = 0; id < words.size(); id++) {
+        assertThat(s.tokens()[s.finalIdOf()[id] - 1]).isEqualTo(words.get(id));
+      }
+    }
+  }
+}

@@ -46,6 +46,8 @@ public final class ShardWriter {
 
   private static final int BATCH_CHARS = 8 << 20;
   private static final int BATCH_CONTRIBUTIONS = 4096;
+  // How many tokens ahead interning touches the vocabulary's table.
+  private static final int TOUCH_AHEAD = 8;
 
   private final int threads;
 
@@ -236,6 +238,9 @@ public final class ShardWriter {
       return exec.submit(work);
     }
 
+    private int[] hashes = new int[1024];
+    long touched; // sink for the read-ahead loads
+
     private Batch tokenize(List<Contribution> batch, int number, int firstDoc) {
       int[] tokens = new int[1024];
       int len = 0;
@@ -246,8 +251,18 @@ public final class ShardWriter {
         if (len + tt.size() + 1 > tokens.length) {
           tokens = Arrays.copyOf(tokens, Math.max(tokens.length * 2, len + tt.size() + 1));
         }
-        for (int i = 0; i < tt.size(); i++) {
-          tokens[len++] = vocab.intern(s, tt.start(i), tt.end(i)) + 1;
+        int count = tt.size();
+        if (hashes.length < count) {
+          hashes = new int[Math.max(count, hashes.length * 2)];
+        }
+        for (int i = 0; i < count; i++) {
+          hashes[i] = VocabularyBuilder.hash(s, tt.start(i), tt.end(i));
+        }
+        for (int i = 0; i < count; i++) {
+          if (i + TOUCH_AHEAD < count) {
+            touched += vocab.touch(hashes[i + TOUCH_AHEAD]);
+          }
+          tokens[len++] = vocab.intern(s, tt.start(i), tt.end(i), hashes[i]) + 1;
         }
         tokens[len++] = 0;
         docLengths[d] = tt.size();

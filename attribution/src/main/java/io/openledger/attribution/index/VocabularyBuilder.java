@@ -15,7 +15,10 @@ import java.util.Arrays;
 final class VocabularyBuilder {
   private static final int HEADER = 4;
 
+  private static final int FRONT = 1 << 12;
+
   private long[] table = new long[1 << 16]; // 0 = empty, else hash << 32 | (offset + 1)
+  private final long[] front = new long[FRONT]; // same entries, last one seen per front slot
   private char[] pool = new char[1 << 16];
   private int poolSize;
   private int[] offsets = new int[1 << 12]; // id -> pool offset
@@ -27,19 +30,45 @@ final class VocabularyBuilder {
 
   /** The provisional id of {@code text[start, end)}, added when new. */
   int intern(String text, int start, int end) {
-    int h = hash(text, start, end);
+    return intern(text, start, end, hash(text, start, end));
+  }
+
+  /**
+   * Starts loading the table slot and pool entry a token with hash {@code h} will need, and returns
+   * a value to be discarded: called for the next tokens before interning them, it overlaps their
+   * cache misses instead of taking them one after the other.
+   */
+  long touch(int h) {
+    long e = table[h & (table.length - 1)];
+    return e == 0 ? 0 : pool[(int) e - 1];
+  }
+
+  /** As {@link #intern(String, int, int)} with {@code h = hash(text, start, end)} given. */
+  int intern(String text, int start, int end, int h) {
     long tag = (long) h << 32;
+    int len = end - start;
+    // Direct-mapped front cache: frequent tokens hit here, in 32 KiB, without touching the table.
+    int f = (h ^ (h >>> 12)) & (FRONT - 1);
+    long e = front[f];
+    if ((e & 0xFFFF_FFFF_0000_0000L) == tag) {
+      int o = (int) e - 1;
+      if (length(o) == len && sameChars(text, start, o + HEADER, len)) {
+        return (pool[o] << 16) | pool[o + 1];
+      }
+    }
     int mask = table.length - 1;
     int slot = h & mask;
-    int len = end - start;
     while (true) {
-      long e = table[slot];
+      e = table[slot];
       if (e == 0) {
-        return add(text, start, end, tag, slot);
+        int id = add(text, start, end, tag, slot);
+        front[f] = tag | (offsets[id] + 1L);
+        return id;
       }
       if ((e & 0xFFFF_FFFF_0000_0000L) == tag) {
         int o = (int) e - 1;
         if (length(o) == len && sameChars(text, start, o + HEADER, len)) {
+          front[f] = e;
           return (pool[o] << 16) | pool[o + 1];
         }
       }

@@ -40,8 +40,9 @@ import java.util.function.Consumer;
  * one greedy request (prefill excluded). Batch throughput: completion tokens / wall time for {@code
  * max(2·batch, adapters)} requests (rounded up to whole batches) of a short prompt and 8 new
  * tokens, {@code batch} at a time, request i using adapter i mod D; adapters load while the batch
- * runs, under a budget of {@code max(budget, 2·batch·adapter size)}. Cold load: checking (config,
- * header) and reading one rank-r adapter whose files are in the page cache.
+ * runs, under a budget of {@code max(budget, 2·batch·adapter size)}; compared runs are interleaved
+ * (see {@link #batchFigures}). Cold load: checking (config, header) and reading one rank-r adapter
+ * whose files are in the page cache.
  */
 public final class OpenLoraBenchmark {
   private OpenLoraBenchmark() {}
@@ -94,18 +95,7 @@ public final class OpenLoraBenchmark {
               .withMaxQueuedRequests(Math.max(4096, 2 * adaptersNeeded))
               .withAdapterMemoryBudgetBytes(budget)
               .withMergeMode(EngineConfig.MergeMode.NEVER);
-      warmUp(cfg, o);
-      double one = batchThroughput(cfg, 1, o, false);
-      double merged = batchThroughput(cfg.withMergeMode(EngineConfig.MergeMode.AUTO), 1, o, true);
-      progress.accept(
-          String.format("batch r%d x1 adapter: %.1f tok/s, merged %.1f tok/s", r, one, merged));
-      for (int d : o.distinctAdapters()) {
-        double t = d == 1 ? one : batchThroughput(cfg, d, o, false);
-        batches.add(new OpenLoraFigures.BatchFigure(r, d, o.batchSize(), t, one, merged));
-        progress.accept(
-            String.format(
-                "batch r%d x%d adapters: %.1f tok/s (%.2f of one adapter)", r, d, t, t / one));
-      }
+      batches.addAll(batchFigures(cfg, r, o, progress));
     }
 
     progress.accept("adapter cold loads, rank " + maxRank);
@@ -242,47 +232,78 @@ public final class OpenLoraBenchmark {
     return n < 2 ? 0 : (n - 1) / ((last - first) / 1e9);
   }
 
-  private static void warmUp(EngineConfig cfg, BenchOptions o) {
-    try (InferenceEngine e = InferenceEngine.open(cfg)) {
-      List<Generation> gs = new ArrayList<>();
-      for (int i = 0; i < o.batchSize(); i++)
-        gs.add(e.submit(GenerationRequest.of(PROMPT, 4).withAdapter(adapterId(i % 4))));
-      gs.forEach(g -> g.result().join());
+  /**
+   * Batch figures for one rank. The machine is shared, so runs that are compared are interleaved:
+   * rounds of (one adapter, each mix below 1,000, merged), median per kind; a 1,000-adapter mix is
+   * one long run compared with one-adapter runs just before and after it.
+   */
+  static List<OpenLoraFigures.BatchFigure> batchFigures(
+      EngineConfig cfg, int rank, BenchOptions o, Consumer<String> progress) {
+    List<Integer> small = o.distinctAdapters().stream().filter(d -> d > 1 && d < 1000).toList();
+    List<Integer> large = o.distinctAdapters().stream().filter(d -> d >= 1000).toList();
+    int rounds = Math.max(1, Math.min(3, o.repeats()));
+    double[] one = new double[rounds], merged = new double[rounds];
+    double[][] mixed = new double[small.size()][rounds];
+    List<OpenLoraFigures.BatchFigure> out = new ArrayList<>();
+    try (InferenceEngine e = InferenceEngine.open(cfg);
+        InferenceEngine m = InferenceEngine.open(cfg.withMergeMode(EngineConfig.MergeMode.AUTO))) {
+      batchRun(e, 4, o, 4); // warm-up: JIT and the first adapters
+      for (int wave = 0; wave < 3; wave++) batchRun(m, 1, o, 8); // lets m merge adapter 0
+      for (int k = 0; k < rounds; k++) {
+        one[k] = batchRun(e, 1, o, BATCH_NEW_TOKENS);
+        for (int i = 0; i < small.size(); i++)
+          mixed[i][k] = batchRun(e, small.get(i), o, BATCH_NEW_TOKENS);
+        merged[k] = batchRun(m, 1, o, BATCH_NEW_TOKENS);
+      }
+      double oneMedian = median(one), mergedMedian = median(merged);
+      progress.accept(
+          String.format(
+              "batch r%d x1 adapter: %.1f tok/s, merged %.1f tok/s",
+              rank, oneMedian, mergedMedian));
+      out.add(
+          new OpenLoraFigures.BatchFigure(
+              rank, 1, o.batchSize(), oneMedian, oneMedian, mergedMedian));
+      for (int i = 0; i < small.size(); i++) {
+        double t = median(mixed[i]);
+        out.add(
+            new OpenLoraFigures.BatchFigure(
+                rank, small.get(i), o.batchSize(), t, oneMedian, mergedMedian));
+        progress.accept(
+            String.format(
+                "batch r%d x%d adapters: %.1f tok/s (%.2f of one adapter)",
+                rank, small.get(i), t, t / oneMedian));
+      }
+      for (int d : large) {
+        double before = batchRun(e, 1, o, BATCH_NEW_TOKENS);
+        double t = batchRun(e, d, o, BATCH_NEW_TOKENS);
+        double after = batchRun(e, 1, o, BATCH_NEW_TOKENS);
+        double ref = (before + after) / 2;
+        out.add(new OpenLoraFigures.BatchFigure(rank, d, o.batchSize(), t, ref, mergedMedian));
+        progress.accept(
+            String.format(
+                "batch r%d x%d adapters: %.1f tok/s (%.2f of one adapter: %.1f before, %.1f after)",
+                rank, d, t, t / ref, before, after));
+      }
     }
+    return out;
   }
 
-  /** Median completion tokens/s of a full run (see the class comment). */
-  static double batchThroughput(
-      EngineConfig cfg, int distinct, BenchOptions o, boolean mergedWarm) {
+  /**
+   * Completion tokens/s of {@code max(2·batch, distinct)} requests (rounded up to whole batches),
+   * request i naming adapter i mod distinct, all submitted at once.
+   */
+  static double batchRun(InferenceEngine e, int distinct, BenchOptions o, int newTokens) {
     int b = o.batchSize();
-    int requests = Math.max(2 * b, distinct);
-    requests = (requests + b - 1) / b * b;
-    // whole runs are long on the 100M model: the batch figures take the median of up to 3 runs
-    double[] runs = new double[Math.max(1, Math.min(o.repeats(), distinct >= 1000 ? 1 : 3))];
-    try (InferenceEngine e = InferenceEngine.open(cfg)) {
-      if (mergedWarm) { // let the engine merge the adapter before measuring
-        for (int wave = 0; wave < 3; wave++) {
-          List<Generation> gs = new ArrayList<>();
-          for (int i = 0; i < b; i++)
-            gs.add(e.submit(GenerationRequest.of(PROMPT, 8).withAdapter(adapterId(0))));
-          gs.forEach(g -> g.result().join());
-          sleep(200);
-        }
-      }
-      for (int rep = 0; rep < runs.length; rep++) {
-        long t0 = System.nanoTime();
-        List<Generation> gs = new ArrayList<>(requests);
-        for (int i = 0; i < requests; i++)
-          gs.add(
-              e.submit(
-                  GenerationRequest.of(PROMPT, BATCH_NEW_TOKENS)
-                      .withAdapter(adapterId(i % distinct))));
-        long tokens = 0;
-        for (Generation g : gs) tokens += g.result().join().completionTokens();
-        runs[rep] = tokens / ((System.nanoTime() - t0) / 1e9);
-      }
-    }
-    return median(runs);
+    int requests = (Math.max(2 * b, distinct) + b - 1) / b * b;
+    long t0 = System.nanoTime();
+    List<Generation> gs = new ArrayList<>(requests);
+    for (int i = 0; i < requests; i++)
+      gs.add(
+          e.submit(
+              GenerationRequest.of(SHORT_PROMPT, newTokens).withAdapter(adapterId(i % distinct))));
+    long tokens = 0;
+    for (Generation g : gs) tokens += g.result().join().completionTokens();
+    return tokens / ((System.nanoTime() - t0) / 1e9);
   }
 
   /**

@@ -10,11 +10,13 @@ import io.openledger.chain.types.Hash;
  * fills a young generation; when it holds half the segment's capacity it becomes the old generation
  * and the previous old one is dropped. A hit in the old generation moves the node back to the young
  * one, so nodes in use (the upper levels every update walks, the nodes the last blocks wrote)
- * survive. At most {@link #maxNodes()} nodes are held. Thread-safe.
+ * survive. Between half of {@link #maxNodes()} (just after a generation is dropped) and all of it
+ * are held. Thread-safe.
  *
  * <p>Sizing: a cached node costs about 200 bytes of heap (an internal node: two hashes, the node,
  * two table slots), so the default 1,000,000 nodes is about 200 MB; a tree of n leaves has about 2n
- * nodes, and an update of k keys touches about k·log2(n/k) + 2k of them.
+ * nodes (give the cache 4n to keep all of them), and an update of k keys touches about k·log2(n/k)
+ * + 2k of them.
  */
 public final class NodeCache {
   /** Default capacity in nodes. */

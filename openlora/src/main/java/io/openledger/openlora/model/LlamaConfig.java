@@ -115,7 +115,12 @@ public record LlamaConfig(
                 Json.getDouble(r, "high_freq_factor", 4),
                 (int) Json.getLong(r, "original_max_position_embeddings", 8192));
     }
-    boolean bias = type.equals("qwen2") || Json.getBoolean(m, "attention_bias", false);
+    // Qwen2 biases q, k and v; Llama's attention_bias would also bias o_proj, which is not loaded
+    if (!type.equals("qwen2") && Json.getBoolean(m, "attention_bias", false))
+      throw new IllegalArgumentException("attention_bias: true (an o_proj bias) is not supported");
+    if (Json.getBoolean(m, "mlp_bias", false))
+      throw new IllegalArgumentException("mlp_bias: true is not supported");
+    boolean bias = type.equals("qwen2");
     return new LlamaConfig(
         type,
         Json.getString(m, "_name_or_path", ""),

@@ -50,6 +50,30 @@ public final class Hash implements Comparable<Hash> {
     return new Hash(out);
   }
 
+  /** An incremental keccak-256, for inputs too large to hold in memory (files, streams). */
+  public static Hasher hasher() {
+    return new Hasher();
+  }
+
+  /** Feeds bytes in pieces, then {@link #digest()}; not thread-safe, one use. */
+  public static final class Hasher {
+    private final KeccakDigest digest = new KeccakDigest(256);
+
+    private Hasher() {}
+
+    public Hasher update(byte[] bytes, int offset, int length) {
+      digest.update(bytes, offset, length);
+      return this;
+    }
+
+    /** The keccak-256 of everything fed so far. */
+    public Hash digest() {
+      byte[] out = new byte[SIZE];
+      digest.doFinal(out, 0);
+      return new Hash(out);
+    }
+  }
+
   public byte[] toArray() {
     return bytes.clone();
   }

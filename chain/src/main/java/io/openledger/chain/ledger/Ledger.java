@@ -1,6 +1,7 @@
 package io.openledger.chain.ledger;
 
 import io.openledger.chain.genesis.Genesis;
+import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -109,6 +110,13 @@ public interface Ledger extends AutoCloseable {
   // ---- accounts (empty when the block does not exist) ----
 
   Optional<Amount> balance(Address account, BlockRef block);
+
+  /**
+   * The whole state at a block, read without gas: what the node's own services (the inference gate,
+   * the indexer, the read API) use to read module storage through the modules' static readers.
+   * Empty when the block does not exist; {@code pending} means the head.
+   */
+  Optional<StateReader> state(BlockRef block);
 
   /**
    * The account's nonce at a block; for {@link BlockRef#PENDING} the next nonce counting the

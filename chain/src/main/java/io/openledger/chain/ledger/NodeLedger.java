@@ -664,6 +664,11 @@ final class NodeLedger implements Ledger {
   }
 
   @Override
+  public Optional<StateReader> state(BlockRef block) {
+    return stateBlock(block).map(h -> states.at(h.header().stateRoot()));
+  }
+
+  @Override
   public OptionalLong nonce(Address account, BlockRef block) {
     if (block instanceof BlockRef.Named n && n.tag() == BlockRef.Tag.PENDING) {
       return OptionalLong.of(pool.pendingNonce(account));

@@ -32,10 +32,15 @@ public enum Column {
   DATANET_BLOBS(0x40),
   /** Reserved: model and adapter registry metadata. */
   MODEL_REGISTRY(0x41),
-  /** Reserved: attribution records by inference id. */
+  /**
+   * An operator's inference records (docs/economy.md, "Records") by record number (8 bytes,
+   * big-endian), in the node's economy store.
+   */
   ATTRIBUTION_RECORDS(0x42),
   /** Reserved: L1 settlement (posted batches, output roots, deposits seen). */
-  L1_SETTLEMENT(0x43);
+  L1_SETTLEMENT(0x43),
+  /** Record number (8 bytes) keyed by the record's hash, the receipt id a client is given. */
+  RECORD_BY_HASH(0x44);
 
   private final byte id;
 

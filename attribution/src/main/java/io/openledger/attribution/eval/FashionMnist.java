@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -85,57 +84,7 @@ public final class FashionMnist {
    * package fills only if it is {@link #DEBIAN_DIR}), if running as root; else explains what to do.
    */
   static void ensureInstalled(Path dir) {
-    if (present(dir)) {
-      return;
-    }
-    String howTo =
-        "Fashion-MNIST is not installed: its files are missing from "
-            + dir
-            + ". Install the Debian package with `sudo apt-get update && sudo apt-get install -y "
-            + PACKAGE
-            + "`.";
-    boolean root = "root".equals(System.getProperty("user.name"));
-    boolean apt = Files.isExecutable(Path.of("/usr/bin/apt-get"));
-    if (!root || !apt) {
-      throw new MissingResource(howTo + (apt ? "" : " (needs a Debian or Ubuntu system)"));
-    }
-    List<String> failed = new ArrayList<>();
-    for (List<String> cmd :
-        List.of(
-            List.of("apt-get", "update"),
-            List.of("apt-get", "install", "-y", "--no-install-recommends", PACKAGE))) {
-      if (!run(cmd)) {
-        failed.add(String.join(" ", cmd));
-        break;
-      }
-    }
-    if (!failed.isEmpty()) {
-      throw new MissingResource(howTo + " (tried `" + failed.get(0) + "` here: it failed)");
-    }
-    if (!present(dir)) {
-      throw new MissingResource(
-          howTo + " (the package installed, but the files are not in " + dir + ")");
-    }
-  }
-
-  private static boolean run(List<String> cmd) {
-    try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!p.waitFor(10, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    DebianPackage.ensureInstalled(PACKAGE, "Fashion-MNIST", dir, () -> present(dir));
   }
 
   private static DataInputStream open(Path file) throws IOException {

@@ -100,6 +100,36 @@ public record ApiError(
         OptionalInt.empty());
   }
 
+  /**
+   * A refusal by the server's {@link InferenceGate}: its status, code and message unchanged. OpenAI
+   * type {@code insufficient_quota} for 402, {@code server_error} for 5xx, else {@code
+   * invalid_request_error}; LoRAX error_type {@code unauthorized} (401), {@code payment_required}
+   * (402), {@code forbidden} (403), {@code rate_limited} (429), {@code overloaded} (503), else
+   * {@code validation} (4xx) or {@code generation} (5xx).
+   */
+  public static ApiError refused(int status, String code, String message) {
+    String type =
+        status == 402
+            ? "insufficient_quota"
+            : status >= 500 ? "server_error" : "invalid_request_error";
+    String tgiType =
+        switch (status) {
+          case 401 -> "unauthorized";
+          case 402 -> "payment_required";
+          case 403 -> "forbidden";
+          case 429 -> "rate_limited";
+          case 503 -> "overloaded";
+          default -> status >= 500 ? "generation" : "validation";
+        };
+    return new ApiError(status, type, tgiType, message, null, code, OptionalInt.empty());
+  }
+
+  /** 500: the gate failed while settling an answer; the answer is withheld. */
+  public static ApiError settlementFailed(String message) {
+    return new ApiError(
+        500, "server_error", "generation", message, null, "settlement_failed", OptionalInt.empty());
+  }
+
   /** 500: a failure of the server itself; the request may be retried. */
   public static ApiError internal(String message) {
     return new ApiError(

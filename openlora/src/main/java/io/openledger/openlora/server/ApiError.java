@@ -101,13 +101,16 @@ public record ApiError(
   }
 
   /**
-   * A refusal by the server's {@link InferenceGate}: its status, code and message unchanged. OpenAI
-   * type {@code insufficient_quota} for 402, {@code server_error} for 5xx, else {@code
-   * invalid_request_error}; LoRAX error_type {@code unauthorized} (401), {@code payment_required}
-   * (402), {@code forbidden} (403), {@code rate_limited} (429), {@code overloaded} (503), else
+   * An error of a given status with a message passed on unchanged: an {@link InferenceGate}'s
+   * refusal, or an {@link ExtensionRoute}'s {@code HttpResponseException}. OpenAI type {@code
+   * insufficient_quota} for 402, {@code server_error} for 5xx, else {@code invalid_request_error};
+   * LoRAX error_type {@code unauthorized} (401), {@code payment_required} (402), {@code forbidden}
+   * (403), {@code not_found} (404), {@code rate_limited} (429), {@code overloaded} (503), else
    * {@code validation} (4xx) or {@code generation} (5xx).
+   *
+   * @param code OpenAI's {@code code}
    */
-  public static ApiError refused(int status, String code, String message) {
+  public static ApiError ofStatus(int status, String code, String message) {
     String type =
         status == 402
             ? "insufficient_quota"
@@ -117,6 +120,7 @@ public record ApiError(
           case 401 -> "unauthorized";
           case 402 -> "payment_required";
           case 403 -> "forbidden";
+          case 404 -> "not_found";
           case 429 -> "rate_limited";
           case 503 -> "overloaded";
           default -> status >= 500 ? "generation" : "validation";

@@ -55,7 +55,7 @@ final class Gatekeeper {
       case Admission.Admitted<T> a -> new GatedRequest.Admitted<>(gate, a.ticket(), r);
       case Admission.Refused<T> no -> {
         no.headers().forEach(ctx::header);
-        throw ApiError.refused(no.status(), no.code(), no.message()).toException();
+        throw ApiError.ofStatus(no.status(), no.code(), no.message()).toException();
       }
       case null ->
           throw ApiError.internal("the request could not be admitted: the gate gave no answer")

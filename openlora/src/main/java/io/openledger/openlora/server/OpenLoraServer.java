@@ -131,7 +131,13 @@ public final class OpenLoraServer implements AutoCloseable {
     } catch (ApiException e) {
       reply(ctx, e.error(), route);
     } catch (HttpResponseException e) {
-      reply(ctx, protocolError(e, ctx), route);
+      // Thrown by Javalin (413 for a body over the limit) or by an extension route's handler.
+      reply(
+          ctx,
+          e.getStatus() == 413
+              ? protocolError(e, ctx)
+              : ApiError.ofStatus(e.getStatus(), codeOf(e.getStatus()), e.getMessage()),
+          route);
     } catch (EngineException e) {
       reply(ctx, ApiError.from(e, null), route);
     } catch (InterruptedException e) {
@@ -154,6 +160,21 @@ public final class OpenLoraServer implements AutoCloseable {
       return; // a stream already started; its own error event ended it
     }
     Responses.error(ctx, error, route.errorStyle());
+  }
+
+  private static String codeOf(int status) {
+    return switch (status) {
+      case 400 -> "invalid_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
+      case 429 -> "rate_limited";
+      case 500 -> "internal_error";
+      case 503 -> "unavailable";
+      default -> "http_" + status;
+    };
   }
 
   /** Javalin's own 404/405/413 answers, in the API's error shape. */

@@ -26,7 +26,8 @@ package io.openledger.openlora.server;
  * keep or undo. A stream that has begun is always settled with what was generated, even if the
  * client hangs up: the hang-up stops generation (finish reason {@code CANCELLED}) and the tokens
  * made until then are the ones counted, so hanging up before the last event does not make an answer
- * free.
+ * free. (A client that leaves during a non-streamed request is not noticed: the answer is settled
+ * and sent to no one.)
  *
  * <p><b>abandon</b> is called when the request fails after admission and before settlement: the
  * engine refused it (unknown or broken adapter, full queue), the generation failed, or the server

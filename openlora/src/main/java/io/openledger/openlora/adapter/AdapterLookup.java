@@ -1,10 +1,16 @@
 package io.openledger.openlora.adapter;
 
-/** What resolving an adapter id gave: a checked manifest, nothing, or the reason it is unusable. */
+/**
+ * What resolving an adapter id gave: a checked manifest, nothing, the reason it is unusable, or the
+ * failure of the store that should have had it.
+ */
 public sealed interface AdapterLookup {
   record Found(AdapterManifest manifest) implements AdapterLookup {}
 
   record NotFound(String id) implements AdapterLookup {}
 
   record Invalid(String id, String reason) implements AdapterLookup {}
+
+  /** The {@link BundleResolver} failed; nothing is known about the adapter (not remembered). */
+  record Unavailable(String id, String reason) implements AdapterLookup {}
 }

@@ -127,6 +127,7 @@ public final class AdapterReader {
     return switch (source) {
       case AdapterSource.Directory d -> openDirectory(d.dir(), headerOnly);
       case AdapterSource.Bundle b -> AdapterBundle.open(b);
+      case AdapterSource.ResolvedBundle r -> AdapterBundle.open(r);
     };
   }
 

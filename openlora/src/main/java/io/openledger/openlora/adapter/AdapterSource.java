@@ -16,6 +16,12 @@ public sealed interface AdapterSource {
    */
   record Bundle(Path file, String sha256Hex) implements AdapterSource {}
 
+  /**
+   * A bundle that a {@link BundleResolver} found for an adapter hash ({@code 0x<keccak-256 hex>});
+   * the resolver vouches that the file's keccak-256 is the hash.
+   */
+  record ResolvedBundle(Path file, String adapterHash) implements AdapterSource {}
+
   /** A fingerprint that changes when the files change (size and modification time). */
   default String fingerprint() {
     return switch (this) {
@@ -24,6 +30,7 @@ public sealed interface AdapterSource {
               + "/"
               + stamp(d.dir().resolve("adapter_model.safetensors"));
       case Bundle b -> stamp(b.file());
+      case ResolvedBundle r -> stamp(r.file());
     };
   }
 

@@ -95,7 +95,9 @@ public final class BatchingEngine implements InferenceEngine {
     Set<String> names = new LinkedHashSet<>(List.of(id));
     if (!c.nameOrPath().isBlank()) names.add(c.nameOrPath());
     AdapterReader reader = new AdapterReader(c, names);
-    this.catalog = new AdapterCatalog(reader, config.adapterDir(), config.blobStoreDir());
+    this.catalog =
+        new AdapterCatalog(
+            reader, config.adapterDir(), config.blobStoreDir(), config.bundleResolver());
     this.loader =
         Executors.newFixedThreadPool(
             2,
@@ -160,6 +162,8 @@ public final class BatchingEngine implements InferenceEngine {
       case AdapterLookup.Found f -> info(f.manifest());
       case AdapterLookup.Invalid i -> throw new EngineException.AdapterInvalid(i.id(), i.reason());
       case AdapterLookup.NotFound n -> throw new EngineException.AdapterNotFound(n.id());
+      case AdapterLookup.Unavailable u ->
+          throw new EngineException.Internal("adapter " + u.id() + ": " + u.reason(), null);
     };
   }
 
@@ -179,6 +183,8 @@ public final class BatchingEngine implements InferenceEngine {
       case AdapterLookup.Found f -> f.manifest();
       case AdapterLookup.Invalid i -> throw new EngineException.AdapterInvalid(i.id(), i.reason());
       case AdapterLookup.NotFound n -> throw new EngineException.AdapterNotFound(n.id());
+      case AdapterLookup.Unavailable u ->
+          throw new EngineException.Internal("adapter " + u.id() + ": " + u.reason(), null);
     };
   }
 

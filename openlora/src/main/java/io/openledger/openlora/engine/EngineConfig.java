@@ -1,5 +1,6 @@
 package io.openledger.openlora.engine;
 
+import io.openledger.openlora.adapter.BundleResolver;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -13,6 +14,10 @@ import java.util.Optional;
  *     hex) resolves to the file {@code <blobStoreDir>/<hex>} or {@code
  *     <blobStoreDir>/<hex[0..2]>/<hex>}, a single-file adapter bundle (see {@code
  *     io.openledger.openlora.adapter.AdapterBundle}) whose sha256 must equal the id
+ * @param bundleResolver finds bundles by adapter hash: an adapter id {@code 0x<64 lowercase hex>}
+ *     (the keccak-256 of a bundle, as a model registers it on chain) resolves to the file it
+ *     returns (see {@code io.openledger.openlora.adapter.BundleResolver}); without one such ids are
+ *     not found
  * @param adapterMemoryBudgetBytes bytes of adapter weights held in memory (active + warm tiers);
  *     the least recently used warm adapters are evicted to stay under it
  * @param maxBatchSize sequences decoded together in one step
@@ -27,6 +32,7 @@ public record EngineConfig(
     Path modelDir,
     Optional<Path> adapterDir,
     Optional<Path> blobStoreDir,
+    Optional<BundleResolver> bundleResolver,
     long adapterMemoryBudgetBytes,
     int maxBatchSize,
     int maxQueuedRequests,
@@ -53,6 +59,7 @@ public record EngineConfig(
     if (modelDir == null) throw new IllegalArgumentException("modelDir is required");
     adapterDir = adapterDir == null ? Optional.empty() : adapterDir;
     blobStoreDir = blobStoreDir == null ? Optional.empty() : blobStoreDir;
+    bundleResolver = bundleResolver == null ? Optional.empty() : bundleResolver;
     if (adapterMemoryBudgetBytes <= 0)
       throw new IllegalArgumentException("adapterMemoryBudgetBytes must be positive");
     if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be at least 1");
@@ -70,6 +77,7 @@ public record EngineConfig(
         modelDir,
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         256L << 20,
         32,
         256,
@@ -84,6 +92,7 @@ public record EngineConfig(
         modelDir,
         Optional.ofNullable(dir),
         blobStoreDir,
+        bundleResolver,
         adapterMemoryBudgetBytes,
         maxBatchSize,
         maxQueuedRequests,
@@ -98,6 +107,22 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         Optional.ofNullable(dir),
+        bundleResolver,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength);
+  }
+
+  public EngineConfig withBundleResolver(BundleResolver resolver) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        Optional.ofNullable(resolver),
         adapterMemoryBudgetBytes,
         maxBatchSize,
         maxQueuedRequests,
@@ -112,6 +137,7 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         blobStoreDir,
+        bundleResolver,
         bytes,
         maxBatchSize,
         maxQueuedRequests,
@@ -126,6 +152,7 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         blobStoreDir,
+        bundleResolver,
         adapterMemoryBudgetBytes,
         n,
         maxQueuedRequests,
@@ -140,6 +167,7 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         blobStoreDir,
+        bundleResolver,
         adapterMemoryBudgetBytes,
         maxBatchSize,
         n,
@@ -154,6 +182,7 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         blobStoreDir,
+        bundleResolver,
         adapterMemoryBudgetBytes,
         maxBatchSize,
         maxQueuedRequests,
@@ -168,6 +197,7 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         blobStoreDir,
+        bundleResolver,
         adapterMemoryBudgetBytes,
         maxBatchSize,
         maxQueuedRequests,
@@ -182,6 +212,7 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         blobStoreDir,
+        bundleResolver,
         adapterMemoryBudgetBytes,
         maxBatchSize,
         maxQueuedRequests,
@@ -196,6 +227,7 @@ public record EngineConfig(
         modelDir,
         adapterDir,
         blobStoreDir,
+        bundleResolver,
         adapterMemoryBudgetBytes,
         maxBatchSize,
         maxQueuedRequests,

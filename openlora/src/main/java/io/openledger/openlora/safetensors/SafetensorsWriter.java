@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,35 @@ public final class SafetensorsWriter {
 
   /** Writes {@code entries} in the given order with optional string metadata. */
   public static void write(Path file, List<Entry> entries, Map<String, String> metadata) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      write(ch, entries, metadata);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the file's bytes to {@code out} (a socket, a digest, a file the caller manages): the
+   * same bytes {@link #write(Path, List, Map)} puts in a file.
+   */
+  public static void write(
+      WritableByteChannel out, List<Entry> entries, Map<String, String> metadata)
+      throws IOException {
     Map<String, Object> header = new LinkedHashMap<>();
     if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", metadata);
     long offset = 0;
@@ -67,30 +97,15 @@ public final class SafetensorsWriter {
     }
     byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8; // keep tensor data 8-byte aligned, as HF does
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-      head.putLong(padded).put(json);
-      while (head.position() < head.capacity()) head.put((byte) ' ');
-      head.flip();
-      writeFully(ch, head);
-      for (Entry e : entries) writeTensor(ch, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+    ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+    head.putLong(padded).put(json);
+    while (head.position() < head.capacity()) head.put((byte) ' ');
+    head.flip();
+    writeFully(out, head);
+    for (Entry e : entries) writeTensor(out, e);
   }
 
-  private static void writeTensor(FileChannel ch, Entry e) throws IOException {
+  private static void writeTensor(WritableByteChannel ch, Entry e) throws IOException {
     float[] v = e.values().get();
     if (v.length != e.elementCount())
       throw new IllegalArgumentException(
@@ -113,7 +128,15 @@ public final class SafetensorsWriter {
     }
   }
 
-  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // the write's own failure is the one to report
+    }
+  }
+
+  private static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
     while (b.hasRemaining()) ch.write(b);
   }
 }

@@ -100,6 +100,40 @@ public record ApiError(
         OptionalInt.empty());
   }
 
+  /**
+   * An error of a given status with a message passed on unchanged: an {@link InferenceGate}'s
+   * refusal, or an {@link ExtensionRoute}'s {@code HttpResponseException}. OpenAI type {@code
+   * insufficient_quota} for 402, {@code server_error} for 5xx, else {@code invalid_request_error};
+   * LoRAX error_type {@code unauthorized} (401), {@code payment_required} (402), {@code forbidden}
+   * (403), {@code not_found} (404), {@code rate_limited} (429), {@code overloaded} (503), else
+   * {@code validation} (4xx) or {@code generation} (5xx).
+   *
+   * @param code OpenAI's {@code code}
+   */
+  public static ApiError ofStatus(int status, String code, String message) {
+    String type =
+        status == 402
+            ? "insufficient_quota"
+            : status >= 500 ? "server_error" : "invalid_request_error";
+    String tgiType =
+        switch (status) {
+          case 401 -> "unauthorized";
+          case 402 -> "payment_required";
+          case 403 -> "forbidden";
+          case 404 -> "not_found";
+          case 429 -> "rate_limited";
+          case 503 -> "overloaded";
+          default -> status >= 500 ? "generation" : "validation";
+        };
+    return new ApiError(status, type, tgiType, message, null, code, OptionalInt.empty());
+  }
+
+  /** 500: the gate failed while settling an answer; the answer is withheld. */
+  public static ApiError settlementFailed(String message) {
+    return new ApiError(
+        500, "server_error", "generation", message, null, "settlement_failed", OptionalInt.empty());
+  }
+
   /** 500: a failure of the server itself; the request may be retried. */
   public static ApiError internal(String message) {
     return new ApiError(

@@ -33,9 +33,11 @@ final class ChatCompletionsRoute implements ApiRoute {
   static final int DEFAULT_MAX_TOKENS = 512;
 
   private final InferenceEngine engine;
+  private final Gatekeeper gates;
 
-  ChatCompletionsRoute(InferenceEngine engine) {
+  ChatCompletionsRoute(InferenceEngine engine, Gatekeeper gates) {
     this.engine = engine;
+    this.gates = gates;
   }
 
   @Override
@@ -84,13 +86,19 @@ final class ChatCompletionsRoute implements ApiRoute {
             body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens",
             DEFAULT_MAX_TOKENS,
             logprobs ? topLogprobs : 0);
+    gates.admit(ctx, path(), stream, plan).run(paid -> answer(ctx, plan, stream, logprobs, paid));
+  }
+
+  private void answer(
+      Context ctx, GenerationPlan plan, boolean stream, boolean logprobs, GatedRequest paid)
+      throws InterruptedException {
     Generation g = EngineCall.submit(engine, plan, "model");
     if (stream) {
-      stream(ctx, plan, g, logprobs);
+      stream(ctx, plan, g, logprobs, paid);
       return;
     }
     GenerationResult r = EngineCall.await(g, "model");
-    String receipt = plan.receiptId(r);
+    Receipt receipt = paid.settle(plan, r);
     ObjectNode out = header(g, plan, "chat.completion");
     ObjectNode choice = out.putArray("choices").addObject();
     choice.put("index", 0);
@@ -105,11 +113,12 @@ final class ChatCompletionsRoute implements ApiRoute {
     }
     choice.put("finish_reason", r.finishReason().openAi());
     out.set("usage", OpenAiFields.usage(r));
-    out.put("receipt_id", receipt);
-    Responses.json(ctx, 200, out, receipt);
+    receipt.addTo(out);
+    Responses.json(ctx, 200, out, receipt.id());
   }
 
-  private void stream(Context ctx, GenerationPlan plan, Generation g, boolean logprobs)
+  private void stream(
+      Context ctx, GenerationPlan plan, Generation g, boolean logprobs, GatedRequest paid)
       throws InterruptedException {
     GenerationEvent event = EngineCall.first(g, "model");
     SseStream sse = SseStream.open(ctx.res());
@@ -138,18 +147,27 @@ final class ChatCompletionsRoute implements ApiRoute {
         }
         case GenerationEvent.Finished f -> {
           GenerationResult r = f.result();
+          Receipt receipt;
+          try {
+            receipt = paid.settle(plan, r);
+          } catch (ApiException e) {
+            sse.data(e.error().openAiBody());
+            sse.done();
+            return;
+          }
           ObjectNode c = chunk(g, plan);
           ObjectNode choice = c.withArray("choices").addObject().put("index", 0);
           choice.putObject("delta");
           choice.putNull("logprobs");
           choice.put("finish_reason", r.finishReason().openAi());
           c.set("usage", OpenAiFields.usage(r));
-          c.put("receipt_id", plan.receiptId(r));
+          receipt.addTo(c);
           sse.data(c);
           sse.done();
           return;
         }
         case GenerationEvent.Failed f -> {
+          paid.abandon("generation failed: " + f.error().getMessage());
           sse.data(ApiError.from(f.error(), "model").openAiBody());
           sse.done();
           return;

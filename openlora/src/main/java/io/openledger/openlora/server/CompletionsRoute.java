@@ -22,9 +22,11 @@ final class CompletionsRoute implements ApiRoute {
   static final int DEFAULT_MAX_TOKENS = 16;
 
   private final InferenceEngine engine;
+  private final Gatekeeper gates;
 
-  CompletionsRoute(InferenceEngine engine) {
+  CompletionsRoute(InferenceEngine engine, Gatekeeper gates) {
     this.engine = engine;
+    this.gates = gates;
   }
 
   @Override
@@ -84,12 +86,18 @@ final class CompletionsRoute implements ApiRoute {
             "max_tokens",
             DEFAULT_MAX_TOKENS,
             Math.max(0, logprobs));
+    gates.admit(ctx, path(), stream, plan).run(paid -> answer(ctx, plan, stream, logprobs, paid));
+  }
+
+  private void answer(
+      Context ctx, GenerationPlan plan, boolean stream, int logprobs, GatedRequest paid)
+      throws InterruptedException {
     Generation g = EngineCall.submit(engine, plan, "model");
     if (stream) {
-      stream(ctx, plan, g, logprobs >= 0);
+      stream(ctx, plan, g, logprobs >= 0, paid);
     } else {
       GenerationResult r = EngineCall.await(g, "model");
-      String receipt = plan.receiptId(r);
+      Receipt receipt = paid.settle(plan, r);
       ObjectNode out = header(g, plan);
       ObjectNode choice = out.putArray("choices").addObject();
       choice.put("text", r.text());
@@ -101,12 +109,13 @@ final class CompletionsRoute implements ApiRoute {
       }
       choice.put("finish_reason", r.finishReason().openAi());
       out.set("usage", OpenAiFields.usage(r));
-      out.put("receipt_id", receipt);
-      Responses.json(ctx, 200, out, receipt);
+      receipt.addTo(out);
+      Responses.json(ctx, 200, out, receipt.id());
     }
   }
 
-  private void stream(Context ctx, GenerationPlan plan, Generation g, boolean logprobs)
+  private void stream(
+      Context ctx, GenerationPlan plan, Generation g, boolean logprobs, GatedRequest paid)
       throws InterruptedException {
     GenerationEvent event = EngineCall.first(g, "model");
     SseStream sse = SseStream.open(ctx.res());
@@ -130,6 +139,14 @@ final class CompletionsRoute implements ApiRoute {
         }
         case GenerationEvent.Finished f -> {
           GenerationResult r = f.result();
+          Receipt receipt;
+          try {
+            receipt = paid.settle(plan, r);
+          } catch (ApiException e) {
+            sse.data(e.error().openAiBody());
+            sse.done();
+            return;
+          }
           ObjectNode chunk = header(g, plan);
           ObjectNode choice = chunk.putArray("choices").addObject();
           choice.put("text", "");
@@ -137,12 +154,13 @@ final class CompletionsRoute implements ApiRoute {
           choice.putNull("logprobs");
           choice.put("finish_reason", r.finishReason().openAi());
           chunk.set("usage", OpenAiFields.usage(r));
-          chunk.put("receipt_id", plan.receiptId(r));
+          receipt.addTo(chunk);
           sse.data(chunk);
           sse.done();
           return;
         }
         case GenerationEvent.Failed f -> {
+          paid.abandon("generation failed: " + f.error().getMessage());
           sse.data(ApiError.from(f.error(), "model").openAiBody());
           sse.done();
           return;

@@ -37,10 +37,12 @@ final class GenerateRoute implements ApiRoute {
 
   private final InferenceEngine engine;
   private final boolean streaming;
+  private final Gatekeeper gates;
 
-  GenerateRoute(InferenceEngine engine, boolean streaming) {
+  GenerateRoute(InferenceEngine engine, boolean streaming, Gatekeeper gates) {
     this.engine = engine;
     this.streaming = streaming;
+    this.gates = gates;
   }
 
   @Override
@@ -83,13 +85,25 @@ final class GenerateRoute implements ApiRoute {
             "parameters.max_new_tokens",
             DEFAULT_MAX_NEW_TOKENS,
             p.topNTokens());
+    boolean stream = streaming || body.bool("stream").orElse(false);
+    gates.admit(ctx, path(), stream, plan).run(paid -> answer(ctx, plan, stream, p, inputs, paid));
+  }
+
+  private void answer(
+      Context ctx,
+      GenerationPlan plan,
+      boolean stream,
+      Parameters p,
+      String inputs,
+      GatedRequest paid)
+      throws InterruptedException {
     Generation g = EngineCall.submit(engine, plan, ADAPTER);
-    if (streaming || body.bool("stream").orElse(false)) {
-      stream(ctx, plan, g, p, inputs);
+    if (stream) {
+      stream(ctx, plan, g, p, inputs, paid);
       return;
     }
     GenerationResult r = EngineCall.await(g, ADAPTER);
-    String receipt = plan.receiptId(r);
+    Receipt receipt = paid.settle(plan, r);
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("generated_text", (p.returnFullText() ? inputs : "") + r.text());
     if (p.details()) {
@@ -101,11 +115,17 @@ final class GenerateRoute implements ApiRoute {
       out.set("details", details);
     }
     out.set("usage", OpenAiFields.usage(r));
-    out.put("receipt_id", receipt);
-    Responses.json(ctx, 200, out, receipt);
+    receipt.addTo(out);
+    Responses.json(ctx, 200, out, receipt.id());
   }
 
-  private void stream(Context ctx, GenerationPlan plan, Generation g, Parameters p, String inputs)
+  private void stream(
+      Context ctx,
+      GenerationPlan plan,
+      Generation g,
+      Parameters p,
+      String inputs,
+      GatedRequest paid)
       throws InterruptedException {
     GenerationEvent event = EngineCall.first(g, ADAPTER);
     SseStream sse = SseStream.open(ctx.res());
@@ -119,12 +139,7 @@ final class GenerateRoute implements ApiRoute {
           e.put("index", t.index() + 1);
           e.set("token", token(t, p.topNTokens() > 0));
           if (next instanceof GenerationEvent.Finished f) {
-            GenerationResult r = f.result();
-            e.put("generated_text", (p.returnFullText() ? inputs : "") + r.text());
-            e.set("details", details(r, plan));
-            e.set("usage", OpenAiFields.usage(r));
-            e.put("receipt_id", plan.receiptId(r));
-            sse.data(e);
+            sse.data(last(e, f.result(), plan, p, inputs, paid));
             return;
           }
           e.putNull("generated_text");
@@ -137,22 +152,42 @@ final class GenerateRoute implements ApiRoute {
         }
         case GenerationEvent.Finished f -> {
           // Nothing was generated (cancelled before the first token): end with the details alone.
-          GenerationResult r = f.result();
           ObjectNode e = JsonNodeFactory.instance.objectNode();
           e.putNull("token");
-          e.put("generated_text", (p.returnFullText() ? inputs : "") + r.text());
-          e.set("details", details(r, plan));
-          e.set("usage", OpenAiFields.usage(r));
-          e.put("receipt_id", plan.receiptId(r));
-          sse.data(e);
+          sse.data(last(e, f.result(), plan, p, inputs, paid));
           return;
         }
         case GenerationEvent.Failed f -> {
+          paid.abandon("generation failed: " + f.error().getMessage());
           sse.data(ApiError.from(f.error(), ADAPTER).tgiBody());
           return;
         }
       }
     }
+  }
+
+  /**
+   * The stream's last event: the whole text, the details, usage and the receipt, once settled; or
+   * the error event when settling failed.
+   */
+  private static ObjectNode last(
+      ObjectNode event,
+      GenerationResult r,
+      GenerationPlan plan,
+      Parameters p,
+      String inputs,
+      GatedRequest paid) {
+    Receipt receipt;
+    try {
+      receipt = paid.settle(plan, r);
+    } catch (ApiException e) {
+      return e.error().tgiBody();
+    }
+    event.put("generated_text", (p.returnFullText() ? inputs : "") + r.text());
+    event.set("details", details(r, plan));
+    event.set("usage", OpenAiFields.usage(r));
+    receipt.addTo(event);
+    return event;
   }
 
   private static ObjectNode details(GenerationResult r, GenerationPlan plan) {

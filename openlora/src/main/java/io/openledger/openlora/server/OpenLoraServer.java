@@ -2,12 +2,16 @@ package io.openledger.openlora.server;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import io.openledger.openlora.engine.EngineException;
 import io.openledger.openlora.engine.InferenceEngine;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>A failing request (a broken adapter, bad parameters, a bug) is answered with an error and
  * affects no other request. The server does not own the engine: closing the server leaves the
  * engine open.
+ *
+ * <p>An embedding application extends it through {@link ServerExtensions}: an {@link InferenceGate}
+ * that admits and settles every generation request (the node's paid inference), and endpoints of
+ * its own served alongside the API.
  */
 public final class OpenLoraServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OpenLoraServer.class);
@@ -32,19 +40,40 @@ public final class OpenLoraServer implements AutoCloseable {
     this.config = config;
   }
 
-  /** Binds and starts serving; returns once the port is open. */
+  /** Binds and starts serving, without extensions; returns once the port is open. */
   public static OpenLoraServer start(InferenceEngine engine, ServerConfig config) {
+    return start(engine, config, ServerExtensions.none());
+  }
+
+  /**
+   * Binds and starts serving with a gate and extra endpoints; returns once the port is open.
+   *
+   * @throws IllegalArgumentException when an extension route's method and path are already served
+   */
+  public static OpenLoraServer start(
+      InferenceEngine engine, ServerConfig config, ServerExtensions extensions) {
     HttpCounters http = new HttpCounters();
-    List<ApiRoute> routes =
-        List.of(
-            new CompletionsRoute(engine),
-            new ChatCompletionsRoute(engine),
-            new ModelsRoute(engine),
-            new ModelRoute(engine),
-            new GenerateRoute(engine, false),
-            new GenerateRoute(engine, true),
-            new MetricsRoute(engine, http),
-            new HealthRoute(engine));
+    Gatekeeper gates = new Gatekeeper(extensions.gate());
+    List<ApiRoute> routes = new ArrayList<>();
+    routes.add(new CompletionsRoute(engine, gates));
+    routes.add(new ChatCompletionsRoute(engine, gates));
+    routes.add(new ModelsRoute(engine));
+    routes.add(new ModelRoute(engine));
+    routes.add(new GenerateRoute(engine, false, gates));
+    routes.add(new GenerateRoute(engine, true, gates));
+    routes.add(new MetricsRoute(engine, http));
+    routes.add(new HealthRoute(engine));
+    Set<String> served = new HashSet<>();
+    for (ApiRoute r : routes) {
+      served.add(r.method() + " " + r.path());
+    }
+    for (ExtensionRoute e : extensions.routes()) {
+      if (!served.add(e.method() + " " + e.path())) {
+        throw new IllegalArgumentException(
+            "extension route " + e.method() + " " + e.path() + " is already served");
+      }
+      routes.add(new MountedRoute(e));
+    }
     Javalin app =
         Javalin.create(
             c -> {
@@ -101,6 +130,14 @@ public final class OpenLoraServer implements AutoCloseable {
       route.handle(ctx);
     } catch (ApiException e) {
       reply(ctx, e.error(), route);
+    } catch (HttpResponseException e) {
+      // Thrown by Javalin (413 for a body over the limit) or by an extension route's handler.
+      reply(
+          ctx,
+          e.getStatus() == 413
+              ? protocolError(e, ctx)
+              : ApiError.ofStatus(e.getStatus(), codeOf(e.getStatus()), e.getMessage()),
+          route);
     } catch (EngineException e) {
       reply(ctx, ApiError.from(e, null), route);
     } catch (InterruptedException e) {
@@ -123,6 +160,21 @@ public final class OpenLoraServer implements AutoCloseable {
       return; // a stream already started; its own error event ended it
     }
     Responses.error(ctx, error, route.errorStyle());
+  }
+
+  private static String codeOf(int status) {
+    return switch (status) {
+      case 400 -> "invalid_request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 409 -> "conflict";
+      case 429 -> "rate_limited";
+      case 500 -> "internal_error";
+      case 503 -> "unavailable";
+      default -> "http_" + status;
+    };
   }
 
   /** Javalin's own 404/405/413 answers, in the API's error shape. */
@@ -157,6 +209,29 @@ public final class OpenLoraServer implements AutoCloseable {
               null,
               java.util.OptionalInt.empty());
     };
+  }
+
+  /** An {@link ExtensionRoute} answered like the built-in routes. */
+  private record MountedRoute(ExtensionRoute route) implements ApiRoute {
+    @Override
+    public HandlerType method() {
+      return route.method();
+    }
+
+    @Override
+    public String path() {
+      return route.path();
+    }
+
+    @Override
+    public ErrorStyle errorStyle() {
+      return styleOf(route.path());
+    }
+
+    @Override
+    public void handle(Context ctx) throws Exception {
+      route.handler().handle(ctx);
+    }
   }
 
   private static ApiRoute.ErrorStyle styleOf(String path) {

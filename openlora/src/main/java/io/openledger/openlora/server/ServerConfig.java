@@ -33,4 +33,9 @@ public record ServerConfig(String host, int port, long maxRequestBytes) {
   public ServerConfig withPort(int p) {
     return new ServerConfig(host, p, maxRequestBytes);
   }
+
+  /** Bodies up to {@code bytes} (an embedding node's blob uploads may need more than 4 MiB). */
+  public ServerConfig withMaxRequestBytes(long bytes) {
+    return new ServerConfig(host, port, bytes);
+  }
 }

@@ -12,6 +12,7 @@ import io.openledger.openlora.testmodel.AdapterSpec;
 import io.openledger.openlora.testmodel.Fixtures;
 import io.openledger.openlora.testmodel.ModelSpec;
 import io.openledger.openlora.testmodel.TestModels;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,6 +207,119 @@ class AdapterReaderTest {
     assertThat(catalog.lookup(id))
         .isInstanceOfSatisfying(
             AdapterLookup.Invalid.class, i -> assertThat(i.reason()).contains("not to its id"));
+  }
+
+  @Test
+  void aBundleIsTheSameBytesEachTimeAndItsSha256IsItsStoredId() throws IOException {
+    Path dir = adapter("write", AdapterSpec.of(4, 3));
+    ByteArrayOutputStream once = new ByteArrayOutputStream();
+    ByteArrayOutputStream twice = new ByteArrayOutputStream();
+    AdapterBundle.write(dir, once);
+    AdapterBundle.write(dir, twice);
+    assertThat(once.toByteArray()).isNotEmpty().isEqualTo(twice.toByteArray());
+    Path store = Fixtures.newDir("blobs-write");
+    String id = AdapterBundle.store(dir, store);
+    assertThat(Files.readAllBytes(store.resolve(id.substring("sha256:".length()))))
+        .isEqualTo(once.toByteArray());
+    try (var files = Files.list(store)) {
+      assertThat(files.toList()).as("no temporary file left behind").hasSize(1);
+    }
+    // The header: the config verbatim in the metadata, then the tensors sorted by name.
+    Path blob = store.resolve(id.substring(7));
+    try (var f = io.openledger.openlora.safetensors.SafetensorsFile.open(blob)) {
+      assertThat(f.metadata().get(AdapterBundle.CONFIG_KEY))
+          .isEqualTo(Files.readString(dir.resolve("adapter_config.json")));
+      List<String> names = List.copyOf(f.tensors().keySet());
+      assertThat(names).isNotEmpty().isSorted();
+    }
+  }
+
+  @Test
+  void aBundleIsNotWrittenFromAnUnreadableConfig() throws IOException {
+    Path dir = adapter("bad-config", AdapterSpec.of(4, 3));
+    Files.writeString(dir.resolve("adapter_config.json"), "{\"r\": ");
+    assertThatThrownBy(() -> AdapterBundle.write(dir, new ByteArrayOutputStream()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("adapter_config.json is not valid JSON");
+    Path store = Fixtures.newDir("blobs-bad");
+    assertThatThrownBy(() -> AdapterBundle.store(dir, store))
+        .isInstanceOf(IllegalArgumentException.class);
+    try (var files = Files.list(store)) {
+      assertThat(files.toList()).as("nothing stored").isEmpty();
+    }
+  }
+
+  @Test
+  void adapterHashesResolveThroughTheBundleResolver() throws IOException {
+    Path dir = adapter("keccak", AdapterSpec.of(4, 9));
+    Path file = Fixtures.newDir("resolved").resolve("bundle");
+    try (var out = Files.newOutputStream(file)) {
+      AdapterBundle.write(dir, out);
+    }
+    // The resolver owns the keccak check; any 32-byte hash it maps stands in for one here.
+    String hash = "0x" + "5e".repeat(32);
+    List<String> asked = new java.util.ArrayList<>();
+    BundleResolver resolver =
+        h -> {
+          asked.add(h);
+          return h.equals(hash) ? Optional.of(file) : Optional.empty();
+        };
+    AdapterCatalog catalog =
+        new AdapterCatalog(reader, Optional.empty(), Optional.empty(), Optional.of(resolver));
+    AdapterLookup found = catalog.lookup(hash);
+    assertThat(found).isInstanceOf(AdapterLookup.Found.class);
+    AdapterManifest m = ((AdapterLookup.Found) found).manifest();
+    assertThat(m.source()).isEqualTo(new AdapterSource.ResolvedBundle(file, hash));
+    assertThat(m.rank()).isEqualTo(4);
+    LoraWeights fromHash = reader.load(m);
+    LoraWeights fromDir = reader.load(reader.inspect("d", new AdapterSource.Directory(dir)));
+    assertThat(fromHash.layer(1, Projection.V_PROJ).a())
+        .containsExactly(fromDir.layer(1, Projection.V_PROJ).a());
+    assertThat(catalog.ids()).contains(hash);
+    assertThat(asked).contains(hash);
+
+    String other = "0x" + "00".repeat(32);
+    assertThat(catalog.lookup(other)).isInstanceOf(AdapterLookup.NotFound.class);
+    assertThat(catalog.lookup("0x" + "5E".repeat(32)))
+        .isInstanceOfSatisfying(
+            AdapterLookup.Invalid.class, i -> assertThat(i.reason()).contains("lowercase"));
+    assertThat(catalog.register(hash, dir)).isInstanceOf(AdapterLookup.Invalid.class);
+    // Without a resolver an adapter hash is simply not found, even by a directory of that name.
+    Path adapters = Fixtures.newDir("named-like-hashes");
+    TestModels.writeAdapter(adapters.resolve(hash), SPEC, AdapterSpec.of(4, 9));
+    assertThat(new AdapterCatalog(reader, Optional.of(adapters), Optional.empty()).lookup(hash))
+        .isInstanceOf(AdapterLookup.NotFound.class);
+  }
+
+  @Test
+  void aFailingResolverMakesTheAdapterUnavailableAndIsAskedAgainNextTime() {
+    String hash = "0x" + "ab".repeat(32);
+    int[] calls = {0};
+    BundleResolver broken =
+        h -> {
+          calls[0]++;
+          throw new IllegalStateException("disk on fire");
+        };
+    AdapterCatalog catalog =
+        new AdapterCatalog(reader, Optional.empty(), Optional.empty(), Optional.of(broken));
+    assertThat(catalog.lookup(hash))
+        .isInstanceOfSatisfying(
+            AdapterLookup.Unavailable.class, u -> assertThat(u.reason()).contains("disk on fire"));
+    assertThat(catalog.lookup(hash)).isInstanceOf(AdapterLookup.Unavailable.class);
+    assertThat(calls[0]).isEqualTo(2);
+  }
+
+  @Test
+  void aResolvedPathThatIsNotAFileIsInvalid() {
+    String hash = "0x" + "cd".repeat(32);
+    Path nowhere = Fixtures.newDir("nowhere").resolve("missing");
+    AdapterCatalog catalog =
+        new AdapterCatalog(
+            reader, Optional.empty(), Optional.empty(), Optional.of(h -> Optional.of(nowhere)));
+    assertThat(catalog.lookup(hash))
+        .isInstanceOfSatisfying(
+            AdapterLookup.Invalid.class,
+            i -> assertThat(i.reason()).contains("not a readable file"));
   }
 
   @Test

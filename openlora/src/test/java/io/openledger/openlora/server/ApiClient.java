@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A plain java.net.http client for the API, as an application would use it. */
@@ -44,12 +45,24 @@ final class ApiClient implements AutoCloseable {
   }
 
   Reply post(String path, String body) throws IOException, InterruptedException {
+    return post(path, body, Map.of());
+  }
+
+  /** A POST with extra request headers (an API key, a signed spend). */
+  Reply post(String path, String body, Map<String, String> headers)
+      throws IOException, InterruptedException {
     return send(
-        HttpRequest.newBuilder(base.resolve(path))
-            .header("Content-Type", "application/json")
+        request(path, headers)
             .timeout(Duration.ofSeconds(60))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build());
+  }
+
+  private HttpRequest.Builder request(String path, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json");
+    headers.forEach(b::header);
+    return b;
   }
 
   Reply post(String path, JsonNode body) throws IOException, InterruptedException {
@@ -91,10 +104,14 @@ final class ApiClient implements AutoCloseable {
   }
 
   Stream stream(String path, JsonNode body) throws IOException, InterruptedException {
+    return stream(path, body, Map.of());
+  }
+
+  Stream stream(String path, JsonNode body, Map<String, String> headers)
+      throws IOException, InterruptedException {
     HttpResponse<java.util.stream.Stream<String>> r =
         http.send(
-            HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/json")
+            request(path, headers)
                 .header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
@@ -113,11 +130,14 @@ final class ApiClient implements AutoCloseable {
   /** Opens a stream and returns the live line stream, for tests that hang up mid-way. */
   HttpResponse<java.util.stream.Stream<String>> openStream(String path, JsonNode body)
       throws IOException, InterruptedException {
+    return openStream(path, body, Map.of());
+  }
+
+  HttpResponse<java.util.stream.Stream<String>> openStream(
+      String path, JsonNode body, Map<String, String> headers)
+      throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(base.resolve(path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build(),
+        request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
         HttpResponse.BodyHandlers.ofLines());
   }
 

@@ -24,6 +24,11 @@ class RequestParsingTest {
     assertThat(ModelName.resolve("model", blob, "tiny")).isEqualTo(new AdapterChoice.Single(blob));
     assertThat(ModelName.resolve("model", "tiny:" + blob, "tiny"))
         .isEqualTo(new AdapterChoice.Single(blob));
+    String hash = "0x" + "c0ffee00".repeat(8);
+    assertThat(ModelName.resolve("model", "tiny:" + hash, "tiny"))
+        .isEqualTo(new AdapterChoice.Single(hash));
+    assertThat(ModelName.resolve("model", hash, "tiny")).isEqualTo(new AdapterChoice.Single(hash));
+    assertThat(ModelName.of("tiny", new AdapterChoice.Single(hash))).isEqualTo("tiny:" + hash);
     assertThatThrownBy(() -> ModelName.resolve("model", "llama-3:a", "tiny"))
         .isInstanceOfSatisfying(
             ApiException.class, e -> assertThat(e.error().status()).isEqualTo(404));

@@ -53,13 +53,19 @@ final class TinyServer implements AutoCloseable {
   }
 
   static TinyServer start(Path root, UnaryOperator<EngineConfig> tweak) {
+    return start(root, tweak, ServerExtensions.none());
+  }
+
+  static TinyServer start(
+      Path root, UnaryOperator<EngineConfig> tweak, ServerExtensions extensions) {
     Path model = TestModels.writeModel(root.resolve(MODEL.name()), MODEL);
     Path adapters = root.resolve("adapters");
     TestModels.writeAdapters(adapters, MODEL, 3, AdapterSpec.of(8, 11));
     writeBroken(adapters);
     InferenceEngine engine =
         InferenceEngine.open(tweak.apply(EngineConfig.of(model).withAdapterDir(adapters)));
-    OpenLoraServer server = OpenLoraServer.start(engine, ServerConfig.loopbackEphemeral());
+    OpenLoraServer server =
+        OpenLoraServer.start(engine, ServerConfig.loopbackEphemeral(), extensions);
     return new TinyServer(root, adapters, engine, server);
   }
 

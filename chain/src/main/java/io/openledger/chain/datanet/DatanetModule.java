@@ -417,11 +417,7 @@ public final class DatanetModule implements SystemModule {
   /** The contribution {@code idArg}, pending, in a datanet the caller owns; else a revert. */
   private static Contribution requirePending(
       ModuleContext ctx, StateReader s, BigInteger idArg, String action) {
-    Contribution c =
-        (idArg.bitLength() > 63
-                ? Optional.<Contribution>empty()
-                : readContribution(s, idArg.longValue()))
-            .orElseThrow(() -> new ModuleRevert("datanet: unknown contribution " + idArg));
+    Contribution c = requireContribution(s, idArg);
     Datanet.Header h = readHeader(s, c.datanetId()).orElseThrow();
     if (!h.owner().equals(ctx.caller())) {
       throw new ModuleRevert(
@@ -511,12 +507,7 @@ public final class DatanetModule implements SystemModule {
             u(d.versions()));
       }
       case "contribution" -> {
-        BigInteger id = big(a, 0);
-        Contribution c =
-            (id.bitLength() > 63
-                    ? Optional.<Contribution>empty()
-                    : readContribution(s, id.longValue()))
-                .orElseThrow(() -> new ModuleRevert("datanet: unknown contribution " + id));
+        Contribution c = requireContribution(s, big(a, 0));
         yield f.encodeResult(
             u(c.datanetId()),
             c.contributor(),
@@ -713,6 +704,12 @@ public final class DatanetModule implements SystemModule {
       throw new ModuleRevert("datanet: unknown datanet " + id);
     }
     return id.longValue();
+  }
+
+  private static Contribution requireContribution(StateReader s, BigInteger id) {
+    Optional<Contribution> c =
+        id.bitLength() > 63 ? Optional.empty() : readContribution(s, id.longValue());
+    return c.orElseThrow(() -> new ModuleRevert("datanet: unknown contribution " + id));
   }
 
   private static Datanet.Header requireHeader(StateReader s, BigInteger id) {

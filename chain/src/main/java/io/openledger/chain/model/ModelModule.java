@@ -294,8 +294,8 @@ public final class ModelModule implements SystemModule {
   }
 
   private static Model requireModel(StateReader s, BigInteger id) {
-    return (id.bitLength() > 63 ? Optional.<Model>empty() : readModel(s, id.longValue()))
-        .orElseThrow(() -> new ModuleRevert("model: unknown model " + id));
+    Optional<Model> m = id.bitLength() > 63 ? Optional.empty() : readModel(s, id.longValue());
+    return m.orElseThrow(() -> new ModuleRevert("model: unknown model " + id));
   }
 
   private static Model requireOwned(

@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.LogsBloom;
+import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.exec.Eip1559FeeMarket;
 import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.exec.GasScheduleV1;
 import io.openledger.chain.exec.ProtocolRules;
 import io.openledger.chain.exec.ProtocolSchedule;
+import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
@@ -26,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A chain's genesis: its parameters and the allocation of the fixed supply, read from a genesis
@@ -44,6 +48,8 @@ import java.util.List;
  * @param sequencer receives the priority fees (the node may override it per block)
  * @param allowCustomVesting devnets only: allocations may vest on their own terms
  * @param allocations who gets the supply
+ * @param economy the data economy's protocol parameters (section {@code economy}; absent: {@link
+ *     EconomyParameters#DEFAULTS})
  */
 public record Genesis(
     String network,
@@ -56,7 +62,8 @@ public record Genesis(
     Address treasury,
     Address sequencer,
     boolean allowCustomVesting,
-    List<Allocation> allocations) {
+    List<Allocation> allocations,
+    EconomyParameters economy) {
 
   public static final long DEVNET_CHAIN_ID = 1337;
   public static final long TESTNET_CHAIN_ID = 161201;
@@ -67,6 +74,7 @@ public record Genesis(
 
   public Genesis {
     allocations = List.copyOf(allocations);
+    Objects.requireNonNull(economy, "economy");
   }
 
   /**
@@ -122,7 +130,8 @@ public record Genesis(
         treasury,
         sequencer,
         allowCustomVesting,
-        allocations);
+        allocations,
+        economy);
   }
 
   /** Every problem with this genesis; empty when it is valid. */
@@ -147,7 +156,7 @@ public record Genesis(
         chainId,
         GasScheduleV1.INSTANCE,
         new Eip1559FeeMarket(initialBaseFee, minimumBaseFee),
-        ModuleRegistry.of(new VestingModule()),
+        ModuleRegistry.of(new VestingModule(), new DatanetModule(economy), new ModelModule()),
         treasury,
         VestingModule.LOCKED_BALANCES,
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);

@@ -1,6 +1,7 @@
 package io.openledger.chain.genesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import java.math.BigInteger;
@@ -29,7 +30,22 @@ final class GenesisJson {
           "sequencer",
           "allowCustomVesting",
           "allocations",
+          "economy",
           "comment");
+  private static final Set<String> ECONOMY_FIELDS =
+      Set.of(
+          "maxSubmissionBytes",
+          "maxContributorBytesPerDay",
+          "maxDatanetBytesPerDay",
+          "maxSubmissionsPerContributorPerDay",
+          "platformBps",
+          "ownerBps",
+          "stakersBps",
+          "dataBps",
+          "platformFee",
+          "challengeWindow",
+          "withdrawalDelay",
+          "revocationGrace");
   private static final Set<String> ALLOCATION_FIELDS =
       Set.of("category", "address", "amount", "vesting", "label");
 
@@ -63,6 +79,7 @@ final class GenesisJson {
     Address sequencer = address(root, "sequencer", "sequencer");
     boolean custom = root.path("allowCustomVesting").asBoolean(false);
     List<Allocation> allocations = allocations(root.get("allocations"));
+    EconomyParameters economy = economy(root.get("economy"));
     if (!problems.isEmpty()) {
       return null;
     }
@@ -77,7 +94,75 @@ final class GenesisJson {
         treasury,
         sequencer,
         custom,
-        allocations);
+        allocations,
+        economy);
+  }
+
+  /**
+   * The {@code economy} section; absent: {@link EconomyParameters#DEFAULTS}. A key left out takes
+   * its default ({@code revocationGrace}: the section's {@code withdrawalDelay}).
+   */
+  private EconomyParameters economy(JsonNode n) {
+    EconomyParameters d = EconomyParameters.DEFAULTS;
+    if (n == null || n.isNull()) {
+      return d;
+    }
+    if (!n.isObject()) {
+      problems.add("\"economy\" must be an object (keys as in docs/genesis.md)");
+      return null;
+    }
+    int before = problems.size();
+    unknownFields(n, ECONOMY_FIELDS, "economy.");
+    long maxSubmissionBytes = economyLong(n, "maxSubmissionBytes", d.maxSubmissionBytes());
+    long maxContributorBytesPerDay =
+        economyLong(n, "maxContributorBytesPerDay", d.maxContributorBytesPerDay());
+    long maxDatanetBytesPerDay = economyLong(n, "maxDatanetBytesPerDay", d.maxDatanetBytesPerDay());
+    int maxSubmissions =
+        economyInt(n, "maxSubmissionsPerContributorPerDay", d.maxSubmissionsPerContributorPerDay());
+    int platformBps = economyInt(n, "platformBps", d.platformBps());
+    int ownerBps = economyInt(n, "ownerBps", d.ownerBps());
+    int stakersBps = economyInt(n, "stakersBps", d.stakersBps());
+    int dataBps = economyInt(n, "dataBps", d.dataBps());
+    Amount platformFee = baseUnits(n, "platformFee", d.platformFee(), "economy.platformFee");
+    long challengeWindow = economyLong(n, "challengeWindow", d.challengeWindow());
+    long withdrawalDelay = economyLong(n, "withdrawalDelay", d.withdrawalDelay());
+    long revocationGrace = economyLong(n, "revocationGrace", withdrawalDelay);
+    if (problems.size() > before) {
+      return null;
+    }
+    try {
+      return new EconomyParameters(
+          maxSubmissionBytes,
+          maxContributorBytesPerDay,
+          maxDatanetBytesPerDay,
+          maxSubmissions,
+          platformBps,
+          ownerBps,
+          stakersBps,
+          dataBps,
+          platformFee,
+          challengeWindow,
+          withdrawalDelay,
+          revocationGrace);
+    } catch (IllegalArgumentException e) {
+      for (String p : e.getMessage().split("; ")) {
+        problems.add("economy: " + p);
+      }
+      return null;
+    }
+  }
+
+  private long economyLong(JsonNode n, String field, long dflt) {
+    return nonNegativeLong(n, field, dflt, "economy." + field);
+  }
+
+  private int economyInt(JsonNode n, String field, int dflt) {
+    long v = economyLong(n, field, (long) dflt);
+    if (v > Integer.MAX_VALUE) {
+      problems.add("economy." + field + " must be at most " + Integer.MAX_VALUE + ", got " + v);
+      return -1;
+    }
+    return (int) v;
   }
 
   private List<Allocation> allocations(JsonNode node) {
@@ -176,10 +261,18 @@ final class GenesisJson {
   }
 
   private Amount weiAmount(JsonNode root, String field, Amount dflt) {
-    JsonNode v = root.get(field);
+    return baseUnits(root, field, dflt, field, " per gas");
+  }
+
+  private Amount baseUnits(JsonNode n, String field, Amount dflt, String where) {
+    return baseUnits(n, field, dflt, where, "");
+  }
+
+  private Amount baseUnits(JsonNode n, String field, Amount dflt, String where, String per) {
+    JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       if (dflt == null) {
-        problems.add(field + " is missing");
+        problems.add(where + " is missing");
         return Amount.ZERO;
       }
       return dflt;
@@ -189,7 +282,7 @@ final class GenesisJson {
     try {
       return s.startsWith("0x") ? Amount.fromHexQuantity(s) : Amount.of(new BigInteger(s));
     } catch (RuntimeException e) {
-      problems.add(field + " must be an integer number of base units per gas, got " + v);
+      problems.add(where + " must be an integer number of base units" + per + ", got " + v);
       return Amount.ZERO;
     }
   }

@@ -58,6 +58,9 @@ public final class VestingModule implements SystemModule {
               new AbiEvent.Parameter("beneficiary", AbiType.ADDRESS, true),
               new AbiEvent.Parameter("amount", AbiType.UINT256, false)));
 
+  /** Every event, in ABI file order. */
+  public static final List<AbiEvent> EVENTS = List.of(CLAIMED);
+
   /** Where the locked OPEN of each account is, for the validator's "spends locked" message. */
   public static final LockedBalances LOCKED_BALANCES =
       (state, account) -> read(state, account).map(VestingSchedule::locked).orElse(Amount.ZERO);

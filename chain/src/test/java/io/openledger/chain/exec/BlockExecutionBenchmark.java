@@ -2,6 +2,7 @@ package io.openledger.chain.exec;
 
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.genesis.Allocation;
 import io.openledger.chain.genesis.AllocationCategory;
 import io.openledger.chain.genesis.Genesis;
@@ -211,7 +212,8 @@ public class BlockExecutionBenchmark {
         Address.fromHex("0x0000000000000000000000000000000000001000"),
         Address.fromHex("0x30000000000000000000000000000000000000aa"),
         false,
-        allocs);
+        allocs,
+        EconomyParameters.DEFAULTS);
   }
 
   private static byte[] key(int i) {

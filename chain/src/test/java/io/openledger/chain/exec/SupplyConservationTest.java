@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.chain.block.Receipt;
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.genesis.Allocation;
 import io.openledger.chain.genesis.AllocationCategory;
 import io.openledger.chain.genesis.Genesis;
@@ -287,7 +288,8 @@ class SupplyConservationTest {
             Address.fromHex("0x0000000000000000000000000000000000001000"),
             Address.fromHex("0x30000000000000000000000000000000000000aa"),
             true,
-            allocs);
+            allocs,
+            EconomyParameters.DEFAULTS);
     assertThat(g.validate()).isEmpty();
     return g;
   }

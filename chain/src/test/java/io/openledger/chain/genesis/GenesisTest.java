@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.StateReader;
@@ -197,6 +198,62 @@ class GenesisTest {
     ExecutedBlock b = g.toState(new StateDatabase(new InMemoryKeyValueStore()));
     assertThat(b.supply())
         .isEqualTo(new Supply(Amount.open(50_000_000), Amount.open(950_000_000), Amount.ZERO));
+  }
+
+  @Test
+  void devnetEconomyIsWrittenOutAndShortensTheWindows() throws IOException {
+    assertThat(Genesis.devnet().economy()).isEqualTo(EconomyParameters.DEVNET);
+    assertThat(devnetJson().get("economy").size()).isEqualTo(12);
+    assertThat(EconomyParameters.DEVNET.challengeWindow()).isEqualTo(60);
+    assertThat(EconomyParameters.DEVNET.withdrawalDelay()).isEqualTo(180);
+    assertThat(EconomyParameters.DEVNET.revocationGrace()).isEqualTo(180);
+    assertThat(EconomyParameters.DEVNET.maxSubmissionBytes())
+        .isEqualTo(EconomyParameters.DEFAULTS.maxSubmissionBytes());
+  }
+
+  @Test
+  void aFileWithoutEconomyGetsTheDefaultsAndAPartialSectionTheRest() throws IOException {
+    ObjectNode g = devnetJson();
+    g.remove("economy");
+    assertThat(Genesis.parse(g.toString()).economy()).isEqualTo(EconomyParameters.DEFAULTS);
+
+    ObjectNode e = g.putObject("economy");
+    e.put("withdrawalDelay", 3_600);
+    e.put("platformFee", "0x10");
+    EconomyParameters p = Genesis.parse(g.toString()).economy();
+    assertThat(p.withdrawalDelay()).isEqualTo(3_600);
+    assertThat(p.revocationGrace()).isEqualTo(3_600); // follows withdrawalDelay
+    assertThat(p.platformFee()).isEqualTo(Amount.of(16));
+    assertThat(p.challengeWindow()).isEqualTo(EconomyParameters.DEFAULTS.challengeWindow());
+  }
+
+  @Test
+  void badEconomyKeysAndValuesAreRefusedByName() throws IOException {
+    ObjectNode g = devnetJson();
+    ObjectNode e = (ObjectNode) g.get("economy");
+    e.put("dataShare", 5_000);
+    e.put("challengeWindow", -1);
+    e.put("platformFee", "one");
+    e.put("maxSubmissionsPerContributorPerDay", 4_294_967_295L);
+    assertThat(problems(g))
+        .containsExactlyInAnyOrder(
+            "unknown field \"economy.dataShare\"",
+            "economy.challengeWindow must be a non-negative integer, got -1",
+            "economy.platformFee must be an integer number of base units, got \"one\"",
+            "economy.maxSubmissionsPerContributorPerDay must be at most 2147483647, got"
+                + " 4294967295");
+
+    ObjectNode sums = devnetJson();
+    ((ObjectNode) sums.get("economy")).put("dataBps", 4_000).put("maxSubmissionBytes", 0);
+    assertThat(problems(sums))
+        .containsExactlyInAnyOrder(
+            "economy: maxSubmissionBytes must be greater than 0, got 0",
+            "economy: platformBps + ownerBps + stakersBps + dataBps = 9000, want exactly 10000");
+
+    ObjectNode notObject = devnetJson();
+    notObject.put("economy", 5);
+    assertThat(problems(notObject))
+        .containsExactly("\"economy\" must be an object (keys as in docs/genesis.md)");
   }
 
   private static List<String> problems(ObjectNode g) {

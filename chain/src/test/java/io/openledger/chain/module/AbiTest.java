@@ -19,7 +19,9 @@ import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.Utf8String;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint64;
+import org.web3j.abi.datatypes.generated.Uint8;
 
 class AbiTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -113,6 +115,64 @@ class AbiTest {
       assertThat(back.get(5)).as("case %d", i).isEqualTo(u64);
       assertThat(back.get(7)).as("case %d", i).isEqualTo(arr);
     }
+  }
+
+  @Test
+  void arraysOfStringsAndSmallIntegersAgreeWithWeb3j() {
+    // the shapes of the datanet and model modules: string[], uint64[], uint32[], uint8, uint32
+    List<AbiType> types =
+        List.of(
+            AbiType.STRING,
+            AbiType.parse("string[]"),
+            AbiType.parse("uint8"),
+            AbiType.parse("uint32"),
+            AbiType.parse("uint64[]"),
+            AbiType.parse("uint32[]"));
+    SplittableRandom rnd = new SplittableRandom(1002);
+    for (int i = 0; i < 1_000; i++) {
+      String name = randomString(rnd);
+      List<String> tags = new ArrayList<>();
+      for (int k = rnd.nextInt(4); k > 0; k--) {
+        tags.add(randomString(rnd));
+      }
+      BigInteger u8 = BigInteger.valueOf(rnd.nextInt(256));
+      BigInteger u32 = BigInteger.valueOf(rnd.nextLong(1L << 32));
+      List<BigInteger> ids = new ArrayList<>();
+      List<BigInteger> versions = new ArrayList<>();
+      for (int k = rnd.nextInt(4); k > 0; k--) {
+        ids.add(new BigInteger(64, new java.util.Random(rnd.nextLong())));
+        versions.add(BigInteger.valueOf(rnd.nextLong(1L << 32)));
+      }
+      List<Object> values = List.of(name, tags, u8, u32, ids, versions);
+      byte[] ours = Abi.encode(types, values);
+      List<Type> theirs =
+          List.of(
+              new Utf8String(name),
+              new DynamicArray<>(Utf8String.class, tags.stream().map(Utf8String::new).toList()),
+              new Uint8(u8),
+              new Uint32(u32),
+              new DynamicArray<>(Uint64.class, ids.stream().map(Uint64::new).toList()),
+              new DynamicArray<>(Uint32.class, versions.stream().map(Uint32::new).toList()));
+      assertThat(HEX.formatHex(ours))
+          .as("case %d", i)
+          .isEqualTo(FunctionEncoder.encodeConstructor(theirs));
+      assertThat(Abi.decode(types, ours)).as("case %d", i).isEqualTo(values);
+    }
+    assertThat(
+            Bytes.toHex(
+                AbiFunction.of(
+                        "createDatanet(string,string,string[],uint8,uint32,string)", "", false)
+                    .selector()))
+        .isEqualTo(
+            org.web3j.crypto.Hash.sha3String(
+                    "createDatanet(string,string,string[],uint8,uint32,string)")
+                .substring(0, 10));
+    // a uint8 with a ninth bit set is not canonical
+    byte[] bad = Abi.encode(List.of(AbiType.parse("uint8")), List.of(BigInteger.ONE));
+    bad[30] = 1;
+    assertThatThrownBy(() -> Abi.decode(List.of(AbiType.parse("uint8")), bad))
+        .isInstanceOf(AbiDecodingException.class)
+        .hasMessageContaining("value out of range for uint8");
   }
 
   @Test

@@ -5,45 +5,75 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.vesting.VestingModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The shipped ABI JSON and Solidity interface describe exactly what the module answers. */
+/**
+ * For every module of the devnet's rules: the shipped ABI JSON ({@code modules/<Name>.abi.json})
+ * and Solidity interface ({@code contracts/I<Name>.sol}) describe exactly the functions and events
+ * the module declares in its {@code FUNCTIONS} and {@code EVENTS} lists.
+ */
 class ModuleFilesTest {
   private final VestingModule vesting = new VestingModule();
 
+  static Stream<Named<SystemModule>> modules() {
+    return Genesis.devnet().rules().modules().all().stream().map(m -> Named.of(m.name(), m));
+  }
+
   @Test
-  void abiJsonListsEveryFunctionAndEventOfTheModule() throws IOException {
-    JsonNode abi = new ObjectMapper().readTree(vesting.abiJson());
+  void theDevnetRunsTheEconomyModulesAtTheirAddresses() {
+    assertThat(Genesis.devnet().rules().modules().all())
+        .extracting(m -> m.name() + "@" + m.address().toHex())
+        .containsSubsequence(
+            "vesting@0x0000000000000000000000000000000000001001",
+            "datanet@0x0000000000000000000000000000000000001002",
+            "model@0x0000000000000000000000000000000000001003");
+  }
+
+  @ParameterizedTest
+  @MethodSource("modules")
+  void abiJsonListsEveryFunctionAndEventOfTheModule(SystemModule module) throws IOException {
+    JsonNode abi = new ObjectMapper().readTree(module.abiJson());
     TreeSet<String> functions = new TreeSet<>();
     TreeSet<String> views = new TreeSet<>();
     TreeSet<String> events = new TreeSet<>();
     for (JsonNode e : abi) {
-      String sig = e.get("name").asText() + "(" + types(e.get("inputs")) + ")";
       switch (e.get("type").asText()) {
         case "function" -> {
-          functions.add(sig + ":" + types(e.get("outputs")));
+          String sig = e.get("name").asText() + "(" + jsonTypes(e.get("inputs"), false) + ")";
+          functions.add(sig + ":" + jsonTypes(e.get("outputs"), false));
           if (e.get("stateMutability").asText().equals("view")) {
             views.add(sig);
           }
+          assertThat(e.get("stateMutability").asText()).as(sig).isIn("view", "nonpayable");
         }
-        case "event" -> events.add(sig);
-        default -> {}
+        case "event" ->
+            events.add(e.get("name").asText() + "(" + jsonTypes(e.get("inputs"), true) + ")");
+        case "error" -> assertThat(e.get("name").asText()).isEqualTo("Error");
+        default -> throw new AssertionError("unexpected ABI entry " + e);
       }
     }
     assertThat(functions)
         .isEqualTo(
-            VestingModule.FUNCTIONS.stream()
+            functions(module).stream()
                 .map(
                     f ->
                         f.signature()
@@ -54,34 +84,44 @@ class ModuleFilesTest {
                 .collect(Collectors.toCollection(TreeSet::new)));
     assertThat(views)
         .isEqualTo(
-            VestingModule.FUNCTIONS.stream()
+            functions(module).stream()
                 .filter(AbiFunction::view)
                 .map(AbiFunction::signature)
                 .collect(Collectors.toCollection(TreeSet::new)));
-    assertThat(events).containsExactly(VestingModule.CLAIMED.signature());
+    assertThat(events).isEqualTo(eventSignatures(module));
   }
 
-  @Test
-  void solidityInterfaceDeclaresTheSameFunctionsAndEvent() throws IOException {
-    String sol = Files.readString(repoRoot().resolve("contracts/IVesting.sol"));
-    Matcher m = Pattern.compile("function\\s+(\\w+)\\s*\\(([^)]*)\\)").matcher(sol);
+  @ParameterizedTest
+  @MethodSource("modules")
+  void solidityInterfaceDeclaresTheSameFunctionsAndEvents(SystemModule module) throws IOException {
+    String stem =
+        module.name().substring(0, 1).toUpperCase(Locale.ROOT) + module.name().substring(1);
+    String sol = Files.readString(repoRoot().resolve("contracts/I" + stem + ".sol"));
+    Map<String, String> structs = structs(sol);
     TreeSet<String> declared = new TreeSet<>();
+    Matcher m = Pattern.compile("function\\s+(\\w+)\\s*\\(([^)]*)\\)").matcher(sol);
     while (m.find()) {
-      List<String> types = new ArrayList<>();
-      for (String p : m.group(2).split(",")) {
-        if (!p.isBlank()) {
-          types.add(p.strip().split("\\s+")[0]);
-        }
-      }
-      declared.add(m.group(1) + "(" + String.join(",", types) + ")");
+      declared.add(m.group(1) + "(" + solTypes(m.group(2), structs, false) + ")");
     }
     assertThat(declared)
         .isEqualTo(
-            VestingModule.FUNCTIONS.stream()
+            functions(module).stream()
                 .map(AbiFunction::signature)
                 .collect(Collectors.toCollection(TreeSet::new)));
-    assertThat(sol).contains("event Claimed(address indexed beneficiary, uint256 amount);");
-    assertThat(sol).contains(VestingModule.ADDRESS.toHex());
+    TreeSet<String> events = new TreeSet<>();
+    Matcher e = Pattern.compile("event\\s+(\\w+)\\s*\\(([^)]*)\\)\\s*;").matcher(sol);
+    while (e.find()) {
+      events.add(e.group(1) + "(" + solTypes(e.group(2), structs, true) + ")");
+    }
+    assertThat(events).isEqualTo(eventSignatures(module));
+    assertThat(sol).contains(module.address().toHex());
+  }
+
+  @ParameterizedTest
+  @MethodSource("modules")
+  void modulesDocListsTheModule(SystemModule module) throws IOException {
+    String doc = Files.readString(repoRoot().resolve("docs/modules.md"));
+    assertThat(doc).contains("| " + module.name() + " | `" + module.address().toHex() + "`");
   }
 
   @Test
@@ -101,10 +141,82 @@ class ModuleFilesTest {
         .hasMessageContaining("two modules at 0x0000000000000000000000000000000000001001");
   }
 
-  private static String types(JsonNode params) {
+  /** The module class's {@code FUNCTIONS} list. */
+  @SuppressWarnings("unchecked")
+  private static List<AbiFunction> functions(SystemModule module) {
+    return (List<AbiFunction>) staticField(module, "FUNCTIONS");
+  }
+
+  /** {@code Name(type indexed,type)} of each event of the module class's {@code EVENTS} list. */
+  @SuppressWarnings("unchecked")
+  private static TreeSet<String> eventSignatures(SystemModule module) {
+    return ((List<AbiEvent>) staticField(module, "EVENTS"))
+        .stream()
+            .map(
+                ev ->
+                    ev.parameters().stream()
+                        .map(p -> p.type().canonical() + (p.indexed() ? " indexed" : ""))
+                        .collect(Collectors.joining(",", ev.name() + "(", ")")))
+            .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static Object staticField(SystemModule module, String name) {
+    try {
+      return module.getClass().getField(name).get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(module.getClass() + " has no public static " + name, e);
+    }
+  }
+
+  /** Canonical types of ABI JSON parameters; tuples from their components. */
+  private static String jsonTypes(JsonNode params, boolean withIndexed) {
     List<String> t = new ArrayList<>();
-    params.forEach(p -> t.add(p.get("type").asText()));
+    params.forEach(
+        p -> t.add(jsonType(p) + (withIndexed && p.path("indexed").asBoolean() ? " indexed" : "")));
     return String.join(",", t);
+  }
+
+  private static String jsonType(JsonNode p) {
+    String type = p.get("type").asText();
+    if (type.startsWith("tuple")) {
+      return "(" + jsonTypes(p.get("components"), false) + ")" + type.substring(5);
+    }
+    return type;
+  }
+
+  /** Canonical types of a Solidity parameter list; struct names become their tuples. */
+  private static String solTypes(String params, Map<String, String> structs, boolean withIndexed) {
+    List<String> types = new ArrayList<>();
+    for (String p : params.split(",")) {
+      if (!p.isBlank()) {
+        String[] words = p.strip().split("\\s+");
+        boolean indexed = words.length > 1 && words[1].equals("indexed");
+        types.add(solType(words[0], structs) + (withIndexed && indexed ? " indexed" : ""));
+      }
+    }
+    return String.join(",", types);
+  }
+
+  private static String solType(String word, Map<String, String> structs) {
+    String base = word.replace("[]", "");
+    String suffix = word.substring(base.length());
+    return structs.getOrDefault(base, base) + suffix;
+  }
+
+  /** {@code struct Name { T a; U b; }} as Name -> (T,U). */
+  private static Map<String, String> structs(String sol) {
+    Map<String, String> out = new HashMap<>();
+    Matcher m = Pattern.compile("struct\\s+(\\w+)\\s*\\{([^}]*)\\}").matcher(sol);
+    while (m.find()) {
+      List<String> fields = new ArrayList<>();
+      for (String f : m.group(2).split(";")) {
+        if (!f.isBlank()) {
+          fields.add(solType(f.strip().split("\\s+")[0], out));
+        }
+      }
+      out.put(m.group(1), "(" + String.join(",", fields) + ")");
+    }
+    return out;
   }
 
   private static Path repoRoot() {

@@ -1,0 +1,135 @@
+package io.openledger.chain.economy;
+
+import io.openledger.chain.types.Amount;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The protocol parameters of the data economy (docs/economy.md, "Parameters"): contribution limits,
+ * the fee shares and the windows of the inference module. They come from the genesis file's {@code
+ * economy} section and are the same on every node; the field names are the section's keys.
+ *
+ * @param maxSubmissionBytes largest contribution, bytes
+ * @param maxContributorBytesPerDay bytes one address may contribute per UTC day, all datanets
+ * @param maxDatanetBytesPerDay bytes one datanet may receive per UTC day
+ * @param maxSubmissionsPerContributorPerDay contributions one address may submit per UTC day
+ * @param platformBps share of usage to the treasury, basis points (1/10,000)
+ * @param ownerBps share of usage to the model owner, basis points
+ * @param stakersBps share of usage to the operator (later its staking pool), basis points
+ * @param dataBps share of usage to the contributors, basis points
+ * @param platformFee flat fee per request to the treasury, base units
+ * @param challengeWindow seconds between posting a batch and finalizing it
+ * @param withdrawalDelay seconds between requesting a withdrawal of escrow and paying it
+ * @param revocationGrace seconds after a key's revocation during which charges are still accepted
+ */
+public record EconomyParameters(
+    long maxSubmissionBytes,
+    long maxContributorBytesPerDay,
+    long maxDatanetBytesPerDay,
+    int maxSubmissionsPerContributorPerDay,
+    int platformBps,
+    int ownerBps,
+    int stakersBps,
+    int dataBps,
+    Amount platformFee,
+    long challengeWindow,
+    long withdrawalDelay,
+    long revocationGrace) {
+
+  /** The whole of a fee in basis points. */
+  public static final int TOTAL_BPS = 10_000;
+
+  /** A UTC day in seconds: limits reset at {@code timestamp / SECONDS_PER_DAY}. */
+  public static final long SECONDS_PER_DAY = 86_400;
+
+  /** Testnet and mainnet: the defaults of docs/economy.md. */
+  public static final EconomyParameters DEFAULTS =
+      new EconomyParameters(
+          5_000_000,
+          10_000_000,
+          10_000_000,
+          20,
+          1_000,
+          2_000,
+          2_000,
+          5_000,
+          Amount.ZERO,
+          604_800,
+          1_209_600,
+          1_209_600);
+
+  /** The devnet: the defaults with short windows (a minute to finalize, three to withdraw). */
+  public static final EconomyParameters DEVNET =
+      new EconomyParameters(
+          5_000_000,
+          10_000_000,
+          10_000_000,
+          20,
+          1_000,
+          2_000,
+          2_000,
+          5_000,
+          Amount.ZERO,
+          60,
+          180,
+          180);
+
+  /**
+   * @throws IllegalArgumentException naming every parameter out of range
+   */
+  public EconomyParameters {
+    List<String> problems = new ArrayList<>();
+    positive(problems, "maxSubmissionBytes", maxSubmissionBytes);
+    positive(problems, "maxContributorBytesPerDay", maxContributorBytesPerDay);
+    positive(problems, "maxDatanetBytesPerDay", maxDatanetBytesPerDay);
+    positive(problems, "maxSubmissionsPerContributorPerDay", maxSubmissionsPerContributorPerDay);
+    if (maxSubmissionBytes > maxContributorBytesPerDay
+        || maxSubmissionBytes > maxDatanetBytesPerDay) {
+      problems.add(
+          "maxSubmissionBytes ("
+              + maxSubmissionBytes
+              + ") must not exceed maxContributorBytesPerDay ("
+              + maxContributorBytesPerDay
+              + ") or maxDatanetBytesPerDay ("
+              + maxDatanetBytesPerDay
+              + "): a submission that large could never be accepted");
+    }
+    bps(problems, "platformBps", platformBps);
+    bps(problems, "ownerBps", ownerBps);
+    bps(problems, "stakersBps", stakersBps);
+    bps(problems, "dataBps", dataBps);
+    long sum = (long) platformBps + ownerBps + stakersBps + dataBps;
+    if (sum != TOTAL_BPS) {
+      problems.add(
+          "platformBps + ownerBps + stakersBps + dataBps = " + sum + ", want exactly " + TOTAL_BPS);
+    }
+    if (platformFee == null) {
+      problems.add("platformFee is missing");
+    }
+    positive(problems, "challengeWindow", challengeWindow);
+    positive(problems, "withdrawalDelay", withdrawalDelay);
+    if (revocationGrace < 0) {
+      problems.add("revocationGrace must be >= 0 seconds, got " + revocationGrace);
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /** The UTC day of a block timestamp (seconds since the epoch). */
+  public static long day(long timestamp) {
+    return Math.floorDiv(timestamp, SECONDS_PER_DAY);
+  }
+
+  private static void positive(List<String> problems, String name, long value) {
+    if (value <= 0) {
+      problems.add(name + " must be greater than 0, got " + value);
+    }
+  }
+
+  private static void bps(List<String> problems, String name, int value) {
+    if (value < 0 || value > TOTAL_BPS) {
+      problems.add(name + " must be between 0 and " + TOTAL_BPS + ", got " + value);
+    }
+  }
+}

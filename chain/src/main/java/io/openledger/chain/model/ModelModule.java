@@ -1,0 +1,346 @@
+package io.openledger.chain.model;
+
+import io.openledger.chain.datanet.Datanet;
+import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.module.AbiEvent;
+import io.openledger.chain.module.AbiFunction;
+import io.openledger.chain.module.AbiType;
+import io.openledger.chain.module.MeteredStateReader;
+import io.openledger.chain.module.ModuleContext;
+import io.openledger.chain.module.ModuleRegistry;
+import io.openledger.chain.module.ModuleRevert;
+import io.openledger.chain.module.SystemModule;
+import io.openledger.chain.state.StateReader;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Bytes;
+import io.openledger.chain.types.Hash;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The model module at {@code 0x0000000000000000000000000000000000001003} (docs/economy.md, "Model
+ * module"): registers a model on exact datanet versions, checking each datanet's licence (no model
+ * on a {@code no derivatives} datanet; no paid model on one without {@code commercial use}), and
+ * keeps its prices and operator, which only its owner may change.
+ *
+ * <p>Solidity interface: {@code contracts/IModel.sol}; ABI: {@code modules/Model.abi.json}.
+ * Storage: {@code "models"} holds the count (8 bytes); {@code "model" ++ id (8 bytes)} holds {@link
+ * Model#encode()}. Datanets are read from the datanet module's storage, one slot per datanet,
+ * charged as a storage read. Nothing is written at genesis.
+ */
+public final class ModelModule implements SystemModule {
+  public static final Address ADDRESS = ModuleRegistry.moduleAddress(3);
+  public static final String NAME = "model";
+
+  /** Longest model name, bytes of UTF-8. */
+  public static final int MAX_NAME_BYTES = 64;
+
+  public static final AbiFunction REGISTER_MODEL =
+      AbiFunction.of(
+          "registerModel(string,bytes32,bytes32,uint64[],uint32[],uint256,uint256,address)",
+          "uint64",
+          false);
+  public static final AbiFunction SET_PRICES =
+      AbiFunction.of("setPrices(uint64,uint256,uint256)", "", false);
+  public static final AbiFunction SET_OPERATOR =
+      AbiFunction.of("setOperator(uint64,address)", "", false);
+  public static final AbiFunction MODEL =
+      AbiFunction.of(
+          "model(uint64)", "address,address,string,bytes32,bytes32,uint256,uint256,uint64", true);
+  public static final AbiFunction MODEL_DATANETS =
+      AbiFunction.of("modelDatanets(uint64)", "uint64[],uint32[]", true);
+  public static final AbiFunction MODEL_COUNT = AbiFunction.of("modelCount()", "uint64", true);
+
+  /** Every function, in ABI file order. */
+  public static final List<AbiFunction> FUNCTIONS =
+      List.of(REGISTER_MODEL, SET_PRICES, SET_OPERATOR, MODEL, MODEL_DATANETS, MODEL_COUNT);
+
+  /**
+   * {@code ModelRegistered(uint64 indexed modelId, address indexed owner, address indexed operator,
+   * string name, bytes32 adapterHash)}.
+   */
+  public static final AbiEvent MODEL_REGISTERED =
+      new AbiEvent(
+          "ModelRegistered",
+          List.of(
+              new AbiEvent.Parameter("modelId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("owner", AbiType.ADDRESS, true),
+              new AbiEvent.Parameter("operator", AbiType.ADDRESS, true),
+              new AbiEvent.Parameter("name", AbiType.STRING, false),
+              new AbiEvent.Parameter("adapterHash", AbiType.BYTES32, false)));
+
+  /** {@code ModelPricesSet(uint64 indexed modelId, uint256 pricePerKIn, uint256 pricePerKOut)}. */
+  public static final AbiEvent MODEL_PRICES_SET =
+      new AbiEvent(
+          "ModelPricesSet",
+          List.of(
+              new AbiEvent.Parameter("modelId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("pricePerKIn", AbiType.UINT256, false),
+              new AbiEvent.Parameter("pricePerKOut", AbiType.UINT256, false)));
+
+  /** {@code ModelOperatorSet(uint64 indexed modelId, address indexed operator)}. */
+  public static final AbiEvent MODEL_OPERATOR_SET =
+      new AbiEvent(
+          "ModelOperatorSet",
+          List.of(
+              new AbiEvent.Parameter("modelId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("operator", AbiType.ADDRESS, true)));
+
+  /** Every event, in ABI file order. */
+  public static final List<AbiEvent> EVENTS =
+      List.of(MODEL_REGISTERED, MODEL_PRICES_SET, MODEL_OPERATOR_SET);
+
+  private static final byte[] COUNT_SLOT = "models".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MODEL_PREFIX = "model".getBytes(StandardCharsets.US_ASCII);
+
+  private final String abiJson;
+
+  public ModelModule() {
+    this.abiJson = resource("/modules/Model.abi.json");
+  }
+
+  @Override
+  public Address address() {
+    return ADDRESS;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String abiJson() {
+    return abiJson;
+  }
+
+  @Override
+  public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
+    if (!value.isZero()) {
+      throw new ModuleRevert("model: function is not payable");
+    }
+    AbiFunction f =
+        FUNCTIONS.stream()
+            .filter(x -> x.matches(calldata))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ModuleRevert(
+                        "model: unknown function selector "
+                            + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length)))));
+    List<Object> a = f.decodeArguments(calldata);
+    StateReader s = new MeteredStateReader(ctx);
+    return switch (f.name()) {
+      case "registerModel" -> f.encodeResult(BigInteger.valueOf(register(ctx, s, a)));
+      case "setPrices" -> {
+        Model m = requireOwned(ctx, s, (BigInteger) a.get(0), "set prices");
+        Amount in = Amount.of((BigInteger) a.get(1));
+        Amount out = Amount.of((BigInteger) a.get(2));
+        if (Model.isPaid(in, out)) {
+          checkLicences(s, m.datanets(), true);
+        }
+        save(ctx, m.withPrices(in, out));
+        emit(ctx, MODEL_PRICES_SET, BigInteger.valueOf(m.id()), in.value(), out.value());
+        yield f.encodeResult();
+      }
+      case "setOperator" -> {
+        Model m = requireOwned(ctx, s, (BigInteger) a.get(0), "set the operator");
+        Address operator = requireOperator((Address) a.get(1));
+        save(ctx, m.withOperator(operator));
+        emit(ctx, MODEL_OPERATOR_SET, BigInteger.valueOf(m.id()), operator);
+        yield f.encodeResult();
+      }
+      case "model" -> {
+        Model m = requireModel(s, (BigInteger) a.get(0));
+        yield f.encodeResult(
+            m.owner(),
+            m.operator(),
+            m.name(),
+            m.baseModelHash().toArray(),
+            m.adapterHash().toArray(),
+            m.pricePerKIn().value(),
+            m.pricePerKOut().value(),
+            BigInteger.valueOf(m.registeredAt()));
+      }
+      case "modelDatanets" -> {
+        Model m = requireModel(s, (BigInteger) a.get(0));
+        yield f.encodeResult(
+            m.datanets().stream().map(d -> BigInteger.valueOf(d.datanetId())).toList(),
+            m.datanets().stream().map(d -> BigInteger.valueOf(d.version())).toList());
+      }
+      case "modelCount" -> f.encodeResult(BigInteger.valueOf(modelCount(s)));
+      default -> throw new IllegalStateException("no handler for " + f.signature());
+    };
+  }
+
+  private static long register(ModuleContext ctx, StateReader s, List<Object> a) {
+    String name = (String) a.get(0);
+    int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (nameBytes > MAX_NAME_BYTES) {
+      throw new ModuleRevert(
+          "model: the name is " + nameBytes + " bytes, at most " + MAX_NAME_BYTES);
+    }
+    Address operator = requireOperator((Address) a.get(7));
+    List<Model.DatanetRef> datanets = datanetRefs(a.get(3), a.get(4));
+    Amount in = Amount.of((BigInteger) a.get(5));
+    Amount out = Amount.of((BigInteger) a.get(6));
+    checkLicences(s, datanets, Model.isPaid(in, out));
+    long id = Math.addExact(modelCount(s), 1);
+    Model m =
+        new Model(
+            id,
+            ctx.caller(),
+            operator,
+            name,
+            Hash.wrap((byte[]) a.get(1)),
+            Hash.wrap((byte[]) a.get(2)),
+            in,
+            out,
+            ctx.blockTimestamp(),
+            datanets);
+    ctx.store(COUNT_SLOT, ByteBuffer.allocate(8).putLong(id).array());
+    save(ctx, m);
+    emit(
+        ctx,
+        MODEL_REGISTERED,
+        BigInteger.valueOf(id),
+        m.owner(),
+        operator,
+        name,
+        m.adapterHash().toArray());
+    return id;
+  }
+
+  /** The (datanet, version) pairs of the two argument lists; refuses bad lists. */
+  private static List<Model.DatanetRef> datanetRefs(Object idsArg, Object versionsArg) {
+    List<?> ids = (List<?>) idsArg;
+    List<?> versions = (List<?>) versionsArg;
+    if (ids.isEmpty() && versions.isEmpty()) {
+      throw new ModuleRevert("model: no datanets (a model is trained on at least one version)");
+    }
+    if (ids.size() != versions.size()) {
+      throw new ModuleRevert(
+          "model: " + ids.size() + " datanet ids but " + versions.size() + " versions");
+    }
+    List<Model.DatanetRef> out = new ArrayList<>(ids.size());
+    Set<BigInteger> seen = new HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      BigInteger id = (BigInteger) ids.get(i);
+      BigInteger version = (BigInteger) versions.get(i);
+      if (!seen.add(id)) {
+        throw new ModuleRevert("model: datanet " + id + " is named twice");
+      }
+      if (id.signum() == 0 || id.bitLength() > 63) {
+        throw new ModuleRevert("model: unknown datanet " + id);
+      }
+      if (version.signum() == 0 || version.bitLength() > 31) {
+        throw new ModuleRevert("model: datanet " + id + " has no version " + version);
+      }
+      out.add(new Model.DatanetRef(id.longValue(), version.intValue()));
+    }
+    return out;
+  }
+
+  /**
+   * Every named datanet exists, has the version, allows derivatives, and allows commercial use when
+   * the model is paid. One storage read of the datanet module per datanet.
+   */
+  private static void checkLicences(StateReader s, List<Model.DatanetRef> datanets, boolean paid) {
+    for (Model.DatanetRef ref : datanets) {
+      Datanet.Header h =
+          DatanetModule.readHeader(s, ref.datanetId())
+              .orElseThrow(() -> new ModuleRevert("model: unknown datanet " + ref.datanetId()));
+      if (ref.version() > h.versions()) {
+        throw new ModuleRevert(
+            "model: datanet "
+                + ref.datanetId()
+                + " has no version "
+                + ref.version()
+                + " (versions: "
+                + h.versions()
+                + ")");
+      }
+      if (h.licence().noDerivatives()) {
+        throw new ModuleRevert(
+            "model: datanet "
+                + ref.datanetId()
+                + " is licensed no derivatives: a model trained on it is a derivative");
+      }
+      if (paid && !h.licence().commercialUse()) {
+        throw new ModuleRevert(
+            "model: datanet "
+                + ref.datanetId()
+                + " does not allow commercial use: a paid model cannot be trained on it");
+      }
+    }
+  }
+
+  private static Address requireOperator(Address operator) {
+    if (operator.equals(Address.ZERO)) {
+      throw new ModuleRevert("model: the operator is the zero address");
+    }
+    return operator;
+  }
+
+  private static Model requireModel(StateReader s, BigInteger id) {
+    Optional<Model> m = id.bitLength() > 63 ? Optional.empty() : readModel(s, id.longValue());
+    return m.orElseThrow(() -> new ModuleRevert("model: unknown model " + id));
+  }
+
+  private static Model requireOwned(
+      ModuleContext ctx, StateReader s, BigInteger id, String action) {
+    Model m = requireModel(s, id);
+    if (!m.owner().equals(ctx.caller())) {
+      throw new ModuleRevert(
+          "model: only the owner of model " + m.id() + " (" + m.owner() + ") may " + action);
+    }
+    return m;
+  }
+
+  private static void save(ModuleContext ctx, Model m) {
+    ctx.store(slot(m.id()), m.encode());
+  }
+
+  private static void emit(ModuleContext ctx, AbiEvent event, Object... values) {
+    AbiEvent.Encoded log = event.encode(values);
+    ctx.emit(log.topics(), log.data());
+  }
+
+  // ---- gas-free readers ----
+
+  /** Models registered so far; the ids are 1..count. */
+  public static long modelCount(StateReader state) {
+    return state.storage(ADDRESS, COUNT_SLOT).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+  }
+
+  /** The model {@code id} with its datanet versions, empty if there is none. */
+  public static Optional<Model> readModel(StateReader state, long id) {
+    return state.storage(ADDRESS, slot(id)).map(b -> Model.decode(id, b));
+  }
+
+  static byte[] slot(long id) {
+    return ByteBuffer.allocate(MODEL_PREFIX.length + 8).put(MODEL_PREFIX).putLong(id).array();
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = ModelModule.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

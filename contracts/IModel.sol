@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+/// @title OpenLedger model system module
+/// @notice Lives at 0x0000000000000000000000000000000000001003 on every OpenLedger chain. It is
+///         native code, not a deployed contract (eth_getCode returns empty), but it speaks this ABI:
+///         build bindings from this interface or from chain/src/main/resources/modules/Model.abi.json.
+/// @dev    Specification: docs/economy.md, "Model module". A model names exact datanet versions; none
+///         may be licensed "no derivatives", and a paid model (a price above zero) needs "commercial
+///         use" on every one. Prices are base units (10^18 per OPEN) per 1,000 tokens. Failures revert
+///         with Error(string) data, e.g. "model: unknown datanet 9".
+interface IModel {
+    /// @notice A model was registered; ids start at 1.
+    event ModelRegistered(
+        uint64 indexed modelId, address indexed owner, address indexed operator, string name, bytes32 adapterHash
+    );
+
+    /// @notice The owner changed the prices.
+    event ModelPricesSet(uint64 indexed modelId, uint256 pricePerKIn, uint256 pricePerKOut);
+
+    /// @notice The owner changed the operator.
+    event ModelOperatorSet(uint64 indexed modelId, address indexed operator);
+
+    /// @notice Registers a model owned by the caller, trained on `versions[i]` of `datanetIds[i]`.
+    /// @return modelId the new model's id
+    function registerModel(
+        string calldata name,
+        bytes32 baseModelHash,
+        bytes32 adapterHash,
+        uint64[] calldata datanetIds,
+        uint32[] calldata versions,
+        uint256 pricePerKIn,
+        uint256 pricePerKOut,
+        address operator
+    ) external returns (uint64 modelId);
+
+    /// @notice Owner only: sets the prices (base units per 1,000 prompt / completion tokens).
+    function setPrices(uint64 modelId, uint256 pricePerKIn, uint256 pricePerKOut) external;
+
+    /// @notice Owner only: sets the operator that serves the model.
+    function setOperator(uint64 modelId, address operator) external;
+
+    /// @notice A model; reverts for an unknown id.
+    function model(uint64 modelId)
+        external
+        view
+        returns (
+            address owner,
+            address operator,
+            string memory name,
+            bytes32 baseModelHash,
+            bytes32 adapterHash,
+            uint256 pricePerKIn,
+            uint256 pricePerKOut,
+            uint64 registeredAt
+        );
+
+    /// @notice The datanet versions the model was trained on.
+    function modelDatanets(uint64 modelId) external view returns (uint64[] memory datanetIds, uint32[] memory versions);
+
+    /// @notice Models registered so far.
+    function modelCount() external view returns (uint64);
+}

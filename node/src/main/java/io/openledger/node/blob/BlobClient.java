@@ -96,6 +96,7 @@ public final class BlobClient {
     HttpRequest request =
         HttpRequest.newBuilder(blobUri(hash, query))
             .header(BlobHttpApi.SIGNATURE_HEADER, Bytes.toHex(signature))
+            .header(BlobHttpApi.UPLOADER_HEADER, signer.address().toHex())
             .header("Content-Type", "application/octet-stream")
             .PUT(new Counting(HttpRequest.BodyPublishers.ofFile(file), total, progress))
             .build();

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,17 @@ public final class BlobHttpApi {
 
   public static final String SIGNATURE_HEADER = "X-OpenLedger-Signature";
 
+  /**
+   * Optional: the address the uploader expects its signature to recover. A signature over the wrong
+   * bytes still recovers some address; with this header it is refused instead of recorded.
+   */
+  public static final String UPLOADER_HEADER = "X-OpenLedger-Uploader";
+
   static final String PATH = "/v1/blobs/{hash}";
+
+  /** What a PUT always answers; an inspector adds other fields. */
+  private static final Set<String> RESPONSE_FIELDS =
+      Set.of("hash", "size", "uploader", "stored_at", "existing");
 
   private final BlobStore store;
   private final long maxBlobBytes;
@@ -221,15 +232,16 @@ public final class BlobHttpApi {
               throw new ApiError(r.status(), r.code(), r.message());
           case UploadInspector.Verdict.Accept a -> a.fields();
         };
+    for (String field : extra.keySet()) {
+      if (RESPONSE_FIELDS.contains(field)) {
+        throw new IllegalStateException(
+            "the upload inspector may not replace the response field '" + field + "'");
+      }
+    }
     PutResult.Stored stored = blob.commit(uploader);
     Map<String, Object> body = infoJson(stored.info());
     body.put("existing", stored.existing());
-    for (Map.Entry<String, Object> e : extra.entrySet()) {
-      if (body.putIfAbsent(e.getKey(), e.getValue()) != null) {
-        throw new IllegalStateException(
-            "the upload inspector may not replace the response field '" + e.getKey() + "'");
-      }
-    }
+    body.putAll(extra);
     json(ctx, stored.existing() ? 200 : 201, body);
   }
 
@@ -243,12 +255,34 @@ public final class BlobHttpApi {
               + SIGNATURE_HEADER
               + " header: 0x + the 65-byte personal_sign signature (r, s, v) of the 32 hash bytes");
     }
-    return switch (PersonalSign.recover(hash.toArray(), header.strip())) {
-      case PersonalSign.Recovery.Signer s -> s.address();
-      case PersonalSign.Recovery.Invalid i ->
-          throw new ApiError(
-              401, "invalid_signature", "invalid " + SIGNATURE_HEADER + ": " + i.reason());
-    };
+    Address signer =
+        switch (PersonalSign.recover(hash.toArray(), header.strip())) {
+          case PersonalSign.Recovery.Signer s -> s.address();
+          case PersonalSign.Recovery.Invalid i ->
+              throw new ApiError(
+                  401, "invalid_signature", "invalid " + SIGNATURE_HEADER + ": " + i.reason());
+        };
+    String declared = ctx.header(UPLOADER_HEADER);
+    if (declared != null) {
+      Address expected;
+      try {
+        expected = Address.fromHex(declared.strip());
+      } catch (IllegalArgumentException e) {
+        throw new ApiError(400, "invalid_uploader", UPLOADER_HEADER + ": " + e.getMessage());
+      }
+      if (!expected.equals(signer)) {
+        throw new ApiError(
+            401,
+            "invalid_signature",
+            "the signature over "
+                + hash.toHex()
+                + " recovers "
+                + signer.toHex()
+                + ", not the declared uploader "
+                + expected.toHex());
+      }
+    }
+    return signer;
   }
 
   private void get(Context ctx, boolean sendBody) throws Exception {

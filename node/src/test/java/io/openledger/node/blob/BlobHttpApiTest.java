@@ -441,4 +441,28 @@ class BlobHttpApiTest {
       app.stop();
     }
   }
+
+  @Test
+  void anUploadCutShortIs400AndLeavesNoTempFile() throws Exception {
+    byte[] body = bytes(7, 100);
+    Hash hash = Hash.keccak256(body);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      String head =
+          "PUT /v1/blobs/%s HTTP/1.1\r\nHost: localhost\r\n%s: %s\r\nContent-Length: 100\r\n\r\n"
+              .formatted(hash.toHex(), BlobHttpApi.SIGNATURE_HEADER, signature(ALICE, hash));
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body, 0, 40);
+      socket.getOutputStream().flush();
+      socket.shutdownOutput(); // 60 bytes short
+      String response =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 400").contains("upload_interrupted");
+    }
+    assertThat(store.exists(hash)).isFalse();
+    try (var files = Files.walk(dir.resolve("blobs"))) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .containsExactly("LOCK");
+    }
+  }
 }

@@ -66,9 +66,9 @@ public final class BlobHttpApi {
    */
   public BlobHttpApi(BlobStore store, long maxBlobBytes, UploadInspector inspector) {
     StoreChecks.limit(maxBlobBytes);
-    this.store = store;
+    this.store = java.util.Objects.requireNonNull(store, "store");
     this.maxBlobBytes = maxBlobBytes;
-    this.inspector = inspector;
+    this.inspector = java.util.Objects.requireNonNull(inspector, "inspector");
   }
 
   public BlobHttpApi(BlobStore store) {

@@ -11,6 +11,8 @@ import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.exec.GasScheduleV1;
 import io.openledger.chain.exec.ProtocolRules;
 import io.openledger.chain.exec.ProtocolSchedule;
+import io.openledger.chain.inference.InferenceModule;
+import io.openledger.chain.inference.InferenceParameters;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
@@ -147,7 +149,8 @@ public record Genesis(
         chainId,
         GasScheduleV1.INSTANCE,
         new Eip1559FeeMarket(initialBaseFee, minimumBaseFee),
-        ModuleRegistry.of(new VestingModule()),
+        ModuleRegistry.of(
+            new VestingModule(), new InferenceModule(InferenceParameters.DEVNET, chainId)),
         treasury,
         VestingModule.LOCKED_BALANCES,
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);

@@ -663,6 +663,23 @@ public final class InferenceModule implements SystemModule {
         parameters.platformFee().value());
   }
 
+  /** Calldata of {@code postBatch} (for operators and tests). */
+  public static byte[] encodePostBatch(
+      long seq,
+      Hash recordsRoot,
+      long firstRecord,
+      long recordCount,
+      List<Charge> charges,
+      List<Payout> payouts) {
+    return POST_BATCH.encodeCall(
+        uint(seq),
+        recordsRoot.toArray(),
+        uint(firstRecord),
+        uint(recordCount),
+        charges.stream().map(Charge::abiValue).toList(),
+        payouts.stream().map(p -> List.of(p.account(), p.amount().value())).toList());
+  }
+
   // ---- gas-free readers (RPC, node, tests) ----
 
   /** The escrow of {@code payer}; {@link Escrow#EMPTY} when none. */

@@ -167,7 +167,7 @@ public final class InferenceModule implements SystemModule {
    * @param chainId the chain's EIP-155 id: part of the EIP-712 domain of signed-mode charges
    */
   public InferenceModule(InferenceParameters parameters, long chainId) {
-    this.parameters = parameters;
+    this.parameters = java.util.Objects.requireNonNull(parameters, "parameters");
     this.chainId = chainId;
     this.abiJson = resource("/modules/Inference.abi.json");
   }

@@ -1,5 +1,7 @@
 package io.openledger.chain.economy;
 
+import io.openledger.chain.inference.FeeShares;
+import io.openledger.chain.inference.InferenceParameters;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,5 +133,15 @@ public record EconomyParameters(
     if (value < 0 || value > TOTAL_BPS) {
       problems.add(name + " must be between 0 and " + TOTAL_BPS + ", got " + value);
     }
+  }
+
+  /** What the inference module reads of these parameters. */
+  public InferenceParameters inference() {
+    return new InferenceParameters(
+        challengeWindow,
+        withdrawalDelay,
+        revocationGrace,
+        new FeeShares(platformBps, ownerBps, stakersBps, dataBps),
+        platformFee);
   }
 }

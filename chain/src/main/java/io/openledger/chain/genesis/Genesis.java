@@ -13,6 +13,7 @@ import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.exec.GasScheduleV1;
 import io.openledger.chain.exec.ProtocolRules;
 import io.openledger.chain.exec.ProtocolSchedule;
+import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.state.StateCommit;
@@ -156,7 +157,11 @@ public record Genesis(
         chainId,
         GasScheduleV1.INSTANCE,
         new Eip1559FeeMarket(initialBaseFee, minimumBaseFee),
-        ModuleRegistry.of(new VestingModule(), new DatanetModule(economy), new ModelModule()),
+        ModuleRegistry.of(
+            new VestingModule(),
+            new DatanetModule(economy),
+            new ModelModule(),
+            new InferenceModule(economy.inference(), chainId)),
         treasury,
         VestingModule.LOCKED_BALANCES,
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);

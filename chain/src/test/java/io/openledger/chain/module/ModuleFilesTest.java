@@ -45,7 +45,8 @@ class ModuleFilesTest {
         .containsSubsequence(
             "vesting@0x0000000000000000000000000000000000001001",
             "datanet@0x0000000000000000000000000000000000001002",
-            "model@0x0000000000000000000000000000000000001003");
+            "model@0x0000000000000000000000000000000000001003",
+            "inference@0x0000000000000000000000000000000000001004");
   }
 
   @ParameterizedTest
@@ -55,6 +56,7 @@ class ModuleFilesTest {
     TreeSet<String> functions = new TreeSet<>();
     TreeSet<String> views = new TreeSet<>();
     TreeSet<String> events = new TreeSet<>();
+    TreeSet<String> payable = new TreeSet<>();
     for (JsonNode e : abi) {
       switch (e.get("type").asText()) {
         case "function" -> {
@@ -63,7 +65,11 @@ class ModuleFilesTest {
           if (e.get("stateMutability").asText().equals("view")) {
             views.add(sig);
           }
-          assertThat(e.get("stateMutability").asText()).as(sig).isIn("view", "nonpayable");
+          String mutability = e.get("stateMutability").asText();
+          assertThat(mutability).as(sig).isIn("view", "nonpayable", "payable");
+          if (mutability.equals("payable")) {
+            payable.add(sig);
+          }
         }
         case "event" ->
             events.add(e.get("name").asText() + "(" + jsonTypes(e.get("inputs"), true) + ")");
@@ -89,6 +95,7 @@ class ModuleFilesTest {
                 .map(AbiFunction::signature)
                 .collect(Collectors.toCollection(TreeSet::new)));
     assertThat(events).isEqualTo(eventSignatures(module));
+    assertThat(payable).isEqualTo(payableSignatures(module));
   }
 
   @ParameterizedTest
@@ -145,6 +152,21 @@ class ModuleFilesTest {
   @SuppressWarnings("unchecked")
   private static List<AbiFunction> functions(SystemModule module) {
     return (List<AbiFunction>) staticField(module, "FUNCTIONS");
+  }
+
+  /** The module's payable functions: its {@code PAYABLE} list, none when it has no such field. */
+  @SuppressWarnings("unchecked")
+  private static TreeSet<String> payableSignatures(SystemModule module) {
+    TreeSet<String> out = new TreeSet<>();
+    try {
+      ((List<AbiFunction>) module.getClass().getField("PAYABLE").get(null))
+          .forEach(f -> out.add(f.signature()));
+    } catch (NoSuchFieldException e) {
+      // no payable function
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+    return out;
   }
 
   /** {@code Name(type indexed,type)} of each event of the module class's {@code EVENTS} list. */

@@ -12,8 +12,8 @@ import java.util.Map;
  * What this operator has promised itself but the chain has not debited yet, per payer and per API
  * key: the fees of records not yet in a posted batch ("unbatched"), and the most that requests
  * being generated can still cost ("reserved"). The gate admits a request only when the escrow, the
- * key's cap or the signed amount covers all of that plus the request's own maximum, so an answer
- * is never served that its payer cannot pay.
+ * key's cap or the signed amount covers all of that plus the request's own maximum, so an answer is
+ * never served that its payer cannot pay.
  *
  * <p>Records enter in number order; {@link #batchedUpTo} drops those the chain has taken (its
  * {@code nextBatch(operator).firstRecord}), read from the same state as the escrow it is compared

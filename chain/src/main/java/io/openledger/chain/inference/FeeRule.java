@@ -1,0 +1,32 @@
+package io.openledger.chain.inference;
+
+import io.openledger.chain.types.Amount;
+import java.util.List;
+
+/**
+ * How an inference fee is computed and split. Versioned: a change of the rule is a new
+ * implementation, so records made under an old rule still check.
+ */
+public interface FeeRule {
+
+  /** The rule's version (1 for {@link FeeRuleV1}). */
+  int version();
+
+  /**
+   * The fee of a request with {@code inTokens} prompt and {@code outTokens} completion tokens at
+   * the given prices (base units per 1,000 tokens).
+   *
+   * @throws ArithmeticException if a value leaves uint256
+   */
+  Amount fee(long inTokens, long outTokens, Amount priceIn, Amount priceOut);
+
+  /**
+   * The fee of {@code usage} and every payout it makes.
+   *
+   * @param attribution the request's attributed contributions; weights sum to at most 1,000,000
+   * @throws IllegalArgumentException if the weights sum over 1,000,000 or a contribution appears
+   *     twice
+   * @throws ArithmeticException if a value leaves uint256
+   */
+  FeeSplit split(Usage usage, List<ContributionWeight> attribution, FeeParties parties);
+}

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A record as the operator keeps and publishes it: the signed {@link InferenceRecord} and the output
- * text its {@code outputHash} commits to, so anyone can recompute the attribution from the model's
- * datanet-version indexes. Stored as {@code abi.encode(bytes record, string output)}.
+ * A record as the operator keeps and publishes it: the signed {@link InferenceRecord} and the
+ * output text its {@code outputHash} commits to, so anyone can recompute the attribution from the
+ * model's datanet-version indexes. Stored as {@code abi.encode(bytes record, string output)}.
  */
 public record StoredRecord(InferenceRecord record, String output) {
   private static final List<AbiType> TYPES = List.of(AbiType.BYTES, AbiType.STRING);

@@ -29,4 +29,12 @@ public interface FeeRule {
    * @throws ArithmeticException if a value leaves uint256
    */
   FeeSplit split(Usage usage, List<ContributionWeight> attribution, FeeParties parties);
+
+  /**
+   * The split of a fee already computed (a record's): the same as {@link #split} for the usage that
+   * produced it, without needing the prices, which may have changed since.
+   *
+   * @throws IllegalArgumentException if the fee is below what every request pays (the platform fee)
+   */
+  FeeSplit splitFee(Amount fee, List<ContributionWeight> attribution, FeeParties parties);
 }

@@ -56,8 +56,21 @@ public record FeeRuleV1(FeeShares shares, Amount platformFee) implements FeeRule
 
   @Override
   public FeeSplit split(Usage u, List<ContributionWeight> attribution, FeeParties parties) {
+    return splitUsage(usage(u), attribution, parties);
+  }
+
+  @Override
+  public FeeSplit splitFee(Amount fee, List<ContributionWeight> attribution, FeeParties parties) {
+    if (fee.lessThan(platformFee)) {
+      throw new IllegalArgumentException(
+          "a fee of " + fee + " is below the platform fee " + platformFee);
+    }
+    return splitUsage(fee.subtract(platformFee), attribution, parties);
+  }
+
+  private FeeSplit splitUsage(
+      Amount usage, List<ContributionWeight> attribution, FeeParties parties) {
     checkAttribution(attribution);
-    Amount usage = usage(u);
     Amount fee = usage.add(platformFee);
     Amount platformPart = bps(usage, shares.platformBps());
     Amount owner = bps(usage, shares.ownerBps());

@@ -142,6 +142,22 @@ class FeeRuleV1Test {
   }
 
   @Test
+  void aFeeBelowThePlatformFeeCannotBeSplit() {
+    FeeRuleV1 rule = new FeeRuleV1(FeeShares.DEFAULT, Amount.of(1_000));
+    FeeParties parties =
+        new FeeParties(
+            Address.ofLowBytes(1),
+            Address.ofLowBytes(2),
+            Address.ofLowBytes(3),
+            Address.ofLowBytes(4));
+    assertThatThrownBy(() -> rule.splitFee(Amount.of(999), List.of(), parties))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("below the platform fee");
+    assertThat(Payout.total(rule.splitFee(Amount.of(1_000), List.of(), parties).payouts()))
+        .isEqualTo(Amount.of(1_000));
+  }
+
+  @Test
   void zeroPricesPayOnlyThePlatformFee() {
     FeeRuleV1 rule = new FeeRuleV1(FeeShares.DEFAULT, Amount.of(100));
     FeeSplit s =
@@ -183,6 +199,9 @@ class FeeRuleV1Test {
       }
       assertThat(actual).as("case %d", n).isEqualTo(expected);
       assertThat(Payout.total(s.payouts())).as("case %d: sums to the fee", n).isEqualTo(s.fee());
+      assertThat(c.rule.splitFee(s.fee(), c.attribution, c.parties))
+          .as("case %d: splitting the fee is splitting its usage", n)
+          .isEqualTo(s);
       assertThat(s.fee())
           .isEqualTo(
               c.rule.fee(

@@ -7,6 +7,7 @@ import io.openledger.chain.types.Hash;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What this operator has promised itself but the chain has not debited yet, per payer and per API
@@ -37,23 +38,61 @@ final class SpendBook {
   record Reservation(Address payer, Hash keyHash, boolean signed, Amount amount) {}
 
   /**
-   * What the payer, the key and (signed mode) the payer's signed total have outstanding, after
-   * dropping the records below {@code chainNextRecord}.
+   * What the chain says a payer can still be charged, before this operator's outstanding amounts.
+   *
+   * @param escrow escrow balance minus the pending withdrawal
+   * @param keyRemaining key mode: the key's cap minus what it has spent on chain
+   * @param signedHeadroom signed mode: the amount signed for minus what this operator charged on
+   *     chain
    */
-  synchronized Outstanding outstanding(Address payer, Hash keyHash, long chainNextRecord) {
+  record Limits(Amount escrow, Optional<Amount> keyRemaining, Optional<Amount> signedHeadroom) {}
+
+  /**
+   * Reserves {@code r} if the limits cover it on top of everything outstanding; otherwise says why
+   * not (the 402 message). Records below {@code chainNextRecord} are dropped first: the same state
+   * that gave the limits has debited them.
+   */
+  synchronized Optional<String> tryReserve(Reservation r, long chainNextRecord, Limits limits) {
     batchedUpTo(chainNextRecord);
-    return new Outstanding(
-        byPayer.getOrDefault(payer, Amount.ZERO),
-        keyHash.equals(Hash.ZERO) ? Amount.ZERO : byKey.getOrDefault(keyHash, Amount.ZERO),
-        signedByPayer.getOrDefault(payer, Amount.ZERO));
-  }
-
-  /** Outstanding amounts: unbatched fees plus reservations. */
-  record Outstanding(Amount payer, Amount key, Amount signed) {}
-
-  /** Reserves {@code r} (the caller checked it fits). */
-  synchronized void reserve(Reservation r) {
+    Amount payerOut = byPayer.getOrDefault(r.payer(), Amount.ZERO);
+    if (limits.escrow().lessThan(payerOut.add(r.amount()))) {
+      return Optional.of(
+          String.format(
+              "the escrow of %s cannot pay this request: %s OPEN available (after pending"
+                  + " withdrawals), %s OPEN owed for answers not yet settled on chain, this"
+                  + " request may cost up to %s OPEN; deposit more with `openledger escrow deposit`",
+              r.payer(),
+              limits.escrow().toOpenString(),
+              payerOut.toOpenString(),
+              r.amount().toOpenString()));
+    }
+    if (limits.keyRemaining().isPresent()) {
+      Amount keyOut = byKey.getOrDefault(r.keyHash(), Amount.ZERO);
+      if (limits.keyRemaining().get().lessThan(keyOut.add(r.amount()))) {
+        return Optional.of(
+            String.format(
+                "API key cap reached: %s OPEN left under the cap, %s OPEN owed for answers not yet"
+                    + " settled on chain, this request may cost up to %s OPEN",
+                limits.keyRemaining().get().toOpenString(),
+                keyOut.toOpenString(),
+                r.amount().toOpenString()));
+      }
+    }
+    if (limits.signedHeadroom().isPresent()) {
+      Amount signedOut = signedByPayer.getOrDefault(r.payer(), Amount.ZERO);
+      if (limits.signedHeadroom().get().lessThan(signedOut.add(r.amount()))) {
+        return Optional.of(
+            String.format(
+                "the signed amount does not cover this request: %s OPEN signed beyond what was"
+                    + " charged on chain, %s OPEN owed for answers not yet settled, this request"
+                    + " may cost up to %s OPEN; sign for at least the sum",
+                limits.signedHeadroom().get().toOpenString(),
+                signedOut.toOpenString(),
+                r.amount().toOpenString()));
+      }
+    }
     add(r.payer(), r.keyHash(), r.signed(), r.amount());
+    return Optional.empty();
   }
 
   /** Releases a reservation (abandoned, or replaced by its record's fee). */

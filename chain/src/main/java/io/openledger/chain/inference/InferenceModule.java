@@ -448,15 +448,20 @@ public final class InferenceModule implements SystemModule {
 
   /** Checks amounts and duplicates; returns the total. */
   private static Amount checkAmounts(List<Charge> charges, List<Payout> payouts) {
-    Set<Address> payers = new HashSet<>();
+    // A payer may be charged once per key and once in signed mode (key hash zero).
+    Set<List<Object>> payers = new HashSet<>();
     Amount charged = Amount.ZERO;
     for (int i = 0; i < charges.size(); i++) {
       Charge c = charges.get(i);
       if (c.amount().isZero()) {
         throw new ModuleRevert("inference: charge " + i + " is zero");
       }
-      if (!payers.add(c.payer())) {
-        throw new ModuleRevert("inference: payer " + c.payer() + " is charged twice");
+      if (!payers.add(List.of(c.payer(), c.keyHash()))) {
+        throw new ModuleRevert(
+            "inference: payer "
+                + c.payer()
+                + " is charged twice "
+                + (c.signedMode() ? "in signed mode" : "for key " + c.keyHash()));
       }
       charged = charged.add(c.amount());
     }

@@ -1,0 +1,342 @@
+package io.openledger.node.economy;
+
+import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.inference.Batch;
+import io.openledger.chain.inference.Charge;
+import io.openledger.chain.inference.ContributionWeight;
+import io.openledger.chain.inference.FeeParties;
+import io.openledger.chain.inference.FeeRule;
+import io.openledger.chain.inference.InferenceModule;
+import io.openledger.chain.inference.InferenceRecord;
+import io.openledger.chain.inference.NextBatch;
+import io.openledger.chain.inference.Payout;
+import io.openledger.chain.inference.RecordsMerkle;
+import io.openledger.chain.inference.SpendAuthorization;
+import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.ledger.BlockView;
+import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ReceiptView;
+import io.openledger.chain.ledger.SubmitResult;
+import io.openledger.chain.ledger.Subscription;
+import io.openledger.chain.model.Model;
+import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.state.StateReader;
+import io.openledger.chain.tx.Transaction;
+import io.openledger.chain.tx.TransactionBuilder;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts this operator's records to the chain in batches (docs/economy.md, "Batches"): every {@code
+ * everyBlocks} blocks, or as soon as {@code maxRecords} records wait, the records from the chain's
+ * {@code nextBatch(operator).firstRecord} on go into one {@code postBatch} with the Merkle root of
+ * their hashes, the charges per payer and key, and the payouts per account. Batches whose challenge
+ * window has passed are finalized, so their payouts become claimable.
+ *
+ * <p>Exactly once, across crashes: the chain says which record comes next, so a restarted node
+ * continues from there; while a batch transaction of this operator is pending, nothing else is
+ * posted, and a batch posted twice would be refused by its sequence number.
+ */
+public final class Batcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+  /** Gas of a batch: a base plus a price per charge and per payout (measured, with headroom). */
+  static final long GAS_BASE = 200_000;
+
+  static final long GAS_PER_CHARGE = 40_000;
+  static final long GAS_PER_PAYOUT = 40_000;
+
+  private final Ledger ledger;
+  private final KeyPair operatorKey;
+  private final RecordLog log;
+  private final FeeRule feeRule;
+  private final Address treasury;
+  private final Config config;
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("batcher").factory());
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile Subscription heads;
+  private long lastPostedAtBlock;
+  private volatile String lastError = "";
+
+  /**
+   * When to batch.
+   *
+   * @param everyBlocks post what waits at least this often, in blocks
+   * @param maxRecords post as soon as this many records wait; also the most records in one batch
+   * @param finalizeDue finalize this operator's batches once their window has passed
+   */
+  public record Config(int everyBlocks, int maxRecords, boolean finalizeDue) {
+    public static final Config DEFAULT = new Config(5, 1_000, true);
+
+    public Config {
+      if (everyBlocks < 1 || maxRecords < 1 || maxRecords > 100_000) {
+        throw new IllegalArgumentException(
+            "batching needs everyBlocks >= 1 and 1 <= maxRecords <= 100000, got "
+                + everyBlocks
+                + " and "
+                + maxRecords);
+      }
+    }
+  }
+
+  public Batcher(
+      Ledger ledger,
+      KeyPair operatorKey,
+      RecordLog log,
+      FeeRule feeRule,
+      Address treasury,
+      Config config) {
+    this.ledger = ledger;
+    this.operatorKey = operatorKey;
+    this.log = log;
+    this.feeRule = feeRule;
+    this.treasury = treasury;
+    this.config = config;
+    this.lastPostedAtBlock = ledger.headNumber();
+  }
+
+  /** Considers posting after every new head. */
+  public void start() {
+    heads = ledger.onNewHead(this::onHead);
+  }
+
+  private void onHead(BlockView block) {
+    if (scheduled.compareAndSet(false, true)) {
+      worker.execute(
+          () -> {
+            scheduled.set(false);
+            try {
+              tick(false);
+            } catch (RuntimeException e) {
+              lastError = e.getMessage();
+              LOG.error("batching failed", e);
+            }
+          });
+    }
+  }
+
+  /** Posts now whatever waits (tests, shutdown). Returns the transaction, if one was sent. */
+  public Optional<Hash> flush() {
+    try {
+      return worker.submit(() -> tick(true)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("batching failed: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /** The last failure, empty when none (shown by the node's status). */
+  public String lastError() {
+    return lastError;
+  }
+
+  private Address operator() {
+    return operatorKey.address();
+  }
+
+  /** One decision: finalize what is due, then post a batch if one is due. Runs on the worker. */
+  private Optional<Hash> tick(boolean force) {
+    if (hasPendingTransaction()) {
+      return Optional.empty(); // a batch or finalization of ours is on its way
+    }
+    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    NextBatch next = InferenceModule.nextBatch(state, operator());
+    long waiting = log.nextNumber() - next.firstRecord();
+    long head = ledger.headNumber();
+    boolean due =
+        waiting >= config.maxRecords()
+            || (waiting > 0 && (force || head - lastPostedAtBlock >= config.everyBlocks()));
+    if (due) {
+      lastPostedAtBlock = head;
+      return Optional.of(post(state, next, Math.min(waiting, config.maxRecords())));
+    }
+    if (config.finalizeDue()) {
+      return finalizeDue(state, next.seq());
+    }
+    return Optional.empty();
+  }
+
+  private boolean hasPendingTransaction() {
+    return ledger.nonce(operator(), BlockRef.PENDING).orElseThrow()
+        > ledger.nonce(operator(), BlockRef.LATEST).orElseThrow();
+  }
+
+  /** What a batch of records carries, computed from the records alone and the chain's state. */
+  public record Contents(Hash recordsRoot, List<Charge> charges, List<Payout> payouts) {}
+
+  /**
+   * The charges and payouts of {@code records}: per record the fee rule's split of its fee by its
+   * attribution, summed per account; charges summed per payer and key (signed mode: per payer, with
+   * the signature of the largest amount signed).
+   */
+  public static Contents contents(
+      StateReader state, List<InferenceRecord> records, FeeRule feeRule, Address treasury) {
+    List<Hash> hashes = new ArrayList<>(records.size());
+    Map<List<Object>, Amount> keyCharges = new LinkedHashMap<>();
+    Map<Address, Amount> signedCharges = new LinkedHashMap<>();
+    Map<Address, InferenceRecord> signedBest = new HashMap<>();
+    TreeMap<Address, Amount> payouts = new TreeMap<>();
+    Map<Long, Model> models = new HashMap<>();
+    Map<Long, Address> contributors = new HashMap<>();
+    for (InferenceRecord r : records) {
+      hashes.add(r.hash());
+      if (r.signedMode()) {
+        signedCharges.merge(r.payer(), r.fee(), Amount::add);
+        signedBest.merge(
+            r.payer(), r, (a, b) -> b.authorized().compareTo(a.authorized()) > 0 ? b : a);
+      } else {
+        keyCharges.merge(List.of(r.payer(), r.keyHash()), r.fee(), Amount::add);
+      }
+      Model model =
+          models.computeIfAbsent(r.modelId(), id -> ModelModule.readModel(state, id).orElseThrow());
+      List<ContributionWeight> weights = new ArrayList<>();
+      for (var a : r.attribution()) {
+        Address contributor =
+            contributors.computeIfAbsent(
+                a.contributionId(),
+                id -> DatanetModule.readContribution(state, id).orElseThrow().contributor());
+        weights.add(new ContributionWeight(a.contributionId(), contributor, a.ppm()));
+      }
+      for (Payout p :
+          feeRule
+              .splitFee(
+                  r.fee(),
+                  weights,
+                  new FeeParties(r.payer(), model.owner(), r.operator(), treasury))
+              .payouts()) {
+        payouts.merge(p.account(), p.amount(), Amount::add);
+      }
+    }
+    List<Charge> charges = new ArrayList<>();
+    keyCharges.forEach(
+        (k, amount) -> {
+          if (!amount.isZero()) {
+            charges.add(Charge.withKey((Address) k.get(0), (Hash) k.get(1), amount));
+          }
+        });
+    signedCharges.forEach(
+        (payer, amount) -> {
+          if (!amount.isZero()) {
+            InferenceRecord best = signedBest.get(payer);
+            charges.add(
+                Charge.signed(
+                    payer,
+                    amount,
+                    new SpendAuthorization(best.operator(), best.requestHash(), best.authorized()),
+                    best.spendSignature()));
+          }
+        });
+    List<Payout> out = new ArrayList<>();
+    payouts.forEach((a, amount) -> out.add(new Payout(a, amount)));
+    return new Contents(RecordsMerkle.root(hashes), charges, out);
+  }
+
+  private Hash post(StateReader state, NextBatch next, long count) {
+    List<InferenceRecord> records = new ArrayList<>();
+    for (byte[] b : log.range(next.firstRecord(), next.firstRecord() + count)) {
+      records.add(StoredRecord.decode(b).record());
+    }
+    Contents c = contents(state, records, feeRule, treasury);
+    byte[] data =
+        InferenceModule.encodePostBatch(
+            next.seq(), c.recordsRoot(), next.firstRecord(), count, c.charges(), c.payouts());
+    long gas =
+        GAS_BASE
+            + GAS_PER_CHARGE * c.charges().size()
+            + GAS_PER_PAYOUT * c.payouts().size()
+            + 16L * data.length;
+    Hash tx = send(data, gas);
+    LOG.info(
+        "posted batch {} (records {}..{}, {} charges, {} payouts): {}",
+        next.seq(),
+        next.firstRecord(),
+        next.firstRecord() + count - 1,
+        c.charges().size(),
+        c.payouts().size(),
+        tx);
+    return tx;
+  }
+
+  /** Finalizes the oldest of this operator's batches whose window has passed, if any. */
+  private Optional<Hash> finalizeDue(StateReader state, long nextSeq) {
+    long now = ledger.block(BlockRef.LATEST).orElseThrow().timestamp();
+    for (long seq = firstUnfinalized(state, nextSeq); seq < nextSeq; seq++) {
+      Batch b = InferenceModule.batch(state, operator(), seq).orElseThrow();
+      if (b.finalized()) {
+        continue;
+      }
+      if (now < b.finalizableAt()) {
+        return Optional.empty();
+      }
+      Hash tx =
+          send(
+              InferenceModule.FINALIZE_BATCH.encodeCall(
+                  operator(), java.math.BigInteger.valueOf(seq)),
+              200_000 + 40_000L * b.payouts().size());
+      LOG.info("finalizing batch {}: {}", seq, tx);
+      return Optional.of(tx);
+    }
+    return Optional.empty();
+  }
+
+  private long finalizedBelow;
+
+  private long firstUnfinalized(StateReader state, long nextSeq) {
+    while (finalizedBelow < nextSeq
+        && InferenceModule.batch(state, operator(), finalizedBelow).orElseThrow().finalized()) {
+      finalizedBelow++;
+    }
+    return finalizedBelow;
+  }
+
+  private Hash send(byte[] data, long gas) {
+    long nonce = ledger.nonce(operator(), BlockRef.PENDING).orElseThrow();
+    Amount baseFee = ledger.nextBaseFee();
+    Amount tip = ledger.maxPriorityFeePerGas();
+    Transaction tx =
+        TransactionBuilder.eip1559(ledger.chainId())
+            .nonce(nonce)
+            .maxPriorityFeePerGas(tip)
+            .maxFeePerGas(baseFee.multiply(2).add(tip))
+            .gasLimit(gas)
+            .to(InferenceModule.ADDRESS)
+            .data(data)
+            .sign(operatorKey);
+    SubmitResult r = ledger.submit(tx.encode());
+    if (!(r instanceof SubmitResult.Accepted a)) {
+      throw new IllegalStateException("the pool refused a transaction of the batcher: " + r);
+    }
+    return a.txHash();
+  }
+
+  /** The receipt of a transaction this batcher sent, once mined. */
+  public Optional<ReceiptView> receipt(Hash tx) {
+    return ledger.receipt(tx);
+  }
+
+  @Override
+  public void close() {
+    Subscription h = heads;
+    if (h != null) {
+      h.close();
+    }
+    worker.shutdownNow();
+  }
+}

@@ -3,16 +3,20 @@ package io.openledger.node.blob;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.rpc.Json;
+import io.openledger.openlora.server.ExtensionRoute;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,12 +79,20 @@ public final class BlobHttpApi {
     this(store, DEFAULT_MAX_BLOB_BYTES, UploadInspector.NONE);
   }
 
+  /** The routes, to mount on a server that is not configured here (the node's API server). */
+  public List<ExtensionRoute> routes() {
+    return List.of(
+        new ExtensionRoute(HandlerType.PUT, PATH, guarded(this::put)),
+        new ExtensionRoute(HandlerType.GET, PATH, guarded(ctx -> get(ctx, true))),
+        new ExtensionRoute(HandlerType.HEAD, PATH, guarded(ctx -> get(ctx, false))),
+        new ExtensionRoute(HandlerType.GET, PATH + "/meta", guarded(this::meta)));
+  }
+
   /** Adds the routes to a server being configured ({@code config.routes}). */
   public void register(JavalinDefaultRoutingApi routes) {
-    routes.put(PATH, guarded(this::put));
-    routes.get(PATH, guarded(ctx -> get(ctx, true)));
-    routes.head(PATH, guarded(ctx -> get(ctx, false)));
-    routes.get(PATH + "/meta", guarded(this::meta));
+    for (ExtensionRoute r : routes()) {
+      routes.addEndpoint(new Endpoint(r.method(), r.path(), r.handler()));
+    }
   }
 
   /** A server with only these routes, for tests and tools; port 0 picks a free one. */

@@ -1,0 +1,272 @@
+package io.openledger.node.economy;
+
+import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.datanet.Contribution;
+import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.exec.ProtocolRules;
+import io.openledger.chain.inference.FeeRule;
+import io.openledger.chain.inference.InferenceModule;
+import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.state.StateReader;
+import io.openledger.chain.store.RocksDbKeyValueStore;
+import io.openledger.chain.types.Hash;
+import io.openledger.node.blob.BlobCollector;
+import io.openledger.node.blob.BlobHttpApi;
+import io.openledger.node.blob.DiskBlobStore;
+import io.openledger.openlora.engine.EngineConfig;
+import io.openledger.openlora.engine.InferenceEngine;
+import io.openledger.openlora.server.ExtensionRoute;
+import io.openledger.openlora.server.OpenLoraServer;
+import io.openledger.openlora.server.ServerConfig;
+import io.openledger.openlora.server.ServerExtensions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data economy of one node, beside its chain: the blob store, the attribution indexes of the
+ * published datanet versions, the OpenLoRA engine and its HTTP API made paid by the {@link
+ * PaidInferenceGate}, the operator's record log and the {@link Batcher} that settles it on chain.
+ *
+ * <p>Under the data directory: {@code blobs/} (content-addressed blobs), {@code indexes/} (one
+ * attribution index per datanet), {@code economy/} (RocksDB: the record log).
+ */
+public final class EconomyService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EconomyService.class);
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private final List<Consumer<StoredRecord>> recordListeners = new CopyOnWriteArrayList<>();
+  private DiskBlobStore blobs;
+  private RecordLog records;
+  private EconomyIndexer indexer;
+  private PaidInferenceGate gate;
+  private Batcher batcher;
+  private InferenceEngine engine;
+  private OpenLoraServer server;
+
+  /**
+   * How to run it.
+   *
+   * @param dataDir the node's data directory
+   * @param operatorKey signs records and batches; the operator named by the models served here
+   * @param modelDir the base model (Hugging Face layout) OpenLoRA serves
+   * @param apiHost interface of the API (inference, blobs, economy)
+   * @param apiPort its port (0: any free one)
+   * @param batching when records go on chain
+   * @param blobGrace how long an uploaded blob no on-chain record references is kept
+   */
+  public record Options(
+      Path dataDir,
+      KeyPair operatorKey,
+      Path modelDir,
+      String apiHost,
+      int apiPort,
+      Batcher.Config batching,
+      Duration blobGrace) {}
+
+  private EconomyService() {}
+
+  /**
+   * Opens the stores, loads the model, catches the indexes up with the chain and starts the API.
+   * Everything opened is closed again if a later step fails.
+   */
+  public static EconomyService start(Ledger ledger, ProtocolRules rules, Options o) {
+    EconomyService s = new EconomyService();
+    try {
+      s.open(ledger, rules, o);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void open(Ledger ledger, ProtocolRules rules, Options o) {
+    InferenceModule inference =
+        (InferenceModule)
+            rules
+                .modules()
+                .get(InferenceModule.ADDRESS)
+                .orElseThrow(
+                    () -> new IllegalStateException("these rules have no inference module"));
+    FeeRule feeRule = inference.parameters().feeRule();
+    try {
+      blobs = keep(DiskBlobStore.open(o.dataDir().resolve("blobs"), InstantSource.system()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the blob store: " + e.getMessage(), e);
+    }
+    DatanetIndexes indexes = keep(new DatanetIndexes(o.dataDir().resolve("indexes")));
+    records = keep(new RecordLog(RocksDbKeyValueStore.open(o.dataDir().resolve("economy"))));
+    indexer = keep(new EconomyIndexer(ledger, blobs, indexes));
+    indexer.start();
+    indexer.awaitCatchUp();
+    gate =
+        new PaidInferenceGate(
+            ledger,
+            o.operatorKey(),
+            rules.treasury(),
+            feeRule,
+            indexer,
+            records,
+            r -> recordListeners.forEach(l -> l.accept(r)));
+    batcher =
+        keep(
+            new Batcher(ledger, o.operatorKey(), records, feeRule, rules.treasury(), o.batching()));
+    batcher.start();
+    engine =
+        keep(
+            InferenceEngine.open(
+                EngineConfig.of(o.modelDir()).withBundleResolver(this::adapterFile)));
+    List<ExtensionRoute> routes = new ArrayList<>();
+    routes.addAll(
+        new BlobHttpApi(
+                blobs, BlobHttpApi.DEFAULT_MAX_BLOB_BYTES, new DatanetUploadCheck(ledger, indexer))
+            .routes());
+    routes.addAll(new DatanetRoutes(ledger, indexer).routes());
+    ServerExtensions ext = ServerExtensions.none().withGate(gate);
+    for (ExtensionRoute r : routes) {
+      ext = ext.withRoute(r.method(), r.path(), r.handler());
+    }
+    server =
+        keep(
+            OpenLoraServer.start(
+                engine,
+                ServerConfig.defaults()
+                    .withHost(o.apiHost())
+                    .withPort(o.apiPort())
+                    .withMaxRequestBytes(BlobHttpApi.DEFAULT_MAX_BLOB_BYTES + 65_536),
+                ext));
+    startCollector(ledger, o.blobGrace());
+  }
+
+  /** The bundle file of an adapter hash, when the blob store has it (checked when stored). */
+  private Optional<Path> adapterFile(String adapterHash) {
+    Hash h = Hash.fromHex(adapterHash);
+    return blobs.exists(h) ? Optional.of(blobs.pathOf(h)) : Optional.empty();
+  }
+
+  /** Deletes unreferenced blobs past their grace period, every tenth of the period. */
+  private void startCollector(Ledger ledger, Duration grace) {
+    BlobCollector collector =
+        new BlobCollector(blobs, referenced(ledger), grace, InstantSource.system());
+    ScheduledExecutorService every =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("blob-collector").factory());
+    keep(every::shutdownNow);
+    long period = Math.max(1, grace.toSeconds() / 10);
+    every.scheduleWithFixedDelay(
+        () -> {
+          try {
+            var deleted = collector.collect();
+            if (!deleted.isEmpty()) {
+              LOG.info("deleted {} unreferenced blobs", deleted.size());
+            }
+          } catch (IOException | RuntimeException e) {
+            LOG.warn("blob collection failed: {}", e.toString());
+          }
+        },
+        period,
+        period,
+        TimeUnit.SECONDS);
+  }
+
+  /** Every blob hash the chain refers to: contributions, their metadata, adapters. */
+  private static java.util.function.Predicate<Hash> referenced(Ledger ledger) {
+    return new java.util.function.Predicate<>() {
+      private Set<Hash> known = Set.of();
+      private long asOf = -1;
+
+      @Override
+      public synchronized boolean test(Hash h) {
+        long head = ledger.headNumber();
+        if (head != asOf) {
+          known = scan(ledger.state(BlockRef.LATEST).orElseThrow());
+          asOf = head;
+        }
+        return known.contains(h);
+      }
+    };
+  }
+
+  private static Set<Hash> scan(StateReader state) {
+    Set<Hash> out = new HashSet<>();
+    long contributions = DatanetModule.contributionCount(state);
+    for (long id = 1; id <= contributions; id++) {
+      Contribution c = DatanetModule.readContribution(state, id).orElseThrow();
+      out.add(c.blobHash());
+      out.add(c.metadataHash());
+    }
+    long models = ModelModule.modelCount(state);
+    for (long id = 1; id <= models; id++) {
+      out.add(ModelModule.readModel(state, id).orElseThrow().adapterHash());
+    }
+    return out;
+  }
+
+  private <T extends AutoCloseable> T keep(T c) {
+    open.add(c);
+    return c;
+  }
+
+  /** Told of every record once it is on disk. */
+  public void onRecord(Consumer<StoredRecord> listener) {
+    recordListeners.add(listener);
+  }
+
+  public DiskBlobStore blobs() {
+    return blobs;
+  }
+
+  public RecordLog records() {
+    return records;
+  }
+
+  public EconomyIndexer indexer() {
+    return indexer;
+  }
+
+  public PaidInferenceGate gate() {
+    return gate;
+  }
+
+  public Batcher batcher() {
+    return batcher;
+  }
+
+  public InferenceEngine engine() {
+    return engine;
+  }
+
+  public OpenLoraServer server() {
+    return server;
+  }
+
+  /** Stops the API first, then the batcher and indexer, then closes the stores. */
+  @Override
+  public void close() {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      try {
+        open.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed: {}", open.get(i), e.toString());
+      }
+    }
+    open.clear();
+  }
+}

@@ -118,6 +118,23 @@ public record Genesis(
     }
   }
 
+  /** This genesis with other economy parameters (tests with short windows). */
+  public Genesis withEconomy(EconomyParameters newEconomy) {
+    return new Genesis(
+        network,
+        chainId,
+        timestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        allowCustomVesting,
+        allocations,
+        newEconomy);
+  }
+
   /** This genesis with another timestamp (a devnet starts its vesting clock when created). */
   public Genesis withTimestamp(long newTimestamp) {
     return new Genesis(

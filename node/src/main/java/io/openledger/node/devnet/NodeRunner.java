@@ -5,9 +5,11 @@ import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.Subscription;
+import io.openledger.node.economy.EconomyService;
 import io.openledger.node.rpc.JsonRpcService;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -18,17 +20,36 @@ import java.util.function.Consumer;
 public final class NodeRunner implements AutoCloseable {
   private final Ledger ledger;
   private final JsonRpcService rpc;
+  private final Optional<EconomyService> economy;
   private final java.util.List<Subscription> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private NodeRunner(Ledger ledger, JsonRpcService rpc) {
+  private NodeRunner(Ledger ledger, JsonRpcService rpc, Optional<EconomyService> economy) {
     this.ledger = ledger;
     this.rpc = rpc;
+    this.economy = economy;
   }
 
-  /** Where and how to run. */
+  /**
+   * Where and how to run.
+   *
+   * @param economy the data economy (blob store, indexes, paid inference API, batcher); empty runs
+   *     the chain alone
+   */
   public record Options(
-      Path dataDir, ChainSpec spec, LedgerConfig ledgerConfig, String rpcHost, int rpcPort) {}
+      Path dataDir,
+      ChainSpec spec,
+      LedgerConfig ledgerConfig,
+      String rpcHost,
+      int rpcPort,
+      Optional<EconomyService.Options> economy) {
+
+    /** The chain alone. */
+    public Options(
+        Path dataDir, ChainSpec spec, LedgerConfig ledgerConfig, String rpcHost, int rpcPort) {
+      this(dataDir, spec, ledgerConfig, rpcHost, rpcPort, Optional.empty());
+    }
+  }
 
   /**
    * Opens the ledger, then starts the RPC server (port 0: any free port).
@@ -37,9 +58,21 @@ public final class NodeRunner implements AutoCloseable {
    */
   public static NodeRunner start(Options o, InstantSource clock) {
     Ledger ledger = Ledger.open(o.dataDir(), o.spec(), o.ledgerConfig(), clock);
+    EconomyService economy = null;
     try {
-      return new NodeRunner(ledger, JsonRpcService.start(ledger, o.rpcHost(), o.rpcPort()));
+      if (o.economy().isPresent()) {
+        economy =
+            EconomyService.start(
+                ledger, o.spec().protocol().rulesAt(ledger.headNumber()), o.economy().get());
+      }
+      return new NodeRunner(
+          ledger,
+          JsonRpcService.start(ledger, o.rpcHost(), o.rpcPort()),
+          Optional.ofNullable(economy));
     } catch (RuntimeException e) {
+      if (economy != null) {
+        economy.close();
+      }
       ledger.close();
       throw e;
     }
@@ -58,6 +91,11 @@ public final class NodeRunner implements AutoCloseable {
     return rpc;
   }
 
+  /** The data economy, when the node runs one. */
+  public Optional<EconomyService> economy() {
+    return economy;
+  }
+
   /**
    * {@link #close()}, then the number of the last block committed (a block being made when the stop
    * began is finished first).
@@ -72,11 +110,15 @@ public final class NodeRunner implements AutoCloseable {
     }
   }
 
-  /** Stops taking requests first, then stops the sequencer and closes the store. */
+  /**
+   * Stops taking requests first (JSON-RPC, then the economy's API, batcher and stores), then stops
+   * the sequencer and closes the store.
+   */
   @Override
   public void close() {
     try {
       rpc.close();
+      economy.ifPresent(EconomyService::close);
     } finally {
       listeners.forEach(Subscription::close);
       ledger.close();

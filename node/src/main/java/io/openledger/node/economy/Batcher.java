@@ -158,7 +158,7 @@ public final class Batcher implements AutoCloseable {
     }
     StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
     NextBatch next = InferenceModule.nextBatch(state, operator());
-    long waiting = log.nextNumber() - next.firstRecord();
+    long waiting = log.durableCount() - next.firstRecord();
     long head = ledger.headNumber();
     boolean due =
         waiting >= config.maxRecords()
@@ -252,6 +252,15 @@ public final class Batcher implements AutoCloseable {
     List<InferenceRecord> records = new ArrayList<>();
     for (byte[] b : log.range(next.firstRecord(), next.firstRecord() + count)) {
       records.add(StoredRecord.decode(b).record());
+    }
+    if (records.size() != count) {
+      throw new IllegalStateException(
+          "records "
+              + next.firstRecord()
+              + ".."
+              + (next.firstRecord() + count - 1)
+              + " should be on disk, found "
+              + records.size());
     }
     Contents c = contents(state, records, feeRule, treasury);
     byte[] data =

@@ -32,6 +32,7 @@ public final class RecordLog implements AutoCloseable {
   private final Object order = new Object();
   private final Object disk = new Object();
   private long next;
+  private volatile long durable;
   private List<Pending> queue = new ArrayList<>();
 
   /** What a caller stores for a number: the record's bytes and the hash clients look it up by. */
@@ -42,6 +43,7 @@ public final class RecordLog implements AutoCloseable {
   public RecordLog(KeyValueStore store) {
     this.store = store;
     this.next = store.get(Column.CHAIN_META, NEXT_KEY).map(Keys::readLong).orElse(0L);
+    this.durable = next;
   }
 
   /** The number the next record gets (= how many records there are). */
@@ -99,8 +101,17 @@ public final class RecordLog implements AutoCloseable {
         batch.forEach(p -> p.durable.completeExceptionally(e));
         throw e;
       }
+      durable = batch.getLast().number + 1;
       batch.forEach(p -> p.durable.complete(null));
     }
+  }
+
+  /**
+   * How many records are on disk: every number below it is durable. Records being written (numbered
+   * by {@link #nextNumber()} but not yet synced) are not counted.
+   */
+  public long durableCount() {
+    return durable;
   }
 
   /** The stored bytes of record {@code number}. */

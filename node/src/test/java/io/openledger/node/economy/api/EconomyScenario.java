@@ -198,6 +198,11 @@ final class EconomyScenario {
 
   /** Posts the next {@code count} unbatched records as a batch, with the gate's payouts. */
   void postBatch(int count) {
+    postBatch(count, null);
+  }
+
+  /** As {@link #postBatch(int)}, with another root than the records' when {@code root} is given. */
+  void postBatch(int count, Hash root) {
     int first = (int) batchedUpTo;
     List<Hash> leaves = new ArrayList<>();
     Map<Address, Amount> byPayer = new LinkedHashMap<>();
@@ -218,7 +223,7 @@ final class EconomyScenario {
     chain.postBatch(
         operator,
         nextSeq,
-        RecordsMerkle.root(leaves),
+        root != null ? root : RecordsMerkle.root(leaves),
         first,
         count,
         charges,

@@ -52,6 +52,9 @@ import java.util.function.Supplier;
  * <p>Thread-safe: one lock; a query copies what it returns.
  */
 public final class PayoutBook {
+  /** Records read from the log at a time while loading. */
+  private static final int SCAN_CHUNK = 1_000;
+
   private final Address operator;
   private final FeeRuleV1 rule;
   private final Address treasury;
@@ -122,8 +125,6 @@ public final class PayoutBook {
     }
     return book;
   }
-
-  private static final int SCAN_CHUNK = 1_000;
 
   // ---- updates ----
 

@@ -1,0 +1,148 @@
+package io.openledger.node.economy;
+
+import io.openledger.chain.inference.Attribution;
+import io.openledger.chain.inference.ContributionShare;
+import io.openledger.chain.inference.ContributionWeight;
+import io.openledger.chain.inference.FeeParties;
+import io.openledger.chain.inference.FeeRuleV1;
+import io.openledger.chain.inference.FeeSplit;
+import io.openledger.chain.inference.InferenceRecord;
+import io.openledger.chain.inference.Payout;
+import io.openledger.chain.inference.Usage;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongFunction;
+
+/**
+ * Where every base unit of a record's fee went, recomputed from the record alone: the same split
+ * the gate made when it served the request and the batcher posts.
+ *
+ * <p><b>The rule.</b> Fee rule version 1 splits {@code usage = fee − platformFee} and nothing else
+ * of the request: the token counts and prices only enter through {@code usage}. A model's prices
+ * can change after a record was made, so the split is recomputed from the record's signed {@code
+ * fee}, never from the model's current prices: {@code usage = record.fee − platformFee}, split by
+ * {@link FeeRuleV1} with the record's attribution. Whenever the current prices give the record's
+ * fee this is exactly the split of the record's tokens at those prices; when they changed, it is
+ * still the split the payer was charged for. The shares and the platform fee are protocol
+ * parameters (the genesis file), the same for every record of the chain.
+ *
+ * <p>The parties: the model's owner (never changes), the record's operator (the stakers share), the
+ * treasury, and each contribution's contributor from the datanet module (never changes).
+ *
+ * @param number the record's number
+ * @param modelId the model served
+ * @param fee the fee split
+ * @param credits every base unit of the fee with its account and role; they sum to the fee and,
+ *     merged per account, give {@code fee.payouts()}
+ */
+public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> credits) {
+
+  /** Why an account was paid. */
+  public enum Role {
+    /** The owner share, the rounding remainder and the unattributed part of the data share. */
+    OWNER,
+    /** The stakers share (the operator until the staking issue adds its pool). */
+    OPERATOR,
+    /** A contribution's part of the data share, paid to its contributor. */
+    CONTRIBUTOR,
+    /** The platform share, and contributions whose contributor was the payer. */
+    TREASURY
+  }
+
+  /**
+   * One part of a fee.
+   *
+   * @param contributionId the contribution this part is for (roles {@code CONTRIBUTOR}, and {@code
+   *     TREASURY} when its contributor paid); 0 for none (contribution ids start at 1)
+   */
+  public record Credit(Address account, Role role, Amount amount, long contributionId) {
+    public Credit {
+      Objects.requireNonNull(account, "account");
+      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(amount, "amount");
+    }
+  }
+
+  public RecordSplit {
+    Objects.requireNonNull(fee, "fee");
+    credits = List.copyOf(credits);
+  }
+
+  /**
+   * The split of {@code record}.
+   *
+   * @param modelOwner the owner of the record's model
+   * @param contributorOf the contributor of a contribution id
+   * @throws IllegalArgumentException if the record's fee is below the platform fee (no request
+   *     under this rule costs less)
+   */
+  public static RecordSplit of(
+      InferenceRecord record,
+      FeeRuleV1 rule,
+      Address modelOwner,
+      Address treasury,
+      LongFunction<Address> contributorOf) {
+    if (record.fee().lessThan(rule.platformFee())) {
+      throw new IllegalArgumentException(
+          "record "
+              + record.number()
+              + ": fee "
+              + record.fee()
+              + " is below the platform fee "
+              + rule.platformFee()
+              + "; the fee rule never charges less");
+    }
+    Amount usage = record.fee().subtract(rule.platformFee());
+    List<ContributionWeight> weights = new ArrayList<>(record.attribution().size());
+    for (Attribution a : record.attribution()) {
+      weights.add(a.withContributor(contributorOf.apply(a.contributionId())));
+    }
+    FeeParties parties = new FeeParties(record.payer(), modelOwner, record.operator(), treasury);
+    FeeSplit split = rule.split(usageOf(usage), weights, parties); // split.fee() == record.fee()
+    return new RecordSplit(record.number(), record.modelId(), split, credits(split, parties));
+  }
+
+  /**
+   * A usage whose {@code floor((1000 × usage + 0) / 1000)} is {@code usage}: 1,000 prompt tokens at
+   * {@code usage} per 1,000. No overflow: a fee the rule made has {@code usage < 2^256 / 1000}.
+   */
+  private static Usage usageOf(Amount usage) {
+    return new Usage(FeeRuleV1.TOKENS_PER_PRICE, 0, usage, Amount.ZERO);
+  }
+
+  private static List<Credit> credits(FeeSplit s, FeeParties parties) {
+    List<Credit> out = new ArrayList<>();
+    add(out, new Credit(parties.treasury(), Role.TREASURY, s.platform(), 0));
+    Amount owner = s.owner().add(s.rest()).add(s.unattributed());
+    add(out, new Credit(parties.modelOwner(), Role.OWNER, owner, 0));
+    add(out, new Credit(parties.operator(), Role.OPERATOR, s.stakers(), 0));
+    for (ContributionShare c : s.contributions()) {
+      Role role = c.paidTo().equals(c.contributor()) ? Role.CONTRIBUTOR : Role.TREASURY;
+      add(out, new Credit(c.paidTo(), role, c.amount(), c.contributionId()));
+    }
+    return out;
+  }
+
+  private static void add(List<Credit> out, Credit c) {
+    if (!c.amount().isZero()) {
+      out.add(c);
+    }
+  }
+
+  /** The model's share of the attribution: 1,000,000 minus the contributions' weights. */
+  public long modelPpm() {
+    long sum = 0;
+    for (ContributionShare c : fee.contributions()) {
+      sum += c.ppm();
+    }
+    return ContributionWeight.PPM - sum;
+  }
+
+  /** The credits merged per account: {@code fee().payouts()}. */
+  public List<Payout> payouts() {
+    return fee.payouts();
+  }
+}

@@ -9,7 +9,6 @@ import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.ReceiptView;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.model.ModelModule;
-import io.openledger.chain.module.Abi;
 import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -210,8 +209,7 @@ public final class DemoSetup {
     BlobStore blobs = economy.blobs();
     try {
       PutResult r =
-          blobs.put(
-              Hash.keccak256(bytes), new ByteArrayInputStream(bytes), bytes.length, uploader);
+          blobs.put(Hash.keccak256(bytes), new ByteArrayInputStream(bytes), bytes.length, uploader);
       if (!(r instanceof PutResult.Stored s)) {
         throw new IllegalStateException("the demo could not store a blob: " + r);
       }
@@ -228,6 +226,10 @@ public final class DemoSetup {
   }
 
   private final List<Hash> sent = new ArrayList<>();
+
+  private void submit(KeyPair from, Address to, byte[] data) {
+    submit(from, to, data, Amount.ZERO);
+  }
 
   private void submit(KeyPair from, Address to, byte[] data, Amount value) {
     long nonce = ledger.nonce(from.address(), BlockRef.PENDING).orElseThrow();
@@ -259,10 +261,7 @@ public final class DemoSetup {
               .orElseThrow(() -> new IllegalStateException("demo transaction " + h + " not mined"));
       if (!r.success()) {
         throw new IllegalStateException(
-            "demo transaction "
-                + h
-                + " reverted: "
-                + r.revertReason().orElse(Abi.decodeError(new byte[0]).orElse("?")));
+            "demo transaction " + h + " to " + r.to() + " reverted (replay it with eth_call)");
       }
     }
     sent.clear();

@@ -4,9 +4,7 @@ import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.Charge;
-import io.openledger.chain.inference.ContributionWeight;
-import io.openledger.chain.inference.FeeParties;
-import io.openledger.chain.inference.FeeRule;
+import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.NextBatch;
@@ -63,7 +61,7 @@ public final class Batcher implements AutoCloseable {
   private final Ledger ledger;
   private final KeyPair operatorKey;
   private final RecordLog log;
-  private final FeeRule feeRule;
+  private final FeeRuleV1 feeRule;
   private final Address treasury;
   private final Config config;
   private final ExecutorService worker =
@@ -98,7 +96,7 @@ public final class Batcher implements AutoCloseable {
       Ledger ledger,
       KeyPair operatorKey,
       RecordLog log,
-      FeeRule feeRule,
+      FeeRuleV1 feeRule,
       Address treasury,
       Config config) {
     this.ledger = ledger;
@@ -187,7 +185,7 @@ public final class Batcher implements AutoCloseable {
    * the signature of the largest amount signed).
    */
   public static Contents contents(
-      StateReader state, List<InferenceRecord> records, FeeRule feeRule, Address treasury) {
+      StateReader state, List<InferenceRecord> records, FeeRuleV1 feeRule, Address treasury) {
     List<Hash> hashes = new ArrayList<>(records.size());
     Map<List<Object>, Amount> keyCharges = new LinkedHashMap<>();
     Map<Address, Amount> signedCharges = new LinkedHashMap<>();
@@ -206,21 +204,17 @@ public final class Batcher implements AutoCloseable {
       }
       Model model =
           models.computeIfAbsent(r.modelId(), id -> ModelModule.readModel(state, id).orElseThrow());
-      List<ContributionWeight> weights = new ArrayList<>();
-      for (var a : r.attribution()) {
-        Address contributor =
-            contributors.computeIfAbsent(
-                a.contributionId(),
-                id -> DatanetModule.readContribution(state, id).orElseThrow().contributor());
-        weights.add(new ContributionWeight(a.contributionId(), contributor, a.ppm()));
-      }
-      for (Payout p :
-          feeRule
-              .splitFee(
-                  r.fee(),
-                  weights,
-                  new FeeParties(r.payer(), model.owner(), r.operator(), treasury))
-              .payouts()) {
+      RecordSplit split =
+          RecordSplit.of(
+              r,
+              feeRule,
+              model.owner(),
+              treasury,
+              id ->
+                  contributors.computeIfAbsent(
+                      id,
+                      c -> DatanetModule.readContribution(state, c).orElseThrow().contributor()));
+      for (Payout p : split.payouts()) {
         payouts.merge(p.account(), p.amount(), Amount::add);
       }
     }

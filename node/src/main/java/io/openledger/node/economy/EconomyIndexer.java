@@ -201,10 +201,13 @@ public final class EconomyIndexer implements AutoCloseable {
     }
   }
 
-  /** Where a version stands; {@link Status.Failed} with "not published" for an unknown one. */
+  /**
+   * Where a version stands. A version not tried yet is {@link Status.Building}: each new head
+   * starts a catch-up that reaches it (the caller checks that the version is published).
+   */
   public Status status(DatanetVersionRef ref) {
     Status s = status.get(ref);
-    return s != null ? s : new Status.Failed("not indexed yet on this node");
+    return s != null ? s : new Status.Building();
   }
 
   /** Why the versions cannot be traced against now, or empty when they all can. */

@@ -4,7 +4,7 @@ import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.exec.ProtocolRules;
-import io.openledger.chain.inference.FeeRule;
+import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
@@ -15,6 +15,8 @@ import io.openledger.chain.types.Hash;
 import io.openledger.node.blob.BlobCollector;
 import io.openledger.node.blob.BlobHttpApi;
 import io.openledger.node.blob.DiskBlobStore;
+import io.openledger.node.economy.api.EconomyApi;
+import io.openledger.node.economy.api.PayoutBook;
 import io.openledger.openlora.engine.EngineConfig;
 import io.openledger.openlora.engine.InferenceEngine;
 import io.openledger.openlora.server.ExtensionRoute;
@@ -36,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,7 @@ public final class EconomyService implements AutoCloseable {
   private RecordLog records;
   private EconomyIndexer indexer;
   private PaidInferenceGate gate;
+  private PayoutBook book;
   private Batcher batcher;
   private InferenceEngine engine;
   private OpenLoraServer server;
@@ -105,7 +109,7 @@ public final class EconomyService implements AutoCloseable {
                 .get(InferenceModule.ADDRESS)
                 .orElseThrow(
                     () -> new IllegalStateException("these rules have no inference module"));
-    FeeRule feeRule = inference.parameters().feeRule();
+    FeeRuleV1 feeRule = inference.parameters().feeRule();
     try {
       blobs = keep(DiskBlobStore.open(o.dataDir().resolve("blobs"), InstantSource.system()));
     } catch (IOException e) {
@@ -125,6 +129,9 @@ public final class EconomyService implements AutoCloseable {
             indexer,
             records,
             r -> recordListeners.forEach(l -> l.accept(r)));
+    Supplier<StateReader> head = () -> ledger.state(BlockRef.LATEST).orElseThrow();
+    book = PayoutBook.load(records, o.operatorKey().address(), feeRule, rules.treasury(), head);
+    onRecord(book::add);
     batcher =
         keep(
             new Batcher(ledger, o.operatorKey(), records, feeRule, rules.treasury(), o.batching()));
@@ -139,7 +146,9 @@ public final class EconomyService implements AutoCloseable {
                 blobs, BlobHttpApi.DEFAULT_MAX_BLOB_BYTES, new DatanetUploadCheck(ledger, indexer))
             .routes());
     routes.addAll(new DatanetRoutes(ledger, indexer).routes());
-    ServerExtensions ext = ServerExtensions.none().withGate(gate);
+    ServerExtensions ext =
+        new EconomyApi(records, book, head, o.operatorKey().address())
+            .mount(ServerExtensions.none().withGate(gate));
     for (ExtensionRoute r : routes) {
       ext = ext.withRoute(r.method(), r.path(), r.handler());
     }
@@ -243,6 +252,11 @@ public final class EconomyService implements AutoCloseable {
 
   public PaidInferenceGate gate() {
     return gate;
+  }
+
+  /** This operator's records, aggregated for the read API. */
+  public PayoutBook book() {
+    return book;
   }
 
   public Batcher batcher() {

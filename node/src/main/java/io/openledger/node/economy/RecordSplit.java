@@ -8,7 +8,6 @@ import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.FeeSplit;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
-import io.openledger.chain.inference.Usage;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayList;
@@ -95,22 +94,13 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
               + rule.platformFee()
               + "; the fee rule never charges less");
     }
-    Amount usage = record.fee().subtract(rule.platformFee());
     List<ContributionWeight> weights = new ArrayList<>(record.attribution().size());
     for (Attribution a : record.attribution()) {
       weights.add(a.withContributor(contributorOf.apply(a.contributionId())));
     }
     FeeParties parties = new FeeParties(record.payer(), modelOwner, record.operator(), treasury);
-    FeeSplit split = rule.split(usageOf(usage), weights, parties); // split.fee() == record.fee()
+    FeeSplit split = rule.splitFee(record.fee(), weights, parties);
     return new RecordSplit(record.number(), record.modelId(), split, credits(split, parties));
-  }
-
-  /**
-   * A usage whose {@code floor((1000 × usage + 0) / 1000)} is {@code usage}: 1,000 prompt tokens at
-   * {@code usage} per 1,000. No overflow: a fee the rule made has {@code usage < 2^256 / 1000}.
-   */
-  private static Usage usageOf(Amount usage) {
-    return new Usage(FeeRuleV1.TOKENS_PER_PRICE, 0, usage, Amount.ZERO);
   }
 
   private static List<Credit> credits(FeeSplit s, FeeParties parties) {

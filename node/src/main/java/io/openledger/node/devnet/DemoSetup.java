@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The devnet's demo economy, made on a fresh chain through ordinary transactions so a newcomer sees
@@ -67,8 +68,8 @@ public final class DemoSetup {
       int version,
       List<Contributor> contributors,
       long modelId,
-      Hash adapterHash,
-      String servedModel,
+      Optional<Hash> adapterHash,
+      Optional<String> servedModel,
       Address app,
       String appKeyHex,
       String apiKey) {}
@@ -98,9 +99,9 @@ public final class DemoSetup {
    * Makes the demo: a few blocks, each produced at once.
    *
    * @param texts one contributor per text
-   * @param adapterDir the PEFT adapter the demo model registers
+   * @param adapterDir the PEFT adapter the demo model registers; without one no model is registered
    */
-  public Demo run(List<DemoCorpus.Text> texts, Path adapterDir) {
+  public Demo run(List<DemoCorpus.Text> texts, Optional<Path> adapterDir) {
     KeyPair funder = dev(0);
     List<KeyPair> contributors = new ArrayList<>();
     for (DemoCorpus.Text t : texts) {
@@ -160,20 +161,8 @@ public final class DemoSetup {
             p.version().indexHash().toArray()));
     block();
 
-    Hash adapter = store(bundle(adapterDir), MODEL_OWNER.address());
-    submit(
-        MODEL_OWNER,
-        ModelModule.ADDRESS,
-        ModelModule.REGISTER_MODEL.encodeCall(
-            "fortune-teller",
-            Hash.keccak256(economy.engine().model().id().getBytes(StandardCharsets.UTF_8))
-                .toArray(),
-            adapter.toArray(),
-            List.of(BigInteger.valueOf(datanet)),
-            List.of(BigInteger.valueOf(p.version().version())),
-            PRICE_IN.value(),
-            PRICE_OUT.value(),
-            OPERATOR.address()));
+    Optional<Hash> adapter = adapterDir.map(d -> store(bundle(d), MODEL_OWNER.address()));
+    adapter.ifPresent(a -> registerModel(a, datanet, p.version().version()));
     submit(APP, InferenceModule.ADDRESS, InferenceModule.DEPOSIT.encodeCall(), Amount.open(100));
     submit(
         APP,
@@ -183,7 +172,8 @@ public final class DemoSetup {
             Amount.open(50).value()));
     block();
     economy.indexer().awaitCatchUp();
-    long model = ModelModule.modelCount(ledger.state(BlockRef.LATEST).orElseThrow());
+    long model =
+        adapter.isEmpty() ? 0 : ModelModule.modelCount(ledger.state(BlockRef.LATEST).orElseThrow());
     List<Contributor> out = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       out.add(
@@ -199,10 +189,26 @@ public final class DemoSetup {
         out,
         model,
         adapter,
-        economy.engine().model().id() + ":" + adapter.toHex(),
+        adapter.map(a -> economy.engine().model().id() + ":" + a.toHex()),
         APP.address(),
         APP.privateKeyHex(),
         API_KEY);
+  }
+
+  private void registerModel(Hash adapter, long datanet, int version) {
+    submit(
+        MODEL_OWNER,
+        ModelModule.ADDRESS,
+        ModelModule.REGISTER_MODEL.encodeCall(
+            "fortune-teller",
+            Hash.keccak256(economy.engine().model().id().getBytes(StandardCharsets.UTF_8))
+                .toArray(),
+            adapter.toArray(),
+            List.of(BigInteger.valueOf(datanet)),
+            List.of(BigInteger.valueOf(version)),
+            PRICE_IN.value(),
+            PRICE_OUT.value(),
+            OPERATOR.address()));
   }
 
   private Hash store(byte[] bytes, Address uploader) {

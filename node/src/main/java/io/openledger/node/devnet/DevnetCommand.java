@@ -1,13 +1,20 @@
 package io.openledger.node.devnet;
 
+import io.openledger.attribution.AttributionException;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.genesis.GenesisException;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.node.cli.CliException;
+import io.openledger.openlora.testmodel.AdapterSpec;
+import io.openledger.openlora.testmodel.ModelSpec;
+import io.openledger.openlora.testmodel.TestModels;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,9 +28,12 @@ import picocli.CommandLine.Option;
     name = "devnet",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a development chain: sequencer, JSON-RPC (HTTP and WebSocket), funded dev accounts.",
-      "The dev accounts' private keys are PUBLIC (Hardhat/Anvil defaults): never use them on a"
-          + " real network."
+      "Run a development chain with the whole data economy in one process: sequencer, JSON-RPC"
+          + " (HTTP and WebSocket), funded dev accounts, the blob store, attribution indexes, and"
+          + " paid inference (OpenLoRA) with batches and payouts.",
+      "On first start it sets up a demo: a datanet of Debian's fortunes texts, a paid model on"
+          + " it, an application account with an API key (--no-demo starts bare).",
+      "The dev and demo accounts' private keys are PUBLIC: never use them on a real network."
     })
 public final class DevnetCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -42,11 +52,39 @@ public final class DevnetCommand implements Callable<Integer> {
       description = "Genesis JSON (default: the embedded devnet genesis).")
   Path genesisFile;
 
+  @CommandLine.Mixin EconomyOptions economy = new EconomyOptions();
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "Serve this Hugging Face model directory (config.json, safetensors, tokenizer.json)"
+              + " instead of the generated tiny model.")
+  Path model;
+
+  @Option(
+      names = "--demo-adapter",
+      paramLabel = "DIR",
+      description =
+          "With --model: the PEFT adapter of that model the demo registers as its paid model"
+              + " (without it the demo registers no model).")
+  Path demoAdapter;
+
+  @Option(names = "--no-demo", description = "Start bare: no demo datanet, model or application.")
+  boolean noDemo;
+
   @Override
   public Integer call() {
     NodeOptions.quietServerLogs();
     Genesis genesis = loadGenesis(genesisFile);
     PrintWriter out = spec.commandLine().getOut();
+    if (demoAdapter != null && model == null) {
+      throw new CliException("--demo-adapter goes with --model (the generated model has its own)");
+    }
+    DemoModel demoModel =
+        model != null
+            ? new DemoModel(model, Optional.ofNullable(demoAdapter))
+            : DemoModel.generated(dataDir.resolve("demo-model"));
     NodeRunner runner =
         NodeOptions.start(
             new NodeRunner.Options(
@@ -54,10 +92,53 @@ public final class DevnetCommand implements Callable<Integer> {
                 ChainSpec.from(genesis),
                 node.ledgerConfig(genesis.blockTimeMs()),
                 node.rpcHost,
-                node.rpcPort),
+                node.rpcPort,
+                Optional.of(economy.options(dataDir, DemoSetup.OPERATOR, demoModel.dir()))),
             out);
+    Optional<DemoSetup.Demo> demo;
+    try {
+      demo = noDemo ? Optional.empty() : demo(runner, demoModel, out);
+    } catch (RuntimeException e) {
+      runner.close();
+      throw e;
+    }
     banner(out, runner);
+    DemoBanner.print(out, runner, demo);
     return NodeOptions.runUntilStopped(runner, out);
+  }
+
+  /** The model the devnet serves and the adapter its demo registers. */
+  record DemoModel(Path dir, Optional<Path> adapter) {
+    /** The generated tiny model and one adapter, written once under {@code root}. */
+    static DemoModel generated(Path root) {
+      Path dir = root.resolve(ModelSpec.tiny().name());
+      Path adapter = root.resolve("adapter");
+      if (!Files.exists(dir.resolve("config.json"))) {
+        TestModels.writeModel(dir, ModelSpec.tiny());
+      }
+      if (!Files.exists(adapter.resolve("adapter_config.json"))) {
+        TestModels.writeAdapter(adapter, ModelSpec.tiny(), AdapterSpec.of(8, 1));
+      }
+      return new DemoModel(dir, Optional.of(adapter));
+    }
+  }
+
+  /** Sets up the demo on a fresh chain; empty when the chain already has one (or is not fresh). */
+  private static Optional<DemoSetup.Demo> demo(
+      NodeRunner runner, DemoModel model, PrintWriter out) {
+    if (!DemoSetup.needed(runner.ledger())) {
+      return Optional.empty();
+    }
+    List<DemoCorpus.Text> texts;
+    try {
+      texts = DemoCorpus.load();
+    } catch (AttributionException.MissingResource e) {
+      throw new CliException(e.getMessage() + " Or start without the demo: --no-demo.");
+    }
+    out.println("Setting up the demo economy (first start)...");
+    out.flush();
+    return Optional.of(
+        new DemoSetup(runner.ledger(), runner.economy().orElseThrow()).run(texts, model.adapter()));
   }
 
   static Genesis loadGenesis(Path file) {

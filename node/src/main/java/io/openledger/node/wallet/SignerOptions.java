@@ -45,10 +45,21 @@ public final class SignerOptions {
 
   /** The signing key; asks for the password when it comes from the keystore. */
   public KeyPair unlock() {
-    if (source.privateKeyFile != null) {
-      return readKeyFile(source.privateKeyFile);
+    return unlock(source.privateKeyFile, source.from, "--from", keystore, passwordFile);
+  }
+
+  /**
+   * A key from a hex key file or, when {@code keyFile} is null, from the keystore account {@code
+   * from} (asking for its password unless {@code passwordFile} has it).
+   *
+   * @param fromOption the option that named {@code from}, for messages
+   */
+  public static KeyPair unlock(
+      Path keyFile, String from, String fromOption, Path keystore, Path passwordFile) {
+    if (keyFile != null) {
+      return readKeyFile(keyFile);
     }
-    Address address = Wallets.parseAddress(source.from, "--from");
+    Address address = Wallets.parseAddress(from, fromOption);
     KeystoreDirectory dir =
         new KeystoreDirectory(keystore != null ? keystore : KeystoreDirectory.defaultPath());
     try {

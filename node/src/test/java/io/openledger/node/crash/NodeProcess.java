@@ -57,6 +57,9 @@ final class NodeProcess implements AutoCloseable {
                 dataDir.toString(),
                 "--rpc-port",
                 Integer.toString(port),
+                "--api-port",
+                "0",
+                "--no-demo",
                 "--block-time",
                 Long.toString(blockTimeMs)));
     Process p =

@@ -39,7 +39,16 @@ class DevnetProcessTest {
     cmd.add("io.openledger.node.Main");
     cmd.addAll(
         List.of(
-            "devnet", "--data-dir", dataDir.toString(), "--rpc-port", "0", "--block-time", "200"));
+            "devnet",
+            "--data-dir",
+            dataDir.toString(),
+            "--rpc-port",
+            "0",
+            "--api-port",
+            "0",
+            "--no-demo",
+            "--block-time",
+            "200"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

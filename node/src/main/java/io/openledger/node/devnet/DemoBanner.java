@@ -1,0 +1,104 @@
+package io.openledger.node.devnet;
+
+import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.inference.InferenceModule;
+import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.model.Model;
+import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.state.StateReader;
+import io.openledger.node.economy.EconomyService;
+import java.io.PrintWriter;
+import java.util.Optional;
+
+/** The devnet's economy section of its start-up banner: the API, the demo's accounts and keys. */
+final class DemoBanner {
+  private DemoBanner() {}
+
+  static void print(PrintWriter out, NodeRunner runner, Optional<DemoSetup.Demo> demo) {
+    EconomyService economy = runner.economy().orElseThrow();
+    String api = economy.server().baseUri().toString().replaceAll("/$", "");
+    StateReader state = runner.ledger().state(BlockRef.LATEST).orElseThrow();
+    out.println("Data economy");
+    out.println("  API          " + api + " (OpenAI /v1/completions, blobs, receipts, earnings)");
+    out.println(
+        "  operator     "
+            + DemoSetup.OPERATOR.address()
+            + " (dev account 9): serves the models registered to it, posts their batches");
+    out.println("  model        " + economy.engine().model().id() + " (base)");
+    if (demo.isEmpty()) {
+      long datanets = DatanetModule.datanetCount(state);
+      long models = ModelModule.modelCount(state);
+      out.println(
+          "  on chain     "
+              + datanets
+              + " datanets, "
+              + models
+              + " models"
+              + (datanets == 0 ? "" : " (the demo's keys were printed at the first start)"));
+      out.println();
+      out.flush();
+      return;
+    }
+    DemoSetup.Demo d = demo.get();
+    out.println();
+    out.println(
+        "Demo (made now; its keys are PUBLIC, like the dev keys: never use them for value):");
+    out.println(
+        "  datanet "
+            + d.datanetId()
+            + "    \"fortunes\" by "
+            + DemoSetup.DATANET_OWNER.address()
+            + " (dev account 2), version "
+            + d.version()
+            + " published and indexed");
+    for (DemoSetup.Contributor c : d.contributors()) {
+      out.printf(
+          "    contribution %d  %-11s %s%n      key %s%n",
+          c.contributionId(), c.file(), c.address(), c.keyHex());
+    }
+    if (d.servedModel().isPresent()) {
+      Model m = ModelModule.readModel(state, d.modelId()).orElseThrow();
+      out.println(
+          "  model "
+              + d.modelId()
+              + "      \""
+              + m.name()
+              + "\" by "
+              + m.owner()
+              + " (dev account 3): "
+              + DemoSetup.PRICE_IN.toOpenString()
+              + " / "
+              + DemoSetup.PRICE_OUT.toOpenString()
+              + " OPEN per 1,000 tokens in / out");
+      out.println("    request it as  " + d.servedModel().get());
+    } else {
+      out.println(
+          "  model        none: pass --demo-adapter DIR (a PEFT adapter of --model) to register"
+              + " one");
+    }
+    out.println(
+        "  application  "
+            + d.app()
+            + "  escrow "
+            + InferenceModule.escrowOf(state, d.app()).balance().toOpenString()
+            + " OPEN");
+    out.println("      key " + d.appKeyHex());
+    out.println("  API key      " + d.apiKey() + " (cap 50 OPEN)");
+    d.servedModel()
+        .ifPresent(
+            model -> {
+              out.println();
+              out.println("Try a paid inference:");
+              out.println(
+                  "  curl -s "
+                      + api
+                      + "/v1/completions -H 'Authorization: Bearer "
+                      + d.apiKey()
+                      + "' -H 'Content-Type: application/json' -d '{\"model\": \""
+                      + model
+                      + "\", \"prompt\": \"Computers are\", \"max_tokens\": 24}'");
+            });
+    out.println();
+    out.flush();
+  }
+}

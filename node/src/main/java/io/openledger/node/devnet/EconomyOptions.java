@@ -1,0 +1,83 @@
+package io.openledger.node.devnet;
+
+import io.openledger.chain.crypto.KeyPair;
+import io.openledger.node.cli.CliException;
+import io.openledger.node.economy.Batcher;
+import io.openledger.node.economy.EconomyService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of the data economy a node runs beside its chain (the API port, the model it serves, when
+ * it batches), shared by {@code openledger devnet} and {@code openledger node}.
+ */
+final class EconomyOptions {
+  @Option(
+      names = "--api-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface for the inference and economy API (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes"
+              + " it).")
+  String apiHost;
+
+  @Option(
+      names = "--api-port",
+      paramLabel = "N",
+      defaultValue = "8080",
+      description =
+          "Port of the API: OpenAI and LoRAX inference, blobs, receipts, earnings (default:"
+              + " ${DEFAULT-VALUE}; 0: any).")
+  int apiPort;
+
+  @Option(
+      names = "--batch-every",
+      paramLabel = "BLOCKS",
+      defaultValue = "5",
+      description =
+          "Post this operator's inference records on chain at least every BLOCKS blocks"
+              + " (default: ${DEFAULT-VALUE}).")
+  int batchEvery;
+
+  @Option(
+      names = "--batch-max-records",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description =
+          "Post as soon as N records wait; also the most records in one batch (default:"
+              + " ${DEFAULT-VALUE}).")
+  int batchMaxRecords;
+
+  @Option(
+      names = "--blob-grace",
+      paramLabel = "SECONDS",
+      defaultValue = "3600",
+      description =
+          "Delete an uploaded blob that no on-chain record names after SECONDS (default:"
+              + " ${DEFAULT-VALUE}).")
+  long blobGraceSeconds;
+
+  /** What {@link EconomyService} runs with. */
+  EconomyService.Options options(Path dataDir, KeyPair operator, Path model) {
+    if (apiPort < 0 || apiPort > 65_535) {
+      throw new CliException("--api-port must be between 0 and 65535, got " + apiPort);
+    }
+    if (blobGraceSeconds < 60) {
+      throw new CliException("--blob-grace must be at least 60 seconds, got " + blobGraceSeconds);
+    }
+    if (!Files.isDirectory(model)) {
+      throw new CliException("--model " + model + " is not a directory");
+    }
+    Batcher.Config batching;
+    try {
+      batching = new Batcher.Config(batchEvery, batchMaxRecords, true);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          "--batch-every must be at least 1 and --batch-max-records between 1 and 100000");
+    }
+    return new EconomyService.Options(
+        dataDir, operator, model, apiHost, apiPort, batching, Duration.ofSeconds(blobGraceSeconds));
+  }
+}

@@ -104,6 +104,8 @@ public final class DevnetCommand implements Callable<Integer> {
     }
     banner(out, runner);
     DemoBanner.print(out, runner, demo);
+    out.println("Press Ctrl+C to stop.");
+    out.flush();
     return NodeOptions.runUntilStopped(runner, out);
   }
 
@@ -170,7 +172,6 @@ public final class DevnetCommand implements Callable<Integer> {
     out.println(
         "WARNING: these private keys are public (Hardhat/Anvil defaults). Anyone can spend what"
             + " they hold. Never send real funds to them or use them on another network.");
-    out.println("Press Ctrl+C to stop.");
     out.flush();
   }
 }

@@ -45,10 +45,22 @@ public final class SignerOptions {
 
   /** The signing key; asks for the password when it comes from the keystore. */
   public KeyPair unlock() {
-    if (source.privateKeyFile != null) {
-      return readKeyFile(source.privateKeyFile);
+    return unlock(source.from, source.privateKeyFile, keystore, passwordFile);
+  }
+
+  /**
+   * The key of {@code from} in the keystore (default {@code ~/.openledger/keystore}), unlocked with
+   * the password of {@code passwordFile} or one asked at the terminal, or the raw key in {@code
+   * privateKeyFile}: for commands whose signer is optional.
+   */
+  public static KeyPair unlock(String from, Path privateKeyFile, Path keystore, Path passwordFile) {
+    if (privateKeyFile != null) {
+      return readKeyFile(privateKeyFile);
     }
-    Address address = Wallets.parseAddress(source.from, "--from");
+    if (from == null) {
+      throw new CliException("give --from ADDRESS or --private-key-file FILE");
+    }
+    Address address = Wallets.parseAddress(from, "--from");
     KeystoreDirectory dir =
         new KeystoreDirectory(keystore != null ? keystore : KeystoreDirectory.defaultPath());
     try {
@@ -72,7 +84,7 @@ public final class SignerOptions {
   }
 
   /** A hex private key from the first line of a file. */
-  static KeyPair readKeyFile(Path file) {
+  public static KeyPair readKeyFile(Path file) {
     String hex;
     try {
       hex = Files.readString(file).strip();

@@ -13,6 +13,7 @@ import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.blob.BlobClient;
 import io.openledger.node.blob.BlobClientException;
+import io.openledger.node.blob.BlobHasher;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.economy.DatanetIndexes;
 import io.openledger.node.rpc.Json;
@@ -241,6 +242,16 @@ public final class DatanetCommand implements Runnable {
                 + limits.maxSubmissionBytes()
                 + " bytes per submission; nothing was sent");
       }
+      long existing = views.contributionByHash(datanetId, hashOf(file));
+      if (existing != 0) {
+        throw new CliException(
+            file
+                + " is already contribution "
+                + existing
+                + " of datanet "
+                + datanetId
+                + "; nothing was sent");
+      }
       KeyPair key = signer.unlock();
       PrintWriter err = spec.commandLine().getErr();
       NodeApi node = api.client();
@@ -272,7 +283,8 @@ public final class DatanetCommand implements Runnable {
         o.put("blobHash", blob.hash().toHex());
         o.put("size", size);
         o.put("metadataHash", metadataHash.toHex());
-        o.put("nearDuplicates", blob.response().path("near_duplicates"));
+        JsonNode near = blob.response().get("near_duplicates");
+        o.put("nearDuplicates", near == null ? List.of() : near);
         o.putAll(sent.json());
         Wallets.printJson(out, o);
         return;
@@ -369,6 +381,14 @@ public final class DatanetCommand implements Runnable {
       }
     }
     return out;
+  }
+
+  private static Hash hashOf(Path file) {
+    try {
+      return BlobHasher.hash(file);
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   private static long size(Path file) {

@@ -129,6 +129,17 @@ final class EconomyViews {
             .getFirst());
   }
 
+  /** The contribution of this blob to the datanet; 0 when none. */
+  long contributionByHash(long datanetId, Hash blobHash) {
+    return u64(
+        call(
+                DatanetModule.ADDRESS,
+                DatanetModule.CONTRIBUTION_BY_HASH,
+                big(datanetId),
+                blobHash.toArray())
+            .getFirst());
+  }
+
   Limits limits() {
     List<Object> r = call(DatanetModule.ADDRESS, DatanetModule.LIMITS);
     return new Limits(u64(r.get(0)), u64(r.get(1)), u64(r.get(2)), u64(r.get(3)));

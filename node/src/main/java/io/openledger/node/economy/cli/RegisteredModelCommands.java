@@ -352,7 +352,13 @@ public final class RegisteredModelCommands {
     o.put(
         "datanets",
         m.datanets().stream()
-            .map(r -> Map.<String, Object>of("datanet", r.datanetId(), "version", r.version()))
+            .map(
+                r -> {
+                  Map<String, Object> x = new LinkedHashMap<>();
+                  x.put("datanet", r.datanetId());
+                  x.put("version", r.version());
+                  return x;
+                })
             .toList());
     return o;
   }

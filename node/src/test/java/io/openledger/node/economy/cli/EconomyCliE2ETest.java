@@ -703,7 +703,7 @@ class EconomyCliE2ETest {
             dir.resolve("harbour.txt").toString(),
             "--private-key-file",
             aliceKey.toString())
-        .fails("datanet: duplicate contribution");
+        .fails("harbour.txt is already contribution 1 of datanet 1; nothing was sent");
   }
 
   @Test
@@ -742,6 +742,29 @@ class EconomyCliE2ETest {
 
   @Test
   @Order(23)
+  void aPublishWithoutTheBlobsIsRefused() throws Exception {
+    cli("datanet", "create", "--name", "lost", "--private-key-file", ownerKey.toString()).ok();
+    String text = "A contribution whose bytes the node has lost.";
+    cliApi(
+            "datanet",
+            "contribute",
+            "2",
+            textFile("lost.txt", text).toString(),
+            "--private-key-file",
+            bobKey.toString())
+        .ok();
+    cli("datanet", "approve", "6", "--private-key-file", ownerKey.toString()).ok();
+    Hash lost = Hash.keccak256(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(node.store.delete(lost, info -> true)).isTrue();
+    cliApi("datanet", "publish", "2", "--private-key-file", ownerKey.toString())
+        .fails("(GET /v1/datanets/2/next-version, HTTP 409): blob_missing: blob " + lost.toHex());
+    cliApi("datanet", "publish", "2", "--local", "--private-key-file", ownerKey.toString())
+        .fails("cannot fetch the blob " + lost.toHex() + " of contribution 6 (not_found)");
+    assertThat(DatanetModule.readDatanet(node.state(), 2).orElseThrow().versions()).isZero();
+  }
+
+  @Test
+  @Order(24)
   void badModelRegistrations() throws Exception {
     String base = "0x" + "11".repeat(32);
     String adapter = "0x" + "22".repeat(32);
@@ -806,7 +829,7 @@ class EconomyCliE2ETest {
   }
 
   @Test
-  @Order(24)
+  @Order(25)
   void paymentRefusals() throws Exception {
     cli("escrow", "deposit", "1000000", "--private-key-file", nobodyKey.toString())
         .fails("insufficient funds");
@@ -831,7 +854,7 @@ class EconomyCliE2ETest {
   }
 
   @Test
-  @Order(25)
+  @Order(26)
   void unreachableNodesAreNamed() throws Exception {
     run("datanet", "list", "--rpc", "http://127.0.0.1:1")
         .fails("cannot reach a node at http://127.0.0.1:1");

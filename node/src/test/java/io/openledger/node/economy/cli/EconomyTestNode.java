@@ -204,6 +204,14 @@ final class EconomyTestNode implements AutoCloseable {
     List<DatanetIndexes.Accepted> accepted = new ArrayList<>();
     for (long cid : DatanetModule.acceptedContributions(s, id, d.accepted())) {
       Contribution c = DatanetModule.readContribution(s, cid).orElseThrow();
+      if (!store.exists(c.blobHash())) {
+        error(
+            ctx,
+            409,
+            "blob_missing",
+            "blob " + c.blobHash().toHex() + " of contribution " + cid + " is not stored here");
+        return;
+      }
       accepted.add(new DatanetIndexes.Accepted(cid, c.contributor(), blob(c.blobHash())));
     }
     DatanetIndexes.BuiltVersion built =

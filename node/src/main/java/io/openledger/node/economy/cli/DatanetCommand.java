@@ -536,7 +536,7 @@ public final class DatanetCommand implements Runnable {
     @Option(names = "--no-progress", description = "Do not draw a progress display on stderr.")
     boolean noProgress;
 
-    /** Where the next version comes from; tests may replace it. */
+    /** Where the next version comes from: the node's route, or this machine with --local. */
     NextVersion.Source source(EconomyViews views, NodeApi node, PrintWriter err) {
       return local ? new LocalNextVersion(views, node, err) : new NodeNextVersion(node);
     }

@@ -141,16 +141,32 @@ public final class InferCommand implements Runnable {
       throw new CliException(refusal(node, path, r));
     }
     JsonNode openledger = r.body().path("openledger");
+    CliException unrecorded = null;
     if (signed != null && openledger.has("fee")) {
-      Amount fee = Amount.of(new BigInteger(openledger.get("fee").asText()));
-      signed.file().write(signed.paidBefore().add(fee));
+      try {
+        signed.file().write(signed.paidBefore().add(amount(openledger.get("fee"), "fee")));
+      } catch (CliException e) {
+        unrecorded = e; // the answer is paid for: show it, then say what went wrong
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (rpc.json()) {
       Wallets.printJson(out, r.body());
-      return;
+    } else {
+      print(out, r.body());
     }
-    print(out, r.body());
+    if (unrecorded != null) {
+      throw unrecorded;
+    }
+  }
+
+  /** A decimal amount of base units from the response. */
+  static Amount amount(JsonNode n, String what) {
+    try {
+      return Amount.of(new BigInteger(n.asText()));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new CliException("the node sent a " + what + " that is not an amount: " + n);
+    }
   }
 
   private Target target(EconomyViews views) {
@@ -323,7 +339,7 @@ public final class InferCommand implements Runnable {
       printReceipt(out, response);
       return;
     }
-    Amount fee = Amount.of(new BigInteger(o.path("fee").asText("0")));
+    Amount fee = amount(o.path("fee"), "fee");
     out.println(
         "Fee "
             + Wallets.open(fee)
@@ -367,7 +383,7 @@ public final class InferCommand implements Runnable {
   }
 
   private static String units(JsonNode amount) {
-    Amount a = Amount.of(new BigInteger(amount.asText("0")));
+    Amount a = amount(amount, "payout amount");
     return Wallets.open(a) + " (" + a.value() + ")";
   }
 

@@ -8,7 +8,6 @@ import io.openledger.node.cli.CliException;
 import io.openledger.node.economy.DatanetIndexes;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +47,8 @@ record LocalNextVersion(EconomyViews views, NodeApi api, PrintWriter err)
       err.println(
           "Computed here from the " + accepted.size() + " accepted blob(s) at " + api.base() + ".");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep the downloaded blobs: " + e.getMessage(), e);
+      throw new CliException(
+          "cannot keep the downloaded blobs in a temp directory: " + e.getMessage());
     } finally {
       deleteTree(tmp);
     }

@@ -28,7 +28,14 @@ import picocli.CommandLine.Command;
       io.openledger.node.wallet.BlockCommand.class,
       io.openledger.node.wallet.TxCommand.class,
       io.openledger.node.wallet.ReceiptCommand.class,
-      io.openledger.node.wallet.VestingCommand.class
+      io.openledger.node.wallet.VestingCommand.class,
+      io.openledger.node.economy.cli.DatanetCommand.class,
+      io.openledger.node.economy.cli.EscrowCommand.class,
+      io.openledger.node.economy.cli.ApiKeyCommand.class,
+      io.openledger.node.economy.cli.InferCommand.class,
+      io.openledger.node.economy.cli.EarningsCommand.class,
+      io.openledger.node.economy.cli.ClaimCommand.class,
+      io.openledger.node.economy.cli.BatchCommand.class
     })
 public final class OpenLedgerCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

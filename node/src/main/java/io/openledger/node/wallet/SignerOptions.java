@@ -45,21 +45,22 @@ public final class SignerOptions {
 
   /** The signing key; asks for the password when it comes from the keystore. */
   public KeyPair unlock() {
-    return unlock(source.privateKeyFile, source.from, "--from", keystore, passwordFile);
+    return unlock(source.from, source.privateKeyFile, keystore, passwordFile);
   }
 
   /**
-   * A key from a hex key file or, when {@code keyFile} is null, from the keystore account {@code
-   * from} (asking for its password unless {@code passwordFile} has it).
-   *
-   * @param fromOption the option that named {@code from}, for messages
+   * The key of {@code from} in the keystore (default {@code ~/.openledger/keystore}), unlocked with
+   * the password of {@code passwordFile} or one asked at the terminal, or the raw key in {@code
+   * privateKeyFile}: for commands whose signer is optional.
    */
-  public static KeyPair unlock(
-      Path keyFile, String from, String fromOption, Path keystore, Path passwordFile) {
-    if (keyFile != null) {
-      return readKeyFile(keyFile);
+  public static KeyPair unlock(String from, Path privateKeyFile, Path keystore, Path passwordFile) {
+    if (privateKeyFile != null) {
+      return readKeyFile(privateKeyFile);
     }
-    Address address = Wallets.parseAddress(from, fromOption);
+    if (from == null) {
+      throw new CliException("give --from ADDRESS or --private-key-file FILE");
+    }
+    Address address = Wallets.parseAddress(from, "--from");
     KeystoreDirectory dir =
         new KeystoreDirectory(keystore != null ? keystore : KeystoreDirectory.defaultPath());
     try {
@@ -83,7 +84,7 @@ public final class SignerOptions {
   }
 
   /** A hex private key from the first line of a file. */
-  static KeyPair readKeyFile(Path file) {
+  public static KeyPair readKeyFile(Path file) {
     String hex;
     try {
       hex = Files.readString(file).strip();

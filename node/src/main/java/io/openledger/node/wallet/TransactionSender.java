@@ -19,15 +19,15 @@ import java.util.Map;
  * base fee and {@code eth_maxPriorityFeePerGas} (max fee = 2 x base fee + tip, as ethers does, so
  * the transaction stays valid while the base fee rises for a few blocks).
  */
-final class TransactionSender {
+public final class TransactionSender {
   private final NodeClient node;
 
-  TransactionSender(NodeClient node) {
+  public TransactionSender(NodeClient node) {
     this.node = node;
   }
 
   /** What to send; null fields are filled from the node. */
-  record Draft(
+  public record Draft(
       Address to,
       Amount value,
       byte[] data,
@@ -37,8 +37,8 @@ final class TransactionSender {
       boolean legacy) {}
 
   /** A signed, submitted transaction. */
-  record Sent(Transaction tx, Address from) {
-    Map<String, Object> toJson() {
+  public record Sent(Transaction tx, Address from) {
+    public Map<String, Object> toJson() {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("hash", tx.hash().toHex());
       o.put("from", from.toHex());
@@ -52,7 +52,7 @@ final class TransactionSender {
     }
   }
 
-  Sent send(KeyPair key, Draft d) {
+  public Sent send(KeyPair key, Draft d) {
     Address from = key.address();
     long chainId = node.chainId();
     long nonce = Wallets.number(node.call("eth_getTransactionCount", from.toHex(), "pending"));
@@ -108,7 +108,7 @@ final class TransactionSender {
    *
    * @throws CliException after {@code timeout}
    */
-  JsonNode awaitReceipt(String txHash, Duration timeout, PrintWriter progress) {
+  public JsonNode awaitReceipt(String txHash, Duration timeout, PrintWriter progress) {
     long deadline = System.nanoTime() + timeout.toNanos();
     progress.print("Waiting for the receipt");
     progress.flush();

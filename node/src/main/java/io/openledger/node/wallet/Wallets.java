@@ -12,12 +12,12 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /** Parsing and printing shared by the wallet commands. */
-final class Wallets {
+public final class Wallets {
   private static final BigInteger GWEI = BigInteger.TEN.pow(9);
 
   private Wallets() {}
 
-  static Address parseAddress(String text, String what) {
+  public static Address parseAddress(String text, String what) {
     try {
       return Address.fromHex(text);
     } catch (IllegalArgumentException e) {
@@ -25,7 +25,7 @@ final class Wallets {
     }
   }
 
-  static Hash parseHash(String text, String what) {
+  public static Hash parseHash(String text, String what) {
     try {
       return Hash.fromHex(text);
     } catch (IllegalArgumentException e) {
@@ -34,7 +34,7 @@ final class Wallets {
   }
 
   /** Decimal OPEN ({@code 1.5}) to base units. */
-  static Amount parseOpen(String text, String what) {
+  public static Amount parseOpen(String text, String what) {
     try {
       return Amount.parseOpen(text);
     } catch (IllegalArgumentException | ArithmeticException e) {
@@ -43,7 +43,7 @@ final class Wallets {
   }
 
   /** Decimal gwei ({@code 1.5}) to base units per gas. */
-  static Amount parseGwei(String text, String what) {
+  public static Amount parseGwei(String text, String what) {
     try {
       BigDecimal units = new BigDecimal(text.trim()).movePointRight(9);
       if (units.signum() < 0 || units.stripTrailingZeros().scale() > 0) {
@@ -55,20 +55,20 @@ final class Wallets {
     }
   }
 
-  static String open(Amount a) {
+  public static String open(Amount a) {
     return a.toOpenString() + " OPEN";
   }
 
-  static String gwei(Amount a) {
+  public static String gwei(Amount a) {
     return new BigDecimal(a.value()).movePointLeft(9).stripTrailingZeros().toPlainString()
         + " gwei";
   }
 
-  static Amount amount(JsonNode quantity) {
+  public static Amount amount(JsonNode quantity) {
     return Amount.of(NodeClient.quantity(quantity));
   }
 
-  static long number(JsonNode quantity) {
+  public static long number(JsonNode quantity) {
     return NodeClient.quantity(quantity).longValueExact();
   }
 
@@ -76,7 +76,7 @@ final class Wallets {
     return a.value().mod(GWEI).signum() == 0;
   }
 
-  static void printJson(PrintWriter out, Object value) {
+  public static void printJson(PrintWriter out, Object value) {
     try {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     } catch (JsonProcessingException e) {

@@ -84,9 +84,9 @@ final class DatanetUploadCheck implements UploadInspector {
     }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("datanet", id);
-    fields.put("nearDuplicates", near);
+    fields.put("near_duplicates", near);
     if (s.incomplete() != null) {
-      fields.put("nearDuplicateCheck", s.incomplete());
+      fields.put("near_duplicate_check", s.incomplete());
     }
     if (!near.isEmpty()) {
       fields.put(

@@ -87,7 +87,7 @@ class EconomyE2ETest {
         Files.writeString(f, "Notes of contributor " + i + ". " + answers.get(i) + "\nThe end.\n");
         var up =
             node.blobs().upload(f, contributors.get(i), Map.of("datanet", "1"), (ph, d, t) -> {});
-        assertThat(up.response().get("nearDuplicates")).isEmpty();
+        assertThat(up.response().get("near_duplicates")).isEmpty();
         node.ok(
             contributors.get(i),
             DatanetModule.ADDRESS,

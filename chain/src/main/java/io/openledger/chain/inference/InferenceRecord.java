@@ -1,6 +1,7 @@
 package io.openledger.chain.inference;
 
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.crypto.PersonalSign;
 import io.openledger.chain.module.Abi;
 import io.openledger.chain.module.AbiType;
 import io.openledger.chain.types.Address;
@@ -206,7 +207,7 @@ public record InferenceRecord(
           "record of operator " + operator + " cannot be signed by " + operatorKey.address());
     }
     byte[] sig =
-        SignatureBytes.encode(operatorKey.sign(SignatureBytes.personalMessageHash(hash())));
+        SignatureBytes.encode(operatorKey.sign(PersonalSign.messageHash(hash().toArray())));
     return new InferenceRecord(
         operator,
         number,
@@ -227,7 +228,7 @@ public record InferenceRecord(
 
   /** Who signed the record hash with the operator signature; empty if unsigned or invalid. */
   public Optional<Address> recoverOperator() {
-    return SignatureBytes.recover(SignatureBytes.personalMessageHash(hash()), operatorSignature);
+    return SignatureBytes.recover(PersonalSign.messageHash(hash().toArray()), operatorSignature);
   }
 
   /** True when the operator signature is the operator's. */

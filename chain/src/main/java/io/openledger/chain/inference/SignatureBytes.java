@@ -4,7 +4,6 @@ import io.openledger.chain.crypto.Secp256k1;
 import io.openledger.chain.crypto.Signature;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Hash;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -16,9 +15,6 @@ import java.util.Optional;
  */
 public final class SignatureBytes {
   public static final int LENGTH = 65;
-
-  private static final byte[] PERSONAL_PREFIX =
-      "\u0019Ethereum Signed Message:\n32".getBytes(StandardCharsets.US_ASCII);
 
   private SignatureBytes() {}
 
@@ -65,13 +61,5 @@ public final class SignatureBytes {
       return Optional.empty();
     }
     return Secp256k1.get().recoverAddress(digest, s);
-  }
-
-  /**
-   * EIP-191 version 0x45 ({@code personal_sign}) of a 32-byte hash: {@code keccak256("\x19Ethereum
-   * Signed Message:\n32" ‖ hash)}.
-   */
-  public static Hash personalMessageHash(Hash hash) {
-    return Hash.keccak256(PERSONAL_PREFIX, hash.toArray());
   }
 }

@@ -469,7 +469,7 @@ class InferenceModuleTest {
             1,
             List.of(keyCharge(payer, Amount.open(1)), keyCharge(payer, Amount.open(1))),
             payouts(Amount.open(2))),
-        "inference: payer " + payer.address() + " is charged twice for key ");
+        "inference: payer " + payer.address() + " is charged twice for key " + KEY);
     refused(
         operator,
         batch(

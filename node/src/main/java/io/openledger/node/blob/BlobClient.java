@@ -2,6 +2,7 @@ package io.openledger.node.blob;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.crypto.PersonalSign;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;

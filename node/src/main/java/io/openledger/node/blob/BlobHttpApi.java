@@ -7,6 +7,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import io.openledger.chain.crypto.PersonalSign;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.rpc.Json;

@@ -20,10 +20,12 @@ final class DemoBanner {
     StateReader state = runner.ledger().state(BlockRef.LATEST).orElseThrow();
     out.println("Data economy");
     out.println("  API          " + api + " (OpenAI /v1/completions, blobs, receipts, earnings)");
+    var operator = economy.gate().operator();
     out.println(
         "  operator     "
-            + DemoSetup.OPERATOR.address()
-            + " (dev account 9): serves the models registered to it, posts their batches");
+            + operator
+            + (operator.equals(DemoSetup.OPERATOR.address()) ? " (dev account 9)" : "")
+            + ": serves the models registered to it, posts their batches");
     out.println("  model        " + economy.engine().model().id() + " (base)");
     if (demo.isEmpty()) {
       long datanets = DatanetModule.datanetCount(state);

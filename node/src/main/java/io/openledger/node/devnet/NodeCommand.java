@@ -1,9 +1,14 @@
 package io.openledger.node.devnet;
 
+import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.node.cli.CliException;
+import io.openledger.node.economy.EconomyService;
+import io.openledger.node.wallet.SignerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,12 +16,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code openledger node --genesis FILE}: the same node as {@code devnet} on a given genesis
- * (testnet, a private network), without the dev-account banner.
+ * (testnet, a private network), without the dev-account banner; with {@code --model} and an
+ * operator key it also runs the data economy and serves the models registered to that operator.
  */
 @Command(
     name = "node",
     mixinStandardHelpOptions = true,
-    description = "Run a sequencer node with JSON-RPC on a given genesis file.")
+    description = {
+      "Run a sequencer node with JSON-RPC on a given genesis file.",
+      "With --model DIR and an operator key (--operator ADDRESS from the keystore, or"
+          + " --operator-key-file) it also runs the data economy: blob store, attribution"
+          + " indexes, paid inference for the models registered to the operator, batches."
+    })
 public final class NodeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin NodeOptions node = new NodeOptions();
@@ -34,6 +45,40 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Where the chain is stored (default: ./data/<network name>).")
   Path dataDir;
 
+  @CommandLine.Mixin EconomyOptions economy = new EconomyOptions();
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "Run the data economy serving this Hugging Face model directory (needs an operator"
+              + " key).")
+  Path model;
+
+  @Option(
+      names = "--operator",
+      paramLabel = "ADDRESS",
+      description = "The operator's keystore account: signs records and batches.")
+  String operator;
+
+  @Option(
+      names = "--operator-key-file",
+      paramLabel = "FILE",
+      description = "The operator's hex private key in FILE, instead of --operator.")
+  Path operatorKeyFile;
+
+  @Option(
+      names = "--keystore",
+      paramLabel = "DIR",
+      description = "Keystore directory of --operator (default: ~/.openledger/keystore).")
+  Path keystore;
+
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
+      description = "The keystore password of --operator, first line of FILE, instead of asking.")
+  Path passwordFile;
+
   @Override
   public Integer call() {
     NodeOptions.quietServerLogs();
@@ -47,7 +92,8 @@ public final class NodeCommand implements Callable<Integer> {
                 ChainSpec.from(genesis),
                 node.ledgerConfig(genesis.blockTimeMs()),
                 node.rpcHost,
-                node.rpcPort),
+                node.rpcPort,
+                economy(dir)),
             out);
     out.println("OpenLedger node (" + genesis.network() + ")");
     out.println("  chain id     " + runner.ledger().chainId());
@@ -55,8 +101,29 @@ public final class NodeCommand implements Callable<Integer> {
     out.println("  head         block " + runner.ledger().headNumber());
     out.println("  RPC (HTTP)   " + runner.rpc().httpUrl());
     out.println("  RPC (WS)     " + runner.rpc().wsUrl());
+    runner.economy().ifPresent(e -> DemoBanner.print(out, runner, Optional.empty()));
     out.println("Press Ctrl+C to stop.");
     out.flush();
     return NodeOptions.runUntilStopped(runner, out);
+  }
+
+  /** The economy when --model is given, with the operator's key. */
+  private Optional<EconomyService.Options> economy(Path dir) {
+    if (model == null) {
+      if (operator != null || operatorKeyFile != null) {
+        throw new CliException("--operator and --operator-key-file go with --model");
+      }
+      return Optional.empty();
+    }
+    if (operator == null && operatorKeyFile == null) {
+      throw new CliException(
+          "--model runs the data economy, which needs the operator's key: --operator ADDRESS or"
+              + " --operator-key-file FILE");
+    }
+    if (operator != null && operatorKeyFile != null) {
+      throw new CliException("give one of --operator and --operator-key-file");
+    }
+    KeyPair key = SignerOptions.unlock(operator, operatorKeyFile, keystore, passwordFile);
+    return Optional.of(economy.options(dir, key, model));
   }
 }

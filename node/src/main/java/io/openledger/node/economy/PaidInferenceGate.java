@@ -42,7 +42,9 @@ import io.openledger.openlora.server.Settlement;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -134,7 +136,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     StateReader state = head();
     List<Model> paid = new ArrayList<>();
     for (String h : hashes) {
-      List<Model> models = modelsFor(state, Hash.fromHex(h));
+      List<Model> models = modelsFor(Hash.fromHex(h));
       List<Model> mine = models.stream().filter(m -> m.operator().equals(operator())).toList();
       if (!models.isEmpty() && mine.isEmpty()) {
         return Admission.refuse(
@@ -278,17 +280,27 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     return mine.size() == 1 ? Optional.of(mine.getFirst()) : Optional.empty();
   }
 
+  /** The registered models by adapter hash, as of one head (models are read once per block). */
+  private record ModelsByAdapter(long head, Map<Hash, List<Model>> byAdapter) {}
+
+  private volatile ModelsByAdapter models = new ModelsByAdapter(-1, Map.of());
+
   /** Models registered with this adapter hash, in id order. */
-  private static List<Model> modelsFor(StateReader state, Hash adapterHash) {
-    List<Model> out = new ArrayList<>();
-    long count = ModelModule.modelCount(state);
-    for (long id = 1; id <= count; id++) {
-      Model m = ModelModule.readModel(state, id).orElseThrow();
-      if (m.adapterHash().equals(adapterHash)) {
-        out.add(m);
+  private List<Model> modelsFor(Hash adapterHash) {
+    long head = ledger.headNumber();
+    ModelsByAdapter m = models;
+    if (m.head() != head) {
+      StateReader state = ledger.state(BlockRef.number(head)).orElseThrow();
+      Map<Hash, List<Model>> by = new HashMap<>();
+      long count = ModelModule.modelCount(state);
+      for (long id = 1; id <= count; id++) {
+        Model model = ModelModule.readModel(state, id).orElseThrow();
+        by.computeIfAbsent(model.adapterHash(), h -> new ArrayList<>()).add(model);
       }
+      m = new ModelsByAdapter(head, by);
+      models = m;
     }
-    return out;
+    return m.byAdapter().getOrDefault(adapterHash, List.of());
   }
 
   static boolean isAdapterHash(String id) {

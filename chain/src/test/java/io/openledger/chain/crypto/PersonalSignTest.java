@@ -1,8 +1,7 @@
-package io.openledger.node.blob;
+package io.openledger.chain.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
 import java.math.BigInteger;

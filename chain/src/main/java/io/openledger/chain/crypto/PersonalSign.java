@@ -1,8 +1,5 @@
-package io.openledger.node.blob;
+package io.openledger.chain.crypto;
 
-import io.openledger.chain.crypto.KeyPair;
-import io.openledger.chain.crypto.Secp256k1;
-import io.openledger.chain.crypto.Signature;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;

@@ -34,6 +34,8 @@ class DevnetProcessTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("--add-modules");
+    cmd.add("jdk.incubator.vector"); // the devnet runs OpenLoRA
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.openledger.node.Main");

@@ -8,7 +8,9 @@ import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.mempool.MempoolConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.tx.AccessListEntry;
 import io.openledger.chain.tx.Transaction;
+import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -118,6 +120,48 @@ class LedgerTest {
     assertThat(report.problems()).isEmpty();
     assertThat(report.head()).isEqualTo(1);
     assertThat(report.transactions()).isEqualTo(2);
+  }
+
+  @Test
+  void eip2930TransactionsAreMinedWithTypedReceiptsAndTheirAccessList() {
+    KeyPair alice = KEYS.get(1);
+    List<AccessListEntry> accessList =
+        List.of(new AccessListEntry(BOB, List.of(Hash.keccak256(new byte[] {1}))));
+    Transaction tx =
+        TransactionBuilder.eip2930(CHAIN)
+            .nonce(0)
+            .gasPrice(GWEI.multiply(3))
+            .gasLimit(21_000)
+            .to(BOB)
+            .value(Amount.open(1))
+            .accessList(accessList)
+            .sign(alice);
+    try (Ledger ledger = open()) {
+      Hash hash = accepted(ledger.submit(tx.encode()));
+      assertThat(hash).isEqualTo(tx.hash());
+      TransactionView pending = ledger.transaction(hash).orElseThrow();
+      assertThat(pending.type()).isEqualTo(1);
+      assertThat(pending.gasPrice()).isEqualTo(GWEI.multiply(3));
+      assertThat(pending.maxFeePerGas()).isNull();
+      BlockView block = ledger.produceBlock();
+      assertThat(block.transactionHashes()).containsExactly(hash);
+      ReceiptView r = ledger.receipt(hash).orElseThrow();
+      assertThat(r.type()).isEqualTo(1);
+      assertThat(r.success()).isTrue();
+      // One price for everything: the base fee (1 gwei) to the treasury, the rest to the sequencer.
+      assertThat(r.effectiveGasPrice()).isEqualTo(GWEI.multiply(3));
+      TransactionView mined = ledger.transaction(hash).orElseThrow();
+      assertThat(mined.accessList())
+          .containsExactly(
+              new TransactionView.AccessListEntry(BOB, accessList.getFirst().storageKeys()));
+      assertThat(mined.v()).isEqualTo(tx.v());
+      assertThat(ledger.balance(BOB, BlockRef.LATEST)).hasValue(Amount.open(1));
+      assertThat(ledger.balance(alice.address(), BlockRef.LATEST))
+          .hasValue(
+              Amount.open(1_000_000).subtract(Amount.open(1)).subtract(GWEI.multiply(63_000)));
+    }
+    ChainAudit.Report report = ChainAudit.run(dir, SPEC);
+    assertThat(report.problems()).isEmpty();
   }
 
   @Test

@@ -22,10 +22,13 @@ import java.util.TreeSet;
  * The transaction pool: signed transactions waiting for a block, per sender in nonce order.
  *
  * <p>A sender's transactions from its account nonce upward without a gap are <em>pending</em>
- * (executable); those behind a gap are <em>queued</em> until it is filled. A transaction of the
- * same (sender, nonce) replaces one in the pool only when it raises both fee caps by {@link
- * MempoolConfig#priceBumpPercent()}. When the pool is full the cheapest transaction by effective
- * tip at the next base fee is evicted for a better-paying one.
+ * (executable); those behind a gap are <em>queued</em> until it is filled. As in go-ethereum's
+ * pool, every sender may hold {@link MempoolConfig#accountSlots()} pending transactions, and more
+ * while the pool holds fewer than {@link MempoolConfig#globalSlots()}; at most {@link
+ * MempoolConfig#accountQueue()} queued ones. A transaction of the same (sender, nonce) replaces one
+ * in the pool only when it raises both fee caps by {@link MempoolConfig#priceBumpPercent()}. When
+ * the pool is full the cheapest transaction by effective tip at the next base fee is evicted for a
+ * better-paying one.
  *
  * <p>Admission is checked against the pending state: the head account (from {@link AccountSource})
  * minus what the sender's earlier pooled transactions may spend. Every refusal leaves the pool
@@ -83,10 +86,10 @@ public final class Mempool {
 
   /**
    * Admits a transaction whose sender is already recovered (a {@link Transaction} from the
-   * decoder). Checks, in order: already known, nonce too low, nonce too high (beyond the window),
-   * {@code extraCheck} on the pending account (the sender's balance net of its earlier pooled
-   * transactions), fee cap below the next base fee, insufficient funds, replacement underpriced,
-   * per-sender limit, pool full.
+   * decoder). Checks, in order: already known, nonce too low, {@code extraCheck} on the pending
+   * account (the sender's balance net of its earlier pooled transactions), fee cap below the next
+   * base fee, insufficient funds, replacement underpriced, per-sender limit (pending slots, queued
+   * slots), pool full.
    */
   public synchronized Admission add(Transaction tx) {
     Hash hash = tx.hash();
@@ -134,10 +137,6 @@ public final class Mempool {
       return Optional.of(
           "nonce too low: address " + who + ", tx: " + nonce + " state: " + head.nonce());
     }
-    if (nonce - head.nonce() >= config.nonceWindow()) {
-      return Optional.of(
-          "nonce too high: address " + who + ", tx: " + nonce + " state: " + head.nonce());
-    }
     TreeMap<Long, PooledTransaction> queue = bySender.get(sender);
     Amount earlierSpends = spendsBefore(queue, nonce);
     if (head.balance().lessThan(earlierSpends)) {
@@ -177,13 +176,49 @@ public final class Mempool {
     if (existing != null && !outbids(tx, existing.tx)) {
       return Optional.of("replacement transaction underpriced");
     }
-    if (existing == null && queue != null && queue.size() >= config.maxPerSender()) {
+    if (existing == null && queue != null) {
+      return slotLimit(queue, head.nonce(), nonce, who);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The per-sender limits on a new (not replacing) transaction: a pending one beyond {@code
+   * accountSlots} only while the pool has room, a queued one up to {@code accountQueue}.
+   */
+  private Optional<String> slotLimit(
+      TreeMap<Long, PooledTransaction> queue, long headNonce, long nonce, String who) {
+    long pendingNonce = headNonce;
+    while (queue.containsKey(pendingNonce)) {
+      pendingNonce++;
+    }
+    long pending = pendingNonce - headNonce;
+    if (nonce == pendingNonce) {
+      if (pending >= config.accountSlots() && byHash.size() >= config.globalSlots()) {
+        return Optional.of(
+            "account limit exceeded: address "
+                + who
+                + " has "
+                + pending
+                + " pending transactions; beyond "
+                + config.accountSlots()
+                + " per sender the pool admits more only while it holds fewer than "
+                + config.globalSlots());
+      }
+      return Optional.empty();
+    }
+    long queued = queue.size() - pending;
+    if (queued >= config.accountQueue()) {
       return Optional.of(
           "account limit exceeded: address "
               + who
               + " has "
-              + queue.size()
-              + " transactions in the pool");
+              + queued
+              + " queued transactions (behind the nonce gap at "
+              + pendingNonce
+              + "), at most "
+              + config.accountQueue()
+              + " per sender");
     }
     return Optional.empty();
   }

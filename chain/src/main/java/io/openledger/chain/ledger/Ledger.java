@@ -161,8 +161,9 @@ public interface Ledger extends AutoCloseable {
   // ---- logs and subscriptions ----
 
   /**
-   * Logs matching a filter, in chain order; refused with "query exceeds max block range 1000" when
-   * the range spans more than {@link LogFilter#MAX_BLOCK_RANGE} blocks.
+   * Logs matching a filter, in chain order, over any block range (read from the log index); refused
+   * with "query returned more than 10000 results. Try with this block range [...]." when more than
+   * {@link LogFilter#MAX_RESULTS} match.
    */
   QueryResult<List<LogView>> logs(LogFilter filter);
 

@@ -14,6 +14,7 @@ import io.openledger.chain.mempool.Admission;
 import io.openledger.chain.mempool.Mempool;
 import io.openledger.chain.sequencer.ChainStore;
 import io.openledger.chain.sequencer.CommittedBlock;
+import io.openledger.chain.sequencer.LogIndex;
 import io.openledger.chain.sequencer.Sequencer;
 import io.openledger.chain.state.Account;
 import io.openledger.chain.state.StateDatabase;
@@ -135,6 +136,7 @@ final class NodeLedger implements Ledger {
     Durability durability = config.syncWrites() ? Durability.SYNC : Durability.BUFFERED;
 
     this.head = openChain(dir, durability, clock);
+    indexLogsOfOlderStore();
     BlockExecutor executor = new BlockExecutor(spec.protocol(), states);
     this.simulator = new Simulator(spec.protocol(), states);
     this.pool =
@@ -220,6 +222,14 @@ final class NodeLedger implements Ledger {
             .orElseThrow(
                 () -> new LedgerOpenException("data directory " + dir + " lost its head block"));
     return new Head(header, headHash);
+  }
+
+  /** A store made before the log index had its blocks indexed once, here. */
+  private void indexLogsOfOlderStore() {
+    if (!LogIndex.isComplete(store)) {
+      long logs = LogIndex.backfill(store, store::newBatch, head.header().number());
+      LOG.info("indexed {} logs of blocks 0 to {}", logs, head.header().number());
+    }
   }
 
   /** Re-admits the persisted pool; what no longer fits (mined, stale) is deleted. */
@@ -819,7 +829,8 @@ final class NodeLedger implements Ledger {
           filter,
           head.header().number(),
           ref -> resolve(ref, c).map(h -> new LogQuery.Header(h.header(), h.hash())),
-          c);
+          c,
+          s);
     }
   }
 

@@ -91,7 +91,8 @@ public final class Simulator {
                 env.timestamp(),
                 Amount.ZERO,
                 env.gasLimit(),
-                env.sequencer())
+                env.sequencer(),
+                env.history())
             : env;
     Message m =
         new Message(

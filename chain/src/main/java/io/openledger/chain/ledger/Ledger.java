@@ -68,7 +68,11 @@ public interface Ledger extends AutoCloseable {
   /** Number of the latest committed block ({@code eth_blockNumber}). */
   long headNumber();
 
-  /** A committed block; {@code pending}, {@code safe} and {@code finalized} give the head. */
+  /**
+   * A committed block; {@code safe} and {@code finalized} give the head; {@code pending} the block
+   * being built (number head + 1, no hash yet, the pool's transactions the next block would take,
+   * executed but not committed).
+   */
   Optional<BlockView> block(BlockRef ref);
 
   Optional<BlockView> blockByHash(Hash hash);
@@ -105,9 +109,19 @@ public interface Ledger extends AutoCloseable {
   /** Pending and queued transactions, by sender then nonce. */
   List<TransactionView> pendingTransactions();
 
+  /** The pool as {@code txpool_content} shows it: pending and queued, by sender then nonce. */
+  PoolContent poolContent();
+
+  /**
+   * The signed bytes of a mined or pending transaction ({@code eth_getRawTransactionByHash}), as
+   * {@code eth_sendRawTransaction} took them; empty when unknown.
+   */
+  Optional<byte[]> rawTransaction(Hash txHash);
+
   PoolStatus poolStatus();
 
-  // ---- accounts (empty when the block does not exist) ----
+  // ---- accounts (empty when the block does not exist; pending: the state after the block being
+  // built, see block(PENDING)) ----
 
   Optional<Amount> balance(Address account, BlockRef block);
 
@@ -175,6 +189,12 @@ public interface Ledger extends AutoCloseable {
 
   /** Calls {@code listener} with each new log matching the filter's addresses and topics. */
   Subscription onLogs(LogFilter filter, Consumer<LogView> listener);
+
+  /**
+   * Calls {@code listener} with the hash of each transaction admitted to the pool, once it is
+   * durable ({@code eth_subscribe newPendingTransactions}), on the listener thread.
+   */
+  Subscription onPendingTransaction(Consumer<Hash> listener);
 
   // ---- production ----
 

@@ -64,6 +64,9 @@ public final class Mempool {
   private Amount baseFeeExact;
   private long nextSeq;
 
+  /** Counts every insertion and removal: equal versions mean the same pool contents. */
+  private long version;
+
   /**
    * @param accounts the head state
    * @param nextBaseFee base fee of the next block (admission refuses fee caps below it)
@@ -264,12 +267,14 @@ public final class Mempool {
   }
 
   private void insert(PooledTransaction p) {
+    version++;
     bySender.computeIfAbsent(p.sender, a -> new TreeMap<>()).put(p.nonce, p);
     byHash.put(p.hash, p);
     byPrice.add(p);
   }
 
   private void remove(PooledTransaction p) {
+    version++;
     byHash.remove(p.hash);
     byPrice.remove(p);
     TreeMap<Long, PooledTransaction> queue = bySender.get(p.sender);
@@ -452,6 +457,35 @@ public final class Mempool {
       }
     }
     return pending;
+  }
+
+  /**
+   * A number that changes whenever a transaction enters or leaves the pool (so a view built from
+   * the pool, such as the pending block, knows when it is stale).
+   */
+  public synchronized long version() {
+    return version;
+  }
+
+  /** The pool split as {@code txpool_content} shows it, each part by sender then nonce. */
+  public record Content(List<Transaction> pending, List<Transaction> queued) {}
+
+  public synchronized Content content() {
+    List<Transaction> pending = new ArrayList<>();
+    List<Transaction> queued = new ArrayList<>();
+    for (Map.Entry<Address, TreeMap<Long, PooledTransaction>> e :
+        new TreeMap<>(bySender).entrySet()) {
+      long next = headNonce(e.getKey());
+      for (PooledTransaction p : e.getValue().tailMap(next, true).values()) {
+        if (p.nonce == next) {
+          pending.add(p.tx);
+          next++;
+        } else {
+          queued.add(p.tx);
+        }
+      }
+    }
+    return new Content(pending, queued);
   }
 
   /** Every pooled transaction, by sender then nonce. */

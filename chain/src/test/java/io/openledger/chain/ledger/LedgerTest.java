@@ -165,6 +165,55 @@ class LedgerTest {
   }
 
   @Test
+  void pendingIsTheBlockBeingBuiltWithThePoolsTransactions() throws Exception {
+    try (Ledger ledger = open()) {
+      KeyPair alice = KEYS.get(0);
+      List<Hash> announced = new CopyOnWriteArrayList<>();
+      ledger.onPendingTransaction(announced::add);
+      ledger.produceBlock();
+      BlockView empty = ledger.block(BlockRef.PENDING).orElseThrow();
+      assertThat(empty.isPending()).isTrue();
+      assertThat(empty.number()).isEqualTo(2);
+      assertThat(empty.parentHash()).isEqualTo(ledger.block(BlockRef.LATEST).orElseThrow().hash());
+      assertThat(empty.transactions()).isEmpty();
+
+      Transaction first = TestChain.transfer(alice, 0, BOB, Amount.open(5), CHAIN);
+      Transaction gapped = TestChain.transfer(alice, 2, BOB, Amount.open(7), CHAIN);
+      accepted(ledger.submit(first.encode()));
+      accepted(ledger.submit(gapped.encode()));
+      BlockView pending = ledger.block(BlockRef.PENDING).orElseThrow();
+      assertThat(pending.number()).isEqualTo(2);
+      assertThat(pending.transactionHashes()).containsExactly(first.hash());
+      assertThat(pending.gasUsed()).isEqualTo(21_000);
+      assertThat(ledger.transactionByBlock(BlockRef.PENDING, 0).orElseThrow().hash())
+          .isEqualTo(first.hash());
+      assertThat(ledger.blockReceipts(BlockRef.PENDING)).isEmpty();
+      // State at pending is after the block being built; latest is the head's.
+      assertThat(ledger.balance(BOB, BlockRef.PENDING)).hasValue(Amount.open(5));
+      assertThat(ledger.balance(BOB, BlockRef.LATEST)).hasValue(Amount.ZERO);
+      assertThat(ledger.nonce(alice.address(), BlockRef.PENDING)).hasValue(1);
+
+      // The raw bytes and the pool's split, as txpool_content shows it.
+      assertThat(ledger.rawTransaction(first.hash()))
+          .hasValueSatisfying(b -> assertThat(b).isEqualTo(first.encode()));
+      PoolContent content = ledger.poolContent();
+      assertThat(content.pending()).extracting(TransactionView::hash).containsExactly(first.hash());
+      assertThat(content.queued()).extracting(TransactionView::hash).containsExactly(gapped.hash());
+
+      ledger.produceBlock();
+      assertThat(ledger.rawTransaction(first.hash()))
+          .hasValueSatisfying(b -> assertThat(b).isEqualTo(first.encode()));
+      assertThat(ledger.block(BlockRef.PENDING).orElseThrow().number()).isEqualTo(3);
+      assertThat(ledger.rawTransaction(Hash.ZERO)).isEmpty();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (announced.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(announced).containsExactly(first.hash(), gapped.hash());
+    }
+  }
+
+  @Test
   void badInputIsRefusedWithEthereumMessagesAndChangesNothing() {
     try (Ledger ledger = open()) {
       KeyPair alice = KEYS.get(0);

@@ -15,6 +15,7 @@ import io.openledger.chain.exec.ProtocolRules;
 import io.openledger.chain.exec.ProtocolSchedule;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.ModuleRegistry;
+import io.openledger.chain.multicall.Multicall3Module;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.WorldState;
@@ -156,7 +157,11 @@ public record Genesis(
         chainId,
         GasScheduleV1.INSTANCE,
         new Eip1559FeeMarket(initialBaseFee, minimumBaseFee),
-        ModuleRegistry.of(new VestingModule(), new DatanetModule(economy), new ModelModule()),
+        ModuleRegistry.of(
+            new VestingModule(),
+            new DatanetModule(economy),
+            new ModelModule(),
+            new Multicall3Module()),
         treasury,
         VestingModule.LOCKED_BALANCES,
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);

@@ -54,6 +54,7 @@ class ModuleFilesTest {
     JsonNode abi = new ObjectMapper().readTree(module.abiJson());
     TreeSet<String> functions = new TreeSet<>();
     TreeSet<String> views = new TreeSet<>();
+    TreeSet<String> payables = new TreeSet<>();
     TreeSet<String> events = new TreeSet<>();
     for (JsonNode e : abi) {
       switch (e.get("type").asText()) {
@@ -63,7 +64,12 @@ class ModuleFilesTest {
           if (e.get("stateMutability").asText().equals("view")) {
             views.add(sig);
           }
-          assertThat(e.get("stateMutability").asText()).as(sig).isIn("view", "nonpayable");
+          if (e.get("stateMutability").asText().equals("payable")) {
+            payables.add(sig);
+          }
+          assertThat(e.get("stateMutability").asText())
+              .as(sig)
+              .isIn("view", "nonpayable", "payable");
         }
         case "event" ->
             events.add(e.get("name").asText() + "(" + jsonTypes(e.get("inputs"), true) + ")");
@@ -86,6 +92,12 @@ class ModuleFilesTest {
         .isEqualTo(
             functions(module).stream()
                 .filter(AbiFunction::view)
+                .map(AbiFunction::signature)
+                .collect(Collectors.toCollection(TreeSet::new)));
+    assertThat(payables)
+        .isEqualTo(
+            functions(module).stream()
+                .filter(AbiFunction::payable)
                 .map(AbiFunction::signature)
                 .collect(Collectors.toCollection(TreeSet::new)));
     assertThat(events).isEqualTo(eventSignatures(module));
@@ -139,6 +151,40 @@ class ModuleFilesTest {
         .isFalse();
     assertThatThrownBy(() -> ModuleRegistry.of(vesting, new VestingModule()))
         .hasMessageContaining("two modules at 0x0000000000000000000000000000000000001001");
+  }
+
+  @Test
+  void multicall3IsTheOneModuleOutsideTheReservedRangeAtItsCanonicalAddress() {
+    Address canonical = Address.fromHex("0xcA11bde05977b3631167028862bE2a173976CA11");
+    assertThat(ModuleRegistry.isReserved(canonical)).isFalse();
+    assertThat(ModuleRegistry.isModuleAddress(canonical)).isTrue();
+    assertThat(Genesis.devnet().rules().modules().get(canonical))
+        .hasValueSatisfying(m -> assertThat(m.name()).isEqualTo("multicall3"));
+    SystemModule elsewhere =
+        new SystemModule() {
+          @Override
+          public Address address() {
+            return Address.fromHex("0xcA11bde05977b3631167028862bE2a173976CA12");
+          }
+
+          @Override
+          public String name() {
+            return "impostor";
+          }
+
+          @Override
+          public String abiJson() {
+            return "[]";
+          }
+
+          @Override
+          public byte[] call(
+              ModuleContext context, byte[] calldata, io.openledger.chain.types.Amount value) {
+            return new byte[0];
+          }
+        };
+    assertThatThrownBy(() -> ModuleRegistry.of(elsewhere))
+        .hasMessageContaining("module impostor is outside the reserved range");
   }
 
   /** The module class's {@code FUNCTIONS} list. */

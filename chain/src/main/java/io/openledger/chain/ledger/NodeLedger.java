@@ -824,7 +824,8 @@ final class NodeLedger implements Ledger {
   private static CallResult toResult(SimulationResult r) {
     return switch (r) {
       case SimulationResult.Success s -> new CallResult.Success(s.returnData(), s.gasUsed());
-      case SimulationResult.Reverted rv -> new CallResult.Reverted(rv.revertData(), rv.reason());
+      case SimulationResult.Reverted rv ->
+          new CallResult.Reverted(rv.revertData(), rv.reason(), rv.gasUsed());
       case SimulationResult.Invalid i -> new CallResult.Invalid(i.message());
     };
   }

@@ -128,7 +128,7 @@ public interface Ledger extends AutoCloseable {
   /**
    * The whole state at a block, read without gas: what the node's own services (the inference gate,
    * the indexer, the read API) use to read module storage through the modules' static readers.
-   * Empty when the block does not exist; {@code pending} means the head.
+   * Empty when the block does not exist; {@code pending} is the state after the block being built.
    */
   Optional<StateReader> state(BlockRef block);
 

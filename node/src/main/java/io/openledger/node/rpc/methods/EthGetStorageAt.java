@@ -7,6 +7,8 @@ import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 import io.openledger.node.rpc.Params;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * {@code eth_getStorageAt(address, slot, block)}: the value of a module's storage slot whose key is
@@ -35,7 +37,7 @@ public record EthGetStorageAt(Ledger ledger) implements JsonRpcMethod {
                 () ->
                     shortKey.length > 0 && shortKey.length < key.length
                         ? state.storage(address, shortKey)
-                        : java.util.Optional.empty())
+                        : Optional.empty())
             .orElse(new byte[0]);
     return success(request, Bytes.toHex(word(value)));
   }
@@ -45,7 +47,7 @@ public record EthGetStorageAt(Ledger ledger) implements JsonRpcMethod {
     while (i < key.length && key[i] == 0) {
       i++;
     }
-    return java.util.Arrays.copyOfRange(key, i, key.length);
+    return Arrays.copyOfRange(key, i, key.length);
   }
 
   /** Values up to a word as a left-padded word; longer ones unchanged. */

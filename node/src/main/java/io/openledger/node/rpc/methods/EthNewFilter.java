@@ -1,5 +1,6 @@
 package io.openledger.node.rpc.methods;
 
+import io.openledger.node.rpc.JsonRpcException;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
@@ -18,7 +19,7 @@ public record EthNewFilter(Filters filters) implements JsonRpcMethod {
   public JsonRpcResponse response(JsonRpcRequest request) {
     var criteria = request.params().atMost(1).parse(0, LogFilters::parse);
     if (criteria.blockHash() != null) {
-      throw io.openledger.node.rpc.JsonRpcException.invalidParams(
+      throw JsonRpcException.invalidParams(
           "invalid argument 0: a filter follows new blocks: give fromBlock/toBlock, not blockHash");
     }
     return success(request, filters.newLogFilter(criteria));

@@ -1,5 +1,6 @@
 package io.openledger.node.rpc.methods;
 
+import io.openledger.node.rpc.JsonRpcException;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
@@ -19,7 +20,7 @@ public record EthNewPendingTransactionFilter(Filters filters) implements JsonRpc
     // geth takes an optional fullTx flag; hashes are what every client reads.
     request.params().atMost(1);
     if (request.params().has(0) && request.params().bool(0)) {
-      throw io.openledger.node.rpc.JsonRpcException.invalidParams(
+      throw JsonRpcException.invalidParams(
           "invalid argument 0: full transactions are not offered; poll hashes and ask"
               + " eth_getTransactionByHash");
     }

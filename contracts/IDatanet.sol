@@ -3,7 +3,8 @@ pragma solidity ^0.8.20;
 
 /// @title OpenLedger datanet system module
 /// @notice Lives at 0x0000000000000000000000000000000000001002 on every OpenLedger chain. It is
-///         native code, not a deployed contract (eth_getCode returns empty), but it speaks this ABI:
+///         native code, not a deployed contract (eth_getCode returns the marker 0xfe, an opcode no
+///         EVM runs, so tools that look for code find some), but it speaks this ABI:
 ///         build bindings from this interface or from chain/src/main/resources/modules/Datanet.abi.json.
 /// @dev    Specification: docs/economy.md, "Datanet module". Licence flags (uint32): 1 commercial use,
 ///         2 attribution, 4 share-alike, 8 no derivatives. Data types (uint8): 0 text, 1 image, 2 audio.

@@ -3,7 +3,8 @@ pragma solidity ^0.8.20;
 
 /// @title OpenLedger model system module
 /// @notice Lives at 0x0000000000000000000000000000000000001003 on every OpenLedger chain. It is
-///         native code, not a deployed contract (eth_getCode returns empty), but it speaks this ABI:
+///         native code, not a deployed contract (eth_getCode returns the marker 0xfe, an opcode no
+///         EVM runs, so tools that look for code find some), but it speaks this ABI:
 ///         build bindings from this interface or from chain/src/main/resources/modules/Model.abi.json.
 /// @dev    Specification: docs/economy.md, "Model module". A model names exact datanet versions; none
 ///         may be licensed "no derivatives", and a paid model (a price above zero) needs "commercial

@@ -3,7 +3,8 @@ pragma solidity ^0.8.20;
 
 /// @title OpenLedger vesting system module
 /// @notice Lives at 0x0000000000000000000000000000000000001001 on every OpenLedger chain. It is
-///         native code, not a deployed contract (eth_getCode returns empty), but it speaks this ABI:
+///         native code, not a deployed contract (eth_getCode returns the marker 0xfe, an opcode no
+///         EVM runs, so tools that look for code find some), but it speaks this ABI:
 ///         build bindings from this interface or from chain/src/main/resources/modules/Vesting.abi.json.
 /// @dev    Schedules are created at genesis. Nothing vests before start + cliff; then the total vests
 ///         linearly over `duration` seconds. Vested OPEN stays locked (in no balance) until claimed.

@@ -116,8 +116,8 @@ public record Receipt(
     if ((b[0] & 0xff) >= 0xc0) {
       type = TransactionType.LEGACY;
       top = RlpReader.of(b);
-    } else if (b[0] == 2) {
-      type = TransactionType.EIP1559;
+    } else if (b[0] == 1 || b[0] == 2) {
+      type = b[0] == 1 ? TransactionType.EIP2930 : TransactionType.EIP1559;
       top = RlpReader.of(b, 1, b.length - 1);
     } else {
       throw new RlpException("transaction type not supported");

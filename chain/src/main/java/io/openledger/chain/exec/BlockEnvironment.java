@@ -14,6 +14,7 @@ import io.openledger.chain.types.Hash;
  * @param baseFee EIP-1559 base fee of this block, base units per gas
  * @param gasLimit the most gas this block may use
  * @param sequencer who makes the block; receives the priority fees
+ * @param history hashes of earlier blocks (what {@link #blockHash} reads)
  */
 public record BlockEnvironment(
     Hash parentHash,
@@ -21,12 +22,49 @@ public record BlockEnvironment(
     long timestamp,
     Amount baseFee,
     long gasLimit,
-    Address sequencer) {
+    Address sequencer,
+    BlockHashes history) {
+
+  /** How far back {@link #blockHash} sees, as the EVM's {@code BLOCKHASH}. */
+  public static final int BLOCK_HASH_WINDOW = 256;
 
   public BlockEnvironment {
     if (number < 0 || timestamp < 0 || gasLimit < 0) {
       throw new IllegalArgumentException("block number, timestamp and gas limit must be >= 0");
     }
+    java.util.Objects.requireNonNull(history, "history");
+  }
+
+  /** An environment that knows no block but its parent. */
+  public BlockEnvironment(
+      Hash parentHash,
+      long number,
+      long timestamp,
+      Amount baseFee,
+      long gasLimit,
+      Address sequencer) {
+    this(parentHash, number, timestamp, baseFee, gasLimit, sequencer, BlockHashes.NONE);
+  }
+
+  /** The same block, reading earlier block hashes from {@code blocks}. */
+  public BlockEnvironment withHistory(BlockHashes blocks) {
+    return new BlockEnvironment(
+        parentHash, number, timestamp, baseFee, gasLimit, sequencer, blocks);
+  }
+
+  /**
+   * The hash of block {@code n} as the EVM's {@code BLOCKHASH} gives it: one of the {@value
+   * #BLOCK_HASH_WINDOW} blocks before this one, else zero (this block's own hash is not known while
+   * it executes).
+   */
+  public Hash blockHash(long n) {
+    if (n < 0 || n >= number || n < number - BLOCK_HASH_WINDOW) {
+      return Hash.ZERO;
+    }
+    if (n == number - 1) {
+      return parentHash;
+    }
+    return history.hashOf(n).orElse(Hash.ZERO);
   }
 
   /**

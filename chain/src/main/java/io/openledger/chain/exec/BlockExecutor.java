@@ -19,10 +19,19 @@ import java.util.List;
 public final class BlockExecutor {
   private final ProtocolSchedule schedule;
   private final StateDatabase states;
+  private final BlockHashes history;
 
   public BlockExecutor(ProtocolSchedule schedule, StateDatabase states) {
+    this(schedule, states, BlockHashes.NONE);
+  }
+
+  /**
+   * @param history hashes of stored blocks, for replaying blocks whose calls read them
+   */
+  public BlockExecutor(ProtocolSchedule schedule, StateDatabase states, BlockHashes history) {
     this.schedule = schedule;
     this.states = states;
+    this.history = history;
   }
 
   /**
@@ -78,7 +87,7 @@ public final class BlockExecutor {
       return new ReplayResult.Mismatch(
           "block " + h.number() + " does not follow block " + parent.number());
     }
-    BlockEnvironment env = BlockEnvironment.of(h);
+    BlockEnvironment env = BlockEnvironment.of(h).withHistory(history);
     ExecutedBlock e = execute(parent, env, block.transactions());
     if (!e.skipped().isEmpty()) {
       SkippedTransaction s = e.skipped().getFirst();

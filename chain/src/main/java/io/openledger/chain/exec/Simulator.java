@@ -6,6 +6,7 @@ import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import java.math.BigInteger;
+import java.util.Optional;
 
 /**
  * eth_call and eth_estimateGas: runs a call on the state at a root exactly as a transaction would
@@ -16,6 +17,9 @@ import java.math.BigInteger;
  * to a binary search if a module's charges ever depend on the limit.
  */
 public final class Simulator {
+  /** geth's {@code core.ErrInsufficientFundsForTransfer}, as its gas estimator answers it. */
+  public static final String INSUFFICIENT_FUNDS_FOR_TRANSFER = "insufficient funds for transfer";
+
   private final ProtocolSchedule schedule;
   private final StateDatabase states;
 
@@ -40,6 +44,10 @@ public final class Simulator {
    */
   public SimulationResult estimateGas(Hash stateRoot, BlockEnvironment env, Call call) {
     long cap = call.gas() != null ? call.gas() : env.gasLimit();
+    Optional<SimulationResult> unfunded = unfunded(stateRoot, env, call);
+    if (unfunded.isPresent()) {
+      return unfunded.get();
+    }
     cap = Math.min(cap, affordableGas(stateRoot, call, cap));
     SimulationResult atCap = run(stateRoot, env, call, cap);
     if (!(atCap instanceof SimulationResult.Success ok)) {
@@ -83,7 +91,8 @@ public final class Simulator {
                 env.timestamp(),
                 Amount.ZERO,
                 env.gasLimit(),
-                env.sequencer())
+                env.sequencer(),
+                env.history())
             : env;
     Message m =
         new Message(
@@ -119,6 +128,41 @@ public final class Simulator {
       return new SimulationResult.Success(r.returnData(), r.gasUsed(), r.logs());
     }
     return new SimulationResult.Reverted(r.returnData(), r.revertReason().orElse(""), r.gasUsed());
+  }
+
+  /**
+   * A call that names a price from a sender who cannot pay for it: geth's refusals, so that wallets
+   * tell the user "insufficient funds" rather than a gas error. A value at or above the balance is
+   * {@code insufficient funds for transfer} (geth's estimator); a balance that cannot buy even the
+   * intrinsic gas at the price is {@code insufficient funds for gas * price + value}.
+   */
+  private Optional<SimulationResult> unfunded(Hash stateRoot, BlockEnvironment env, Call call) {
+    Amount price = call.maxFeePerGas() != null ? call.maxFeePerGas() : call.gasPrice();
+    if (price == null || price.isZero()) {
+      return Optional.empty();
+    }
+    Address from = call.from() != null ? call.from() : Address.ZERO;
+    Amount balance = states.at(stateRoot).balance(from);
+    Amount value = call.value() != null ? call.value() : Amount.ZERO;
+    if (!value.lessThan(balance)) {
+      return Optional.of(new SimulationResult.Invalid(INSUFFICIENT_FUNDS_FOR_TRANSFER));
+    }
+    ProtocolRules rules = schedule.rulesAt(env.number());
+    long intrinsic =
+        new TransactionValidator(rules)
+            .intrinsicGas(call.to(), call.data() != null ? call.data() : new byte[0]);
+    Amount want = price.multiply(intrinsic).add(value);
+    if (balance.lessThan(want)) {
+      return Optional.of(
+          new SimulationResult.Invalid(
+              "insufficient funds for gas * price + value: address "
+                  + Eip55.format(from)
+                  + " have "
+                  + balance
+                  + " want "
+                  + want));
+    }
+    return Optional.empty();
   }
 
   /** The most gas the sender can pay for at the call's price (geth's allowance cap). */

@@ -72,9 +72,10 @@ public final class TransactionExecutor {
             module.address(),
             env,
             simulation,
-            rules.gasSchedule(),
+            rules,
             state,
-            m.gasLimit() - intrinsic);
+            m.gasLimit() - intrinsic,
+            0);
     try {
       state.transfer(m.sender(), module.address(), m.value());
       byte[] out = module.call(frame, m.data(), m.value());

@@ -16,6 +16,7 @@ import io.openledger.chain.exec.ProtocolSchedule;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.ModuleRegistry;
+import io.openledger.chain.multicall.Multicall3Module;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.WorldState;
@@ -178,7 +179,8 @@ public record Genesis(
             new VestingModule(),
             new DatanetModule(economy),
             new ModelModule(),
-            new InferenceModule(economy.inference(), chainId)),
+            new InferenceModule(economy.inference(), chainId),
+            new Multicall3Module()),
         treasury,
         VestingModule.LOCKED_BALANCES,
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);

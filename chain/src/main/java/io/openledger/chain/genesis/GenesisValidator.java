@@ -65,6 +65,8 @@ final class GenesisValidator {
       }
       if (ModuleRegistry.isReserved(a.address())) {
         p.add(where + ": address is in the reserved system-module range");
+      } else if (a.address().equals(ModuleRegistry.MULTICALL3)) {
+        p.add(where + ": address is the Multicall3 system module's");
       }
       Optional<VestingTerms> terms = a.effectiveVesting();
       Map<Address, Integer> seen = terms.isPresent() ? vesting : unlocked;

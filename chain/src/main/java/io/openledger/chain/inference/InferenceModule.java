@@ -49,7 +49,7 @@ public final class InferenceModule implements SystemModule {
    */
   public static final long SIGNATURE_CHECK_GAS = 3_000;
 
-  public static final AbiFunction DEPOSIT = AbiFunction.of("deposit()", "uint256", false);
+  public static final AbiFunction DEPOSIT = AbiFunction.payable("deposit()", "uint256");
   public static final AbiFunction REQUEST_WITHDRAWAL =
       AbiFunction.of("requestWithdrawal(uint256)", "", false);
   public static final AbiFunction WITHDRAW = AbiFunction.of("withdraw()", "uint256", false);
@@ -103,10 +103,9 @@ public final class InferenceModule implements SystemModule {
           PARAMETERS);
 
   /** The functions that accept value. */
-  public static final List<AbiFunction> PAYABLE = List.of(DEPOSIT);
-
   public static final AbiEvent DEPOSITED =
       event("Deposited", p("payer", AbiType.ADDRESS, true), p("amount", AbiType.UINT256, false));
+
   public static final AbiEvent WITHDRAWAL_REQUESTED =
       event(
           "WithdrawalRequested",
@@ -206,7 +205,7 @@ public final class InferenceModule implements SystemModule {
                     new ModuleRevert(
                         "inference: unknown function selector "
                             + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length)))));
-    if (!value.isZero() && !PAYABLE.contains(f)) {
+    if (!value.isZero() && !f.payable()) {
       throw new ModuleRevert("inference: function is not payable");
     }
     List<Object> args = f.decodeArguments(calldata);

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * Which block a query is about: a number, a hash, or one of JSON-RPC's tags. A single-sequencer L2
  * without L1 settlement yet has no reorgs, so {@code safe} and {@code finalized} name the head;
- * {@code pending} names the head for block and state reads, and the mempool for nonces.
+ * {@code pending} names the block being built (head + 1) for block and state reads, and the mempool
+ * for nonces.
  */
 public sealed interface BlockRef {
   /** A block by its number (0 is genesis). */

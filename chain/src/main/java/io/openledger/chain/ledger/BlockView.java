@@ -15,7 +15,9 @@ import java.util.List;
  * @param baseFeePerGas base units (10^18 per OPEN) per gas
  * @param sequencer the block's coinbase ({@code miner} in JSON-RPC): receives priority fees
  * @param size bytes of the block's canonical encoding
- * @param transactions in block order, each with its {@link TransactionView#inclusion()} set
+ * @param hash null for the pending block (not sealed yet)
+ * @param transactions in block order, each with its {@link TransactionView#inclusion()} set (unset
+ *     in the pending block)
  */
 public record BlockView(
     long number,
@@ -33,6 +35,11 @@ public record BlockView(
     byte[] extraData,
     long size,
     List<TransactionView> transactions) {
+
+  /** The block being built ({@code pending}): no hash yet. */
+  public boolean isPending() {
+    return hash == null;
+  }
 
   public List<Hash> transactionHashes() {
     return transactions.stream().map(TransactionView::hash).toList();

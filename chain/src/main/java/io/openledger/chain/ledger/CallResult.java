@@ -12,8 +12,14 @@ public sealed interface CallResult {
   /**
    * The call reverted: JSON-RPC error 3, message {@code "execution reverted"} plus {@code ": " +
    * reason} when one was decoded, {@code data} the revert data.
+   *
+   * @param gasUsed gas the call used until it reverted
    */
-  record Reverted(byte[] returnData, String reason) implements CallResult {}
+  record Reverted(byte[] returnData, String reason, long gasUsed) implements CallResult {
+    public Reverted(byte[] returnData, String reason) {
+      this(returnData, reason, 0);
+    }
+  }
 
   /** The call could not run (insufficient funds, unknown block, ...): JSON-RPC -32000. */
   record Invalid(String message) implements CallResult {}

@@ -49,7 +49,7 @@ public final class ChainAudit {
   public static Report run(KeyValueStore store, ChainSpec spec) {
     ChainStore chain = new ChainStore(store);
     StateDatabase states = new StateDatabase(store);
-    BlockExecutor executor = new BlockExecutor(spec.protocol(), states);
+    BlockExecutor executor = new BlockExecutor(spec.protocol(), states, chain::hashByNumber);
     List<String> problems = new ArrayList<>();
     long createdAt =
         chain.hashByNumber(0).flatMap(chain::header).map(BlockHeader::timestamp).orElse(0L);

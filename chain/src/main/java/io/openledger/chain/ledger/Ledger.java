@@ -68,7 +68,11 @@ public interface Ledger extends AutoCloseable {
   /** Number of the latest committed block ({@code eth_blockNumber}). */
   long headNumber();
 
-  /** A committed block; {@code pending}, {@code safe} and {@code finalized} give the head. */
+  /**
+   * A committed block; {@code safe} and {@code finalized} give the head; {@code pending} the block
+   * being built (number head + 1, no hash yet, the pool's transactions the next block would take,
+   * executed but not committed).
+   */
   Optional<BlockView> block(BlockRef ref);
 
   Optional<BlockView> blockByHash(Hash hash);
@@ -105,16 +109,26 @@ public interface Ledger extends AutoCloseable {
   /** Pending and queued transactions, by sender then nonce. */
   List<TransactionView> pendingTransactions();
 
+  /** The pool as {@code txpool_content} shows it: pending and queued, by sender then nonce. */
+  PoolContent poolContent();
+
+  /**
+   * The signed bytes of a mined or pending transaction ({@code eth_getRawTransactionByHash}), as
+   * {@code eth_sendRawTransaction} took them; empty when unknown.
+   */
+  Optional<byte[]> rawTransaction(Hash txHash);
+
   PoolStatus poolStatus();
 
-  // ---- accounts (empty when the block does not exist) ----
+  // ---- accounts (empty when the block does not exist; pending: the state after the block being
+  // built, see block(PENDING)) ----
 
   Optional<Amount> balance(Address account, BlockRef block);
 
   /**
    * The whole state at a block, read without gas: what the node's own services (the inference gate,
    * the indexer, the read API) use to read module storage through the modules' static readers.
-   * Empty when the block does not exist; {@code pending} means the head.
+   * Empty when the block does not exist; {@code pending} is the state after the block being built.
    */
   Optional<StateReader> state(BlockRef block);
 
@@ -161,8 +175,9 @@ public interface Ledger extends AutoCloseable {
   // ---- logs and subscriptions ----
 
   /**
-   * Logs matching a filter, in chain order; refused with "query exceeds max block range 1000" when
-   * the range spans more than {@link LogFilter#MAX_BLOCK_RANGE} blocks.
+   * Logs matching a filter, in chain order, over any block range (read from the log index); refused
+   * with "query returned more than 10000 results. Try with this block range [...]." when more than
+   * {@link LogFilter#MAX_RESULTS} match.
    */
   QueryResult<List<LogView>> logs(LogFilter filter);
 
@@ -174,6 +189,12 @@ public interface Ledger extends AutoCloseable {
 
   /** Calls {@code listener} with each new log matching the filter's addresses and topics. */
   Subscription onLogs(LogFilter filter, Consumer<LogView> listener);
+
+  /**
+   * Calls {@code listener} with the hash of each transaction admitted to the pool, once it is
+   * durable ({@code eth_subscribe newPendingTransactions}), on the listener thread.
+   */
+  Subscription onPendingTransaction(Consumer<Hash> listener);
 
   // ---- production ----
 

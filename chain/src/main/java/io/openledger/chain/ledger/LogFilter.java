@@ -19,8 +19,8 @@ public record LogFilter(
     List<Address> addresses,
     List<List<Hash>> topics) {
 
-  /** Most blocks one query may span, as OpenLedger's public RPC allows. */
-  public static final long MAX_BLOCK_RANGE = 1_000;
+  /** Most logs one query returns (any block range; the log index keeps it cheap), as Infura. */
+  public static final int MAX_RESULTS = 10_000;
 
   public LogFilter {
     addresses = List.copyOf(addresses);

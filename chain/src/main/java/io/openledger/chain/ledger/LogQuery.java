@@ -1,31 +1,47 @@
 package io.openledger.chain.ledger;
 
 import io.openledger.chain.block.BlockHeader;
+import io.openledger.chain.block.Log;
 import io.openledger.chain.block.LogsBloom;
 import io.openledger.chain.sequencer.ChainStore;
+import io.openledger.chain.sequencer.LogIndex;
+import io.openledger.chain.store.KeyValueReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Hash;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@code eth_getLogs}: walks the blocks of the range, skips those whose bloom rules the filter out,
- * and reads the receipts (and the transaction hash of each matching receipt) of the others.
+ * {@code eth_getLogs}: one block by hash reads that block's receipts; a block range reads the log
+ * index ({@link LogIndex}), so a query from block 0 costs what it matches, not the chain's length.
+ * At most {@link LogFilter#MAX_RESULTS} logs come back; more is refused with the text Infura and
+ * Ethermint-based nodes use, naming a range that fits, which log tools know how to split on.
  */
 final class LogQuery {
-  static final String RANGE_TOO_LARGE =
-      "query exceeds max block range " + LogFilter.MAX_BLOCK_RANGE;
-
   /** A block header with its hash. */
   record Header(BlockHeader header, Hash hash) {}
+
+  /** {@code "query returned more than 10000 results. Try with this block range [0x0, 0x1f3]."} */
+  static String tooManyResults(long from, long lastFitting) {
+    return "query returned more than "
+        + LogFilter.MAX_RESULTS
+        + " results. Try with this block range [0x"
+        + Long.toHexString(from)
+        + ", 0x"
+        + Long.toHexString(lastFitting)
+        + "].";
+  }
 
   QueryResult<List<LogView>> run(
       LogFilter filter,
       long headNumber,
       Function<BlockRef, Optional<Header>> resolve,
-      ChainStore c) {
+      ChainStore c,
+      KeyValueReader reader) {
     if (filter.blockHash() != null) {
       if (filter.fromBlock() != null || filter.toBlock() != null) {
         return QueryResult.failed(
@@ -38,6 +54,10 @@ final class LogQuery {
       }
       List<LogView> out = new ArrayList<>();
       collect(filter, h.get(), c, out);
+      if (out.size() > LogFilter.MAX_RESULTS) {
+        long n = h.get().header().number();
+        return QueryResult.failed(QueryResult.FailureKind.LIMIT_EXCEEDED, tooManyResults(n, n));
+      }
       return QueryResult.ok(out);
     }
     long from = number(filter.fromBlock(), headNumber);
@@ -49,17 +69,78 @@ final class LogQuery {
       return QueryResult.failed(
           QueryResult.FailureKind.INVALID_INPUT, "invalid block range params");
     }
-    if (to - from + 1 > LogFilter.MAX_BLOCK_RANGE) {
-      return QueryResult.failed(QueryResult.FailureKind.LIMIT_EXCEEDED, RANGE_TOO_LARGE);
-    }
     List<LogView> out = new ArrayList<>();
-    for (long n = from; n <= Math.min(to, headNumber); n++) {
-      Optional<Header> h = resolve.apply(BlockRef.number(n));
-      if (h.isPresent()) {
-        collect(filter, h.get(), c, out);
-      }
+    Blocks blocks = new Blocks(c);
+    long[] overflowBlock = {-1};
+    LogIndex.scan(
+        reader,
+        from,
+        Math.min(to, headNumber),
+        filter.addresses(),
+        filter.topics(),
+        p -> {
+          if (out.size() == LogFilter.MAX_RESULTS) {
+            overflowBlock[0] = p.block();
+            return false;
+          }
+          LogView log = blocks.log(p);
+          if (filter.matches(log.address(), log.topics())) {
+            out.add(log);
+          }
+          return true;
+        });
+    if (overflowBlock[0] >= 0) {
+      return QueryResult.failed(
+          QueryResult.FailureKind.LIMIT_EXCEEDED,
+          tooManyResults(from, Math.max(from, overflowBlock[0] - 1)));
     }
     return QueryResult.ok(out);
+  }
+
+  /** The blocks a query touches, each block's hash and receipts read once. */
+  private static final class Blocks {
+    private final ChainStore c;
+    private long number = -1;
+    private Hash hash;
+    private final Map<Integer, ChainStore.StoredReceipt> receipts = new HashMap<>();
+    private final Map<Integer, Hash> txHashes = new HashMap<>();
+
+    Blocks(ChainStore c) {
+      this.c = c;
+    }
+
+    LogView log(LogIndex.Position p) {
+      if (p.block() != number) {
+        number = p.block();
+        hash =
+            c.hashByNumber(number)
+                .orElseThrow(
+                    () -> new IllegalStateException("indexed block " + p.block() + " is missing"));
+        receipts.clear();
+        txHashes.clear();
+      }
+      ChainStore.StoredReceipt r =
+          receipts.computeIfAbsent(
+              p.txIndex(),
+              i ->
+                  c.receipt(hash, i)
+                      .orElseThrow(
+                          () -> new IllegalStateException("indexed receipt " + p + " is missing")));
+      Hash txHash =
+          txHashes.computeIfAbsent(
+              p.txIndex(), i -> c.transaction(hash, i).map(st -> st.tx().hash()).orElse(Hash.ZERO));
+      Log log = r.receipt().logs().get(p.logIndex() - r.firstLogIndex());
+      return new LogView(
+          log.address(),
+          log.topics(),
+          log.data(),
+          number,
+          hash,
+          txHash,
+          p.txIndex(),
+          p.logIndex(),
+          false);
+    }
   }
 
   /** A range bound as a number: tags mean the head, {@code earliest} 0; absent means the head. */

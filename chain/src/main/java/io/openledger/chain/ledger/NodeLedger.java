@@ -14,6 +14,7 @@ import io.openledger.chain.mempool.Admission;
 import io.openledger.chain.mempool.Mempool;
 import io.openledger.chain.sequencer.ChainStore;
 import io.openledger.chain.sequencer.CommittedBlock;
+import io.openledger.chain.sequencer.LogIndex;
 import io.openledger.chain.sequencer.Sequencer;
 import io.openledger.chain.state.Account;
 import io.openledger.chain.state.StateDatabase;
@@ -84,6 +85,7 @@ final class NodeLedger implements Ledger {
   private final Object admission = new Object();
   private final boolean syncAdmissions;
   private final LogQuery logQuery;
+  private final PendingBlock pendingBlock;
   private volatile Head head;
   private volatile boolean closed;
 
@@ -135,6 +137,7 @@ final class NodeLedger implements Ledger {
     Durability durability = config.syncWrites() ? Durability.SYNC : Durability.BUFFERED;
 
     this.head = openChain(dir, durability, clock);
+    indexLogsOfOlderStore();
     BlockExecutor executor = new BlockExecutor(spec.protocol(), states);
     this.simulator = new Simulator(spec.protocol(), states);
     this.pool =
@@ -165,6 +168,17 @@ final class NodeLedger implements Ledger {
         Executors.newFixedThreadPool(
             decoderThreads, Thread.ofPlatform().name("tx-decoder-", 0).daemon().factory());
     this.logQuery = new LogQuery();
+    this.pendingBlock =
+        new PendingBlock(
+            spec.protocol(),
+            states,
+            store,
+            pool,
+            clock,
+            spec.gasLimit(),
+            spec.sequencer(),
+            config.sequencer().maxTransactionsPerBlock(),
+            chain::hashByNumber);
     reloadPending();
     sequencer.start();
   }
@@ -220,6 +234,14 @@ final class NodeLedger implements Ledger {
             .orElseThrow(
                 () -> new LedgerOpenException("data directory " + dir + " lost its head block"));
     return new Head(header, headHash);
+  }
+
+  /** A store made before the log index had its blocks indexed once, here. */
+  private void indexLogsOfOlderStore() {
+    if (!LogIndex.isComplete(store)) {
+      long logs = LogIndex.backfill(store, store::newBatch, head.header().number());
+      LOG.info("indexed {} logs of blocks 0 to {}", logs, head.header().number());
+    }
   }
 
   /** Re-admits the persisted pool; what no longer fits (mined, stale) is deleted. */
@@ -398,6 +420,9 @@ final class NodeLedger implements Ledger {
 
   @Override
   public Optional<BlockView> block(BlockRef ref) {
+    if (isPending(ref)) {
+      return Optional.of(pending().view());
+    }
     try (Snapshot s = store.snapshot()) {
       ChainStore c = new ChainStore(s);
       return resolve(ref, c).map(h -> blockView(h, c));
@@ -486,6 +511,7 @@ final class NodeLedger implements Ledger {
     }
     if (!puts.isEmpty()) {
       sequencer.wake();
+      subscribers.publishPending(puts.stream().map(Transaction::hash).toList());
     }
     return List.of(results);
   }
@@ -576,6 +602,10 @@ final class NodeLedger implements Ledger {
 
   @Override
   public Optional<TransactionView> transactionByBlock(BlockRef block, int index) {
+    if (isPending(block)) {
+      List<TransactionView> txs = pending().view().transactions();
+      return index >= 0 && index < txs.size() ? Optional.of(txs.get(index)) : Optional.empty();
+    }
     try (Snapshot s = store.snapshot()) {
       ChainStore c = new ChainStore(s);
       return resolve(block, c)
@@ -616,6 +646,9 @@ final class NodeLedger implements Ledger {
 
   @Override
   public Optional<List<ReceiptView>> blockReceipts(BlockRef block) {
+    if (isPending(block)) {
+      return Optional.empty(); // receipts exist once a block is committed
+    }
     try (Snapshot s = store.snapshot()) {
       ChainStore c = new ChainStore(s);
       return resolve(block, c)
@@ -647,6 +680,25 @@ final class NodeLedger implements Ledger {
   }
 
   @Override
+  public PoolContent poolContent() {
+    Mempool.Content c = pool.content();
+    return new PoolContent(
+        c.pending().stream().map(tx -> Views.transaction(tx, tx.sender(), null, null)).toList(),
+        c.queued().stream().map(tx -> Views.transaction(tx, tx.sender(), null, null)).toList());
+  }
+
+  @Override
+  public Optional<byte[]> rawTransaction(Hash txHash) {
+    try (Snapshot s = store.snapshot()) {
+      Optional<Mined> mined = mined(txHash, new ChainStore(s));
+      if (mined.isPresent()) {
+        return Optional.of(mined.get().stored.tx().encode());
+      }
+    }
+    return pool.get(txHash).map(Transaction::encode);
+  }
+
+  @Override
   public PoolStatus poolStatus() {
     int pending = pool.pendingCount();
     return new PoolStatus(pending, Math.max(0, pool.size() - pending));
@@ -654,18 +706,41 @@ final class NodeLedger implements Ledger {
 
   // ---- accounts ----
 
-  private Optional<Head> stateBlock(BlockRef ref) {
-    return resolve(ref, chain);
+  private static boolean isPending(BlockRef ref) {
+    return ref instanceof BlockRef.Named n && n.tag() == BlockRef.Tag.PENDING;
+  }
+
+  private PendingBlock.Built pending() {
+    Head h = head;
+    return pendingBlock.on(h.header(), h.hash());
+  }
+
+  /**
+   * The state a read at {@code ref} sees, and the block a call there runs in: a committed block's,
+   * or for {@code pending} the block being built (its state after the pool's transactions).
+   */
+  private record StateAt(
+      Hash root, StateDatabase db, Simulator simulator, BlockEnvironment env, Hash blockHash) {}
+
+  private Optional<StateAt> stateAt(BlockRef ref) {
+    if (isPending(ref)) {
+      PendingBlock.Built p = pending();
+      return Optional.of(new StateAt(p.stateRoot(), p.states(), p.simulator(), p.env(), null));
+    }
+    return resolve(ref, chain)
+        .map(
+            h ->
+                new StateAt(h.header().stateRoot(), states, simulator, simulationEnv(h), h.hash()));
   }
 
   @Override
   public Optional<Amount> balance(Address account, BlockRef block) {
-    return stateBlock(block).map(h -> accountAt(h.header().stateRoot(), account).balance());
+    return stateAt(block).map(s -> s.db().at(s.root()).account(account).balance());
   }
 
   @Override
   public Optional<StateReader> state(BlockRef block) {
-    return stateBlock(block).map(h -> states.at(h.header().stateRoot()));
+    return stateAt(block).map(s -> s.db().at(s.root()));
   }
 
   @Override
@@ -673,33 +748,34 @@ final class NodeLedger implements Ledger {
     if (block instanceof BlockRef.Named n && n.tag() == BlockRef.Tag.PENDING) {
       return OptionalLong.of(pool.pendingNonce(account));
     }
-    Optional<Head> h = stateBlock(block);
-    return h.isPresent()
-        ? OptionalLong.of(accountAt(h.get().header().stateRoot(), account).nonce())
+    Optional<StateAt> s = stateAt(block);
+    return s.isPresent()
+        ? OptionalLong.of(s.get().db().at(s.get().root()).account(account).nonce())
         : OptionalLong.empty();
   }
 
   @Override
   public Optional<byte[]> code(Address account, BlockRef block) {
-    return stateBlock(block)
+    return stateAt(block)
         .map(
-            h ->
-                spec.protocol().rulesAt(h.header().number()).modules().isModule(account)
+            s ->
+                spec.protocol().rulesAt(s.env().number()).modules().isModule(account)
                     ? MODULE_CODE_MARKER.clone()
                     : new byte[0]);
   }
 
   @Override
   public QueryResult<AccountProof> proof(Address account, List<Hash> storageKeys, BlockRef block) {
-    Optional<Head> h = stateBlock(block);
-    if (h.isEmpty()) {
+    Optional<StateAt> at = stateAt(block);
+    if (at.isEmpty()) {
       return QueryResult.failed(QueryResult.FailureKind.NOT_FOUND, "header not found");
     }
-    Hash root = h.get().header().stateRoot();
-    Optional<byte[]> value = states.tree().get(root, StateKeys.account(account));
+    StateDatabase db = at.get().db();
+    Hash root = at.get().root();
+    Optional<byte[]> value = db.tree().get(root, StateKeys.account(account));
     Account a = value.map(Account::decode).orElse(Account.EMPTY);
-    SparseMerkleProof proof = states.accountProof(root, account);
-    StateReader reader = states.at(root);
+    SparseMerkleProof proof = db.accountProof(root, account);
+    StateReader reader = db.at(root);
     List<AccountProof.StorageProof> slots = new ArrayList<>();
     for (Hash key : storageKeys) {
       byte[] slot = key.toArray();
@@ -707,14 +783,17 @@ final class NodeLedger implements Ledger {
           new AccountProof.StorageProof(
               key,
               reader.storage(account, slot).orElse(new byte[0]),
-              List.of(states.storageProof(root, account, slot).encode())));
+              List.of(db.storageProof(root, account, slot).encode())));
     }
-    byte[] code = code(account, BlockRef.hash(h.get().hash())).orElse(new byte[0]);
+    byte[] code =
+        spec.protocol().rulesAt(at.get().env().number()).modules().isModule(account)
+            ? MODULE_CODE_MARKER.clone()
+            : new byte[0];
     return QueryResult.ok(
         new AccountProof(
             account,
             root,
-            h.get().header().number(),
+            at.get().env().number(),
             value.isPresent(),
             a.balance(),
             a.nonce(),
@@ -727,7 +806,7 @@ final class NodeLedger implements Ledger {
   // ---- simulation ----
 
   private BlockEnvironment simulationEnv(Head h) {
-    return BlockEnvironment.of(h.header());
+    return BlockEnvironment.of(h.header()).withHistory(chain::hashByNumber);
   }
 
   private static Call toCall(CallRequest r) {
@@ -745,7 +824,8 @@ final class NodeLedger implements Ledger {
   private static CallResult toResult(SimulationResult r) {
     return switch (r) {
       case SimulationResult.Success s -> new CallResult.Success(s.returnData(), s.gasUsed());
-      case SimulationResult.Reverted rv -> new CallResult.Reverted(rv.revertData(), rv.reason());
+      case SimulationResult.Reverted rv ->
+          new CallResult.Reverted(rv.revertData(), rv.reason(), rv.gasUsed());
       case SimulationResult.Invalid i -> new CallResult.Invalid(i.message());
     };
   }
@@ -755,12 +835,11 @@ final class NodeLedger implements Ledger {
     if (request.to() == null) {
       return new CallResult.Invalid(TransactionDecoder.CONTRACT_CREATION_NOT_SUPPORTED);
     }
-    Optional<Head> h = stateBlock(block);
-    if (h.isEmpty()) {
+    Optional<StateAt> s = stateAt(block);
+    if (s.isEmpty()) {
       return new CallResult.Invalid("header not found");
     }
-    return toResult(
-        simulator.call(h.get().header().stateRoot(), simulationEnv(h.get()), toCall(request)));
+    return toResult(s.get().simulator().call(s.get().root(), s.get().env(), toCall(request)));
   }
 
   @Override
@@ -768,13 +847,12 @@ final class NodeLedger implements Ledger {
     if (request.to() == null) {
       return new CallResult.Invalid(TransactionDecoder.CONTRACT_CREATION_NOT_SUPPORTED);
     }
-    Optional<Head> h = stateBlock(block);
-    if (h.isEmpty()) {
+    Optional<StateAt> s = stateAt(block);
+    if (s.isEmpty()) {
       return new CallResult.Invalid("header not found");
     }
     return toResult(
-        simulator.estimateGas(
-            h.get().header().stateRoot(), simulationEnv(h.get()), toCall(request)));
+        s.get().simulator().estimateGas(s.get().root(), s.get().env(), toCall(request)));
   }
 
   // ---- fees ----
@@ -819,7 +897,8 @@ final class NodeLedger implements Ledger {
           filter,
           head.header().number(),
           ref -> resolve(ref, c).map(h -> new LogQuery.Header(h.header(), h.hash())),
-          c);
+          c,
+          s);
     }
   }
 
@@ -831,6 +910,11 @@ final class NodeLedger implements Ledger {
   @Override
   public Subscription onLogs(LogFilter filter, Consumer<LogView> listener) {
     return subscribers.onLogs(filter, listener);
+  }
+
+  @Override
+  public Subscription onPendingTransaction(Consumer<Hash> listener) {
+    return subscribers.onPendingTransaction(listener);
   }
 
   // ---- production ----

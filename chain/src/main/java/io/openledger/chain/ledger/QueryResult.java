@@ -15,7 +15,7 @@ public sealed interface QueryResult<T> {
   enum FailureKind {
     /** Malformed or inconsistent parameters: JSON-RPC -32602. */
     INVALID_INPUT,
-    /** A limit was exceeded, such as the 1,000-block log range: JSON-RPC -32005. */
+    /** A limit was exceeded, such as the 10,000 results of a log query: JSON-RPC -32005. */
     LIMIT_EXCEEDED,
     /** The block or state asked for does not exist: JSON-RPC -32000 (header not found). */
     NOT_FOUND

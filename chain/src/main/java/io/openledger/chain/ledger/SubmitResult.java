@@ -14,7 +14,7 @@ public sealed interface SubmitResult {
    * Refused; {@code message} is the text Ethereum clients expect, unchanged ({@code nonce too low},
    * {@code insufficient funds for gas * price + value}, {@code max fee per gas less than block base
    * fee}, {@code replacement transaction underpriced}, {@code already known}, {@code txpool is
-   * full}, {@code nonce too high}, {@code invalid sender}, {@code invalid chain id}, an RLP
+   * full}, {@code account limit exceeded}, {@code invalid sender}, {@code invalid chain id}, an RLP
    * decoding error, ...). JSON-RPC answers it with code -32000, as geth does.
    */
   record Rejected(String message) implements SubmitResult {}

@@ -1,5 +1,6 @@
 package io.openledger.chain.ledger;
 
+import io.openledger.chain.types.Hash;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -10,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listeners for new heads and new logs. Notifications run on one listener thread, in block order,
- * so the sequencer never waits for a slow listener; a listener that throws is logged and kept.
+ * Listeners for new heads, new logs and newly pooled transactions. Notifications run on one
+ * listener thread, in block order, so the sequencer never waits for a slow listener; a listener
+ * that throws is logged and kept.
  */
 final class Subscribers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Subscribers.class);
@@ -20,6 +22,7 @@ final class Subscribers implements AutoCloseable {
 
   private final List<Consumer<BlockView>> heads = new CopyOnWriteArrayList<>();
   private final List<LogListener> logs = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Hash>> pendingTxs = new CopyOnWriteArrayList<>();
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
           Thread.ofPlatform().name("ledger-listeners").daemon().factory());
@@ -35,8 +38,29 @@ final class Subscribers implements AutoCloseable {
     return () -> logs.remove(l);
   }
 
+  Subscription onPendingTransaction(Consumer<Hash> listener) {
+    pendingTxs.add(listener);
+    return () -> pendingTxs.remove(listener);
+  }
+
+  /** No listener for blocks or logs (pending-transaction listeners aside). */
   boolean isEmpty() {
     return heads.isEmpty() && logs.isEmpty();
+  }
+
+  /** Queues the hashes of transactions just admitted to the pool, in admission order. */
+  void publishPending(List<Hash> admitted) {
+    if (pendingTxs.isEmpty() || admitted.isEmpty()) {
+      return;
+    }
+    thread.execute(
+        () -> {
+          for (Consumer<Hash> l : pendingTxs) {
+            for (Hash h : admitted) {
+              deliver(l, h);
+            }
+          }
+        });
   }
 
   /** Queues the notifications of one committed block. */

@@ -10,13 +10,13 @@ import java.util.Optional;
 /**
  * A signed transaction as JSON-RPC shows it ({@code eth_getTransactionByHash}), mined or pending.
  *
- * @param type 0 legacy, 2 EIP-1559
+ * @param type 0 legacy, 1 EIP-2930, 2 EIP-1559
  * @param chainId null for a pre-EIP-155 legacy transaction
  * @param to null for contract creation (not supported yet, kept for the shape)
- * @param gasPrice legacy: the signed gas price; EIP-1559: the effective gas price once mined, else
- *     {@code maxFeePerGas}
- * @param maxFeePerGas null for legacy
- * @param maxPriorityFeePerGas null for legacy
+ * @param gasPrice legacy and EIP-2930: the signed gas price; EIP-1559: the effective gas price once
+ *     mined, else {@code maxFeePerGas}
+ * @param maxFeePerGas null for legacy and EIP-2930
+ * @param maxPriorityFeePerGas null for legacy and EIP-2930
  * @param v legacy: {@code 27/28} or {@code chainId*2+35/36}; typed: the y-parity {@code 0/1}
  * @param inclusion where it was mined; null while pending
  */

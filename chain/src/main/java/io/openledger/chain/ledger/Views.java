@@ -22,15 +22,16 @@ final class Views {
    */
   static TransactionView transaction(
       Transaction tx, Address sender, TransactionView.Inclusion inclusion, Amount blockBaseFee) {
-    boolean legacy = !(tx instanceof Eip1559Transaction);
+    // Legacy and type 1 sign one gas price; only type 2 has fee caps.
+    boolean singlePrice = !(tx instanceof Eip1559Transaction);
     Amount gasPrice =
-        legacy || blockBaseFee == null ? tx.maxFeePerGas() : tx.effectiveGasPrice(blockBaseFee);
+        singlePrice || blockBaseFee == null
+            ? tx.maxFeePerGas()
+            : tx.effectiveGasPrice(blockBaseFee);
     List<TransactionView.AccessListEntry> access =
-        tx instanceof Eip1559Transaction t
-            ? t.accessList().stream()
-                .map(e -> new TransactionView.AccessListEntry(e.address(), e.storageKeys()))
-                .toList()
-            : List.of();
+        tx.accessList().stream()
+            .map(e -> new TransactionView.AccessListEntry(e.address(), e.storageKeys()))
+            .toList();
     return new TransactionView(
         tx.hash(),
         tx.type().code(),
@@ -42,8 +43,8 @@ final class Views {
         tx.data(),
         tx.gasLimit(),
         gasPrice,
-        legacy ? null : tx.maxFeePerGas(),
-        legacy ? null : tx.maxPriorityFeePerGas(),
+        singlePrice ? null : tx.maxFeePerGas(),
+        singlePrice ? null : tx.maxPriorityFeePerGas(),
         access,
         tx.v(),
         tx.signature().r(),

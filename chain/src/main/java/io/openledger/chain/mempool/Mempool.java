@@ -22,10 +22,13 @@ import java.util.TreeSet;
  * The transaction pool: signed transactions waiting for a block, per sender in nonce order.
  *
  * <p>A sender's transactions from its account nonce upward without a gap are <em>pending</em>
- * (executable); those behind a gap are <em>queued</em> until it is filled. A transaction of the
- * same (sender, nonce) replaces one in the pool only when it raises both fee caps by {@link
- * MempoolConfig#priceBumpPercent()}. When the pool is full the cheapest transaction by effective
- * tip at the next base fee is evicted for a better-paying one.
+ * (executable); those behind a gap are <em>queued</em> until it is filled. As in go-ethereum's
+ * pool, every sender may hold {@link MempoolConfig#accountSlots()} pending transactions, and more
+ * while the pool holds fewer than {@link MempoolConfig#globalSlots()}; at most {@link
+ * MempoolConfig#accountQueue()} queued ones. A transaction of the same (sender, nonce) replaces one
+ * in the pool only when it raises both fee caps by {@link MempoolConfig#priceBumpPercent()}. When
+ * the pool is full the cheapest transaction by effective tip at the next base fee is evicted for a
+ * better-paying one.
  *
  * <p>Admission is checked against the pending state: the head account (from {@link AccountSource})
  * minus what the sender's earlier pooled transactions may spend. Every refusal leaves the pool
@@ -61,6 +64,9 @@ public final class Mempool {
   private Amount baseFeeExact;
   private long nextSeq;
 
+  /** Counts every insertion and removal: equal versions mean the same pool contents. */
+  private long version;
+
   /**
    * @param accounts the head state
    * @param nextBaseFee base fee of the next block (admission refuses fee caps below it)
@@ -83,10 +89,10 @@ public final class Mempool {
 
   /**
    * Admits a transaction whose sender is already recovered (a {@link Transaction} from the
-   * decoder). Checks, in order: already known, nonce too low, nonce too high (beyond the window),
-   * {@code extraCheck} on the pending account (the sender's balance net of its earlier pooled
-   * transactions), fee cap below the next base fee, insufficient funds, replacement underpriced,
-   * per-sender limit, pool full.
+   * decoder). Checks, in order: already known, nonce too low, {@code extraCheck} on the pending
+   * account (the sender's balance net of its earlier pooled transactions), fee cap below the next
+   * base fee, insufficient funds, replacement underpriced, per-sender limit (pending slots, queued
+   * slots), pool full.
    */
   public synchronized Admission add(Transaction tx) {
     Hash hash = tx.hash();
@@ -134,10 +140,6 @@ public final class Mempool {
       return Optional.of(
           "nonce too low: address " + who + ", tx: " + nonce + " state: " + head.nonce());
     }
-    if (nonce - head.nonce() >= config.nonceWindow()) {
-      return Optional.of(
-          "nonce too high: address " + who + ", tx: " + nonce + " state: " + head.nonce());
-    }
     TreeMap<Long, PooledTransaction> queue = bySender.get(sender);
     Amount earlierSpends = spendsBefore(queue, nonce);
     if (head.balance().lessThan(earlierSpends)) {
@@ -177,13 +179,49 @@ public final class Mempool {
     if (existing != null && !outbids(tx, existing.tx)) {
       return Optional.of("replacement transaction underpriced");
     }
-    if (existing == null && queue != null && queue.size() >= config.maxPerSender()) {
+    if (existing == null && queue != null) {
+      return slotLimit(queue, head.nonce(), nonce, who);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The per-sender limits on a new (not replacing) transaction: a pending one beyond {@code
+   * accountSlots} only while the pool has room, a queued one up to {@code accountQueue}.
+   */
+  private Optional<String> slotLimit(
+      TreeMap<Long, PooledTransaction> queue, long headNonce, long nonce, String who) {
+    long pendingNonce = headNonce;
+    while (queue.containsKey(pendingNonce)) {
+      pendingNonce++;
+    }
+    long pending = pendingNonce - headNonce;
+    if (nonce == pendingNonce) {
+      if (pending >= config.accountSlots() && byHash.size() >= config.globalSlots()) {
+        return Optional.of(
+            "account limit exceeded: address "
+                + who
+                + " has "
+                + pending
+                + " pending transactions; beyond "
+                + config.accountSlots()
+                + " per sender the pool admits more only while it holds fewer than "
+                + config.globalSlots());
+      }
+      return Optional.empty();
+    }
+    long queued = queue.size() - pending;
+    if (queued >= config.accountQueue()) {
       return Optional.of(
           "account limit exceeded: address "
               + who
               + " has "
-              + queue.size()
-              + " transactions in the pool");
+              + queued
+              + " queued transactions (behind the nonce gap at "
+              + pendingNonce
+              + "), at most "
+              + config.accountQueue()
+              + " per sender");
     }
     return Optional.empty();
   }
@@ -229,12 +267,14 @@ public final class Mempool {
   }
 
   private void insert(PooledTransaction p) {
+    version++;
     bySender.computeIfAbsent(p.sender, a -> new TreeMap<>()).put(p.nonce, p);
     byHash.put(p.hash, p);
     byPrice.add(p);
   }
 
   private void remove(PooledTransaction p) {
+    version++;
     byHash.remove(p.hash);
     byPrice.remove(p);
     TreeMap<Long, PooledTransaction> queue = bySender.get(p.sender);
@@ -417,6 +457,35 @@ public final class Mempool {
       }
     }
     return pending;
+  }
+
+  /**
+   * A number that changes whenever a transaction enters or leaves the pool (so a view built from
+   * the pool, such as the pending block, knows when it is stale).
+   */
+  public synchronized long version() {
+    return version;
+  }
+
+  /** The pool split as {@code txpool_content} shows it, each part by sender then nonce. */
+  public record Content(List<Transaction> pending, List<Transaction> queued) {}
+
+  public synchronized Content content() {
+    List<Transaction> pending = new ArrayList<>();
+    List<Transaction> queued = new ArrayList<>();
+    for (Map.Entry<Address, TreeMap<Long, PooledTransaction>> e :
+        new TreeMap<>(bySender).entrySet()) {
+      long next = headNonce(e.getKey());
+      for (PooledTransaction p : e.getValue().tailMap(next, true).values()) {
+        if (p.nonce == next) {
+          pending.add(p.tx);
+          next++;
+        } else {
+          queued.add(p.tx);
+        }
+      }
+    }
+    return new Content(pending, queued);
   }
 
   /** Every pooled transaction, by sender then nonce. */

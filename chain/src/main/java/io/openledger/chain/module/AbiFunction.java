@@ -11,11 +11,28 @@ import java.util.stream.Collectors;
  * @param inputs argument types
  * @param outputs return types
  * @param view true for functions that only read state ({@code stateMutability: view})
+ * @param payable true for functions that take OPEN with the call ({@code stateMutability:
+ *     payable}); never together with {@code view}
  */
-public record AbiFunction(String name, List<AbiType> inputs, List<AbiType> outputs, boolean view) {
+public record AbiFunction(
+    String name, List<AbiType> inputs, List<AbiType> outputs, boolean view, boolean payable) {
   public AbiFunction {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+    if (view && payable) {
+      throw new IllegalArgumentException(name + ": a view function is not payable");
+    }
+  }
+
+  /** A function that is not payable. */
+  public AbiFunction(String name, List<AbiType> inputs, List<AbiType> outputs, boolean view) {
+    this(name, inputs, outputs, view, false);
+  }
+
+  /** A payable function ({@code stateMutability: payable}), e.g. Multicall3's aggregates. */
+  public static AbiFunction payable(String signature, String outputs) {
+    AbiFunction f = of(signature, outputs, false);
+    return new AbiFunction(f.name(), f.inputs(), f.outputs(), false, true);
   }
 
   /**

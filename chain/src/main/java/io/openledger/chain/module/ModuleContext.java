@@ -1,8 +1,10 @@
 package io.openledger.chain.module;
 
+import io.openledger.chain.exec.BlockEnvironment;
 import io.openledger.chain.exec.GasSchedule;
 import io.openledger.chain.state.WorldState;
 import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +58,43 @@ public interface ModuleContext {
    * empty value deletes the slot (charging {@link GasSchedule#storageDelete()}).
    */
   void store(byte[] slot, byte[] value);
+
+  /**
+   * The block being executed: number, timestamp, base fee, gas limit, sequencer, and the hashes of
+   * the 256 blocks before it ({@link BlockEnvironment#blockHash}).
+   *
+   * @throws UnsupportedOperationException where the context has no block (test fakes)
+   */
+  default BlockEnvironment block() {
+    throw new UnsupportedOperationException("this context does not expose its block");
+  }
+
+  /** The chain's EIP-155 id. */
+  default long chainId() {
+    throw new UnsupportedOperationException("this context does not expose the chain id");
+  }
+
+  /**
+   * Calls {@code target} as this module ({@code msg.sender} is {@link #self()}), moving {@code
+   * value} from this module's balance, with the gas this call has left. A module target runs its
+   * function (after {@link GasSchedule#moduleCallBase()}); an account target only receives the
+   * value ({@link GasSchedule#balanceTransfer()}, or {@link GasSchedule#accountRead()} without
+   * value), as an EVM call to an account without code. A failure there is an outcome, not a failure
+   * here: its state changes and logs are undone and its revert data returned; running out of gas
+   * still ends this call.
+   *
+   * @throws UnsupportedOperationException where the context cannot call (test fakes)
+   */
+  default CallOutcome call(Address target, byte[] calldata, Amount value) {
+    throw new UnsupportedOperationException("this context cannot call other modules");
+  }
+
+  /**
+   * The result of {@link #call}.
+   *
+   * @param returnData the return data on success, the revert data ({@code Error(string)}) else
+   */
+  record CallOutcome(boolean success, byte[] returnData) {}
 
   /**
    * Emits an Ethereum log from this module, charging {@link GasSchedule#logCost(int, int)}.

@@ -18,6 +18,15 @@ public final class ModuleRegistry {
    */
   public static final int RESERVED_PREFIX = 0x10;
 
+  /**
+   * Multicall3's canonical address, the same on every EVM chain, where viem, wagmi and ethers look
+   * for it: the one module deliberately outside the reserved range (see docs/modules.md). Nobody
+   * holds its key either: it comes from a one-time deployment transaction signed with a throwaway
+   * key.
+   */
+  public static final Address MULTICALL3 =
+      Address.fromHex("0xcA11bde05977b3631167028862bE2a173976CA11");
+
   private final SortedMap<Address, SystemModule> modules;
 
   private ModuleRegistry(SortedMap<Address, SystemModule> modules) {
@@ -26,12 +35,12 @@ public final class ModuleRegistry {
 
   /**
    * @throws IllegalArgumentException if two modules share an address or a module sits outside the
-   *     reserved range
+   *     reserved range (Multicall3's canonical address aside)
    */
   public static ModuleRegistry of(SystemModule... modules) {
     SortedMap<Address, SystemModule> map = new TreeMap<>();
     for (SystemModule m : modules) {
-      if (!isReserved(m.address())) {
+      if (!isModuleAddress(m.address())) {
         throw new IllegalArgumentException(
             "module " + m.name() + " is outside the reserved range: " + m.address());
       }
@@ -59,6 +68,11 @@ public final class ModuleRegistry {
       }
     }
     return b[18] == RESERVED_PREFIX;
+  }
+
+  /** Where a module may live: the reserved range, or Multicall3's canonical address. */
+  public static boolean isModuleAddress(Address a) {
+    return isReserved(a) || a.equals(MULTICALL3);
   }
 
   public Optional<SystemModule> get(Address address) {

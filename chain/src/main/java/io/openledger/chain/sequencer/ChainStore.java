@@ -39,8 +39,10 @@ import java.util.OptionalLong;
  *   <li>{@code PENDING_TXS}: tx hash → canonical encoding (admitted, not yet mined); the ledger
  *       keeps these in a store of their own (see {@code NodeLedger}), so that admissions never wait
  *       behind a block's synced write
+ *   <li>{@code LOG_INDEX}: every log by address and topic, see {@link LogIndex}
  *   <li>{@code CHAIN_META}: {@code "head"} → hash of the latest block; {@code "genesis"} → hash of
- *       block 0; {@code "chainId"} → 8 bytes BE
+ *       block 0; {@code "chainId"} → 8 bytes BE; {@code "logIndex"} → present once every block is
+ *       in the log index
  * </ul>
  */
 public final class ChainStore {
@@ -57,8 +59,8 @@ public final class ChainStore {
   // ---- writes: each goes into the caller's batch ----
 
   /**
-   * Puts a block, its senders and receipts, its number index and state root, and moves the head to
-   * it. {@code senders.get(i)} signed {@code block.transactions().get(i)}.
+   * Puts a block, its senders and receipts, its number index, state root and log index entries, and
+   * moves the head to it. {@code senders.get(i)} signed {@code block.transactions().get(i)}.
    */
   public static void putBlock(
       WriteBatch batch, Block block, List<Address> senders, List<Receipt> receipts) {
@@ -81,6 +83,7 @@ public final class ChainStore {
       byte[] txHash = tx.hash().toArray();
       batch.put(Column.TX_LOCATION, txHash, location(header.number(), i, h));
     }
+    LogIndex.put(batch, header.number(), receipts);
     batch.put(Column.CHAIN_META, HEAD, h);
   }
 
@@ -88,6 +91,7 @@ public final class ChainStore {
   public static void putGenesisMarker(WriteBatch batch, Hash genesisHash, long chainId) {
     batch.put(Column.CHAIN_META, GENESIS, genesisHash.toArray());
     batch.put(Column.CHAIN_META, CHAIN_ID, Keys.longKey(chainId));
+    LogIndex.putIndexedMarker(batch);
   }
 
   public static void putPending(WriteBatch batch, Transaction tx) {

@@ -187,7 +187,8 @@ public final class Sequencer implements AutoCloseable {
       long timestamp = Math.max(clock.millis() / 1000, parent.timestamp() + 1);
       FeeMarket fees = protocol.rulesAt(parent.number() + 1).feeMarket();
       BlockEnvironment env =
-          BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees);
+          BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees)
+              .withHistory(new ChainStore(store)::hashByNumber);
       long t0 = System.nanoTime();
       List<Transaction> candidates =
           pool.select(env.baseFee(), env.gasLimit(), config.maxTransactionsPerBlock());

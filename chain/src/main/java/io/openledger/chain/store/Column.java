@@ -27,6 +27,12 @@ public enum Column {
   PENDING_TXS(0x08),
   /** Chain-wide singletons: head block, genesis hash, schema version, ... keyed by name. */
   CHAIN_META(0x09),
+  /**
+   * Every log by address and by topic, so {@code eth_getLogs} over the whole chain reads only what
+   * matches: key = kind ‖ address or topic ‖ block number (8) ‖ log index (4), value = transaction
+   * index (4); see {@code chain.sequencer.LogIndex}.
+   */
+  LOG_INDEX(0x0a),
 
   /** Reserved: index of datanet contribution blobs (content hash to location). */
   DATANET_BLOBS(0x40),

@@ -132,6 +132,7 @@ public final class Eip1559Transaction implements Transaction {
     return data.clone();
   }
 
+  @Override
   public List<AccessListEntry> accessList() {
     return accessList;
   }

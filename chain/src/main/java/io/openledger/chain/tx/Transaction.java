@@ -5,6 +5,7 @@ import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -13,10 +14,11 @@ import java.util.OptionalLong;
  * (bytes from a wallet or from storage) or {@link TransactionBuilder} (signed here).
  *
  * <p>Amounts are in base units (10^18 per OPEN); gas amounts in gas. For a legacy transaction the
- * gas price serves as both {@link #maxFeePerGas()} and {@link #maxPriorityFeePerGas()}, as in
- * go-ethereum, so fee code treats both types alike.
+ * gas price (legacy and EIP-2930) serves as both {@link #maxFeePerGas()} and {@link
+ * #maxPriorityFeePerGas()}, as in go-ethereum, so fee code treats both types alike.
  */
-public sealed interface Transaction permits LegacyTransaction, Eip1559Transaction {
+public sealed interface Transaction
+    permits LegacyTransaction, Eip2930Transaction, Eip1559Transaction {
 
   TransactionType type();
 
@@ -41,6 +43,14 @@ public sealed interface Transaction permits LegacyTransaction, Eip1559Transactio
   /** A copy of the call data. */
   byte[] data();
 
+  /**
+   * The EIP-2930 access list (types 1 and 2; empty for legacy). Part of the signed encoding and the
+   * hash; this chain has no EVM storage to warm, so it costs no gas (see docs/gas.md).
+   */
+  default List<AccessListEntry> accessList() {
+    return List.of();
+  }
+
   /** r, s and the recovery id (y parity). */
   Signature signature();
 
@@ -54,13 +64,15 @@ public sealed interface Transaction permits LegacyTransaction, Eip1559Transactio
   Hash hash();
 
   /**
-   * The hash the sender signed (EIP-155 for legacy, {@code keccak(0x02 || rlp(...))} for type 2).
+   * The hash the sender signed (EIP-155 for legacy, {@code keccak(type || rlp(...))} for types 1
+   * and 2).
    */
   Hash signingHash();
 
   /**
-   * The canonical encoding (a copy): RLP list for legacy, {@code 0x02 || rlp(...)} for EIP-1559.
-   * The bytes {@code eth_sendRawTransaction} takes, and what is stored in blocks.
+   * The canonical encoding (a copy): RLP list for legacy, {@code 0x01 || rlp(...)} for EIP-2930,
+   * {@code 0x02 || rlp(...)} for EIP-1559. The bytes {@code eth_sendRawTransaction} takes, and what
+   * is stored in blocks.
    */
   byte[] encode();
 

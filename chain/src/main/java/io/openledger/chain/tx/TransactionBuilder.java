@@ -44,6 +44,11 @@ public final class TransactionBuilder {
     return new TransactionBuilder(TransactionType.EIP1559, OptionalLong.of(chainId));
   }
 
+  /** An EIP-2930 (type 1) access-list transaction for the chain; set its {@link #gasPrice}. */
+  public static TransactionBuilder eip2930(long chainId) {
+    return new TransactionBuilder(TransactionType.EIP2930, OptionalLong.of(chainId));
+  }
+
   /** A legacy transaction with EIP-155 replay protection for the chain. */
   public static TransactionBuilder legacy(long chainId) {
     return new TransactionBuilder(TransactionType.LEGACY, OptionalLong.of(chainId));
@@ -59,7 +64,7 @@ public final class TransactionBuilder {
     return this;
   }
 
-  /** Legacy gas price; for type 2 sets both fee caps to it. */
+  /** Legacy and type 1 gas price; for type 2 sets both fee caps to it. */
   public TransactionBuilder gasPrice(Amount gasPrice) {
     this.maxFeePerGas = gasPrice;
     this.maxPriorityFeePerGas = gasPrice;
@@ -102,7 +107,7 @@ public final class TransactionBuilder {
     return this;
   }
 
-  /** Type 2 only; ignored for legacy. */
+  /** Types 1 and 2; ignored for legacy. */
   public TransactionBuilder accessList(List<AccessListEntry> accessList) {
     this.accessList = List.copyOf(accessList);
     return this;
@@ -113,6 +118,9 @@ public final class TransactionBuilder {
     return switch (type) {
       case LEGACY ->
           LegacyTransaction.signingHash(chainId, nonce, maxFeePerGas, gasLimit, to, value, data);
+      case EIP2930 ->
+          Eip2930Transaction.signingHash(
+              chainId.getAsLong(), nonce, maxFeePerGas, gasLimit, to, value, data, accessList);
       case EIP1559 ->
           Eip1559Transaction.signingHash(
               chainId.getAsLong(),
@@ -139,6 +147,17 @@ public final class TransactionBuilder {
     return switch (type) {
       case LEGACY ->
           new LegacyTransaction(chainId, nonce, maxFeePerGas, gasLimit, to, value, data, signature);
+      case EIP2930 ->
+          new Eip2930Transaction(
+              chainId.getAsLong(),
+              nonce,
+              maxFeePerGas,
+              gasLimit,
+              to,
+              value,
+              data,
+              accessList,
+              signature);
       case EIP1559 ->
           new Eip1559Transaction(
               chainId.getAsLong(),

@@ -17,6 +17,7 @@ final class TransactionCache {
   static TransactionCache of(Transaction tx) {
     return switch (tx) {
       case LegacyTransaction l -> l.cache();
+      case Eip2930Transaction t -> t.cache();
       case Eip1559Transaction t -> t.cache();
     };
   }
@@ -32,6 +33,7 @@ final class TransactionCache {
       e =
           switch (tx) {
             case LegacyTransaction l -> l.computeEncoding();
+            case Eip2930Transaction t -> t.computeEncoding();
             case Eip1559Transaction t -> t.computeEncoding();
           };
       encoding = e;

@@ -14,9 +14,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Structure of the two wire formats: bytes to fields and back, strictly canonical. No policy here
- * (chain id, signature validity, fee rules): that is {@link TransactionDecoder}'s. Error wording
- * follows go-ethereum ({@code core/types}), whose Go type and field names appear in RLP errors.
+ * Structure of the three wire formats (legacy, EIP-2930 type 1, EIP-1559 type 2): bytes to fields
+ * and back, strictly canonical. No policy here (chain id, signature validity, fee rules): that is
+ * {@link TransactionDecoder}'s. Error wording follows go-ethereum ({@code core/types}), whose Go
+ * type and field names appear in RLP errors.
  */
 final class TransactionCodec {
   static final String TX_TYPE_NOT_SUPPORTED = "transaction type not supported";
@@ -24,6 +25,7 @@ final class TransactionCodec {
   static final String INVALID_SIG_VALUES = "invalid transaction v, r, s values";
 
   private static final String LEGACY = "types.LegacyTx";
+  private static final String ACCESS_LIST = "types.AccessListTx";
   private static final String DYNAMIC = "types.DynamicFeeTx";
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
   private static final BigInteger V27 = BigInteger.valueOf(27);
@@ -44,10 +46,11 @@ final class TransactionCodec {
       if (raw.length <= 1) {
         throw new InvalidTransactionException(TYPED_TX_TOO_SHORT);
       }
-      if (raw[0] != 2) {
-        throw new InvalidTransactionException(TX_TYPE_NOT_SUPPORTED);
-      }
-      return parseEip1559(raw, wantChainId);
+      return switch (raw[0]) {
+        case 1 -> parseEip2930(raw, wantChainId);
+        case 2 -> parseEip1559(raw, wantChainId);
+        default -> throw new InvalidTransactionException(TX_TYPE_NOT_SUPPORTED);
+      };
     } catch (RlpException e) {
       throw new InvalidTransactionException(e.getMessage());
     }
@@ -88,6 +91,43 @@ final class TransactionCodec {
         chainId, nonce, gasPrice, gasLimit, to, value, data, new Signature(r, s, recId), raw);
   }
 
+  private static Eip2930Transaction parseEip2930(byte[] raw, long wantChainId)
+      throws RlpException, InvalidTransactionException {
+    RlpReader top = RlpReader.of(raw, 1, raw.length - 1);
+    RlpReader f = top.readList(ACCESS_LIST, "");
+    BigInteger chainId = f.readUint256("(types.AccessListTx).ChainID");
+    long nonce = readLong(f, "(types.AccessListTx).Nonce", "nonce");
+    Amount gasPrice = Amount.of(f.readUint256("(types.AccessListTx).GasPrice"));
+    long gasLimit = readLong(f, "(types.AccessListTx).Gas", "gas limit");
+    Optional<Address> to = readTo(f, "(types.AccessListTx).To");
+    Amount value = Amount.of(f.readUint256("(types.AccessListTx).Value"));
+    byte[] data = f.readBytes("[]uint8", "(types.AccessListTx).Data");
+    List<AccessListEntry> accessList = readAccessList(f, "(types.AccessListTx).AccessList");
+    BigInteger yParity = f.readUint256("(types.AccessListTx).V");
+    BigInteger r = f.readUint256("(types.AccessListTx).R");
+    BigInteger s = f.readUint256("(types.AccessListTx).S");
+    f.requireEnd();
+    top.requireEnd();
+
+    if (chainId.compareTo(LONG_MAX) > 0) {
+      throw new InvalidTransactionException(chainIdMismatch(chainId, wantChainId));
+    }
+    if (yParity.compareTo(BigInteger.ONE) > 0) {
+      throw new InvalidTransactionException(INVALID_SIG_VALUES);
+    }
+    return new Eip2930Transaction(
+        chainId.longValueExact(),
+        nonce,
+        gasPrice,
+        gasLimit,
+        to,
+        value,
+        data,
+        accessList,
+        new Signature(r, s, yParity.intValue()),
+        raw);
+  }
+
   private static Eip1559Transaction parseEip1559(byte[] raw, long wantChainId)
       throws RlpException, InvalidTransactionException {
     RlpReader top = RlpReader.of(raw, 1, raw.length - 1);
@@ -100,7 +140,7 @@ final class TransactionCodec {
     Optional<Address> to = readTo(f, "(types.DynamicFeeTx).To");
     Amount value = Amount.of(f.readUint256("(types.DynamicFeeTx).Value"));
     byte[] data = f.readBytes("[]uint8", "(types.DynamicFeeTx).Data");
-    List<AccessListEntry> accessList = readAccessList(f);
+    List<AccessListEntry> accessList = readAccessList(f, "(types.DynamicFeeTx).AccessList");
     BigInteger yParity = f.readUint256("(types.DynamicFeeTx).V");
     BigInteger r = f.readUint256("(types.DynamicFeeTx).R");
     BigInteger s = f.readUint256("(types.DynamicFeeTx).S");
@@ -155,11 +195,12 @@ final class TransactionCodec {
     return Optional.of(Address.wrap(b));
   }
 
-  private static List<AccessListEntry> readAccessList(RlpReader f) throws RlpException {
-    RlpReader list = f.readList("types.AccessList", "(types.DynamicFeeTx).AccessList");
+  private static List<AccessListEntry> readAccessList(RlpReader f, String into)
+      throws RlpException {
+    RlpReader list = f.readList("types.AccessList", into);
     List<AccessListEntry> out = new ArrayList<>();
     for (int i = 0; list.hasNext(); i++) {
-      String at = "(types.DynamicFeeTx).AccessList[" + i + "]";
+      String at = into + "[" + i + "]";
       RlpReader tuple = list.readList("types.AccessTuple", at);
       Address address =
           Address.wrap(tuple.readFixed(Address.SIZE, "common.Address", at + ".Address"));

@@ -14,9 +14,9 @@ import java.util.Optional;
  * <ol>
  *   <li>size: at most {@link #MAX_ENCODED_SIZE} bytes, else {@code "oversized data: transaction
  *       size N, limit 131072"} (geth's txpool limit);
- *   <li>encoding: strictly canonical RLP, legacy or type 2, else go-ethereum's wording ({@code
- *       "rlp: ..."}, {@code "typed transaction too short"}, {@code "transaction type not
- *       supported"});
+ *   <li>encoding: strictly canonical RLP, legacy, type 1 (EIP-2930) or type 2 (EIP-1559), else
+ *       go-ethereum's wording ({@code "rlp: ..."}, {@code "typed transaction too short"}, {@code
+ *       "transaction type not supported"});
  *   <li>signature values: r and s in [1, n), s at most n/2 (EIP-2), v of a known form, else {@code
  *       "invalid transaction v, r, s values"};
  *   <li>replay protection: a legacy transaction without EIP-155 chain id is refused with {@code

@@ -4,6 +4,8 @@ package io.openledger.chain.tx;
 public enum TransactionType {
   /** Pre-EIP-2718 transaction, RLP list without a type byte; EIP-155 chain id in {@code v}. */
   LEGACY(0),
+  /** EIP-2930 access-list transaction with one gas price, {@code 0x01 || rlp(...)}. */
+  EIP2930(1),
   /** EIP-1559 dynamic-fee transaction, {@code 0x02 || rlp(...)}. */
   EIP1559(2);
 

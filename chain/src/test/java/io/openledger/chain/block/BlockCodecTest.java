@@ -29,6 +29,10 @@ class BlockCodecTest {
         Receipt.of(TransactionType.EIP1559, false, 21_000, 21_000, Amount.of(7), List.of());
     assertThat(Bytes.toHex(typedFailed.encode()))
         .isEqualTo("0x02f90108" + "80" + "825208" + "b90100" + "00".repeat(256) + "c0");
+    Receipt accessList =
+        Receipt.of(TransactionType.EIP2930, true, 21_000, 21_000, Amount.of(7), List.of());
+    assertThat(Bytes.toHex(accessList.encode()))
+        .isEqualTo("0x01f90108" + "01" + "825208" + "b90100" + "00".repeat(256) + "c0");
   }
 
   @Test
@@ -228,7 +232,7 @@ class BlockCodecTest {
     }
     long gas = rnd.nextLong(1_000_000);
     return Receipt.of(
-        rnd.nextBoolean() ? TransactionType.LEGACY : TransactionType.EIP1559,
+        TransactionType.values()[rnd.nextInt(TransactionType.values().length)],
         rnd.nextBoolean(),
         gas + rnd.nextLong(1_000_000),
         gas,

@@ -3,9 +3,17 @@ package io.openledger.chain.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.sequencer.LogIndex;
+import io.openledger.chain.store.Column;
+import io.openledger.chain.store.KeyRange;
+import io.openledger.chain.store.KeyValueCursor;
+import io.openledger.chain.store.KeyValueStore;
+import io.openledger.chain.store.RocksDbKeyValueStore;
+import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -105,17 +113,68 @@ class LogQueryTest {
   }
 
   @Test
-  void aRangeOverOneThousandBlocksIsRefused() {
-    QueryResult<List<LogView>> r =
-        ledger.logs(LogFilter.range(BlockRef.number(0), BlockRef.number(1000)));
-    assertThat(r)
+  void aQueryMayCoverTheWholeChainAndBeyondTheHead() {
+    assertThat(arg(logs(LogFilter.range(BlockRef.number(0), BlockRef.number(1_000_000)))))
+        .containsExactly(A, B, C);
+    assertThat(
+            arg(
+                logs(
+                    LogFilter.range(BlockRef.EARLIEST, BlockRef.LATEST)
+                        .withAddresses(List.of(PING))
+                        .withTopics(List.of(List.of(TestChain.PingModule.PING), List.of(C))))))
+        .containsExactly(C);
+    assertThat(ledger.logs(LogFilter.range(BlockRef.number(3), BlockRef.number(1))))
         .isEqualTo(
             QueryResult.failed(
-                QueryResult.FailureKind.LIMIT_EXCEEDED, "query exceeds max block range 1000"));
-    assertThat(ledger.logs(LogFilter.range(BlockRef.number(0), BlockRef.number(999))))
-        .isInstanceOf(QueryResult.Ok.class);
-    assertThat(ledger.logs(LogFilter.range(BlockRef.number(3), BlockRef.number(1))))
-        .isInstanceOf(QueryResult.Failed.class);
+                QueryResult.FailureKind.INVALID_INPUT, "invalid block range params"));
+  }
+
+  @Test
+  void aStoreFromBeforeTheLogIndexIsIndexedWhenOpened() {
+    ledger.close();
+    // Strip the index, as a data directory of an older node has none.
+    try (KeyValueStore store = RocksDbKeyValueStore.open(dir);
+        WriteBatch batch = store.newBatch()) {
+      try (KeyValueCursor c = store.iterate(Column.LOG_INDEX, KeyRange.all())) {
+        while (c.hasNext()) {
+          batch.delete(Column.LOG_INDEX, c.next().key());
+        }
+      }
+      batch.delete(Column.CHAIN_META, "logIndex".getBytes(StandardCharsets.US_ASCII));
+      batch.commit();
+      assertThat(LogIndex.isComplete(store)).isFalse();
+    }
+    ledger =
+        Ledger.open(
+            dir,
+            TestChain.spec(CHAIN, KEYS),
+            LedgerConfig.onDemand(),
+            () -> Instant.ofEpochSecond(1_700_000_000L));
+    assertThat(arg(logs(LogFilter.range(BlockRef.EARLIEST, BlockRef.LATEST))))
+        .containsExactly(A, B, C);
+  }
+
+  @Test
+  void moreThanTenThousandResultsAreRefusedWithARangeThatFits() {
+    // Block 4: 6,000 logs; block 5: 4,000 (10,003 with blocks 1 and 3); block 6: 1.
+    ledger.submit(TestChain.pings(KEYS.get(0), 3, A, 6_000, CHAIN).encode());
+    ledger.produceBlock();
+    ledger.submit(TestChain.pings(KEYS.get(0), 4, B, 4_000, CHAIN).encode());
+    ledger.produceBlock();
+    ledger.submit(TestChain.pings(KEYS.get(0), 5, C, 1, CHAIN).encode());
+    ledger.produceBlock();
+    assertThat(ledger.logs(LogFilter.range(BlockRef.EARLIEST, BlockRef.LATEST)))
+        .isEqualTo(
+            QueryResult.failed(
+                QueryResult.FailureKind.LIMIT_EXCEEDED,
+                "query returned more than 10000 results. Try with this block range [0x0, 0x4]."));
+    assertThat(logs(LogFilter.range(BlockRef.EARLIEST, BlockRef.number(4)))).hasSize(6_003);
+    // A narrower filter over the same range fits.
+    assertThat(
+            logs(
+                LogFilter.range(BlockRef.EARLIEST, BlockRef.LATEST)
+                    .withTopics(List.of(List.of(), List.of(B, C)))))
+        .hasSize(4_003);
   }
 
   @Test

@@ -31,7 +31,8 @@ final class TestChain {
   static final long GAS_LIMIT = 30_000_000;
 
   /**
-   * Emits {@code Ping(bytes32)}: topic0 = keccak("Ping(bytes32)"), topic1 = first 32 data bytes.
+   * Emits {@code Ping(bytes32)}: topic0 = keccak("Ping(bytes32)"), topic1 = first 32 data bytes; as
+   * many times as the second 32-byte word says when there is one (else once).
    */
   static final class PingModule implements SystemModule {
     static final Address ADDRESS = ModuleRegistry.moduleAddress(0xEE);
@@ -55,7 +56,13 @@ final class TestChain {
     @Override
     public byte[] call(ModuleContext context, byte[] calldata, Amount value) {
       byte[] arg = Arrays.copyOf(calldata, 32);
-      context.emit(List.of(PING, Hash.wrap(arg)), new byte[0]);
+      int times =
+          calldata.length >= 64
+              ? new java.math.BigInteger(1, Arrays.copyOfRange(calldata, 32, 64)).intValueExact()
+              : 1;
+      for (int i = 0; i < times; i++) {
+        context.emit(List.of(PING, Hash.wrap(arg)), new byte[0]);
+      }
       return new byte[0];
     }
   }
@@ -116,6 +123,23 @@ final class TestChain {
         .gasLimit(100_000)
         .to(PingModule.ADDRESS)
         .data(arg.toArray())
+        .sign(from);
+  }
+
+  /** A call that makes the ping module emit {@code times} logs. */
+  static Transaction pings(KeyPair from, long nonce, Hash arg, int times, long chainId) {
+    byte[] data = Arrays.copyOf(arg.toArray(), 64);
+    data[60] = (byte) (times >>> 24);
+    data[61] = (byte) (times >>> 16);
+    data[62] = (byte) (times >>> 8);
+    data[63] = (byte) times;
+    return TransactionBuilder.eip1559(chainId)
+        .nonce(nonce)
+        .maxFeePerGas(GWEI.multiply(10))
+        .maxPriorityFeePerGas(GWEI)
+        .gasLimit(GAS_LIMIT)
+        .to(PingModule.ADDRESS)
+        .data(data)
         .sign(from);
   }
 

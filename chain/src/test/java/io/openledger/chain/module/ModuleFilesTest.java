@@ -55,8 +55,8 @@ class ModuleFilesTest {
     JsonNode abi = new ObjectMapper().readTree(module.abiJson());
     TreeSet<String> functions = new TreeSet<>();
     TreeSet<String> views = new TreeSet<>();
+    TreeSet<String> payables = new TreeSet<>();
     TreeSet<String> events = new TreeSet<>();
-    TreeSet<String> payable = new TreeSet<>();
     for (JsonNode e : abi) {
       switch (e.get("type").asText()) {
         case "function" -> {
@@ -65,11 +65,12 @@ class ModuleFilesTest {
           if (e.get("stateMutability").asText().equals("view")) {
             views.add(sig);
           }
-          String mutability = e.get("stateMutability").asText();
-          assertThat(mutability).as(sig).isIn("view", "nonpayable", "payable");
-          if (mutability.equals("payable")) {
-            payable.add(sig);
+          if (e.get("stateMutability").asText().equals("payable")) {
+            payables.add(sig);
           }
+          assertThat(e.get("stateMutability").asText())
+              .as(sig)
+              .isIn("view", "nonpayable", "payable");
         }
         case "event" ->
             events.add(e.get("name").asText() + "(" + jsonTypes(e.get("inputs"), true) + ")");
@@ -94,8 +95,13 @@ class ModuleFilesTest {
                 .filter(AbiFunction::view)
                 .map(AbiFunction::signature)
                 .collect(Collectors.toCollection(TreeSet::new)));
+    assertThat(payables)
+        .isEqualTo(
+            functions(module).stream()
+                .filter(AbiFunction::payable)
+                .map(AbiFunction::signature)
+                .collect(Collectors.toCollection(TreeSet::new)));
     assertThat(events).isEqualTo(eventSignatures(module));
-    assertThat(payable).isEqualTo(payableSignatures(module));
   }
 
   @ParameterizedTest
@@ -148,25 +154,44 @@ class ModuleFilesTest {
         .hasMessageContaining("two modules at 0x0000000000000000000000000000000000001001");
   }
 
+  @Test
+  void multicall3IsTheOneModuleOutsideTheReservedRangeAtItsCanonicalAddress() {
+    Address canonical = Address.fromHex("0xcA11bde05977b3631167028862bE2a173976CA11");
+    assertThat(ModuleRegistry.isReserved(canonical)).isFalse();
+    assertThat(ModuleRegistry.isModuleAddress(canonical)).isTrue();
+    assertThat(Genesis.devnet().rules().modules().get(canonical))
+        .hasValueSatisfying(m -> assertThat(m.name()).isEqualTo("multicall3"));
+    SystemModule elsewhere =
+        new SystemModule() {
+          @Override
+          public Address address() {
+            return Address.fromHex("0xcA11bde05977b3631167028862bE2a173976CA12");
+          }
+
+          @Override
+          public String name() {
+            return "impostor";
+          }
+
+          @Override
+          public String abiJson() {
+            return "[]";
+          }
+
+          @Override
+          public byte[] call(
+              ModuleContext context, byte[] calldata, io.openledger.chain.types.Amount value) {
+            return new byte[0];
+          }
+        };
+    assertThatThrownBy(() -> ModuleRegistry.of(elsewhere))
+        .hasMessageContaining("module impostor is outside the reserved range");
+  }
+
   /** The module class's {@code FUNCTIONS} list. */
   @SuppressWarnings("unchecked")
   private static List<AbiFunction> functions(SystemModule module) {
     return (List<AbiFunction>) staticField(module, "FUNCTIONS");
-  }
-
-  /** The module's payable functions: its {@code PAYABLE} list, none when it has no such field. */
-  @SuppressWarnings("unchecked")
-  private static TreeSet<String> payableSignatures(SystemModule module) {
-    TreeSet<String> out = new TreeSet<>();
-    try {
-      ((List<AbiFunction>) module.getClass().getField("PAYABLE").get(null))
-          .forEach(f -> out.add(f.signature()));
-    } catch (NoSuchFieldException e) {
-      // no payable function
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
-    return out;
   }
 
   /** {@code Name(type indexed,type)} of each event of the module class's {@code EVENTS} list. */

@@ -27,8 +27,13 @@ final class RandomTransactions {
 
   Transaction next(long chainId) {
     boolean legacy = rnd.nextInt(3) == 0;
+    boolean accessListType = !legacy && rnd.nextInt(4) == 0;
     TransactionBuilder b =
-        legacy ? TransactionBuilder.legacy(chainId) : TransactionBuilder.eip1559(chainId);
+        legacy
+            ? TransactionBuilder.legacy(chainId)
+            : accessListType
+                ? TransactionBuilder.eip2930(chainId)
+                : TransactionBuilder.eip1559(chainId);
     Amount fee = amount(rnd.nextInt(12) == 0 ? 200 : 72);
     Amount tip =
         fee.isZero()
@@ -37,7 +42,7 @@ final class RandomTransactions {
     b.nonce(longValue())
         .gasLimit(rnd.nextInt(4) == 0 ? 21_000 : longValue() >>> 20)
         .maxFeePerGas(fee)
-        .maxPriorityFeePerGas(legacy ? fee : tip)
+        .maxPriorityFeePerGas(legacy || accessListType ? fee : tip)
         .to(Address.wrap(bytes(20)))
         .value(amount(rnd.nextInt(8) == 0 ? 200 : 90))
         .data(bytes(dataLength()));

@@ -51,7 +51,10 @@ class TransactionDecoderTest {
   void envelopeErrors() {
     assertThat(reason(new byte[0])).isEqualTo("typed transaction too short");
     assertThat(reason(new byte[] {2})).isEqualTo("typed transaction too short");
-    assertThat(reason(Bytes.fromHex("0x01c0"))).isEqualTo("transaction type not supported");
+    assertThat(reason(Bytes.fromHex("0x01c0")))
+        .isEqualTo("rlp: too few elements for types.AccessListTx");
+    assertThat(reason(Bytes.fromHex("0x0180")))
+        .isEqualTo("rlp: expected input list for types.AccessListTx");
     assertThat(reason(Bytes.fromHex("0x03c0"))).isEqualTo("transaction type not supported");
     assertThat(reason(Bytes.fromHex("0x7fc0"))).isEqualTo("transaction type not supported");
     assertThat(reason(Bytes.fromHex("0x80")))

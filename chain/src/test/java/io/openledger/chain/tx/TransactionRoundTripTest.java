@@ -37,9 +37,8 @@ class TransactionRoundTripTest {
       assertThat(back.to()).isEqualTo(tx.to());
       assertThat(back.data()).isEqualTo(tx.data());
       assertThat(back.v()).isEqualTo(tx.v());
-      if (tx instanceof Eip1559Transaction t) {
-        assertThat(((Eip1559Transaction) back).accessList()).isEqualTo(t.accessList());
-      }
+      assertThat(back.type()).isEqualTo(tx.type());
+      assertThat(back.accessList()).isEqualTo(tx.accessList());
       // storage path: structure only, sender recovered lazily, same result
       Transaction stored = TransactionDecoder.decodeStored(raw);
       assertThat(stored).isEqualTo(tx);

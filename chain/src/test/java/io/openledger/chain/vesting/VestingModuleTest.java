@@ -284,6 +284,45 @@ class VestingModuleTest {
                 + " have 0 want 1000000000000000000");
   }
 
+  @Test
+  void estimateGasFromAnUnfundedAccountWithAPriceSaysInsufficientFundsAsGeth() {
+    Hash root = chain.head().stateRoot();
+    BlockEnvironment env = chain.next(2);
+    Address poor = Address.fromHex("0x00000000000000000000000000000000000000ff");
+    Amount gwei = Amount.of(1_000_000_000L);
+    // A fee field from a zero-balance account: geth's estimator refuses before running anything.
+    SimulationResult noFunds =
+        chain.simulator.estimateGas(
+            root, env, new Call(poor, demo.address(), null, null, gwei, gwei, null, null));
+    assertThat(((SimulationResult.Invalid) noFunds).message())
+        .isEqualTo("insufficient funds for transfer");
+    // Some OPEN, but not the 21,000 gas at the price.
+    Address little = demo.address();
+    SimulationResult shortOfGas =
+        chain.simulator.estimateGas(
+            root,
+            env,
+            new Call(
+                little,
+                poor,
+                null,
+                null,
+                Amount.of(Amount.MAX_VALUE).divide(21_000),
+                null,
+                Amount.of(1),
+                null));
+    assertThat(((SimulationResult.Invalid) shortOfGas).message())
+        .startsWith(
+            "insufficient funds for gas * price + value: address "
+                + io.openledger.chain.exec.Eip55.format(little)
+                + " have ");
+    // Without a price nothing is needed for gas, as in geth.
+    SimulationResult free =
+        chain.simulator.estimateGas(
+            root, env, new Call(poor, demo.address(), null, null, null, null, null, null));
+    assertThat(((SimulationResult.Success) free).gasUsed()).isEqualTo(21_000);
+  }
+
   private static BigInteger uint(SimulationResult r) {
     return (BigInteger)
         Abi.decode(

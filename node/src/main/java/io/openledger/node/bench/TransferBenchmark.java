@@ -123,7 +123,10 @@ final class TransferBenchmark {
     LedgerConfig config =
         LedgerConfig.DEFAULT
             .withSequencer(new SequencerConfig(s.blockTime(), s.production(), 50_000))
-            .withMempool(MempoolConfig.DEFAULT.withMaxTotal(Math.max(100_000, 4 * s.maxPending())))
+            .withMempool(
+                MempoolConfig.DEFAULT
+                    .withMaxTotal(Math.max(100_000, 4 * s.maxPending()))
+                    .withGlobalSlots(Math.max(100_000, 4 * s.maxPending())))
             .withSyncWrites(s.syncWrites());
     progress.accept("opening a devnet in " + dir);
     try (Ledger ledger = Ledger.open(dir, spec, config);
@@ -165,7 +168,10 @@ final class TransferBenchmark {
         .toList();
   }
 
-  /** Gives every sender 10 OPEN from the dev accounts, in rounds the pool's nonce window allows. */
+  /**
+   * Gives every sender 10 OPEN from the dev accounts, in rounds of the per-sender slots the pool
+   * guarantees.
+   */
   private void fund(Ledger ledger, List<KeyPair> senders) throws InterruptedException {
     List<KeyPair> funders =
         DevAccounts.ALL.stream()
@@ -173,7 +179,7 @@ final class TransferBenchmark {
             .map(a -> KeyPair.fromPrivateKeyHex(a.privateKeyHex()))
             .toList();
     long[] nonces = new long[funders.size()];
-    int window = MempoolConfig.DEFAULT.nonceWindow();
+    int window = MempoolConfig.DEFAULT.accountSlots();
     int done = 0;
     progress.accept("funding " + senders.size() + " senders");
     while (done < senders.size()) {

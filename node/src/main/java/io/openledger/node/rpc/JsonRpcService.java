@@ -2,21 +2,26 @@ package io.openledger.node.rpc;
 
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.node.rpc.methods.EthMethods;
+import io.openledger.node.rpc.methods.Filters;
 import io.openledger.node.rpc.methods.Subscriptions;
+import java.util.function.Supplier;
 
 /**
  * The node's JSON-RPC endpoint over a ledger: every method of {@link EthMethods}, HTTP and
- * WebSocket on one port. Closing it stops the server and cancels all subscriptions (the ledger
- * stays open: its owner closes it).
+ * WebSocket on one port. Closing it stops the server and cancels all subscriptions and filters (the
+ * ledger stays open: its owner closes it).
  */
 public final class JsonRpcService implements AutoCloseable {
   private final RpcServer server;
   private final Subscriptions subscriptions;
+  private final Filters filters;
   private final String host;
 
-  private JsonRpcService(RpcServer server, Subscriptions subscriptions, String host) {
+  private JsonRpcService(
+      RpcServer server, Subscriptions subscriptions, Filters filters, String host) {
     this.server = server;
     this.subscriptions = subscriptions;
+    this.filters = filters;
     this.host = host;
   }
 
@@ -30,12 +35,28 @@ public final class JsonRpcService implements AutoCloseable {
 
   public static JsonRpcService start(
       Ledger ledger, String host, int port, int maxBodyBytes, int maxBatch) {
-    Subscriptions subscriptions = new Subscriptions(ledger);
+    return start(ledger, host, port, maxBodyBytes, maxBatch, RpcIds.random(), new Filters(ledger));
+  }
+
+  /**
+   * @param ids where subscription ids come from ({@link RpcIds#counting()} in golden tests)
+   * @param filters the installed filters (their ids, clock and expiry)
+   */
+  public static JsonRpcService start(
+      Ledger ledger,
+      String host,
+      int port,
+      int maxBodyBytes,
+      int maxBatch,
+      Supplier<String> ids,
+      Filters filters) {
+    Subscriptions subscriptions = new Subscriptions(ledger, ids);
     JsonRpcProcessor processor =
-        new JsonRpcProcessor(new JsonRpcMethods(EthMethods.all(ledger, subscriptions)), maxBatch);
+        new JsonRpcProcessor(
+            new JsonRpcMethods(EthMethods.all(ledger, subscriptions, filters)), maxBatch);
     RpcServer server =
         RpcServer.start(processor, host, port, maxBodyBytes, subscriptions::closeSession);
-    return new JsonRpcService(server, subscriptions, host);
+    return new JsonRpcService(server, subscriptions, filters, host);
   }
 
   public int port() {
@@ -59,5 +80,6 @@ public final class JsonRpcService implements AutoCloseable {
   public void close() {
     server.close();
     subscriptions.close();
+    filters.close();
   }
 }

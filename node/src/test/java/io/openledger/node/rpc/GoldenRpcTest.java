@@ -11,17 +11,22 @@ import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.SubmitResult;
+import io.openledger.chain.multicall.Multicall3Module;
+import io.openledger.chain.tx.AccessListEntry;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Bytes;
+import io.openledger.chain.types.Hash;
 import io.openledger.chain.vesting.VestingModule;
+import io.openledger.node.rpc.methods.Filters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,7 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * response}; {@code ${name}} in a request is replaced by a value of the scenario below.
  *
  * <p>Scenario: block 1 = an EIP-1559 transfer of 1 OPEN from dev 0 to 0x…beef; block 2 = the
- * vesting claim of dev 1 (a Claimed log) and a legacy EIP-155 transfer from dev 2; block 3 empty.
+ * vesting claim of dev 1 (a Claimed log) and a legacy EIP-155 transfer from dev 2; block 3 = an
+ * EIP-2930 (type 1) transfer of 3 OPEN from dev 3 with an access list. Then, in the pool: a
+ * transfer from dev 4 (nonce 0, pending: the pending block holds it) and one from dev 4 with nonce
+ * 2 (queued behind the gap). Filter and subscription ids count up from 0x…01 in file order.
  *
  * <p>To re-record after an intended change: {@code -Dgolden.update=true}, then review the diff.
  */
@@ -100,11 +108,75 @@ class GoldenRpcTest {
             .value(Amount.open(2))
             .sign(dev(2)));
     VALUES.put("block2", ledger.produceBlock().hash().toHex());
+    submit(
+        "eip2930",
+        TransactionBuilder.eip2930(1337)
+            .nonce(0)
+            .gasPrice(GWEI.multiply(2))
+            .to(BEEF)
+            .value(Amount.open(3))
+            .accessList(
+                List.of(
+                    new AccessListEntry(
+                        VestingModule.ADDRESS,
+                        List.of(Hash.keccak256("schedule".getBytes(StandardCharsets.US_ASCII))))))
+            .sign(dev(3)));
     VALUES.put("block3", ledger.produceBlock().hash().toHex());
+    Transaction pending =
+        TransactionBuilder.eip1559(1337)
+            .nonce(0)
+            .maxPriorityFeePerGas(GWEI)
+            .maxFeePerGas(GWEI.multiply(3))
+            .to(BEEF)
+            .value(Amount.open(4))
+            .sign(dev(4));
+    submit("pending", pending);
+    submit(
+        "queued",
+        TransactionBuilder.eip1559(1337)
+            .nonce(2)
+            .maxPriorityFeePerGas(GWEI)
+            .maxFeePerGas(GWEI.multiply(3))
+            .to(BEEF)
+            .value(Amount.open(5))
+            .sign(dev(4)));
     VALUES.put("module.vesting", VestingModule.ADDRESS.toHex());
     VALUES.put("topic.claimed", VestingModule.CLAIMED.topic().toHex());
     VALUES.put("call.claimable", Bytes.toHex(VestingModule.CLAIMABLE.encodeCall(dev(1).address())));
-    rpc = JsonRpcService.start(ledger, "127.0.0.1", 0);
+    VALUES.put("module.multicall3", Multicall3Module.ADDRESS.toHex());
+    VALUES.put(
+        "call.aggregate3",
+        Bytes.toHex(
+            Multicall3Module.AGGREGATE3.encodeCall(
+                List.of(
+                    List.of(
+                        VestingModule.ADDRESS,
+                        false,
+                        VestingModule.CLAIMABLE.encodeCall(dev(1).address())),
+                    List.of(
+                        Multicall3Module.ADDRESS,
+                        false,
+                        Multicall3Module.GET_ETH_BALANCE.encodeCall(dev(1).address())),
+                    List.of(
+                        Multicall3Module.ADDRESS,
+                        false,
+                        Multicall3Module.GET_BLOCK_NUMBER.encodeCall()),
+                    List.of(VestingModule.ADDRESS, true, VestingModule.CLAIM.encodeCall())))));
+    // The schedule slot of dev 1: "schedule" ‖ address (28 bytes), left-padded to 32 as cast pads.
+    VALUES.put(
+        "slot.schedule",
+        "0x00000000"
+            + Bytes.toHex("schedule".getBytes(StandardCharsets.US_ASCII)).substring(2)
+            + dev(1).address().toHex().substring(2));
+    rpc =
+        JsonRpcService.start(
+            ledger,
+            "127.0.0.1",
+            0,
+            RpcServer.DEFAULT_MAX_BODY,
+            JsonRpcProcessor.DEFAULT_MAX_BATCH,
+            RpcIds.counting(),
+            new Filters(ledger, RpcIds.counting(), System::nanoTime, false));
   }
 
   private static void submit(String name, Transaction tx) {

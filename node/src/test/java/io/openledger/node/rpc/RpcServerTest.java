@@ -79,6 +79,20 @@ class RpcServerTest {
   }
 
   @Test
+  void numericIdsComeBackAsTheSameNumber() throws Exception {
+    // Read as a double, 1e400 would be Infinity: clients would never match their response.
+    assertThat(post("{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"eth_chainId\"}").body())
+        .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1E+400,\"result\":\"0x539\"}");
+    assertThat(post("{\"jsonrpc\":\"2.0\",\"id\":1.50,\"method\":\"eth_chainId\"}").body())
+        .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1.50,\"result\":\"0x539\"}");
+    assertThat(
+            post("{\"jsonrpc\":\"2.0\",\"id\":123456789012345678901234567890,\"method\":\"eth_chainId\"}")
+                .body())
+        .isEqualTo(
+            "{\"jsonrpc\":\"2.0\",\"id\":123456789012345678901234567890,\"result\":\"0x539\"}");
+  }
+
+  @Test
   void malformedJsonIsAParseErrorAndCallsNothing() throws Exception {
     int before = CALLS.get();
     for (String bad :

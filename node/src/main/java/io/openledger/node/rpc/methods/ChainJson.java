@@ -45,19 +45,22 @@ public final class ChainJson {
     return o;
   }
 
-  /** The header fields only: what {@code eth_subscribe newHeads} pushes. */
+  /**
+   * The header fields only: what {@code eth_subscribe newHeads} pushes. The pending block (not
+   * sealed yet) has {@code hash}, {@code nonce} and {@code miner} null, as geth writes it.
+   */
   public static ObjectNode header(BlockView b) {
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("number", Quantity.of(b.number()));
-    o.put("hash", b.hash().toHex());
+    o.put("hash", b.isPending() ? null : b.hash().toHex());
     o.put("parentHash", b.parentHash().toHex());
-    o.put("nonce", ZERO_NONCE);
+    o.put("nonce", b.isPending() ? null : ZERO_NONCE);
     o.put("sha3Uncles", EMPTY_UNCLES_HASH);
     o.put("logsBloom", Bytes.toHex(b.logsBloom()));
     o.put("transactionsRoot", b.transactionsRoot().toHex());
     o.put("stateRoot", b.stateRoot().toHex());
     o.put("receiptsRoot", b.receiptsRoot().toHex());
-    o.put("miner", b.sequencer().toHex());
+    o.put("miner", b.isPending() ? null : b.sequencer().toHex());
     o.put("difficulty", "0x0");
     o.put("extraData", Bytes.toHex(b.extraData()));
     o.put("gasLimit", Quantity.of(b.gasLimit()));

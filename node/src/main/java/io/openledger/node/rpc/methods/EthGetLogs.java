@@ -6,8 +6,9 @@ import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 
 /**
- * {@code eth_getLogs(filter)}: matching logs in chain order; a range over more than 1,000 blocks is
- * refused with -32005 (as OpenLedger's public RPC does), so one query stays cheap.
+ * {@code eth_getLogs(filter)}: matching logs in chain order, over any block range (the log index
+ * keeps a query from block 0 cheap); more than 10,000 results are refused with -32005 and a range
+ * that fits.
  */
 public record EthGetLogs(Ledger ledger) implements JsonRpcMethod {
   @Override

@@ -8,7 +8,8 @@ import java.util.List;
 public final class EthMethods {
   private EthMethods() {}
 
-  public static List<JsonRpcMethod> all(Ledger ledger, Subscriptions subscriptions) {
+  public static List<JsonRpcMethod> all(
+      Ledger ledger, Subscriptions subscriptions, Filters filters) {
     long chainId = ledger.chainId();
     return List.of(
         Web3ClientVersion.current(),
@@ -21,8 +22,10 @@ public final class EthMethods {
         new EthGetBalance(ledger),
         new EthGetTransactionCount(ledger),
         new EthGetCode(ledger),
+        new EthGetStorageAt(ledger),
         new EthSendRawTransaction(ledger),
         new EthGetTransactionByHash(ledger),
+        new EthGetRawTransactionByHash(ledger),
         new EthGetTransactionReceipt(ledger),
         new EthGetTransactionByBlockNumberAndIndex(ledger),
         new EthGetTransactionByBlockHashAndIndex(ledger),
@@ -33,12 +36,20 @@ public final class EthMethods {
         new EthGetBlockReceipts(ledger),
         new EthCall(ledger),
         new EthEstimateGas(ledger),
+        new EthCreateAccessList(ledger),
         new EthGasPrice(ledger),
         new EthMaxPriorityFeePerGas(ledger),
         new EthFeeHistory(ledger),
         new EthGetLogs(ledger),
+        new EthNewFilter(filters),
+        new EthNewBlockFilter(filters),
+        new EthNewPendingTransactionFilter(filters),
+        new EthGetFilterChanges(filters),
+        new EthGetFilterLogs(filters),
+        new EthUninstallFilter(filters),
         new EthGetProof(ledger),
         new TxpoolStatus(ledger),
+        new TxpoolContent(ledger),
         new EthSubscribe(subscriptions),
         new EthUnsubscribe(subscriptions));
   }

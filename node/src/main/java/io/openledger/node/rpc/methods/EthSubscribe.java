@@ -9,8 +9,10 @@ import io.openledger.node.rpc.JsonRpcResponse;
 import io.openledger.node.rpc.Params;
 
 /**
- * {@code eth_subscribe("newHeads")} and {@code eth_subscribe("logs", filter)}, over WebSocket only:
- * the subscription id; notifications follow as {@code eth_subscription} messages.
+ * {@code eth_subscribe("newHeads")}, {@code eth_subscribe("logs", filter)} and {@code
+ * eth_subscribe("newPendingTransactions"[, true])} (hashes, or full transactions with {@code
+ * true}), over WebSocket only: the subscription id; notifications follow as {@code
+ * eth_subscription} messages.
  */
 public record EthSubscribe(Subscriptions subscriptions) implements JsonRpcMethod {
   @Override
@@ -39,9 +41,20 @@ public record EthSubscribe(Subscriptions subscriptions) implements JsonRpcMethod
                   p.has(1) ? p.parse(1, LogFilters::parse) : LogFilter.range(null, null);
               yield subscriptions.subscribe(request.session(), Subscriptions.Kind.LOGS, filter);
             }
+            case "newPendingTransactions" -> {
+              boolean full = p.bool(1, false);
+              yield subscriptions.subscribe(
+                  request.session(),
+                  full
+                      ? Subscriptions.Kind.NEW_PENDING_TRANSACTIONS_FULL
+                      : Subscriptions.Kind.NEW_PENDING_TRANSACTIONS,
+                  null);
+            }
             default ->
                 throw JsonRpcException.invalidParams(
-                    "unsupported subscription \"" + kind + "\" (supported: newHeads, logs)");
+                    "unsupported subscription \""
+                        + kind
+                        + "\" (supported: newHeads, logs, newPendingTransactions)");
           };
     } catch (IllegalStateException e) {
       return failure(request, JsonRpcError.limitExceeded(e.getMessage()));

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LogFilter;
 import io.openledger.chain.ledger.Subscription;
-import io.openledger.chain.types.Bytes;
 import io.openledger.node.rpc.Json;
+import io.openledger.node.rpc.RpcIds;
 import io.openledger.node.rpc.RpcSession;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The live {@code eth_subscribe} subscriptions, per WebSocket connection. Each forwards the
@@ -23,17 +23,29 @@ public final class Subscriptions implements AutoCloseable {
   public static final int MAX_PER_SESSION = 128;
 
   private final Ledger ledger;
-  private final SecureRandom ids = new SecureRandom();
+  private final Supplier<String> ids;
   private final Map<String, Map<String, Subscription>> bySession = new ConcurrentHashMap<>();
 
   public Subscriptions(Ledger ledger) {
+    this(ledger, RpcIds.random());
+  }
+
+  /**
+   * @param ids where subscription ids come from ({@link RpcIds})
+   */
+  public Subscriptions(Ledger ledger, Supplier<String> ids) {
     this.ledger = ledger;
+    this.ids = ids;
   }
 
   /** What a client can subscribe to. */
   public enum Kind {
     NEW_HEADS,
-    LOGS
+    LOGS,
+    /** Hashes of transactions as they enter the pool. */
+    NEW_PENDING_TRANSACTIONS,
+    /** The same, as full transaction objects ({@code ["newPendingTransactions", true]}). */
+    NEW_PENDING_TRANSACTIONS_FULL
   }
 
   /**
@@ -47,13 +59,20 @@ public final class Subscriptions implements AutoCloseable {
       throw new IllegalStateException(
           "too many subscriptions on this connection (at most " + MAX_PER_SESSION + ")");
     }
-    byte[] raw = new byte[16];
-    ids.nextBytes(raw);
-    String id = Bytes.toHex(raw);
+    String id = ids.get();
     Subscription s =
         switch (kind) {
           case NEW_HEADS -> ledger.onNewHead(b -> notify(session, id, ChainJson.header(b)));
           case LOGS -> ledger.onLogs(filter, l -> notify(session, id, ChainJson.log(l)));
+          case NEW_PENDING_TRANSACTIONS ->
+              ledger.onPendingTransaction(
+                  h -> notify(session, id, Json.MAPPER.getNodeFactory().textNode(h.toHex())));
+          case NEW_PENDING_TRANSACTIONS_FULL ->
+              ledger.onPendingTransaction(
+                  h ->
+                      ledger
+                          .transaction(h)
+                          .ifPresent(t -> notify(session, id, ChainJson.transaction(t))));
         };
     mine.put(id, s);
     return id;

@@ -12,16 +12,11 @@ import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -185,7 +180,7 @@ public final class DatanetModule implements SystemModule {
 
   public DatanetModule(EconomyParameters params) {
     this.params = params;
-    this.abiJson = resource("/modules/Datanet.abi.json");
+    this.abiJson = SystemModule.abiResource("/modules/Datanet.abi.json");
   }
 
   @Override
@@ -205,18 +200,7 @@ public final class DatanetModule implements SystemModule {
 
   @Override
   public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
-    if (!value.isZero()) {
-      throw new ModuleRevert("datanet: function is not payable");
-    }
-    AbiFunction f =
-        FUNCTIONS.stream()
-            .filter(x -> x.matches(calldata))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new ModuleRevert(
-                        "datanet: unknown function selector "
-                            + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length)))));
+    AbiFunction f = SystemModule.select(NAME, FUNCTIONS, calldata, value);
     List<Object> a = f.decodeArguments(calldata);
     StateReader s = new MeteredStateReader(ctx);
     return switch (f.name()) {
@@ -783,16 +767,5 @@ public final class DatanetModule implements SystemModule {
 
   static byte[] dailySlot(long datanetId) {
     return slot("daily.datanet", 8, b -> b.putLong(datanetId));
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = DatanetModule.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

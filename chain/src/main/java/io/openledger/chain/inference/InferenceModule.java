@@ -10,11 +10,7 @@ import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -168,7 +164,7 @@ public final class InferenceModule implements SystemModule {
   public InferenceModule(InferenceParameters parameters, long chainId) {
     this.parameters = java.util.Objects.requireNonNull(parameters, "parameters");
     this.chainId = chainId;
-    this.abiJson = resource("/modules/Inference.abi.json");
+    this.abiJson = SystemModule.abiResource("/modules/Inference.abi.json");
   }
 
   public InferenceParameters parameters() {
@@ -196,18 +192,7 @@ public final class InferenceModule implements SystemModule {
 
   @Override
   public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
-    AbiFunction f =
-        FUNCTIONS.stream()
-            .filter(x -> x.matches(calldata))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new ModuleRevert(
-                        "inference: unknown function selector "
-                            + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length)))));
-    if (!value.isZero() && !f.payable()) {
-      throw new ModuleRevert("inference: function is not payable");
-    }
+    AbiFunction f = SystemModule.select(NAME, FUNCTIONS, calldata, value);
     List<Object> args = f.decodeArguments(calldata);
     Slots slots = ctx::load;
     return switch (f.name()) {
@@ -866,16 +851,5 @@ public final class InferenceModule implements SystemModule {
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = InferenceModule.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

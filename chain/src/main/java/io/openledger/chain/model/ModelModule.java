@@ -13,16 +13,11 @@ import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -107,7 +102,7 @@ public final class ModelModule implements SystemModule {
   private final String abiJson;
 
   public ModelModule() {
-    this.abiJson = resource("/modules/Model.abi.json");
+    this.abiJson = SystemModule.abiResource("/modules/Model.abi.json");
   }
 
   @Override
@@ -127,18 +122,7 @@ public final class ModelModule implements SystemModule {
 
   @Override
   public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
-    if (!value.isZero()) {
-      throw new ModuleRevert("model: function is not payable");
-    }
-    AbiFunction f =
-        FUNCTIONS.stream()
-            .filter(x -> x.matches(calldata))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new ModuleRevert(
-                        "model: unknown function selector "
-                            + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length)))));
+    AbiFunction f = SystemModule.select(NAME, FUNCTIONS, calldata, value);
     List<Object> a = f.decodeArguments(calldata);
     StateReader s = new MeteredStateReader(ctx);
     return switch (f.name()) {
@@ -331,16 +315,5 @@ public final class ModelModule implements SystemModule {
 
   static byte[] slot(long id) {
     return ByteBuffer.allocate(MODEL_PREFIX.length + 8).put(MODEL_PREFIX).putLong(id).array();
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = ModelModule.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

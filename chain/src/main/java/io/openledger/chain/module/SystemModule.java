@@ -2,6 +2,13 @@ package io.openledger.chain.module;
 
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Bytes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A protocol feature written in Java and living at a reserved address (see {@link
@@ -37,4 +44,42 @@ public interface SystemModule {
    * @throws OutOfGasException when the gas meter runs dry (thrown by {@link ModuleContext#charge})
    */
   byte[] call(ModuleContext context, byte[] calldata, Amount value);
+
+  /**
+   * The function of {@code functions} that {@code calldata} calls, after refusing OPEN sent to a
+   * function that is not payable: what every module's {@link #call} starts with.
+   *
+   * @param module the module's name, which starts its revert reasons
+   * @throws ModuleRevert {@code "<module>: unknown function selector 0x…"} or {@code "<module>:
+   *     <function> is not payable"}
+   */
+  static AbiFunction select(
+      String module, List<AbiFunction> functions, byte[] calldata, Amount value) {
+    for (AbiFunction f : functions) {
+      if (f.matches(calldata)) {
+        if (!value.isZero() && !f.payable()) {
+          throw new ModuleRevert(module + ": " + f.name() + " is not payable");
+        }
+        return f;
+      }
+    }
+    throw new ModuleRevert(
+        module
+            + ": unknown function selector "
+            + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length))));
+  }
+
+  /**
+   * The text of a module's ABI file shipped as a resource, e.g. {@code /modules/Vesting.abi.json}.
+   */
+  static String abiResource(String path) {
+    try (InputStream in = SystemModule.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

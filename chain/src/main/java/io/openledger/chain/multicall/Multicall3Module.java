@@ -10,15 +10,9 @@ import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -108,7 +102,7 @@ public final class Multicall3Module implements SystemModule {
   private final String abiJson;
 
   public Multicall3Module() {
-    this.abiJson = resource("/modules/Multicall3.abi.json");
+    this.abiJson = SystemModule.abiResource("/modules/Multicall3.abi.json");
   }
 
   @Override
@@ -128,17 +122,8 @@ public final class Multicall3Module implements SystemModule {
 
   @Override
   public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
-    for (AbiFunction f : FUNCTIONS) {
-      if (f.matches(calldata)) {
-        if (!f.payable() && !value.isZero()) {
-          throw new ModuleRevert("multicall3: " + f.name() + " is not payable");
-        }
-        return run(ctx, f, f.decodeArguments(calldata), value);
-      }
-    }
-    throw new ModuleRevert(
-        "multicall3: unknown function selector "
-            + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length))));
+    AbiFunction f = SystemModule.select(NAME, FUNCTIONS, calldata, value);
+    return run(ctx, f, f.decodeArguments(calldata), value);
   }
 
   private static byte[] run(ModuleContext ctx, AbiFunction f, List<Object> args, Amount value) {
@@ -242,16 +227,5 @@ public final class Multicall3Module implements SystemModule {
 
   private static List<Object> result(CallOutcome outcome) {
     return List.of(outcome.success(), outcome.returnData());
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = Multicall3Module.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -12,10 +12,6 @@ import io.openledger.chain.state.StateReader;
 import io.openledger.chain.state.WorldState;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.chain.types.Bytes;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -70,7 +66,7 @@ public final class VestingModule implements SystemModule {
   private final String abiJson;
 
   public VestingModule() {
-    this.abiJson = resource("/modules/Vesting.abi.json");
+    this.abiJson = SystemModule.abiResource("/modules/Vesting.abi.json");
   }
 
   @Override
@@ -90,33 +86,22 @@ public final class VestingModule implements SystemModule {
 
   @Override
   public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
-    if (!value.isZero()) {
-      throw new ModuleRevert("vesting: function is not payable");
-    }
-    if (CLAIM.matches(calldata)) {
-      CLAIM.decodeArguments(calldata);
+    AbiFunction f = SystemModule.select(NAME, FUNCTIONS, calldata, value);
+    List<Object> args = f.decodeArguments(calldata);
+    if (f == CLAIM) {
       return CLAIM.encodeResult(claim(ctx).value());
     }
-    if (TOTAL_LOCKED.matches(calldata)) {
-      TOTAL_LOCKED.decodeArguments(calldata);
+    if (f == TOTAL_LOCKED) {
       ctx.charge(ctx.gasSchedule().storageRead());
       return TOTAL_LOCKED.encodeResult(ctx.state().supply().locked().value());
     }
-    if (VESTED_AT.matches(calldata)) {
-      List<Object> args = VESTED_AT.decodeArguments(calldata);
+    if (f == VESTED_AT) {
       long at = ((BigInteger) args.get(1)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
       return VESTED_AT.encodeResult(
           load(ctx, (Address) args.get(0)).map(s -> s.vestedAt(at)).orElse(Amount.ZERO).value());
     }
-    for (AbiFunction f : List.of(SCHEDULE, VESTED, CLAIMABLE, LOCKED_OF)) {
-      if (f.matches(calldata)) {
-        Address who = (Address) f.decodeArguments(calldata).getFirst();
-        return view(ctx, f, load(ctx, who));
-      }
-    }
-    throw new ModuleRevert(
-        "vesting: unknown function selector "
-            + Bytes.toHex(Arrays.copyOf(calldata, Math.min(4, calldata.length))));
+    return view(
+        ctx, f, load(ctx, (Address) args.getFirst())); // schedule, vested, claimable, lockedOf
   }
 
   private static byte[] view(ModuleContext ctx, AbiFunction f, Optional<VestingSchedule> s) {
@@ -189,16 +174,5 @@ public final class VestingModule implements SystemModule {
     byte[] out = Arrays.copyOf(SCHEDULE_PREFIX, SCHEDULE_PREFIX.length + Address.SIZE);
     System.arraycopy(beneficiary.toArray(), 0, out, SCHEDULE_PREFIX.length, Address.SIZE);
     return out;
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = VestingModule.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -401,7 +401,7 @@ class DatanetModuleTest {
     assertThat(c.refused(alice, DN, new byte[] {1, 2, 3, 4}))
         .isEqualTo("datanet: unknown function selector 0x01020304");
     assertThat(c.refused(alice, DN, Amount.open(1), create("x", 0, 1), 2))
-        .isEqualTo("datanet: function is not payable");
+        .isEqualTo("datanet: createDatanet is not payable");
     assertThat(c.state().balance(DN)).isEqualTo(Amount.ZERO);
     assertThat(DatanetModule.datanetCount(c.state())).isZero();
   }

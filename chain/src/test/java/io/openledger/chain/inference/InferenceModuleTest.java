@@ -62,7 +62,10 @@ class InferenceModuleTest {
 
     refused(payer, Amount.ZERO, InferenceModule.DEPOSIT.encodeCall(), "inference: deposit of zero");
     refused(
-        payer, Amount.open(1), withdrawalOf(Amount.open(1)), "inference: function is not payable");
+        payer,
+        Amount.open(1),
+        withdrawalOf(Amount.open(1)),
+        "inference: requestWithdrawal is not payable");
     refused(
         payer,
         withdrawalOf(Amount.open(16)),

@@ -187,7 +187,7 @@ class ModelModuleTest {
   void valueMalformedCalldataAndUnknownSelectorsAreRefused() {
     byte[] call = paid(List.of(commercial), List.of(1));
     assertThat(c.refused(owner, MM, Amount.open(2), call, 2))
-        .isEqualTo("model: function is not payable");
+        .isEqualTo("model: registerModel is not payable");
     assertThat(c.refused(owner, MM, java.util.Arrays.copyOf(call, 40)))
         .startsWith("model: malformed ABI data");
     assertThat(c.refused(owner, MM, new byte[] {(byte) 0xde, (byte) 0xad, 0, 1}))

@@ -146,7 +146,7 @@ class VestingModuleTest {
         .extracting(r -> r.revertReason().orElse("success"))
         .containsExactly(
             "vesting: no schedule for caller",
-            "vesting: function is not payable",
+            "vesting: claim is not payable",
             "vesting: unknown function selector 0x12345678",
             "vesting: malformed ABI data: data too short");
     StateReader s = chain.state();

@@ -61,12 +61,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EconomyCliE2ETest {
   /**
-   * Submissions up to 4,096 bytes, a platform fee of 5 base units, windows of 2 s; the rest as the
-   * devnet.
+   * Submissions up to 4,096 bytes, a platform fee of 5 base units, windows of 30 s of chain time
+   * (about 3 s: blocks come every 100 ms, each a second after its parent); the rest as the devnet.
    */
   static final EconomyParameters ECONOMY =
       new EconomyParameters(
-          4096, 10_000_000, 10_000_000, 20, 1000, 2000, 2000, 5000, Amount.of(5), 2, 2, 2);
+          4096, 10_000_000, 10_000_000, 20, 1000, 2000, 2000, 5000, Amount.of(5), 30, 30, 30);
 
   static final Amount PLATFORM_FEE = Amount.of(5);
   static final Amount PRICE_IN = Amount.of(2_000_000_000_000_000L); // 0.002 OPEN per 1k
@@ -869,6 +869,35 @@ class EconomyCliE2ETest {
                 + " revoked at");
     cli("apikey", "revoke", apiKey, "--private-key-file", appKey.toString())
         .fails("was already revoked");
+  }
+
+  @Test
+  @Order(13)
+  void aContributorPayingForItsOwnDataPaysTheTreasury() throws Exception {
+    cli("escrow", "deposit", "1", "--private-key-file", aliceKey.toString()).ok();
+    Run r =
+        cliApi(
+                "infer",
+                PROMPT,
+                "--model-id",
+                "1",
+                "--temperature",
+                "0",
+                "--spend-dir",
+                spendDir.toString(),
+                "--private-key-file",
+                aliceKey.toString())
+            .ok();
+    assertThat(r.out())
+        .containsPattern(
+            "#3 +1 +"
+                + ALICE.address()
+                + " +[0-9]+  [0-9.]+ OPEN \\([0-9]+\\)  to 0x0000000000000000000000000000000000001000"
+                + " \\(you are its contributor\\)");
+    JsonNode receipt = apiGet("/v1/receipts/" + receiptOf(r.out()));
+    for (JsonNode p : receipt.get("payouts")) {
+      assertThat(p.get("account").asText()).isNotEqualTo(ALICE.address().toHex());
+    }
   }
 
   // ---- refusals ----

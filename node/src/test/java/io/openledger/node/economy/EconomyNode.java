@@ -297,6 +297,16 @@ public final class EconomyNode implements AutoCloseable {
     return new BigInteger(n.asText().substring(2), 16);
   }
 
+  /**
+   * Makes blocks until the head's timestamp has passed {@code t} (each block is at least a second
+   * after its parent, so this takes a block per second to cover, not wall time).
+   */
+  public void awaitChainTime(long t) {
+    while (ledger().block(BlockRef.LATEST).orElseThrow().timestamp() <= t) {
+      ledger().produceBlock();
+    }
+  }
+
   // ---- the API ----
 
   /** An HTTP exchange with the API: status and body. */

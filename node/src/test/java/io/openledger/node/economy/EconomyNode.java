@@ -91,13 +91,17 @@ final class EconomyNode implements AutoCloseable {
   }
 
   static EconomyNode start(Path dir, Batcher.Config batching) {
+    return start(dir, batching, PARAMETERS);
+  }
+
+  static EconomyNode start(Path dir, Batcher.Config batching, EconomyParameters parameters) {
     Path model = TestModels.writeModel(dir.resolve("model"), ModelSpec.tiny());
     Path adapter =
         TestModels.writeAdapter(dir.resolve("adapter"), ModelSpec.tiny(), AdapterSpec.of(8, 7));
     Genesis g =
         Genesis.devnet()
             .withTimestamp(Instant.now().getEpochSecond() - 300)
-            .withEconomy(PARAMETERS);
+            .withEconomy(parameters);
     return new EconomyNode(g, startRunner(dir.resolve("node"), g, model, batching), adapter);
   }
 
@@ -307,9 +311,25 @@ final class EconomyNode implements AutoCloseable {
 
   /** The adapter as a bundle file, uploaded by {@code owner}; returns its hash. */
   Hash uploadAdapter(KeyPair owner, Path scratch) throws IOException, InterruptedException {
-    Path bundle = scratch.resolve("adapter.bundle");
+    return uploadBundle(adapterDir, owner, scratch.resolve("adapter.bundle"));
+  }
+
+  /**
+   * Another adapter of the tiny model, generated from {@code seed} (its own greedy answers),
+   * uploaded as a bundle by {@code owner}; returns its hash.
+   */
+  Hash uploadAdapter(KeyPair owner, Path scratch, long seed)
+      throws IOException, InterruptedException {
+    Path adapter =
+        TestModels.writeAdapter(
+            scratch.resolve("adapter-" + seed), ModelSpec.tiny(), AdapterSpec.of(8, seed));
+    return uploadBundle(adapter, owner, scratch.resolve("adapter-" + seed + ".bundle"));
+  }
+
+  private Hash uploadBundle(Path adapter, KeyPair owner, Path bundle)
+      throws IOException, InterruptedException {
     try (OutputStream out = Files.newOutputStream(bundle)) {
-      AdapterBundle.write(adapterDir, out);
+      AdapterBundle.write(adapter, out);
     }
     return blobs().upload(bundle, owner, BlobClient.Progress.NONE).hash();
   }

@@ -2,10 +2,11 @@ package io.openledger.node.economy;
 
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.inference.ApiKey;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.Charge;
-import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
+import io.openledger.chain.inference.InferenceParameters;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.NextBatch;
 import io.openledger.chain.inference.Payout;
@@ -48,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Exactly once, across crashes: the chain says which record comes next, so a restarted node
  * continues from there; while a batch transaction of this operator is pending, nothing else is
  * posted, and a batch posted twice would be refused by its sequence number.
+ *
+ * <p>Never stalled by a payer: batches go on chain in record order, so one the chain refuses would
+ * hold up every later record. A record whose fee the chain can no longer take from its payer (the
+ * key's cap cut below what it owes, the key revoked past its grace, the escrow withdrawn) is
+ * batched without a charge or payouts: the operator loses its fee, and nothing else waits.
  */
 public final class Batcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
@@ -61,7 +67,7 @@ public final class Batcher implements AutoCloseable {
   private final Ledger ledger;
   private final KeyPair operatorKey;
   private final RecordLog log;
-  private final FeeRuleV1 feeRule;
+  private final InferenceParameters parameters;
   private final Address treasury;
   private final Config config;
   private final ExecutorService worker =
@@ -96,13 +102,13 @@ public final class Batcher implements AutoCloseable {
       Ledger ledger,
       KeyPair operatorKey,
       RecordLog log,
-      FeeRuleV1 feeRule,
+      InferenceParameters parameters,
       Address treasury,
       Config config) {
     this.ledger = ledger;
     this.operatorKey = operatorKey;
     this.log = log;
-    this.feeRule = feeRule;
+    this.parameters = parameters;
     this.treasury = treasury;
     this.config = config;
     this.lastPostedAtBlock = ledger.headNumber();
@@ -176,29 +182,51 @@ public final class Batcher implements AutoCloseable {
         > ledger.nonce(operator(), BlockRef.LATEST).orElseThrow();
   }
 
-  /** What a batch of records carries, computed from the records alone and the chain's state. */
-  public record Contents(Hash recordsRoot, List<Charge> charges, List<Payout> payouts) {}
+  /**
+   * What a batch of records carries, computed from the records and the chain's state.
+   *
+   * @param uncharged the numbers of the records batched without a charge or payouts (their payer
+   *     can no longer be charged their fee)
+   */
+  public record Contents(
+      Hash recordsRoot, List<Charge> charges, List<Payout> payouts, List<Long> uncharged) {}
 
   /**
    * The charges and payouts of {@code records}: per record the fee rule's split of its fee by its
    * attribution, summed per account; charges summed per payer and key (signed mode: per payer, with
-   * the signature of the largest amount signed).
+   * the signature of the largest amount signed). Records whose fee the chain would refuse to take
+   * in a block at {@code landsAt} are left out of the charges and payouts ({@link Collectable}).
    */
   public static Contents contents(
-      StateReader state, List<InferenceRecord> records, FeeRuleV1 feeRule, Address treasury) {
+      StateReader state,
+      List<InferenceRecord> records,
+      InferenceParameters parameters,
+      Address treasury,
+      long landsAt) {
     List<Hash> hashes = new ArrayList<>(records.size());
     Map<List<Object>, Amount> keyCharges = new LinkedHashMap<>();
     Map<Address, Amount> signedCharges = new LinkedHashMap<>();
     Map<Address, InferenceRecord> signedBest = new HashMap<>();
+    for (InferenceRecord r : records) {
+      if (r.signedMode()) {
+        signedBest.merge(
+            r.payer(), r, (a, b) -> b.authorized().compareTo(a.authorized()) > 0 ? b : a);
+      }
+    }
+    Collectable collectable =
+        new Collectable(state, parameters.revocationGrace(), landsAt, signedBest);
     TreeMap<Address, Amount> payouts = new TreeMap<>();
+    List<Long> uncharged = new ArrayList<>();
     Map<Long, Model> models = new HashMap<>();
     Map<Long, Address> contributors = new HashMap<>();
     for (InferenceRecord r : records) {
       hashes.add(r.hash());
+      if (!collectable.take(r)) {
+        uncharged.add(r.number());
+        continue;
+      }
       if (r.signedMode()) {
         signedCharges.merge(r.payer(), r.fee(), Amount::add);
-        signedBest.merge(
-            r.payer(), r, (a, b) -> b.authorized().compareTo(a.authorized()) > 0 ? b : a);
       } else {
         keyCharges.merge(List.of(r.payer(), r.keyHash()), r.fee(), Amount::add);
       }
@@ -207,7 +235,7 @@ public final class Batcher implements AutoCloseable {
       RecordSplit split =
           RecordSplit.of(
               r,
-              feeRule,
+              parameters.feeRule(),
               model.owner(),
               treasury,
               id ->
@@ -239,7 +267,80 @@ public final class Batcher implements AutoCloseable {
         });
     List<Payout> out = new ArrayList<>();
     payouts.forEach((a, amount) -> out.add(new Payout(a, amount)));
-    return new Contents(RecordsMerkle.root(hashes), charges, out);
+    return new Contents(RecordsMerkle.root(hashes), charges, out, uncharged);
+  }
+
+  /**
+   * What the inference module lets one batch take, record by record in order, as {@code postBatch}
+   * checks it (docs/economy.md, "Batches"): each payer's escrow; in key mode what is left under the
+   * key's cap, nothing when the key is not the payer's or was revoked more than the grace before
+   * {@code landsAt}; in signed mode the largest amount the payer signed in the batch minus what
+   * this operator has charged it. A batch that lands later than {@code landsAt} may still be
+   * refused for a revocation; the next attempt, from a later head, leaves that key's records out.
+   */
+  private static final class Collectable {
+    private final StateReader state;
+    private final long revocationGrace;
+    private final long landsAt;
+    private final Map<Address, InferenceRecord> signedBest;
+    private final Map<Address, Amount> escrowLeft = new HashMap<>();
+    private final Map<List<Object>, Amount> keyLeft = new HashMap<>();
+    private final Map<Address, Amount> signedLeft = new HashMap<>();
+
+    Collectable(
+        StateReader state,
+        long revocationGrace,
+        long landsAt,
+        Map<Address, InferenceRecord> signedBest) {
+      this.state = state;
+      this.revocationGrace = revocationGrace;
+      this.landsAt = landsAt;
+      this.signedBest = signedBest;
+    }
+
+    /** Whether {@code r}'s fee can be charged on top of the records taken before it. */
+    boolean take(InferenceRecord r) {
+      Amount fee = r.fee();
+      if (fee.isZero()) {
+        return true;
+      }
+      Amount escrow =
+          escrowLeft.computeIfAbsent(r.payer(), p -> InferenceModule.escrowOf(state, p).balance());
+      List<Object> key = List.of(r.payer(), r.keyHash());
+      Amount limit =
+          r.signedMode()
+              ? signedLeft.computeIfAbsent(r.payer(), this::signedLimit)
+              : keyLeft.computeIfAbsent(key, k -> keyLimit(r));
+      if (escrow.lessThan(fee) || limit.lessThan(fee)) {
+        return false;
+      }
+      escrowLeft.put(r.payer(), escrow.subtract(fee));
+      if (r.signedMode()) {
+        signedLeft.put(r.payer(), limit.subtract(fee));
+      } else {
+        keyLeft.put(key, limit.subtract(fee));
+      }
+      return true;
+    }
+
+    private Amount keyLimit(InferenceRecord r) {
+      ApiKey k = InferenceModule.apiKey(state, r.keyHash()).orElse(null);
+      if (k == null
+          || !k.payer().equals(r.payer())
+          || (k.revoked() && landsAt - k.revokedAt() > revocationGrace)
+          || k.cap().lessThan(k.spent())) {
+        return Amount.ZERO;
+      }
+      return k.cap().subtract(k.spent());
+    }
+
+    private Amount signedLimit(Address payer) {
+      InferenceRecord best = signedBest.get(payer);
+      Amount charged = InferenceModule.charged(state, payer, best.operator());
+      return best.authorized().lessThan(charged)
+          ? Amount.ZERO
+          : best.authorized().subtract(charged);
+    }
   }
 
   private Hash post(StateReader state, NextBatch next, long count) {
@@ -256,7 +357,14 @@ public final class Batcher implements AutoCloseable {
               + " should be on disk, found "
               + records.size());
     }
-    Contents c = contents(state, records, feeRule, treasury);
+    long landsAt = ledger.block(BlockRef.LATEST).orElseThrow().timestamp() + 1;
+    Contents c = contents(state, records, parameters, treasury, landsAt);
+    if (!c.uncharged().isEmpty()) {
+      LOG.warn(
+          "records {} cannot be charged to their payers any more (cap cut, key revoked past its"
+              + " grace, or escrow withdrawn): batched without charge or payouts",
+          c.uncharged());
+    }
     byte[] data =
         InferenceModule.encodePostBatch(
             next.seq(), c.recordsRoot(), next.firstRecord(), count, c.charges(), c.payouts());

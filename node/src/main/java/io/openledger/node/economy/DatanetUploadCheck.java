@@ -53,7 +53,11 @@ final class DatanetUploadCheck implements UploadInspector {
     try {
       id = Long.parseLong(param);
     } catch (NumberFormatException e) {
-      return new Verdict.Refuse(400, "invalid_parameter", "datanet must be an id, got " + param);
+      id = 0;
+    }
+    if (id < 1) {
+      return new Verdict.Refuse(
+          400, "invalid_parameter", "datanet must be a positive integer id, got '" + param + "'");
     }
     StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
     Datanet.Header header = DatanetModule.readHeader(state, id).orElse(null);

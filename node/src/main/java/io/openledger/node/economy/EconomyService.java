@@ -134,7 +134,13 @@ public final class EconomyService implements AutoCloseable {
     onRecord(book::add);
     batcher =
         keep(
-            new Batcher(ledger, o.operatorKey(), records, feeRule, rules.treasury(), o.batching()));
+            new Batcher(
+                ledger,
+                o.operatorKey(),
+                records,
+                inference.parameters(),
+                rules.treasury(),
+                o.batching()));
     batcher.start();
     engine =
         keep(

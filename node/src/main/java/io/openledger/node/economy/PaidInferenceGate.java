@@ -145,7 +145,20 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
             "adapter " + h + " belongs to models served by other operators, not " + operator());
       }
       if (!mine.isEmpty()) {
-        Optional<Model> chosen = choose(mine, request.header(MODEL_HEADER));
+        Optional<String> named = request.header(MODEL_HEADER);
+        Optional<Model> chosen = choose(mine, named);
+        if (chosen.isEmpty() && named.isPresent()) {
+          return Admission.refuse(
+              400,
+              "unknown_model",
+              MODEL_HEADER
+                  + " names '"
+                  + named.get().strip()
+                  + "', which is not a model of adapter "
+                  + h
+                  + " served here: models "
+                  + mine.stream().map(m -> Long.toString(m.id())).toList());
+        }
         if (chosen.isEmpty()) {
           return Admission.refuse(
               400,

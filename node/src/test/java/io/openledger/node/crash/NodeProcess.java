@@ -27,47 +27,72 @@ final class NodeProcess implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final URI uri;
 
-  private NodeProcess(Process process, Path log, int port) {
+  /** The economy API (inference, blobs, receipts); port 0 when the node was given none. */
+  final URI api;
+
+  private NodeProcess(Process process, Path log, int port, int apiPort) {
     this.process = process;
     this.log = log;
     this.uri = URI.create("http://127.0.0.1:" + port);
+    this.api = URI.create("http://127.0.0.1:" + apiPort);
   }
 
   /** Starts the node and waits until it answers {@code eth_blockNumber}. */
   static NodeProcess start(Path dataDir, Path log, long blockTimeMs) throws Exception {
+    return start(dataDir, log, blockTimeMs, 0, CHAIN_ONLY_JVM, List.of());
+  }
+
+  /**
+   * JVM options for a node whose load is the chain: a small heap and the quick compiler (the
+   * inference kernels need C2: the Vector API is only fast once C2 compiles it).
+   */
+  static final List<String> CHAIN_ONLY_JVM =
+      List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  /**
+   * Starts the node with {@code jvmArgs}, its economy API on {@code apiPort} (0: any, not waited
+   * for) and {@code extraArgs} for {@code devnet}, and waits until it answers {@code
+   * eth_blockNumber} and, with a port, {@code GET /health} on the API.
+   */
+  static NodeProcess start(
+      Path dataDir,
+      Path log,
+      long blockTimeMs,
+      int apiPort,
+      List<String> jvmArgs,
+      List<String> extraArgs)
+      throws Exception {
     int port = freePort();
     String classPath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "--add-modules",
-                "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                classPath,
-                "io.openledger.node.Main",
-                "devnet",
-                "--data-dir",
-                dataDir.toString(),
-                "--rpc-port",
-                Integer.toString(port),
-                "--api-port",
-                "0",
-                "--no-demo",
-                "--block-time",
-                Long.toString(blockTimeMs)));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmArgs);
+    command.addAll(
+        List.of(
+            "--add-modules",
+            "jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            classPath,
+            "io.openledger.node.Main",
+            "devnet",
+            "--data-dir",
+            dataDir.toString(),
+            "--rpc-port",
+            Integer.toString(port),
+            "--api-port",
+            Integer.toString(apiPort),
+            "--no-demo",
+            "--block-time",
+            Long.toString(blockTimeMs)));
+    command.addAll(extraArgs);
     Process p =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-    NodeProcess node = new NodeProcess(p, log, port);
+    NodeProcess node = new NodeProcess(p, log, port, apiPort);
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (true) {
       if (!p.isAlive()) {
@@ -76,6 +101,9 @@ final class NodeProcess implements AutoCloseable {
       }
       try {
         node.call("eth_blockNumber", "[]");
+        if (apiPort != 0) {
+          node.apiHealth();
+        }
         return node;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline) {
@@ -87,7 +115,17 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  private void apiHealth() throws IOException, InterruptedException {
+    HttpResponse<Void> r =
+        http.send(
+            HttpRequest.newBuilder(api.resolve("/health")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.discarding());
+    if (r.statusCode() != 200) {
+      throw new IOException("API health: HTTP " + r.statusCode());
+    }
+  }
+
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

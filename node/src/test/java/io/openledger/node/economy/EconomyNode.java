@@ -337,9 +337,25 @@ public final class EconomyNode implements AutoCloseable {
 
   /** The adapter as a bundle file, uploaded by {@code owner}; returns its hash. */
   public Hash uploadAdapter(KeyPair owner, Path scratch) throws IOException, InterruptedException {
-    Path bundle = scratch.resolve("adapter.bundle");
+    return uploadBundle(adapterDir, owner, scratch.resolve("adapter.bundle"));
+  }
+
+  /**
+   * Another adapter of the tiny model, generated from {@code seed} (its own greedy answers),
+   * uploaded as a bundle by {@code owner}; returns its hash.
+   */
+  Hash uploadAdapter(KeyPair owner, Path scratch, long seed)
+      throws IOException, InterruptedException {
+    Path adapter =
+        TestModels.writeAdapter(
+            scratch.resolve("adapter-" + seed), ModelSpec.tiny(), AdapterSpec.of(8, seed));
+    return uploadBundle(adapter, owner, scratch.resolve("adapter-" + seed + ".bundle"));
+  }
+
+  private Hash uploadBundle(Path adapter, KeyPair owner, Path bundle)
+      throws IOException, InterruptedException {
     try (OutputStream out = Files.newOutputStream(bundle)) {
-      AdapterBundle.write(adapterDir, out);
+      AdapterBundle.write(adapter, out);
     }
     return blobs().upload(bundle, owner, BlobClient.Progress.NONE).hash();
   }

@@ -320,9 +320,11 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     StateReader state = head();
     List<Attribution> attribution = new ArrayList<>();
     List<io.openledger.chain.inference.ContributionWeight> weights = new ArrayList<>();
+    Map<Long, Long> datanetOf = new HashMap<>();
     for (ContributionWeight w : trace.weights().contributions()) {
       long id = Long.parseLong(w.contributionId());
       Contribution c = DatanetModule.readContribution(state, id).orElseThrow();
+      datanetOf.put(id, c.datanetId());
       attribution.add(new Attribution(id, w.ppm()));
       weights.add(
           new io.openledger.chain.inference.ContributionWeight(id, c.contributor(), w.ppm()));
@@ -363,11 +365,11 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
           return new RecordLog.Entry(record.hash(), stored[0].encode());
         });
     onRecord.accept(stored[0]);
-    return new Settlement(stored[0].receiptId(), describe(stored[0], p, trace, split));
+    return new Settlement(stored[0].receiptId(), describe(stored[0], trace, split, datanetOf));
   }
 
   private static ObjectNode describe(
-      StoredRecord stored, Paid p, TraceResult trace, FeeSplit split) {
+      StoredRecord stored, TraceResult trace, FeeSplit split, Map<Long, Long> datanetOf) {
     InferenceRecord r = stored.record();
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("paid", true);
@@ -381,6 +383,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     for (ContributionShare share : split.contributions()) {
       ObjectNode a = attribution.addObject();
       a.put("contribution", share.contributionId());
+      a.put("datanet", datanetOf.get(share.contributionId()));
       a.put("contributor", share.contributor().toHex());
       a.put("ppm", share.ppm());
       a.put("amount", share.amount().value().toString());

@@ -240,9 +240,7 @@ class EconomyE2ETest {
       if (batch.finalized()) {
         continue;
       }
-      while (System.currentTimeMillis() / 1000 <= batch.finalizableAt()) {
-        Thread.sleep(100);
-      }
+      node.awaitChainTime(batch.finalizableAt());
       node.ok(
           finalizer,
           InferenceModule.ADDRESS,

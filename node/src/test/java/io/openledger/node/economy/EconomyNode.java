@@ -49,8 +49,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a free port, and a plain HTTP client for JSON-RPC and the API. Dev account 9 is the operator. The
  * supply invariant and the inference module's audit are checked after every block.
  */
-final class EconomyNode implements AutoCloseable {
-  static final EconomyParameters PARAMETERS =
+public final class EconomyNode implements AutoCloseable {
+  public static final EconomyParameters PARAMETERS =
       new EconomyParameters(
           5_000_000,
           10_000_000,
@@ -65,17 +65,24 @@ final class EconomyNode implements AutoCloseable {
           30, // withdrawal delay, s
           30);
 
-  static final KeyPair OPERATOR = dev(9);
+  public static final KeyPair OPERATOR = dev(9);
 
-  final Genesis genesis;
-  final NodeRunner runner;
-  final Path adapterDir;
-  final List<String> auditFailures = new CopyOnWriteArrayList<>();
+  public final Genesis genesis;
+  public final NodeRunner runner;
+
+  /** The served model's directory (the generated tiny model). */
+  public final Path modelDir;
+
+  /** A PEFT adapter of the served model, not uploaded yet. */
+  public final Path adapterDir;
+
+  public final List<String> auditFailures = new CopyOnWriteArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private EconomyNode(Genesis genesis, NodeRunner runner, Path adapterDir) {
+  private EconomyNode(Genesis genesis, NodeRunner runner, Path modelDir, Path adapterDir) {
     this.genesis = genesis;
     this.runner = runner;
+    this.modelDir = modelDir;
     this.adapterDir = adapterDir;
     runner.onBlock(
         b -> {
@@ -86,19 +93,22 @@ final class EconomyNode implements AutoCloseable {
         });
   }
 
-  static EconomyNode start(Path dir) {
+  public static EconomyNode start(Path dir) {
     return start(dir, Batcher.Config.DEFAULT);
   }
 
-  static EconomyNode start(Path dir, Batcher.Config batching) {
+  public static EconomyNode start(Path dir, Batcher.Config batching) {
+    return start(dir, batching, PARAMETERS);
+  }
+
+  /** A node on the devnet genesis with these economy parameters. */
+  public static EconomyNode start(Path dir, Batcher.Config batching, EconomyParameters economy) {
     Path model = TestModels.writeModel(dir.resolve("model"), ModelSpec.tiny());
     Path adapter =
         TestModels.writeAdapter(dir.resolve("adapter"), ModelSpec.tiny(), AdapterSpec.of(8, 7));
     Genesis g =
-        Genesis.devnet()
-            .withTimestamp(Instant.now().getEpochSecond() - 300)
-            .withEconomy(PARAMETERS);
-    return new EconomyNode(g, startRunner(dir.resolve("node"), g, model, batching), adapter);
+        Genesis.devnet().withTimestamp(Instant.now().getEpochSecond() - 300).withEconomy(economy);
+    return new EconomyNode(g, startRunner(dir.resolve("node"), g, model, batching), model, adapter);
   }
 
   static NodeRunner startRunner(Path data, Genesis g, Path model, Batcher.Config batching) {
@@ -122,33 +132,43 @@ final class EconomyNode implements AutoCloseable {
         InstantSource.system());
   }
 
-  static KeyPair dev(int i) {
+  public static KeyPair dev(int i) {
     return KeyPair.fromPrivateKeyHex(DevAccounts.ALL.get(i).privateKeyHex());
   }
 
-  Ledger ledger() {
+  public Ledger ledger() {
     return runner.ledger();
   }
 
-  EconomyService economy() {
+  public EconomyService economy() {
     return runner.economy().orElseThrow();
   }
 
-  StateReader state() {
+  public StateReader state() {
     return ledger().state(BlockRef.LATEST).orElseThrow();
   }
 
-  URI api() {
+  public URI api() {
     return economy().server().baseUri();
   }
 
-  String baseModel() {
+  /** The JSON-RPC URL, as {@code --rpc} takes it. */
+  public String rpcUrl() {
+    return runner.rpc().httpUrl();
+  }
+
+  /** The API's URL without a trailing slash, as {@code --api} takes it. */
+  public String apiUrl() {
+    return api().toString().replaceAll("/$", "");
+  }
+
+  public String baseModel() {
     return economy().engine().model().id();
   }
 
   // ---- JSON-RPC ----
 
-  JsonNode rpc(String method, Object... params) throws IOException, InterruptedException {
+  public JsonNode rpc(String method, Object... params) throws IOException, InterruptedException {
     String body =
         Json.MAPPER.writeValueAsString(
             Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", List.of(params)));
@@ -173,8 +193,8 @@ final class EconomyNode implements AutoCloseable {
   }
 
   /** A mined transaction: its receipt as JSON-RPC returns it. */
-  record Mined(JsonNode receipt) {
-    boolean success() {
+  public record Mined(JsonNode receipt) {
+    public boolean success() {
       return receipt.get("status").asText().equals("0x1");
     }
 
@@ -210,7 +230,7 @@ final class EconomyNode implements AutoCloseable {
     return awaitReceipt(hash);
   }
 
-  Mined awaitReceipt(String hash) throws IOException, InterruptedException {
+  public Mined awaitReceipt(String hash) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // liveness guard
     while (System.nanoTime() < deadline) {
       JsonNode r = rpc("eth_getTransactionReceipt", hash);
@@ -277,12 +297,22 @@ final class EconomyNode implements AutoCloseable {
     return new BigInteger(n.asText().substring(2), 16);
   }
 
+  /**
+   * Makes blocks until the head's timestamp has passed {@code t} (each block is at least a second
+   * after its parent, so this takes a block per second to cover, not wall time).
+   */
+  public void awaitChainTime(long t) {
+    while (ledger().block(BlockRef.LATEST).orElseThrow().timestamp() <= t) {
+      ledger().produceBlock();
+    }
+  }
+
   // ---- the API ----
 
   /** An HTTP exchange with the API: status and body. */
-  record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
+  public record Answer(int status, JsonNode body, HttpResponse<String> raw) {}
 
-  Answer post(String path, String json, Map<String, String> headers)
+  public Answer post(String path, String json, Map<String, String> headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(api().resolve(path))
@@ -293,7 +323,7 @@ final class EconomyNode implements AutoCloseable {
     return new Answer(r.statusCode(), Json.MAPPER.readTree(r.body()), r);
   }
 
-  Answer get(String path) throws IOException, InterruptedException {
+  public Answer get(String path) throws IOException, InterruptedException {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(api().resolve(path)).GET().build(),
@@ -301,12 +331,12 @@ final class EconomyNode implements AutoCloseable {
     return new Answer(r.statusCode(), Json.MAPPER.readTree(r.body()), r);
   }
 
-  BlobClient blobs() {
+  public BlobClient blobs() {
     return new BlobClient(api());
   }
 
   /** The adapter as a bundle file, uploaded by {@code owner}; returns its hash. */
-  Hash uploadAdapter(KeyPair owner, Path scratch) throws IOException, InterruptedException {
+  public Hash uploadAdapter(KeyPair owner, Path scratch) throws IOException, InterruptedException {
     Path bundle = scratch.resolve("adapter.bundle");
     try (OutputStream out = Files.newOutputStream(bundle)) {
       AdapterBundle.write(adapterDir, out);

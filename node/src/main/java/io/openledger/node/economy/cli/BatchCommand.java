@@ -116,6 +116,28 @@ public final class BatchCommand implements Runnable {
       if (ref.seq < 0) {
         throw new CliException("--seq must not be negative");
       }
+      PrintWriter out = spec.commandLine().getOut();
+      Batch b = new EconomyViews(rpc.client()).batch(op, ref.seq);
+      if (b.finalized()) {
+        // the operator's node finalizes its own batches too: the user's goal is reached
+        if (rpc.json()) {
+          Map<String, Object> o = new LinkedHashMap<>();
+          o.put("operator", op.toHex());
+          o.put("seq", ref.seq);
+          o.put("finalized", true);
+          o.put("alreadyFinal", true);
+          Wallets.printJson(out, o);
+          return;
+        }
+        out.println(
+            "Batch "
+                + ref.seq
+                + " of "
+                + op
+                + " is already final (its payouts are claimable); nothing was sent.");
+        out.flush();
+        return;
+      }
       KeyPair key = signer.unlock();
       ModuleTransaction sent =
           ModuleTransaction.send(
@@ -127,7 +149,6 @@ public final class BatchCommand implements Runnable {
               tx.timeout(),
               spec.commandLine().getErr());
       sent.event(InferenceModule.ADDRESS, InferenceModule.BATCH_FINALIZED);
-      PrintWriter out = spec.commandLine().getOut();
       if (rpc.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("operator", op.toHex());

@@ -285,6 +285,10 @@ public final class DatanetCommand implements Runnable {
         o.put("metadataHash", metadataHash.toHex());
         JsonNode near = blob.response().get("near_duplicates");
         o.put("nearDuplicates", near == null ? List.of() : near);
+        JsonNode check = blob.response().get("near_duplicate_check");
+        if (check != null) {
+          o.put("nearDuplicateCheck", check);
+        }
         o.putAll(sent.json());
         Wallets.printJson(out, o);
         return;
@@ -360,25 +364,30 @@ public final class DatanetCommand implements Runnable {
     }
   }
 
-  /** The upload answer's {@code near_duplicates}, one line each. */
+  /**
+   * The upload answer's {@code near_duplicates} ({@code {contribution, contributor, similarity}}),
+   * one line each, and its {@code near_duplicate_check} when the node could not do the check.
+   */
   static List<String> nearDuplicates(JsonNode response) {
     List<String> out = new ArrayList<>();
     for (JsonNode n : response.path("near_duplicates")) {
-      if (n.has("contribution")) {
-        StringBuilder s =
-            new StringBuilder("near duplicate of contribution " + n.get("contribution").asText());
-        if (n.has("contributor")) {
-          s.append(" by ").append(n.get("contributor").asText());
-        }
-        if (n.has("similarity")) {
-          s.append(
-              String.format(Locale.ROOT, " (similarity %.2f)", n.get("similarity").asDouble()));
-        }
-        s.append(": if accepted, it is left out of the index and earns nothing");
-        out.add(s.toString());
-      } else {
-        out.add("near duplicate: " + n);
+      StringBuilder s =
+          new StringBuilder("near duplicate of contribution " + n.path("contribution").asText());
+      if (n.hasNonNull("contributor")) {
+        s.append(" by ").append(n.get("contributor").asText());
       }
+      JsonNode similarity = n.path("similarity");
+      if (similarity.isNumber()) {
+        s.append(String.format(Locale.ROOT, " (similarity %.2f)", similarity.asDouble()));
+      } else if (similarity.isTextual()) {
+        s.append(" (similarity ").append(similarity.asText()).append(")");
+      }
+      s.append(": if accepted, it is left out of the index and earns nothing");
+      out.add(s.toString());
+    }
+    JsonNode check = response.path("near_duplicate_check");
+    if (check.isTextual()) {
+      out.add("the node could not check for near duplicates (" + check.asText() + ")");
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.openledger.node.economy.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.inference.Earnings;
 import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.wallet.RpcOptions;
 import io.openledger.node.wallet.Wallets;
@@ -65,10 +66,56 @@ public final class EarningsCommand implements Runnable {
     if (b.unavailable() != null) {
       out.println("Breakdown: " + b.unavailable());
     } else {
-      printRows(out, "Per contribution", b.body().path("contributions"));
-      printRows(out, "Per model", b.body().path("models"));
+      printBreakdown(out, b.body().path("records"));
     }
     out.flush();
+  }
+
+  /**
+   * The {@code records} part of {@code GET /v1/economy/earnings/{address}}: what the operator's
+   * records credited the account, by role, per contribution and per model.
+   */
+  static void printBreakdown(PrintWriter out, JsonNode r) {
+    out.println(
+        "From the records of operator "
+            + r.path("operator").asText()
+            + ": "
+            + r.path("records").asLong()
+            + " paid inference(s)");
+    out.println("  total      " + open(r.path("total")));
+    out.println("  batched    " + open(r.path("batched")));
+    out.println("  unbatched  " + open(r.path("unbatched")) + "  (in the operator's next batch)");
+    List<String> roles = new ArrayList<>();
+    r.path("byRole")
+        .properties()
+        .forEach(
+            e -> {
+              Amount a = InferCommand.amount(e.getValue(), e.getKey() + " amount");
+              if (!a.isZero()) {
+                roles.add(e.getKey() + " " + Wallets.open(a));
+              }
+            });
+    if (!roles.isEmpty()) {
+      out.println("  as         " + String.join(", ", roles));
+    }
+    JsonNode contributions = r.path("byContribution");
+    out.println("Per contribution" + (contributions.isEmpty() ? ": none" : ""));
+    for (JsonNode c : contributions) {
+      out.printf(
+          "  #%-6s %4d inference(s)  %s%n",
+          c.path("contribution").asText(), c.path("inferences").asLong(), open(c.path("amount")));
+    }
+    JsonNode models = r.path("byModel");
+    out.println("Per model" + (models.isEmpty() ? ": none" : ""));
+    for (JsonNode m : models) {
+      out.printf("  model %-6s %s%n", m.path("model").asText(), open(m.path("amount")));
+    }
+  }
+
+  /** A decimal amount of base units as {@code 0.0028 OPEN (2800000000000000)}. */
+  private static String open(JsonNode amount) {
+    Amount a = InferCommand.amount(amount, "amount");
+    return Wallets.open(a) + " (" + a.value() + ")";
   }
 
   static Map<String, Object> json(Address account, Earnings e) {
@@ -93,22 +140,5 @@ public final class EarningsCommand implements Runnable {
           null, "the node at " + node.base() + " answered HTTP " + r.status() + ": " + r.error());
     }
     return new Breakdown(r.body(), null);
-  }
-
-  /** One line per element, its fields as {@code name value}. */
-  private static void printRows(PrintWriter out, String title, JsonNode rows) {
-    if (!rows.isArray()) {
-      return;
-    }
-    out.println(title + (rows.isEmpty() ? ": none" : ""));
-    for (JsonNode row : rows) {
-      List<String> fields = new ArrayList<>();
-      row.properties().forEach(f -> fields.add(f.getKey() + " " + text(f.getValue())));
-      out.println("  " + String.join("  ", fields));
-    }
-  }
-
-  private static String text(JsonNode v) {
-    return v.isValueNode() ? v.asText() : v.toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.openledger.node.economy.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.ContributionStatus;
 import io.openledger.chain.datanet.DataType;
@@ -61,6 +62,15 @@ final class EconomyViews {
       case NodeClient.Reply.Result r -> f.decodeResult(Bytes.fromHex(r.value().asText()));
       case NodeClient.Reply.Error e -> throw new CliException(e.message());
     };
+  }
+
+  /** The hash of block 0: tells apart two chains with the same id (a devnet made again). */
+  Hash genesisHash() {
+    JsonNode block = node.call("eth_getBlockByNumber", "0x0", false);
+    if (block == null || !block.path("hash").isTextual()) {
+      throw new CliException("the node at " + node.url() + " has no block 0");
+    }
+    return Hash.fromHex(block.get("hash").asText());
   }
 
   // ---- datanet module ----

@@ -116,20 +116,48 @@ public final class InferCommand implements Runnable {
     if (apiKey != null && maxFee != null) {
       throw new CliException("--max-fee applies to signed requests, not to --api-key");
     }
+    if (apiKey != null && signer.given()) {
+      throw new CliException("give --api-key or a signer (--from, --private-key-file), not both");
+    }
     EconomyViews views = new EconomyViews(rpc.client());
-    PrintWriter err = spec.commandLine().getErr();
     Target target = target(views);
+    if (apiKey == null && target.model().isPresent()) {
+      Model m = target.model().get();
+      if (!signer.given()) {
+        throw new CliException(
+            "model "
+                + m.id()
+                + " is paid: sign with --from ADDRESS or --private-key-file FILE, or pay with"
+                + " --api-key KEY");
+      }
+      KeyPair payer = signer.unlock();
+      long chainId = views.node().chainId();
+      SpendFile file =
+          SpendFile.of(
+              spendDir != null ? spendDir : SpendFile.defaultDir(),
+              chainId,
+              views.genesisHash(),
+              payer.address(),
+              m.operator());
+      try (SpendFile.Held held = file.lock()) {
+        send(views, target, payer, file);
+      }
+    } else {
+      send(views, target, null, null);
+    }
+  }
+
+  /** Sends the request (signed when {@code payer} is given) and prints the answer. */
+  private void send(EconomyViews views, Target target, KeyPair payer, SpendFile file) {
+    PrintWriter err = spec.commandLine().getErr();
     byte[] body = body(target.name());
     Map<String, String> headers = new LinkedHashMap<>();
     target.model().ifPresent(m -> headers.put("X-OpenLedger-Model", Long.toString(m.id())));
     Signed signed = null;
     if (apiKey != null) {
-      if (signer.given()) {
-        throw new CliException("give --api-key or a signer (--from, --private-key-file), not both");
-      }
       headers.put("Authorization", "Bearer " + apiKey);
-    } else if (target.model().isPresent()) {
-      signed = sign(views, target.model().get(), body, err);
+    } else if (payer != null) {
+      signed = sign(views, target.model().orElseThrow(), payer, file, body, err);
       headers.put("X-OpenLedger-Spend", signed.header());
     } else {
       err.println("No registered model names this adapter: the request is free.");
@@ -138,13 +166,13 @@ public final class InferCommand implements Runnable {
     String path = completion ? "/v1/completions" : "/v1/chat/completions";
     NodeApi.Response r = node.post(path, body, headers);
     if (!r.ok()) {
-      throw new CliException(refusal(node, path, r));
+      throw new CliException(refusal(node, path, r, signed));
     }
     JsonNode openledger = r.body().path("openledger");
     CliException unrecorded = null;
-    if (signed != null && openledger.has("fee")) {
+    if (signed != null && paid(openledger)) {
       try {
-        signed.file().write(signed.paidBefore().add(amount(openledger.get("fee"), "fee")));
+        signed.file().write(signed.paidBefore().add(amount(openledger.path("fee"), "fee")));
       } catch (CliException e) {
         unrecorded = e; // the answer is paid for: show it, then say what went wrong
       }
@@ -158,6 +186,11 @@ public final class InferCommand implements Runnable {
     if (unrecorded != null) {
       throw unrecorded;
     }
+  }
+
+  /** Whether the response's {@code openledger} object says the request was paid. */
+  static boolean paid(JsonNode openledger) {
+    return openledger.path("paid").asBoolean(false);
   }
 
   /** A decimal amount of base units from the response. */
@@ -241,36 +274,44 @@ public final class InferCommand implements Runnable {
   /** A signed request's header and the spend record to update from its fee. */
   private record Signed(String header, SpendFile file, Amount paidBefore) {}
 
-  private Signed sign(EconomyViews views, Model m, byte[] body, PrintWriter err) {
-    if (!signer.given()) {
-      throw new CliException(
-          "model "
-              + m.id()
-              + " is paid: sign with --from ADDRESS or --private-key-file FILE, or pay with"
-              + " --api-key KEY");
-    }
-    KeyPair payer = signer.unlock();
-    long chainId = views.node().chainId();
+  private Signed sign(
+      EconomyViews views, Model m, KeyPair payer, SpendFile file, byte[] body, PrintWriter err) {
+    long chainId = file.chainId();
     Amount budget =
         maxFee != null ? Wallets.parseOpen(maxFee, "--max-fee") : estimate(m, views.parameters());
-    SpendFile file =
-        SpendFile.of(
-            spendDir != null ? spendDir : SpendFile.defaultDir(),
-            chainId,
-            payer.address(),
-            m.operator());
     Amount charged = views.charged(payer.address(), m.operator());
-    Optional<Amount> local = file.paid();
-    if (local.isEmpty()) {
-      err.println(
-          "No spend record at "
-              + file.file()
-              + ": starting from what the chain says "
-              + m.operator()
-              + " has charged you, "
-              + Wallets.open(charged)
-              + ".");
-    }
+    Optional<Amount> local =
+        switch (file.read()) {
+          case SpendFile.Read.Paid p -> Optional.of(p.paid());
+          case SpendFile.Read.Missing x -> {
+            err.println(
+                "No spend record at "
+                    + file.file()
+                    + ": starting from what the chain says "
+                    + m.operator()
+                    + " has charged you, "
+                    + Wallets.open(charged)
+                    + ".");
+            yield Optional.empty();
+          }
+          case SpendFile.Read.OtherChain o -> {
+            err.println(
+                "The spend record at "
+                    + file.file()
+                    + " was kept on another chain with id "
+                    + chainId
+                    + " (genesis "
+                    + o.genesis()
+                    + ", this one's is "
+                    + file.genesis()
+                    + "): starting from what this chain says "
+                    + m.operator()
+                    + " has charged you, "
+                    + Wallets.open(charged)
+                    + ".");
+            yield Optional.empty();
+          }
+        };
     // The chain's figure catches up with spending from another machine once it is batched.
     Amount paid = local.map(l -> l.max(charged)).orElse(charged);
     Amount authorized = paid.add(budget);
@@ -305,9 +346,16 @@ public final class InferCommand implements Runnable {
     return Amount.of(ceil).add(p.platformFee());
   }
 
-  private static String refusal(NodeApi node, String path, NodeApi.Response r) {
+  private static String refusal(NodeApi node, String path, NodeApi.Response r, Signed signed) {
     String retry =
         r.headers().firstValue("Retry-After").map(s -> " (retry after " + s + " s)").orElse("");
+    String hint =
+        signed != null && r.status() == 402 && r.error().contains("signed amount")
+            ? "; this machine signed for "
+                + Wallets.open(signed.paidBefore())
+                + " paid so far: answers paid from elsewhere, or whose response never arrived,"
+                + " count once the operator has batched them (retry then)"
+            : "";
     return "the node at "
         + node.base()
         + " refused the request (POST "
@@ -316,7 +364,8 @@ public final class InferCommand implements Runnable {
         + r.status()
         + "): "
         + r.error()
-        + retry;
+        + retry
+        + hint;
   }
 
   private void print(PrintWriter out, JsonNode response) {
@@ -334,7 +383,7 @@ public final class InferCommand implements Runnable {
               + ")");
     }
     out.println();
-    if (o.isMissingNode() || o.isNull()) {
+    if (!paid(o)) {
       out.println("Free request: no fee, no attribution.");
       printReceipt(out, response);
       return;
@@ -358,13 +407,16 @@ public final class InferCommand implements Runnable {
           "  %-13s %-8s %-42s %8s  %s%n",
           "contribution", "datanet", "contributor", "ppm", "amount");
       for (JsonNode a : o.path("attribution")) {
+        String contributor = a.path("contributor").asText();
+        String paidTo = a.path("paidTo").asText(contributor);
         out.printf(
-            "  #%-12s %-8s %-42s %8d  %s%n",
+            "  #%-12s %-8s %-42s %8d  %s%s%n",
             a.path("contribution").asText(),
-            a.path("datanet").asText(),
-            a.path("contributor").asText(),
+            a.path("datanet").asText("-"),
+            contributor,
             a.path("ppm").asLong(),
-            units(a.path("amount")));
+            units(a.path("amount")),
+            paidTo.equals(contributor) ? "" : "  to " + paidTo + " (you are its contributor)");
       }
     }
     out.println("Payouts");

@@ -7,37 +7,37 @@ import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.ContributionStatus;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.datanet.DatanetVersion;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.inference.ApiKey;
-import io.openledger.chain.inference.Charge;
+import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.Escrow;
 import io.openledger.chain.inference.InferenceModule;
-import io.openledger.chain.inference.Payout;
-import io.openledger.chain.inference.SpendAuthorization;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.cli.OpenLedgerCommand;
+import io.openledger.node.economy.Batcher;
+import io.openledger.node.economy.EconomyNode;
 import io.openledger.node.rpc.Json;
 import io.openledger.openlora.adapter.AdapterBundle;
-import io.openledger.openlora.safetensors.DType;
-import io.openledger.openlora.safetensors.SafetensorsWriter;
+import io.openledger.openlora.testmodel.AdapterSpec;
+import io.openledger.openlora.testmodel.ModelSpec;
+import io.openledger.openlora.testmodel.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,23 +48,38 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data-economy commands run in-process through picocli, as a user types them, against the real
- * node and a real blob API: create a datanet, contribute (with a near duplicate flagged and left
- * out of the index), approve, publish (computed here, then through the node's route), register a
- * model with an uploaded adapter, deposit, make an API key, infer (signed and with the key), post a
- * batch with the signed charge the CLI produced, finalize it, show earnings, claim, withdraw and
- * revoke; then every refusal the user can meet.
+ * node with its economy ({@link EconomyNode}: blob store, indexes, the paid inference gate, the
+ * record log, the batcher and the read API): create a datanet, contribute (a near duplicate flagged
+ * by the node's upload check and left out of the index), approve, publish (computed here, then
+ * through the node's route, waiting for its index), register a model with an uploaded adapter of
+ * the served model, deposit, make an API key, infer signed and with the key, let the node post its
+ * batch (the chain takes the signed charge), finalize it, show earnings, claim, withdraw and
+ * revoke; then every refusal the user can meet. Every fee is checked against the fee rule and every
+ * signed amount against the gate's rule.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EconomyCliE2ETest {
+  /**
+   * Submissions up to 4,096 bytes, a platform fee of 5 base units, windows of 30 s of chain time
+   * (about 3 s: blocks come every 100 ms, each a second after its parent); the rest as the devnet.
+   */
+  static final EconomyParameters ECONOMY =
+      new EconomyParameters(
+          4096, 10_000_000, 10_000_000, 20, 1000, 2000, 2000, 5000, Amount.of(5), 30, 30, 30);
+
+  static final Amount PLATFORM_FEE = Amount.of(5);
+  static final Amount PRICE_IN = Amount.of(2_000_000_000_000_000L); // 0.002 OPEN per 1k
+  static final Amount PRICE_OUT = Amount.of(6_000_000_000_000_000L); // 0.006 OPEN per 1k
+
   @TempDir static Path dir;
-  static EconomyTestNode node;
+  static EconomyNode node;
 
   static final DevAccounts.DevAccount OWNER = DevAccounts.ALL.get(0);
   static final DevAccounts.DevAccount ALICE = DevAccounts.ALL.get(1);
   static final DevAccounts.DevAccount BOB = DevAccounts.ALL.get(2);
   static final DevAccounts.DevAccount APP = DevAccounts.ALL.get(3);
-  static final DevAccounts.DevAccount OPERATOR = DevAccounts.ALL.get(4);
   static final DevAccounts.DevAccount NOBODY = DevAccounts.ALL.get(5);
+  static final Address OPERATOR = EconomyNode.OPERATOR.address();
 
   static final String ALICE_TEXT =
       "The sea was calm that morning and the fishermen of the northern harbour set out before"
@@ -80,46 +95,43 @@ class EconomyCliE2ETest {
           + " every family marked its loaves with a sign cut into the crust so that nobody"
           + " would carry home a neighbour's rye by mistake on a busy Saturday.";
 
+  /** What the paid requests ask (greedy, so the answer is known before the model is paid). */
+  static final String PROMPT = "Tell me about the harbour";
+
+  static final int DEFAULT_MAX_TOKENS = 128;
+
   static Path ownerKey;
   static Path aliceKey;
   static Path bobKey;
   static Path appKey;
-  static Path operatorKey;
   static Path nobodyKey;
   static Path spendDir;
-  static Path adapterDir;
-  static Path baseDir;
+  static Hash adapterHash;
+  static String answer;
   static String apiKey;
+
+  /** Receipt ids of the paid answers, in order. */
+  static final List<String> receipts = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    node = EconomyTestNode.start(dir.resolve("chain"));
+    // the batcher posts only when the test flushes it, and leaves finalizing to the CLI
+    node =
+        EconomyNode.start(dir.resolve("node"), new Batcher.Config(100_000, 1_000, false), ECONOMY);
     ownerKey = keyFile(OWNER);
     aliceKey = keyFile(ALICE);
     bobKey = keyFile(BOB);
     appKey = keyFile(APP);
-    operatorKey = keyFile(OPERATOR);
     nobodyKey = keyFile(NOBODY);
     spendDir = dir.resolve("spend");
-    adapterDir = Files.createDirectories(dir.resolve("adapter"));
-    Files.writeString(
-        adapterDir.resolve("adapter_config.json"),
-        "{\"peft_type\": \"LORA\", \"r\": 1, \"lora_alpha\": 2}");
-    SafetensorsWriter.write(
-        adapterDir.resolve("adapter_model.safetensors"),
-        List.of(
-            SafetensorsWriter.Entry.of("b.lora_B.weight", DType.F32, new float[] {1, 2}, 2, 1),
-            SafetensorsWriter.Entry.of("a.lora_A.weight", DType.F32, new float[] {3, 4}, 1, 2)),
-        Map.of());
-    baseDir = Files.createDirectories(dir.resolve("base"));
-    Files.writeString(baseDir.resolve("model-00002-of-00002.safetensors"), "second shard");
-    Files.writeString(baseDir.resolve("model-00001-of-00002.safetensors"), "first shard");
-    Files.writeString(baseDir.resolve("config.json"), "{}");
   }
 
   @AfterAll
   static void stop() {
-    node.close();
+    if (node != null) {
+      assertThat(node.auditFailures).isEmpty();
+      node.close();
+    }
   }
 
   static Path keyFile(DevAccounts.DevAccount a) throws Exception {
@@ -155,7 +167,7 @@ class EconomyCliE2ETest {
     return new Run(exit, out.toString(), err.toString());
   }
 
-  /** Runs with {@code --rpc} (and {@code --api} when the command has it) pointing at the node. */
+  /** Runs with {@code --rpc} pointing at the node. */
   static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--rpc");
@@ -163,11 +175,29 @@ class EconomyCliE2ETest {
     return run(all.toArray(String[]::new));
   }
 
+  /** Runs with {@code --rpc} and {@code --api} pointing at the node. */
   static Run cliApi(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--api");
     all.add(node.apiUrl());
     return cli(all.toArray(String[]::new));
+  }
+
+  /** A paid request as the user types it: signed by the application, greedy. */
+  static Run inferSigned(String... extra) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "infer",
+                PROMPT,
+                "--temperature",
+                "0",
+                "--spend-dir",
+                spendDir.toString(),
+                "--private-key-file",
+                appKey.toString()));
+    all.addAll(List.of(extra));
+    return cliApi(all.toArray(String[]::new));
   }
 
   static Path textFile(String name, String text) throws Exception {
@@ -178,14 +208,88 @@ class EconomyCliE2ETest {
     return DatanetModule.readContribution(node.state(), id).orElseThrow();
   }
 
-  static JsonNode httpGet(String path) throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(node.apiUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(200);
-    return Json.MAPPER.readTree(r.body());
+  static JsonNode apiGet(String path) throws Exception {
+    EconomyNode.Answer a = node.get(path);
+    assertThat(a.status()).as(path + ": " + a.body()).isEqualTo(200);
+    return a.body();
+  }
+
+  static byte[] blob(Hash hash) throws Exception {
+    try (var in = node.economy().blobs().open(hash, 0, Long.MAX_VALUE).orElseThrow()) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The receipt id {@code infer} printed. */
+  static String receiptOf(String out) {
+    Matcher m = Pattern.compile("Receipt (0x[0-9a-f]{64})").matcher(out);
+    assertThat(m.find()).as("a receipt in:\n" + out).isTrue();
+    return m.group(1);
+  }
+
+  /** The node's record of a paid answer (GET /v1/receipts/{id}). */
+  static JsonNode record(String receiptId) throws Exception {
+    return apiGet("/v1/receipts/" + receiptId).get("record");
+  }
+
+  static Amount amount(JsonNode n) {
+    return Amount.of(new BigInteger(n.asText()));
+  }
+
+  /** The fee rule v1 written out: floor((in × priceIn + out × priceOut) / 1000) + platformFee. */
+  static Amount fee(long in, long out) {
+    return Amount.of(
+            PRICE_IN
+                .value()
+                .multiply(BigInteger.valueOf(in))
+                .add(PRICE_OUT.value().multiply(BigInteger.valueOf(out)))
+                .divide(BigInteger.valueOf(1000)))
+        .add(PLATFORM_FEE);
+  }
+
+  /**
+   * The CLI's default budget for a prompt: ceil(((UTF-8 bytes + 256) × priceIn + maxTokens ×
+   * priceOut) / 1000) + platformFee.
+   */
+  static Amount budget(String prompt, int maxTokens) {
+    BigInteger usage =
+        BigInteger.valueOf(prompt.getBytes(StandardCharsets.UTF_8).length + 256)
+            .multiply(PRICE_IN.value())
+            .add(BigInteger.valueOf(maxTokens).multiply(PRICE_OUT.value()));
+    BigInteger[] qr = usage.divideAndRemainder(BigInteger.valueOf(1000));
+    return Amount.of(qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE)).add(PLATFORM_FEE);
+  }
+
+  static SpendFile spendFile() throws Exception {
+    Hash genesis =
+        Hash.fromHex(node.rpc("eth_getBlockByNumber", "0x0", false).get("hash").asText());
+    return SpendFile.of(spendDir, 1337, genesis, APP.address(), OPERATOR);
+  }
+
+  static Amount charged() {
+    return InferenceModule.charged(node.state(), APP.address(), OPERATOR);
+  }
+
+  /** Lets the node's batcher post every record it has; returns the chain's next batch number. */
+  static long postEverything() throws Exception {
+    long records = node.economy().records().nextNumber();
+    long deadline = System.nanoTime() + 60_000_000_000L; // liveness guard
+    while (InferenceModule.nextBatch(node.state(), OPERATOR).firstRecord() < records) {
+      assertThat(System.nanoTime())
+          .as("not batched: " + node.economy().batcher().lastError())
+          .isLessThan(deadline);
+      var tx = node.economy().batcher().flush();
+      if (tx.isPresent()) {
+        assertThat(node.awaitReceipt(tx.get().toHex()).success()).isTrue();
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    return InferenceModule.nextBatch(node.state(), OPERATOR).seq();
+  }
+
+  static void awaitChainTime(long t) {
+    node.awaitChainTime(t);
   }
 
   // ---- the scenario ----
@@ -237,6 +341,7 @@ class EconomyCliE2ETest {
                 aliceKey.toString())
             .ok();
     assertThat(first.out().strip()).isEqualTo("1");
+    assertThat(first.err()).doesNotContain("warning");
     Contribution c = contribution(1);
     assertThat(c.contributor()).isEqualTo(ALICE.address());
     assertThat(c.blobHash()).isEqualTo(Hash.keccak256(ALICE_TEXT.getBytes(StandardCharsets.UTF_8)));
@@ -244,8 +349,8 @@ class EconomyCliE2ETest {
     byte[] metadata =
         "{\"name\":\"harbour.txt\",\"mediaType\":\"text/plain\"}".getBytes(StandardCharsets.UTF_8);
     assertThat(c.metadataHash()).isEqualTo(Hash.keccak256(metadata));
-    assertThat(node.blob(c.metadataHash())).isEqualTo(metadata);
-    assertThat(node.blob(c.blobHash())).isEqualTo(ALICE_TEXT.getBytes(StandardCharsets.UTF_8));
+    assertThat(blob(c.metadataHash())).isEqualTo(metadata);
+    assertThat(blob(c.blobHash())).isEqualTo(ALICE_TEXT.getBytes(StandardCharsets.UTF_8));
 
     cli("datanet", "approve", "1", "--private-key-file", ownerKey.toString()).ok();
     assertThat(contribution(1).status()).isEqualTo(ContributionStatus.ACCEPTED);
@@ -261,17 +366,34 @@ class EconomyCliE2ETest {
                 "--json")
             .ok();
     assertThat(bob.err())
-        .contains("warning: near duplicate of contribution 1 by " + ALICE.address())
-        .contains("earns nothing");
+        .containsPattern(
+            "warning: near duplicate of contribution 1 by "
+                + ALICE.address()
+                + " \\(similarity [01]\\.[0-9]{2}\\): if accepted, it is left out of the index and"
+                + " earns nothing");
     assertThat(bob.json().get("contribution").asLong()).isEqualTo(2);
-    assertThat(bob.json().get("nearDuplicates").get(0).get("contribution").asLong()).isEqualTo(1);
+    JsonNode near = bob.json().get("nearDuplicates").get(0);
+    assertThat(near.get("contribution").asLong()).isEqualTo(1);
+    assertThat(near.get("contributor").asText()).isEqualTo(ALICE.address().toHex());
+
+    // The generated model is random: to see an answer credited, a contribution holds what the
+    // adapter answers. Until a model registers the adapter it is served free.
+    adapterHash = node.uploadAdapter(EconomyNode.dev(NOBODY.index()), dir);
+    String name = node.baseModel() + ":" + adapterHash.toHex();
+    Run free = cliApi("infer", PROMPT, "--model", name, "--temperature", "0", "--json").ok();
+    assertThat(free.err()).contains("No registered model names this adapter: the request is free.");
+    assertThat(free.json().get("openledger").get("paid").asBoolean()).isFalse();
+    answer = free.json().get("choices").get(0).get("message").get("content").asText();
+    assertThat(answer).isNotBlank();
+    Run freeText = cliApi("infer", PROMPT, "--model", name, "--temperature", "0").ok();
+    assertThat(freeText.out()).startsWith(answer).contains("Free request: no fee, no attribution.");
 
     Run third =
         cliApi(
                 "datanet",
                 "contribute",
                 "1",
-                textFile("captain.md", ALICE_TEXT_2).toString(),
+                textFile("captain.md", ALICE_TEXT_2 + "\n\n" + answer + "\n").toString(),
                 "--private-key-file",
                 aliceKey.toString())
             .ok();
@@ -302,7 +424,8 @@ class EconomyCliE2ETest {
   @Test
   @Order(3)
   void publishComputedHereMatchesTheNodesComputation() throws Exception {
-    JsonNode nodeSays = httpGet("/v1/datanets/1/next-version");
+    JsonNode nodeSays = apiGet("/v1/datanets/1/next-version");
+    assertThat(nodeSays.get("indexed")).hasSize(2);
     Run r =
         cliApi(
                 "datanet",
@@ -322,7 +445,6 @@ class EconomyCliE2ETest {
     assertThat(v.acceptedCount()).isEqualTo(3);
     assertThat(v.contributionsRoot().toHex()).isEqualTo(nodeSays.get("contributionsRoot").asText());
     assertThat(v.indexHash().toHex()).isEqualTo(nodeSays.get("indexHash").asText());
-    assertThat(node.indexPolls(1, 1)).isZero();
   }
 
   @Test
@@ -350,12 +472,15 @@ class EconomyCliE2ETest {
     JsonNode j = r.json();
     assertThat(j.get("version").asInt()).isEqualTo(2);
     assertThat(j.get("acceptedCount").asLong()).isEqualTo(4);
-    assertThat(j.get("indexed").get(0).asLong()).isEqualTo(4);
+    assertThat(j.get("indexed")).extracting(JsonNode::asLong).containsExactly(4L);
     assertThat(j.get("index").get("status").asText()).isEqualTo("ready");
+    assertThat(j.get("index").get("indexHash").asText()).isEqualTo(j.get("indexHash").asText());
     assertThat(j.get("transaction").asText()).startsWith("0x");
-    assertThat(node.indexPolls(1, 2)).isEqualTo(2);
     assertThat(DatanetModule.readVersion(node.state(), 1, 2).orElseThrow().indexHash().toHex())
         .isEqualTo(j.get("indexHash").asText());
+    JsonNode status = apiGet("/v1/datanets/1/versions/2/index");
+    assertThat(status.get("status").asText()).isEqualTo("ready");
+    assertThat(status.get("onChainIndexHash").asText()).isEqualTo(j.get("indexHash").asText());
   }
 
   @Test
@@ -389,7 +514,7 @@ class EconomyCliE2ETest {
 
   @Test
   @Order(6)
-  void registerAModelWithAnUploadedAdapter() throws Exception {
+  void registerAModelWithAnAdapterOfTheServedModel() throws Exception {
     Run r =
         cliApi(
                 "model",
@@ -397,9 +522,9 @@ class EconomyCliE2ETest {
                 "--name",
                 "harbour-lora",
                 "--base",
-                baseDir.toString(),
+                node.modelDir.toString(),
                 "--adapter",
-                adapterDir.toString(),
+                node.adapterDir.toString(),
                 "--datanet",
                 "1:2",
                 "--price-in",
@@ -407,36 +532,81 @@ class EconomyCliE2ETest {
                 "--price-out",
                 "0.006",
                 "--operator",
-                OPERATOR.address().toHex(),
+                OPERATOR.toHex(),
                 "--no-progress",
                 "--private-key-file",
                 ownerKey.toString())
             .ok();
     assertThat(r.out().strip()).isEqualTo("1");
+    // the test uploaded the same bundle to learn the free answer
+    assertThat(r.err()).contains("Adapter bundle " + adapterHash.toHex()).contains("was already");
     ByteArrayOutputStream bundle = new ByteArrayOutputStream();
-    AdapterBundle.write(adapterDir, bundle);
-    Hash adapterHash = Hash.keccak256(bundle.toByteArray());
-    Hash baseHash =
-        Hash.keccak256(
-            Hash.keccak256("first shard".getBytes()).toArray(),
-            Hash.keccak256("second shard".getBytes()).toArray());
+    AdapterBundle.write(node.adapterDir, bundle);
+    assertThat(Hash.keccak256(bundle.toByteArray())).isEqualTo(adapterHash);
     Model m = ModelModule.readModel(node.state(), 1).orElseThrow();
     assertThat(m.adapterHash()).isEqualTo(adapterHash);
-    assertThat(m.baseModelHash()).isEqualTo(baseHash);
-    assertThat(m.operator()).isEqualTo(OPERATOR.address());
+    assertThat(m.baseModelHash()).isEqualTo(baseHash(node.modelDir));
+    assertThat(m.operator()).isEqualTo(OPERATOR);
     assertThat(m.owner()).isEqualTo(OWNER.address());
-    assertThat(m.pricePerKIn()).isEqualTo(Amount.of(2_000_000_000_000_000L));
-    assertThat(m.pricePerKOut()).isEqualTo(Amount.of(6_000_000_000_000_000L));
+    assertThat(m.pricePerKIn()).isEqualTo(PRICE_IN);
+    assertThat(m.pricePerKOut()).isEqualTo(PRICE_OUT);
     assertThat(m.datanets()).containsExactly(new Model.DatanetRef(1, 2));
-    assertThat(node.blob(adapterHash)).isEqualTo(bundle.toByteArray());
 
     JsonNode show = cli("model", "show", "1", "--json").ok().json();
     assertThat(show.get("adapterHash").asText()).isEqualTo(adapterHash.toHex());
     assertThat(show.get("pricePerKIn").asText()).isEqualTo("2000000000000000");
-    assertThat(cli("model", "list", "--json").ok().json()).hasSize(1);
     assertThat(cli("model", "show", "1").ok().out())
         .contains("price in    0.002 OPEN / 1k tokens")
-        .contains("datanets    1:2");
+        .contains("datanets    1:2")
+        .contains(
+            "request as  model \"" + adapterHash.toHex() + "\", header X-OpenLedger-Model: 1");
+
+    // A second adapter, new to the node, registered for another operator.
+    Path other =
+        TestModels.writeAdapter(dir.resolve("adapter-b"), ModelSpec.tiny(), AdapterSpec.of(4, 3));
+    Run second =
+        cliApi(
+                "model",
+                "register",
+                "--name",
+                "elsewhere",
+                "--base-hash",
+                m.baseModelHash().toHex(),
+                "--adapter",
+                other.toString(),
+                "--datanet",
+                "1:1",
+                "--operator",
+                NOBODY.address().toHex(),
+                "--no-progress",
+                "--private-key-file",
+                ownerKey.toString())
+            .ok();
+    assertThat(second.out().strip()).isEqualTo("2");
+    Hash otherHash = ModelModule.readModel(node.state(), 2).orElseThrow().adapterHash();
+    assertThat(second.err())
+        .contains("Adapter bundle " + otherHash.toHex() + " (")
+        .contains("is now");
+    ByteArrayOutputStream otherBundle = new ByteArrayOutputStream();
+    AdapterBundle.write(other, otherBundle);
+    assertThat(blob(otherHash)).isEqualTo(otherBundle.toByteArray());
+    assertThat(cli("model", "list", "--json").ok().json()).hasSize(2);
+  }
+
+  /** keccak-256 of the keccak-256 digests of the directory's .safetensors files, in name order. */
+  static Hash baseHash(Path modelDir) throws Exception {
+    ByteArrayOutputStream digests = new ByteArrayOutputStream();
+    try (Stream<Path> files = Files.list(modelDir)) {
+      for (Path f :
+          files
+              .filter(f -> f.getFileName().toString().endsWith(".safetensors"))
+              .sorted()
+              .toList()) {
+        digests.write(Hash.keccak256(Files.readAllBytes(f)).toArray());
+      }
+    }
+    assertThat(digests.size()).isPositive();
+    return Hash.keccak256(digests.toByteArray());
   }
 
   @Test
@@ -463,192 +633,262 @@ class EconomyCliE2ETest {
     assertThat(cli("apikey", "show", "--hash", h.toHex()).ok().out()).contains("status     active");
   }
 
-  /** The default budget for {@code prompt} at model 1's prices and 128 tokens. */
-  static Amount budget(String prompt) {
-    BigInteger usage =
-        BigInteger.valueOf(prompt.getBytes(StandardCharsets.UTF_8).length + 256)
-            .multiply(BigInteger.valueOf(2_000_000_000_000_000L))
-            .add(BigInteger.valueOf(128).multiply(BigInteger.valueOf(6_000_000_000_000_000L)));
-    BigInteger[] qr = usage.divideAndRemainder(BigInteger.valueOf(1000));
-    return Amount.of(qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE)).add(Amount.of(5));
-  }
-
   @Test
   @Order(8)
   void inferSignedThenWithTheKey() throws Exception {
-    String prompt = "Tell me about the harbour";
-    Run first =
-        cliApi(
-                "infer",
-                prompt,
-                "--model-id",
-                "1",
-                "--spend-dir",
-                spendDir.toString(),
-                "--private-key-file",
-                appKey.toString())
-            .ok();
-    assertThat(first.err()).contains("No spend record at").contains("starting from what the chain");
+    // 1. Signed, with the default budget, and nothing recorded here yet.
+    Run first = inferSigned("--model-id", "1").ok();
+    assertThat(first.err())
+        .contains("No spend record at")
+        .contains("starting from what the chain says " + OPERATOR + " has charged you, 0 OPEN.");
+    String r1 = receiptOf(first.out());
+    receipts.add(r1);
+    JsonNode rec1 = record(r1);
+    long promptTokens = rec1.get("promptTokens").asLong();
+    long completionTokens = rec1.get("completionTokens").asLong();
+    Amount fee1 = amount(rec1.get("fee"));
+    assertThat(fee1).isEqualTo(fee(promptTokens, completionTokens));
+    assertThat(rec1.get("payer").asText()).isEqualTo(APP.address().toHex());
+    assertThat(rec1.get("keyHash").asText()).isEqualTo(Hash.ZERO.toHex());
+    assertThat(rec1.get("model").asLong()).isEqualTo(1);
+    // what the CLI signed: nothing paid so far plus its default budget, which covers the most
+    // the gate says the request can cost
+    Amount budget = budget(PROMPT, DEFAULT_MAX_TOKENS);
+    assertThat(amount(rec1.get("authorized"))).isEqualTo(budget);
+    assertThat(budget.compareTo(fee(promptTokens, DEFAULT_MAX_TOKENS))).isPositive();
+    // the answer is the free one, and contribution 3 holds it: Alice is credited
+    assertThat(apiGet("/v1/receipts/" + r1).get("output").asText()).isEqualTo(answer);
     assertThat(first.out())
-        .contains("[Fortune favours the bold], and [the bold] pay their contributors.")
+        .contains("[")
         .contains(
-            "Fee 0.000000000000000021 OPEN (21 base units) for 12 prompt + 9 completion tokens")
-        .contains("#1")
-        .contains(ALICE.address().toHex())
-        .contains("600000")
-        .contains("Receipt 0x" + "ab".repeat(32));
-    EconomyTestNode.AcceptedSpend s1 = node.spends.getFirst();
-    assertThat(s1.payer()).isEqualTo(APP.address());
-    assertThat(s1.operator()).isEqualTo(OPERATOR.address());
-    assertThat(s1.authorized()).isEqualTo(budget(prompt));
-    JsonNode body = node.requests.getFirst();
-    assertThat(body.get("model").asText())
-        .isEqualTo(ModelModule.readModel(node.state(), 1).orElseThrow().adapterHash().toHex());
-    assertThat(body.get("messages").get(0).get("content").asText()).isEqualTo(prompt);
-    assertThat(body.get("max_tokens").asInt()).isEqualTo(128);
-    Path record =
-        spendDir
-            .resolve("1337")
-            .resolve(APP.address().toHex() + "-" + OPERATOR.address().toHex() + ".json");
-    assertThat(Json.MAPPER.readTree(Files.readString(record)).get("paid").asText()).isEqualTo("21");
+            "Fee "
+                + fee1.toOpenString()
+                + " OPEN ("
+                + fee1.value()
+                + " base units) for "
+                + promptTokens
+                + " prompt + "
+                + completionTokens
+                + " completion tokens")
+        .containsPattern("#3 +1 +" + ALICE.address() + " +[0-9]+  ")
+        .contains("Payouts")
+        .contains(OPERATOR.toHex())
+        .contains("Receipt " + r1 + "  (GET /v1/receipts/" + r1 + ")");
+    assertThat(spendFile().paid()).contains(fee1);
 
-    String adapter = ModelModule.readModel(node.state(), 1).orElseThrow().adapterHash().toHex();
+    // 2. Signed again, through /v1/completions and the model's name: the record counts.
     Run second =
-        cliApi(
-                "infer",
-                prompt,
-                "--model",
-                "tiny:" + adapter,
-                "--completion",
-                "--spend-dir",
-                spendDir.toString(),
-                "--private-key-file",
-                appKey.toString(),
-                "--json")
+        inferSigned(
+                "--model", node.baseModel() + ":" + adapterHash.toHex(), "--completion", "--json")
             .ok();
     assertThat(second.err()).doesNotContain("No spend record");
-    assertThat(second.json().get("openledger").get("fee").asText()).isEqualTo("21");
-    assertThat(second.json().get("choices").get(0).get("text").asText())
-        .isEqualTo(EconomyTestNode.OUTPUT);
-    EconomyTestNode.AcceptedSpend s2 = node.spends.get(1);
-    assertThat(s2.authorized()).isEqualTo(Amount.of(21).add(budget(prompt)));
-    assertThat(node.requests.get(1).get("prompt").asText()).isEqualTo(prompt);
-    assertThat(Json.MAPPER.readTree(Files.readString(record)).get("paid").asText()).isEqualTo("42");
+    JsonNode o2 = second.json().get("openledger");
+    assertThat(o2.get("paid").asBoolean()).isTrue();
+    Amount fee2 = amount(o2.get("fee"));
+    String r2 = second.json().get("receipt_id").asText();
+    receipts.add(r2);
+    assertThat(amount(record(r2).get("authorized"))).isEqualTo(fee1.add(budget));
+    assertThat(second.json().get("choices").get(0).get("text").asText()).isNotEmpty();
+    assertThat(spendFile().paid()).contains(fee1.add(fee2));
 
+    // 3. With the API key: the key pays; the signed record is untouched.
     Run withKey =
         cliApi("infer", "hello", "--model-id", "1", "--api-key", apiKey, "--max-tokens", "16").ok();
     assertThat(withKey.out()).contains("Payouts");
-    assertThat(node.spends).hasSize(2);
+    String r3 = receiptOf(withKey.out());
+    receipts.add(r3);
+    assertThat(record(r3).get("keyHash").asText())
+        .isEqualTo(Hash.keccak256(apiKey.getBytes(StandardCharsets.UTF_8)).toHex());
+    assertThat(spendFile().paid()).contains(fee1.add(fee2));
 
-    Run fixedFee =
-        cliApi(
-                "infer",
-                prompt,
-                "--model-id",
-                "1",
-                "--max-fee",
-                "0.000000000000000021",
-                "--spend-dir",
-                spendDir.toString(),
-                "--private-key-file",
-                appKey.toString())
-            .ok();
-    assertThat(fixedFee.err()).contains("up to 0.000000000000000063 OPEN in all");
-    assertThat(node.spends.get(2).authorized()).isEqualTo(Amount.of(63));
+    // 4. --max-fee: the gate needs the most the request can cost, fee(prompt tokens, max_tokens),
+    // on top of what is owed; one base unit less is refused and nothing is recorded.
+    Amount paid = fee1.add(fee2);
+    Amount most = fee(promptTokens, DEFAULT_MAX_TOKENS);
+    inferSigned("--model-id", "1", "--max-fee", most.subtract(Amount.of(1)).toOpenString())
+        .fails(
+            "refused the request (POST /v1/chat/completions, HTTP 402): payment_required: the"
+                + " signed amount does not cover this request")
+        .fails("this machine signed for " + paid.toOpenString() + " OPEN paid so far");
+    assertThat(spendFile().paid()).contains(paid);
+    Run exact = inferSigned("--model-id", "1", "--max-fee", most.toOpenString()).ok();
+    assertThat(exact.err()).contains("up to " + paid.add(most).toOpenString() + " OPEN in all");
+    String r4 = receiptOf(exact.out());
+    receipts.add(r4);
+    JsonNode rec4 = record(r4);
+    assertThat(amount(rec4.get("authorized"))).isEqualTo(paid.add(most));
+    assertThat(spendFile().paid()).contains(paid.add(amount(rec4.get("fee"))));
   }
 
   @Test
   @Order(9)
-  void theSignedChargeIsAcceptedOnChainThenFinalizedAndClaimed() throws Exception {
-    EconomyTestNode.AcceptedSpend last = node.spends.getLast();
-    SpendAuthorization auth =
-        new SpendAuthorization(last.operator(), last.requestHash(), last.authorized());
-    byte[] data =
-        InferenceModule.encodePostBatch(
-            0,
-            Hash.keccak256("records".getBytes()),
-            0,
-            3,
-            List.of(Charge.signed(APP.address(), Amount.of(63), auth, last.signature())),
-            List.of(
-                new Payout(ALICE.address(), Amount.of(12)),
-                new Payout(OWNER.address(), Amount.of(51))));
-    cli(
-            "send",
-            "--private-key-file",
-            operatorKey.toString(),
-            "--to",
-            InferenceModule.ADDRESS.toHex(),
-            "--data",
-            Bytes.toHex(data),
-            "--wait")
-        .ok();
-    JsonNode batch =
-        cli("batch", "show", "--operator", OPERATOR.address().toHex(), "--seq", "0", "--json")
-            .ok()
-            .json();
-    assertThat(batch.get("total").asText()).isEqualTo("63");
-    assertThat(batch.get("finalized").asBoolean()).isFalse();
-    assertThat(InferenceModule.charged(node.state(), APP.address(), OPERATOR.address()))
-        .isEqualTo(Amount.of(63));
+  void theNodeBatchesTheSignedChargesAndEveryoneIsPaid() throws Exception {
+    assertThat(node.economy().records().nextNumber()).isEqualTo(4);
+    assertThat(charged()).isEqualTo(Amount.ZERO);
+    Amount escrowBefore = InferenceModule.escrowOf(node.state(), APP.address()).balance();
+    assertThat(postEverything()).isEqualTo(1);
 
-    Thread.sleep(2_100); // the challenge window is 1 s
-    Run fin =
-        cli(
-                "batch",
-                "finalize",
-                "--operator",
-                OPERATOR.address().toHex(),
-                "--seq",
-                "0",
-                "--private-key-file",
-                bobKey.toString())
-            .ok();
-    assertThat(fin.out()).contains("Finalized batch 0 of " + OPERATOR.address());
+    // the chain took the signed charge: exactly what this machine recorded paying
+    assertThat(charged()).isEqualTo(spendFile().paid().orElseThrow());
+    Amount total = Amount.ZERO;
+    Amount toAlice = Amount.ZERO;
+    for (String id : receipts) {
+      JsonNode receipt = apiGet("/v1/receipts/" + id);
+      total = total.add(amount(receipt.get("record").get("fee")));
+      for (JsonNode p : receipt.get("payouts")) {
+        if (p.get("account").asText().equals(ALICE.address().toHex())) {
+          toAlice = toAlice.add(amount(p.get("amount")));
+        }
+      }
+      assertThat(receipt.get("batch").get("seq").asLong()).isZero();
+    }
+    assertThat(toAlice.isZero()).as("Alice's contribution was credited").isFalse();
+    assertThat(InferenceModule.escrowOf(node.state(), APP.address()).balance())
+        .isEqualTo(escrowBefore.subtract(total));
+
+    JsonNode batch =
+        cli("batch", "show", "--operator", OPERATOR.toHex(), "--seq", "0", "--json").ok().json();
+    assertThat(batch.get("total").asText()).isEqualTo(total.value().toString());
+    assertThat(batch.get("recordCount").asLong()).isEqualTo(4);
+    assertThat(batch.get("finalized").asBoolean()).isFalse();
+    assertThat(cli("batch", "show", "--operator", OPERATOR.toHex(), "--seq", "0").ok().out())
+        .contains("records     0..3")
+        .contains("open; can be finalized from");
+
+    Run pending = cliApi("earnings", ALICE.address().toHex()).ok();
+    assertThat(pending.out()).contains("pending    " + toAlice.toOpenString() + " OPEN");
+
+    Batch b = InferenceModule.batch(node.state(), OPERATOR, 0).orElseThrow();
+    awaitChainTime(b.finalizableAt());
+    String[] finalize = {
+      "batch",
+      "finalize",
+      "--operator",
+      OPERATOR.toHex(),
+      "--seq",
+      "0",
+      "--private-key-file",
+      bobKey.toString()
+    };
+    assertThat(cli(finalize).ok().out())
+        .contains("Finalized batch 0 of " + OPERATOR + ": its payouts are claimable.");
+    assertThat(cli(finalize).ok().out())
+        .contains("Batch 0 of " + OPERATOR + " is already final")
+        .contains("nothing was sent");
 
     Run earnings = cliApi("earnings", ALICE.address().toHex()).ok();
     assertThat(earnings.out())
-        .contains("claimable  0.000000000000000012 OPEN")
-        .contains("Per contribution")
-        .contains("contribution 1  inferences 2  amount 8");
+        .contains("claimable  " + toAlice.toOpenString() + " OPEN")
+        .contains("From the records of operator " + OPERATOR)
+        .contains("batched    " + toAlice.toOpenString() + " OPEN (" + toAlice.value() + ")")
+        .contains("as         contributor " + toAlice.toOpenString() + " OPEN")
+        .containsPattern("  #3 +[0-9]+ inference\\(s\\)  " + toAlice.toOpenString())
+        .contains("  model 1      " + toAlice.toOpenString() + " OPEN");
     JsonNode ej =
         cliApi("earnings", "--private-key-file", aliceKey.toString(), "--json").ok().json();
-    assertThat(ej.get("claimable").asText()).isEqualTo("12");
-    assertThat(ej.get("breakdown").get("contributions")).hasSize(1);
+    assertThat(ej.get("claimable").asText()).isEqualTo(toAlice.value().toString());
+    assertThat(
+            ej.get("breakdown")
+                .get("records")
+                .get("byContribution")
+                .get(0)
+                .get("contribution")
+                .asLong())
+        .isEqualTo(3);
 
     Run claim = cli("claim", "--private-key-file", aliceKey.toString()).ok();
-    assertThat(claim.out()).contains("(12 base units) to " + ALICE.address());
+    assertThat(claim.out()).contains("(" + toAlice.value() + " base units) to " + ALICE.address());
     assertThat(InferenceModule.earnings(node.state(), ALICE.address()).claimed())
-        .isEqualTo(Amount.of(12));
+        .isEqualTo(toAlice);
     cli("claim", "--private-key-file", aliceKey.toString()).fails("inference: nothing to claim");
   }
 
   @Test
   @Order(10)
+  void signedSpendingGoesOnAfterTheBatchAndOnAChainMadeAgain() throws Exception {
+    Amount budget = budget(PROMPT, DEFAULT_MAX_TOKENS);
+    // what this machine recorded is what the chain charged: the next authorization starts there
+    Amount paid = spendFile().paid().orElseThrow();
+    assertThat(paid).isEqualTo(charged());
+    Run next = inferSigned("--model-id", "1").ok();
+    String r5 = receiptOf(next.out());
+    assertThat(amount(record(r5).get("authorized"))).isEqualTo(paid.add(budget));
+    assertThat(postEverything()).isEqualTo(2);
+    assertThat(charged()).isEqualTo(spendFile().paid().orElseThrow());
+
+    // a record kept on another chain with the same id (a devnet made again) is not used
+    SpendFile file = spendFile();
+    String text = Files.readString(file.file());
+    Files.writeString(
+        file.file(), text.replace(file.genesis().toHex(), Hash.keccak256(new byte[1]).toHex()));
+    Run again = inferSigned("--model-id", "1").ok();
+    assertThat(again.err())
+        .contains("was kept on another chain with id 1337")
+        .contains("starting from what this chain says " + OPERATOR + " has charged you");
+    String r6 = receiptOf(again.out());
+    assertThat(amount(record(r6).get("authorized"))).isEqualTo(charged().add(budget));
+    assertThat(postEverything()).isEqualTo(3);
+    assertThat(charged()).isEqualTo(spendFile().paid().orElseThrow());
+  }
+
+  @Test
+  @Order(11)
   void withdrawAfterTheDelay() throws Exception {
+    Amount before = InferenceModule.escrowOf(node.state(), APP.address()).balance();
     Run req = cli("escrow", "withdraw", "1", "--private-key-file", appKey.toString()).ok();
     assertThat(req.out()).contains("Requested a withdrawal of 1 OPEN");
     cli("escrow", "withdraw", "--finalize", "--private-key-file", appKey.toString())
         .fails("execution reverted: inference: withdrawal possible at");
-    Thread.sleep(3_100); // the withdrawal delay is 2 s
+    awaitChainTime(InferenceModule.escrowOf(node.state(), APP.address()).withdrawableAt());
     Run w = cli("escrow", "withdraw", "--finalize", "--private-key-file", appKey.toString()).ok();
     assertThat(w.out()).contains("Withdrew 1 OPEN to " + APP.address());
     Escrow e = InferenceModule.escrowOf(node.state(), APP.address());
-    assertThat(e.balance()).isEqualTo(Amount.parseOpen("9").subtract(Amount.of(63)));
+    assertThat(e.balance()).isEqualTo(before.subtract(Amount.open(1)));
     cli("escrow", "withdraw", "--finalize", "--private-key-file", appKey.toString())
         .fails("inference: no withdrawal requested");
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void revokeTheKey() throws Exception {
     Run r = cli("apikey", "revoke", apiKey, "--private-key-file", appKey.toString()).ok();
     assertThat(r.out()).contains("Revoked API key");
     assertThat(cli("apikey", "show", apiKey).ok().out()).contains("status     revoked at");
     cliApi("infer", "hello", "--model-id", "1", "--api-key", apiKey)
-        .fails("refused the request (POST /v1/chat/completions, HTTP 401): invalid_api_key");
+        .fails(
+            "refused the request (POST /v1/chat/completions, HTTP 401): invalid_api_key: API key"
+                + " revoked at");
     cli("apikey", "revoke", apiKey, "--private-key-file", appKey.toString())
         .fails("was already revoked");
+  }
+
+  @Test
+  @Order(13)
+  void aContributorPayingForItsOwnDataPaysTheTreasury() throws Exception {
+    cli("escrow", "deposit", "1", "--private-key-file", aliceKey.toString()).ok();
+    Run r =
+        cliApi(
+                "infer",
+                PROMPT,
+                "--model-id",
+                "1",
+                "--temperature",
+                "0",
+                "--spend-dir",
+                spendDir.toString(),
+                "--private-key-file",
+                aliceKey.toString())
+            .ok();
+    assertThat(r.out())
+        .containsPattern(
+            "#3 +1 +"
+                + ALICE.address()
+                + " +[0-9]+  [0-9.]+ OPEN \\([0-9]+\\)  to 0x0000000000000000000000000000000000001000"
+                + " \\(you are its contributor\\)");
+    JsonNode receipt = apiGet("/v1/receipts/" + receiptOf(r.out()));
+    for (JsonNode p : receipt.get("payouts")) {
+      assertThat(p.get("account").asText()).isNotEqualTo(ALICE.address().toHex());
+    }
   }
 
   // ---- refusals ----
@@ -667,13 +907,13 @@ class EconomyCliE2ETest {
             "batch",
             "finalize",
             "--operator",
-            OPERATOR.address().toHex(),
+            OPERATOR.toHex(),
             "--seq",
             "7",
             "--private-key-file",
             bobKey.toString())
-        .fails("inference: batch 7 of " + OPERATOR.address() + " was never posted");
-    cli("batch", "show", "--operator", OPERATOR.address().toHex(), "--seq", "7")
+        .fails("inference: batch 7 of " + OPERATOR + " was never posted");
+    cli("batch", "show", "--operator", OPERATOR.toHex(), "--seq", "7")
         .fails("has posted no batch 7");
   }
 
@@ -683,11 +923,12 @@ class EconomyCliE2ETest {
     Path big = Files.write(dir.resolve("big.txt"), new byte[5000]);
     cliApi("datanet", "contribute", "1", big.toString(), "--private-key-file", bobKey.toString())
         .fails("is 5000 bytes, over the limit of 4096 bytes per submission; nothing was sent");
-    assertThat(node.store.exists(Hash.keccak256(new byte[5000]))).isFalse();
+    assertThat(node.economy().blobs().exists(Hash.keccak256(new byte[5000]))).isFalse();
     Path other = textFile("unknown.txt", "some words for nobody");
     cliApi("datanet", "contribute", "42", other.toString(), "--private-key-file", bobKey.toString())
         .fails("datanet: unknown datanet 42");
-    assertThat(node.store.exists(Hash.keccak256("some words for nobody".getBytes()))).isFalse();
+    assertThat(node.economy().blobs().exists(Hash.keccak256("some words for nobody".getBytes())))
+        .isFalse();
     cliApi(
             "datanet",
             "contribute",
@@ -724,6 +965,8 @@ class EconomyCliE2ETest {
         .fails("only the owner of datanet 1 (" + OWNER.address() + ") can publish it");
     cliApi("datanet", "publish", "1", "--local", "--private-key-file", ownerKey.toString())
         .fails("datanet 1 has accepted nothing since version 2");
+    cliApi("datanet", "publish", "1", "--private-key-file", ownerKey.toString())
+        .fails("execution reverted: datanet: nothing accepted since version 2");
     cli("datanet", "approve", "5", "--score", "101", "--private-key-file", ownerKey.toString())
         .fails("--score must be 0..100");
     cli(
@@ -755,12 +998,30 @@ class EconomyCliE2ETest {
         .ok();
     cli("datanet", "approve", "6", "--private-key-file", ownerKey.toString()).ok();
     Hash lost = Hash.keccak256(text.getBytes(StandardCharsets.UTF_8));
-    assertThat(node.store.delete(lost, info -> true)).isTrue();
+    assertThat(node.economy().blobs().delete(lost, info -> true)).isTrue();
     cliApi("datanet", "publish", "2", "--private-key-file", ownerKey.toString())
-        .fails("(GET /v1/datanets/2/next-version, HTTP 409): blob_missing: blob " + lost.toHex());
+        .fails(
+            "(GET /v1/datanets/2/next-version, HTTP 409): missing_blob: blob "
+                + lost.toHex()
+                + " of contribution 6 is not in this node's blob store");
     cliApi("datanet", "publish", "2", "--local", "--private-key-file", ownerKey.toString())
         .fails("cannot fetch the blob " + lost.toHex() + " of contribution 6 (not_found)");
     assertThat(DatanetModule.readDatanet(node.state(), 2).orElseThrow().versions()).isZero();
+    // without that blob the node cannot check a new upload for near duplicates, and says so
+    Run next =
+        cliApi(
+                "datanet",
+                "contribute",
+                "2",
+                textFile("found.txt", "Another text, for a datanet whose node lost a blob.")
+                    .toString(),
+                "--private-key-file",
+                aliceKey.toString(),
+                "--json")
+            .ok();
+    assertThat(next.err())
+        .contains("warning: the node could not check for near duplicates (not done: blob " + lost);
+    assertThat(next.json().get("nearDuplicateCheck").asText()).startsWith("not done: blob");
   }
 
   @Test
@@ -842,8 +1103,18 @@ class EconomyCliE2ETest {
             spendDir.toString(),
             "--private-key-file",
             nobodyKey.toString())
-        .fails("HTTP 402): payment_required: escrow exhausted");
+        .fails("HTTP 402): payment_required: the escrow of " + NOBODY.address() + " cannot pay");
     cliApi("infer", "hi", "--model-id", "1").fails("model 1 is paid: sign with --from");
+    cliApi(
+            "infer",
+            "hi",
+            "--model-id",
+            "2",
+            "--spend-dir",
+            spendDir.toString(),
+            "--private-key-file",
+            appKey.toString())
+        .fails("HTTP 404): model_not_served: adapter ");
     cli("escrow", "withdraw", "--private-key-file", nobodyKey.toString())
         .fails("the escrow of " + NOBODY.address() + " is empty");
     cli("escrow", "withdraw", "5", "--private-key-file", nobodyKey.toString())

@@ -13,6 +13,8 @@ import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.rpc.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,11 +161,14 @@ class EconomyCliPartsTest {
         .hasMessageContaining("not a directory");
   }
 
+  static final Hash GENESIS = Hash.keccak256("genesis".getBytes());
+
   @Test
-  void spendRecordsRoundTripAndBelongToOnePair() throws Exception {
-    SpendFile f = SpendFile.of(dir, 1337, PAYER, OPERATOR);
+  void spendRecordsRoundTripAndBelongToOnePairOnOneChain() throws Exception {
+    SpendFile f = SpendFile.of(dir, 1337, GENESIS, PAYER, OPERATOR);
     assertThat(f.file())
         .isEqualTo(dir.resolve("1337").resolve(PAYER.toHex() + "-" + OPERATOR.toHex() + ".json"));
+    assertThat(f.read()).isEqualTo(new SpendFile.Read.Missing());
     assertThat(f.paid()).isEmpty();
     Amount big = Amount.of(BigInteger.TWO.pow(200).add(BigInteger.ONE));
     f.write(big);
@@ -174,7 +179,16 @@ class EconomyCliPartsTest {
       assertThat(files).hasSize(1);
     }
 
-    SpendFile other = SpendFile.of(dir, 1337, OPERATOR, PAYER);
+    // a devnet made again has the same chain id but another genesis: its record is not used
+    Hash again = Hash.keccak256("genesis, again".getBytes());
+    SpendFile remade = SpendFile.of(dir, 1337, again, PAYER, OPERATOR);
+    assertThat(remade.read()).isEqualTo(new SpendFile.Read.OtherChain(GENESIS));
+    assertThat(remade.paid()).isEmpty();
+    remade.write(Amount.of(5));
+    assertThat(remade.paid()).contains(Amount.of(5));
+    assertThat(f.read()).isEqualTo(new SpendFile.Read.OtherChain(again));
+
+    SpendFile other = SpendFile.of(dir, 1337, GENESIS, OPERATOR, PAYER);
     Files.createDirectories(other.file().getParent());
     Files.copy(f.file(), other.file());
     assertThatThrownBy(other::paid).hasMessageContaining("of another payer, operator or chain");
@@ -182,6 +196,70 @@ class EconomyCliPartsTest {
     assertThatThrownBy(other::paid)
         .hasMessageContaining("cannot read the spend record")
         .hasMessageContaining("fix or delete it");
+  }
+
+  @Test
+  void theSpendLockIsHeldUntilClosed() throws Exception {
+    SpendFile f = SpendFile.of(dir, 1337, GENESIS, PAYER, OPERATOR);
+    try (SpendFile.Held held = f.lock()) {
+      // the same process asking again is refused at once (another process would wait)
+      assertThatThrownBy(f::lock).hasMessageContaining("cannot lock the spend record");
+    }
+    try (SpendFile.Held again = f.lock()) {
+      assertThat(Files.exists(f.file().resolveSibling(f.file().getFileName() + ".lock"))).isTrue();
+    }
+  }
+
+  @Test
+  void nearDuplicatesAsTheUploadCheckReportsThem() throws Exception {
+    var answer =
+        Json.MAPPER.readTree(
+            """
+            {"hash": "0x00", "datanet": 1,
+             "near_duplicates": [{"contribution": 1,
+                                  "contributor": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                                  "similarity": "0.72"}],
+             "near_duplicate_check": "not done: blob 0x11 of contribution 6 is missing"}
+            """);
+    assertThat(DatanetCommand.nearDuplicates(answer))
+        .containsExactly(
+            "near duplicate of contribution 1 by 0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
+                + " (similarity 0.72): if accepted, it is left out of the index and earns nothing",
+            "the node could not check for near duplicates (not done: blob 0x11 of contribution 6"
+                + " is missing)");
+    assertThat(DatanetCommand.nearDuplicates(Json.MAPPER.readTree("{\"near_duplicates\": []}")))
+        .isEmpty();
+  }
+
+  @Test
+  void earningsBreakdownOfTheNodesRecords() throws Exception {
+    var records =
+        Json.MAPPER.readTree(
+            """
+            {"operator": "0x976ea74026e726554db657fa54763abd0c3a0aa9", "records": 1,
+             "total": "733750000000000", "batched": "733750000000000", "unbatched": "0",
+             "byRole": {"owner": "0", "operator": "0", "contributor": "733750000000000",
+                        "treasury": "0"},
+             "byModel": [{"model": 1, "amount": "733750000000000"}],
+             "byContribution": [{"contribution": 2, "amount": "733750000000000",
+                                 "inferences": 1}]}
+            """);
+    StringWriter text = new StringWriter();
+    try (PrintWriter out = new PrintWriter(text)) {
+      EarningsCommand.printBreakdown(out, records);
+    }
+    assertThat(text.toString().lines())
+        .containsExactly(
+            "From the records of operator 0x976ea74026e726554db657fa54763abd0c3a0aa9: 1 paid"
+                + " inference(s)",
+            "  total      0.00073375 OPEN (733750000000000)",
+            "  batched    0.00073375 OPEN (733750000000000)",
+            "  unbatched  0 OPEN (0)  (in the operator's next batch)",
+            "  as         contributor 0.00073375 OPEN",
+            "Per contribution",
+            "  #2         1 inference(s)  0.00073375 OPEN (733750000000000)",
+            "Per model",
+            "  model 1      0.00073375 OPEN (733750000000000)");
   }
 
   @Test

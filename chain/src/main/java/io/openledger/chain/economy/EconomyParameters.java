@@ -1,7 +1,9 @@
 package io.openledger.chain.economy;
 
+import io.openledger.chain.challenge.ChallengeParameters;
 import io.openledger.chain.inference.FeeShares;
 import io.openledger.chain.inference.InferenceParameters;
+import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +19,14 @@ import java.util.List;
  * @param maxSubmissionsPerContributorPerDay contributions one address may submit per UTC day
  * @param platformBps share of usage to the treasury, basis points (1/10,000)
  * @param ownerBps share of usage to the model owner, basis points
- * @param stakersBps share of usage to the operator (later its staking pool), basis points
+ * @param stakersBps share of usage to the operator's stake pool, basis points
  * @param dataBps share of usage to the contributors, basis points
  * @param platformFee flat fee per request to the treasury, base units
  * @param challengeWindow seconds between posting a batch and finalizing it
  * @param withdrawalDelay seconds between requesting a withdrawal of escrow and paying it
  * @param revocationGrace seconds after a key's revocation during which charges are still accepted
+ * @param staking the staking module's parameters (docs/staking.md)
+ * @param challenges the challenge module's parameters (docs/staking.md)
  */
 public record EconomyParameters(
     long maxSubmissionBytes,
@@ -36,7 +40,9 @@ public record EconomyParameters(
     Amount platformFee,
     long challengeWindow,
     long withdrawalDelay,
-    long revocationGrace) {
+    long revocationGrace,
+    StakingParameters staking,
+    ChallengeParameters challenges) {
 
   /** The whole of a fee in basis points. */
   public static final int TOTAL_BPS = 10_000;
@@ -58,7 +64,9 @@ public record EconomyParameters(
           Amount.ZERO,
           604_800,
           1_209_600,
-          1_209_600);
+          1_209_600,
+          StakingParameters.DEFAULTS,
+          ChallengeParameters.DEFAULTS);
 
   /** The devnet: the defaults with short windows (a minute to finalize, three to withdraw). */
   public static final EconomyParameters DEVNET =
@@ -74,7 +82,9 @@ public record EconomyParameters(
           Amount.ZERO,
           60,
           180,
-          180);
+          180,
+          StakingParameters.DEVNET,
+          ChallengeParameters.DEVNET);
 
   /**
    * @throws IllegalArgumentException naming every parameter out of range
@@ -113,9 +123,57 @@ public record EconomyParameters(
     if (revocationGrace < 0) {
       problems.add("revocationGrace must be >= 0 seconds, got " + revocationGrace);
     }
+    if (staking == null) {
+      problems.add("staking parameters are missing");
+    }
+    if (challenges == null) {
+      problems.add("challenge parameters are missing");
+    }
+    if (staking != null && staking.unbondingDelay() < challengeWindow) {
+      problems.add(
+          "unbondingDelay ("
+              + staking.unbondingDelay()
+              + ") must be at least challengeWindow ("
+              + challengeWindow
+              + "): stake must stay slashable while a batch can be challenged");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+  }
+
+  /**
+   * The economy parameters before staking: the staking and challenge parameters take their defaults
+   * ({@link StakingParameters#DEFAULTS}, {@link ChallengeParameters#DEFAULTS}).
+   */
+  public EconomyParameters(
+      long maxSubmissionBytes,
+      long maxContributorBytesPerDay,
+      long maxDatanetBytesPerDay,
+      int maxSubmissionsPerContributorPerDay,
+      int platformBps,
+      int ownerBps,
+      int stakersBps,
+      int dataBps,
+      Amount platformFee,
+      long challengeWindow,
+      long withdrawalDelay,
+      long revocationGrace) {
+    this(
+        maxSubmissionBytes,
+        maxContributorBytesPerDay,
+        maxDatanetBytesPerDay,
+        maxSubmissionsPerContributorPerDay,
+        platformBps,
+        ownerBps,
+        stakersBps,
+        dataBps,
+        platformFee,
+        challengeWindow,
+        withdrawalDelay,
+        revocationGrace,
+        StakingParameters.DEFAULTS,
+        ChallengeParameters.DEFAULTS);
   }
 
   /** The UTC day of a block timestamp (seconds since the epoch). */

@@ -17,6 +17,7 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.multicall.Multicall3Module;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.WorldState;
@@ -179,7 +180,8 @@ public record Genesis(
             new VestingModule(),
             new DatanetModule(economy),
             new ModelModule(),
-            new InferenceModule(economy.inference(), chainId),
+            new InferenceModule(economy.inference(), economy.staking(), chainId),
+            new StakingModule(economy.staking(), treasury),
             new Multicall3Module()),
         treasury,
         VestingModule.LOCKED_BALANCES,

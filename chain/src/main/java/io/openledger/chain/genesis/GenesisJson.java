@@ -1,7 +1,9 @@
 package io.openledger.chain.genesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.challenge.ChallengeParameters;
 import io.openledger.chain.economy.EconomyParameters;
+import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import java.math.BigInteger;
@@ -45,7 +47,26 @@ final class GenesisJson {
           "platformFee",
           "challengeWindow",
           "withdrawalDelay",
-          "revocationGrace");
+          "revocationGrace",
+          "unbondingDelay",
+          "lockDaySeconds",
+          "experimentalMinimumStake",
+          "standardMinimumStake",
+          "criticalMinimumStake",
+          "lockWeight30Bps",
+          "lockWeight90Bps",
+          "lockWeight180Bps",
+          "lockWeight365Bps",
+          "challengeBond",
+          "attributionSlashBps",
+          "tokenCountSlashBps",
+          "harmfulOutputSlashBps",
+          "challengerBps",
+          "voteWindow",
+          "voteQuorumBps",
+          "voteMajorityBps",
+          "validatorMinimumStake",
+          "validatorPenaltyBps");
   private static final Set<String> ALLOCATION_FIELDS =
       Set.of("category", "address", "amount", "vesting", "label");
 
@@ -127,10 +148,54 @@ final class GenesisJson {
     long challengeWindow = economyLong(n, "challengeWindow", d.challengeWindow());
     long withdrawalDelay = economyLong(n, "withdrawalDelay", d.withdrawalDelay());
     long revocationGrace = economyLong(n, "revocationGrace", withdrawalDelay);
+    StakingParameters sd = d.staking();
+    long unbondingDelay = economyLong(n, "unbondingDelay", sd.unbondingDelay());
+    long lockDaySeconds = economyLong(n, "lockDaySeconds", sd.lockDaySeconds());
+    Amount experimental = economyOpen(n, "experimentalMinimumStake", sd.experimentalMinimum());
+    Amount standard = economyOpen(n, "standardMinimumStake", sd.standardMinimum());
+    Amount critical = economyOpen(n, "criticalMinimumStake", sd.criticalMinimum());
+    int w30 = economyInt(n, "lockWeight30Bps", sd.lockWeight30Bps());
+    int w90 = economyInt(n, "lockWeight90Bps", sd.lockWeight90Bps());
+    int w180 = economyInt(n, "lockWeight180Bps", sd.lockWeight180Bps());
+    int w365 = economyInt(n, "lockWeight365Bps", sd.lockWeight365Bps());
+    ChallengeParameters cd = d.challenges();
+    Amount bond = economyOpen(n, "challengeBond", cd.minimumBond());
+    int attributionSlash = economyInt(n, "attributionSlashBps", cd.attributionSlashBps());
+    int tokenSlash = economyInt(n, "tokenCountSlashBps", cd.tokenCountSlashBps());
+    int harmfulSlash = economyInt(n, "harmfulOutputSlashBps", cd.harmfulOutputSlashBps());
+    int challengerBps = economyInt(n, "challengerBps", cd.challengerBps());
+    long voteWindow = economyLong(n, "voteWindow", cd.voteWindow());
+    int quorum = economyInt(n, "voteQuorumBps", cd.quorumBps());
+    int majority = economyInt(n, "voteMajorityBps", cd.majorityBps());
+    Amount validatorStake = economyOpen(n, "validatorMinimumStake", cd.validatorMinimumStake());
+    int validatorPenalty = economyInt(n, "validatorPenaltyBps", cd.validatorPenaltyBps());
     if (problems.size() > before) {
       return null;
     }
     try {
+      StakingParameters staking =
+          new StakingParameters(
+              unbondingDelay,
+              lockDaySeconds,
+              experimental,
+              standard,
+              critical,
+              w30,
+              w90,
+              w180,
+              w365);
+      ChallengeParameters challenges =
+          new ChallengeParameters(
+              bond,
+              attributionSlash,
+              tokenSlash,
+              harmfulSlash,
+              challengerBps,
+              voteWindow,
+              quorum,
+              majority,
+              validatorStake,
+              validatorPenalty);
       return new EconomyParameters(
           maxSubmissionBytes,
           maxContributorBytesPerDay,
@@ -143,7 +208,9 @@ final class GenesisJson {
           platformFee,
           challengeWindow,
           withdrawalDelay,
-          revocationGrace);
+          revocationGrace,
+          staking,
+          challenges);
     } catch (IllegalArgumentException e) {
       for (String p : e.getMessage().split("; ")) {
         problems.add("economy: " + p);
@@ -154,6 +221,12 @@ final class GenesisJson {
 
   private long economyLong(JsonNode n, String field, long dflt) {
     return nonNegativeLong(n, field, dflt, "economy." + field);
+  }
+
+  /** An amount of OPEN as a decimal string, like the allocations' amounts. */
+  private Amount economyOpen(JsonNode n, String field, Amount dflt) {
+    JsonNode v = n.get(field);
+    return v == null ? dflt : openAmount(v, "economy." + field);
   }
 
   private int economyInt(JsonNode n, String field, int dflt) {

@@ -9,14 +9,15 @@ import java.util.Objects;
  * @param payer whose escrow pays
  * @param modelOwner the model's owner: the owner share, the rounding remainders, the unattributed
  *     part of the data share
- * @param operator serves the model: the stakers share (until the staking issue adds its pool)
+ * @param stakers the stakers share: the staking module's address ({@code 0x…1006}), which pays it
+ *     into the serving operator's stake pool when the batch is final (docs/staking.md)
  * @param treasury the platform share and the contributions of the payer itself
  */
-public record FeeParties(Address payer, Address modelOwner, Address operator, Address treasury) {
+public record FeeParties(Address payer, Address modelOwner, Address stakers, Address treasury) {
   public FeeParties {
     Objects.requireNonNull(payer, "payer");
     Objects.requireNonNull(modelOwner, "modelOwner");
-    Objects.requireNonNull(operator, "operator");
+    Objects.requireNonNull(stakers, "stakers");
     Objects.requireNonNull(treasury, "treasury");
   }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  * fee      = usage + platformFee
  * platform = platformFee + floor(usage × platformBps / 10000)  → treasury
  * owner    = floor(usage × ownerBps / 10000)                    → model owner
- * stakers  = floor(usage × stakersBps / 10000)                  → operator
+ * stakers  = floor(usage × stakersBps / 10000)                  → stakers (0x…1006)
  * data     = floor(usage × dataBps / 10000)                     → contributions
  * rest     = usage − the four floors                            → model owner
  * </pre>
@@ -94,7 +94,7 @@ public record FeeRuleV1(FeeShares shares, Amount platformFee) implements FeeRule
     List<Payout> lines = new ArrayList<>();
     lines.add(new Payout(parties.treasury(), platform));
     lines.add(new Payout(parties.modelOwner(), owner.add(rest).add(unattributed)));
-    lines.add(new Payout(parties.operator(), stakers));
+    lines.add(new Payout(parties.stakers(), stakers));
     for (ContributionShare c : contributions) {
       lines.add(new Payout(c.paidTo(), c.amount()));
     }

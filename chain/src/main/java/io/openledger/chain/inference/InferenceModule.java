@@ -3,10 +3,13 @@ package io.openledger.chain.inference;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
+import io.openledger.chain.module.MeteredStateReader;
 import io.openledger.chain.module.ModuleContext;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
+import io.openledger.chain.staking.StakingModule;
+import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -154,15 +157,18 @@ public final class InferenceModule implements SystemModule {
   private static final byte[] TOTALS = ascii("totals");
 
   private final InferenceParameters parameters;
+  private final StakingParameters staking;
   private final long chainId;
   private final String abiJson;
 
   /**
    * @param parameters windows, shares and the platform fee, from the rules
+   * @param staking the tier minimums a batch's operator must meet
    * @param chainId the chain's EIP-155 id: part of the EIP-712 domain of signed-mode charges
    */
-  public InferenceModule(InferenceParameters parameters, long chainId) {
+  public InferenceModule(InferenceParameters parameters, StakingParameters staking, long chainId) {
     this.parameters = java.util.Objects.requireNonNull(parameters, "parameters");
+    this.staking = java.util.Objects.requireNonNull(staking, "staking");
     this.chainId = chainId;
     this.abiJson = SystemModule.abiResource("/modules/Inference.abi.json");
   }
@@ -370,6 +376,13 @@ public final class InferenceModule implements SystemModule {
     NextBatch next = nextBatch(ctx::load, operator);
     checkSequence(next, seq, firstRecord, recordCount);
     Amount total = checkAmounts(charges, payouts);
+    if (!charges.isEmpty()) {
+      Optional<String> understaked =
+          StakingModule.batchRefusal(new MeteredStateReader(ctx), operator, staking);
+      if (understaked.isPresent()) {
+        throw new ModuleRevert("inference: " + understaked.get());
+      }
+    }
     for (int i = 0; i < charges.size(); i++) {
       applyCharge(ctx, operator, i, charges.get(i));
     }
@@ -575,7 +588,11 @@ public final class InferenceModule implements SystemModule {
               + ctx.blockTimestamp()
               + ")");
     }
+    Amount toPool = Amount.ZERO;
     for (Payout p : b.payouts()) {
+      if (p.account().equals(StakingModule.ADDRESS)) {
+        toPool = p.amount();
+      }
       Earnings e = earnings(ctx::load, p.account());
       putEarnings(
           ctx,
@@ -590,6 +607,33 @@ public final class InferenceModule implements SystemModule {
         new InferenceTotals(
             t.escrows(), t.pending().subtract(b.total()), t.claimable().add(b.total())));
     emit(ctx, BATCH_FINALIZED, operator, uint(seq));
+    if (!toPool.isZero()) {
+      payPool(ctx, operator, toPool);
+    }
+  }
+
+  /**
+   * The stakers' share of a final batch, paid to the staking module's address, goes on into the
+   * operator's stake pool at once: the claimable amount it just became is paid with {@code
+   * addRewards(operator)}.
+   */
+  private static void payPool(ModuleContext ctx, Address operator, Amount amount) {
+    Earnings e = earnings(ctx::load, StakingModule.ADDRESS);
+    putEarnings(
+        ctx,
+        StakingModule.ADDRESS,
+        new Earnings(e.pending(), e.claimable().subtract(amount), e.claimed().add(amount)));
+    InferenceTotals t = totals(ctx::load);
+    putTotals(ctx, new InferenceTotals(t.escrows(), t.pending(), t.claimable().subtract(amount)));
+    ModuleContext.CallOutcome out =
+        ctx.call(StakingModule.ADDRESS, StakingModule.ADD_REWARDS.encodeCall(operator), amount);
+    if (!out.success()) {
+      throw new ModuleRevert(
+          "inference: the stake pool of "
+              + operator
+              + " refused its rewards: "
+              + io.openledger.chain.module.Abi.decodeError(out.returnData()).orElse("no reason"));
+    }
   }
 
   private static Amount claim(ModuleContext ctx) {

@@ -347,7 +347,7 @@ class FeeRuleV1Test {
     Map<Address, BigInteger> pay = new HashMap<>();
     FeeParties p = c.parties;
     pay.merge(p.treasury(), c.rule.platformFee().value().add(parts[0]), BigInteger::add);
-    pay.merge(p.operator(), parts[2], BigInteger::add);
+    pay.merge(p.stakers(), parts[2], BigInteger::add);
     BigInteger unattributed = data;
     for (ContributionWeight w : c.attribution) {
       BigInteger amount =

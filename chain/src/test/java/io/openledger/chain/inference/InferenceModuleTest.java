@@ -11,6 +11,8 @@ import io.openledger.chain.exec.TestChain;
 import io.openledger.chain.exec.TransactionResult;
 import io.openledger.chain.module.Abi;
 import io.openledger.chain.module.AbiType;
+import io.openledger.chain.staking.StakedModels;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.state.SupplyAudit;
 import io.openledger.chain.tx.Transaction;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +46,14 @@ class InferenceModuleTest {
   private final Address owner = TestChain.dev(6).address();
   private final KeyPair contributor = TestChain.dev(8);
   private final Map<Address, Long> nonces = new HashMap<>();
+
+  /** Paid batches need a served model and the tier's stake (docs/staking.md): both operators. */
+  @BeforeEach
+  void stakedOperators() {
+    StakedModels s = new StakedModels(this::sendTo);
+    s.stakedModel(TestChain.dev(9), TestChain.dev(6), operator, Amount.open(1_000));
+    s.stakedModel(TestChain.dev(9), TestChain.dev(6), operator2, Amount.open(1_000));
+  }
 
   // ---- escrow ----
 
@@ -844,8 +855,16 @@ class InferenceModuleTest {
   }
 
   private TransactionResult sendAt(long time, KeyPair from, Amount value, byte[] data) {
+    return sendAt(time, from, InferenceModule.ADDRESS, value, data);
+  }
+
+  private TransactionResult sendTo(KeyPair from, Address to, Amount value, byte[] data) {
+    return sendAt(chain.head().timestamp() + 2, from, to, value, data);
+  }
+
+  private TransactionResult sendAt(long time, KeyPair from, Address to, Amount value, byte[] data) {
     long nonce = nonces.merge(from.address(), 1L, Long::sum) - 1;
-    Transaction tx = chain.call(from, InferenceModule.ADDRESS, value, data, GAS, nonce);
+    Transaction tx = chain.call(from, to, value, data, GAS, nonce);
     ExecutedBlock b = chain.produce(chain.next(time - chain.head().timestamp()), List.of(tx));
     assertThat(b.results()).as("included").hasSize(1);
     audit();
@@ -917,6 +936,7 @@ class InferenceModuleTest {
     StateReader s = chain.state();
     assertThat(SupplyAudit.check(s)).isEmpty();
     assertThat(InferenceModule.audit(s)).isEmpty();
+    assertThat(StakingModule.audit(s)).isEmpty();
     Amount escrows = Amount.ZERO;
     Amount pending = Amount.ZERO;
     Amount claimable = Amount.ZERO;

@@ -5,9 +5,12 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.ModelStake;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.node.economy.EconomyService;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The devnet's economy section of its start-up banner: the API, the demo's accounts and keys. */
@@ -73,6 +76,15 @@ final class DemoBanner {
               + DemoSetup.PRICE_OUT.toOpenString()
               + " OPEN per 1,000 tokens in / out");
       out.println("    request it as  " + d.servedModel().get());
+      ModelStake ms = StakingModule.modelStake(state, d.modelId());
+      out.println(
+          "    staked         "
+              + StakingModule.pool(state, m.operator()).bondedStake().toOpenString()
+              + " OPEN bonded by the operator (dev account 9), served on the staking module ("
+              + ms.tier().name().toLowerCase(Locale.ROOT)
+              + " tier, minimum "
+              + economy.stakingParameters().minimum(ms.tier()).toOpenString()
+              + " OPEN); the stakers' share of each fee goes to its pool");
     } else {
       out.println(
           "  model        none: pass --demo-adapter DIR (a PEFT adapter of --model) to register"

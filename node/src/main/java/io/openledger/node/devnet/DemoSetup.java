@@ -9,6 +9,10 @@ import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.ReceiptView;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.LockTerm;
+import io.openledger.chain.staking.StakingModule;
+import io.openledger.chain.staking.Tier;
+import io.openledger.chain.state.StateReader;
 import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -33,7 +37,8 @@ import java.util.Optional;
  * The devnet's demo economy, made on a fresh chain through ordinary transactions so a newcomer sees
  * every part at once: a datanet of real public text ({@link DemoCorpus}, one contributor account
  * per file), its published version and index, a paid model on it with an adapter in the blob store,
- * served by this node, and a funded application account with an escrow and an API key.
+ * served by this node (whose operator bonds the stake the model's tier needs and declares it on the
+ * staking module), and a funded application account with an escrow and an API key.
  *
  * <p>All keys here are derived from public strings, like the dev accounts: never use them for
  * anything of value.
@@ -163,6 +168,12 @@ public final class DemoSetup {
 
     Optional<Hash> adapter = adapterDir.map(d -> store(bundle(d), MODEL_OWNER.address()));
     adapter.ifPresent(a -> registerModel(a, datanet, p.version().version()));
+    block();
+    long model =
+        adapter.isEmpty() ? 0 : ModelModule.modelCount(ledger.state(BlockRef.LATEST).orElseThrow());
+    if (model != 0) {
+      stakeAndServe(model);
+    }
     submit(APP, InferenceModule.ADDRESS, InferenceModule.DEPOSIT.encodeCall(), Amount.open(100));
     submit(
         APP,
@@ -172,8 +183,6 @@ public final class DemoSetup {
             Amount.open(50).value()));
     block();
     economy.indexer().awaitCatchUp();
-    long model =
-        adapter.isEmpty() ? 0 : ModelModule.modelCount(ledger.state(BlockRef.LATEST).orElseThrow());
     List<Contributor> out = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
       out.add(
@@ -209,6 +218,28 @@ public final class DemoSetup {
             PRICE_IN.value(),
             PRICE_OUT.value(),
             OPERATOR.address()));
+  }
+
+  /**
+   * The operator bonds the minimum of the model's tier (flexible, so it can unbond at once) and
+   * declares the model on the staking module: without both the chain refuses its paid batches and
+   * the gate answers 503.
+   */
+  private void stakeAndServe(long model) {
+    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    Tier tier = StakingModule.modelStake(state, model).tier();
+    Amount minimum = economy.stakingParameters().minimum(tier);
+    Amount bonded = StakingModule.pool(state, OPERATOR.address()).bondedStake();
+    if (bonded.lessThan(minimum)) {
+      submit(
+          OPERATOR,
+          StakingModule.ADDRESS,
+          StakingModule.STAKE.encodeCall(
+              OPERATOR.address(), BigInteger.valueOf(LockTerm.FLEXIBLE.code())),
+          minimum.subtract(bonded));
+    }
+    submit(
+        OPERATOR, StakingModule.ADDRESS, StakingModule.SERVE.encodeCall(BigInteger.valueOf(model)));
   }
 
   private Hash store(byte[] bytes, Address uploader) {

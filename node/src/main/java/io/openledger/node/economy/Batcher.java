@@ -20,6 +20,7 @@ import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.ledger.Subscription;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.tx.TransactionBuilder;
@@ -57,6 +58,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Batcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+  /** Gas of {@code addRewards} into a pool of six share classes, with margin. */
+  private static final long POOL_REWARD_GAS = 150_000;
 
   /** Gas of a batch: a base plus a price per charge and per payout (measured, with headroom). */
   static final long GAS_BASE = 200_000;
@@ -385,6 +389,11 @@ public final class Batcher implements AutoCloseable {
     return tx;
   }
 
+  /** The stakers' payout of a batch is paid on into the operator's pool when it is finalized. */
+  private static boolean paysPool(Batch b) {
+    return b.payouts().stream().anyMatch(p -> p.account().equals(StakingModule.ADDRESS));
+  }
+
   /** Finalizes the oldest of this operator's batches whose window has passed, if any. */
   private Optional<Hash> finalizeDue(StateReader state, long nextSeq) {
     long now = ledger.block(BlockRef.LATEST).orElseThrow().timestamp();
@@ -400,7 +409,7 @@ public final class Batcher implements AutoCloseable {
           send(
               InferenceModule.FINALIZE_BATCH.encodeCall(
                   operator(), java.math.BigInteger.valueOf(seq)),
-              200_000 + 40_000L * b.payouts().size());
+              200_000 + 40_000L * b.payouts().size() + (paysPool(b) ? POOL_REWARD_GAS : 0));
       LOG.info("finalizing batch {}: {}", seq, tx);
       return Optional.of(tx);
     }

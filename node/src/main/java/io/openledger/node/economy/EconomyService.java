@@ -9,6 +9,8 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.StakingModule;
+import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.store.RocksDbKeyValueStore;
 import io.openledger.chain.types.Hash;
@@ -55,6 +57,7 @@ public final class EconomyService implements AutoCloseable {
 
   private final List<AutoCloseable> open = new ArrayList<>();
   private final List<Consumer<StoredRecord>> recordListeners = new CopyOnWriteArrayList<>();
+  private StakingParameters stakingParameters;
   private DiskBlobStore blobs;
   private RecordLog records;
   private EconomyIndexer indexer;
@@ -110,6 +113,14 @@ public final class EconomyService implements AutoCloseable {
                 .orElseThrow(
                     () -> new IllegalStateException("these rules have no inference module"));
     FeeRuleV1 feeRule = inference.parameters().feeRule();
+    stakingParameters =
+        ((StakingModule)
+                rules
+                    .modules()
+                    .get(StakingModule.ADDRESS)
+                    .orElseThrow(
+                        () -> new IllegalStateException("these rules have no staking module")))
+            .parameters();
     try {
       blobs = keep(DiskBlobStore.open(o.dataDir().resolve("blobs"), InstantSource.system()));
     } catch (IOException e) {
@@ -126,6 +137,7 @@ public final class EconomyService implements AutoCloseable {
             o.operatorKey(),
             rules.treasury(),
             feeRule,
+            stakingParameters,
             indexer,
             records,
             r -> recordListeners.forEach(l -> l.accept(r)));
@@ -242,6 +254,11 @@ public final class EconomyService implements AutoCloseable {
   /** Told of every record once it is on disk. */
   public void onRecord(Consumer<StoredRecord> listener) {
     recordListeners.add(listener);
+  }
+
+  /** The tier minimums the gate and the chain hold this node's operator to. */
+  public StakingParameters stakingParameters() {
+    return stakingParameters;
   }
 
   public DiskBlobStore blobs() {

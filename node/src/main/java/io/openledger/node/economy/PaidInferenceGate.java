@@ -26,6 +26,9 @@ import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.StakingModule;
+import io.openledger.chain.staking.StakingParameters;
+import io.openledger.chain.staking.TierCheck;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -66,10 +69,14 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
   /** Names the model when several models of this operator share the adapter. */
   public static final String MODEL_HEADER = "X-OpenLedger-Model";
 
+  /** Retry-After of a paid model whose operator is under its tier's minimum stake. */
+  static final int STAKE_RETRY_SECONDS = 30;
+
   private final Ledger ledger;
   private final KeyPair operatorKey;
   private final Address treasury;
   private final FeeRule feeRule;
+  private final StakingParameters staking;
   private final EconomyIndexer indexer;
   private final RecordLog log;
   private final SpendBook book;
@@ -99,6 +106,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
       KeyPair operatorKey,
       Address treasury,
       FeeRule feeRule,
+      StakingParameters staking,
       EconomyIndexer indexer,
       RecordLog log,
       Consumer<StoredRecord> onRecord) {
@@ -106,6 +114,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     this.operatorKey = operatorKey;
     this.treasury = treasury;
     this.feeRule = feeRule;
+    this.staking = staking;
     this.indexer = indexer;
     this.log = log;
     this.onRecord = onRecord;
@@ -194,6 +203,11 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     Optional<String> notReady = indexer.notReady(versions);
     if (notReady.isPresent()) {
       return Admission.unavailable("model " + model.id() + ": " + notReady.get(), 5);
+    }
+    // the chain refuses a paid batch of an operator under its tier minimum: serve nothing it
+    // could not post
+    if (StakingModule.check(state, model.id(), staking) instanceof TierCheck.Unmet(String why)) {
+      return Admission.unavailable(why, STAKE_RETRY_SECONDS);
     }
     Amount maxFee =
         feeRule.fee(
@@ -350,7 +364,9 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
             p.model.pricePerKOut());
     FeeSplit split =
         feeRule.splitFee(
-            fee, weights, new FeeParties(p.payer, p.model.owner(), operator(), treasury));
+            fee,
+            weights,
+            new FeeParties(p.payer, p.model.owner(), StakingModule.ADDRESS, treasury));
     Hash outputHash = Hash.keccak256(completed.text().getBytes(StandardCharsets.UTF_8));
     StoredRecord[] stored = new StoredRecord[1];
     log.append(

@@ -8,6 +8,7 @@ import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.FeeSplit;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayList;
@@ -28,8 +29,9 @@ import java.util.function.LongFunction;
  * still the split the payer was charged for. The shares and the platform fee are protocol
  * parameters (the genesis file), the same for every record of the chain.
  *
- * <p>The parties: the model's owner (never changes), the record's operator (the stakers share), the
- * treasury, and each contribution's contributor from the datanet module (never changes).
+ * <p>The parties: the model's owner (never changes), the staking module's address (the stakers
+ * share, paid into the record operator's stake pool when its batch is final), the treasury, and
+ * each contribution's contributor from the datanet module (never changes).
  *
  * @param number the record's number
  * @param modelId the model served
@@ -43,8 +45,11 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
   public enum Role {
     /** The owner share, the rounding remainder and the unattributed part of the data share. */
     OWNER,
-    /** The stakers share (the operator until the staking issue adds its pool). */
-    OPERATOR,
+    /**
+     * The stakers share, paid to the staking module's address ({@link StakingModule#ADDRESS}) and
+     * from there into the operator's pool when the batch is final.
+     */
+    STAKERS,
     /** A contribution's part of the data share, paid to its contributor. */
     CONTRIBUTOR,
     /** The platform share, and contributions whose contributor was the payer. */
@@ -98,7 +103,8 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
     for (Attribution a : record.attribution()) {
       weights.add(a.withContributor(contributorOf.apply(a.contributionId())));
     }
-    FeeParties parties = new FeeParties(record.payer(), modelOwner, record.operator(), treasury);
+    FeeParties parties =
+        new FeeParties(record.payer(), modelOwner, StakingModule.ADDRESS, treasury);
     FeeSplit split = rule.splitFee(record.fee(), weights, parties);
     return new RecordSplit(record.number(), record.modelId(), split, credits(split, parties));
   }
@@ -108,7 +114,7 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
     add(out, new Credit(parties.treasury(), Role.TREASURY, s.platform(), 0));
     Amount owner = s.owner().add(s.rest()).add(s.unattributed());
     add(out, new Credit(parties.modelOwner(), Role.OWNER, owner, 0));
-    add(out, new Credit(parties.operator(), Role.OPERATOR, s.stakers(), 0));
+    add(out, new Credit(parties.stakers(), Role.STAKERS, s.stakers(), 0));
     for (ContributionShare c : s.contributions()) {
       Role role = c.paidTo().equals(c.contributor()) ? Role.CONTRIBUTOR : Role.TREASURY;
       add(out, new Credit(c.paidTo(), role, c.amount(), c.contributionId()));

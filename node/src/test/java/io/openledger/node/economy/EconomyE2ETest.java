@@ -10,6 +10,8 @@ import io.openledger.chain.inference.Earnings;
 import io.openledger.chain.inference.Escrow;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.LockTerm;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -121,6 +123,16 @@ class EconomyE2ETest {
               PRICE_OUT.value(),
               EconomyNode.OPERATOR.address()));
 
+      long modelId = ModelModule.modelCount(node.state());
+
+      // Until its operator has declared it and bonded its tier's minimum it is not served paid.
+      EconomyNode.Answer unstaked = node.post("/v1/completions", completion(model, "Hi"), Map.of());
+      assertThat(unstaked.status()).isEqualTo(503);
+      assertThat(unstaked.raw().headers().firstValue("Retry-After")).contains("30");
+      assertThat(unstaked.body().get("error").get("message").asText())
+          .contains("has not declared it (serve) on the staking module");
+      node.stakeAndServe(modelId);
+
       // Unpaid requests are refused, and the engine does not run them.
       EconomyNode.Answer refused = node.post("/v1/completions", completion(model, "Hi"), Map.of());
       assertThat(refused.status()).isEqualTo(401);
@@ -176,8 +188,8 @@ class EconomyE2ETest {
       BigInteger sumPayouts = BigInteger.ZERO;
       for (var e : expectedPayouts.entrySet()) {
         Earnings earned = InferenceModule.earnings(node.state(), e.getKey());
-        // the batcher finalizes its own batches once their window passes: pending or claimable
-        assertThat(earned.pending().add(earned.claimable()).value())
+        // pending, or claimable once final (the stakers' part: claimed, into the pool)
+        assertThat(earned.pending().add(earned.claimable()).add(earned.claimed()).value())
             .as("earned by %s", e.getKey())
             .isEqualTo(e.getValue());
         sumPayouts = sumPayouts.add(e.getValue());
@@ -188,7 +200,23 @@ class EconomyE2ETest {
       finalizeAll(node, finalizer, batches);
       List<KeyPair> claimers = new ArrayList<>(contributors);
       claimers.add(modelOwner);
-      claimers.add(EconomyNode.OPERATOR);
+      // the operator earns nothing itself: the stakers' part went on into its pool at finalize
+      assertThat(expectedPayouts).doesNotContainKey(EconomyNode.OPERATOR.address());
+      BigInteger toPool = expectedPayouts.get(StakingModule.ADDRESS);
+      assertThat(toPool).isPositive();
+      Earnings pool = InferenceModule.earnings(node.state(), StakingModule.ADDRESS);
+      assertThat(pool.claimed().value()).isEqualTo(toPool);
+      assertThat(pool.pending().add(pool.claimable()).isZero()).isTrue();
+      assertThat(StakingModule.pool(node.state(), EconomyNode.OPERATOR.address()).bondedStake())
+          .isEqualTo(node.operatorStake().add(Amount.of(toPool)));
+      assertThat(
+              StakingModule.position(
+                      node.state(),
+                      EconomyNode.OPERATOR.address(),
+                      EconomyNode.OPERATOR.address(),
+                      LockTerm.FLEXIBLE)
+                  .shares())
+          .isEqualTo(node.operatorStake().value()); // the reward raised the shares' value
       for (KeyPair c : claimers) {
         BigInteger owed = expectedPayouts.getOrDefault(c.address(), BigInteger.ZERO);
         assertThat(owed).as("%s earned something", c.address()).isPositive();
@@ -254,9 +282,9 @@ class EconomyE2ETest {
   }
 
   /**
-   * Checks one answer's split against the rule: 10% to the treasury, 20% to the operator, each
-   * credited contribution floor(data × ppm / 10^6) of the 50% data share, the rest to the owner;
-   * adds the payouts to {@code expected}.
+   * Checks one answer's split against the rule: 10% to the treasury, 20% to the stakers (the
+   * staking module's address, for the operator's pool), each credited contribution floor(data × ppm
+   * / 10^6) of the 50% data share, the rest to the owner; adds the payouts to {@code expected}.
    */
   private static void checkSplit(
       JsonNode ol,
@@ -270,7 +298,7 @@ class EconomyE2ETest {
     Map<Address, BigInteger> want = new HashMap<>();
     want.merge(
         Address.fromHex("0x0000000000000000000000000000000000001000"), platform, BigInteger::add);
-    want.merge(EconomyNode.OPERATOR.address(), stakers, BigInteger::add);
+    want.merge(StakingModule.ADDRESS, stakers, BigInteger::add);
     BigInteger attributed = BigInteger.ZERO;
     for (JsonNode c : ol.get("attribution")) {
       BigInteger share = data.multiply(u(c.get("ppm").asLong())).divide(u(1_000_000));

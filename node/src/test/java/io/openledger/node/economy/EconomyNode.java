@@ -12,6 +12,8 @@ import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.staking.LockTerm;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.state.SupplyAudit;
 import io.openledger.chain.tx.TransactionBuilder;
@@ -47,7 +49,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A real node with its data economy for end-to-end tests: the devnet genesis with short windows,
  * RocksDB and the blob store in a temp directory, the generated tiny model served with OpenLoRA on
  * a free port, and a plain HTTP client for JSON-RPC and the API. Dev account 9 is the operator. The
- * supply invariant and the inference module's audit are checked after every block.
+ * supply invariant and the inference and staking modules' audits are checked after every block.
  */
 public final class EconomyNode implements AutoCloseable {
   public static final EconomyParameters PARAMETERS =
@@ -89,6 +91,8 @@ public final class EconomyNode implements AutoCloseable {
           StateReader s = ledger().state(BlockRef.number(b.number())).orElseThrow();
           SupplyAudit.check(s).ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
           InferenceModule.audit(s)
+              .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
+          StakingModule.audit(s)
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
         });
   }
@@ -243,6 +247,30 @@ public final class EconomyNode implements AutoCloseable {
   }
 
   /** Sends and requires success, naming the revert reason otherwise. */
+  /** What {@link #stakeAndServe} bonds: the experimental tier's minimum. */
+  public Amount operatorStake() {
+    return genesis.economy().staking().experimentalMinimum();
+  }
+
+  /**
+   * The operator bonds {@link #operatorStake} (flexible) and declares the model on the staking
+   * module, as the chain asks before it takes the operator's paid batches.
+   */
+  public void stakeAndServe(long modelId) throws IOException, InterruptedException {
+    if (StakingModule.pool(state(), OPERATOR.address()).bondedStake().lessThan(operatorStake())) {
+      ok(
+          OPERATOR,
+          StakingModule.ADDRESS,
+          StakingModule.STAKE.encodeCall(
+              OPERATOR.address(), BigInteger.valueOf(LockTerm.FLEXIBLE.code())),
+          operatorStake());
+    }
+    ok(
+        OPERATOR,
+        StakingModule.ADDRESS,
+        StakingModule.SERVE.encodeCall(BigInteger.valueOf(modelId)));
+  }
+
   Mined ok(KeyPair from, Address to, byte[] data) throws IOException, InterruptedException {
     return ok(from, to, data, Amount.ZERO);
   }

@@ -13,6 +13,7 @@ import io.openledger.chain.inference.FeeSplit;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
 import io.openledger.chain.inference.Usage;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -80,7 +81,7 @@ class RecordSplitTest {
     assertThat(s.payouts())
         .containsExactlyInAnyOrder(
             new Payout(OWNER, Amount.of(6)),
-            new Payout(OPERATOR.address(), Amount.of(3)),
+            new Payout(StakingModule.ADDRESS, Amount.of(3)),
             new Payout(ALICE, Amount.of(4)),
             new Payout(BOB, Amount.of(2)),
             new Payout(TREASURY, Amount.of(6)));
@@ -88,7 +89,7 @@ class RecordSplitTest {
         .containsExactly(
             new Credit(TREASURY, Role.TREASURY, Amount.of(6), 0),
             new Credit(OWNER, Role.OWNER, Amount.of(6), 0),
-            new Credit(OPERATOR.address(), Role.OPERATOR, Amount.of(3), 0),
+            new Credit(StakingModule.ADDRESS, Role.STAKERS, Amount.of(3), 0),
             new Credit(ALICE, Role.CONTRIBUTOR, Amount.of(4), 11),
             new Credit(BOB, Role.CONTRIBUTOR, Amount.of(2), 12));
     assertThat(s.modelPpm()).isEqualTo(150_000);
@@ -114,7 +115,7 @@ class RecordSplitTest {
     assertThat(s.payouts())
         .containsExactlyInAnyOrder(
             new Payout(OWNER, amount("1301950000000002")),
-            new Payout(OPERATOR.address(), amount("801199999999999")),
+            new Payout(StakingModule.ADDRESS, amount("801199999999999")),
             new Payout(CAROL, amount("801199999999999")),
             new Payout(TREASURY, amount("1101649999999998")));
     assertThat(s.credits())
@@ -141,7 +142,7 @@ class RecordSplitTest {
       long out = rnd.nextLong(0, 100_000);
       List<Attribution> attribution = attribution(rnd);
       Address payer = rnd.nextInt(4) == 0 ? ALICE : DAVE; // alice pays herself sometimes
-      FeeParties parties = new FeeParties(payer, OWNER, OPERATOR.address(), TREASURY);
+      FeeParties parties = new FeeParties(payer, OWNER, StakingModule.ADDRESS, TREASURY);
       List<ContributionWeight> weights =
           attribution.stream()
               .map(a -> a.withContributor(CONTRIBUTORS.get(a.contributionId())))

@@ -18,6 +18,7 @@ import io.openledger.chain.inference.RecordsMerkle;
 import io.openledger.chain.inference.Usage;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.store.InMemoryKeyValueStore;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -33,9 +34,10 @@ import java.util.SplittableRandom;
 
 /**
  * An operator's economy on a real chain, for the API's tests: two datanets (four and one accepted
- * contributions of alice, bob and carol), two served models and one never served, two payers with
- * API keys (bob is also a contributor, so some of his payments credit himself), records served by
- * hand and batches posted, finalized and claimed through real transactions.
+ * contributions of alice, bob and carol), two served models (the operator bonds the experimental
+ * minimum and declares them on the staking module) and one never served, two payers with API keys
+ * (bob is also a contributor, so some of his payments credit himself), records served by hand and
+ * batches posted, finalized and claimed through real transactions.
  *
  * <p>The expected split of each record is computed the way the gate does when serving: the fee rule
  * over the record's tokens at the model's prices of that moment; batches carry those payouts, so
@@ -56,6 +58,9 @@ final class EconomyScenario {
   final FeeRuleV1 rule = chain.genesis.economy().inference().feeRule();
   final Address treasury = chain.genesis.treasury();
   final RecordLog log = new RecordLog(new InMemoryKeyValueStore());
+
+  /** What the operator bonds in its own pool: the experimental tier's minimum. */
+  final Amount operatorStake = chain.genesis.economy().staking().experimentalMinimum();
 
   final long datanet1;
   final long datanet2;
@@ -109,6 +114,9 @@ final class EconomyScenario {
         chain.registerModel(
             modelOwner, "idle", List.of(datanet2), List.of(1), Amount.of(1), Amount.of(1), op);
 
+    // the operator bonds the experimental minimum and declares the two models it serves
+    chain.stakeAndServe(operator, operatorStake, model1, model2);
+
     chain.depositWithKey(payer, Amount.open(100), payerKey, Amount.open(100));
     chain.depositWithKey(bob, Amount.open(100), bobKey, Amount.open(100));
   }
@@ -138,7 +146,9 @@ final class EconomyScenario {
     }
     FeeSplit split =
         rule.split(
-            usage, weights, new FeeParties(who.address(), m.owner(), operator.address(), treasury));
+            usage,
+            weights,
+            new FeeParties(who.address(), m.owner(), StakingModule.ADDRESS, treasury));
     Hash key = who.equals(bob) ? bobKey : payerKey;
     StoredRecord[] made = new StoredRecord[1];
     log.append(

@@ -16,6 +16,8 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.Payout;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.AbiFunction;
+import io.openledger.chain.staking.LockTerm;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.state.SupplyAudit;
@@ -96,6 +98,7 @@ final class EconomyTestChain {
     assertThat(b.skipped()).as("skipped transactions").isEmpty();
     assertThat(SupplyAudit.check(state())).isEmpty();
     assertThat(InferenceModule.audit(state())).isEmpty();
+    assertThat(StakingModule.audit(state())).isEmpty();
     TransactionResult r = b.results().getFirst();
     assertThat(r.success()).as("call failed: %s", r.revertReason()).isTrue();
     return r;
@@ -194,6 +197,22 @@ final class EconomyTestChain {
         owner,
         ModelModule.ADDRESS,
         ModelModule.SET_PRICES.encodeCall(u(modelId), priceIn.value(), priceOut.value()));
+  }
+
+  /**
+   * The operator bonds {@code stake} (flexible) in its own pool and declares the model on the
+   * staking module: what the chain asks before it takes the operator's paid batches.
+   */
+  void stakeAndServe(KeyPair operator, Amount stake, long... modelIds) {
+    ok(
+        2,
+        operator,
+        StakingModule.ADDRESS,
+        stake,
+        StakingModule.STAKE.encodeCall(operator.address(), u(LockTerm.FLEXIBLE.code())));
+    for (long id : modelIds) {
+      ok(operator, StakingModule.ADDRESS, StakingModule.SERVE.encodeCall(u(id)));
+    }
   }
 
   void depositWithKey(KeyPair payer, Amount amount, Hash keyHash, Amount cap) {

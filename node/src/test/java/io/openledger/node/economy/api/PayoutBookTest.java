@@ -11,6 +11,7 @@ import io.openledger.chain.inference.FeeSplit;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.node.economy.RecordSplit.Role;
@@ -84,7 +85,14 @@ class PayoutBookTest {
           .isEqualTo(a.byRole().get(Role.CONTRIBUTOR));
       // only this operator posts: the chain's earnings are the batched records' payouts
       Earnings onChain = InferenceModule.earnings(s.chain.state(), e.getKey());
-      assertThat(onChain.claimable()).isEqualTo(finalized.getOrDefault(e.getKey(), Amount.ZERO));
+      Amount done = finalized.getOrDefault(e.getKey(), Amount.ZERO);
+      if (e.getKey().equals(StakingModule.ADDRESS)) {
+        // the stakers' part of a final batch went on into the operator's pool
+        assertThat(onChain.claimable()).isEqualTo(Amount.ZERO);
+        assertThat(onChain.claimed()).isEqualTo(done);
+      } else {
+        assertThat(onChain.claimable()).isEqualTo(done);
+      }
       assertThat(onChain.pending().add(onChain.claimable()).add(onChain.claimed())).isEqualTo(b);
       sumOfAccounts = sumOfAccounts.add(a.total());
     }
@@ -99,7 +107,19 @@ class PayoutBookTest {
       stakers = stakers.add(f.stakers());
     }
     assertThat(book.account(s.modelOwner.address()).byRole().get(Role.OWNER)).isEqualTo(owner);
-    assertThat(book.account(s.operator.address()).byRole().get(Role.OPERATOR)).isEqualTo(stakers);
+    assertThat(book.account(StakingModule.ADDRESS).byRole().get(Role.STAKERS)).isEqualTo(stakers);
+    assertThat(book.account(s.operator.address()).total()).isEqualTo(Amount.ZERO);
+
+    // the pool grew by exactly the stakers' part of the final batch (records 0..79)
+    Amount finalStakers = Amount.ZERO;
+    for (FeeSplit f : s.splits.subList(0, 80)) {
+      finalStakers = finalStakers.add(f.stakers());
+    }
+    assertThat(finalStakers.isZero()).isFalse();
+    assertThat(StakingModule.pool(s.chain.state(), s.operator.address()).bondedStake())
+        .isEqualTo(s.operatorStake.add(finalStakers));
+    assertThat(StakingModule.audit(s.chain.state())).isEmpty();
+    assertThat(InferenceModule.audit(s.chain.state())).isEmpty();
 
     // per model
     for (long m : List.of(s.model1, s.model2)) {

@@ -15,6 +15,7 @@ import io.openledger.chain.inference.Escrow;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -591,6 +592,10 @@ class EconomyCliE2ETest {
     AdapterBundle.write(other, otherBundle);
     assertThat(blob(otherHash)).isEqualTo(otherBundle.toByteArray());
     assertThat(cli("model", "list", "--json").ok().json()).hasSize(2);
+
+    // this node's operator bonds the experimental minimum and declares model 1, so its paid
+    // batches are accepted
+    node.stakeAndServe(1);
   }
 
   /** keccak-256 of the keccak-256 digests of the directory's .safetensors files, in name order. */
@@ -672,7 +677,7 @@ class EconomyCliE2ETest {
                 + " completion tokens")
         .containsPattern("#3 +1 +" + ALICE.address() + " +[0-9]+  ")
         .contains("Payouts")
-        .contains(OPERATOR.toHex())
+        .contains(StakingModule.ADDRESS.toHex()) // the stakers' part, for the operator's pool
         .contains("Receipt " + r1 + "  (GET /v1/receipts/" + r1 + ")");
     assertThat(spendFile().paid()).contains(fee1);
 
@@ -732,6 +737,7 @@ class EconomyCliE2ETest {
     assertThat(charged()).isEqualTo(spendFile().paid().orElseThrow());
     Amount total = Amount.ZERO;
     Amount toAlice = Amount.ZERO;
+    Amount toPool = Amount.ZERO;
     for (String id : receipts) {
       JsonNode receipt = apiGet("/v1/receipts/" + id);
       total = total.add(amount(receipt.get("record").get("fee")));
@@ -739,6 +745,10 @@ class EconomyCliE2ETest {
         if (p.get("account").asText().equals(ALICE.address().toHex())) {
           toAlice = toAlice.add(amount(p.get("amount")));
         }
+        if (p.get("account").asText().equals(StakingModule.ADDRESS.toHex())) {
+          toPool = toPool.add(amount(p.get("amount")));
+        }
+        assertThat(p.get("account").asText()).isNotEqualTo(OPERATOR.toHex());
       }
       assertThat(receipt.get("batch").get("seq").asLong()).isZero();
     }
@@ -775,6 +785,13 @@ class EconomyCliE2ETest {
     assertThat(cli(finalize).ok().out())
         .contains("Batch 0 of " + OPERATOR + " is already final")
         .contains("nothing was sent");
+    // the stakers' part went on into the operator's pool at finalize
+    assertThat(toPool.isZero()).isFalse();
+    assertThat(InferenceModule.earnings(node.state(), StakingModule.ADDRESS).claimed())
+        .isEqualTo(toPool);
+    assertThat(StakingModule.pool(node.state(), OPERATOR).bondedStake())
+        .isEqualTo(node.operatorStake().add(toPool));
+    assertThat(node.auditFailures).isEmpty();
 
     Run earnings = cliApi("earnings", ALICE.address().toHex()).ok();
     assertThat(earnings.out())

@@ -1,0 +1,40 @@
+package io.openledger.chain.challenge;
+
+import io.openledger.chain.inference.InferenceRecord;
+import io.openledger.chain.state.StateReader;
+
+/**
+ * Recomputes what a published record claims, for the challenges decided without a vote ({@link
+ * ChallengeKind#recomputed()}). The chain cannot import the attribution engine or the tokenizers
+ * (they depend on it, not the other way round), so the rules carry an implementation the node
+ * supplies: the attribution engine over the model's datanet-version indexes, and the registered
+ * model's tokenizer. It must be deterministic (every node reaches the same verdict from the same
+ * state and evidence) and charge nothing itself: the module prices a recomputation by the
+ * evidence's size.
+ */
+public interface RecordVerifier {
+
+  /** The outcome of a recomputation, as a value; the reason reaches the challenge's event. */
+  sealed interface Verdict {
+    /** The record is wrong as claimed. */
+    record Upheld(String reason) implements Verdict {}
+
+    /** The record matches the recomputation. */
+    record Rejected(String reason) implements Verdict {}
+
+    /**
+     * The evidence cannot be checked (its hashes are not the record's): the challenge is refused.
+     */
+    record Invalid(String reason) implements Verdict {}
+  }
+
+  /**
+   * @param state the state the challenge is decided in (models, datanet versions)
+   * @param kind {@link ChallengeKind#WRONG_ATTRIBUTION} or {@link ChallengeKind#WRONG_TOKEN_COUNT}
+   * @param record the challenged record, already proven part of its batch
+   * @param evidence wrong attribution: the output text (UTF-8) whose hash is {@code
+   *     record.outputHash()}; wrong token count: {@code abi.encode(bytes request, bytes output)},
+   *     the texts whose hashes the record holds
+   */
+  Verdict verify(StateReader state, ChallengeKind kind, InferenceRecord record, byte[] evidence);
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.inference.InferenceModule;
@@ -14,6 +15,8 @@ import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.sequencer.ChainStore;
+import io.openledger.chain.staking.LockTerm;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.store.KeyValueStore;
 import io.openledger.chain.store.RocksDbKeyValueStore;
@@ -378,6 +381,20 @@ class EconomyCrashTest {
             PRICE_IN.value(),
             PRICE_OUT.value(),
             OPERATOR),
+        Amount.ZERO);
+    // the operator bonds the experimental minimum and declares model 1, as the chain asks before
+    // it takes the operator's paid batches
+    ok(
+        node,
+        DemoSetup.OPERATOR,
+        StakingModule.ADDRESS,
+        StakingModule.STAKE.encodeCall(OPERATOR, u(LockTerm.FLEXIBLE.code())),
+        EconomyParameters.DEVNET.staking().experimentalMinimum());
+    ok(
+        node,
+        DemoSetup.OPERATOR,
+        StakingModule.ADDRESS,
+        StakingModule.SERVE.encodeCall(u(1)),
         Amount.ZERO);
     String base =
         Json.MAPPER.readTree(get(node, "/v1/models").body()).get("data").get(0).get("id").asText();

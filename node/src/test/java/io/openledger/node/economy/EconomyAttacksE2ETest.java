@@ -949,7 +949,11 @@ class EconomyAttacksE2ETest {
             PRICE_IN.value(),
             PRICE_OUT.value(),
             operator.address()));
-    return ModelModule.modelCount(node.state());
+    long id = ModelModule.modelCount(node.state());
+    if (operator.address().equals(EconomyNode.OPERATOR.address())) {
+      node.stakeAndServe(id); // the chain takes this operator's paid batches only then
+    }
+    return id;
   }
 
   // ---- JSON ----

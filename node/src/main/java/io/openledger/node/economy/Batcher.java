@@ -242,6 +242,17 @@ public final class Batcher implements AutoCloseable {
     return new Contents(RecordsMerkle.root(hashes), charges, out);
   }
 
+  /**
+   * The gas limit this batcher gives the {@code postBatch} of {@code c}: a base, a price per charge
+   * and per payout, and its calldata at the non-zero byte price.
+   */
+  public static long gasLimit(Contents c, int calldataBytes) {
+    return GAS_BASE
+        + GAS_PER_CHARGE * c.charges().size()
+        + GAS_PER_PAYOUT * c.payouts().size()
+        + 16L * calldataBytes;
+  }
+
   private Hash post(StateReader state, NextBatch next, long count) {
     List<InferenceRecord> records = new ArrayList<>();
     for (byte[] b : log.range(next.firstRecord(), next.firstRecord() + count)) {
@@ -260,12 +271,7 @@ public final class Batcher implements AutoCloseable {
     byte[] data =
         InferenceModule.encodePostBatch(
             next.seq(), c.recordsRoot(), next.firstRecord(), count, c.charges(), c.payouts());
-    long gas =
-        GAS_BASE
-            + GAS_PER_CHARGE * c.charges().size()
-            + GAS_PER_PAYOUT * c.payouts().size()
-            + 16L * data.length;
-    Hash tx = send(data, gas);
+    Hash tx = send(data, gasLimit(c, data.length));
     LOG.info(
         "posted batch {} (records {}..{}, {} charges, {} payouts): {}",
         next.seq(),

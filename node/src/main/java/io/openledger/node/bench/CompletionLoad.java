@@ -68,6 +68,11 @@ final class CompletionLoad {
       return errors.values().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /** The node's CPU over the wall time and every core (1: all cores busy with the node). */
+    double nodeCpuShare() {
+      return cpu.nodeNanos() / (seconds * 1e9 * Runtime.getRuntime().availableProcessors());
+    }
+
     /** Node CPU (everything but the load generator) per answered request, microseconds. */
     double nodeCpuMicrosPerRequest() {
       return requests == 0 ? 0 : cpu.nodeNanos() / 1e3 / requests;

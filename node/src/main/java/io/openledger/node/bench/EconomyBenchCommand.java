@@ -95,7 +95,7 @@ public final class EconomyBenchCommand implements Callable<Integer> {
   @Option(
       names = "--rounds",
       paramLabel = "N",
-      defaultValue = "3",
+      defaultValue = "5",
       description =
           "Rounds of one paid and one unpaid run, alternating which goes first; medians are"
               + " reported (default: ${DEFAULT-VALUE}).")

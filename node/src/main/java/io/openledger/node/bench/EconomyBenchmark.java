@@ -330,6 +330,8 @@ final class EconomyBenchmark {
     List<CompletionLoad.Run> paidRuns = new ArrayList<>();
     List<CompletionLoad.Run> unpaidRuns = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
+    List<Double> cpuRatios = new ArrayList<>();
+    List<Double> cpuExtra = new ArrayList<>();
     for (int r = 0; r < s.rounds(); r++) {
       // alternate which goes first, so a drift in the machine's load hits both alike
       CompletionLoad.Run a;
@@ -344,6 +346,8 @@ final class EconomyBenchmark {
       paidRuns.add(a);
       unpaidRuns.add(b);
       ratios.add(round3(a.requestsPerSecond() / b.requestsPerSecond()));
+      cpuRatios.add(round3(b.nodeCpuMicrosPerRequest() / a.nodeCpuMicrosPerRequest()));
+      cpuExtra.add(a.nodeCpuMicrosPerRequest() - b.nodeCpuMicrosPerRequest());
       progress.accept(line("paid", r, a));
       progress.accept(line("unpaid", r, b));
     }
@@ -351,29 +355,42 @@ final class EconomyBenchmark {
     long records = economy.records().nextNumber() - recordsBefore;
     CompletionLoad.Run p = median(paidRuns);
     CompletionLoad.Run u = median(unpaidRuns);
-    double ratio = p.requestsPerSecond() / u.requestsPerSecond();
+    double ratio = medianOf(ratios);
+    double cpuRatio = medianOf(cpuRatios);
     put("concurrency", s.concurrency(), "HTTP clients sending back to back");
     put("max_tokens", s.maxTokens(), "tokens generated per request (greedy)");
     put("prompts", s.prompts(), "distinct prompts the requests cycle through");
-    put("rounds", s.rounds(), "paid and unpaid runs each; the figures are their medians");
+    put(
+        "rounds",
+        s.rounds(),
+        "rounds of one paid and one unpaid run (alternating which goes first); figures of a"
+            + " run are the median run's");
     put("run_s", s.duration().toSeconds(), "seconds of each run");
     runFigures("paid", p, paidRuns, "the paid model (API key)");
     runFigures("unpaid", u, unpaidRuns, "the unpaid twin (no model registers it)");
     put(
         "paid_to_unpaid_ratio",
-        round3(ratio),
-        "median paid requests/s over median unpaid requests/s: what is left of the throughput"
-            + " once every request is admitted against the escrow, traced, split and recorded"
-            + " (target "
+        ratio,
+        "median over the rounds of paid requests/s over unpaid requests/s in the same round:"
+            + " what is left of the throughput once every request is admitted against the"
+            + " escrow, traced, split and recorded (target "
             + TARGET_RATIO
-            + ")");
+            + "); on a shared machine it moves with the CPU the other processes leave the node"
+            + " in each run (node_cpu_share)");
     put("paid_to_unpaid_ratio_per_round", ratios, "the same ratio within each round");
     put("meets_target", ratio >= TARGET_RATIO, "paid_to_unpaid_ratio >= " + TARGET_RATIO);
     put(
+        "paid_to_unpaid_cpu_ratio",
+        cpuRatio,
+        "median over the rounds of unpaid over paid node CPU per request: the throughput ratio"
+            + " of a node that is CPU-bound and has the machine to itself, much less disturbed"
+            + " by other processes than paid_to_unpaid_ratio");
+    put("paid_to_unpaid_cpu_ratio_per_round", cpuRatios, "the same ratio within each round");
+    put(
         "economy_cpu_us_per_request",
-        round1(p.nodeCpuMicrosPerRequest() - u.nodeCpuMicrosPerRequest()),
-        "node CPU per paid request minus per unpaid request: the economy's own cost in CPU"
-            + " time, far less disturbed by other processes than the wall-time figures");
+        round1(medianOf(cpuExtra)),
+        "median over the rounds of node CPU per paid request minus per unpaid request: the"
+            + " economy's own cost in CPU time");
     put(
         "paid_credited_contributions_per_answer",
         round2(p.paidAnswers() == 0 ? 0 : (double) p.credited() / p.paidAnswers()),
@@ -415,6 +432,11 @@ final class EconomyBenchmark {
         round1(m.nodeCpuMicrosPerRequest()),
         "CPU of everything but the load generator per answered request, same run");
     put(
+        name + "_node_cpu_share",
+        round2(m.nodeCpuShare()),
+        "the node's CPU over the run's wall time and all cores, same run: how much of the"
+            + " machine the node got (1 = every core)");
+    put(
         name + "_requests_per_s_runs",
         runs.stream().map(r -> round1(r.requestsPerSecond())).toList(),
         "requests/s of every run, in order");
@@ -432,7 +454,7 @@ final class EconomyBenchmark {
     return String.format(
         Locale.ROOT,
         "round %d/%d %-6s: %.1f requests/s, %.0f tokens/s, p50 %.0f ms, p99 %.0f ms, node CPU %.0f"
-            + " µs/request, errors %s, load %.1f",
+            + " µs/request (%.0f%% of the cores), errors %s, load %.1f",
         round + 1,
         s.rounds(),
         what,
@@ -441,8 +463,14 @@ final class EconomyBenchmark {
         r.p50Millis(),
         r.p99Millis(),
         r.nodeCpuMicrosPerRequest(),
+        100 * r.nodeCpuShare(),
         r.errors(),
         r.cpu().loadAverage());
+  }
+
+  private static double medianOf(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
   }
 
   private static CompletionLoad.Run median(List<CompletionLoad.Run> runs) {

@@ -52,10 +52,15 @@ import org.slf4j.LoggerFactory;
 public final class Batcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
 
-  /** Gas of a batch: a base plus a price per charge and per payout (measured, with headroom). */
+  /**
+   * Gas of a batch: a base plus a price per charge and per payout, with headroom over what {@code
+   * openledger bench economy} measured (docs/BENCHMARKS.md, "Data economy"): about 44,000 for the
+   * transaction and the batch, 48,600 per charge in key mode, 52,000 in signed mode (its signature
+   * check), 25,000 per payout, calldata included.
+   */
   static final long GAS_BASE = 200_000;
 
-  static final long GAS_PER_CHARGE = 40_000;
+  static final long GAS_PER_CHARGE = 60_000;
   static final long GAS_PER_PAYOUT = 40_000;
 
   private final Ledger ledger;

@@ -214,7 +214,7 @@ final class EconomyBenchmark {
               s.contributors(),
               s.quotes(),
               answers.size(),
-              Json.quote(answers.getFirst())));
+              quote(answers.getFirst())));
       BenchEconomy.Made made =
           setup.make(
               s.contributions(), s.contributors(), answers, s.quotes(), paidAdapter, 0x0E_C0);
@@ -270,9 +270,9 @@ final class EconomyBenchmark {
             "the paid adapter answers prompt "
                 + p
                 + " with "
-                + Json.quote(a.text())
+                + quote(a.text())
                 + " but its unpaid twin with "
-                + Json.quote(answers.get(p))
+                + quote(answers.get(p))
                 + ": they do not compute the same, so the comparison is void");
       }
     }
@@ -642,14 +642,12 @@ final class EconomyBenchmark {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  /** JSON string quoting for progress lines. */
-  private static final class Json {
-    static String quote(String s) {
-      try {
-        return io.openledger.node.rpc.Json.MAPPER.writeValueAsString(s);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        return s;
-      }
+  /** A string as a JSON literal, for progress lines. */
+  private static String quote(String s) {
+    try {
+      return io.openledger.node.rpc.Json.MAPPER.writeValueAsString(s);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e); // a String always serialises
     }
   }
 

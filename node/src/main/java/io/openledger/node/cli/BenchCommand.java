@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       io.openledger.node.attribution.AttributionBenchCommand.class,
       io.openledger.node.openlora.OpenLoraBenchCommand.class,
-      io.openledger.node.bench.TransfersBenchCommand.class
+      io.openledger.node.bench.TransfersBenchCommand.class,
+      io.openledger.node.bench.EconomyBenchCommand.class
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

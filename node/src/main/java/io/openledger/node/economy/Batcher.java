@@ -62,10 +62,15 @@ public final class Batcher implements AutoCloseable {
   /** Gas of {@code addRewards} into a pool of six share classes, with margin. */
   private static final long POOL_REWARD_GAS = 150_000;
 
-  /** Gas of a batch: a base plus a price per charge and per payout (measured, with headroom). */
+  /**
+   * Gas of a batch: a base plus a price per charge and per payout, with headroom over what {@code
+   * openledger bench economy} measured (docs/BENCHMARKS.md, "Data economy"): about 44,000 for the
+   * transaction and the batch, 48,600 per charge in key mode, 52,000 in signed mode (its signature
+   * check), 25,000 per payout, calldata included.
+   */
   static final long GAS_BASE = 200_000;
 
-  static final long GAS_PER_CHARGE = 40_000;
+  static final long GAS_PER_CHARGE = 60_000;
   static final long GAS_PER_PAYOUT = 40_000;
 
   private final Ledger ledger;
@@ -347,6 +352,17 @@ public final class Batcher implements AutoCloseable {
     }
   }
 
+  /**
+   * The gas limit this batcher gives the {@code postBatch} of {@code c}: a base, a price per charge
+   * and per payout, and its calldata at the non-zero byte price.
+   */
+  public static long gasLimit(Contents c, int calldataBytes) {
+    return GAS_BASE
+        + GAS_PER_CHARGE * c.charges().size()
+        + GAS_PER_PAYOUT * c.payouts().size()
+        + 16L * calldataBytes;
+  }
+
   private Hash post(StateReader state, NextBatch next, long count) {
     List<InferenceRecord> records = new ArrayList<>();
     for (byte[] b : log.range(next.firstRecord(), next.firstRecord() + count)) {
@@ -372,12 +388,7 @@ public final class Batcher implements AutoCloseable {
     byte[] data =
         InferenceModule.encodePostBatch(
             next.seq(), c.recordsRoot(), next.firstRecord(), count, c.charges(), c.payouts());
-    long gas =
-        GAS_BASE
-            + GAS_PER_CHARGE * c.charges().size()
-            + GAS_PER_PAYOUT * c.payouts().size()
-            + 16L * data.length;
-    Hash tx = send(data, gas);
+    Hash tx = send(data, gasLimit(c, data.length));
     LOG.info(
         "posted batch {} (records {}..{}, {} charges, {} payouts): {}",
         next.seq(),

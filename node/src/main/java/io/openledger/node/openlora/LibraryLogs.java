@@ -5,10 +5,10 @@ package io.openledger.node.openlora;
  * terminal, so {@code serve} prints its own few lines and {@code generate} only the answer. A user
  * who sets these slf4j-simple properties keeps their own levels.
  */
-final class LibraryLogs {
+public final class LibraryLogs {
   private LibraryLogs() {}
 
-  static void quiet() {
+  public static void quiet() {
     for (String logger : new String[] {"org.eclipse.jetty", "io.javalin", "ai.djl"}) {
       String key = "org.slf4j.simpleLogger.log." + logger;
       if (System.getProperty(key) == null) {

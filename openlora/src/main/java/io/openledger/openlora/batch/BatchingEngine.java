@@ -35,12 +35,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine: checks and queues requests on the caller's thread, and runs them on one scheduler
  * thread (see {@link Scheduler}) that forms a batch from whatever is running at each decode step.
  */
 public final class BatchingEngine implements InferenceEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
+
   final EngineConfig config;
   final LlamaModel model;
   final ModelTokenizer tokenizer;
@@ -94,7 +98,7 @@ public final class BatchingEngine implements InferenceEngine {
     this.pool = new KernelPool(config.threads());
     Set<String> names = new LinkedHashSet<>(List.of(id));
     if (!c.nameOrPath().isBlank()) names.add(c.nameOrPath());
-    AdapterReader reader = new AdapterReader(c, names);
+    AdapterReader reader = new AdapterReader(c, names, config.strictAdapterBase());
     this.catalog =
         new AdapterCatalog(
             reader, config.adapterDir(), config.blobStoreDir(), config.bundleResolver());
@@ -117,6 +121,12 @@ public final class BatchingEngine implements InferenceEngine {
   public static InferenceEngine open(EngineConfig config) {
     Path dir = config.modelDir();
     LlamaModel model = LlamaModel.load(dir, config.int8Weights());
+    if (!model.config().unknownKeys().isEmpty()) {
+      LOG.warn(
+          "{}/config.json: keys {} are unknown to OpenLoRA and assumed not to change the math",
+          dir.getFileName(),
+          model.config().unknownKeys());
+    }
     ModelTokenizer tok;
     try {
       tok = ModelTokenizer.load(dir);
@@ -175,7 +185,8 @@ public final class BatchingEngine implements InferenceEngine {
         m.targetModules(),
         m.baseModel(),
         m.weightBytes(),
-        cache.tier(m));
+        cache.tier(m),
+        m.warnings());
   }
 
   AdapterManifest resolve(String id) {

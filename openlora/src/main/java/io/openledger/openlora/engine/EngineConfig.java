@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param int8Weights quantize the base's linear layers to int8 with per-output-channel scales
  * @param mergeMode when to fold an adapter into the base weights
  * @param maxContextLength tokens per sequence (prompt + completion); 0 means the model's own
+ * @param strictAdapterBase refuse adapters whose base_model_name_or_path does not end in the served
+ *     directory's name or its _name_or_path; off by default: such adapters are served when their
+ *     shapes fit, with a warning in the log and in {@link AdapterInfo#warnings()}
  */
 public record EngineConfig(
     Path modelDir,
@@ -39,7 +42,8 @@ public record EngineConfig(
     int threads,
     boolean int8Weights,
     MergeMode mergeMode,
-    int maxContextLength) {
+    int maxContextLength,
+    boolean strictAdapterBase) {
 
   /** When the engine computes with W + scale·BA instead of W plus a separate low-rank path. */
   public enum MergeMode {
@@ -84,7 +88,8 @@ public record EngineConfig(
         Math.min(2, Runtime.getRuntime().availableProcessors()),
         false,
         MergeMode.AUTO,
-        0);
+        0,
+        false);
   }
 
   public EngineConfig withAdapterDir(Path dir) {
@@ -99,7 +104,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withBlobStoreDir(Path dir) {
@@ -114,7 +120,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withBundleResolver(BundleResolver resolver) {
@@ -129,7 +136,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withAdapterMemoryBudgetBytes(long bytes) {
@@ -144,7 +152,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMaxBatchSize(int n) {
@@ -159,7 +168,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMaxQueuedRequests(int n) {
@@ -174,7 +184,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withThreads(int n) {
@@ -189,7 +200,8 @@ public record EngineConfig(
         n,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withInt8Weights(boolean int8) {
@@ -204,7 +216,8 @@ public record EngineConfig(
         threads,
         int8,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMergeMode(MergeMode mode) {
@@ -219,7 +232,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMaxContextLength(int tokens) {
@@ -234,6 +248,23 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        tokens);
+        tokens,
+        strictAdapterBase);
+  }
+
+  public EngineConfig withStrictAdapterBase(boolean strict) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        bundleResolver,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength,
+        strict);
   }
 }

@@ -78,6 +78,10 @@ final class ModelsRoute implements ApiRoute {
     ArrayNode targets = m.putArray("target_modules");
     a.targetModules().forEach(targets::add);
     m.put("tier", a.tier().name().toLowerCase(java.util.Locale.ROOT));
+    if (!a.warnings().isEmpty()) {
+      ArrayNode warnings = m.putArray("warnings");
+      a.warnings().forEach(warnings::add);
+    }
     return m;
   }
 }

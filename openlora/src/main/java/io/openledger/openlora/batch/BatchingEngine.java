@@ -5,6 +5,8 @@ import io.openledger.openlora.adapter.AdapterCatalog;
 import io.openledger.openlora.adapter.AdapterLookup;
 import io.openledger.openlora.adapter.AdapterManifest;
 import io.openledger.openlora.adapter.AdapterReader;
+import io.openledger.openlora.chat.ChatTemplate;
+import io.openledger.openlora.chat.TemplateError;
 import io.openledger.openlora.engine.AdapterInfo;
 import io.openledger.openlora.engine.ChatMessage;
 import io.openledger.openlora.engine.EngineConfig;
@@ -20,7 +22,6 @@ import io.openledger.openlora.model.KvCache;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.model.LlamaModel;
 import io.openledger.openlora.sample.Sampler;
-import io.openledger.openlora.tokenizer.ChatTemplate;
 import io.openledger.openlora.tokenizer.ModelTokenizer;
 import io.openledger.openlora.tokenizer.StreamDecoder;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +81,15 @@ public final class BatchingEngine implements InferenceEngine {
       if (e.length == 1) eos.set(e[0]);
     }
     String id = config.modelDir().toAbsolutePath().normalize().getFileName().toString();
+    this.chat = ChatTemplate.load(tokenizer.chatTemplate(), tokenizer.specialTokens());
+    chat.refusal()
+        .ifPresent(
+            why ->
+                LOG.warn(
+                    "model {}: chat template refused because {}; /v1/chat/completions will answer"
+                        + " an error, /v1/completions works",
+                    id,
+                    why));
     this.info =
         new ModelInfo(
             id,
@@ -92,9 +103,8 @@ public final class BatchingEngine implements InferenceEngine {
             model.weightFormat(),
             c.bosTokenId(),
             eos.stream().toArray(),
-            tokenizer.chatTemplate());
-    this.chat =
-        ChatTemplate.of(tokenizer.chatTemplate(), tokenizer.bosToken(), tokenizer.eosToken());
+            tokenizer.chatTemplate(),
+            chat.refusal());
     this.pool = new KernelPool(config.threads());
     Set<String> names = new LinkedHashSet<>(List.of(id));
     if (!c.nameOrPath().isBlank()) names.add(c.nameOrPath());
@@ -302,7 +312,25 @@ public final class BatchingEngine implements InferenceEngine {
 
   @Override
   public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
-    return chat.render(messages, addGenerationPrompt);
+    if (!chat.usable()) {
+      throw new EngineException.ChatUnavailable(info.id(), chat.refusal().orElseThrow());
+    }
+    if (messages.isEmpty()) {
+      throw new EngineException.InvalidRequest("messages must not be empty");
+    }
+    List<Map<String, Object>> msgs = new ArrayList<>();
+    for (ChatMessage m : messages) {
+      msgs.add(Map.of("role", m.role(), "content", m.content()));
+    }
+    try {
+      return chat.render(msgs, null, addGenerationPrompt);
+    } catch (TemplateError e) {
+      throw new EngineException.InvalidRequest(
+          switch (e.kind()) {
+            case RAISED -> "the chat template refused the messages: " + e.getMessage();
+            default -> "the chat template failed: " + e.getMessage();
+          });
+    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,22 +22,19 @@ public final class ModelTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer hf;
   private final BitSet special;
   private final Optional<String> chatTemplate;
-  private final String bosToken;
-  private final String eosToken;
+  private final Map<String, String> specialTokens;
   private final int vocabSizeHint;
 
   private ModelTokenizer(
       HuggingFaceTokenizer hf,
       BitSet special,
       Optional<String> chatTemplate,
-      String bos,
-      String eos,
+      Map<String, String> specialTokens,
       int vocabSizeHint) {
     this.hf = hf;
     this.special = special;
     this.chatTemplate = chatTemplate;
-    this.bosToken = bos;
-    this.eosToken = eos;
+    this.specialTokens = specialTokens;
     this.vocabSizeHint = vocabSizeHint;
   }
 
@@ -62,7 +60,7 @@ public final class ModelTokenizer implements AutoCloseable {
           if (o instanceof Map<?, ?> t && t.get("id") instanceof Long id)
             maxId = Math.max(maxId, id.intValue());
       Optional<String> template = Optional.empty();
-      String bos = "", eos = "";
+      Map<String, String> specialTokens = new LinkedHashMap<>();
       Path cfgPath = dir.resolve("tokenizer_config.json");
       if (Files.isRegularFile(cfgPath)) {
         Map<String, Object> cfg = Json.parseObject(Files.readString(cfgPath));
@@ -73,8 +71,12 @@ public final class ModelTokenizer implements AutoCloseable {
             if (o instanceof Map<?, ?> m
                 && "default".equals(m.get("name"))
                 && m.get("template") instanceof String s) template = Optional.of(s);
-        bos = tokenString(cfg.get("bos_token"));
-        eos = tokenString(cfg.get("eos_token"));
+        for (String k : SPECIAL_TOKEN_KEYS) {
+          String v = tokenString(cfg.get(k));
+          if (v != null) {
+            specialTokens.put(k, v);
+          }
+        }
       }
       HuggingFaceTokenizer hf =
           HuggingFaceTokenizer.builder()
@@ -83,7 +85,7 @@ public final class ModelTokenizer implements AutoCloseable {
               .optTruncation(false)
               .optPadding(false)
               .build();
-      return new ModelTokenizer(hf, special, template, bos, eos, maxId + 1);
+      return new ModelTokenizer(hf, special, template, specialTokens, maxId + 1);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read the tokenizer in " + dir + ": " + e.getMessage(), e);
@@ -92,10 +94,25 @@ public final class ModelTokenizer implements AutoCloseable {
     }
   }
 
+  /** The named special tokens transformers passes to chat templates (special_tokens_map). */
+  private static final List<String> SPECIAL_TOKEN_KEYS =
+      List.of(
+          "bos_token",
+          "eos_token",
+          "unk_token",
+          "sep_token",
+          "pad_token",
+          "cls_token",
+          "mask_token");
+
   private static String tokenString(Object v) {
-    if (v instanceof String s) return s;
-    if (v instanceof Map<?, ?> m && m.get("content") instanceof String s) return s;
-    return "";
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof Map<?, ?> m && m.get("content") instanceof String s) {
+      return s;
+    }
+    return null;
   }
 
   /**
@@ -141,11 +158,16 @@ public final class ModelTokenizer implements AutoCloseable {
   }
 
   public String bosToken() {
-    return bosToken;
+    return specialTokens.getOrDefault("bos_token", "");
   }
 
   public String eosToken() {
-    return eosToken;
+    return specialTokens.getOrDefault("eos_token", "");
+  }
+
+  /** tokenizer_config.json's named special tokens (bos_token, eos_token, ...) that are set. */
+  public Map<String, String> specialTokens() {
+    return specialTokens;
   }
 
   @Override

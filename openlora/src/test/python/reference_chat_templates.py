@@ -132,6 +132,14 @@ CONVERSATIONS = [
         True,
     ),
     (
+        "content-parts",
+        [
+            {"role": "user", "content": [{"type": "text", "text": "Describe this."}, {"type": "image"}]},
+        ],
+        None,
+        True,
+    ),
+    (
         "thinking",
         [
             {"role": "user", "content": "Is 7 prime?"},
@@ -189,6 +197,21 @@ SNIPPETS = [
     ("{{ enable_thinking }}|{% if enable_thinking is false %}off{% endif %}|{{ extra.k }}|{{ custom_list | join(', ') }}", {"enable_thinking": False, "extra": {"k": [1, "2"]}, "custom_list": [1, 2.5, "x"]}),
     ("{% for c in 'hé😀' %}[{{ c }}]{% endfor %}{{ 'hé😀' | length }}{{ 'hé😀'[2] }}{{ 'hé😀'[::-1] }}", {}),
     ("{{ messages[0]['content'] | trim | upper | replace('HELPFUL', 'kind') | lower | title }}", {}),
+    ("{% generation %}{{ 'gen' }}{% endgeneration %}|{%- generation -%} x {%- endgeneration -%}|", {}),
+    ("{% for a in [1, 2] %}{% for b in 'xy' %}{{ loop.index }}{{ a }}{{ b }} {% endfor %}{{ loop.index }};{% endfor %}", {}),
+    ("{% for x in [1, 1, 2, 1] %}{% if loop.changed(x) %}{{ x }}{% endif %}{% endfor %}|{% for x in 'ab' %}{{ loop.depth }}{{ loop.nextitem is defined }}{% endfor %}", {}),
+    ("\t{% if true %}\n\tA\n\t  {% endif %}\n  B {% if true %}\n  C\n{% endif %}", {}),
+    ("a\r\n{% if true %}\r\nb\r\n{% endif %}\r\nc\r\n", {}),
+    ("x\n\n", {}),
+    ("a  \n  {{- 'b' -}}  \n  c\n  {# note #}\nd {#- tight -#} e", {}),
+    ("{% set x = [1, 2] %}{{ x | join('-') }}|{{ [] | join }}|{{ 7 / 7 }}|{{ 'abc' | list }}|{{ {'a': 1} | list }}|{{ 'a' * 0 }}|{{ (messages | last).role }}", {}),
+    ("{{ messages | map(attribute='content') | map('length') | list }}|{{ messages[0].nope is defined }}|{{ true + 1 }}|{{ 1.0 == 1 }}|{{ '%d' % 3.7 }}|{{ 10 // 3.0 }}", {}),
+    ("{{ -0.5 | round }}|{{ 0.5 | round }}|{{ 1.5 | round }}|{{ -1.25 | round(1) }}|{{ 2.5 | round(0, 'floor') }}|{{ 2.1 | round(0, 'ceil') }}|{{ 'a' ~ 1.0 }}|{{ none | string }}|{{ undefined_x | string }}|", {}),
+    ("{{ [1, 'a'] | sort }}", {}),
+    ("{{ {'a': none} | tojson }}|{{ '\u2028\u00e9\x7f\x01' | tojson }}|{{ '\u00a0x\u00a0' | trim }}|{{ '\u200bx'.strip() | length }}|{{ 'system' is in ['system'] }}|{{ 'it\\'s' }}|{{ (1, 2) | list }}", {}),
+    ("{{ 'a' if true | upper }}|{{ -2 ** 2 }}|{{ 2 ** 3 ** 2 }}|{{ 'a' 'b' }}|{{ 0x1F }} {{ 1_000 }} {{ 1.5e3 }}|{{ messages|length > 2 and 'long' or 'short' }}", {}),
+    ("{%- for m in messages -%}\n  {%- if loop.first -%}\n    [{{ m.role }}]\n  {%- endif -%}\n{%- endfor -%}\n{{- '\\n' -}}\nend", {}),
+    ("{{ messages[0].content[0] }}{{ messages[0]['content'][-1] }}{{ messages[0].content | length }}", {}),
     ("{{ ('a', 'b') | join }}{{ {'a': 1, 'b': 2} | length }}{{ [[1, 2], [3]] | map('length') | list }}{{ ['a', 'B'] | map('upper') | join }}{{ [1, 2] | batch(1) | list }}", {}),
 ]
 

@@ -904,13 +904,15 @@ final class Builtins {
           default -> throw TemplateError.runtime("method must be common, ceil or floor");
         };
     if (method.equals("common")) {
-      return new BigDecimal(n.doubleValue()).setScale((int) precision, mode).doubleValue();
+      double r = new BigDecimal(n.doubleValue()).setScale((int) precision, mode).doubleValue();
+      // Python's round keeps the sign of a negative number that rounds to zero
+      return r == 0 && (n.doubleValue() < 0 || 1 / n.doubleValue() < 0) ? -0.0 : r;
     }
+    // jinja2: math.ceil/floor(value * 10**p) / 10**p, where ceil and floor return ints
     double f = Math.pow(10, precision);
-    return (mode == RoundingMode.CEILING
-            ? Math.ceil(n.doubleValue() * f)
-            : Math.floor(n.doubleValue() * f))
-        / f;
+    double scaled = n.doubleValue() * f;
+    long whole = (long) (mode == RoundingMode.CEILING ? Math.ceil(scaled) : Math.floor(scaled));
+    return whole / f;
   }
 
   private static Object sort(Object v, Args a) {

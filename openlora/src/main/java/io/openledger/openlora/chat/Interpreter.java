@@ -67,14 +67,14 @@ final class Interpreter {
   /** The {@code loop} variable of a for loop. */
   static final class Loop {
     private final List<Object> items;
-    private final int index;
+    private int index;
     private Object lastChanged = LAST_UNSET;
 
     private static final Object LAST_UNSET = new Object();
 
-    Loop(List<Object> items, int index) {
+    /** One per loop, as jinja2's LoopContext: loop.changed() remembers across iterations. */
+    Loop(List<Object> items) {
       this.items = items;
-      this.index = index;
     }
 
     Object attribute(String name) {
@@ -218,9 +218,11 @@ final class Interpreter {
       run(f.otherwise(), frame, out);
       return;
     }
+    Loop loop = new Loop(items);
     for (int k = 0; k < items.size(); k++) {
       Frame body = new Frame(frame);
-      body.vars.put("loop", new Loop(items, k));
+      loop.index = k;
+      body.vars.put("loop", loop);
       assign(f.target(), items.get(k), body);
       if (run(f.body(), body, out) == Flow.BREAK) {
         return;

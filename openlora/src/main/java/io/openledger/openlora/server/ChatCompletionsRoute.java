@@ -70,6 +70,14 @@ final class ChatCompletionsRoute implements ApiRoute {
       throw ApiError.badParameter("top_logprobs", "top_logprobs must be between 0 and 20")
           .toException();
     }
+    for (String field : List.of("tools", "tool_choice", "functions", "function_call")) {
+      if (body.has(field) && !body.raw(field).isNull()) {
+        // the templates could render tools, but answers are not parsed into tool_calls: refuse
+        // rather than silently drop them from the prompt
+        throw ApiError.badParameter(field, field + " is not supported (tool calling)")
+            .toException();
+      }
+    }
     String prompt;
     try {
       prompt = engine.renderChat(messages(body), true);

@@ -1,5 +1,6 @@
 package io.openledger.openlora.adapter;
 
+import io.openledger.openlora.engine.BundleResolver;
 import io.openledger.openlora.json.Json;
 import io.openledger.openlora.safetensors.SafetensorsFile;
 import io.openledger.openlora.safetensors.SafetensorsWriter;

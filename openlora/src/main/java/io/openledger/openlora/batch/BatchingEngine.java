@@ -18,6 +18,7 @@ import io.openledger.openlora.engine.GenerationRequest.AdapterChoice;
 import io.openledger.openlora.engine.InferenceEngine;
 import io.openledger.openlora.engine.ModelInfo;
 import io.openledger.openlora.kernels.KernelPool;
+import io.openledger.openlora.model.ForwardPass;
 import io.openledger.openlora.model.KvCache;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.model.LlamaModel;
@@ -47,26 +48,26 @@ import org.slf4j.LoggerFactory;
 public final class BatchingEngine implements InferenceEngine {
   private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
 
-  final EngineConfig config;
-  final LlamaModel model;
-  final ModelTokenizer tokenizer;
-  final ModelInfo info;
-  final KernelPool pool;
-  final AdapterCatalog catalog;
-  final AdapterCache cache;
-  final ExecutorService loader;
-  final ChatTemplate chat;
-  final BitSet eos = new BitSet();
-  final int contextLength;
-  final long kvBudget;
-  final Scheduler scheduler;
+  private final EngineConfig config;
+  private final LlamaModel model;
+  private final ModelTokenizer tokenizer;
+  private final ModelInfo info;
+  private final KernelPool pool;
+  private final AdapterCatalog catalog;
+  private final AdapterCache cache;
+  private final ExecutorService loader;
+  private final ChatTemplate chat;
+  private final BitSet eos = new BitSet();
+  private final int contextLength;
+  private final long kvBudget;
+  private final Scheduler scheduler;
 
-  final AtomicInteger queued = new AtomicInteger();
-  final AtomicLong ids = new AtomicLong();
-  final AtomicLong rejected = new AtomicLong();
-  final LatencyWindow ttft = new LatencyWindow();
-  final LatencyWindow adapterLoad = new LatencyWindow();
-  volatile boolean closed;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final LatencyWindow ttft = new LatencyWindow();
+  private final LatencyWindow adapterLoad = new LatencyWindow();
+  private volatile boolean closed;
 
   private BatchingEngine(EngineConfig config, LlamaModel model, ModelTokenizer tokenizer) {
     this.config = config;
@@ -124,7 +125,16 @@ public final class BatchingEngine implements InferenceEngine {
         new AdapterCache(reader, config.adapterMemoryBudgetBytes(), loader, adapterLoad::record);
     // KV caches live on the heap next to everything else: allow them half of what is free
     this.kvBudget = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
-    this.scheduler = new Scheduler(this);
+    int rows = Math.max(config.maxBatchSize(), 256);
+    this.scheduler =
+        new Scheduler(
+            new ForwardPass(model, pool, rows, contextLength),
+            model,
+            new Scheduler.Limits(config.maxBatchSize(), kvBudget, config.mergeMode()),
+            new Scheduler.Adapters(cache, catalog, loader),
+            new Scheduler.Vocabulary(tokenizer, eos),
+            queued::decrementAndGet,
+            ttft::record);
   }
 
   /** Opens an engine (see {@link InferenceEngine#open}). */

@@ -1,6 +1,5 @@
 package io.openledger.openlora.engine;
 
-import io.openledger.openlora.adapter.BundleResolver;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -12,12 +11,11 @@ import java.util.Optional;
  * @param adapterDir each subdirectory is an adapter whose id is the subdirectory's name
  * @param blobStoreDir content-addressed store: an adapter id {@code sha256:<64 hex>} (or the bare
  *     hex) resolves to the file {@code <blobStoreDir>/<hex>} or {@code
- *     <blobStoreDir>/<hex[0..2]>/<hex>}, a single-file adapter bundle (see {@code
- *     io.openledger.openlora.adapter.AdapterBundle}) whose sha256 must equal the id
+ *     <blobStoreDir>/<hex[0..2]>/<hex>}, a single-file adapter bundle (see {@code AdapterBundle} of
+ *     the adapter package) whose sha256 must equal the id
  * @param bundleResolver finds bundles by adapter hash: an adapter id {@code 0x<64 lowercase hex>}
  *     (the keccak-256 of a bundle, as a model registers it on chain) resolves to the file it
- *     returns (see {@code io.openledger.openlora.adapter.BundleResolver}); without one such ids are
- *     not found
+ *     returns (see {@link BundleResolver}); without one such ids are not found
  * @param adapterMemoryBudgetBytes bytes of adapter weights held in memory (active + warm tiers);
  *     the least recently used warm adapters are evicted to stay under it
  * @param maxBatchSize sequences decoded together in one step

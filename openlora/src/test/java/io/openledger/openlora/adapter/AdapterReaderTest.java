@@ -3,6 +3,7 @@ package io.openledger.openlora.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openledger.openlora.engine.BundleResolver;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.model.LoraWeights;
 import io.openledger.openlora.model.Projection;

@@ -1,6 +1,6 @@
 package io.openledger.openlora.adapter;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import io.openledger.openlora.model.Projection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,11 +101,11 @@ public record AdapterConfig(
 
   /** Parses and checks adapter_config.json; throws {@link AdapterFormatException} naming a key. */
   public static AdapterConfig parse(Map<String, Object> cfg) {
-    String peft = Json.getString(cfg, "peft_type", "LORA");
+    String peft = JsonMaps.getString(cfg, "peft_type", "LORA");
     if (!peft.equalsIgnoreCase("LORA")) {
       throw bad("peft_type is " + peft + "; only LORA adapters are served");
     }
-    long r = Json.getLong(cfg, "r", -1);
+    long r = JsonMaps.getLong(cfg, "r", -1);
     if (r <= 0 || r > 1 << 16) {
       throw bad("adapter_config.json needs a positive r (the LoRA rank)");
     }
@@ -116,15 +116,15 @@ public record AdapterConfig(
     }
     return new AdapterConfig(
         (int) r,
-        Json.getDouble(cfg, "lora_alpha", 8),
-        Json.getBoolean(cfg, "use_rslora", false),
+        JsonMaps.getDouble(cfg, "lora_alpha", 8),
+        JsonMaps.getBoolean(cfg, "use_rslora", false),
         checkedModules("target_modules", targets),
         checkedModules("exclude_modules", cfg.get("exclude_modules")),
         layers(cfg.get("layers_to_transform")),
         layersPattern(cfg.get("layers_pattern")),
         rankPattern(cfg.get("rank_pattern")),
         alphaPattern(cfg.get("alpha_pattern")),
-        Json.getString(cfg, "base_model_name_or_path", ""),
+        JsonMaps.getString(cfg, "base_model_name_or_path", ""),
         unknown(cfg));
   }
 
@@ -137,16 +137,16 @@ public record AdapterConfig(
     if (cfg.get("modules_to_save") instanceof List<?> l && !l.isEmpty()) {
       throw bad("modules_to_save " + l + " is not supported (only LoRA layers)");
     }
-    if (Json.getBoolean(cfg, "use_dora", false)) {
+    if (JsonMaps.getBoolean(cfg, "use_dora", false)) {
       throw bad("use_dora: true (DoRA) is not supported");
     }
-    if (Json.getBoolean(cfg, "lora_bias", false)) {
+    if (JsonMaps.getBoolean(cfg, "lora_bias", false)) {
       throw bad("lora_bias: true (a bias on lora_B) is not supported");
     }
-    if (Json.getBoolean(cfg, "use_qalora", false)) {
+    if (JsonMaps.getBoolean(cfg, "use_qalora", false)) {
       throw bad("use_qalora: true is not supported");
     }
-    if (Json.getBoolean(cfg, "use_bdlora", false)) {
+    if (JsonMaps.getBoolean(cfg, "use_bdlora", false)) {
       throw bad("use_bdlora: true is not supported");
     }
     for (String k :

@@ -1,6 +1,6 @@
 package io.openledger.openlora.adapter;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.model.LoraWeights;
 import io.openledger.openlora.model.Projection;
@@ -156,7 +156,7 @@ public final class AdapterReader {
     }
     Map<String, Object> cfg;
     try {
-      cfg = Json.parseObject(Files.readString(cfgFile));
+      cfg = JsonMaps.parseObject(Files.readString(cfgFile));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package io.openledger.openlora.model;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -193,7 +193,7 @@ public record LlamaConfig(
   public static LlamaConfig read(Path dir) {
     Path file = dir.resolve("config.json");
     try {
-      return parse(Json.parseObject(Files.readString(file)));
+      return parse(JsonMaps.parseObject(Files.readString(file)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -203,16 +203,16 @@ public record LlamaConfig(
 
   /** Parses config.json's fields. */
   public static LlamaConfig parse(Map<String, Object> m) {
-    String type = Json.getString(m, "model_type", "");
+    String type = JsonMaps.getString(m, "model_type", "");
     if (!SUPPORTED.contains(type)) {
       throw new IllegalArgumentException(
           "model_type \"" + type + "\" is not supported; supported: llama, mistral, qwen2");
     }
     refusals(m, type);
-    int hidden = (int) Json.requireLong(m, "hidden_size");
-    int heads = (int) Json.requireLong(m, "num_attention_heads");
-    int kvHeads = (int) Json.getLong(m, "num_key_value_heads", heads);
-    int headDim = (int) Json.getLong(m, "head_dim", heads == 0 ? 0 : hidden / heads);
+    int hidden = (int) JsonMaps.requireLong(m, "hidden_size");
+    int heads = (int) JsonMaps.requireLong(m, "num_attention_heads");
+    int kvHeads = (int) JsonMaps.getLong(m, "num_key_value_heads", heads);
+    int headDim = (int) JsonMaps.getLong(m, "head_dim", heads == 0 ? 0 : hidden / heads);
     if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0) {
       throw new IllegalArgumentException(
           "num_attention_heads "
@@ -223,8 +223,8 @@ public record LlamaConfig(
     if (headDim <= 0 || headDim % 2 != 0) {
       throw new IllegalArgumentException("head_dim " + headDim + " must be positive and even");
     }
-    int layers = (int) Json.requireLong(m, "num_hidden_layers");
-    int maxPos = (int) Json.getLong(m, "max_position_embeddings", 2048);
+    int layers = (int) JsonMaps.requireLong(m, "num_hidden_layers");
+    int maxPos = (int) JsonMaps.getLong(m, "max_position_embeddings", 2048);
     Rope rope = rope(m, maxPos);
     if (rope.type().equals("dynamic")) {
       // dynamic NTK changes the frequencies only once a sequence outgrows max_position_embeddings
@@ -235,37 +235,37 @@ public record LlamaConfig(
     boolean bias = type.equals("qwen2");
     return new LlamaConfig(
         type,
-        Json.getString(m, "_name_or_path", ""),
+        JsonMaps.getString(m, "_name_or_path", ""),
         hidden,
-        (int) Json.requireLong(m, "intermediate_size"),
+        (int) JsonMaps.requireLong(m, "intermediate_size"),
         layers,
         heads,
         kvHeads,
         headDim,
-        (int) Json.requireLong(m, "vocab_size"),
+        (int) JsonMaps.requireLong(m, "vocab_size"),
         maxPos,
-        (float) Json.getDouble(m, "rms_norm_eps", 1e-6),
+        (float) JsonMaps.getDouble(m, "rms_norm_eps", 1e-6),
         rope,
         slidingWindows(m, type, layers),
         bias,
-        Json.getBoolean(m, "tie_word_embeddings", false),
-        (int) Json.getLong(m, "bos_token_id", -1),
+        JsonMaps.getBoolean(m, "tie_word_embeddings", false),
+        (int) JsonMaps.getLong(m, "bos_token_id", -1),
         tokenIds(m.get("eos_token_id")),
-        Json.getString(m, "torch_dtype", Json.getString(m, "dtype", "")),
+        JsonMaps.getString(m, "torch_dtype", JsonMaps.getString(m, "dtype", "")),
         unknown(m));
   }
 
   /** Keys whose values ask for math this engine does not do. */
   private static void refusals(Map<String, Object> m, String type) {
-    String act = Json.getString(m, "hidden_act", "silu");
+    String act = JsonMaps.getString(m, "hidden_act", "silu");
     if (!act.equals("silu")) {
       throw new IllegalArgumentException("hidden_act " + act + " is not supported (only silu)");
     }
-    if (!type.equals("qwen2") && Json.getBoolean(m, "attention_bias", false)) {
+    if (!type.equals("qwen2") && JsonMaps.getBoolean(m, "attention_bias", false)) {
       throw new IllegalArgumentException(
           "attention_bias: true (biases on q, k, v and o_proj) is not supported");
     }
-    if (Json.getBoolean(m, "mlp_bias", false)) {
+    if (JsonMaps.getBoolean(m, "mlp_bias", false)) {
       throw new IllegalArgumentException("mlp_bias: true is not supported");
     }
     if (m.get("quantization_config") != null) {
@@ -306,19 +306,19 @@ public record LlamaConfig(
       r = Map.of();
       where = "rope_scaling";
     }
-    double theta = Json.getDouble(r, "rope_theta", Json.getDouble(m, "rope_theta", 10000));
+    double theta = JsonMaps.getDouble(r, "rope_theta", JsonMaps.getDouble(m, "rope_theta", 10000));
     if (r.get("partial_rotary_factor") instanceof Number p && p.doubleValue() != 1.0) {
       throw new IllegalArgumentException(
           where + ".partial_rotary_factor " + p + " is not supported (RoPE over the whole head)");
     }
-    String type = Json.getString(r, "rope_type", Json.getString(r, "type", "default"));
+    String type = JsonMaps.getString(r, "rope_type", JsonMaps.getString(r, "type", "default"));
     // transformers gives a top-level original_max_position_embeddings priority over the dict's
     int original =
         (int)
-            Json.getLong(
+            JsonMaps.getLong(
                 m,
                 "original_max_position_embeddings",
-                Json.getLong(r, "original_max_position_embeddings", maxPos));
+                JsonMaps.getLong(r, "original_max_position_embeddings", maxPos));
     return switch (type) {
       case "default" -> Rope.unscaled(theta);
       case "linear", "dynamic" -> {
@@ -334,7 +334,7 @@ public record LlamaConfig(
               requireFactor(r, where, type),
               requireDouble(r, where, "low_freq_factor"),
               requireDouble(r, where, "high_freq_factor"),
-              (int) Json.getLong(r, "original_max_position_embeddings", original),
+              (int) JsonMaps.getLong(r, "original_max_position_embeddings", original),
               1,
               0,
               0,
@@ -363,15 +363,15 @@ public record LlamaConfig(
     if (r.get("attention_factor") instanceof Number a) {
       attention = a.doubleValue();
     } else {
-      double mscale = Json.getDouble(r, "mscale", 0);
-      double mscaleAllDim = Json.getDouble(r, "mscale_all_dim", 0);
+      double mscale = JsonMaps.getDouble(r, "mscale", 0);
+      double mscaleAllDim = JsonMaps.getDouble(r, "mscale_all_dim", 0);
       attention =
           mscale != 0 && mscaleAllDim != 0
               ? yarnMscale(factor, mscale) / yarnMscale(factor, mscaleAllDim)
               : yarnMscale(factor, 1);
     }
-    double betaFast = Json.getDouble(r, "beta_fast", 0);
-    double betaSlow = Json.getDouble(r, "beta_slow", 0);
+    double betaFast = JsonMaps.getDouble(r, "beta_fast", 0);
+    double betaSlow = JsonMaps.getDouble(r, "beta_slow", 0);
     return new Rope(
         "yarn",
         theta,
@@ -382,7 +382,7 @@ public record LlamaConfig(
         attention,
         betaFast == 0 ? 32 : betaFast,
         betaSlow == 0 ? 1 : betaSlow,
-        Json.getBoolean(r, "truncate", true));
+        JsonMaps.getBoolean(r, "truncate", true));
   }
 
   private static double yarnMscale(double scale, double mscale) {
@@ -418,7 +418,7 @@ public record LlamaConfig(
       }
       return out;
     }
-    if (type.equals("qwen2") && !Json.getBoolean(m, "use_sliding_window", false)) {
+    if (type.equals("qwen2") && !JsonMaps.getBoolean(m, "use_sliding_window", false)) {
       window = 0;
     }
     if (window < 0 || window > Integer.MAX_VALUE) {
@@ -447,7 +447,7 @@ public record LlamaConfig(
     } else if (types != null) {
       throw new IllegalArgumentException("layer_types must be a list, got " + types);
     }
-    int from = type.equals("qwen2") ? (int) Json.getLong(m, "max_window_layers", 28) : 0;
+    int from = type.equals("qwen2") ? (int) JsonMaps.getLong(m, "max_window_layers", 28) : 0;
     for (int l = Math.max(0, from); l < layers; l++) {
       out[l] = (int) window;
     }

@@ -2,7 +2,7 @@ package io.openledger.openlora.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ public final class ModelTokenizer implements AutoCloseable {
     if (!Files.isRegularFile(json))
       throw new IllegalArgumentException(dir + " has no tokenizer.json");
     try {
-      Map<String, Object> tok = Json.parseObject(Files.readString(json));
+      Map<String, Object> tok = JsonMaps.parseObject(Files.readString(json));
       BitSet special = new BitSet();
       int maxId = -1;
       if (tok.get("model") instanceof Map<?, ?> model && model.get("vocab") instanceof Map<?, ?> v)
@@ -63,7 +63,7 @@ public final class ModelTokenizer implements AutoCloseable {
       Map<String, String> specialTokens = new LinkedHashMap<>();
       Path cfgPath = dir.resolve("tokenizer_config.json");
       if (Files.isRegularFile(cfgPath)) {
-        Map<String, Object> cfg = Json.parseObject(Files.readString(cfgPath));
+        Map<String, Object> cfg = JsonMaps.parseObject(Files.readString(cfgPath));
         Object t = cfg.get("chat_template");
         if (t instanceof String s) template = Optional.of(s);
         else if (t instanceof List<?> named) // [{name, template}, ...]: take "default"

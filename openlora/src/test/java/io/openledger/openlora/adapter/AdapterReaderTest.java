@@ -130,7 +130,7 @@ class AdapterReaderTest {
         .contains("has rank 4 but adapter_config.json gives it rank 2 (r, or its rank_pattern");
 
     Path untargeted = adapter("m9", AdapterSpec.of(4, 1));
-    edit(untargeted, "\"q_proj\", ", "");
+    edit(untargeted, "\"q_proj\",", "");
     assertThat(reason(untargeted))
         .contains("adapts model.layers.0.self_attn.q_proj, which target_modules");
   }

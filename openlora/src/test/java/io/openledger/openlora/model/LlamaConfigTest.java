@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import org.junit.jupiter.api.Test;
 
 /** config.json fields of the supported families, and clear refusals of the rest. */
 class LlamaConfigTest {
   static LlamaConfig parse(String extra) {
     return LlamaConfig.parse(
-        Json.parseObject(
+        JsonMaps.parseObject(
             "{\"hidden_size\":896,\"intermediate_size\":4864,\"num_hidden_layers\":24,"
                 + "\"num_attention_heads\":14,\"vocab_size\":151936"
                 + extra
@@ -52,14 +52,14 @@ class LlamaConfigTest {
         .containsOnly(0);
     LlamaConfig c =
         LlamaConfig.parse(
-            Json.parseObject(
+            JsonMaps.parseObject(
                 "{\"hidden_size\":64,\"intermediate_size\":128,\"num_hidden_layers\":4,"
                     + "\"num_attention_heads\":4,\"vocab_size\":100,\"model_type\":\"qwen2\","
                     + "\"sliding_window\":8,\"use_sliding_window\":true,\"max_window_layers\":2}"));
     assertThat(c.slidingWindows()).containsExactly(0, 0, 8, 8);
     LlamaConfig t5 =
         LlamaConfig.parse(
-            Json.parseObject(
+            JsonMaps.parseObject(
                 "{\"hidden_size\":64,\"intermediate_size\":128,\"num_hidden_layers\":3,"
                     + "\"num_attention_heads\":4,\"vocab_size\":100,\"model_type\":\"qwen2\","
                     + "\"sliding_window\":8,\"use_sliding_window\":true,\"layer_types\":"

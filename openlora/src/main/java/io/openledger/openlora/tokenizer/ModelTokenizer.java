@@ -64,19 +64,19 @@ public final class ModelTokenizer implements AutoCloseable {
       Path cfgPath = dir.resolve("tokenizer_config.json");
       if (Files.isRegularFile(cfgPath)) {
         Map<String, Object> cfg = JsonMaps.parseObject(Files.readString(cfgPath));
-        Object t = cfg.get("chat_template");
-        if (t instanceof String s) template = Optional.of(s);
-        else if (t instanceof List<?> named) // [{name, template}, ...]: take "default"
-        for (Object o : named)
-            if (o instanceof Map<?, ?> m
-                && "default".equals(m.get("name"))
-                && m.get("template") instanceof String s) template = Optional.of(s);
+        template = configTemplate(cfg.get("chat_template"));
         for (String k : SPECIAL_TOKEN_KEYS) {
           String v = tokenString(cfg.get(k));
           if (v != null) {
             specialTokens.put(k, v);
           }
         }
+      }
+      // transformers 5 (and late 4.x) save the template as chat_template.jinja, which takes
+      // priority over tokenizer_config.json's entry, as in transformers' from_pretrained
+      Path jinja = dir.resolve("chat_template.jinja");
+      if (Files.isRegularFile(jinja)) {
+        template = Optional.of(Files.readString(jinja));
       }
       HuggingFaceTokenizer hf =
           HuggingFaceTokenizer.builder()
@@ -92,6 +92,23 @@ public final class ModelTokenizer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("tokenizer in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** tokenizer_config.json's chat_template: a string, or named templates of which "default". */
+  private static Optional<String> configTemplate(Object t) {
+    if (t instanceof String s) {
+      return Optional.of(s);
+    }
+    if (t instanceof List<?> named) {
+      for (Object o : named) {
+        if (o instanceof Map<?, ?> m
+            && "default".equals(m.get("name"))
+            && m.get("template") instanceof String s) {
+          return Optional.of(s);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The named special tokens transformers passes to chat templates (special_tokens_map). */

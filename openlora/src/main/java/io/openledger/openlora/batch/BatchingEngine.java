@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -330,7 +331,11 @@ public final class BatchingEngine implements InferenceEngine {
     }
     List<Map<String, Object>> msgs = new ArrayList<>();
     for (ChatMessage m : messages) {
-      msgs.add(Map.of("role", m.role(), "content", m.content()));
+      // key order as an OpenAI client sends it: templates that print or tojson a message see it
+      Map<String, Object> message = new LinkedHashMap<>();
+      message.put("role", m.role());
+      message.put("content", m.content());
+      msgs.add(message);
     }
     try {
       return chat.render(msgs, null, addGenerationPrompt);

@@ -1,6 +1,7 @@
 package io.openledger.openlora.adapter;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.engine.BundleResolver;
+import io.openledger.openlora.json.JsonMaps;
 import io.openledger.openlora.safetensors.SafetensorsFile;
 import io.openledger.openlora.safetensors.SafetensorsWriter;
 import io.openledger.openlora.safetensors.Tensor;
@@ -50,7 +51,7 @@ public final class AdapterBundle {
     try {
       String config = Files.readString(adapterDir.resolve("adapter_config.json"));
       try {
-        Json.parseObject(config); // refuse to write what cannot be read back
+        JsonMaps.parseObject(config); // refuse to write what cannot be read back
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             adapterDir.resolve("adapter_config.json") + " is not valid JSON: " + e.getMessage(), e);
@@ -143,7 +144,7 @@ public final class AdapterBundle {
       throw AdapterReader.bad("blob has no " + CONFIG_KEY + " in its safetensors metadata");
     }
     try {
-      return AdapterReader.opened(Json.parseObject(cfg), f);
+      return AdapterReader.opened(JsonMaps.parseObject(cfg), f);
     } catch (IllegalArgumentException e) {
       f.close();
       throw AdapterReader.bad("embedded adapter_config is not valid JSON: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.openledger.openlora.adapter;
 
+import io.openledger.openlora.engine.AdapterInfo;
 import io.openledger.openlora.model.LoraWeights;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -161,13 +162,11 @@ public final class AdapterCache {
   }
 
   /** Tier of an adapter now. */
-  public synchronized io.openledger.openlora.engine.AdapterInfo.Tier tier(AdapterManifest m) {
+  public synchronized AdapterInfo.Tier tier(AdapterManifest m) {
     Entry e = entries.get(m.id() + "@" + m.fingerprint());
     if (e == null || !e.weights.isDone() || e.weights.isCompletedExceptionally())
-      return io.openledger.openlora.engine.AdapterInfo.Tier.COLD;
-    return e.pins > 0
-        ? io.openledger.openlora.engine.AdapterInfo.Tier.ACTIVE
-        : io.openledger.openlora.engine.AdapterInfo.Tier.WARM;
+      return AdapterInfo.Tier.COLD;
+    return e.pins > 0 ? AdapterInfo.Tier.ACTIVE : AdapterInfo.Tier.WARM;
   }
 
   /** Bytes of adapter weights in memory or being loaded into it. */

@@ -1,5 +1,6 @@
 package io.openledger.openlora.adapter;
 
+import io.openledger.openlora.engine.BundleResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.openledger.openlora.adapter;
 
+import io.openledger.openlora.engine.BundleResolver;
+
 /**
  * What resolving an adapter id gave: a checked manifest, nothing, the reason it is unusable, or the
  * failure of the store that should have had it.

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param id the id requests use
  * @param source its files
- * @param rank the largest rank among its layers (adapter_config.json's r)
+ * @param rank the largest rank among its layers (r, or a rank_pattern value)
  * @param alpha lora_alpha
  * @param rsLora scale is alpha / √r instead of alpha / r
  * @param targets the projections it adapts
@@ -16,6 +16,7 @@ import java.util.List;
  * @param weightBytes bytes its A and Bᵀ arrays take once loaded (f32)
  * @param tensors tensors in the weights file
  * @param fingerprint the files' size and time when checked
+ * @param warnings what was accepted with a warning (another base's name, unknown config keys)
  */
 public record AdapterManifest(
     String id,
@@ -27,10 +28,12 @@ public record AdapterManifest(
     String baseModel,
     long weightBytes,
     int tensors,
-    String fingerprint) {
+    String fingerprint,
+    List<String> warnings) {
 
   public AdapterManifest {
     targets = List.copyOf(targets);
+    warnings = List.copyOf(warnings);
   }
 
   /** Target module names, as in adapter_config.json. */

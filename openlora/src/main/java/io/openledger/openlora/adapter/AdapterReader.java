@@ -1,6 +1,6 @@
 package io.openledger.openlora.adapter;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.model.LoraWeights;
 import io.openledger.openlora.model.Projection;
@@ -17,11 +17,14 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads PEFT LoRA adapters and checks them against the served base: adapter_config.json (peft_type,
@@ -36,17 +39,28 @@ public final class AdapterReader {
           "base_model\\.model\\.model\\.layers\\.(\\d+)\\.(self_attn|mlp)\\.(\\w+)\\.lora_([AB])"
               + "(?:\\.default)?\\.weight");
 
+  private static final Logger LOG = LoggerFactory.getLogger(AdapterReader.class);
+
   private final LlamaConfig base;
   private final Set<String> baseNames;
+  private final boolean strictBaseName;
 
   /**
    * @param base the served model's config
-   * @param baseNames names the base answers to (its directory name, its _name_or_path); an adapter
-   *     whose base_model_name_or_path ends in none of them is refused
+   * @param baseNames names the base answers to (its directory name, its _name_or_path)
+   * @param strictBaseName refuse an adapter whose base_model_name_or_path ends in none of them;
+   *     otherwise such an adapter is served (its shapes are checked) with a warning, as LoRAX and
+   *     vLLM do: a model served from a cache snapshot or a renamed copy keeps its adapters
    */
-  public AdapterReader(LlamaConfig base, Set<String> baseNames) {
+  public AdapterReader(LlamaConfig base, Set<String> baseNames, boolean strictBaseName) {
     this.base = base;
     this.baseNames = baseNames;
+    this.strictBaseName = strictBaseName;
+  }
+
+  /** A reader that warns on a base-name mismatch. */
+  public AdapterReader(LlamaConfig base, Set<String> baseNames) {
+    this(base, baseNames, false);
   }
 
   /** The adapter's config and weights file, checked against the base; weights not read. */
@@ -54,67 +68,66 @@ public final class AdapterReader {
     String fingerprint = source.fingerprint();
     Opened o = open(source, true);
     try (SafetensorsFile f = o.file) {
-      Map<String, Object> cfg = o.config;
-      String peft = Json.getString(cfg, "peft_type", "LORA");
-      if (!peft.equalsIgnoreCase("LORA"))
-        throw bad("peft_type is " + peft + "; only LORA adapters are served");
-      long r = Json.getLong(cfg, "r", -1);
-      if (r <= 0) throw bad("adapter_config.json needs a positive r (the LoRA rank)");
-      double alpha = Json.getDouble(cfg, "lora_alpha", r);
-      boolean rs = Json.getBoolean(cfg, "use_rslora", false);
-      String bias = Json.getString(cfg, "bias", "none");
-      if (!bias.equals("none")) throw bad("bias \"" + bias + "\" is not supported (only none)");
-      Object save = cfg.get("modules_to_save");
-      if (save instanceof List<?> l && !l.isEmpty())
-        throw bad("modules_to_save " + l + " is not supported (only LoRA layers)");
-      if (cfg.get("layers_pattern") instanceof String || cfg.get("layer_replication") != null)
-        throw bad("layers_pattern/layer_replication are not supported");
-      Set<Projection> targets = targets(cfg.get("target_modules"));
-      String baseModel = Json.getString(cfg, "base_model_name_or_path", "");
-      checkBase(baseModel);
-      long bytes = checkTensors(f, targets, (int) r);
-      List<Projection> sorted = new ArrayList<>(targets);
+      AdapterConfig cfg = AdapterConfig.parse(o.config);
+      List<String> warnings = new ArrayList<>();
+      if (!cfg.unknownKeys().isEmpty()) {
+        warnings.add(
+            "adapter_config.json keys "
+                + cfg.unknownKeys()
+                + " are unknown to OpenLoRA and assumed not to change the math");
+      }
+      checkBase(cfg.baseModel()).ifPresent(warnings::add);
+      Checked c = checkTensors(f, cfg);
+      for (String w : warnings) {
+        LOG.warn("adapter {}: {}", id, w);
+      }
       return new AdapterManifest(
           id,
           source,
-          (int) r,
-          alpha,
-          rs,
-          sorted,
-          baseModel,
-          bytes,
+          c.maxRank(),
+          cfg.alpha(),
+          cfg.rsLora(),
+          List.copyOf(c.targets()),
+          cfg.baseModel(),
+          c.bytes(),
           f.tensors().size(),
-          fingerprint);
+          fingerprint,
+          warnings);
     } catch (IllegalArgumentException e) {
       throw bad(e.getMessage());
     }
   }
 
-  /** Reads the weights: A as stored, B transposed to [rank, out], both f32. */
+  /** Reads the weights: A as stored, B transposed to [rank, out], both f32, PEFT's scale each. */
   public LoraWeights load(AdapterManifest m) {
     Opened o = open(m.source(), false);
     try (SafetensorsFile f = o.file) {
+      AdapterConfig cfg = AdapterConfig.parse(o.config);
       LoraWeights.Layer[][] layers =
           new LoraWeights.Layer[base.layers()][Projection.values().length];
-      Map<String, Object> alphaPattern = patterns(o.config.get("alpha_pattern"));
       for (Tensor t : f.tensors().values()) {
         Matcher mt = TENSOR.matcher(t.name());
-        if (!mt.matches() || !mt.group(4).equals("A")) continue;
+        if (!mt.matches() || !mt.group(4).equals("A")) {
+          continue;
+        }
         int layer = Integer.parseInt(mt.group(1));
         Projection p = Projection.ofModule(mt.group(3));
         Tensor b = f.tensor(t.name().replace("lora_A", "lora_B"));
-        int rank = (int) t.dim(0), in = (int) t.dim(1), out = (int) b.dim(0);
+        int rank = (int) t.dim(0);
+        int in = (int) t.dim(1);
+        int out = (int) b.dim(0);
         float[] a = t.toFloatArray();
         float[] bRaw = b.toFloatArray();
         float[] bt = new float[rank * out];
-        for (int j = 0; j < out; j++)
-          for (int k = 0; k < rank; k++) bt[k * out + j] = bRaw[j * rank + k];
+        for (int j = 0; j < out; j++) {
+          for (int k = 0; k < rank; k++) {
+            bt[k * out + j] = bRaw[j * rank + k];
+          }
+        }
         requireFinite(a, t.name());
         requireFinite(bt, b.name());
-        double alpha = m.alpha();
-        if (alphaPattern.get(p.module()) instanceof Number n) alpha = n.doubleValue();
-        double scale = m.rsLora() ? alpha / Math.sqrt(rank) : alpha / rank;
-        layers[layer][p.ordinal()] = new LoraWeights.Layer(a, bt, rank, in, out, (float) scale);
+        float scale = (float) cfg.scale(layer, p);
+        layers[layer][p.ordinal()] = new LoraWeights.Layer(a, bt, rank, in, out, scale);
       }
       return new LoraWeights(m.id(), layers);
     }
@@ -143,7 +156,7 @@ public final class AdapterReader {
     }
     Map<String, Object> cfg;
     try {
-      cfg = Json.parseObject(Files.readString(cfgFile));
+      cfg = JsonMaps.parseObject(Files.readString(cfgFile));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (IllegalArgumentException e) {
@@ -167,16 +180,27 @@ public final class AdapterReader {
     return new Opened(cfg, f);
   }
 
-  private void checkBase(String baseModel) {
-    if (baseModel.isBlank() || baseNames.isEmpty()) return;
+  /** A warning when the adapter names another base (a refusal in strict mode). */
+  private Optional<String> checkBase(String baseModel) {
+    if (baseModel.isBlank() || baseNames.isEmpty()) {
+      return Optional.empty();
+    }
     String tail = lastSegment(baseModel);
-    for (String n : baseNames) if (!n.isBlank() && lastSegment(n).equalsIgnoreCase(tail)) return;
-    throw bad(
+    for (String n : baseNames) {
+      if (!n.isBlank() && lastSegment(n).equalsIgnoreCase(tail)) {
+        return Optional.empty();
+      }
+    }
+    String message =
         "it was trained for base model \""
             + baseModel
             + "\", but this server runs \""
-            + String.join("\" / \"", new java.util.TreeSet<>(baseNames))
-            + "\"");
+            + String.join("\" / \"", new TreeSet<>(baseNames))
+            + "\"";
+    if (strictBaseName) {
+      throw bad(message + " (strict base-name checking is on)");
+    }
+    return Optional.of(message + "; served because its shapes fit the base");
   }
 
   private static String lastSegment(String s) {
@@ -184,92 +208,107 @@ public final class AdapterReader {
     return t.substring(t.lastIndexOf('/') + 1);
   }
 
-  private Set<Projection> targets(Object v) {
-    Set<Projection> out = EnumSet.noneOf(Projection.class);
-    if (v instanceof List<?> list) {
-      for (Object o : list) {
-        Projection p = o instanceof String s ? Projection.ofModule(s) : null;
-        if (p == null)
-          throw bad(
-              "target module "
-                  + o
-                  + " is not supported; supported: q_proj, k_proj, v_proj, o_proj, gate_proj,"
-                  + " up_proj, down_proj");
-        out.add(p);
-      }
-    } else if (v instanceof String s) {
-      if (s.equals("all-linear")) return EnumSet.allOf(Projection.class);
-      try {
-        Pattern pat = Pattern.compile(s);
-        for (Projection p : Projection.values())
-          if (pat.matcher("model.layers.0." + p.block() + "." + p.module()).matches()
-              || pat.matcher(p.module()).matches()) out.add(p);
-      } catch (PatternSyntaxException e) {
-        throw bad("target_modules \"" + s + "\" is not a valid pattern");
-      }
-    } else {
-      throw bad("adapter_config.json needs target_modules");
-    }
-    if (out.isEmpty()) throw bad("target_modules " + v + " names none of the base's projections");
-    return out;
-  }
+  /** What checking the tensors found. */
+  private record Checked(Set<Projection> targets, int maxRank, long bytes) {}
 
-  /** Checks every tensor; returns the f32 bytes the loaded weights will take. */
-  private long checkTensors(SafetensorsFile f, Set<Projection> targets, int r) {
-    if (f.tensors().isEmpty()) throw bad("adapter_model.safetensors holds no tensors");
+  /** Checks every tensor against the base and the config. */
+  private Checked checkTensors(SafetensorsFile f, AdapterConfig cfg) {
+    if (f.tensors().isEmpty()) {
+      throw bad("adapter_model.safetensors holds no tensors");
+    }
+    boolean anyTarget = false;
+    for (int l = 0; l < base.layers() && !anyTarget; l++) {
+      for (Projection p : Projection.values()) {
+        anyTarget |= cfg.targets(l, p);
+      }
+    }
+    if (!anyTarget) {
+      throw bad("target_modules " + cfg.targetModules() + " selects none of the base's modules");
+    }
     Map<String, Tensor> as = new TreeMap<>();
     Map<String, Tensor> bs = new TreeMap<>();
+    Map<String, Integer> ranks = new TreeMap<>();
+    Set<Projection> targets = EnumSet.noneOf(Projection.class);
     long bytes = 0;
     for (Tensor t : f.tensors().values()) {
       Matcher m = TENSOR.matcher(t.name());
-      if (!m.matches())
+      if (!m.matches()) {
         throw bad(
             "unexpected tensor "
                 + t.name()
                 + " (expected base_model.model.model.layers.N.self_attn|mlp.MODULE.lora_A|B.weight)");
-      if (t.dtype() == DType.I8) throw bad(t.name() + " is I8; expected F32, F16 or BF16");
+      }
+      if (t.dtype() == DType.I8) {
+        throw bad(t.name() + " is I8; expected F32, F16 or BF16");
+      }
       int layer = Integer.parseInt(m.group(1));
-      if (layer >= base.layers())
+      if (layer >= base.layers()) {
         throw bad(
             t.name() + " is for layer " + layer + " but the base has " + base.layers() + " layers");
+      }
       Projection p = Projection.ofModule(m.group(3));
-      if (p == null || !p.block().equals(m.group(2)))
+      if (p == null || !p.block().equals(m.group(2))) {
         throw bad("unexpected tensor " + t.name() + ": no such projection in a Llama layer");
-      if (!targets.contains(p))
-        throw bad(t.name() + " adapts " + p.module() + ", which target_modules does not list");
-      if (t.rank() != 2) throw bad(t.name() + " is not a matrix: " + Arrays.toString(t.shape()));
-      String key = layer + "." + p.module();
+      }
+      String module = AdapterConfig.moduleName(layer, p);
+      if (!cfg.targets(layer, p)) {
+        throw bad(
+            t.name()
+                + " adapts "
+                + module
+                + ", which target_modules (with exclude_modules and layers_to_transform) does not"
+                + " select");
+      }
+      if (t.rank() != 2) {
+        throw bad(t.name() + " is not a matrix: " + Arrays.toString(t.shape()));
+      }
+      targets.add(p);
       boolean isA = m.group(4).equals("A");
       if (isA) {
-        if (t.dim(1) != base.inFeatures(p))
+        if (t.dim(1) != base.inFeatures(p)) {
           throw shape(t, p, "takes " + base.inFeatures(p) + " inputs");
-        as.put(key, t);
+        }
+        as.put(module, t);
       } else {
-        if (t.dim(0) != base.outFeatures(p))
+        if (t.dim(0) != base.outFeatures(p)) {
           throw shape(t, p, "gives " + base.outFeatures(p) + " outputs");
-        bs.put(key, t);
+        }
+        bs.put(module, t);
       }
+      ranks.put(module, cfg.rank(layer, p));
       bytes += t.elementCount() * 4;
     }
-    for (String k : as.keySet())
-      if (!bs.containsKey(k)) throw bad("layer " + k + " has lora_A but no lora_B");
-    for (String k : bs.keySet())
-      if (!as.containsKey(k)) throw bad("layer " + k + " has lora_B but no lora_A");
-    for (Map.Entry<String, Tensor> e : as.entrySet()) {
-      Tensor a = e.getValue(), b = bs.get(e.getKey());
-      if (a.dim(0) != b.dim(1))
-        throw bad(
-            "layer "
-                + e.getKey()
-                + ": lora_A has rank "
-                + a.dim(0)
-                + " but lora_B has rank "
-                + b.dim(1));
-      if (a.dim(0) > r)
-        throw bad("layer " + e.getKey() + " has rank " + a.dim(0) + ", above the config's r " + r);
-      if (a.dim(0) < 1) throw bad("layer " + e.getKey() + " has rank 0");
+    for (String k : as.keySet()) {
+      if (!bs.containsKey(k)) {
+        throw bad(k + " has lora_A but no lora_B");
+      }
     }
-    return bytes;
+    for (String k : bs.keySet()) {
+      if (!as.containsKey(k)) {
+        throw bad(k + " has lora_B but no lora_A");
+      }
+    }
+    int maxRank = 0;
+    for (Map.Entry<String, Tensor> e : as.entrySet()) {
+      Tensor a = e.getValue();
+      Tensor b = bs.get(e.getKey());
+      if (a.dim(0) != b.dim(1)) {
+        throw bad(
+            e.getKey() + ": lora_A has rank " + a.dim(0) + " but lora_B has rank " + b.dim(1));
+      }
+      int expected = ranks.get(e.getKey());
+      if (a.dim(0) != expected) {
+        throw bad(
+            e.getKey()
+                + " has rank "
+                + a.dim(0)
+                + " but adapter_config.json gives it rank "
+                + expected
+                + " (r, or its rank_pattern entry)");
+      }
+      maxRank = Math.max(maxRank, expected);
+    }
+    return new Checked(targets, maxRank, bytes);
   }
 
   private AdapterFormatException shape(Tensor t, Projection p, String what) {
@@ -284,11 +323,6 @@ public final class AdapterReader {
             + ": the adapter was made for another base (hidden size "
             + base.hiddenSize()
             + " here)");
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> patterns(Object v) {
-    return v instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
   private static void requireFinite(float[] v, String name) {

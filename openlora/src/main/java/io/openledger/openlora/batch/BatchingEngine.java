@@ -5,6 +5,8 @@ import io.openledger.openlora.adapter.AdapterCatalog;
 import io.openledger.openlora.adapter.AdapterLookup;
 import io.openledger.openlora.adapter.AdapterManifest;
 import io.openledger.openlora.adapter.AdapterReader;
+import io.openledger.openlora.chat.ChatTemplate;
+import io.openledger.openlora.chat.TemplateError;
 import io.openledger.openlora.engine.AdapterInfo;
 import io.openledger.openlora.engine.ChatMessage;
 import io.openledger.openlora.engine.EngineConfig;
@@ -16,51 +18,57 @@ import io.openledger.openlora.engine.GenerationRequest.AdapterChoice;
 import io.openledger.openlora.engine.InferenceEngine;
 import io.openledger.openlora.engine.ModelInfo;
 import io.openledger.openlora.kernels.KernelPool;
+import io.openledger.openlora.model.ForwardPass;
 import io.openledger.openlora.model.KvCache;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.model.LlamaModel;
 import io.openledger.openlora.sample.Sampler;
-import io.openledger.openlora.tokenizer.ChatTemplate;
 import io.openledger.openlora.tokenizer.ModelTokenizer;
 import io.openledger.openlora.tokenizer.StreamDecoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine: checks and queues requests on the caller's thread, and runs them on one scheduler
  * thread (see {@link Scheduler}) that forms a batch from whatever is running at each decode step.
  */
 public final class BatchingEngine implements InferenceEngine {
-  final EngineConfig config;
-  final LlamaModel model;
-  final ModelTokenizer tokenizer;
-  final ModelInfo info;
-  final KernelPool pool;
-  final AdapterCatalog catalog;
-  final AdapterCache cache;
-  final ExecutorService loader;
-  final ChatTemplate chat;
-  final BitSet eos = new BitSet();
-  final int contextLength;
-  final long kvBudget;
-  final Scheduler scheduler;
+  private static final Logger LOG = LoggerFactory.getLogger(BatchingEngine.class);
 
-  final AtomicInteger queued = new AtomicInteger();
-  final AtomicLong ids = new AtomicLong();
-  final AtomicLong rejected = new AtomicLong();
-  final LatencyWindow ttft = new LatencyWindow();
-  final LatencyWindow adapterLoad = new LatencyWindow();
-  volatile boolean closed;
+  private final EngineConfig config;
+  private final LlamaModel model;
+  private final ModelTokenizer tokenizer;
+  private final ModelInfo info;
+  private final KernelPool pool;
+  private final AdapterCatalog catalog;
+  private final AdapterCache cache;
+  private final ExecutorService loader;
+  private final ChatTemplate chat;
+  private final BitSet eos = new BitSet();
+  private final int contextLength;
+  private final long kvBudget;
+  private final Scheduler scheduler;
+
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final LatencyWindow ttft = new LatencyWindow();
+  private final LatencyWindow adapterLoad = new LatencyWindow();
+  private volatile boolean closed;
 
   private BatchingEngine(EngineConfig config, LlamaModel model, ModelTokenizer tokenizer) {
     this.config = config;
@@ -75,6 +83,15 @@ public final class BatchingEngine implements InferenceEngine {
       if (e.length == 1) eos.set(e[0]);
     }
     String id = config.modelDir().toAbsolutePath().normalize().getFileName().toString();
+    this.chat = ChatTemplate.load(tokenizer.chatTemplate(), tokenizer.specialTokens());
+    chat.refusal()
+        .ifPresent(
+            why ->
+                LOG.warn(
+                    "model {}: chat template refused because {}; /v1/chat/completions will answer"
+                        + " an error, /v1/completions works",
+                    id,
+                    why));
     this.info =
         new ModelInfo(
             id,
@@ -88,13 +105,12 @@ public final class BatchingEngine implements InferenceEngine {
             model.weightFormat(),
             c.bosTokenId(),
             eos.stream().toArray(),
-            tokenizer.chatTemplate());
-    this.chat =
-        ChatTemplate.of(tokenizer.chatTemplate(), tokenizer.bosToken(), tokenizer.eosToken());
+            tokenizer.chatTemplate(),
+            chat.refusal());
     this.pool = new KernelPool(config.threads());
     Set<String> names = new LinkedHashSet<>(List.of(id));
     if (!c.nameOrPath().isBlank()) names.add(c.nameOrPath());
-    AdapterReader reader = new AdapterReader(c, names);
+    AdapterReader reader = new AdapterReader(c, names, config.strictAdapterBase());
     this.catalog =
         new AdapterCatalog(
             reader, config.adapterDir(), config.blobStoreDir(), config.bundleResolver());
@@ -110,13 +126,28 @@ public final class BatchingEngine implements InferenceEngine {
         new AdapterCache(reader, config.adapterMemoryBudgetBytes(), loader, adapterLoad::record);
     // KV caches live on the heap next to everything else: allow them half of what is free
     this.kvBudget = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
-    this.scheduler = new Scheduler(this);
+    int rows = Math.max(config.maxBatchSize(), 256);
+    this.scheduler =
+        new Scheduler(
+            new ForwardPass(model, pool, rows, contextLength),
+            model,
+            new Scheduler.Limits(config.maxBatchSize(), kvBudget, config.mergeMode()),
+            new Scheduler.Adapters(cache, catalog, loader),
+            new Scheduler.Vocabulary(tokenizer, eos),
+            queued::decrementAndGet,
+            ttft::record);
   }
 
   /** Opens an engine (see {@link InferenceEngine#open}). */
   public static InferenceEngine open(EngineConfig config) {
     Path dir = config.modelDir();
     LlamaModel model = LlamaModel.load(dir, config.int8Weights());
+    if (!model.config().unknownKeys().isEmpty()) {
+      LOG.warn(
+          "{}/config.json: keys {} are unknown to OpenLoRA and assumed not to change the math",
+          dir.getFileName(),
+          model.config().unknownKeys());
+    }
     ModelTokenizer tok;
     try {
       tok = ModelTokenizer.load(dir);
@@ -175,7 +206,8 @@ public final class BatchingEngine implements InferenceEngine {
         m.targetModules(),
         m.baseModel(),
         m.weightBytes(),
-        cache.tier(m));
+        cache.tier(m),
+        m.warnings());
   }
 
   AdapterManifest resolve(String id) {
@@ -291,7 +323,29 @@ public final class BatchingEngine implements InferenceEngine {
 
   @Override
   public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
-    return chat.render(messages, addGenerationPrompt);
+    if (!chat.usable()) {
+      throw new EngineException.ChatUnavailable(info.id(), chat.refusal().orElseThrow());
+    }
+    if (messages.isEmpty()) {
+      throw new EngineException.InvalidRequest("messages must not be empty");
+    }
+    List<Map<String, Object>> msgs = new ArrayList<>();
+    for (ChatMessage m : messages) {
+      // key order as an OpenAI client sends it: templates that print or tojson a message see it
+      Map<String, Object> message = new LinkedHashMap<>();
+      message.put("role", m.role());
+      message.put("content", m.content());
+      msgs.add(message);
+    }
+    try {
+      return chat.render(msgs, null, addGenerationPrompt);
+    } catch (TemplateError e) {
+      throw new EngineException.InvalidRequest(
+          switch (e.kind()) {
+            case RAISED -> "the chat template refused the messages: " + e.getMessage();
+            default -> "the chat template failed: " + e.getMessage();
+          });
+    }
   }
 
   @Override

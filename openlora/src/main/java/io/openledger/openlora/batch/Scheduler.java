@@ -1,6 +1,7 @@
 package io.openledger.openlora.batch;
 
 import io.openledger.openlora.adapter.AdapterCache;
+import io.openledger.openlora.adapter.AdapterCatalog;
 import io.openledger.openlora.adapter.AdapterManifest;
 import io.openledger.openlora.engine.EngineConfig;
 import io.openledger.openlora.engine.EngineException;
@@ -10,15 +11,20 @@ import io.openledger.openlora.engine.GenerationResult.FinishReason;
 import io.openledger.openlora.model.Batch;
 import io.openledger.openlora.model.ForwardPass;
 import io.openledger.openlora.model.KvCache;
+import io.openledger.openlora.model.LlamaModel;
 import io.openledger.openlora.model.LoraWeights;
 import io.openledger.openlora.model.MergedWeights;
+import io.openledger.openlora.tokenizer.ModelTokenizer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 /**
  * The scheduler thread: continuous batching. Each iteration admits waiting sequences whose adapters
@@ -36,25 +42,39 @@ final class Scheduler implements Runnable {
    */
   static final int MERGE_MIN_SEQUENCES = 8;
 
-  private final BatchingEngine engine;
+  /** How much the scheduler may run at once, and when it merges. */
+  record Limits(int maxBatchSize, long kvBudgetBytes, EngineConfig.MergeMode mergeMode) {}
+
+  /** Where adapters come from: the cache pins them, the catalog learns of bad ones. */
+  record Adapters(AdapterCache cache, AdapterCatalog catalog, Executor loader) {}
+
+  /** What a sampled token means: its text, whether it is special, whether it ends generation. */
+  record Vocabulary(ModelTokenizer tokenizer, BitSet eos) {}
+
+  private final LlamaModel model;
+  private final Limits limits;
+  private final Adapters adapters;
+  private final Vocabulary vocabulary;
+  private final Runnable leftQueue;
+  private final LongConsumer timeToFirstToken;
   private final ForwardPass pass;
   private final Batch batch;
   private final int vocab;
   private final Thread thread;
   private final ConcurrentLinkedQueue<Sequence> incoming = new ConcurrentLinkedQueue<>();
   private final List<Sequence> waiting = new ArrayList<>();
-  private final List<Sequence> running = new ArrayList<>(); // kept sorted by groupKey
+  private final List<Sequence> running = new ArrayList<>(); // kept sorted by group
   private final int[] logitIndex; // per running position, this step
   private final int[] rowsThisStep;
   private volatile boolean stopping;
 
   // merged mode
   private MergedWeights merged;
-  private String mergedKey;
+  private AdapterGroup mergedKey;
   private CompletableFuture<MergedWeights> merging;
-  private String mergingKey;
+  private AdapterGroup mergingKey;
   private int uniformSteps;
-  private String uniformKey;
+  private AdapterGroup uniformKey;
 
   // counters, written by the scheduler thread only
   private volatile long completed, failed, promptTokens, completionTokens, kvBytes;
@@ -63,15 +83,30 @@ final class Scheduler implements Runnable {
   private final int[] stepTokens = new int[256];
   private long steps;
 
-  Scheduler(BatchingEngine engine) {
-    this.engine = engine;
-    EngineConfig c = engine.config;
-    int rows = Math.max(c.maxBatchSize(), 256);
-    this.pass = new ForwardPass(engine.model, engine.pool, rows, engine.contextLength);
-    this.batch = new Batch(rows, rows * 16);
-    this.vocab = engine.model.config().vocabSize();
-    this.logitIndex = new int[c.maxBatchSize()];
-    this.rowsThisStep = new int[c.maxBatchSize()];
+  /**
+   * @param pass the forward pass, sized for {@code max(maxBatchSize, 256)} rows per step
+   * @param leftQueue called when a request leaves the engine's queue (admitted or failed)
+   * @param timeToFirstToken receives each request's nanoseconds from submit to its first token
+   */
+  Scheduler(
+      ForwardPass pass,
+      LlamaModel model,
+      Limits limits,
+      Adapters adapters,
+      Vocabulary vocabulary,
+      Runnable leftQueue,
+      LongConsumer timeToFirstToken) {
+    this.pass = pass;
+    this.model = model;
+    this.limits = limits;
+    this.adapters = adapters;
+    this.vocabulary = vocabulary;
+    this.leftQueue = leftQueue;
+    this.timeToFirstToken = timeToFirstToken;
+    this.batch = new Batch(pass.maxRows(), pass.maxRows() * 16);
+    this.vocab = model.config().vocabSize();
+    this.logitIndex = new int[limits.maxBatchSize()];
+    this.rowsThisStep = new int[limits.maxBatchSize()];
     this.thread = new Thread(this, "openlora-scheduler");
     this.thread.setDaemon(true);
   }
@@ -152,7 +187,7 @@ final class Scheduler implements Runnable {
    * those whose adapters are loaded into the batch while there is room.
    */
   private void admit() {
-    int max = engine.config.maxBatchSize();
+    int max = limits.maxBatchSize();
     int pinned = 0;
     for (Iterator<Sequence> it = waiting.iterator(); it.hasNext(); ) {
       Sequence s = it.next();
@@ -180,10 +215,10 @@ final class Scheduler implements Runnable {
         continue;
       }
       if (running.size() >= max) continue;
-      long need = KvCache.bytesFor(engine.model.config(), s.capacity());
-      if (kvBytes + need > engine.kvBudget && !running.isEmpty()) continue;
+      long need = KvCache.bytesFor(model.config(), s.capacity());
+      if (kvBytes + need > limits.kvBudgetBytes() && !running.isEmpty()) continue;
       it.remove();
-      s.cache = new KvCache(engine.model.config(), s.capacity());
+      s.cache = new KvCache(model.config(), s.capacity());
       kvBytes += s.cache.bytes();
       s.loaded = new LoraWeights[s.pins.length];
       for (int i = 0; i < s.pins.length; i++) s.loaded[i] = s.pins[i].weights().join();
@@ -194,9 +229,9 @@ final class Scheduler implements Runnable {
   private boolean pin(Sequence s) {
     AdapterCache.Pin[] pins = new AdapterCache.Pin[s.adapters.size()];
     for (int i = 0; i < pins.length; i++) {
-      AdapterCache.Pin p = engine.cache.acquire(s.adapters.get(i));
+      AdapterCache.Pin p = adapters.cache().acquire(s.adapters.get(i));
       if (p == AdapterCache.Pin.WAIT) {
-        for (int k = 0; k < i; k++) engine.cache.release(pins[k]);
+        for (int k = 0; k < i; k++) adapters.cache().release(pins[k]);
         return false;
       }
       pins[i] = p;
@@ -224,7 +259,7 @@ final class Scheduler implements Runnable {
         cause = e.getCause() == null ? e : e.getCause();
       }
       String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-      engine.catalog.markInvalid(m, reason);
+      adapters.catalog().markInvalid(m, reason);
       return new EngineException.AdapterInvalid(m.id(), reason, cause);
     }
     return null;
@@ -232,17 +267,17 @@ final class Scheduler implements Runnable {
 
   private void releasePins(Sequence s) {
     if (s.pins == null) return;
-    for (AdapterCache.Pin p : s.pins) engine.cache.release(p);
+    for (AdapterCache.Pin p : s.pins) adapters.cache().release(p);
     s.pins = null;
   }
 
   private void leaveQueue() {
-    engine.queued.decrementAndGet();
+    leftQueue.run();
   }
 
   private void insertSorted(Sequence s) {
     int i = running.size();
-    while (i > 0 && running.get(i - 1).groupKey.compareTo(s.groupKey) > 0) i--;
+    while (i > 0 && running.get(i - 1).group.compareTo(s.group) > 0) i--;
     running.add(i, s);
   }
 
@@ -269,9 +304,9 @@ final class Scheduler implements Runnable {
     batch.useMerged(useMerged);
     for (int i = 0; i < running.size(); ) {
       int j = i;
-      String key = running.get(i).groupKey;
+      AdapterGroup key = running.get(i).group;
       int start = batch.rows();
-      while (j < running.size() && running.get(j).groupKey.equals(key)) {
+      while (j < running.size() && running.get(j).group.equals(key)) {
         addRows(running.get(j), j);
         j++;
       }
@@ -310,15 +345,14 @@ final class Scheduler implements Runnable {
    * it (in the background) and run the batch on the merged weights.
    */
   private MergedWeights chooseMerged() {
-    if (engine.config.mergeMode() != EngineConfig.MergeMode.AUTO
-        || running.size() < MERGE_MIN_SEQUENCES) {
+    if (limits.mergeMode() != EngineConfig.MergeMode.AUTO || running.size() < MERGE_MIN_SEQUENCES) {
       uniformSteps = 0;
       return null;
     }
     Sequence first = running.get(0);
     AdapterManifest single = first.single();
-    String key = single == null ? null : first.groupKey;
-    for (Sequence s : running) if (key == null || !s.groupKey.equals(key)) key = null;
+    AdapterGroup key = single == null ? null : first.group;
+    for (Sequence s : running) if (key == null || !s.group.equals(key)) key = null;
     if (key == null) {
       uniformSteps = 0;
       uniformKey = null;
@@ -340,7 +374,7 @@ final class Scheduler implements Runnable {
       mergingKey = key;
       merging =
           CompletableFuture.supplyAsync(
-              () -> MergedWeights.merge(engine.model, w, 1.0), engine.loader);
+              () -> MergedWeights.merge(model, w, 1.0), adapters.loader());
     }
     return null;
   }
@@ -362,7 +396,7 @@ final class Scheduler implements Runnable {
         for (int alt : s.sampler.top(logits, off, s.topLogprobs))
           t.add(
               new GenerationEvent.TopLogprob(
-                  alt, engine.tokenizer.tokenText(alt), s.sampler.logprob(logits, off, alt)));
+                  alt, vocabulary.tokenizer().tokenText(alt), s.sampler.logprob(logits, off, alt)));
         top = List.copyOf(t);
       }
       generated++;
@@ -386,10 +420,10 @@ final class Scheduler implements Runnable {
     long now = System.nanoTime();
     if (s.tokens.isEmpty()) {
       s.firstTokenNanos = now;
-      engine.ttft.record(now - s.submitNanos);
+      timeToFirstToken.accept(now - s.submitNanos);
     }
-    boolean isEos = engine.eos.get(token);
-    boolean special = isEos || engine.tokenizer.isSpecial(token);
+    boolean isEos = vocabulary.eos().get(token);
+    boolean special = isEos || vocabulary.tokenizer().isSpecial(token);
     String text = special ? "" : s.stop.push(s.decoder.push(token));
     FinishReason reason = null;
     if (isEos) reason = FinishReason.EOS_TOKEN;

@@ -18,7 +18,7 @@ final class Sequence {
   final int maxNewTokens; // already clipped to the context
   final List<AdapterManifest> adapters; // empty for the base
   final double[] weights; // per adapter
-  final String groupKey; // rows with equal keys form one segment
+  final AdapterGroup group; // rows of sequences in the same group form one segment
   final Sampler sampler;
   final StreamDecoder decoder;
   final StopText stop;
@@ -56,15 +56,7 @@ final class Sequence {
     this.stop = stop;
     this.topLogprobs = topLogprobs;
     this.submitNanos = submitNanos;
-    StringBuilder k = new StringBuilder();
-    for (int i = 0; i < adapters.size(); i++)
-      k.append(adapters.get(i).id())
-          .append('@')
-          .append(adapters.get(i).fingerprint())
-          .append('*')
-          .append(weights[i])
-          .append('+');
-    this.groupKey = k.toString();
+    this.group = AdapterGroup.of(adapters, weights);
   }
 
   boolean prefilling() {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param baseModel adapter_config.json's base_model_name_or_path ("" when absent)
  * @param weightBytes bytes its weights take in memory (f32 A and B of every adapted layer)
  * @param tier where its weights are now
+ * @param warnings what it was accepted despite (another base's name, unknown config keys)
  */
 public record AdapterInfo(
     String id,
@@ -21,7 +22,12 @@ public record AdapterInfo(
     List<String> targetModules,
     String baseModel,
     long weightBytes,
-    Tier tier) {
+    Tier tier,
+    List<String> warnings) {
+
+  public AdapterInfo {
+    warnings = List.copyOf(warnings);
+  }
 
   /** Cache tiers, hottest first. */
   public enum Tier {

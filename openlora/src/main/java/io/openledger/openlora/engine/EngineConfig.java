@@ -1,6 +1,5 @@
 package io.openledger.openlora.engine;
 
-import io.openledger.openlora.adapter.BundleResolver;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -12,12 +11,11 @@ import java.util.Optional;
  * @param adapterDir each subdirectory is an adapter whose id is the subdirectory's name
  * @param blobStoreDir content-addressed store: an adapter id {@code sha256:<64 hex>} (or the bare
  *     hex) resolves to the file {@code <blobStoreDir>/<hex>} or {@code
- *     <blobStoreDir>/<hex[0..2]>/<hex>}, a single-file adapter bundle (see {@code
- *     io.openledger.openlora.adapter.AdapterBundle}) whose sha256 must equal the id
+ *     <blobStoreDir>/<hex[0..2]>/<hex>}, a single-file adapter bundle (see {@code AdapterBundle} of
+ *     the adapter package) whose sha256 must equal the id
  * @param bundleResolver finds bundles by adapter hash: an adapter id {@code 0x<64 lowercase hex>}
  *     (the keccak-256 of a bundle, as a model registers it on chain) resolves to the file it
- *     returns (see {@code io.openledger.openlora.adapter.BundleResolver}); without one such ids are
- *     not found
+ *     returns (see {@link BundleResolver}); without one such ids are not found
  * @param adapterMemoryBudgetBytes bytes of adapter weights held in memory (active + warm tiers);
  *     the least recently used warm adapters are evicted to stay under it
  * @param maxBatchSize sequences decoded together in one step
@@ -27,6 +25,9 @@ import java.util.Optional;
  * @param int8Weights quantize the base's linear layers to int8 with per-output-channel scales
  * @param mergeMode when to fold an adapter into the base weights
  * @param maxContextLength tokens per sequence (prompt + completion); 0 means the model's own
+ * @param strictAdapterBase refuse adapters whose base_model_name_or_path does not end in the served
+ *     directory's name or its _name_or_path; off by default: such adapters are served when their
+ *     shapes fit, with a warning in the log and in {@link AdapterInfo#warnings()}
  */
 public record EngineConfig(
     Path modelDir,
@@ -39,7 +40,8 @@ public record EngineConfig(
     int threads,
     boolean int8Weights,
     MergeMode mergeMode,
-    int maxContextLength) {
+    int maxContextLength,
+    boolean strictAdapterBase) {
 
   /** When the engine computes with W + scale·BA instead of W plus a separate low-rank path. */
   public enum MergeMode {
@@ -84,7 +86,8 @@ public record EngineConfig(
         Math.min(2, Runtime.getRuntime().availableProcessors()),
         false,
         MergeMode.AUTO,
-        0);
+        0,
+        false);
   }
 
   public EngineConfig withAdapterDir(Path dir) {
@@ -99,7 +102,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withBlobStoreDir(Path dir) {
@@ -114,7 +118,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withBundleResolver(BundleResolver resolver) {
@@ -129,7 +134,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withAdapterMemoryBudgetBytes(long bytes) {
@@ -144,7 +150,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMaxBatchSize(int n) {
@@ -159,7 +166,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMaxQueuedRequests(int n) {
@@ -174,7 +182,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withThreads(int n) {
@@ -189,7 +198,8 @@ public record EngineConfig(
         n,
         int8Weights,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withInt8Weights(boolean int8) {
@@ -204,7 +214,8 @@ public record EngineConfig(
         threads,
         int8,
         mergeMode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMergeMode(MergeMode mode) {
@@ -219,7 +230,8 @@ public record EngineConfig(
         threads,
         int8Weights,
         mode,
-        maxContextLength);
+        maxContextLength,
+        strictAdapterBase);
   }
 
   public EngineConfig withMaxContextLength(int tokens) {
@@ -234,6 +246,23 @@ public record EngineConfig(
         threads,
         int8Weights,
         mergeMode,
-        tokens);
+        tokens,
+        strictAdapterBase);
+  }
+
+  public EngineConfig withStrictAdapterBase(boolean strict) {
+    return new EngineConfig(
+        modelDir,
+        adapterDir,
+        blobStoreDir,
+        bundleResolver,
+        adapterMemoryBudgetBytes,
+        maxBatchSize,
+        maxQueuedRequests,
+        threads,
+        int8Weights,
+        mergeMode,
+        maxContextLength,
+        strict);
   }
 }

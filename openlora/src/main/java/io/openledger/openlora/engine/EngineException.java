@@ -72,6 +72,35 @@ public abstract sealed class EngineException extends RuntimeException {
     }
   }
 
+  /**
+   * The model cannot render chat messages: its chat template was refused at load (or it has none).
+   * Text completions still work. HTTP 400.
+   */
+  public static final class ChatUnavailable extends EngineException {
+    private final String reason;
+
+    public ChatUnavailable(String model, String reason) {
+      super(
+          "model "
+              + model
+              + " cannot serve chat completions: its chat template is refused because "
+              + reason
+              + "; send a prompt to /v1/completions instead",
+          null);
+      this.reason = reason;
+    }
+
+    /** Why the template was refused. */
+    public String reason() {
+      return reason;
+    }
+
+    @Override
+    public int httpStatus() {
+      return 400;
+    }
+  }
+
   /** The queue is full or the engine is closing; try again after {@link #retryAfter()} (503). */
   public static final class OverCapacity extends EngineException {
     private final Duration retryAfter;

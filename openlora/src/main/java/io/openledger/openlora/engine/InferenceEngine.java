@@ -1,6 +1,8 @@
 package io.openledger.openlora.engine;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * One base model in memory serving any number of LoRA adapters, requests for different adapters
@@ -25,7 +27,14 @@ public interface InferenceEngine extends AutoCloseable {
    *     (the message says what is wrong)
    */
   static InferenceEngine open(EngineConfig config) {
-    return io.openledger.openlora.batch.BatchingEngine.open(config);
+    EngineProvider provider =
+        ServiceLoader.load(EngineProvider.class, InferenceEngine.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no OpenLoRA engine implementation on the class path"));
+    return provider.open(config);
   }
 
   /** What the base model is: id, vocabulary, context length, chat template. */
@@ -55,7 +64,7 @@ public interface InferenceEngine extends AutoCloseable {
    * @throws EngineException.AdapterInvalid when it is malformed or made for another base
    * @throws EngineException.InvalidRequest when the id is not a valid adapter id
    */
-  AdapterInfo registerAdapter(String adapterId, java.nio.file.Path directory);
+  AdapterInfo registerAdapter(String adapterId, Path directory);
 
   /**
    * Starts a generation. Returns at once; the adapter (if not resident) loads asynchronously while

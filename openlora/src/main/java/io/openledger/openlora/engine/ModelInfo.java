@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param bosTokenId beginning-of-sequence token, or -1
  * @param eosTokenIds end-of-sequence tokens (generation stops on any)
  * @param chatTemplate tokenizer_config.json's chat_template (Jinja), if any
+ * @param chatTemplateRefusal why chat messages cannot be rendered (the template uses Jinja that
+ *     OpenLoRA does not reproduce exactly, or there is none); empty when chat works
  */
 public record ModelInfo(
     String id,
@@ -30,4 +32,5 @@ public record ModelInfo(
     String weightFormat,
     int bosTokenId,
     int[] eosTokenIds,
-    Optional<String> chatTemplate) {}
+    Optional<String> chatTemplate,
+    Optional<String> chatTemplateRefusal) {}

@@ -437,8 +437,9 @@ public final class Kernels {
    * @param q the query head at qOff ({@code headDim} floats, already rotated)
    * @param keys cache [positions, kvStride]; this head's keys start at column {@code kvCol}
    * @param values same layout as keys
-   * @param positions keys 0..positions-1 are attended (causal: up to and including this token)
-   * @param scores scratch of at least {@code positions} floats
+   * @param first keys first..positions-1 are attended (0, or the start of a sliding window)
+   * @param positions causal end: up to and including this token
+   * @param scores scratch of at least {@code positions - first} floats
    * @param out receives the head's output at outOff
    */
   public static void attention(
@@ -448,18 +449,22 @@ public final class Kernels {
       float[] values,
       int kvStride,
       int kvCol,
+      int first,
       int positions,
       int headDim,
       float[] scores,
       float[] out,
       int outOff) {
     float scale = (float) (1.0 / Math.sqrt(headDim));
-    for (int p = 0; p < positions; p++)
-      scores[p] = dot(q, qOff, keys, p * kvStride + kvCol, headDim) * scale;
-    softmax(scores, 0, positions);
+    int n = positions - first;
+    for (int p = 0; p < n; p++) {
+      scores[p] = dot(q, qOff, keys, (first + p) * kvStride + kvCol, headDim) * scale;
+    }
+    softmax(scores, 0, n);
     java.util.Arrays.fill(out, outOff, outOff + headDim, 0f);
-    for (int p = 0; p < positions; p++)
-      axpy(scores[p], values, p * kvStride + kvCol, out, outOff, headDim);
+    for (int p = 0; p < n; p++) {
+      axpy(scores[p], values, (first + p) * kvStride + kvCol, out, outOff, headDim);
+    }
   }
 
   // ---------------------------------------------------------------- LoRA (SGMV on the CPU)

@@ -247,9 +247,13 @@ public final class ForwardPass {
   private void attentionRows(int worker, int from, int to) {
     Batch b = batch;
     int heads = c.heads(), hd = c.headDim(), group = heads / c.kvHeads();
+    int window = c.slidingWindow(layerIndex);
     for (int i = from; i < to; i++) {
       int t = i / heads, h = i % heads;
       KvCache cache = b.caches[t];
+      int end = b.positions[t] + 1;
+      // sliding window: the query sees itself and the window - 1 positions before it
+      int first = window > 0 ? Math.max(0, end - window) : 0;
       Kernels.attention(
           q,
           t * c.qDim() + h * hd,
@@ -257,7 +261,8 @@ public final class ForwardPass {
           cache.values[layerIndex],
           c.kvDim(),
           (h / group) * hd,
-          b.positions[t] + 1,
+          first,
+          end,
           hd,
           scores[worker],
           att,

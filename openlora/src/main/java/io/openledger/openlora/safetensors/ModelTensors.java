@@ -1,6 +1,6 @@
 package io.openledger.openlora.safetensors;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ public final class ModelTensors implements AutoCloseable {
 
   private static TreeSet<String> shardNames(Path index) {
     try {
-      Map<String, Object> m = Json.parseObject(Files.readString(index));
+      Map<String, Object> m = JsonMaps.parseObject(Files.readString(index));
       if (!(m.get("weight_map") instanceof Map<?, ?> wm))
         throw new SafetensorsFormatException(index.getFileName() + " has no weight_map");
       TreeSet<String> names = new TreeSet<>();

@@ -1,6 +1,6 @@
 package io.openledger.openlora.safetensors;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -109,7 +109,7 @@ public final class SafetensorsFile implements AutoCloseable {
     }
     Map<String, Object> header;
     try {
-      header = Json.parseObject(headerText.stripTrailing());
+      header = JsonMaps.parseObject(headerText.stripTrailing());
     } catch (IllegalArgumentException e) {
       throw bad(path, "header is not a JSON object: " + e.getMessage());
     }

@@ -1,6 +1,6 @@
 package io.openledger.openlora.safetensors;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -95,7 +95,7 @@ public final class SafetensorsWriter {
         throw new IllegalArgumentException("duplicate tensor " + e.name());
       offset += bytes;
     }
-    byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+    byte[] json = JsonMaps.write(header).getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8; // keep tensor data 8-byte aligned, as HF does
     ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
     head.putLong(padded).put(json);

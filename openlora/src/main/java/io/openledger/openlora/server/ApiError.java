@@ -160,6 +160,15 @@ public record ApiError(
               "adapter_invalid",
               OptionalInt.empty());
       case EngineException.InvalidRequest bad -> badParameter(null, bad.getMessage());
+      case EngineException.ChatUnavailable chat ->
+          new ApiError(
+              400,
+              "invalid_request_error",
+              "validation",
+              chat.getMessage(),
+              "model",
+              "chat_template_unsupported",
+              OptionalInt.empty());
       case EngineException.OverCapacity oc ->
           overCapacity(
               oc.getMessage(),

@@ -19,9 +19,10 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/chat/completions}, OpenAI's chat API. The messages are rendered with the model's
- * chat template (tokenizer_config.json), or the engine's plain layout when it has none. {@code
- * logprobs: true} with {@code top_logprobs} (0-20) returns per-token log-probabilities; {@code
- * stream: true} answers with {@code chat.completion.chunk} events and {@code data: [DONE]}.
+ * chat template (tokenizer_config.json) exactly as transformers renders them; a model whose
+ * template was refused at load (or that has none) answers 400 {@code chat_template_unsupported}.
+ * {@code logprobs: true} with {@code top_logprobs} (0-20) returns per-token log-probabilities;
+ * {@code stream: true} answers with {@code chat.completion.chunk} events and {@code data: [DONE]}.
  */
 final class ChatCompletionsRoute implements ApiRoute {
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "developer");
@@ -69,9 +70,19 @@ final class ChatCompletionsRoute implements ApiRoute {
       throw ApiError.badParameter("top_logprobs", "top_logprobs must be between 0 and 20")
           .toException();
     }
+    for (String field : List.of("tools", "tool_choice", "functions", "function_call")) {
+      if (body.has(field) && !body.raw(field).isNull()) {
+        // the templates could render tools, but answers are not parsed into tool_calls: refuse
+        // rather than silently drop them from the prompt
+        throw ApiError.badParameter(field, field + " is not supported (tool calling)")
+            .toException();
+      }
+    }
     String prompt;
     try {
       prompt = engine.renderChat(messages(body), true);
+    } catch (EngineException.ChatUnavailable e) {
+      throw ApiError.from(e, "model").toException();
     } catch (EngineException e) {
       throw ApiError.badParameter("messages", e.getMessage()).toException();
     }

@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * {@code GET /v1/models}: the base model and every adapter as {@code base:adapter}, in OpenAI's
- * list shape, with the adapter's rank, alpha, target modules and cache tier as extra fields.
+ * list shape, with the adapter's rank, alpha, target modules, cache tier and warnings as extra
+ * fields; the base says whether its chat template is usable ({@code chat_template.status} ok or
+ * refused, with the {@code reason}).
  */
 final class ModelsRoute implements ApiRoute {
   private final InferenceEngine engine;
@@ -61,6 +63,10 @@ final class ModelsRoute implements ApiRoute {
     m.put("context_length", base.contextLength());
     m.put("architecture", base.architecture());
     m.put("parameters", base.parameters());
+    // whether /v1/chat/completions works for this model, and why not
+    ObjectNode chat = m.putObject("chat_template");
+    chat.put("status", base.chatTemplateRefusal().isPresent() ? "refused" : "ok");
+    base.chatTemplateRefusal().ifPresent(why -> chat.put("reason", why));
     return m;
   }
 
@@ -78,6 +84,10 @@ final class ModelsRoute implements ApiRoute {
     ArrayNode targets = m.putArray("target_modules");
     a.targetModules().forEach(targets::add);
     m.put("tier", a.tier().name().toLowerCase(java.util.Locale.ROOT));
+    if (!a.warnings().isEmpty()) {
+      ArrayNode warnings = m.putArray("warnings");
+      a.warnings().forEach(warnings::add);
+    }
     return m;
   }
 }

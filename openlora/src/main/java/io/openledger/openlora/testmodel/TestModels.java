@@ -1,6 +1,6 @@
 package io.openledger.openlora.testmodel;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import io.openledger.openlora.safetensors.DType;
 import io.openledger.openlora.safetensors.SafetensorsWriter;
 import java.io.IOException;
@@ -68,7 +68,7 @@ public final class TestModels {
       cfg.put("target_modules", new ArrayList<Object>(spec.targetModules()));
       cfg.put("task_type", "CAUSAL_LM");
       cfg.put("use_rslora", false);
-      Files.writeString(dir.resolve("adapter_config.json"), Json.writePretty(cfg));
+      Files.writeString(dir.resolve("adapter_config.json"), JsonMaps.writePretty(cfg));
 
       int r = spec.rank();
       double scale = spec.alpha() / r;
@@ -146,7 +146,7 @@ public final class TestModels {
           case "BF16" -> "bfloat16";
           default -> "float32";
         });
-    Files.writeString(dir.resolve("config.json"), Json.writePretty(c));
+    Files.writeString(dir.resolve("config.json"), JsonMaps.writePretty(c));
   }
 
   private static void writeWeights(Path dir, ModelSpec s) {
@@ -275,7 +275,7 @@ public final class TestModels {
     tok.put("post_processor", bosTemplate(specialIds.get(BOS)));
     tok.put("decoder", byteLevel);
     tok.put("model", model);
-    Files.writeString(dir.resolve("tokenizer.json"), Json.write(tok));
+    Files.writeString(dir.resolve("tokenizer.json"), JsonMaps.write(tok));
 
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("add_bos_token", true);
@@ -286,7 +286,7 @@ public final class TestModels {
     cfg.put("clean_up_tokenization_spaces", false);
     cfg.put("model_max_length", (long) s.maxPositions());
     cfg.put("tokenizer_class", "PreTrainedTokenizerFast");
-    Files.writeString(dir.resolve("tokenizer_config.json"), Json.writePretty(cfg));
+    Files.writeString(dir.resolve("tokenizer_config.json"), JsonMaps.writePretty(cfg));
     return specialIds;
   }
 

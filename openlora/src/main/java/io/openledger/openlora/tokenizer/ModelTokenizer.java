@@ -2,12 +2,13 @@ package io.openledger.openlora.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,22 +22,19 @@ public final class ModelTokenizer implements AutoCloseable {
   private final HuggingFaceTokenizer hf;
   private final BitSet special;
   private final Optional<String> chatTemplate;
-  private final String bosToken;
-  private final String eosToken;
+  private final Map<String, String> specialTokens;
   private final int vocabSizeHint;
 
   private ModelTokenizer(
       HuggingFaceTokenizer hf,
       BitSet special,
       Optional<String> chatTemplate,
-      String bos,
-      String eos,
+      Map<String, String> specialTokens,
       int vocabSizeHint) {
     this.hf = hf;
     this.special = special;
     this.chatTemplate = chatTemplate;
-    this.bosToken = bos;
-    this.eosToken = eos;
+    this.specialTokens = specialTokens;
     this.vocabSizeHint = vocabSizeHint;
   }
 
@@ -46,7 +44,7 @@ public final class ModelTokenizer implements AutoCloseable {
     if (!Files.isRegularFile(json))
       throw new IllegalArgumentException(dir + " has no tokenizer.json");
     try {
-      Map<String, Object> tok = Json.parseObject(Files.readString(json));
+      Map<String, Object> tok = JsonMaps.parseObject(Files.readString(json));
       BitSet special = new BitSet();
       int maxId = -1;
       if (tok.get("model") instanceof Map<?, ?> model && model.get("vocab") instanceof Map<?, ?> v)
@@ -62,19 +60,23 @@ public final class ModelTokenizer implements AutoCloseable {
           if (o instanceof Map<?, ?> t && t.get("id") instanceof Long id)
             maxId = Math.max(maxId, id.intValue());
       Optional<String> template = Optional.empty();
-      String bos = "", eos = "";
+      Map<String, String> specialTokens = new LinkedHashMap<>();
       Path cfgPath = dir.resolve("tokenizer_config.json");
       if (Files.isRegularFile(cfgPath)) {
-        Map<String, Object> cfg = Json.parseObject(Files.readString(cfgPath));
-        Object t = cfg.get("chat_template");
-        if (t instanceof String s) template = Optional.of(s);
-        else if (t instanceof List<?> named) // [{name, template}, ...]: take "default"
-        for (Object o : named)
-            if (o instanceof Map<?, ?> m
-                && "default".equals(m.get("name"))
-                && m.get("template") instanceof String s) template = Optional.of(s);
-        bos = tokenString(cfg.get("bos_token"));
-        eos = tokenString(cfg.get("eos_token"));
+        Map<String, Object> cfg = JsonMaps.parseObject(Files.readString(cfgPath));
+        template = configTemplate(cfg.get("chat_template"));
+        for (String k : SPECIAL_TOKEN_KEYS) {
+          String v = tokenString(cfg.get(k));
+          if (v != null) {
+            specialTokens.put(k, v);
+          }
+        }
+      }
+      // transformers 5 (and late 4.x) save the template as chat_template.jinja, which takes
+      // priority over tokenizer_config.json's entry, as in transformers' from_pretrained
+      Path jinja = dir.resolve("chat_template.jinja");
+      if (Files.isRegularFile(jinja)) {
+        template = Optional.of(Files.readString(jinja));
       }
       HuggingFaceTokenizer hf =
           HuggingFaceTokenizer.builder()
@@ -83,7 +85,7 @@ public final class ModelTokenizer implements AutoCloseable {
               .optTruncation(false)
               .optPadding(false)
               .build();
-      return new ModelTokenizer(hf, special, template, bos, eos, maxId + 1);
+      return new ModelTokenizer(hf, special, template, specialTokens, maxId + 1);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read the tokenizer in " + dir + ": " + e.getMessage(), e);
@@ -92,10 +94,42 @@ public final class ModelTokenizer implements AutoCloseable {
     }
   }
 
+  /** tokenizer_config.json's chat_template: a string, or named templates of which "default". */
+  private static Optional<String> configTemplate(Object t) {
+    if (t instanceof String s) {
+      return Optional.of(s);
+    }
+    if (t instanceof List<?> named) {
+      for (Object o : named) {
+        if (o instanceof Map<?, ?> m
+            && "default".equals(m.get("name"))
+            && m.get("template") instanceof String s) {
+          return Optional.of(s);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The named special tokens transformers passes to chat templates (special_tokens_map). */
+  private static final List<String> SPECIAL_TOKEN_KEYS =
+      List.of(
+          "bos_token",
+          "eos_token",
+          "unk_token",
+          "sep_token",
+          "pad_token",
+          "cls_token",
+          "mask_token");
+
   private static String tokenString(Object v) {
-    if (v instanceof String s) return s;
-    if (v instanceof Map<?, ?> m && m.get("content") instanceof String s) return s;
-    return "";
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof Map<?, ?> m && m.get("content") instanceof String s) {
+      return s;
+    }
+    return null;
   }
 
   /**
@@ -141,11 +175,16 @@ public final class ModelTokenizer implements AutoCloseable {
   }
 
   public String bosToken() {
-    return bosToken;
+    return specialTokens.getOrDefault("bos_token", "");
   }
 
   public String eosToken() {
-    return eosToken;
+    return specialTokens.getOrDefault("eos_token", "");
+  }
+
+  /** tokenizer_config.json's named special tokens (bos_token, eos_token, ...) that are set. */
+  public Map<String, String> specialTokens() {
+    return specialTokens;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.openledger.openlora.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openledger.openlora.engine.BundleResolver;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.model.LoraWeights;
 import io.openledger.openlora.model.Projection;
@@ -68,16 +69,27 @@ class AdapterReaderTest {
     ModelSpec wider =
         new ModelSpec("other", 512, 96, 160, 2, 4, 2, 256, 10000, false, false, "F32", 7);
     Path dir = TestModels.writeAdapter(Fixtures.newDir("wide"), wider, AdapterSpec.of(4, 1));
-    // its config names another base, so first the name is caught...
-    assertThat(reason(dir)).contains("trained for base model \"other\"");
-    // ...and with the name removed, the shapes
-    try {
-      Path cfg = dir.resolve("adapter_config.json");
-      Files.writeString(cfg, Files.readString(cfg).replace("\"other\"", "\"\""));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
     assertThat(reason(dir)).contains("has shape [4, 96]").contains("made for another base");
+  }
+
+  @Test
+  void anotherBasesNameIsAWarningWhenShapesFitAndARefusalInStrictMode() throws IOException {
+    Path dir = adapter("renamed", AdapterSpec.of(4, 1));
+    edit(dir, "\"" + SPEC.name() + "\"", "\"/cache/models--org--snapshot/abc123\"");
+    AdapterManifest m = reader.inspect("renamed", new AdapterSource.Directory(dir));
+    assertThat(m.warnings())
+        .singleElement()
+        .asString()
+        .contains("trained for base model \"/cache/models--org--snapshot/abc123\"")
+        .contains("served because its shapes fit");
+    assertThat(reader.load(m).layer(0, Projection.Q_PROJ)).isNotNull();
+    AdapterReader strict = new AdapterReader(base, Set.of(SPEC.name()), true);
+    assertThatThrownBy(() -> strict.inspect("renamed", new AdapterSource.Directory(dir)))
+        .isInstanceOf(AdapterFormatException.class)
+        .hasMessageContaining("strict base-name checking is on");
+    AdapterManifest same =
+        strict.inspect("same", new AdapterSource.Directory(adapter("same", AdapterSpec.of(4, 1))));
+    assertThat(same.warnings()).isEmpty();
   }
 
   @Test
@@ -114,11 +126,13 @@ class AdapterReaderTest {
 
     Path rankMismatch = adapter("m8", AdapterSpec.of(4, 1));
     edit(rankMismatch, "\"r\": 4", "\"r\": 2");
-    assertThat(reason(rankMismatch)).contains("rank 4, above the config's r 2");
+    assertThat(reason(rankMismatch))
+        .contains("has rank 4 but adapter_config.json gives it rank 2 (r, or its rank_pattern");
 
     Path untargeted = adapter("m9", AdapterSpec.of(4, 1));
-    edit(untargeted, "\"q_proj\", ", "");
-    assertThat(reason(untargeted)).contains("which target_modules does not list");
+    edit(untargeted, "\"q_proj\",", "");
+    assertThat(reason(untargeted))
+        .contains("adapts model.layers.0.self_attn.q_proj, which target_modules");
   }
 
   @Test

@@ -139,7 +139,7 @@ public class KernelsBenchmark {
   @Benchmark
   public float[] attention() {
     for (int t = 0; t < tokens; t++)
-      Kernels.attention(q, 0, keys, values, KV, 0, POSITIONS, HEAD, scores, head, 0);
+      Kernels.attention(q, 0, keys, values, KV, 0, 0, POSITIONS, HEAD, scores, head, 0);
     return head;
   }
 

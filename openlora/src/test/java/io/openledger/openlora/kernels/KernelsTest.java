@@ -205,7 +205,7 @@ class KernelsTest {
                 values, p * stride + head * hd, p * stride + head * hd + hd);
       }
       float[] out = new float[hd + 5];
-      Kernels.attention(q, 0, keys, values, stride, head * hd, n, hd, new float[n], out, 5);
+      Kernels.attention(q, 0, keys, values, stride, head * hd, 0, n, hd, new float[n], out, 5);
       assertClose(
           java.util.Arrays.copyOfRange(out, 5, hd + 5),
           NaiveKernels.attention(q, k, v),

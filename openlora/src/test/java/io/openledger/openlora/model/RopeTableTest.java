@@ -2,7 +2,7 @@ package io.openledger.openlora.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openledger.openlora.json.Json;
+import io.openledger.openlora.json.JsonMaps;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class RopeTableTest {
   static LlamaConfig config(String scaling) {
     return LlamaConfig.parse(
-        Json.parseObject(
+        JsonMaps.parseObject(
             "{\"model_type\":\"llama\",\"hidden_size\":4096,\"intermediate_size\":14336,"
                 + "\"num_hidden_layers\":1,\"num_attention_heads\":32,\"num_key_value_heads\":8,"
                 + "\"vocab_size\":128256,\"max_position_embeddings\":131072,\"rope_theta\":500000.0"

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.openlora.adapter.AdapterBundle;
-import io.openledger.openlora.adapter.BundleResolver;
+import io.openledger.openlora.engine.BundleResolver;
 import io.openledger.openlora.engine.GenerationResult;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -199,6 +199,16 @@ class ApiErrorsTest {
   }
 
   @Test
+  void toolCallingIsRefusedRatherThanDroppedFromThePrompt() throws Exception {
+    ObjectNode chat = ApiClient.JSON.createObjectNode();
+    chat.put("model", s.base());
+    chat.putArray("messages").addObject().put("role", "user").put("content", "hi");
+    chat.putArray("tools").addObject().put("type", "function");
+    JsonNode e = openAiError(s.client.post("/v1/chat/completions", chat), 400, "tools", null);
+    assertThat(e.path("message").asText()).contains("tools is not supported");
+  }
+
+  @Test
   void missingFieldsAre400() throws Exception {
     ObjectNode noModel = completion(s.base());
     noModel.remove("model");

@@ -1,12 +1,13 @@
-package io.openledger.openlora.adapter;
+package io.openledger.openlora.engine;
 
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * Finds adapter bundles by the adapter hash a model registers on chain: an adapter id {@code 0x<64
- * lowercase hex>} is the keccak-256 of an {@link AdapterBundle}'s bytes. The node's blob store
- * implements it; this module has no keccak of its own and trusts the resolver's check.
+ * lowercase hex>} is the keccak-256 of an adapter bundle's bytes ({@code AdapterBundle} of the
+ * adapter package). The node's blob store implements it; this module has no keccak of its own and
+ * trusts the resolver's check.
  *
  * <p>Called on the request thread each time a request names such an adapter (the catalog then
  * remembers its check per file fingerprint), so it should be cheap: verify the hash when a blob is

@@ -370,23 +370,26 @@ class EconomyAttacksE2ETest {
   }
 
   @Test
-  void payerCuttingItsCapOrRevokingPastTheGraceCannotStallTheOperatorsBatches() throws Exception {
+  void payerEscapingItsChargesCannotStallTheOperatorsBatches() throws Exception {
     String prompt = base.prompts().getFirst();
     Payer cutter = payer("cap cutter", Amount.open(1), Amount.open(1));
     Payer revoker = payer("late revoker", Amount.open(1), Amount.open(1));
+    Payer withdrawer = payer("early withdrawer", Amount.open(1), Amount.open(1));
     Payer honest = payer("honest", Amount.open(1), Amount.open(1));
     Amount honestFees = Amount.ZERO;
     for (int i = 0; i < 2; i++) {
       paid(base.model(), prompt, cutter.auth());
       paid(base.model(), prompt, revoker.auth());
+      paid(base.model(), prompt, withdrawer.auth());
       honestFees =
           honestFees.add(
               Amount.of(
                   new BigInteger(paid(base.model(), prompt, honest.auth()).get("fee").asText())));
     }
 
-    // Before the batch: one payer cuts its key's cap to one base unit (a new cap for the same
-    // key keeps what it spent), the other revokes its key and the grace runs out.
+    // Before the batch (an operator too slow for the windows): one payer cuts its key's cap to
+    // one base unit (a new cap for the same key keeps what it spent), one revokes its key and the
+    // grace runs out, one withdraws its whole escrow once the delay is over.
     node.ok(
         cutter.key(),
         InferenceModule.ADDRESS,
@@ -395,9 +398,17 @@ class EconomyAttacksE2ETest {
         revoker.key(),
         InferenceModule.ADDRESS,
         InferenceModule.REVOKE_API_KEY.encodeCall(revoker.keyHash().toArray()));
+    node.ok(
+        withdrawer.key(),
+        InferenceModule.ADDRESS,
+        InferenceModule.REQUEST_WITHDRAWAL.encodeCall(Amount.open(1).value()));
     long revokedAt =
         InferenceModule.apiKey(node.state(), revoker.keyHash()).orElseThrow().revokedAt();
-    advanceChainPast(revokedAt + WITHDRAWAL_DELAY);
+    advanceChainPast(
+        Math.max(
+            revokedAt + WITHDRAWAL_DELAY,
+            InferenceModule.escrowOf(node.state(), withdrawer.address()).withdrawableAt()));
+    node.ok(withdrawer.key(), InferenceModule.ADDRESS, InferenceModule.WITHDRAW.encodeCall());
 
     // Every record is still batched: the honest payer's fees are charged and paid out, the
     // others' cannot be and are not (the operator loses them; nothing else is held up).
@@ -409,6 +420,7 @@ class EconomyAttacksE2ETest {
         .isEqualTo(Amount.open(1));
     assertThat(InferenceModule.escrowOf(state, revoker.address()).balance())
         .isEqualTo(Amount.open(1));
+    assertThat(InferenceModule.escrowOf(state, withdrawer.address()).balance().isZero()).isTrue();
     assertThat(lastBatch().total()).isEqualTo(honestFees);
     refused(base.model(), prompt, cutter.auth(), 402, "payment_required");
 

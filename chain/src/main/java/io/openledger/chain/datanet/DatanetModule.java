@@ -269,7 +269,7 @@ public final class DatanetModule implements SystemModule {
     ctx.store(DATANET_COUNT_SLOT, u64(id));
     ctx.store(headerSlot(id), d.header().encode());
     ctx.store(textSlot(id), d.encodeText());
-    emit(ctx, DATANET_CREATED, u(id), d.owner(), d.name());
+    ctx.emit(DATANET_CREATED, u(id), d.owner(), d.name());
     return id;
   }
 
@@ -362,7 +362,7 @@ public final class DatanetModule implements SystemModule {
         dailySlot(who),
         new ContributorDay(day, mine.bytes() + size, mine.submissions() + 1).encode());
     ctx.store(dailySlot(datanetId), new DatanetDay(day, theirs.bytes() + size).encode());
-    emit(ctx, CONTRIBUTION_SUBMITTED, u(datanetId), u(id), who, blobHash.toArray(), u(size));
+    ctx.emit(CONTRIBUTION_SUBMITTED, u(datanetId), u(id), who, blobHash.toArray(), u(size));
     return id;
   }
 
@@ -389,13 +389,13 @@ public final class DatanetModule implements SystemModule {
     ctx.store(
         headerSlot(c.datanetId()),
         h.withCounts(h.contributions(), index + 1, h.versions()).encode());
-    emit(ctx, CONTRIBUTION_ACCEPTED, u(c.datanetId()), u(c.id()), score);
+    ctx.emit(CONTRIBUTION_ACCEPTED, u(c.datanetId()), u(c.id()), score);
   }
 
   private void reject(ModuleContext ctx, StateReader s, BigInteger idArg, String reason) {
     Contribution c = requirePending(ctx, s, idArg, "reject");
     ctx.store(contributionSlot(c.id()), c.decided(ContributionStatus.REJECTED, 0).encode());
-    emit(ctx, CONTRIBUTION_REJECTED, u(c.datanetId()), u(c.id()), reason);
+    ctx.emit(CONTRIBUTION_REJECTED, u(c.datanetId()), u(c.id()), reason);
   }
 
   /** The contribution {@code idArg}, pending, in a datanet the caller owns; else a revert. */
@@ -459,8 +459,7 @@ public final class DatanetModule implements SystemModule {
     ctx.store(versionSlot(datanetId, version), v.encode());
     ctx.store(
         headerSlot(datanetId), h.withCounts(h.contributions(), h.accepted(), version).encode());
-    emit(
-        ctx,
+    ctx.emit(
         VERSION_PUBLISHED,
         u(datanetId),
         u(version),
@@ -699,11 +698,6 @@ public final class DatanetModule implements SystemModule {
   private static Datanet.Header requireHeader(StateReader s, BigInteger id) {
     return readHeader(s, knownDatanet(id))
         .orElseThrow(() -> new ModuleRevert("datanet: unknown datanet " + id));
-  }
-
-  private static void emit(ModuleContext ctx, AbiEvent event, Object... values) {
-    AbiEvent.Encoded log = event.encode(values);
-    ctx.emit(log.topics(), log.data());
   }
 
   private static BigInteger big(List<Object> args, int i) {

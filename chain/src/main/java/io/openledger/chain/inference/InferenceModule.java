@@ -267,7 +267,7 @@ public final class InferenceModule implements SystemModule {
     putEscrow(ctx, payer, after);
     InferenceTotals t = totals(ctx::load);
     putTotals(ctx, new InferenceTotals(t.escrows().add(value), t.pending(), t.claimable()));
-    emit(ctx, DEPOSITED, payer, value.value());
+    ctx.emit(DEPOSITED, payer, value.value());
     return after.balance();
   }
 
@@ -283,7 +283,7 @@ public final class InferenceModule implements SystemModule {
     }
     long at = Math.addExact(ctx.blockTimestamp(), parameters.withdrawalDelay());
     putEscrow(ctx, payer, new Escrow(e.balance(), amount, at));
-    emit(ctx, WITHDRAWAL_REQUESTED, payer, amount.value(), uint(at));
+    ctx.emit(WITHDRAWAL_REQUESTED, payer, amount.value(), uint(at));
   }
 
   private static Amount withdraw(ModuleContext ctx) {
@@ -309,7 +309,7 @@ public final class InferenceModule implements SystemModule {
     putTotals(ctx, new InferenceTotals(t.escrows().subtract(paid), t.pending(), t.claimable()));
     ctx.charge(ctx.gasSchedule().balanceTransfer());
     ctx.state().transfer(ADDRESS, payer, paid);
-    emit(ctx, WITHDRAWN, payer, paid.value());
+    ctx.emit(WITHDRAWN, payer, paid.value());
     return paid;
   }
 
@@ -336,7 +336,7 @@ public final class InferenceModule implements SystemModule {
       spent = k.spent(); // a new cap for the same key keeps what it spent
     }
     ctx.store(keySlot(keyHash), new ApiKey(payer, cap, spent, 0).encode());
-    emit(ctx, API_KEY_REGISTERED, keyHash.toArray(), payer, cap.value());
+    ctx.emit(API_KEY_REGISTERED, keyHash.toArray(), payer, cap.value());
   }
 
   private static void revokeApiKey(ModuleContext ctx, Hash keyHash) {
@@ -353,7 +353,7 @@ public final class InferenceModule implements SystemModule {
     }
     ctx.store(
         keySlot(keyHash), new ApiKey(k.payer(), k.cap(), k.spent(), ctx.blockTimestamp()).encode());
-    emit(ctx, API_KEY_REVOKED, keyHash.toArray(), k.payer());
+    ctx.emit(API_KEY_REVOKED, keyHash.toArray(), k.payer());
   }
 
   // ---- batches ----
@@ -408,8 +408,7 @@ public final class InferenceModule implements SystemModule {
     putTotals(
         ctx,
         new InferenceTotals(t.escrows().subtract(total), t.pending().add(total), t.claimable()));
-    emit(
-        ctx,
+    ctx.emit(
         BATCH_POSTED,
         operator,
         uint(seq),
@@ -606,7 +605,7 @@ public final class InferenceModule implements SystemModule {
         ctx,
         new InferenceTotals(
             t.escrows(), t.pending().subtract(b.total()), t.claimable().add(b.total())));
-    emit(ctx, BATCH_FINALIZED, operator, uint(seq));
+    ctx.emit(BATCH_FINALIZED, operator, uint(seq));
     if (!toPool.isZero()) {
       payPool(ctx, operator, toPool);
     }
@@ -651,7 +650,7 @@ public final class InferenceModule implements SystemModule {
     putTotals(ctx, new InferenceTotals(t.escrows(), t.pending(), t.claimable().subtract(amount)));
     ctx.charge(ctx.gasSchedule().balanceTransfer());
     ctx.state().transfer(ADDRESS, account, amount);
-    emit(ctx, CLAIMED, account, amount.value());
+    ctx.emit(CLAIMED, account, amount.value());
     return amount;
   }
 
@@ -786,7 +785,9 @@ public final class InferenceModule implements SystemModule {
   }
 
   private static Escrow escrow(Slots s, Address payer) {
-    return s.load(slot(ESCROW, payer.toArray())).map(Escrow::decode).orElse(Escrow.EMPTY);
+    return s.load(SystemModule.slot(ESCROW, payer.toArray()))
+        .map(Escrow::decode)
+        .orElse(Escrow.EMPTY);
   }
 
   private static Optional<ApiKey> apiKey(Slots s, Hash keyHash) {
@@ -798,7 +799,7 @@ public final class InferenceModule implements SystemModule {
   }
 
   private static Earnings earnings(Slots s, Address account) {
-    return s.load(slot(EARNINGS_PREFIX, account.toArray()))
+    return s.load(SystemModule.slot(EARNINGS_PREFIX, account.toArray()))
         .map(Earnings::decode)
         .orElse(Earnings.NONE);
   }
@@ -816,12 +817,12 @@ public final class InferenceModule implements SystemModule {
   }
 
   private static void putEscrow(ModuleContext ctx, Address payer, Escrow e) {
-    ctx.store(slot(ESCROW, payer.toArray()), e.isEmpty() ? new byte[0] : e.encode());
+    ctx.store(SystemModule.slot(ESCROW, payer.toArray()), e.isEmpty() ? new byte[0] : e.encode());
   }
 
   private static void putEarnings(ModuleContext ctx, Address account, Earnings e) {
     ctx.store(
-        slot(EARNINGS_PREFIX, account.toArray()),
+        SystemModule.slot(EARNINGS_PREFIX, account.toArray()),
         e.equals(Earnings.NONE) ? new byte[0] : e.encode());
   }
 
@@ -830,39 +831,23 @@ public final class InferenceModule implements SystemModule {
   }
 
   private static byte[] keySlot(Hash keyHash) {
-    return slot(KEY, keyHash.toArray());
+    return SystemModule.slot(KEY, keyHash.toArray());
   }
 
   private static byte[] nextSlot(Address operator) {
-    return slot(NEXT, operator.toArray());
+    return SystemModule.slot(NEXT, operator.toArray());
   }
 
   private static byte[] batchSlot(Address operator, long seq) {
-    return slot(BATCH_PREFIX, operator.toArray(), ByteBuffer.allocate(8).putLong(seq).array());
+    return SystemModule.slot(
+        BATCH_PREFIX, operator.toArray(), ByteBuffer.allocate(8).putLong(seq).array());
   }
 
   private static byte[] chargedSlot(Address payer, Address operator) {
-    return slot(CHARGED_PREFIX, payer.toArray(), operator.toArray());
-  }
-
-  private static byte[] slot(byte[] prefix, byte[]... parts) {
-    int n = prefix.length;
-    for (byte[] p : parts) {
-      n += p.length;
-    }
-    ByteBuffer b = ByteBuffer.allocate(n).put(prefix);
-    for (byte[] p : parts) {
-      b.put(p);
-    }
-    return b.array();
+    return SystemModule.slot(CHARGED_PREFIX, payer.toArray(), operator.toArray());
   }
 
   // ---- helpers ----
-
-  private static void emit(ModuleContext ctx, AbiEvent event, Object... values) {
-    AbiEvent.Encoded log = event.encode(values);
-    ctx.emit(log.topics(), log.data());
-  }
 
   private static AbiEvent event(String name, AbiEvent.Parameter... parameters) {
     return new AbiEvent(name, List.of(parameters));

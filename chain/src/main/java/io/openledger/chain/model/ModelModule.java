@@ -135,14 +135,14 @@ public final class ModelModule implements SystemModule {
           checkLicences(s, m.datanets(), true);
         }
         save(ctx, m.withPrices(in, out));
-        emit(ctx, MODEL_PRICES_SET, BigInteger.valueOf(m.id()), in.value(), out.value());
+        ctx.emit(MODEL_PRICES_SET, BigInteger.valueOf(m.id()), in.value(), out.value());
         yield f.encodeResult();
       }
       case "setOperator" -> {
         Model m = requireOwned(ctx, s, (BigInteger) a.get(0), "set the operator");
         Address operator = requireOperator((Address) a.get(1));
         save(ctx, m.withOperator(operator));
-        emit(ctx, MODEL_OPERATOR_SET, BigInteger.valueOf(m.id()), operator);
+        ctx.emit(MODEL_OPERATOR_SET, BigInteger.valueOf(m.id()), operator);
         yield f.encodeResult();
       }
       case "model" -> {
@@ -195,8 +195,7 @@ public final class ModelModule implements SystemModule {
             datanets);
     ctx.store(COUNT_SLOT, ByteBuffer.allocate(8).putLong(id).array());
     save(ctx, m);
-    emit(
-        ctx,
+    ctx.emit(
         MODEL_REGISTERED,
         BigInteger.valueOf(id),
         m.owner(),
@@ -294,11 +293,6 @@ public final class ModelModule implements SystemModule {
 
   private static void save(ModuleContext ctx, Model m) {
     ctx.store(slot(m.id()), m.encode());
-  }
-
-  private static void emit(ModuleContext ctx, AbiEvent event, Object... values) {
-    AbiEvent.Encoded log = event.encode(values);
-    ctx.emit(log.topics(), log.data());
   }
 
   // ---- gas-free readers ----

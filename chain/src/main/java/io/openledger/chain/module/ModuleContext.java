@@ -103,4 +103,10 @@ public interface ModuleContext {
    * @param data ABI-encoded non-indexed arguments
    */
   void emit(List<Hash> topics, byte[] data);
+
+  /** Emits {@code event} with these argument values (indexed ones become topics). */
+  default void emit(AbiEvent event, Object... values) {
+    AbiEvent.Encoded log = event.encode(values);
+    emit(log.topics(), log.data());
+  }
 }

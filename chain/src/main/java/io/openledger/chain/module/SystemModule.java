@@ -82,4 +82,19 @@ public interface SystemModule {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** A storage slot key: {@code prefix} followed by {@code parts}, e.g. a name and an address. */
+  static byte[] slot(byte[] prefix, byte[]... parts) {
+    int n = prefix.length;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = Arrays.copyOf(prefix, n);
+    int at = prefix.length;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
 }

@@ -291,15 +291,8 @@ public final class StakingModule implements SystemModule {
     putPool(ctx, operator, pool.withBonded(term, d.after()));
     StakingTotals t = totals(ctx::load);
     putTotals(ctx, new StakingTotals(t.bonded().add(value), t.unbonding()));
-    emit(
-        ctx,
-        STAKED,
-        operator,
-        staker,
-        uint(term.code()),
-        value.value(),
-        d.minted(),
-        uint(lockedUntil));
+    ctx.emit(
+        STAKED, operator, staker, uint(term.code()), value.value(), d.minted(), uint(lockedUntil));
     return d.minted();
   }
 
@@ -356,8 +349,7 @@ public final class StakingModule implements SystemModule {
     ctx.store(entriesSlot(operator, staker), ByteBuffer.allocate(8).putLong(id + 1).array());
     StakingTotals t = totals(ctx::load);
     putTotals(ctx, new StakingTotals(t.bonded().subtract(w.paid()), t.unbonding().add(w.paid())));
-    emit(
-        ctx,
+    ctx.emit(
         UNBONDING,
         operator,
         staker,
@@ -401,7 +393,7 @@ public final class StakingModule implements SystemModule {
       ctx.charge(ctx.gasSchedule().balanceTransfer());
       ctx.state().transfer(ADDRESS, staker, w.paid());
     }
-    emit(ctx, WITHDRAWN, operator, staker, uint(id), w.paid().value());
+    ctx.emit(WITHDRAWN, operator, staker, uint(id), w.paid().value());
     return w.paid();
   }
 
@@ -419,7 +411,7 @@ public final class StakingModule implements SystemModule {
       putPool(ctx, ms.servedBy(), pool.withServed(ms.tier(), -1).withServed(tier, 1));
     }
     putModelStake(ctx, modelId, new ModelStake(tier, ms.servedBy()));
-    emit(ctx, TIER_SET, uint(modelId), uint(tier.code()));
+    ctx.emit(TIER_SET, uint(modelId), uint(tier.code()));
   }
 
   private void serve(ModuleContext ctx, long modelId) {
@@ -437,11 +429,11 @@ public final class StakingModule implements SystemModule {
       // the model changed operator: the old operator's pool stops counting it
       Pool old = pool(ctx::load, ms.servedBy());
       putPool(ctx, ms.servedBy(), old.withServed(ms.tier(), -1));
-      emit(ctx, MODEL_UNSERVED, uint(modelId), ms.servedBy());
+      ctx.emit(MODEL_UNSERVED, uint(modelId), ms.servedBy());
     }
     putPool(ctx, operator, pool(ctx::load, operator).withServed(ms.tier(), 1));
     putModelStake(ctx, modelId, new ModelStake(ms.tier(), operator));
-    emit(ctx, MODEL_SERVED, uint(modelId), operator);
+    ctx.emit(MODEL_SERVED, uint(modelId), operator);
   }
 
   private void unserve(ModuleContext ctx, long modelId) {
@@ -451,7 +443,7 @@ public final class StakingModule implements SystemModule {
     }
     putPool(ctx, ms.servedBy(), pool(ctx::load, ms.servedBy()).withServed(ms.tier(), -1));
     putModelStake(ctx, modelId, new ModelStake(ms.tier(), Address.ZERO));
-    emit(ctx, MODEL_UNSERVED, uint(modelId), ms.servedBy());
+    ctx.emit(MODEL_UNSERVED, uint(modelId), ms.servedBy());
   }
 
   private static Model model(ModuleContext ctx, long modelId) {
@@ -477,7 +469,7 @@ public final class StakingModule implements SystemModule {
       ctx.charge(ctx.gasSchedule().balanceTransfer());
       ctx.state().transfer(ADDRESS, treasury, r.unplaced());
     }
-    emit(ctx, REWARDED, operator, placed.value(), r.unplaced().value());
+    ctx.emit(REWARDED, operator, placed.value(), r.unplaced().value());
   }
 
   private Amount slash(ModuleContext ctx, Address operator, int rateBps) {
@@ -500,7 +492,7 @@ public final class StakingModule implements SystemModule {
       ctx.charge(ctx.gasSchedule().balanceTransfer());
       ctx.state().transfer(ADDRESS, ctx.caller(), s.cut());
     }
-    emit(ctx, SLASHED, operator, uint(rateBps), s.cut().value());
+    ctx.emit(SLASHED, operator, uint(rateBps), s.cut().value());
     return s.cut();
   }
 
@@ -669,7 +661,9 @@ public final class StakingModule implements SystemModule {
   }
 
   private static Pool pool(Slots s, Address operator) {
-    return s.load(slot(POOL_PREFIX, operator.toArray())).map(Pool::decode).orElse(Pool.EMPTY);
+    return s.load(SystemModule.slot(POOL_PREFIX, operator.toArray()))
+        .map(Pool::decode)
+        .orElse(Pool.EMPTY);
   }
 
   private static Position position(Slots s, Address operator, Address staker, LockTerm t) {
@@ -695,7 +689,8 @@ public final class StakingModule implements SystemModule {
 
   private static void putPool(ModuleContext ctx, Address operator, Pool p) {
     ctx.store(
-        slot(POOL_PREFIX, operator.toArray()), p.equals(Pool.EMPTY) ? new byte[0] : p.encode());
+        SystemModule.slot(POOL_PREFIX, operator.toArray()),
+        p.equals(Pool.EMPTY) ? new byte[0] : p.encode());
   }
 
   private static void putPosition(
@@ -712,12 +707,12 @@ public final class StakingModule implements SystemModule {
   }
 
   private static byte[] positionSlot(Address operator, Address staker, LockTerm t) {
-    return slot(
+    return SystemModule.slot(
         POSITION_PREFIX, operator.toArray(), staker.toArray(), new byte[] {(byte) t.code()});
   }
 
   private static byte[] entrySlot(Address operator, Address staker, long id) {
-    return slot(
+    return SystemModule.slot(
         ENTRY_PREFIX,
         operator.toArray(),
         staker.toArray(),
@@ -725,31 +720,14 @@ public final class StakingModule implements SystemModule {
   }
 
   private static byte[] entriesSlot(Address operator, Address staker) {
-    return slot(ENTRIES_PREFIX, operator.toArray(), staker.toArray());
+    return SystemModule.slot(ENTRIES_PREFIX, operator.toArray(), staker.toArray());
   }
 
   private static byte[] modelSlot(long modelId) {
-    return slot(MODEL_PREFIX, ByteBuffer.allocate(8).putLong(modelId).array());
-  }
-
-  private static byte[] slot(byte[] prefix, byte[]... parts) {
-    int n = prefix.length;
-    for (byte[] p : parts) {
-      n += p.length;
-    }
-    ByteBuffer b = ByteBuffer.allocate(n).put(prefix);
-    for (byte[] p : parts) {
-      b.put(p);
-    }
-    return b.array();
+    return SystemModule.slot(MODEL_PREFIX, ByteBuffer.allocate(8).putLong(modelId).array());
   }
 
   // ---- helpers ----
-
-  private static void emit(ModuleContext ctx, AbiEvent event, Object... values) {
-    AbiEvent.Encoded log = event.encode(values);
-    ctx.emit(log.topics(), log.data());
-  }
 
   private static AbiEvent event(String name, AbiEvent.Parameter... parameters) {
     return new AbiEvent(name, List.of(parameters));

@@ -136,8 +136,7 @@ public final class VestingModule implements SystemModule {
     ctx.store(slot(who), s.withClaimed(s.claimed().add(amount)).encode());
     ctx.charge(ctx.gasSchedule().balanceTransfer());
     ctx.state().unlock(who, amount);
-    AbiEvent.Encoded log = CLAIMED.encode(who, amount.value());
-    ctx.emit(log.topics(), log.data());
+    ctx.emit(CLAIMED, who, amount.value());
     return amount;
   }
 

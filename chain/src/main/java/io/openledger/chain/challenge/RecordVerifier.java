@@ -1,7 +1,9 @@
 package io.openledger.chain.challenge;
 
+import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.state.StateReader;
+import java.util.List;
 
 /**
  * Recomputes what a published record claims, for the challenges decided without a vote ({@link
@@ -16,8 +18,22 @@ public interface RecordVerifier {
 
   /** The outcome of a recomputation, as a value; the reason reaches the challenge's event. */
   sealed interface Verdict {
-    /** The record is wrong as claimed. */
-    record Upheld(String reason) implements Verdict {}
+    /**
+     * The record is wrong as claimed; what it should have said. The module corrects the batch's
+     * payouts from these values before the batch is final.
+     *
+     * @param reason what differs, for the challenge's event
+     * @param attribution the recomputed attribution (wrong token count: the record's own)
+     * @param promptTokens the recomputed prompt tokens (wrong attribution: the record's own)
+     * @param completionTokens the recomputed completion tokens (wrong attribution: the record's)
+     */
+    record Upheld(
+        String reason, List<Attribution> attribution, long promptTokens, long completionTokens)
+        implements Verdict {
+      public Upheld {
+        attribution = List.copyOf(attribution);
+      }
+    }
 
     /** The record matches the recomputation. */
     record Rejected(String reason) implements Verdict {}

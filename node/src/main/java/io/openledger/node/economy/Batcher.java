@@ -71,6 +71,10 @@ public final class Batcher implements AutoCloseable {
   static final long GAS_BASE = 200_000;
 
   static final long GAS_PER_CHARGE = 60_000;
+
+  /** Bytes a signed EIP-1559 transaction adds to its calldata, with margin. */
+  static final int TRANSACTION_OVERHEAD = 1_024;
+
   static final long GAS_PER_PAYOUT = 40_000;
 
   private final Ledger ledger;
@@ -79,6 +83,7 @@ public final class Batcher implements AutoCloseable {
   private final InferenceParameters parameters;
   private final Address treasury;
   private final Config config;
+  private final int maxTransactionSize;
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("batcher").factory());
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -107,19 +112,25 @@ public final class Batcher implements AutoCloseable {
     }
   }
 
+  /**
+   * @param maxTransactionSize the chain's largest transaction ({@code
+   *     ProtocolRules.maxTransactionSize}): a batch is cut to fit it
+   */
   public Batcher(
       Ledger ledger,
       KeyPair operatorKey,
       RecordLog log,
       InferenceParameters parameters,
       Address treasury,
-      Config config) {
+      Config config,
+      int maxTransactionSize) {
     this.ledger = ledger;
     this.operatorKey = operatorKey;
     this.log = log;
     this.parameters = parameters;
     this.treasury = treasury;
     this.config = config;
+    this.maxTransactionSize = maxTransactionSize;
     this.lastPostedAtBlock = ledger.headNumber();
   }
 
@@ -377,17 +388,31 @@ public final class Batcher implements AutoCloseable {
               + " should be on disk, found "
               + records.size());
     }
-    long landsAt = ledger.block(BlockRef.LATEST).orElseThrow().timestamp() + 1;
+    BlockView head = ledger.block(BlockRef.LATEST).orElseThrow();
+    long landsAt = head.timestamp() + 1;
     Contents c = contents(state, records, parameters, treasury, landsAt);
+    byte[] data =
+        InferenceModule.encodePostBatch(
+            next.seq(), c.recordsRoot(), next.firstRecord(), count, c.charges(), c.payouts());
+    // A batch the chain cannot take in one transaction (too many bytes or too much gas for a
+    // block) would be refused at every retry and hold up every later record: halve it until it
+    // fits. The rest waits for the next batch.
+    while (count > 1
+        && (data.length + TRANSACTION_OVERHEAD > maxTransactionSize
+            || gasLimit(c, data.length) > head.gasLimit())) {
+      count = count / 2;
+      records = records.subList(0, (int) count);
+      c = contents(state, records, parameters, treasury, landsAt);
+      data =
+          InferenceModule.encodePostBatch(
+              next.seq(), c.recordsRoot(), next.firstRecord(), count, c.charges(), c.payouts());
+    }
     if (!c.uncharged().isEmpty()) {
       LOG.warn(
           "records {} cannot be charged to their payers any more (cap cut, key revoked past its"
               + " grace, or escrow withdrawn): batched without charge or payouts",
           c.uncharged());
     }
-    byte[] data =
-        InferenceModule.encodePostBatch(
-            next.seq(), c.recordsRoot(), next.firstRecord(), count, c.charges(), c.payouts());
     Hash tx = send(data, gasLimit(c, data.length));
     LOG.info(
         "posted batch {} (records {}..{}, {} charges, {} payouts): {}",

@@ -152,7 +152,8 @@ public final class EconomyService implements AutoCloseable {
                 records,
                 inference.parameters(),
                 rules.treasury(),
-                o.batching()));
+                o.batching(),
+                rules.maxTransactionSize()));
     batcher.start();
     engine =
         keep(

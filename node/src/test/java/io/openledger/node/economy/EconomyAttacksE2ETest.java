@@ -13,6 +13,7 @@ import io.openledger.chain.inference.Earnings;
 import io.openledger.chain.inference.Escrow;
 import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
+import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.NextBatch;
 import io.openledger.chain.inference.SpendAuthorization;
 import io.openledger.chain.ledger.BlockRef;
@@ -486,6 +487,60 @@ class EconomyAttacksE2ETest {
     Escrow after = InferenceModule.escrowOf(node.state(), w.address());
     assertThat(after.balance().isZero() && after.pendingWithdrawal().isZero()).isTrue();
     refused(base.model(), prompt, w.auth(), 402, "payment_required");
+  }
+
+  @Test
+  void batchTooBigForOneTransactionIsHalvedNotRetriedForever() throws Exception {
+    Payer a = payer("big batch a", Amount.open(1), Amount.open(1));
+    Payer b = payer("big batch b", Amount.open(1), Amount.open(1));
+    paid(base.model(), base.prompts().getFirst(), a.auth());
+    paid(base.model(), base.prompts().getFirst(), b.auth());
+    NextBatch next = InferenceModule.nextBatch(node.state(), EconomyNode.OPERATOR.address());
+    List<InferenceRecord> records = new ArrayList<>();
+    for (byte[] r : node.economy().records().range(next.firstRecord(), next.firstRecord() + 2)) {
+      records.add(StoredRecord.decode(r).record());
+    }
+    // A size limit the two records' batch (two charges) is over and one record's is under.
+    long landsAt = node.ledger().block(BlockRef.LATEST).orElseThrow().timestamp() + 1;
+    int two = postBatchBytes(next, records, landsAt);
+    int one = postBatchBytes(next, records.subList(0, 1), landsAt);
+    assertThat(two).isGreaterThan(one);
+    int limit = (one + two) / 2 + Batcher.TRANSACTION_OVERHEAD;
+
+    try (Batcher small =
+        new Batcher(
+            node.ledger(),
+            EconomyNode.OPERATOR,
+            node.economy().records(),
+            PARAMETERS.inference(),
+            TREASURY,
+            MANUAL,
+            limit)) {
+      for (int batch = 0; batch < 2; batch++) {
+        Hash tx = small.flush().orElseThrow();
+        assertThat(node.awaitReceipt(tx.toHex()).success()).isTrue();
+        byte[] sent =
+            Bytes.fromHex(node.rpc("eth_getTransactionByHash", tx.toHex()).get("input").asText());
+        assertThat(sent.length + Batcher.TRANSACTION_OVERHEAD).isLessThanOrEqualTo(limit);
+        assertThat(lastBatch().recordCount()).as("batch %d", batch).isEqualTo(1);
+      }
+    }
+    assertThat(
+            InferenceModule.nextBatch(node.state(), EconomyNode.OPERATOR.address()).firstRecord())
+        .isEqualTo(next.firstRecord() + 2);
+  }
+
+  private static int postBatchBytes(NextBatch next, List<InferenceRecord> records, long landsAt) {
+    Batcher.Contents c =
+        Batcher.contents(node.state(), records, PARAMETERS.inference(), TREASURY, landsAt);
+    return InferenceModule.encodePostBatch(
+            next.seq(),
+            c.recordsRoot(),
+            next.firstRecord(),
+            records.size(),
+            c.charges(),
+            c.payouts())
+        .length;
   }
 
   @Test

@@ -227,6 +227,11 @@ public final class DatanetModule implements SystemModule {
     this.abiJson = SystemModule.abiResource("/modules/Datanet.abi.json");
   }
 
+  /** What every {@code contribute} must send (the rules' {@code contributionBond}). */
+  public Amount contributionBond() {
+    return params.contributionBond();
+  }
+
   @Override
   public Address address() {
     return ADDRESS;

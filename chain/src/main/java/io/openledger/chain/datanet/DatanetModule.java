@@ -62,15 +62,14 @@ public final class DatanetModule implements SystemModule {
   public static final Address ADDRESS = ModuleRegistry.moduleAddress(2);
   public static final String NAME = "datanet";
 
+  /** The challenge module: the only caller of {@code penalize}. */
+  public static final Address PENALIZER = ModuleRegistry.moduleAddress(7);
+
   /** Highest validation score. */
   public static final int MAX_SCORE = 100;
 
   public static final AbiFunction CREATE_DATANET =
       AbiFunction.of("createDatanet(string,string,string[],uint8,uint32,string)", "uint64", false);
-
-  /** The challenge module: the only caller of {@code penalize}. */
-  public static final Address PENALIZER = ModuleRegistry.moduleAddress(7);
-
   public static final AbiFunction CONTRIBUTE =
       AbiFunction.payable("contribute(uint64,bytes32,uint64,bytes32)", "uint64");
   public static final AbiFunction APPROVE = AbiFunction.of("approve(uint64,uint32)", "", false);

@@ -8,7 +8,11 @@ pragma solidity ^0.8.20;
 ///         build bindings from this interface or from chain/src/main/resources/modules/Datanet.abi.json.
 /// @dev    Specification: docs/economy.md, "Datanet module". Licence flags (uint32): 1 commercial use,
 ///         2 attribution, 4 share-alike, 8 no derivatives. Data types (uint8): 0 text, 1 image, 2 audio.
-///         Contribution status (uint8): 1 pending, 2 accepted, 3 rejected. Limits are per UTC day
+///         Contribution status (uint8): 1 pending, 2 accepted, 3 rejected. Each contribution sends
+///         exactly contributionBond (contributionTerms()): returned on rejection, held while accepted,
+///         taken by the challenge module (0x…1007) when it upholds an adversarial-data flag
+///         (penalize). A penalized contribution, and every contribution of a contributor whose
+///         penalty score reached penaltyThreshold, earns nothing from later fees. Limits are per UTC day
 ///         (block timestamp / 86400). Failures revert with Error(string) data, e.g.
 ///         "datanet: duplicate contribution 0x… (contribution 7)".
 interface IDatanet {
@@ -31,6 +35,10 @@ interface IDatanet {
         uint64 indexed datanetId, uint32 indexed version, bytes32 contributionsRoot, bytes32 indexHash, uint64 acceptedCount
     );
 
+    /// @notice The challenge module took a contribution's bond; `score` is its contributor's penalty
+    ///         score after it.
+    event ContributionPenalized(uint64 indexed id, address indexed contributor, uint256 bond, uint32 score);
+
     /// @notice Creates a datanet owned by the caller.
     /// @return id the new datanet's id
     function createDatanet(
@@ -45,8 +53,10 @@ interface IDatanet {
     /// @notice Submits a pending contribution: the blob's keccak-256 and size (the bytes live in the
     ///         blob store). Refused for a blob already contributed to the datanet, a size of 0 or over
     ///         maxSubmissionBytes, or over the caller's or the datanet's limits of the day.
+    ///         The value sent must be exactly contributionBond.
     function contribute(uint64 datanetId, bytes32 blobHash, uint64 size, bytes32 metadataHash)
         external
+        payable
         returns (uint64 contributionId);
 
     /// @notice Owner only: accepts a pending contribution (appends it to the accepted set).
@@ -121,4 +131,22 @@ interface IDatanet {
             uint64 maxDatanetBytesPerDay,
             uint32 maxSubmissionsPerContributorPerDay
         );
+
+    /// @notice Challenge module (0x…1007) only: an adversarial-data flag on an accepted contribution
+    ///         was upheld. Pays the caller the bond, marks the contribution penalized and adds one to
+    ///         its contributor's penalty score. Refused for a contribution not accepted or already
+    ///         penalized.
+    /// @return bond the bond paid to the caller
+    function penalize(uint64 contributionId) external returns (uint256 bond);
+
+    /// @notice The bond held for a contribution now (0 once rejected or penalized), and whether it
+    ///         was penalized; reverts for an unknown id.
+    function contributionBond(uint64 id) external view returns (uint256 bond, bool penalized);
+
+    /// @notice A contributor's penalty score; `barred` once it reached penaltyThreshold (its
+    ///         contributions earn nothing from then on).
+    function penaltyScore(address contributor) external view returns (uint32 score, bool barred);
+
+    /// @notice The bond every contribution sends and the penalty threshold (genesis parameters).
+    function contributionTerms() external view returns (uint256 contributionBond, uint32 penaltyThreshold);
 }

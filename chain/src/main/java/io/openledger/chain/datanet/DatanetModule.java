@@ -27,6 +27,15 @@ import java.util.Optional;
  * owner accepts or rejects each contribution and publishes versions of the accepted set, whose root
  * the module checks against the {@link ContributionsMerkle} frontier it keeps.
  *
+ * <p>Each contribution sends exactly {@link EconomyParameters#contributionBond()} with it. The bond
+ * goes back to the contributor when the owner rejects the contribution and stays here while it is
+ * accepted; when the challenge module ({@code 0x…1007}) upholds an adversarial-data flag it calls
+ * {@code penalize}, which pays it the bond and adds one to the contributor's penalty score. A
+ * penalized contribution, and every contribution of a contributor whose score reached {@code
+ * penaltyThreshold}, earns nothing from later fees ({@link #earns}): its data share goes to the
+ * model owner like unattributed weight. The module's account holds exactly the bonds it holds
+ * ({@link #audit}).
+ *
  * <p>Solidity interface: {@code contracts/IDatanet.sol}; ABI: {@code modules/Datanet.abi.json}.
  *
  * <p>Storage (ids big-endian, 8 bytes; versions 4 bytes):
@@ -40,6 +49,9 @@ import java.util.Optional;
  *   <li>{@code "accepted" ++ datanetId ++ index}: the id accepted at {@code index}
  *   <li>{@code "frontier" ++ datanetId ++ level (1 byte)}: the Merkle frontier (32 bytes)
  *   <li>{@code "version" ++ datanetId ++ version}: {@link DatanetVersion#encode()}
+ *   <li>{@code "bond" ++ id}: {@link ContributionBond} (absent: nothing held, not penalized)
+ *   <li>{@code "penalty" ++ contributor}: {@link PenaltyScore} (absent: 0, not barred)
+ *   <li>{@code "bonds"}: the sum of the bonds held (32 bytes)
  *   <li>{@code "daily" ++ contributor}: day, bytes, submissions (8 + 8 + 4) of the latest UTC day
  *       the address contributed; {@code "daily.datanet" ++ datanetId}: day, bytes (8 + 8)
  * </ul>
@@ -50,13 +62,16 @@ public final class DatanetModule implements SystemModule {
   public static final Address ADDRESS = ModuleRegistry.moduleAddress(2);
   public static final String NAME = "datanet";
 
+  /** The challenge module: the only caller of {@code penalize}. */
+  public static final Address PENALIZER = ModuleRegistry.moduleAddress(7);
+
   /** Highest validation score. */
   public static final int MAX_SCORE = 100;
 
   public static final AbiFunction CREATE_DATANET =
       AbiFunction.of("createDatanet(string,string,string[],uint8,uint32,string)", "uint64", false);
   public static final AbiFunction CONTRIBUTE =
-      AbiFunction.of("contribute(uint64,bytes32,uint64,bytes32)", "uint64", false);
+      AbiFunction.payable("contribute(uint64,bytes32,uint64,bytes32)", "uint64");
   public static final AbiFunction APPROVE = AbiFunction.of("approve(uint64,uint32)", "", false);
   public static final AbiFunction REJECT = AbiFunction.of("reject(uint64,string)", "", false);
   public static final AbiFunction PUBLISH_VERSION =
@@ -82,6 +97,13 @@ public final class DatanetModule implements SystemModule {
       AbiFunction.of("contributionCount()", "uint64", true);
   public static final AbiFunction LIMITS =
       AbiFunction.of("limits()", "uint64,uint64,uint64,uint32", true);
+  public static final AbiFunction PENALIZE = AbiFunction.of("penalize(uint64)", "uint256", false);
+  public static final AbiFunction CONTRIBUTION_BOND =
+      AbiFunction.of("contributionBond(uint64)", "uint256,bool", true);
+  public static final AbiFunction PENALTY_SCORE =
+      AbiFunction.of("penaltyScore(address)", "uint32,bool", true);
+  public static final AbiFunction CONTRIBUTION_TERMS =
+      AbiFunction.of("contributionTerms()", "uint256,uint32", true);
 
   /** Every function, in ABI file order. */
   public static final List<AbiFunction> FUNCTIONS =
@@ -98,7 +120,11 @@ public final class DatanetModule implements SystemModule {
           CONTRIBUTION_BY_HASH,
           DATANET_COUNT,
           CONTRIBUTION_COUNT,
-          LIMITS);
+          LIMITS,
+          PENALIZE,
+          CONTRIBUTION_BOND,
+          PENALTY_SCORE,
+          CONTRIBUTION_TERMS);
 
   private static final AbiType UINT32 = AbiType.parse("uint32");
 
@@ -163,6 +189,19 @@ public final class DatanetModule implements SystemModule {
               new AbiEvent.Parameter("indexHash", AbiType.BYTES32, false),
               new AbiEvent.Parameter("acceptedCount", AbiType.UINT64, false)));
 
+  /**
+   * {@code ContributionPenalized(uint64 indexed id, address indexed contributor, uint256 bond,
+   * uint32 score)}: the bond taken and the contributor's penalty score after it.
+   */
+  public static final AbiEvent CONTRIBUTION_PENALIZED =
+      new AbiEvent(
+          "ContributionPenalized",
+          List.of(
+              new AbiEvent.Parameter("id", AbiType.UINT64, true),
+              new AbiEvent.Parameter("contributor", AbiType.ADDRESS, true),
+              new AbiEvent.Parameter("bond", AbiType.UINT256, false),
+              new AbiEvent.Parameter("score", UINT32, false)));
+
   /** Every event, in ABI file order. */
   public static final List<AbiEvent> EVENTS =
       List.of(
@@ -170,10 +209,14 @@ public final class DatanetModule implements SystemModule {
           CONTRIBUTION_SUBMITTED,
           CONTRIBUTION_ACCEPTED,
           CONTRIBUTION_REJECTED,
-          VERSION_PUBLISHED);
+          VERSION_PUBLISHED,
+          CONTRIBUTION_PENALIZED);
 
   private static final byte[] DATANET_COUNT_SLOT = ascii("datanets");
   private static final byte[] CONTRIBUTION_COUNT_SLOT = ascii("contributions");
+  private static final byte[] BONDS_SLOT = ascii("bonds");
+  private static final byte[] BOND_PREFIX = ascii("bond");
+  private static final byte[] PENALTY_PREFIX = ascii("penalty");
 
   private final EconomyParameters params;
   private final String abiJson;
@@ -181,6 +224,11 @@ public final class DatanetModule implements SystemModule {
   public DatanetModule(EconomyParameters params) {
     this.params = params;
     this.abiJson = SystemModule.abiResource("/modules/Datanet.abi.json");
+  }
+
+  /** What every {@code contribute} must send (the rules' {@code contributionBond}). */
+  public Amount contributionBond() {
+    return params.contributionBond();
   }
 
   @Override
@@ -211,6 +259,7 @@ public final class DatanetModule implements SystemModule {
                   contribute(
                       ctx,
                       s,
+                      value,
                       big(a, 0),
                       Hash.wrap((byte[]) a.get(1)),
                       big(a, 2),
@@ -223,6 +272,7 @@ public final class DatanetModule implements SystemModule {
         reject(ctx, s, big(a, 0), (String) a.get(1));
         yield f.encodeResult();
       }
+      case "penalize" -> f.encodeResult(penalize(ctx, s, big(a, 0)).value());
       case "publishVersion" ->
           f.encodeResult(
               u(
@@ -276,10 +326,19 @@ public final class DatanetModule implements SystemModule {
   private long contribute(
       ModuleContext ctx,
       StateReader s,
+      Amount bond,
       BigInteger datanetArg,
       Hash blobHash,
       BigInteger sizeArg,
       Hash metadataHash) {
+    if (!bond.equals(params.contributionBond())) {
+      throw new ModuleRevert(
+          "datanet: a contribution needs a bond of exactly "
+              + params.contributionBond().toOpenString()
+              + " OPEN (contributionBond), sent "
+              + bond.toOpenString()
+              + " OPEN");
+    }
     long datanetId = knownDatanet(datanetArg);
     Datanet.Header h = requireHeader(s, datanetArg);
     if (sizeArg.signum() == 0) {
@@ -362,6 +421,10 @@ public final class DatanetModule implements SystemModule {
         dailySlot(who),
         new ContributorDay(day, mine.bytes() + size, mine.submissions() + 1).encode());
     ctx.store(dailySlot(datanetId), new DatanetDay(day, theirs.bytes() + size).encode());
+    if (!bond.isZero()) {
+      ctx.store(bondSlot(id), new ContributionBond(bond, false).encode());
+      ctx.store(BONDS_SLOT, bondsHeld(s).add(bond).toBytes32());
+    }
     ctx.emit(CONTRIBUTION_SUBMITTED, u(datanetId), u(id), who, blobHash.toArray(), u(size));
     return id;
   }
@@ -395,7 +458,49 @@ public final class DatanetModule implements SystemModule {
   private void reject(ModuleContext ctx, StateReader s, BigInteger idArg, String reason) {
     Contribution c = requirePending(ctx, s, idArg, "reject");
     ctx.store(contributionSlot(c.id()), c.decided(ContributionStatus.REJECTED, 0).encode());
+    Amount held = readBond(s, c.id()).held();
+    if (!held.isZero()) {
+      ctx.store(bondSlot(c.id()), new byte[0]);
+      putBondsHeld(ctx, bondsHeld(s).subtract(held));
+      ctx.charge(ctx.gasSchedule().balanceTransfer());
+      ctx.state().transfer(ADDRESS, c.contributor(), held);
+    }
     ctx.emit(CONTRIBUTION_REJECTED, u(c.datanetId()), u(c.id()), reason);
+  }
+
+  /**
+   * The challenge module upheld an adversarial-data flag on contribution {@code idArg}: it gets the
+   * bond, the contribution is penalized and its contributor's score grows by one.
+   */
+  private Amount penalize(ModuleContext ctx, StateReader s, BigInteger idArg) {
+    if (!ctx.caller().equals(PENALIZER)) {
+      throw new ModuleRevert(
+          "datanet: only the challenge module (" + PENALIZER + ") penalizes contributions");
+    }
+    Contribution c = requireContribution(s, idArg);
+    if (c.status() != ContributionStatus.ACCEPTED) {
+      throw new ModuleRevert(
+          "datanet: contribution " + c.id() + " is " + c.status().label() + ", not accepted");
+    }
+    ContributionBond bond = readBond(s, c.id());
+    if (bond.penalized()) {
+      throw new ModuleRevert("datanet: contribution " + c.id() + " is already penalized");
+    }
+    PenaltyScore score = readPenaltyScore(s, c.contributor()).plusOne(params.penaltyThreshold());
+    ctx.store(bondSlot(c.id()), new ContributionBond(Amount.ZERO, true).encode());
+    ctx.store(penaltySlot(c.contributor()), score.encode());
+    if (!bond.held().isZero()) {
+      putBondsHeld(ctx, bondsHeld(s).subtract(bond.held()));
+      ctx.charge(ctx.gasSchedule().balanceTransfer());
+      ctx.state().transfer(ADDRESS, ctx.caller(), bond.held());
+    }
+    ctx.emit(
+        CONTRIBUTION_PENALIZED, u(c.id()), c.contributor(), bond.held().value(), u(score.score()));
+    return bond.held();
+  }
+
+  private static void putBondsHeld(ModuleContext ctx, Amount held) {
+    ctx.store(BONDS_SLOT, held.isZero() ? new byte[0] : held.toBytes32());
   }
 
   /** The contribution {@code idArg}, pending, in a datanet the caller owns; else a revert. */
@@ -553,6 +658,17 @@ public final class DatanetModule implements SystemModule {
               u(params.maxContributorBytesPerDay()),
               u(params.maxDatanetBytesPerDay()),
               u(params.maxSubmissionsPerContributorPerDay()));
+      case "contributionBond" -> {
+        Contribution c = requireContribution(s, big(a, 0));
+        ContributionBond b = readBond(s, c.id());
+        yield f.encodeResult(b.held().value(), b.penalized());
+      }
+      case "penaltyScore" -> {
+        PenaltyScore p = readPenaltyScore(s, (Address) a.get(0));
+        yield f.encodeResult(u(p.score()), p.barred());
+      }
+      case "contributionTerms" ->
+          f.encodeResult(params.contributionBond().value(), u(params.penaltyThreshold()));
       default -> throw new IllegalStateException("no handler for " + f.signature());
     };
   }
@@ -636,6 +752,67 @@ public final class DatanetModule implements SystemModule {
         readHeader(state, datanetId)
             .orElseThrow(() -> new IllegalArgumentException("unknown datanet " + datanetId));
     return ContributionsMerkle.root(h.accepted(), level -> frontier(state, datanetId, level));
+  }
+
+  /** What the module holds for contribution {@code id}: its bond, and whether it was penalized. */
+  public static ContributionBond readBond(StateReader state, long id) {
+    return state
+        .storage(ADDRESS, bondSlot(id))
+        .map(ContributionBond::decode)
+        .orElse(ContributionBond.NONE);
+  }
+
+  /** The penalty score of {@code contributor}. */
+  public static PenaltyScore readPenaltyScore(StateReader state, Address contributor) {
+    return state
+        .storage(ADDRESS, penaltySlot(contributor))
+        .map(PenaltyScore::decode)
+        .orElse(PenaltyScore.NONE);
+  }
+
+  /** The sum of the bonds the module holds. */
+  public static Amount bondsHeld(StateReader state) {
+    return state.storage(ADDRESS, BONDS_SLOT).map(Amount::fromBytes).orElse(Amount.ZERO);
+  }
+
+  /**
+   * Whether contribution {@code id} earns from fees in a split made on {@code state}: not when it
+   * was penalized, nor when its contributor is barred (its penalty score reached the threshold).
+   * The one rule of eligibility: the node's splits and the challenge module's corrections both ask
+   * it, through {@link #standing}.
+   *
+   * @throws IllegalArgumentException if there is no such contribution
+   */
+  public static boolean earns(StateReader state, long id) {
+    return standing(state, id)
+        .orElseThrow(() -> new IllegalArgumentException("unknown contribution " + id))
+        .earns();
+  }
+
+  /**
+   * The contributor of contribution {@code id} and whether it {@link #earns}; empty when there is
+   * no such contribution. Reads three slots.
+   */
+  public static Optional<ContributionStanding> standing(StateReader state, long id) {
+    return readContribution(state, id)
+        .map(
+            c ->
+                new ContributionStanding(
+                    c.contributor(),
+                    !readBond(state, id).penalized()
+                        && !readPenaltyScore(state, c.contributor()).barred()));
+  }
+
+  /**
+   * Empty when the module's account holds exactly the bonds it holds ({@link #bondsHeld}); else
+   * what differs.
+   */
+  public static Optional<String> audit(StateReader state) {
+    Amount balance = state.balance(ADDRESS);
+    Amount held = bondsHeld(state);
+    return balance.equals(held)
+        ? Optional.empty()
+        : Optional.of("datanet module holds " + balance + " but holds bonds of " + held);
   }
 
   private static long acceptedAt(StateReader state, long datanetId, long index) {
@@ -753,6 +930,14 @@ public final class DatanetModule implements SystemModule {
 
   static byte[] versionSlot(long datanetId, int version) {
     return slot("version", 12, b -> b.putLong(datanetId).putInt(version));
+  }
+
+  static byte[] bondSlot(long id) {
+    return SystemModule.slot(BOND_PREFIX, u64(id));
+  }
+
+  static byte[] penaltySlot(Address contributor) {
+    return SystemModule.slot(PENALTY_PREFIX, contributor.toArray());
   }
 
   static byte[] dailySlot(Address contributor) {

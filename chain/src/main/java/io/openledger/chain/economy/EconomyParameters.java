@@ -27,6 +27,10 @@ import java.util.List;
  * @param revocationGrace seconds after a key's revocation during which charges are still accepted
  * @param staking the staking module's parameters (docs/staking.md)
  * @param challenges the challenge module's parameters (docs/staking.md)
+ * @param contributionBond what a contribution must send with it, base units: returned when the
+ *     owner rejects it, held while it is accepted, taken by an upheld adversarial-data flag; above
+ *     0
+ * @param penaltyThreshold upheld flags after which a contributor's contributions earn nothing
  */
 public record EconomyParameters(
     long maxSubmissionBytes,
@@ -42,10 +46,18 @@ public record EconomyParameters(
     long withdrawalDelay,
     long revocationGrace,
     StakingParameters staking,
-    ChallengeParameters challenges) {
+    ChallengeParameters challenges,
+    Amount contributionBond,
+    int penaltyThreshold) {
 
   /** The whole of a fee in basis points. */
   public static final int TOTAL_BPS = 10_000;
+
+  /** The default bond of a contribution: 1 OPEN. */
+  public static final Amount DEFAULT_CONTRIBUTION_BOND = Amount.open(1);
+
+  /** The default penalty threshold: a contributor flagged three times earns nothing more. */
+  public static final int DEFAULT_PENALTY_THRESHOLD = 3;
 
   /** A UTC day in seconds: limits reset at {@code timestamp / SECONDS_PER_DAY}. */
   public static final long SECONDS_PER_DAY = 86_400;
@@ -66,7 +78,9 @@ public record EconomyParameters(
           1_209_600,
           1_209_600,
           StakingParameters.DEFAULTS,
-          ChallengeParameters.DEFAULTS);
+          ChallengeParameters.DEFAULTS,
+          DEFAULT_CONTRIBUTION_BOND,
+          DEFAULT_PENALTY_THRESHOLD);
 
   /** The devnet: the defaults with short windows (a minute to finalize, three to withdraw). */
   public static final EconomyParameters DEVNET =
@@ -84,7 +98,9 @@ public record EconomyParameters(
           180,
           180,
           StakingParameters.DEVNET,
-          ChallengeParameters.DEVNET);
+          ChallengeParameters.DEVNET,
+          Amount.parseOpen("0.1"),
+          DEFAULT_PENALTY_THRESHOLD);
 
   /**
    * @throws IllegalArgumentException naming every parameter out of range
@@ -129,6 +145,12 @@ public record EconomyParameters(
     if (challenges == null) {
       problems.add("challenge parameters are missing");
     }
+    if (contributionBond == null) {
+      problems.add("contributionBond is missing");
+    } else if (contributionBond.isZero()) {
+      problems.add("contributionBond must be greater than 0: a penalty must cost something");
+    }
+    positive(problems, "penaltyThreshold", penaltyThreshold);
     if (staking != null && staking.unbondingDelay() < challengeWindow) {
       problems.add(
           "unbondingDelay ("
@@ -143,8 +165,10 @@ public record EconomyParameters(
   }
 
   /**
-   * The economy parameters before staking: the staking and challenge parameters take their defaults
-   * ({@link StakingParameters#DEFAULTS}, {@link ChallengeParameters#DEFAULTS}).
+   * The economy parameters before staking: the staking and challenge parameters, the contribution
+   * bond and the penalty threshold take their defaults ({@link StakingParameters#DEFAULTS}, {@link
+   * ChallengeParameters#DEFAULTS}, {@link #DEFAULT_CONTRIBUTION_BOND}, {@link
+   * #DEFAULT_PENALTY_THRESHOLD}).
    */
   public EconomyParameters(
       long maxSubmissionBytes,
@@ -173,7 +197,9 @@ public record EconomyParameters(
         withdrawalDelay,
         revocationGrace,
         StakingParameters.DEFAULTS,
-        ChallengeParameters.DEFAULTS);
+        ChallengeParameters.DEFAULTS,
+        DEFAULT_CONTRIBUTION_BOND,
+        DEFAULT_PENALTY_THRESHOLD);
   }
 
   /** The UTC day of a block timestamp (seconds since the epoch). */

@@ -40,6 +40,8 @@ final class GenesisJson {
           "maxContributorBytesPerDay",
           "maxDatanetBytesPerDay",
           "maxSubmissionsPerContributorPerDay",
+          "contributionBond",
+          "penaltyThreshold",
           "platformBps",
           "ownerBps",
           "stakersBps",
@@ -140,6 +142,8 @@ final class GenesisJson {
     long maxDatanetBytesPerDay = economyLong(n, "maxDatanetBytesPerDay", d.maxDatanetBytesPerDay());
     int maxSubmissions =
         economyInt(n, "maxSubmissionsPerContributorPerDay", d.maxSubmissionsPerContributorPerDay());
+    Amount contributionBond = economyOpen(n, "contributionBond", d.contributionBond());
+    int penaltyThreshold = economyInt(n, "penaltyThreshold", d.penaltyThreshold());
     int platformBps = economyInt(n, "platformBps", d.platformBps());
     int ownerBps = economyInt(n, "ownerBps", d.ownerBps());
     int stakersBps = economyInt(n, "stakersBps", d.stakersBps());
@@ -210,7 +214,9 @@ final class GenesisJson {
           withdrawalDelay,
           revocationGrace,
           staking,
-          challenges);
+          challenges,
+          contributionBond,
+          penaltyThreshold);
     } catch (IllegalArgumentException e) {
       for (String p : e.getMessage().split("; ")) {
         problems.add("economy: " + p);

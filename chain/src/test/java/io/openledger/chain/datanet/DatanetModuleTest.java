@@ -177,7 +177,9 @@ class DatanetModuleTest {
     assertThat(c.view(DN, DatanetModule.CONTRIBUTION_COUNT)).containsExactly(u(4));
     assertThat(c.view(DN, DatanetModule.LIMITS))
         .containsExactly(u(5_000_000), u(10_000_000), u(10_000_000), u(20));
-    assertThat(c.state().balance(DN)).isEqualTo(Amount.ZERO);
+    // four contributed, #3 rejected: three bonds held
+    assertThat(c.state().balance(DN)).isEqualTo(EconomyChain.BOND.multiply(3));
+    assertThat(DatanetModule.audit(c.state())).isEmpty();
   }
 
   @Test
@@ -185,7 +187,7 @@ class DatanetModuleTest {
     long id = c.createDatanet(owner, "big", 1);
     List<Transaction> subs = new ArrayList<>();
     for (int i = 0; i < 19; i++) {
-      subs.add(c.tx(alice, DN, Amount.ZERO, contribute(id, blob("p" + i), 100)));
+      subs.add(c.tx(alice, DN, EconomyChain.BOND, contribute(id, blob("p" + i), 100)));
     }
     c.block(2, subs);
     // accept in a scrambled order, one block each, checking the frontier's root every time
@@ -278,7 +280,7 @@ class DatanetModuleTest {
     long b = c.createDatanet(owner, "b", 1);
     List<Transaction> txs = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      txs.add(c.tx(alice, DN, Amount.ZERO, contribute(i % 2 == 0 ? a : b, blob("s" + i), 1)));
+      txs.add(c.tx(alice, DN, EconomyChain.BOND, contribute(i % 2 == 0 ? a : b, blob("s" + i), 1)));
     }
     ExecutedBlock block = c.block(2, txs);
     assertThat(block.results()).allMatch(TransactionResult::success);

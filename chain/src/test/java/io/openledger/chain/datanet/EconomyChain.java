@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.Receipt;
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.exec.BlockEnvironment;
 import io.openledger.chain.exec.Call;
 import io.openledger.chain.exec.ExecutedBlock;
@@ -33,6 +34,9 @@ import java.util.Map;
  */
 public final class EconomyChain {
   public static final long GAS = 3_000_000;
+
+  /** The devnet's {@code contributionBond}: what every {@code contribute} sends. */
+  public static final Amount BOND = EconomyParameters.DEVNET.contributionBond();
 
   public final TestChain chain = TestChain.devnet();
   private final Map<Address, Long> nonces = new HashMap<>();
@@ -63,9 +67,19 @@ public final class EconomyChain {
     return b;
   }
 
-  /** Sends one call 2 s after the head; it must succeed. */
+  /**
+   * The value a call sends by default: the contribution bond with a {@code contribute}, nothing
+   * with anything else.
+   */
+  public static Amount valueOf(Address to, byte[] data) {
+    return to.equals(DatanetModule.ADDRESS) && DatanetModule.CONTRIBUTE.matches(data)
+        ? BOND
+        : Amount.ZERO;
+  }
+
+  /** Sends one call 2 s after the head, with {@link #valueOf} it; it must succeed. */
   public TransactionResult ok(KeyPair from, Address to, byte[] data) {
-    ExecutedBlock b = block(2, List.of(tx(from, to, Amount.ZERO, data)));
+    ExecutedBlock b = block(2, List.of(tx(from, to, valueOf(to, data), data)));
     TransactionResult r = b.results().getFirst();
     assertThat(r.success()).as("call failed: %s", r.revertReason()).isTrue();
     return r;
@@ -76,9 +90,12 @@ public final class EconomyChain {
     return f.decodeResult(ok(from, to, f.encodeCall(args)).returnData());
   }
 
-  /** A call that must revert and change nothing but the fees; returns the reason. */
+  /**
+   * A call (with {@link #valueOf} it) that must revert and change nothing but the fees; returns the
+   * reason.
+   */
   public String refused(KeyPair from, Address to, byte[] data) {
-    return refused(from, to, Amount.ZERO, data, 2);
+    return refused(from, to, valueOf(to, data), data, 2);
   }
 
   /** As {@link #refused(KeyPair, Address, byte[])}, with value, {@code seconds} after the head. */

@@ -54,6 +54,35 @@ class EconomyParametersTest {
   }
 
   @Test
+  void theContributionBondAndPenaltyThresholdHaveTheirDefaultsAndAThresholdOfZeroIsRefused() {
+    assertThat(D.contributionBond()).isEqualTo(Amount.open(1));
+    assertThat(D.penaltyThreshold()).isEqualTo(3);
+    assertThat(EconomyParameters.DEVNET.contributionBond()).isEqualTo(Amount.parseOpen("0.1"));
+    assertThat(EconomyParameters.DEVNET.penaltyThreshold()).isEqualTo(3);
+    assertThatThrownBy(
+            () ->
+                new EconomyParameters(
+                    D.maxSubmissionBytes(),
+                    D.maxContributorBytesPerDay(),
+                    D.maxDatanetBytesPerDay(),
+                    D.maxSubmissionsPerContributorPerDay(),
+                    D.platformBps(),
+                    D.ownerBps(),
+                    D.stakersBps(),
+                    D.dataBps(),
+                    D.platformFee(),
+                    D.challengeWindow(),
+                    D.withdrawalDelay(),
+                    D.revocationGrace(),
+                    D.staking(),
+                    D.challenges(),
+                    null,
+                    0))
+        .hasMessageContaining("contributionBond is missing")
+        .hasMessageContaining("penaltyThreshold must be greater than 0, got 0");
+  }
+
+  @Test
   void aDayIsTheUtcDayNumber() {
     assertThat(EconomyParameters.day(0)).isZero();
     assertThat(EconomyParameters.day(86_399)).isZero();

@@ -203,7 +203,7 @@ class GenesisTest {
   @Test
   void devnetEconomyIsWrittenOutAndShortensTheWindows() throws IOException {
     assertThat(Genesis.devnet().economy()).isEqualTo(EconomyParameters.DEVNET);
-    assertThat(devnetJson().get("economy").size()).isEqualTo(31);
+    assertThat(devnetJson().get("economy").size()).isEqualTo(33);
     assertThat(EconomyParameters.DEVNET.challengeWindow()).isEqualTo(60);
     assertThat(EconomyParameters.DEVNET.withdrawalDelay()).isEqualTo(180);
     assertThat(EconomyParameters.DEVNET.revocationGrace()).isEqualTo(180);
@@ -225,6 +225,16 @@ class GenesisTest {
     assertThat(p.revocationGrace()).isEqualTo(3_600); // follows withdrawalDelay
     assertThat(p.platformFee()).isEqualTo(Amount.of(16));
     assertThat(p.challengeWindow()).isEqualTo(EconomyParameters.DEFAULTS.challengeWindow());
+
+    e.put("contributionBond", "2.5").put("penaltyThreshold", 5);
+    EconomyParameters bonds = Genesis.parse(g.toString()).economy();
+    assertThat(bonds.contributionBond()).isEqualTo(Amount.parseOpen("2.5"));
+    assertThat(bonds.penaltyThreshold()).isEqualTo(5);
+    e.put("contributionBond", "0").put("penaltyThreshold", 1);
+    assertThat(problems(g)).containsExactly("economy.contributionBond must be greater than 0");
+    e.put("contributionBond", "1").put("penaltyThreshold", 0);
+    assertThat(problems(g))
+        .containsExactly("economy: penaltyThreshold must be greater than 0, got 0");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.ContributionsMerkle;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.datanet.EconomyChain;
 import io.openledger.chain.datanet.Licence;
 import io.openledger.chain.exec.TransactionResult;
 import io.openledger.chain.model.ModelModule;
@@ -39,7 +40,7 @@ public final class StakedModels {
   }
 
   private long id(KeyPair from, Address to, byte[] data, String what) {
-    byte[] out = (byte[]) ok(from, to, Amount.ZERO, data, what).getFirst();
+    byte[] out = (byte[]) ok(from, to, EconomyChain.valueOf(to, data), data, what).getFirst();
     return new BigInteger(1, java.util.Arrays.copyOf(out, 32)).longValue();
   }
 

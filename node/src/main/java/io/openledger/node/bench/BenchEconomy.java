@@ -99,7 +99,10 @@ final class BenchEconomy {
     for (int i = 0; i < contributorCount; i++) {
       KeyPair c = derived("openledger bench economy contributor " + i);
       contributors.add(c);
-      chain.transfer(FUNDER, c.address(), Amount.open(10));
+      // gas, and the bond of each of its contributions
+      long mine = (contributions + contributorCount - 1) / contributorCount;
+      chain.transfer(
+          FUNDER, c.address(), Amount.open(10).add(economy.contributionBond().multiply(mine)));
     }
     chain.transfer(FUNDER, PAYER.address(), Amount.open(2_000));
     chain.call(
@@ -142,7 +145,8 @@ final class BenchEconomy {
               BigInteger.valueOf(datanet),
               blob.toArray(),
               BigInteger.valueOf(b.length),
-              meta.toArray()));
+              meta.toArray()),
+          economy.contributionBond());
       ids.add(first + i);
       owners.add(c.address());
     }

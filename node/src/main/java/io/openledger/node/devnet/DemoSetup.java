@@ -112,7 +112,8 @@ public final class DemoSetup {
     for (DemoCorpus.Text t : texts) {
       KeyPair c = derived("openledger devnet demo contributor " + t.name());
       contributors.add(c);
-      submit(funder, c.address(), new byte[0], Amount.open(10));
+      // gas and the contribution's bond
+      submit(funder, c.address(), new byte[0], Amount.open(10).add(economy.contributionBond()));
     }
     submit(funder, APP.address(), new byte[0], Amount.open(1_000));
     submit(
@@ -145,7 +146,8 @@ public final class DemoSetup {
               BigInteger.valueOf(datanet),
               blob.toArray(),
               BigInteger.valueOf(t.bytes().length),
-              meta.toArray()));
+              meta.toArray()),
+          economy.contributionBond());
       ids.add(first + i);
     }
     block();

@@ -1,6 +1,7 @@
 package io.openledger.node.economy;
 
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.datanet.ContributionStanding;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.inference.ApiKey;
 import io.openledger.chain.inference.Batch;
@@ -238,7 +239,7 @@ public final class Batcher implements AutoCloseable {
     TreeMap<Address, Amount> payouts = new TreeMap<>();
     List<Long> uncharged = new ArrayList<>();
     Map<Long, Model> models = new HashMap<>();
-    Map<Long, Address> contributors = new HashMap<>();
+    Map<Long, ContributionStanding> standings = new HashMap<>();
     for (InferenceRecord r : records) {
       hashes.add(r.hash());
       if (!collectable.take(r)) {
@@ -259,9 +260,14 @@ public final class Batcher implements AutoCloseable {
               model.owner(),
               treasury,
               id ->
-                  contributors.computeIfAbsent(
+                  standings.computeIfAbsent(
                       id,
-                      c -> DatanetModule.readContribution(state, c).orElseThrow().contributor()));
+                      c ->
+                          DatanetModule.standing(state, c)
+                              .orElseThrow(
+                                  () ->
+                                      new IllegalStateException(
+                                          "contribution " + c + " of a record is not on chain"))));
       for (Payout p : split.payouts()) {
         payouts.merge(p.account(), p.amount(), Amount::add);
       }

@@ -13,6 +13,7 @@ import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.store.RocksDbKeyValueStore;
+import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.blob.BlobCollector;
 import io.openledger.node.blob.BlobHttpApi;
@@ -58,6 +59,7 @@ public final class EconomyService implements AutoCloseable {
   private final List<AutoCloseable> open = new ArrayList<>();
   private final List<Consumer<StoredRecord>> recordListeners = new CopyOnWriteArrayList<>();
   private StakingParameters stakingParameters;
+  private Amount contributionBond;
   private DiskBlobStore blobs;
   private RecordLog records;
   private EconomyIndexer indexer;
@@ -121,6 +123,14 @@ public final class EconomyService implements AutoCloseable {
                     .orElseThrow(
                         () -> new IllegalStateException("these rules have no staking module")))
             .parameters();
+    contributionBond =
+        ((DatanetModule)
+                rules
+                    .modules()
+                    .get(DatanetModule.ADDRESS)
+                    .orElseThrow(
+                        () -> new IllegalStateException("these rules have no datanet module")))
+            .contributionBond();
     try {
       blobs = keep(DiskBlobStore.open(o.dataDir().resolve("blobs"), InstantSource.system()));
     } catch (IOException e) {
@@ -260,6 +270,11 @@ public final class EconomyService implements AutoCloseable {
   /** The tier minimums the gate and the chain hold this node's operator to. */
   public StakingParameters stakingParameters() {
     return stakingParameters;
+  }
+
+  /** What every contribution sends with it on this chain (the rules' {@code contributionBond}). */
+  public Amount contributionBond() {
+    return contributionBond;
   }
 
   public DiskBlobStore blobs() {

@@ -14,6 +14,7 @@ import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.inference.ApiKey;
 import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.ContributionShare;
+import io.openledger.chain.inference.EarningAttribution;
 import io.openledger.chain.inference.Escrow;
 import io.openledger.chain.inference.FeeParties;
 import io.openledger.chain.inference.FeeRule;
@@ -346,16 +347,14 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     TraceResult trace = p.tracer.trace(completed.text());
     StateReader state = head();
     List<Attribution> attribution = new ArrayList<>();
-    List<io.openledger.chain.inference.ContributionWeight> weights = new ArrayList<>();
-    Map<Long, Long> datanetOf = new HashMap<>();
+    Map<Long, Contribution> onChain = new HashMap<>();
     for (ContributionWeight w : trace.weights().contributions()) {
       long id = Long.parseLong(w.contributionId());
-      Contribution c = DatanetModule.readContribution(state, id).orElseThrow();
-      datanetOf.put(id, c.datanetId());
+      onChain.put(id, DatanetModule.readContribution(state, id).orElseThrow());
       attribution.add(new Attribution(id, w.ppm()));
-      weights.add(
-          new io.openledger.chain.inference.ContributionWeight(id, c.contributor(), w.ppm()));
     }
+    // penalized contributions and barred contributors earn nothing: their part goes to the owner
+    EarningAttribution earning = EarningAttribution.of(state, attribution);
     Amount fee =
         feeRule.fee(
             completed.promptTokens(),
@@ -365,7 +364,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     FeeSplit split =
         feeRule.splitFee(
             fee,
-            weights,
+            earning.weights(),
             new FeeParties(p.payer, p.model.owner(), StakingModule.ADDRESS, treasury));
     Hash outputHash = Hash.keccak256(completed.text().getBytes(StandardCharsets.UTF_8));
     StoredRecord[] stored = new StoredRecord[1];
@@ -394,11 +393,23 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
           return new RecordLog.Entry(record.hash(), stored[0].encode());
         });
     onRecord.accept(stored[0]);
-    return new Settlement(stored[0].receiptId(), describe(stored[0], trace, split, datanetOf));
+    return new Settlement(
+        stored[0].receiptId(),
+        describe(stored[0], trace, split, earning.forfeited(), onChain, p.model.owner()));
   }
 
+  /**
+   * The response's {@code openledger} object. A forfeited contribution (penalized, or its
+   * contributor barred) is listed with amount 0, paid to the model owner, and {@code forfeited:
+   * true}.
+   */
   private static ObjectNode describe(
-      StoredRecord stored, TraceResult trace, FeeSplit split, Map<Long, Long> datanetOf) {
+      StoredRecord stored,
+      TraceResult trace,
+      FeeSplit split,
+      List<Attribution> forfeited,
+      Map<Long, Contribution> onChain,
+      Address modelOwner) {
     InferenceRecord r = stored.record();
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("paid", true);
@@ -412,21 +423,24 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     for (ContributionShare share : split.contributions()) {
       ObjectNode a = attribution.addObject();
       a.put("contribution", share.contributionId());
-      a.put("datanet", datanetOf.get(share.contributionId()));
+      a.put("datanet", onChain.get(share.contributionId()).datanetId());
       a.put("contributor", share.contributor().toHex());
       a.put("ppm", share.ppm());
       a.put("amount", share.amount().value().toString());
       a.put("paidTo", share.paidTo().toHex());
-      ArrayNode spans = a.putArray("spans");
-      String id = Long.toString(share.contributionId());
-      for (TracedSpan s : trace.spans()) {
-        if (s.contributions().contains(id)) {
-          ObjectNode span = spans.addObject();
-          span.put("start", s.startChar());
-          span.put("end", s.endChar());
-          span.put("text", s.text());
-        }
-      }
+      spans(a, trace, share.contributionId());
+    }
+    for (Attribution f : forfeited) {
+      Contribution c = onChain.get(f.contributionId());
+      ObjectNode a = attribution.addObject();
+      a.put("contribution", f.contributionId());
+      a.put("datanet", c.datanetId());
+      a.put("contributor", c.contributor().toHex());
+      a.put("ppm", f.ppm());
+      a.put("amount", "0");
+      a.put("paidTo", modelOwner.toHex());
+      a.put("forfeited", true);
+      spans(a, trace, f.contributionId());
     }
     AttributionWeights w = trace.weights();
     o.put("modelPpm", w.modelPpm());
@@ -437,6 +451,19 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
       x.put("amount", po.amount().value().toString());
     }
     return o;
+  }
+
+  private static void spans(ObjectNode a, TraceResult trace, long contributionId) {
+    ArrayNode spans = a.putArray("spans");
+    String id = Long.toString(contributionId);
+    for (TracedSpan s : trace.spans()) {
+      if (s.contributions().contains(id)) {
+        ObjectNode span = spans.addObject();
+        span.put("start", s.startChar());
+        span.put("end", s.endChar());
+        span.put("text", s.text());
+      }
+    }
   }
 
   @Override

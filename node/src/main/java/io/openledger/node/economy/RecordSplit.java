@@ -1,14 +1,17 @@
 package io.openledger.node.economy;
 
+import io.openledger.chain.datanet.ContributionStanding;
 import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.ContributionShare;
 import io.openledger.chain.inference.ContributionWeight;
+import io.openledger.chain.inference.EarningAttribution;
 import io.openledger.chain.inference.FeeParties;
 import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.FeeSplit;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
 import io.openledger.chain.staking.StakingModule;
+import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayList;
@@ -33,17 +36,35 @@ import java.util.function.LongFunction;
  * share, paid into the record operator's stake pool when its batch is final), the treasury, and
  * each contribution's contributor from the datanet module (never changes).
  *
+ * <p><b>Penalties.</b> The attribution is taken as it earns in the state the split is made on
+ * ({@link EarningAttribution}, the chain's one eligibility rule, also used by the challenge
+ * module's corrections): a penalized contribution, or one whose contributor reached the penalty
+ * threshold, earns nothing and its part of the data share goes to the model owner like unattributed
+ * weight ({@link #forfeited}).
+ *
  * @param number the record's number
  * @param modelId the model served
+ * @param modelOwner its owner
  * @param fee the fee split
  * @param credits every base unit of the fee with its account and role; they sum to the fee and,
  *     merged per account, give {@code fee.payouts()}
+ * @param forfeited the record's contributions that earned nothing (penalized, or their contributor
+ *     barred): their part is in the owner's credit
  */
-public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> credits) {
+public record RecordSplit(
+    long number,
+    long modelId,
+    Address modelOwner,
+    FeeSplit fee,
+    List<Credit> credits,
+    List<Attribution> forfeited) {
 
   /** Why an account was paid. */
   public enum Role {
-    /** The owner share, the rounding remainder and the unattributed part of the data share. */
+    /**
+     * The owner share, the rounding remainder and the unattributed part of the data share (with the
+     * parts of forfeited contributions).
+     */
     OWNER,
     /**
      * The stakers share, paid to the staking module's address ({@link StakingModule#ADDRESS}) and
@@ -71,15 +92,34 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
   }
 
   public RecordSplit {
+    Objects.requireNonNull(modelOwner, "modelOwner");
     Objects.requireNonNull(fee, "fee");
     credits = List.copyOf(credits);
+    forfeited = List.copyOf(forfeited);
+  }
+
+  /**
+   * The split of {@code record} made on {@code state}: contributors and their standing read from
+   * the datanet module ({@link EarningAttribution#of(StateReader, List)}).
+   *
+   * @throws IllegalArgumentException if the record's fee is below the platform fee, or a
+   *     contribution of its attribution is not on chain
+   */
+  public static RecordSplit of(
+      InferenceRecord record,
+      FeeRuleV1 rule,
+      Address modelOwner,
+      Address treasury,
+      StateReader state) {
+    return of(
+        record, rule, modelOwner, treasury, EarningAttribution.of(state, record.attribution()));
   }
 
   /**
    * The split of {@code record}.
    *
    * @param modelOwner the owner of the record's model
-   * @param contributorOf the contributor of a contribution id
+   * @param standingOf the contributor of a contribution id and whether it earns
    * @throws IllegalArgumentException if the record's fee is below the platform fee (no request
    *     under this rule costs less)
    */
@@ -88,7 +128,21 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
       FeeRuleV1 rule,
       Address modelOwner,
       Address treasury,
-      LongFunction<Address> contributorOf) {
+      LongFunction<ContributionStanding> standingOf) {
+    return of(
+        record,
+        rule,
+        modelOwner,
+        treasury,
+        EarningAttribution.of(record.attribution(), standingOf));
+  }
+
+  private static RecordSplit of(
+      InferenceRecord record,
+      FeeRuleV1 rule,
+      Address modelOwner,
+      Address treasury,
+      EarningAttribution earning) {
     if (record.fee().lessThan(rule.platformFee())) {
       throw new IllegalArgumentException(
           "record "
@@ -99,14 +153,16 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
               + rule.platformFee()
               + "; the fee rule never charges less");
     }
-    List<ContributionWeight> weights = new ArrayList<>(record.attribution().size());
-    for (Attribution a : record.attribution()) {
-      weights.add(a.withContributor(contributorOf.apply(a.contributionId())));
-    }
     FeeParties parties =
         new FeeParties(record.payer(), modelOwner, StakingModule.ADDRESS, treasury);
-    FeeSplit split = rule.splitFee(record.fee(), weights, parties);
-    return new RecordSplit(record.number(), record.modelId(), split, credits(split, parties));
+    FeeSplit split = rule.splitFee(record.fee(), earning.weights(), parties);
+    return new RecordSplit(
+        record.number(),
+        record.modelId(),
+        modelOwner,
+        split,
+        credits(split, parties),
+        earning.forfeited());
   }
 
   private static List<Credit> credits(FeeSplit s, FeeParties parties) {
@@ -128,11 +184,17 @@ public record RecordSplit(long number, long modelId, FeeSplit fee, List<Credit> 
     }
   }
 
-  /** The model's share of the attribution: 1,000,000 minus the contributions' weights. */
+  /**
+   * The model's share of the attribution: 1,000,000 minus the contributions' weights, forfeited
+   * ones included (their part is paid to the owner, but it is still their weight).
+   */
   public long modelPpm() {
     long sum = 0;
     for (ContributionShare c : fee.contributions()) {
       sum += c.ppm();
+    }
+    for (Attribution a : forfeited) {
+      sum += a.ppm();
     }
     return ContributionWeight.PPM - sum;
   }

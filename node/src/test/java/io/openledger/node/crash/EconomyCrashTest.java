@@ -342,7 +342,7 @@ class EconomyCrashTest {
         DatanetModule.ADDRESS,
         DatanetModule.CONTRIBUTE.encodeCall(
             u(1), up.hash().toArray(), u(up.size()), Hash.keccak256(new byte[] {1}).toArray()),
-        Amount.ZERO);
+        EconomyParameters.DEVNET.contributionBond());
     ok(
         node,
         DATANET_OWNER,

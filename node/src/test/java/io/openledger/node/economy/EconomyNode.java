@@ -2,6 +2,7 @@ package io.openledger.node.economy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.genesis.Genesis;
@@ -93,6 +94,8 @@ public final class EconomyNode implements AutoCloseable {
           InferenceModule.audit(s)
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
           StakingModule.audit(s)
+              .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
+          DatanetModule.audit(s)
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
         });
   }
@@ -271,8 +274,10 @@ public final class EconomyNode implements AutoCloseable {
         StakingModule.SERVE.encodeCall(BigInteger.valueOf(modelId)));
   }
 
+  /** Sends a call and mines it; a {@code contribute} sends the genesis's bond. */
   Mined ok(KeyPair from, Address to, byte[] data) throws IOException, InterruptedException {
-    return ok(from, to, data, Amount.ZERO);
+    boolean contribute = to.equals(DatanetModule.ADDRESS) && DatanetModule.CONTRIBUTE.matches(data);
+    return ok(from, to, data, contribute ? genesis.economy().contributionBond() : Amount.ZERO);
   }
 
   Mined ok(KeyPair from, Address to, byte[] data, Amount value)

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.datanet.ContributionStanding;
 import io.openledger.chain.inference.Attribution;
+import io.openledger.chain.inference.ContributionShare;
 import io.openledger.chain.inference.ContributionWeight;
 import io.openledger.chain.inference.FeeParties;
 import io.openledger.chain.inference.FeeRuleV1;
@@ -22,8 +24,10 @@ import io.openledger.node.economy.RecordSplit.Role;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +65,17 @@ class RecordSplitTest {
   }
 
   private static RecordSplit split(InferenceRecord r, FeeRuleV1 rule) {
-    return RecordSplit.of(r, rule, OWNER, TREASURY, CONTRIBUTORS::get);
+    return split(r, rule, Set.of());
+  }
+
+  /** The split when the contributions {@code forfeited} earn nothing (penalized or barred). */
+  private static RecordSplit split(InferenceRecord r, FeeRuleV1 rule, Set<Long> forfeited) {
+    return RecordSplit.of(
+        r,
+        rule,
+        OWNER,
+        TREASURY,
+        id -> new ContributionStanding(CONTRIBUTORS.get(id), !forfeited.contains(id)));
   }
 
   @Test
@@ -94,6 +108,90 @@ class RecordSplitTest {
             new Credit(BOB, Role.CONTRIBUTOR, Amount.of(2), 12));
     assertThat(s.modelPpm()).isEqualTo(150_000);
     assertThat(s.fee().unattributed()).isEqualTo(Amount.of(2));
+  }
+
+  /**
+   * Worked example 1 with bob's contribution #12 forfeited (penalized, or bob barred by his penalty
+   * score): its 2 go to the owner with the unattributed weight; alice is paid as before.
+   */
+  @Test
+  void aForfeitedContributionsShareGoesToTheOwnerAndThePayoutsStillSumToTheFee() {
+    FeeRuleV1 rule = new FeeRuleV1(FeeShares.DEFAULT, Amount.of(5));
+    InferenceRecord r =
+        record(
+            DAVE,
+            1_234,
+            567,
+            Amount.of(21),
+            List.of(new Attribution(11, 600_000), new Attribution(12, 250_000)));
+    RecordSplit s = split(r, rule, Set.of(12L));
+    assertThat(s.payouts())
+        .containsExactlyInAnyOrder(
+            new Payout(OWNER, Amount.of(8)), // 3 + rest 1 + unattributed 2 + bob's 2
+            new Payout(StakingModule.ADDRESS, Amount.of(3)),
+            new Payout(ALICE, Amount.of(4)),
+            new Payout(TREASURY, Amount.of(6)));
+    assertThat(Payout.total(s.payouts())).isEqualTo(Amount.of(21));
+    assertThat(s.credits()).noneMatch(c -> c.account().equals(BOB) || c.contributionId() == 12);
+    assertThat(s.forfeited()).containsExactly(new Attribution(12, 250_000));
+    assertThat(s.fee().unattributed()).isEqualTo(Amount.of(4));
+    assertThat(s.modelPpm()).isEqualTo(150_000); // the weights are the record's
+    assertThat(s.modelOwner()).isEqualTo(OWNER);
+
+    // both forfeited: the whole data share is the owner's
+    RecordSplit none = split(r, rule, Set.of(11L, 12L));
+    assertThat(none.payouts())
+        .containsExactlyInAnyOrder(
+            new Payout(OWNER, Amount.of(12)),
+            new Payout(StakingModule.ADDRESS, Amount.of(3)),
+            new Payout(TREASURY, Amount.of(6)));
+    assertThat(none.fee().contributions()).isEmpty();
+  }
+
+  /**
+   * Forfeiting moves exactly each forfeited contribution's part (to its contributor, or to the
+   * treasury when the contributor paid) to the owner, and nothing else.
+   */
+  @Test
+  void forfeitingMovesEachForfeitedPartToTheOwnerAndNothingElse() {
+    SplittableRandom rnd = new SplittableRandom(20_261_202);
+    for (int i = 0; i < 3_000; i++) {
+      FeeRuleV1 rule = new FeeRuleV1(shares(rnd), Amount.of(rnd.nextLong(0, 1_000)));
+      List<Attribution> attribution = attribution(rnd);
+      Set<Long> forfeited = new HashSet<>();
+      for (Attribution a : attribution) {
+        if (rnd.nextInt(3) == 0) {
+          forfeited.add(a.contributionId());
+        }
+      }
+      Address payer = rnd.nextInt(4) == 0 ? ALICE : DAVE;
+      Amount fee =
+          rule.fee(rnd.nextLong(0, 100_000), rnd.nextLong(0, 100_000), price(rnd), price(rnd));
+      InferenceRecord r = record(payer, 1, 1, fee, attribution);
+
+      RecordSplit full = split(r, rule);
+      RecordSplit cut = split(r, rule, forfeited);
+
+      Map<Address, BigInteger> want = new HashMap<>();
+      full.payouts().forEach(p -> want.merge(p.account(), p.amount().value(), BigInteger::add));
+      for (ContributionShare c : full.fee().contributions()) {
+        if (forfeited.contains(c.contributionId())) {
+          want.merge(c.paidTo(), c.amount().value().negate(), BigInteger::add);
+          want.merge(OWNER, c.amount().value(), BigInteger::add);
+        }
+      }
+      want.values().removeIf(v -> v.signum() == 0);
+      Map<Address, BigInteger> got = new HashMap<>();
+      cut.payouts().forEach(p -> got.put(p.account(), p.amount().value()));
+      assertThat(got).as("case %d", i).isEqualTo(want);
+      assertThat(Payout.total(cut.payouts())).isEqualTo(fee);
+      assertThat(cut.modelPpm()).isEqualTo(full.modelPpm());
+      assertThat(cut.forfeited())
+          .containsExactlyElementsOf(
+              attribution.stream().filter(a -> forfeited.contains(a.contributionId())).toList());
+      assertThat(cut.credits())
+          .noneMatch(c -> c.contributionId() != 0 && forfeited.contains(c.contributionId()));
+    }
   }
 
   @Test

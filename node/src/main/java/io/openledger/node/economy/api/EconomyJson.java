@@ -92,6 +92,18 @@ final class EconomyJson {
           .put("amount", amount(c.amount()))
           .put("paidTo", hex(c.paidTo()));
     }
+    for (Attribution a : split.forfeited()) {
+      Contribution onChain = book.contributionOnChain(a.contributionId());
+      attribution
+          .addObject()
+          .put("contribution", a.contributionId())
+          .put("datanet", onChain.datanetId())
+          .put("contributor", hex(onChain.contributor()))
+          .put("ppm", a.ppm())
+          .put("amount", "0")
+          .put("paidTo", hex(split.modelOwner()))
+          .put("forfeited", true);
+    }
     o.put("modelPpm", split.modelPpm());
     FeeSplit f = split.fee();
     o.putObject("fee")

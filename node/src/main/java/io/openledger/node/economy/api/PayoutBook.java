@@ -187,12 +187,14 @@ public final class PayoutBook {
   }
 
   /**
-   * The split of a record of this chain (reading its model's owner and its contributors).
+   * The split of a record of this chain at the head: its model's owner, its contributors and
+   * whether each earns (a contribution penalized since the record was served earns nothing here).
    *
-   * @throws IllegalStateException if its model or a contribution is not on chain
+   * @throws IllegalStateException if its model is not on chain
+   * @throws IllegalArgumentException if a contribution is not on chain
    */
   public RecordSplit split(InferenceRecord record) {
-    return RecordSplit.of(record, rule, ownerOf(record.modelId()), treasury, this::contributorOf);
+    return RecordSplit.of(record, rule, ownerOf(record.modelId()), treasury, head.get());
   }
 
   /**
@@ -209,10 +211,6 @@ public final class PayoutBook {
                     () ->
                         new IllegalStateException(
                             "contribution " + c + " of a record is not on chain")));
-  }
-
-  private Address contributorOf(long contributionId) {
-    return contributionOnChain(contributionId).contributor();
   }
 
   private Address ownerOf(long modelId) {

@@ -269,9 +269,10 @@ public final class DatanetCommand implements Runnable {
               blob.hash().toArray(),
               BigInteger.valueOf(size),
               metadataHash.toArray());
+      Amount bond = views.contributionBond(); // returned if the owner rejects it
       ModuleTransaction sent =
           ModuleTransaction.send(
-              views.node(), key, DatanetModule.ADDRESS, Amount.ZERO, data, tx.timeout(), err);
+              views.node(), key, DatanetModule.ADDRESS, bond, data, tx.timeout(), err);
       long id =
           EconomyViews.u64(
               sent.event(DatanetModule.ADDRESS, DatanetModule.CONTRIBUTION_SUBMITTED).get(1));
@@ -283,6 +284,7 @@ public final class DatanetCommand implements Runnable {
         o.put("blobHash", blob.hash().toHex());
         o.put("size", size);
         o.put("metadataHash", metadataHash.toHex());
+        o.put("bond", bond.value().toString());
         JsonNode near = blob.response().get("near_duplicates");
         o.put("nearDuplicates", near == null ? List.of() : near);
         JsonNode check = blob.response().get("near_duplicate_check");
@@ -302,7 +304,9 @@ public final class DatanetCommand implements Runnable {
               + blob.hash().toHex()
               + " ("
               + size
-              + " bytes), pending the owner's approval");
+              + " bytes), pending the owner's approval; bond "
+              + bond.toOpenString()
+              + " OPEN, returned if it is rejected");
       out.println(id);
       out.flush();
     }

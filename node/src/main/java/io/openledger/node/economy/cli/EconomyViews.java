@@ -155,6 +155,12 @@ final class EconomyViews {
     return new Limits(u64(r.get(0)), u64(r.get(1)), u64(r.get(2)), u64(r.get(3)));
   }
 
+  /** What every contribution must send: {@code contributionTerms()} of the datanet module. */
+  Amount contributionBond() {
+    return Amount.of(
+        (BigInteger) call(DatanetModule.ADDRESS, DatanetModule.CONTRIBUTION_TERMS).getFirst());
+  }
+
   // ---- model module ----
 
   long modelCount() {

@@ -3,6 +3,7 @@ package io.openledger.node.economy.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.ContributionShare;
 import io.openledger.chain.inference.Earnings;
@@ -338,6 +339,10 @@ class EconomyApiTest {
       assertThat(amount(j.path("toTreasury"))).isEqualTo(e.toTreasury());
       assertThat(j.path("inferences").asLong()).isEqualTo(e.inferences());
       assertThat(j.path("ppmTotal").asLong()).isEqualTo(e.ppmTotal());
+      assertThat(amount(j.path("bond"))).isEqualTo(Genesis.devnet().economy().contributionBond());
+      assertThat(j.path("penalized").asBoolean()).isFalse();
+      assertThat(j.path("penaltyScore").asInt()).isZero();
+      assertThat(j.path("earns").asBoolean()).isTrue();
     }
     assertThat(error("/v1/economy/contributions/999", 404, "contribution_not_found"))
         .isEqualTo("no contribution 999");

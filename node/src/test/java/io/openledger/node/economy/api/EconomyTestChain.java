@@ -99,13 +99,16 @@ final class EconomyTestChain {
     assertThat(SupplyAudit.check(state())).isEmpty();
     assertThat(InferenceModule.audit(state())).isEmpty();
     assertThat(StakingModule.audit(state())).isEmpty();
+    assertThat(DatanetModule.audit(state())).isEmpty();
     TransactionResult r = b.results().getFirst();
     assertThat(r.success()).as("call failed: %s", r.revertReason()).isTrue();
     return r;
   }
 
+  /** Sends one call 2 s after the head; a {@code contribute} sends the bond. */
   TransactionResult ok(KeyPair from, Address to, byte[] data) {
-    return ok(2, from, to, Amount.ZERO, data);
+    boolean contribute = to.equals(DatanetModule.ADDRESS) && DatanetModule.CONTRIBUTE.matches(data);
+    return ok(2, from, to, contribute ? genesis.economy().contributionBond() : Amount.ZERO, data);
   }
 
   long okId(KeyPair from, Address to, AbiFunction f, Object... args) {

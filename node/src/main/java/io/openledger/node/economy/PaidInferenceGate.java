@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.attribution.AttributionWeights;
-import io.openledger.attribution.ContributionWeight;
 import io.openledger.attribution.trace.TraceResult;
 import io.openledger.attribution.trace.TracedSpan;
 import io.openledger.attribution.trace.Tracer;
@@ -196,10 +195,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
   }
 
   private Admission<Ticket> admitPaid(StateReader state, Model model, AdmissionRequest request) {
-    List<DatanetVersionRef> versions =
-        model.datanets().stream()
-            .map(d -> new DatanetVersionRef(d.datanetId(), d.version()))
-            .toList();
+    List<DatanetVersionRef> versions = RecordAttribution.versions(model);
     Optional<String> notReady = indexer.notReady(versions);
     if (notReady.isPresent()) {
       return Admission.unavailable("model " + model.id() + ": " + notReady.get(), 5);
@@ -343,18 +339,16 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
       free.put("paid", false);
       return new Settlement(completed.engineReceiptId(), free);
     }
-    TraceResult trace = p.tracer.trace(completed.text());
+    RecordAttribution.Computed computed = RecordAttribution.of(p.tracer, completed.text());
+    TraceResult trace = computed.trace();
+    List<Attribution> attribution = computed.attribution();
     StateReader state = head();
-    List<Attribution> attribution = new ArrayList<>();
     List<io.openledger.chain.inference.ContributionWeight> weights = new ArrayList<>();
     Map<Long, Long> datanetOf = new HashMap<>();
-    for (ContributionWeight w : trace.weights().contributions()) {
-      long id = Long.parseLong(w.contributionId());
-      Contribution c = DatanetModule.readContribution(state, id).orElseThrow();
-      datanetOf.put(id, c.datanetId());
-      attribution.add(new Attribution(id, w.ppm()));
-      weights.add(
-          new io.openledger.chain.inference.ContributionWeight(id, c.contributor(), w.ppm()));
+    for (Attribution a : attribution) {
+      Contribution c = DatanetModule.readContribution(state, a.contributionId()).orElseThrow();
+      datanetOf.put(a.contributionId(), c.datanetId());
+      weights.add(a.withContributor(c.contributor()));
     }
     Amount fee =
         feeRule.fee(

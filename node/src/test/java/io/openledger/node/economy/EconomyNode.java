@@ -215,7 +215,7 @@ public final class EconomyNode implements AutoCloseable {
   }
 
   /** Sends a module call through eth_sendRawTransaction and waits for its receipt. */
-  Mined send(KeyPair from, Address to, byte[] data, Amount value)
+  public Mined send(KeyPair from, Address to, byte[] data, Amount value)
       throws IOException, InterruptedException {
     long nonce =
         quantity(rpc("eth_getTransactionCount", from.address().toHex(), "pending")).longValue();
@@ -271,11 +271,11 @@ public final class EconomyNode implements AutoCloseable {
         StakingModule.SERVE.encodeCall(BigInteger.valueOf(modelId)));
   }
 
-  Mined ok(KeyPair from, Address to, byte[] data) throws IOException, InterruptedException {
+  public Mined ok(KeyPair from, Address to, byte[] data) throws IOException, InterruptedException {
     return ok(from, to, data, Amount.ZERO);
   }
 
-  Mined ok(KeyPair from, Address to, byte[] data, Amount value)
+  public Mined ok(KeyPair from, Address to, byte[] data, Amount value)
       throws IOException, InterruptedException {
     Mined m = send(from, to, data, value);
     if (!m.success()) {

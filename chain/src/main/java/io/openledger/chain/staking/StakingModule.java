@@ -759,6 +759,11 @@ public final class StakingModule implements SystemModule {
     return entry(free(state), operator, staker, id);
   }
 
+  /** The id the next unbonding entry of {@code staker} with {@code operator} will get. */
+  public static long nextEntryId(StateReader state, Address operator, Address staker) {
+    return nextEntryId(free(state), operator, staker);
+  }
+
   public static ModelStake modelStake(StateReader state, long modelId) {
     return modelStake(free(state), modelId);
   }

@@ -241,7 +241,8 @@ public final class EconomyService implements AutoCloseable {
             .routes());
     routes.addAll(new DatanetRoutes(ledger, indexer).routes());
     ServerExtensions ext =
-        new EconomyApi(records, book, head, o.operatorKey().address())
+        new EconomyApi(
+                records, book, head, o.operatorKey().address(), stakingParameters, ledger::logs)
             .mount(ServerExtensions.none().withGate(gate));
     for (ExtensionRoute r : routes) {
       ext = ext.withRoute(r.method(), r.path(), r.handler());

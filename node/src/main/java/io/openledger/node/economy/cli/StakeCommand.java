@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
 public final class StakeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin RpcOptions rpc = new RpcOptions();
-  @CommandLine.Mixin SignerOptions signer = new SignerOptions();
+  // optional here, so that the subcommands parse; stake AMOUNT unlocks it
+  @CommandLine.Mixin OptionalSigner signer = new OptionalSigner();
   @CommandLine.Mixin TxOptions tx = new TxOptions();
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "AMOUNT", description = "OPEN to bond.")

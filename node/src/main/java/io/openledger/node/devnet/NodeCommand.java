@@ -113,6 +113,10 @@ public final class NodeCommand implements Callable<Integer> {
       if (operator != null || operatorKeyFile != null) {
         throw new CliException("--operator and --operator-key-file go with --model");
       }
+      if (economy.audit != null || economy.auditKeyFile != null || economy.publicUrl != null) {
+        throw new CliException(
+            "--audit, --audit-key-file and --public-url go with --model (the data economy)");
+      }
       return Optional.empty();
     }
     if (operator == null && operatorKeyFile == null) {

@@ -20,6 +20,7 @@ interface IStaking {
     event ModelUnserved(uint64 indexed modelId, address indexed operator);
     event Rewarded(address indexed operator, uint256 amount, uint256 toTreasury);
     event Slashed(address indexed operator, uint16 rateBps, uint256 amount);
+    event EndpointSet(address indexed operator, string url);
 
     /// @notice Adds msg.value to the caller's position in `operator`'s pool, class `term`; a lock
     ///         (re)starts at now + term. Returns the shares minted (rounded down).
@@ -45,5 +46,9 @@ interface IStaking {
     function nextEntryId(address operator, address staker) external view returns (uint64 entryId);
     function modelStake(uint64 modelId) external view returns (uint8 tier, uint256 minimum, address operator, address servedBy, uint256 bonded, bool meetsTier);
     function totals() external view returns (uint256 bonded, uint256 unbonding);
+    /// @notice Publishes where the caller (an operator) serves its records: GET {url}/v1/records?from=N&limit=M.
+    ///         An absolute http(s) URL of at most 256 bytes, with no query, fragment, user info or trailing slash.
+    function setEndpoint(string calldata url) external;
+    function endpoint(address operator) external view returns (string memory url);
     function stakingParameters() external view returns (uint64 unbondingDelay, uint64 lockDaySeconds, uint256 experimentalMinimum, uint256 standardMinimum, uint256 criticalMinimum, uint16 lockWeight30Bps, uint16 lockWeight90Bps, uint16 lockWeight180Bps, uint16 lockWeight365Bps);
 }

@@ -32,8 +32,9 @@ import java.util.Optional;
  * <p>Storage: {@code "pool" ++ operator} → {@link Pool}; {@code "pos" ++ operator ++ staker ++ term
  * (1)} → {@link Position}; {@code "entry" ++ operator ++ staker ++ id (8)} → {@link
  * UnbondingEntry}; {@code "entries" ++ operator ++ staker} → the next entry id (8); {@code "model"
- * ++ modelId (8)} → {@link ModelStake}; {@code "totals"} → {@link StakingTotals}. A value equal to
- * its empty default is deleted.
+ * ++ modelId (8)} → {@link ModelStake}; {@code "totals"} → {@link StakingTotals}; {@code "endpoint"
+ * ++ operator} → the URL (UTF-8) where the operator publishes its records. A value equal to its
+ * empty default is deleted.
  */
 public final class StakingModule implements SystemModule {
   public static final Address ADDRESS = ModuleRegistry.moduleAddress(6);
@@ -68,6 +69,12 @@ public final class StakingModule implements SystemModule {
   public static final AbiFunction MODEL_STAKE =
       AbiFunction.of("modelStake(uint64)", "uint8,uint256,address,address,uint256,bool", true);
   public static final AbiFunction TOTALS = AbiFunction.of("totals()", "uint256,uint256", true);
+  public static final AbiFunction SET_ENDPOINT = AbiFunction.of("setEndpoint(string)", "", false);
+  public static final AbiFunction ENDPOINT = AbiFunction.of("endpoint(address)", "string", true);
+
+  /** The longest endpoint URL, bytes. */
+  public static final int MAX_ENDPOINT_BYTES = 256;
+
   public static final AbiFunction STAKING_PARAMETERS =
       AbiFunction.of(
           "stakingParameters()",
@@ -92,7 +99,9 @@ public final class StakingModule implements SystemModule {
           NEXT_ENTRY_ID,
           MODEL_STAKE,
           TOTALS,
-          STAKING_PARAMETERS);
+          STAKING_PARAMETERS,
+          SET_ENDPOINT,
+          ENDPOINT);
 
   public static final AbiEvent STAKED =
       event(
@@ -143,10 +152,21 @@ public final class StakingModule implements SystemModule {
           p("rateBps", AbiType.parse("uint16"), false),
           p("amount", AbiType.UINT256, false));
 
+  public static final AbiEvent ENDPOINT_SET =
+      event("EndpointSet", p("operator", AbiType.ADDRESS, true), p("url", AbiType.STRING, false));
+
   /** Every event, in ABI file order. */
   public static final List<AbiEvent> EVENTS =
       List.of(
-          STAKED, UNBONDING, WITHDRAWN, TIER_SET, MODEL_SERVED, MODEL_UNSERVED, REWARDED, SLASHED);
+          STAKED,
+          UNBONDING,
+          WITHDRAWN,
+          TIER_SET,
+          MODEL_SERVED,
+          MODEL_UNSERVED,
+          REWARDED,
+          SLASHED,
+          ENDPOINT_SET);
 
   private static final byte[] POOL_PREFIX = ascii("pool");
   private static final byte[] POSITION_PREFIX = ascii("pos");
@@ -154,6 +174,7 @@ public final class StakingModule implements SystemModule {
   private static final byte[] ENTRIES_PREFIX = ascii("entries");
   private static final byte[] MODEL_PREFIX = ascii("model");
   private static final byte[] TOTALS_SLOT = ascii("totals");
+  private static final byte[] ENDPOINT_PREFIX = ascii("endpoint");
 
   private final StakingParameters parameters;
   private final Address treasury;
@@ -256,6 +277,11 @@ public final class StakingModule implements SystemModule {
         yield TOTALS.encodeResult(t.bonded().value(), t.unbonding().value());
       }
       case "stakingParameters" -> parametersView();
+      case "setEndpoint" -> {
+        setEndpoint(ctx, (String) a.get(0));
+        yield new byte[0];
+      }
+      case "endpoint" -> ENDPOINT.encodeResult(endpoint(slots, (Address) a.get(0)).orElse(""));
       default -> throw new IllegalStateException("no handler for " + f.signature());
     };
   }
@@ -496,6 +522,118 @@ public final class StakingModule implements SystemModule {
     return s.cut();
   }
 
+  // ---- endpoints ----
+
+  private static void setEndpoint(ModuleContext ctx, String url) {
+    Optional<String> bad = endpointProblem(url);
+    if (bad.isPresent()) {
+      throw new ModuleRevert("staking: " + bad.get());
+    }
+    Address operator = ctx.caller();
+    ctx.store(
+        SystemModule.slot(ENDPOINT_PREFIX, operator.toArray()),
+        url.getBytes(StandardCharsets.UTF_8));
+    ctx.emit(ENDPOINT_SET, operator, url);
+  }
+
+  /**
+   * Why {@code url} cannot be an endpoint, or empty when it can: an absolute {@code http} or {@code
+   * https} URL with a host, at most {@value #MAX_ENDPOINT_BYTES} bytes of printable ASCII, with no
+   * user info, query or fragment (clients append {@code /v1/records?...}) and no trailing slash.
+   * Deterministic: the rule looks at the characters only, never at the network.
+   */
+  public static Optional<String> endpointProblem(String url) {
+    byte[] bytes = url.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length == 0) {
+      return Optional.of("the endpoint URL is empty");
+    }
+    if (bytes.length > MAX_ENDPOINT_BYTES) {
+      return Optional.of(
+          "the endpoint URL is " + bytes.length + " bytes, at most " + MAX_ENDPOINT_BYTES);
+    }
+    for (byte b : bytes) {
+      if (b < 0x21 || b > 0x7e) {
+        return Optional.of(
+            "the endpoint URL may hold printable ASCII only (no spaces or control characters)");
+      }
+    }
+    String rest;
+    if (url.startsWith("http://")) {
+      rest = url.substring(7);
+    } else if (url.startsWith("https://")) {
+      rest = url.substring(8);
+    } else {
+      return Optional.of("the endpoint URL must start with http:// or https://, got '" + url + "'");
+    }
+    if (url.indexOf('?') >= 0 || url.indexOf('#') >= 0) {
+      return Optional.of("the endpoint URL must have no query or fragment ('?' or '#')");
+    }
+    if (url.endsWith("/")) {
+      return Optional.of("the endpoint URL must not end with '/' (clients append /v1/records)");
+    }
+    int slash = rest.indexOf('/');
+    String authority = slash < 0 ? rest : rest.substring(0, slash);
+    if (authority.indexOf('@') >= 0) {
+      return Optional.of("the endpoint URL must not carry user info ('@')");
+    }
+    String host = authority;
+    if (host.startsWith("[")) {
+      int close = host.indexOf(']');
+      if (close < 0) {
+        return Optional.of("the endpoint URL's IPv6 host has no closing ']'");
+      }
+      String port = host.substring(close + 1);
+      host = host.substring(0, close + 1);
+      if (!port.isEmpty() && !validPort(port)) {
+        return Optional.of("the endpoint URL's port must be ':' and 1..65535");
+      }
+    } else {
+      int colon = host.indexOf(':');
+      if (colon >= 0) {
+        if (!validPort(host.substring(colon))) {
+          return Optional.of("the endpoint URL's port must be ':' and 1..65535");
+        }
+        host = host.substring(0, colon);
+      }
+      for (int i = 0; i < host.length(); i++) {
+        char ch = host.charAt(i);
+        if (!(Character.isLetterOrDigit(ch) || ch == '-' || ch == '.')) {
+          return Optional.of(
+              "the endpoint URL's host may hold letters, digits, '-' and '.' only, got '"
+                  + host
+                  + "'");
+        }
+      }
+    }
+    if (host.isEmpty() || host.equals("[]")) {
+      return Optional.of("the endpoint URL has no host");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean validPort(String colonPort) {
+    if (colonPort.length() < 2 || colonPort.length() > 6 || colonPort.charAt(0) != ':') {
+      return false;
+    }
+    for (int i = 1; i < colonPort.length(); i++) {
+      if (colonPort.charAt(i) < '0' || colonPort.charAt(i) > '9') {
+        return false;
+      }
+    }
+    int port = Integer.parseInt(colonPort.substring(1));
+    return port >= 1 && port <= 65_535;
+  }
+
+  /** Where {@code operator} publishes its records ({@code GET {url}/v1/records}), if it said. */
+  public static Optional<String> endpoint(StateReader state, Address operator) {
+    return endpoint(free(state), operator);
+  }
+
+  private static Optional<String> endpoint(Slots s, Address operator) {
+    return s.load(SystemModule.slot(ENDPOINT_PREFIX, operator.toArray()))
+        .map(b -> new String(b, StandardCharsets.UTF_8));
+  }
+
   // ---- views ----
 
   private byte[] poolView(Slots slots, Address operator) {
@@ -619,6 +757,11 @@ public final class StakingModule implements SystemModule {
   public static Optional<UnbondingEntry> entry(
       StateReader state, Address operator, Address staker, long id) {
     return entry(free(state), operator, staker, id);
+  }
+
+  /** The id the next unbonding entry of {@code staker} with {@code operator} will get. */
+  public static long nextEntryId(StateReader state, Address operator, Address staker) {
+    return nextEntryId(free(state), operator, staker);
   }
 
   public static ModelStake modelStake(StateReader state, long modelId) {

@@ -8,6 +8,7 @@ import io.openledger.chain.exec.TransactionResult;
 import io.openledger.chain.inference.Charge;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.Payout;
+import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -281,6 +282,79 @@ class StakingModuleTest {
         .isEqualTo("staking: only the inference module adds rewards");
     assertThat(c.refused(operator, SM, StakingModule.SLASH.encodeCall(operator.address(), u(1))))
         .isEqualTo("staking: only the challenge module slashes");
+  }
+
+  // ---- endpoints ----
+
+  @Test
+  void anOperatorPublishesItsEndpointAndAnyoneReadsIt() {
+    assertThat(StakingModule.endpoint(c.state(), operator.address())).isEmpty();
+    TransactionResult r =
+        ok(
+            operator,
+            SM,
+            Amount.ZERO,
+            StakingModule.SET_ENDPOINT.encodeCall("https://node.example.org:8443/api"));
+    assertThat(StakingModule.endpoint(c.state(), operator.address()))
+        .contains("https://node.example.org:8443/api");
+    assertThat(r.logs().getFirst().topics().getFirst())
+        .isEqualTo(StakingModule.ENDPOINT_SET.topic());
+    AbiEvent.Encoded expected =
+        StakingModule.ENDPOINT_SET.encode(operator.address(), "https://node.example.org:8443/api");
+    assertThat(r.logs().getFirst().topics()).isEqualTo(expected.topics());
+    assertThat(r.logs().getFirst().data()).isEqualTo(expected.data());
+    assertThat(c.view(SM, StakingModule.ENDPOINT, operator.address()))
+        .containsExactly("https://node.example.org:8443/api");
+    ok(operator, SM, Amount.ZERO, StakingModule.SET_ENDPOINT.encodeCall("http://127.0.0.1:8080"));
+    assertThat(StakingModule.endpoint(c.state(), operator.address()))
+        .contains("http://127.0.0.1:8080");
+    assertThat(StakingModule.endpoint(c.state(), stranger.address())).isEmpty();
+  }
+
+  @Test
+  void aMalformedEndpointIsRefusedAndChangesNothing() {
+    ok(operator, SM, Amount.ZERO, StakingModule.SET_ENDPOINT.encodeCall("http://a.example"));
+    String big = "http://" + "a".repeat(250);
+    String[][] cases = {
+      {"", "staking: the endpoint URL is empty"},
+      {big, "staking: the endpoint URL is 257 bytes, at most 256"},
+      {
+        "ftp://x.example",
+        "staking: the endpoint URL must start with http:// or https://, got 'ftp://x.example'"
+      },
+      {
+        "http://x.example/a b",
+        "staking: the endpoint URL may hold printable ASCII only (no spaces or control characters)"
+      },
+      {
+        "http://x.example/?q=1",
+        "staking: the endpoint URL must have no query or fragment ('?' or '#')"
+      },
+      {
+        "http://x.example/",
+        "staking: the endpoint URL must not end with '/' (clients append /v1/records)"
+      },
+      {"http://me@x.example", "staking: the endpoint URL must not carry user info ('@')"},
+      {"http://x.example:0", "staking: the endpoint URL's port must be ':' and 1..65535"},
+      {"http://x.example:99999", "staking: the endpoint URL's port must be ':' and 1..65535"},
+      {"http://:80", "staking: the endpoint URL has no host"},
+      {
+        "http://x_y.example",
+        "staking: the endpoint URL's host may hold letters, digits, '-' and '.' only, got 'x_y.example'"
+      },
+      {
+        "http://héllo.example",
+        "staking: the endpoint URL may hold printable ASCII only (no spaces or control characters)"
+      },
+    };
+    for (String[] k : cases) {
+      assertThat(c.refused(operator, SM, StakingModule.SET_ENDPOINT.encodeCall(k[0])))
+          .as(k[0])
+          .isEqualTo(k[1]);
+    }
+    assertThat(StakingModule.endpoint(c.state(), operator.address())).contains("http://a.example");
+    assertThat(StakingModule.endpointProblem("http://" + "a".repeat(249))).isEmpty();
+    assertThat(StakingModule.endpointProblem("http://[::1]:8080/x")).isEmpty();
   }
 
   // ---- helpers ----

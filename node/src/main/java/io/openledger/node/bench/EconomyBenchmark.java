@@ -223,6 +223,7 @@ final class EconomyBenchmark {
 
       load(load, paid, unpaid, economy, node.ledger());
       trace(economy, made, answers);
+      audit(economy, node.ledger());
       gas(spec, chain, setup, made, genesis.gasLimit());
     }
     put(
@@ -354,6 +355,7 @@ final class EconomyBenchmark {
     jfr.stopAndDump();
     long records = economy.records().nextNumber() - recordsBefore;
     CompletionLoad.Run p = median(paidRuns);
+    paidRequestsPerSecond = p.requestsPerSecond();
     CompletionLoad.Run u = median(unpaidRuns);
     double ratio = medianOf(ratios);
     double cpuRatio = medianOf(cpuRatios);
@@ -482,6 +484,50 @@ final class EconomyBenchmark {
   }
 
   // ---- 2. trace ----
+
+  private double paidRequestsPerSecond;
+
+  /**
+   * What an auditor of this node would spend: every record the runs wrote recomputed with the
+   * node's verifier (wrong attribution: trace the output, compare), one thread, against the paid
+   * records the node produced per second. An honest node's records are all rejected.
+   */
+  private void audit(EconomyService economy, io.openledger.chain.ledger.Ledger ledger) {
+    io.openledger.chain.state.StateReader head = ledger.state(BlockRef.LATEST).orElseThrow();
+    long n = Math.min(economy.records().nextNumber(), 5_000);
+    long upheld = 0;
+    long nanos = 0;
+    for (byte[] bytes : economy.records().range(0, n)) {
+      io.openledger.node.economy.StoredRecord r =
+          io.openledger.node.economy.StoredRecord.decode(bytes);
+      byte[] output = r.output().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      long t0 = System.nanoTime();
+      var v =
+          economy
+              .recordVerifier()
+              .verify(
+                  head,
+                  io.openledger.chain.challenge.ChallengeKind.WRONG_ATTRIBUTION,
+                  r.record(),
+                  output);
+      nanos += System.nanoTime() - t0;
+      if (!(v instanceof io.openledger.chain.challenge.RecordVerifier.Verdict.Rejected)) {
+        upheld++;
+      }
+    }
+    double perSecond = nanos == 0 ? 0 : n * 1e9 / nanos;
+    put("audit_records", n, "records recomputed as an auditor would (the first 5,000 at most)");
+    put(
+        "audit_records_per_s",
+        round1(perSecond),
+        "records recomputed per second on one thread (NodeRecordVerifier, wrong attribution)");
+    put(
+        "audit_to_paid_ratio",
+        round2(paidRequestsPerSecond == 0 ? 0 : perSecond / paidRequestsPerSecond),
+        "audit_records_per_s over paid_requests_per_s: above 1, one auditor thread keeps up"
+            + " with the node's own paid load");
+    put("audit_not_rejected", upheld, "records the recomputation did not confirm (0: honest)");
+  }
 
   private void trace(EconomyService economy, BenchEconomy.Made made, List<String> answers) {
     List<DatanetVersionRef> refs = List.of(new DatanetVersionRef(made.datanetId(), made.version()));

@@ -35,7 +35,13 @@ import picocli.CommandLine.Command;
       io.openledger.node.economy.cli.InferCommand.class,
       io.openledger.node.economy.cli.EarningsCommand.class,
       io.openledger.node.economy.cli.ClaimCommand.class,
-      io.openledger.node.economy.cli.BatchCommand.class
+      io.openledger.node.economy.cli.BatchCommand.class,
+      io.openledger.node.economy.cli.StakeCommand.class,
+      io.openledger.node.economy.cli.DelegateCommand.class,
+      io.openledger.node.economy.cli.UnbondCommand.class,
+      io.openledger.node.economy.cli.ValidatorCommand.class,
+      io.openledger.node.economy.cli.ChallengeCommand.class,
+      io.openledger.node.economy.cli.VoteCommand.class
     })
 public final class OpenLedgerCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

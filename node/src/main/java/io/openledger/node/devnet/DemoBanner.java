@@ -30,6 +30,22 @@ final class DemoBanner {
             + (operator.equals(DemoSetup.OPERATOR.address()) ? " (dev account 9)" : "")
             + ": serves the models registered to it, posts their batches");
     out.println("  model        " + economy.engine().model().id() + " (base)");
+    out.println(
+        "  records      "
+            + economy.publicUrl()
+            + "/v1/records (published on the staking module with setEndpoint, for auditors)");
+    economy
+        .auditor()
+        .ifPresentOrElse(
+            a ->
+                out.println(
+                    "  auditor      "
+                        + a.address()
+                        + (a.address().equals(DemoSetup.AUDITOR.address())
+                            ? " (dev account 8)"
+                            : "")
+                        + ": re-checks other operators' batches, challenges wrong attributions"),
+            () -> out.println("  auditor      off (--audit to run one)"));
     if (demo.isEmpty()) {
       long datanets = DatanetModule.datanetCount(state);
       long models = ModelModule.modelCount(state);

@@ -64,6 +64,9 @@ public final class DemoSetup {
   /** The node's operator on the devnet: dev account 9. */
   public static final KeyPair OPERATOR = dev(9);
 
+  /** The devnet's auditor ({@code --audit}): dev account 8, bonds its challenges. */
+  public static final KeyPair AUDITOR = dev(8);
+
   private final Ledger ledger;
   private final EconomyService economy;
 

@@ -93,7 +93,13 @@ public final class DevnetCommand implements Callable<Integer> {
                 node.ledgerConfig(genesis.blockTimeMs()),
                 node.rpcHost,
                 node.rpcPort,
-                Optional.of(economy.options(dataDir, DemoSetup.OPERATOR, demoModel.dir()))),
+                Optional.of(
+                    economy.options(
+                        dataDir,
+                        DemoSetup.OPERATOR,
+                        demoModel.dir(),
+                        Optional.of(DemoSetup.AUDITOR),
+                        genesis.economy().challenges().minimumBond()))),
             out);
     Optional<DemoSetup.Demo> demo;
     try {

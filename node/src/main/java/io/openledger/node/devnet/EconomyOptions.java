@@ -59,7 +59,81 @@ final class EconomyOptions {
               + " ${DEFAULT-VALUE}).")
   long blobGraceSeconds;
 
-  /** What {@link EconomyService} runs with. */
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      description =
+          "The URL others reach this node's API at, published on the staking module"
+              + " (setEndpoint) so auditors fetch its records (default: http://<api host>:<api"
+              + " port>).")
+  String publicUrl;
+
+  @Option(
+      names = "--audit",
+      negatable = true,
+      description =
+          "Audit other operators' batches and file wrong-attribution challenges (default: on for"
+              + " the devnet, off for a node).")
+  Boolean audit;
+
+  @Option(
+      names = "--audit-key-file",
+      paramLabel = "FILE",
+      description =
+          "The hex private key the auditor bonds its challenges from (another account than the"
+              + " operator's; the devnet's default: dev account 8).")
+  Path auditKeyFile;
+
+  /** How often the auditor looks for new batches. */
+  static final Duration AUDIT_POLL = Duration.ofSeconds(2);
+
+  /**
+   * What {@link EconomyService} runs with.
+   *
+   * @param devnetAuditor the devnet's auditor key (audit on by default); empty for a node (audit
+   *     off by default, and {@code --audit-key-file} needed)
+   * @param bond each challenge's bond (the genesis {@code challengeBond})
+   */
+  EconomyService.Options options(
+      Path dataDir,
+      KeyPair operator,
+      Path model,
+      java.util.Optional<KeyPair> devnetAuditor,
+      io.openledger.chain.types.Amount bond) {
+    EconomyService.Options o = options(dataDir, operator, model);
+    if (publicUrl != null) {
+      java.util.Optional<String> bad =
+          io.openledger.chain.staking.StakingModule.endpointProblem(publicUrl);
+      if (bad.isPresent()) {
+        throw new CliException("--public-url: " + bad.get());
+      }
+      o = o.withPublicUrl(publicUrl);
+    }
+    boolean on = audit != null ? audit : devnetAuditor.isPresent();
+    if (!on) {
+      if (auditKeyFile != null) {
+        throw new CliException("--audit-key-file goes with --audit");
+      }
+      return o;
+    }
+    KeyPair key;
+    if (auditKeyFile != null) {
+      key = io.openledger.node.wallet.SignerOptions.readKeyFile(auditKeyFile);
+    } else if (devnetAuditor.isPresent()) {
+      key = devnetAuditor.get();
+    } else {
+      throw new CliException(
+          "--audit needs --audit-key-file FILE: the key the auditor bonds its challenges from");
+    }
+    if (key.address().equals(operator.address())) {
+      throw new CliException(
+          "--audit-key-file must hold another account than the operator's (their transactions"
+              + " would race for nonces)");
+    }
+    return o.withAudit(new EconomyService.Audit(key, bond, AUDIT_POLL));
+  }
+
+  /** What {@link EconomyService} runs with, without public URL or auditor. */
   EconomyService.Options options(Path dataDir, KeyPair operator, Path model) {
     if (apiPort < 0 || apiPort > 65_535) {
       throw new CliException("--api-port must be between 0 and 65535, got " + apiPort);

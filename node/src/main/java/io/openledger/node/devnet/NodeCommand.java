@@ -93,7 +93,7 @@ public final class NodeCommand implements Callable<Integer> {
                 node.ledgerConfig(genesis.blockTimeMs()),
                 node.rpcHost,
                 node.rpcPort,
-                economy(dir)),
+                economy(dir, genesis)),
             out);
     out.println("OpenLedger node (" + genesis.network() + ")");
     out.println("  chain id     " + runner.ledger().chainId());
@@ -108,10 +108,14 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   /** The economy when --model is given, with the operator's key. */
-  private Optional<EconomyService.Options> economy(Path dir) {
+  private Optional<EconomyService.Options> economy(Path dir, Genesis genesis) {
     if (model == null) {
       if (operator != null || operatorKeyFile != null) {
         throw new CliException("--operator and --operator-key-file go with --model");
+      }
+      if (economy.audit != null || economy.auditKeyFile != null || economy.publicUrl != null) {
+        throw new CliException(
+            "--audit, --audit-key-file and --public-url go with --model (the data economy)");
       }
       return Optional.empty();
     }
@@ -124,6 +128,8 @@ public final class NodeCommand implements Callable<Integer> {
       throw new CliException("give one of --operator and --operator-key-file");
     }
     KeyPair key = SignerOptions.unlock(operator, operatorKeyFile, keystore, passwordFile);
-    return Optional.of(economy.options(dir, key, model));
+    return Optional.of(
+        economy.options(
+            dir, key, model, Optional.empty(), genesis.economy().challenges().minimumBond()));
   }
 }

@@ -5,6 +5,7 @@ import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.Subscription;
+import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.economy.EconomyService;
 import io.openledger.node.rpc.JsonRpcService;
 import java.nio.file.Path;
@@ -57,6 +58,17 @@ public final class NodeRunner implements AutoCloseable {
    * @throws io.openledger.chain.ledger.LedgerOpenException when the data directory is refused
    */
   public static NodeRunner start(Options o, InstantSource clock) {
+    return start(o, clock, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Options, InstantSource)}, and gives {@code rulesVerifier} the economy's
+   * engines once it has started. {@code rulesVerifier} is the {@link NodeRecordVerifier} the spec's
+   * rules decide challenges with ({@code Genesis.rules(verifier)}): built unattached before the
+   * ledger opens, since the indexes and the engine follow the chain.
+   */
+  public static NodeRunner start(
+      Options o, InstantSource clock, Optional<NodeRecordVerifier> rulesVerifier) {
     Ledger ledger = Ledger.open(o.dataDir(), o.spec(), o.ledgerConfig(), clock);
     EconomyService economy = null;
     try {
@@ -64,6 +76,7 @@ public final class NodeRunner implements AutoCloseable {
         economy =
             EconomyService.start(
                 ledger, o.spec().protocol().rulesAt(ledger.headNumber()), o.economy().get());
+        rulesVerifier.ifPresent(economy::attach);
       }
       return new NodeRunner(
           ledger,

@@ -8,18 +8,26 @@ import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.store.RocksDbKeyValueStore;
+import io.openledger.chain.tx.TransactionBuilder;
+import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.blob.BlobCollector;
 import io.openledger.node.blob.BlobHttpApi;
 import io.openledger.node.blob.DiskBlobStore;
+import io.openledger.node.challenge.Auditor;
+import io.openledger.node.challenge.ChallengeCalls;
+import io.openledger.node.challenge.NodeRecordVerifier;
+import io.openledger.node.challenge.PublishedRecords;
 import io.openledger.node.economy.api.EconomyApi;
 import io.openledger.node.economy.api.PayoutBook;
+import io.openledger.node.economy.cli.BaseModelHash;
 import io.openledger.openlora.engine.EngineConfig;
 import io.openledger.openlora.engine.InferenceEngine;
 import io.openledger.openlora.server.ExtensionRoute;
@@ -68,6 +76,9 @@ public final class EconomyService implements AutoCloseable {
   private Batcher batcher;
   private InferenceEngine engine;
   private OpenLoraServer server;
+  private Hash baseModelHash;
+  private NodeRecordVerifier verifier;
+  private Auditor auditor;
 
   /**
    * How to run it.
@@ -79,6 +90,9 @@ public final class EconomyService implements AutoCloseable {
    * @param apiPort its port (0: any free one)
    * @param batching when records go on chain
    * @param blobGrace how long an uploaded blob no on-chain record references is kept
+   * @param publicUrl the URL others reach the API at, published with {@code setEndpoint} on the
+   *     staking module; empty: {@code http://<api host>:<api port>} (127.0.0.1 for a wildcard host)
+   * @param audit runs the {@link Auditor} with these settings; empty: no auditor
    */
   public record Options(
       Path dataDir,
@@ -87,7 +101,67 @@ public final class EconomyService implements AutoCloseable {
       String apiHost,
       int apiPort,
       Batcher.Config batching,
-      Duration blobGrace) {}
+      Duration blobGrace,
+      Optional<String> publicUrl,
+      Optional<Audit> audit) {
+
+    /** No public URL given, no auditor. */
+    public Options(
+        Path dataDir,
+        KeyPair operatorKey,
+        Path modelDir,
+        String apiHost,
+        int apiPort,
+        Batcher.Config batching,
+        Duration blobGrace) {
+      this(
+          dataDir,
+          operatorKey,
+          modelDir,
+          apiHost,
+          apiPort,
+          batching,
+          blobGrace,
+          Optional.empty(),
+          Optional.empty());
+    }
+
+    public Options withPublicUrl(String url) {
+      return new Options(
+          dataDir,
+          operatorKey,
+          modelDir,
+          apiHost,
+          apiPort,
+          batching,
+          blobGrace,
+          Optional.of(url),
+          audit);
+    }
+
+    public Options withAudit(Audit a) {
+      return new Options(
+          dataDir,
+          operatorKey,
+          modelDir,
+          apiHost,
+          apiPort,
+          batching,
+          blobGrace,
+          publicUrl,
+          Optional.of(a));
+    }
+  }
+
+  /**
+   * The auditor's settings.
+   *
+   * @param key pays its challenges' bonds (another account than the operator's on the devnet: dev
+   *     account 8)
+   * @param bond each challenge's bond (the genesis {@code challengeBond})
+   * @param poll how often it looks for new batches
+   */
+  public record Audit(KeyPair key, Amount bond, Duration poll) {}
 
   private EconomyService() {}
 
@@ -169,6 +243,7 @@ public final class EconomyService implements AutoCloseable {
         keep(
             InferenceEngine.open(
                 EngineConfig.of(o.modelDir()).withBundleResolver(this::adapterFile)));
+    baseModelHash = BaseModelHash.of(o.modelDir());
     List<ExtensionRoute> routes = new ArrayList<>();
     routes.addAll(
         new BlobHttpApi(
@@ -176,7 +251,8 @@ public final class EconomyService implements AutoCloseable {
             .routes());
     routes.addAll(new DatanetRoutes(ledger, indexer).routes());
     ServerExtensions ext =
-        new EconomyApi(records, book, head, o.operatorKey().address())
+        new EconomyApi(
+                records, book, head, o.operatorKey().address(), stakingParameters, ledger::logs)
             .mount(ServerExtensions.none().withGate(gate));
     for (ExtensionRoute r : routes) {
       ext = ext.withRoute(r.method(), r.path(), r.handler());
@@ -191,6 +267,72 @@ public final class EconomyService implements AutoCloseable {
                     .withMaxRequestBytes(BlobHttpApi.DEFAULT_MAX_BLOB_BYTES + 65_536),
                 ext));
     startCollector(ledger, o.blobGrace());
+    verifier = NodeRecordVerifier.of(verifierEngines());
+    publishEndpoint(ledger, o);
+    if (o.audit().isPresent()) {
+      Audit a = o.audit().get();
+      boolean challengeModule = rules.modules().get(ChallengeCalls.ADDRESS).isPresent();
+      auditor =
+          keep(
+              new Auditor(
+                  ledger,
+                  verifier,
+                  PublishedRecords.http(),
+                  new Auditor.Config(
+                      a.key(),
+                      o.operatorKey().address(),
+                      a.bond(),
+                      o.dataDir().resolve("audit").resolve("cursor.json"),
+                      100,
+                      () -> challengeModule)));
+      auditor.start(a.poll());
+    }
+  }
+
+  /** The URL this node's records are published at ({@code GET {url}/v1/records}). */
+  public String publicUrl() {
+    return publicUrl;
+  }
+
+  private String publicUrl;
+
+  /**
+   * Sends {@code setEndpoint(url)} for the operator unless the chain holds that URL already, so
+   * other nodes' auditors find its records. A refusal (no gas yet, a malformed URL) is logged, not
+   * fatal: the node serves regardless, and auditors wait for the endpoint.
+   */
+  private void publishEndpoint(Ledger ledger, Options o) {
+    String host =
+        o.apiHost().equals("0.0.0.0") || o.apiHost().equals("::") ? "127.0.0.1" : o.apiHost();
+    publicUrl = o.publicUrl().orElse("http://" + host + ":" + server.baseUri().getPort());
+    Optional<String> bad = StakingModule.endpointProblem(publicUrl);
+    if (bad.isPresent()) {
+      throw new IllegalArgumentException("--public-url " + publicUrl + ": " + bad.get());
+    }
+    Address operator = o.operatorKey().address();
+    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    if (StakingModule.endpoint(state, operator).equals(Optional.of(publicUrl))) {
+      return;
+    }
+    byte[] data = StakingModule.SET_ENDPOINT.encodeCall(publicUrl);
+    long nonce = ledger.nonce(operator, BlockRef.PENDING).orElseThrow();
+    Amount tip = ledger.maxPriorityFeePerGas();
+    byte[] raw =
+        TransactionBuilder.eip1559(ledger.chainId())
+            .nonce(nonce)
+            .maxPriorityFeePerGas(tip)
+            .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(tip))
+            .gasLimit(200_000)
+            .to(StakingModule.ADDRESS)
+            .data(data)
+            .sign(o.operatorKey())
+            .encode();
+    SubmitResult r = ledger.submit(raw);
+    if (r instanceof SubmitResult.Accepted) {
+      LOG.info("publishing this node's records at {} (setEndpoint)", publicUrl);
+    } else {
+      LOG.warn("cannot publish the endpoint {} on the staking module: {}", publicUrl, r);
+    }
   }
 
   /** The bundle file of an adapter hash, when the blob store has it (checked when stored). */
@@ -298,6 +440,24 @@ public final class EconomyService implements AutoCloseable {
     return book;
   }
 
+  /** The verifier this node recomputes challenged records with (the auditor's). */
+  public NodeRecordVerifier recordVerifier() {
+    return verifier;
+  }
+
+  /**
+   * Gives {@code rulesVerifier} (the one the node's rules decide challenges with, built before the
+   * ledger opened) this node's engines.
+   */
+  public void attach(NodeRecordVerifier rulesVerifier) {
+    rulesVerifier.attach(verifierEngines());
+  }
+
+  /** The auditor, when {@code --audit} runs one. */
+  public Optional<Auditor> auditor() {
+    return Optional.ofNullable(auditor);
+  }
+
   public Batcher batcher() {
     return batcher;
   }
@@ -308,6 +468,29 @@ public final class EconomyService implements AutoCloseable {
 
   public OpenLoraServer server() {
     return server;
+  }
+
+  /**
+   * What a {@link NodeRecordVerifier} recomputes challenged records with on this node: the indexes
+   * (ready only when their hash is the chain's) and the served model's tokenizer.
+   */
+  public NodeRecordVerifier.Engines verifierEngines() {
+    EconomyIndexer i = indexer;
+    return new NodeRecordVerifier.Engines(
+        new NodeRecordVerifier.Indexes() {
+          @Override
+          public Optional<String> notReady(List<DatanetIndexes.DatanetVersionRef> versions) {
+            return i.notReady(versions);
+          }
+
+          @Override
+          public io.openledger.attribution.trace.Tracer tracer(
+              List<DatanetIndexes.DatanetVersionRef> versions) {
+            return i.tracer(versions);
+          }
+        },
+        Optional.of(engine),
+        baseModelHash);
   }
 
   /** Stops the API first, then the batcher and indexer, then closes the stores. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.attribution.AttributionWeights;
-import io.openledger.attribution.ContributionWeight;
 import io.openledger.attribution.trace.TraceResult;
 import io.openledger.attribution.trace.TracedSpan;
 import io.openledger.attribution.trace.Tracer;
@@ -197,10 +196,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
   }
 
   private Admission<Ticket> admitPaid(StateReader state, Model model, AdmissionRequest request) {
-    List<DatanetVersionRef> versions =
-        model.datanets().stream()
-            .map(d -> new DatanetVersionRef(d.datanetId(), d.version()))
-            .toList();
+    List<DatanetVersionRef> versions = RecordAttribution.versions(model);
     Optional<String> notReady = indexer.notReady(versions);
     if (notReady.isPresent()) {
       return Admission.unavailable("model " + model.id() + ": " + notReady.get(), 5);
@@ -344,14 +340,15 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
       free.put("paid", false);
       return new Settlement(completed.engineReceiptId(), free);
     }
-    TraceResult trace = p.tracer.trace(completed.text());
+    RecordAttribution.Computed computed = RecordAttribution.of(p.tracer, completed.text());
+    TraceResult trace = computed.trace();
+    List<Attribution> attribution = computed.attribution();
     StateReader state = head();
-    List<Attribution> attribution = new ArrayList<>();
     Map<Long, Contribution> onChain = new HashMap<>();
-    for (ContributionWeight w : trace.weights().contributions()) {
-      long id = Long.parseLong(w.contributionId());
-      onChain.put(id, DatanetModule.readContribution(state, id).orElseThrow());
-      attribution.add(new Attribution(id, w.ppm()));
+    for (Attribution a : attribution) {
+      onChain.put(
+          a.contributionId(),
+          DatanetModule.readContribution(state, a.contributionId()).orElseThrow());
     }
     // penalized contributions and barred contributors earn nothing: their part goes to the owner
     EarningAttribution earning = EarningAttribution.of(state, attribution);

@@ -95,6 +95,12 @@ class EconomyBenchCommandTest {
         .isGreaterThanOrEqualTo(o.get("trace_p50_us").asDouble());
     assertThat(o.get("trace_cpu_p50_us").asDouble()).isPositive();
 
+    // an auditor recomputes every record the honest node wrote and confirms each
+    assertThat(o.get("audit_records").asLong()).isEqualTo(o.get("records_written").asLong());
+    assertThat(o.get("audit_records_per_s").asDouble()).isPositive();
+    assertThat(o.get("audit_not_rejected").asLong()).isZero();
+    assertThat(o.get("audit_to_paid_ratio").asDouble()).isPositive();
+
     JsonNode batches = o.get("batches");
     assertThat(batches).hasSize(2);
     for (int i = 0; i < 2; i++) {

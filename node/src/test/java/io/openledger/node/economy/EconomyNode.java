@@ -218,7 +218,7 @@ public final class EconomyNode implements AutoCloseable {
   }
 
   /** Sends a module call through eth_sendRawTransaction and waits for its receipt. */
-  Mined send(KeyPair from, Address to, byte[] data, Amount value)
+  public Mined send(KeyPair from, Address to, byte[] data, Amount value)
       throws IOException, InterruptedException {
     long nonce =
         quantity(rpc("eth_getTransactionCount", from.address().toHex(), "pending")).longValue();
@@ -275,12 +275,12 @@ public final class EconomyNode implements AutoCloseable {
   }
 
   /** Sends a call and mines it; a {@code contribute} sends the genesis's bond. */
-  Mined ok(KeyPair from, Address to, byte[] data) throws IOException, InterruptedException {
+  public Mined ok(KeyPair from, Address to, byte[] data) throws IOException, InterruptedException {
     boolean contribute = to.equals(DatanetModule.ADDRESS) && DatanetModule.CONTRIBUTE.matches(data);
     return ok(from, to, data, contribute ? genesis.economy().contributionBond() : Amount.ZERO);
   }
 
-  Mined ok(KeyPair from, Address to, byte[] data, Amount value)
+  public Mined ok(KeyPair from, Address to, byte[] data, Amount value)
       throws IOException, InterruptedException {
     Mined m = send(from, to, data, value);
     if (!m.success()) {

@@ -59,11 +59,22 @@ final class ChatCompletionsRoute implements ApiRoute {
   @Override
   public void handle(Context ctx) throws Exception {
     JsonBody body = JsonBody.parse(ctx.bodyAsBytes());
+    GenerationPlan plan = plan(engine, body);
+    boolean stream = body.bool("stream").orElse(false);
+    boolean logprobs = body.bool("logprobs").orElse(false);
+    gates.admit(ctx, path(), stream, plan).run(paid -> answer(ctx, plan, stream, logprobs, paid));
+  }
+
+  /**
+   * The request as the engine runs it: the messages rendered with the chat template, tokenized, and
+   * the completion cap. Shared with {@link RequestTokens}, which recounts a published request the
+   * same way.
+   */
+  static GenerationPlan plan(InferenceEngine engine, JsonBody body) {
     AdapterChoice adapters =
         ModelName.resolve("model", body.requiredString("model"), engine.model().id());
     GenerationPlan.Sampling sampling =
         OpenAiFields.sampling(body, "max_completion_tokens", "max_tokens");
-    boolean stream = body.bool("stream").orElse(false);
     boolean logprobs = body.bool("logprobs").orElse(false);
     int topLogprobs = body.integer("top_logprobs").map(Long::intValue).orElse(0);
     if (topLogprobs < 0 || topLogprobs > 20) {
@@ -86,18 +97,16 @@ final class ChatCompletionsRoute implements ApiRoute {
     } catch (EngineException e) {
       throw ApiError.badParameter("messages", e.getMessage()).toException();
     }
-    GenerationPlan plan =
-        GenerationPlan.of(
-            engine,
-            adapters,
-            "messages",
-            null,
-            prompt,
-            sampling,
-            body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens",
-            DEFAULT_MAX_TOKENS,
-            logprobs ? topLogprobs : 0);
-    gates.admit(ctx, path(), stream, plan).run(paid -> answer(ctx, plan, stream, logprobs, paid));
+    return GenerationPlan.of(
+        engine,
+        adapters,
+        "messages",
+        null,
+        prompt,
+        sampling,
+        body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens",
+        DEFAULT_MAX_TOKENS,
+        logprobs ? topLogprobs : 0);
   }
 
   private void answer(

@@ -47,10 +47,20 @@ final class CompletionsRoute implements ApiRoute {
   @Override
   public void handle(Context ctx) throws Exception {
     JsonBody body = JsonBody.parse(ctx.bodyAsBytes());
+    GenerationPlan plan = plan(engine, body);
+    boolean stream = body.bool("stream").orElse(false);
+    int logprobs = body.integer("logprobs").map(Long::intValue).orElse(-1);
+    gates.admit(ctx, path(), stream, plan).run(paid -> answer(ctx, plan, stream, logprobs, paid));
+  }
+
+  /**
+   * The request as the engine runs it: checked fields, exact prompt ids and completion cap. Shared
+   * with {@link RequestTokens}, which recounts a published request the same way.
+   */
+  static GenerationPlan plan(InferenceEngine engine, JsonBody body) {
     AdapterChoice adapters =
         ModelName.resolve("model", body.requiredString("model"), engine.model().id());
     GenerationPlan.Sampling sampling = OpenAiFields.sampling(body, "max_tokens");
-    boolean stream = body.bool("stream").orElse(false);
     if (body.bool("echo").orElse(false)) {
       throw ApiError.badParameter("echo", "echo is not supported").toException();
     }
@@ -75,18 +85,16 @@ final class CompletionsRoute implements ApiRoute {
       }
       promptText = prompts.getFirst();
     }
-    GenerationPlan plan =
-        GenerationPlan.of(
-            engine,
-            adapters,
-            "prompt",
-            promptIds,
-            promptText,
-            sampling,
-            "max_tokens",
-            DEFAULT_MAX_TOKENS,
-            Math.max(0, logprobs));
-    gates.admit(ctx, path(), stream, plan).run(paid -> answer(ctx, plan, stream, logprobs, paid));
+    return GenerationPlan.of(
+        engine,
+        adapters,
+        "prompt",
+        promptIds,
+        promptText,
+        sampling,
+        "max_tokens",
+        DEFAULT_MAX_TOKENS,
+        Math.max(0, logprobs));
   }
 
   private void answer(

@@ -2,6 +2,10 @@ package io.openledger.node.economy.api;
 
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.openledger.chain.ledger.LogFilter;
+import io.openledger.chain.ledger.LogView;
+import io.openledger.chain.ledger.QueryResult;
+import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.node.economy.RecordLog;
@@ -9,7 +13,9 @@ import io.openledger.node.rpc.Json;
 import io.openledger.openlora.server.ServerExtensions;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The economy read API (docs/economy-api.md): receipts, published records, earnings, contributions,
@@ -18,6 +24,27 @@ import java.util.function.Supplier;
  */
 public final class EconomyApi {
   private final List<EconomyRoute> routes;
+
+  /**
+   * The routes of {@link #EconomyApi(RecordLog, PayoutBook, Supplier, Address)} and {@code GET
+   * /v1/economy/stake/{address}}, which reads the chain's log index.
+   *
+   * @param staking the tier minimums and lock weights of the rules
+   * @param logs {@code eth_getLogs} ({@code Ledger.logs})
+   */
+  public EconomyApi(
+      RecordLog log,
+      PayoutBook book,
+      Supplier<StateReader> head,
+      Address operator,
+      StakingParameters staking,
+      Function<LogFilter, QueryResult<List<LogView>>> logs) {
+    this.routes =
+        Stream.concat(
+                new EconomyApi(log, book, head, operator).routes.stream(),
+                Stream.of(new StakeRoute(head, staking, logs)))
+            .toList();
+  }
 
   /**
    * @param log this operator's records

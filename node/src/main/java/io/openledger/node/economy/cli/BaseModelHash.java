@@ -17,10 +17,10 @@ import java.util.stream.Stream;
  * weights under another directory name or with another tokenizer file hash the same, and a sharded
  * model ({@code model-00001-of-00002.safetensors}, ...) hashes in shard order.
  */
-final class BaseModelHash {
+public final class BaseModelHash {
   private BaseModelHash() {}
 
-  static Hash of(Path dir) {
+  public static Hash of(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new CliException("--base: not a directory: " + dir);
     }

@@ -103,7 +103,7 @@ record ModuleTransaction(String hash, long block, JsonNode receipt) {
     return all.getFirst();
   }
 
-  private static List<Object> decode(AbiEvent event, JsonNode topics, byte[] data) {
+  static List<Object> decode(AbiEvent event, JsonNode topics, byte[] data) {
     List<AbiType> dataTypes = new ArrayList<>();
     for (AbiEvent.Parameter p : event.parameters()) {
       if (!p.indexed()) {

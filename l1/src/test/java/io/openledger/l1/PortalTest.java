@@ -7,6 +7,7 @@ import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import java.math.BigInteger;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +114,7 @@ class PortalTest {
     BigInteger index = proposeLatest();
 
     TransactionReceipt proven = prove(w, index);
+    assertThat(proven.getGasUsed().longValueExact()).isLessThan(110_000);
     Log log =
         L1Contracts.onlyLog(proven, portal(), "WithdrawalProven(bytes32,address,address,uint256)");
     assertThat(log.getTopics().get(1)).isEqualTo(w.hash().toHex());
@@ -130,6 +132,7 @@ class PortalTest {
 
     anvil.advanceTime(10);
     TransactionReceipt finalized = finalizeWithdrawal(w);
+    assertThat(finalized.getGasUsed().longValueExact()).isLessThan(150_000);
     Log done =
         L1Contracts.onlyLog(finalized, portal(), "WithdrawalFinalized(bytes32,address,uint256)");
     assertThat(done.getTopics().get(1)).isEqualTo(w.hash().toHex());
@@ -151,6 +154,7 @@ class PortalTest {
     bringToL1(Amount.open(300));
 
     TransactionReceipt r = l1.user.send(portal(), L1Abi.deposit(BOB, Amount.open(120)));
+    assertThat(r.getGasUsed().longValueExact()).isLessThan(100_000);
     inFlightDeposits = inFlightDeposits.add(Amount.open(120).value());
     Log log = L1Contracts.onlyLog(r, portal(), "DepositInitiated(uint256,address,address,uint256)");
     assertThat(L1Contracts.topicUint(log, 1)).isZero(); // the first deposit's nonce
@@ -358,6 +362,31 @@ class PortalTest {
     anvil.advanceTime(L1Contracts.CHALLENGE_PERIOD);
     finalizeWithdrawal(w);
     assertThat(l1.l1Balance(l1User)).isEqualTo(Amount.open(2).value());
+    assertSupplyConserved();
+  }
+
+  @Test
+  void aWithdrawalInAStateOfManyAccountsProvesForBoundedGas() {
+    SplittableRandom random = new SplittableRandom(11);
+    Amount each = Amount.of(1);
+    int accounts = 20_000;
+    l2.block(
+        s -> {
+          for (int i = 0; i < accounts; i++) {
+            byte[] a = new byte[Address.SIZE];
+            random.nextBytes(a);
+            s.transfer(ALICE, Address.wrap(a), each); // genesis unchanged
+          }
+        });
+    Withdrawal w = withdrawOnL2(Amount.open(1));
+    BigInteger index = proposeLatest();
+    byte[] proof = l2.proof(w);
+    TransactionReceipt proven = prove(w, index);
+    assertThat(((proof[66] & 0xff) << 8) | (proof[67] & 0xff)).isBetween(13, 20); // depth
+    assertThat(proven.getGasUsed().longValueExact()).isLessThan(125_000);
+    anvil.advanceTime(L1Contracts.CHALLENGE_PERIOD);
+    finalizeWithdrawal(w);
+    assertThat(l1.l1Balance(l1User)).isEqualTo(Amount.open(1).value());
     assertSupplyConserved();
   }
 

@@ -132,6 +132,7 @@ class SparseMerkleProofContractTest {
   void randomTreesGetTheSameVerdictsAsTheChain() {
     SplittableRandom random = new SplittableRandom(20261202);
     int checked = 0;
+    java.util.Map<Optional<Boolean>, Integer> verdicts = new java.util.HashMap<>();
     for (int t = 0; t < 40; t++) {
       SparseMerkleTree tree = new InMemorySparseMerkleTree();
       List<Hash> keys = new ArrayList<>();
@@ -154,6 +155,7 @@ class SparseMerkleProofContractTest {
         byte[] sent = random.nextInt(3) == 0 ? tamper(random, proof) : proof;
         Hash claimedRoot = random.nextInt(10) == 0 ? randomKey(random) : root;
         Optional<Boolean> expected = java(claimedRoot, key, claim, sent);
+        verdicts.merge(expected, 1, Integer::sum);
         assertThat(solidity(claimedRoot, key, claim, sent))
             .as("tree %d query %d, proof %s", t, q, HexFormat.of().formatHex(sent))
             .isEqualTo(expected);
@@ -164,6 +166,10 @@ class SparseMerkleProofContractTest {
       }
     }
     assertThat(checked).isEqualTo(480);
+    // every verdict is exercised many times: accepted, rejected, malformed (reverts)
+    assertThat(verdicts.get(Optional.of(true))).isGreaterThan(100);
+    assertThat(verdicts.get(Optional.of(false))).isGreaterThan(100);
+    assertThat(verdicts.get(Optional.<Boolean>empty())).isGreaterThan(40);
   }
 
   /** The truth most of the time, otherwise a wrong value or the wrong presence. */

@@ -25,12 +25,14 @@ public final class Anvil implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  private final HttpService service;
   private final Web3j web3j;
 
   private Anvil(Process process, int port) {
     this.process = process;
     this.port = port;
-    this.web3j = Web3j.build(new HttpService(rpcUrl()));
+    this.service = new HttpService(rpcUrl());
+    this.web3j = Web3j.build(service);
   }
 
   /**
@@ -100,8 +102,7 @@ public final class Anvil implements AutoCloseable {
   /** Sends a raw JSON-RPC request; fails naming the method when the node answers an error. */
   public Object rpc(String method, List<?> params) {
     try {
-      Response<?> r =
-          new Request<>(method, params, new HttpService(rpcUrl()), ObjectResponse.class).send();
+      Response<?> r = new Request<>(method, params, service, ObjectResponse.class).send();
       if (r.hasError()) {
         throw new IllegalStateException(method + " failed: " + r.getError().getMessage());
       }

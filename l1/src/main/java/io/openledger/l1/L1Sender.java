@@ -24,13 +24,13 @@ public final class L1Sender {
   private final Web3j web3j;
   private final Credentials credentials;
   private final RawTransactionManager transactions;
+  private final PollingTransactionReceiptProcessor receipts;
 
   public L1Sender(Web3j web3j, Credentials credentials, long chainId) {
     this.web3j = web3j;
     this.credentials = credentials;
-    this.transactions =
-        new RawTransactionManager(
-            web3j, credentials, chainId, new PollingTransactionReceiptProcessor(web3j, 50, 1200));
+    this.receipts = new PollingTransactionReceiptProcessor(web3j, 50, 1200); // 60 s at most
+    this.transactions = new RawTransactionManager(web3j, credentials, chainId, receipts);
   }
 
   public String address() {
@@ -61,9 +61,7 @@ public final class L1Sender {
       if (sent.hasError()) {
         throw new L1Reverted(sent.getError().getMessage());
       }
-      TransactionReceipt receipt =
-          new PollingTransactionReceiptProcessor(web3j, 50, 1200)
-              .waitForTransactionReceipt(sent.getTransactionHash());
+      TransactionReceipt receipt = receipts.waitForTransactionReceipt(sent.getTransactionHash());
       if (!receipt.isStatusOK()) {
         throw new L1Reverted("transaction " + sent.getTransactionHash() + " reverted on L1");
       }

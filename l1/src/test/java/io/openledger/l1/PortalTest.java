@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.web3j.abi.datatypes.StaticStruct;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.methods.response.Log;
@@ -396,6 +397,27 @@ class PortalTest {
     OutputRoot o = l2.output();
     assertThat(l1.uint(portal(), "withdrawalStateKey", new Bytes32(w.hash().toArray())))
         .isEqualTo(new BigInteger(1, w.stateKey(L2State.BRIDGE).toArray()));
-    assertThat(o.hash()).isNotEqualTo(Hash.ZERO);
+    assertThat(
+            l1.uint(
+                portal(),
+                "hashWithdrawal",
+                new StaticStruct(
+                    new Uint256(w.nonce()),
+                    new org.web3j.abi.datatypes.Address(w.sender().toHex()),
+                    new org.web3j.abi.datatypes.Address(w.target().toHex()),
+                    new Uint256(w.amount().value()))))
+        .isEqualTo(new BigInteger(1, w.hash().toArray()));
+    assertThat(
+            l1.uint(
+                portal(),
+                "hashOutputRootProof",
+                new StaticStruct(
+                    new Bytes32(OutputRoot.VERSION_0.toArray()),
+                    new Bytes32(o.stateRoot().toArray()),
+                    new Bytes32(o.withdrawalsRoot().toArray()),
+                    new Bytes32(o.blockHash().toArray()))))
+        .isEqualTo(new BigInteger(1, o.hash().toArray()));
+    assertThat(o.withdrawalsRoot())
+        .isEqualTo(Hash.keccak256(Hash.ZERO.toArray(), w.hash().toArray()));
   }
 }

@@ -1,0 +1,113 @@
+package io.openledger.l1;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.Transaction;
+import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthEstimateGas;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.exceptions.TransactionException;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * One L1 key sending transactions and calls through web3j. A transaction is first estimated, so a
+ * call the contract refuses fails here with the contract's revert reason ({@link L1Reverted}) and
+ * is never sent; a sent one is waited for until its receipt.
+ */
+public final class L1Sender {
+  private final Web3j web3j;
+  private final Credentials credentials;
+  private final RawTransactionManager transactions;
+  private final PollingTransactionReceiptProcessor receipts;
+
+  public L1Sender(Web3j web3j, Credentials credentials, long chainId) {
+    this.web3j = web3j;
+    this.credentials = credentials;
+    this.receipts = new PollingTransactionReceiptProcessor(web3j, 50, 1200); // 60 s at most
+    this.transactions = new RawTransactionManager(web3j, credentials, chainId, receipts);
+  }
+
+  public String address() {
+    return credentials.getAddress();
+  }
+
+  public Web3j web3j() {
+    return web3j;
+  }
+
+  /** Creates a contract from {@code creationCode} (bytecode ++ ABI-encoded constructor args). */
+  public TransactionReceipt deploy(String creationCode) {
+    return send(null, creationCode);
+  }
+
+  /**
+   * Sends {@code data} to {@code to} and waits for the receipt.
+   *
+   * @throws L1Reverted with the revert reason when the L1 would refuse the call
+   */
+  public TransactionReceipt send(String to, String data) {
+    try {
+      BigInteger gas = estimateGas(to, data);
+      BigInteger gasPrice = web3j.ethGasPrice().send().getGasPrice();
+      EthSendTransaction sent =
+          transactions.sendTransaction(
+              gasPrice, gas.add(gas.shiftRight(2)), to, data, BigInteger.ZERO, to == null);
+      if (sent.hasError()) {
+        throw new L1Reverted(sent.getError().getMessage());
+      }
+      TransactionReceipt receipt = receipts.waitForTransactionReceipt(sent.getTransactionHash());
+      if (!receipt.isStatusOK()) {
+        throw new L1Reverted("transaction " + sent.getTransactionHash() + " reverted on L1");
+      }
+      return receipt;
+    } catch (IOException e) {
+      throw new UncheckedIOException("L1 node unreachable", e);
+    } catch (TransactionException e) {
+      throw new IllegalStateException("no receipt from the L1 node: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code eth_call} of {@code data} on {@code to} at the latest block; returns the return data.
+   *
+   * @throws L1Reverted with the revert reason when the call reverts
+   */
+  public String call(String to, String data) {
+    try {
+      EthCall result =
+          web3j
+              .ethCall(
+                  Transaction.createEthCallTransaction(address(), to, data),
+                  DefaultBlockParameterName.LATEST)
+              .send();
+      if (result.hasError()) {
+        throw new L1Reverted(result.getError().getMessage());
+      }
+      return result.getValue();
+    } catch (IOException e) {
+      throw new UncheckedIOException("L1 node unreachable", e);
+    }
+  }
+
+  private BigInteger estimateGas(String to, String data) throws IOException {
+    EthEstimateGas estimate =
+        web3j.ethEstimateGas(Transaction.createEthCallTransaction(address(), to, data)).send();
+    if (estimate.hasError()) {
+      throw new L1Reverted(estimate.getError().getMessage());
+    }
+    return estimate.getAmountUsed();
+  }
+
+  /** The L1 refused a transaction or call; the message is the node's, with the revert reason. */
+  public static final class L1Reverted extends RuntimeException {
+    public L1Reverted(String message) {
+      super(message);
+    }
+  }
+}

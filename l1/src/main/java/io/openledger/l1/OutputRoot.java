@@ -1,0 +1,33 @@
+package io.openledger.l1;
+
+import io.openledger.chain.types.Hash;
+import java.util.Objects;
+
+/**
+ * The preimage of an output root the proposer posts to the OutputOracle for an L2 block (the
+ * Portal's {@code OutputRootProof}); docs/settlement.md, "Output roots".
+ *
+ * @param stateRoot the block's state root (the sparse Merkle tree, docs/state-commitment.md)
+ * @param withdrawalsRoot the bridge module's withdrawal hash chain after the block ({@link
+ *     Withdrawal#chain})
+ * @param blockHash the block's hash
+ */
+public record OutputRoot(Hash stateRoot, Hash withdrawalsRoot, Hash blockHash) {
+  /** Version 0, the only one: the first 32-byte word of the preimage. */
+  public static final Hash VERSION_0 = Hash.ZERO;
+
+  public OutputRoot {
+    Objects.requireNonNull(stateRoot, "stateRoot");
+    Objects.requireNonNull(withdrawalsRoot, "withdrawalsRoot");
+    Objects.requireNonNull(blockHash, "blockHash");
+  }
+
+  /**
+   * {@code keccak256(version ++ stateRoot ++ withdrawalsRoot ++ blockHash)}, 128 bytes (Solidity's
+   * {@code abi.encode} of four bytes32).
+   */
+  public Hash hash() {
+    return Hash.keccak256(
+        VERSION_0.toArray(), stateRoot.toArray(), withdrawalsRoot.toArray(), blockHash.toArray());
+  }
+}

@@ -34,8 +34,18 @@ import java.util.Map;
 public final class EconomyChain {
   public static final long GAS = 3_000_000;
 
-  public final TestChain chain = TestChain.devnet();
+  public final TestChain chain;
   private final Map<Address, Long> nonces = new HashMap<>();
+
+  /** The devnet rules at {@link TestChain#GENESIS_TIME}. */
+  public EconomyChain() {
+    this(TestChain.devnet());
+  }
+
+  /** Over {@code chain} (e.g. rules with a record verifier). */
+  public EconomyChain(TestChain chain) {
+    this.chain = chain;
+  }
 
   /** Dev account {@code i} (100,000 OPEN each). */
   public static KeyPair dev(int i) {

@@ -410,7 +410,8 @@ public final class ChallengeModule implements SystemModule {
             "challenge: a validator registers with at least "
                 + parameters.validatorMinimumStake().toOpenString()
                 + " OPEN, got "
-                + value.toOpenString());
+                + value.toOpenString()
+                + " OPEN");
       }
       if (validators >= parameters.maxValidators()) {
         throw new ModuleRevert(

@@ -46,6 +46,29 @@ public record Batch(
     }
   }
 
+  /** A batch not voided, without its charges (what the {@code batch} view returns). */
+  public Batch(
+      Hash recordsRoot,
+      long firstRecord,
+      long recordCount,
+      Amount total,
+      long postedAt,
+      long finalizableAt,
+      boolean finalized,
+      List<Payout> payouts) {
+    this(
+        recordsRoot,
+        firstRecord,
+        recordCount,
+        total,
+        postedAt,
+        finalizableAt,
+        finalized,
+        payouts,
+        false,
+        List.of());
+  }
+
   /** Neither final nor voided: its payouts and charges can still change. */
   public boolean open() {
     return !finalized && !voided;

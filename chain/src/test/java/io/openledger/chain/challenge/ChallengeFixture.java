@@ -255,6 +255,11 @@ final class ChallengeFixture {
         .signedBy(operator);
   }
 
+  /** The number the next record gets (after a batch that was refused). */
+  void nextRecord(long number) {
+    nextRecord = number;
+  }
+
   /** The payouts the record claims: fee rule 1 over its fee and attribution. */
   List<Payout> claimedSplit(InferenceRecord r) {
     return split(r, r.fee(), r.attribution());

@@ -497,6 +497,46 @@ class ChallengeRecordsTest {
     assertThat(plain.info(1).status()).isEqualTo(ChallengeStatus.OPEN);
   }
 
+  @Test
+  void onlyTheChallengeModuleCorrectsOrVoidsABatch() {
+    InferenceRecord r = f.honest("q", f.output("only"));
+    Posted p = f.post(List.of(r));
+    assertThat(
+            f.refused(
+                f.operator,
+                InferenceModule.ADDRESS,
+                Amount.ZERO,
+                InferenceModule.encodeCorrectBatch(
+                    f.operator.address(),
+                    p.seq(),
+                    f.payer.address(),
+                    ChallengeFixture.KEY,
+                    f.claimedSplit(r),
+                    List.of()),
+                2))
+        .isEqualTo("inference: only the challenge module corrects or voids batches");
+    assertThat(
+            f.refused(
+                f.payer,
+                InferenceModule.ADDRESS,
+                Amount.ZERO,
+                InferenceModule.VOID_BATCH.encodeCall(f.operator.address(), u(0)),
+                2))
+        .isEqualTo("inference: only the challenge module corrects or voids batches");
+    var view =
+        f.c.simulate(
+            InferenceModule.ADDRESS,
+            InferenceModule.BATCH_CHARGES.encodeCall(f.operator.address(), u(0)));
+    List<Object> out =
+        InferenceModule.BATCH_CHARGES.decodeResult(
+            ((io.openledger.chain.exec.SimulationResult.Success) view).returnData());
+    List<?> charge = (List<?>) ((List<?>) out.get(0)).getFirst();
+    assertThat(charge.get(0)).isEqualTo(f.payer.address());
+    assertThat(Hash.wrap((byte[]) charge.get(1))).isEqualTo(ChallengeFixture.KEY);
+    assertThat(charge.get(2)).isEqualTo(r.fee().value());
+    assertThat(out.get(1)).isEqualTo(false);
+  }
+
   // ---- helpers ----
 
   /** The same record as served and signed by bob instead of the operator. */

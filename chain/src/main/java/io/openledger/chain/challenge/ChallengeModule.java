@@ -71,6 +71,11 @@ public final class ChallengeModule implements SystemModule {
    */
   public static final long RECOMPUTE_GAS_PER_BYTE = 100;
 
+  /** Ethereum's KECCAK256 price: 30 gas, plus 6 per 32-byte word hashed. */
+  static long keccakGas(int bytes) {
+    return 30 + 6L * ((bytes + 31) / 32);
+  }
+
   /** Gas for checking one payer signature: Ethereum's {@code ecrecover} price. */
   public static final long SIGNATURE_CHECK_GAS = InferenceModule.SIGNATURE_CHECK_GAS;
 
@@ -547,6 +552,9 @@ public final class ChallengeModule implements SystemModule {
       }
     }
     Verdict verdict = decideNow(ctx, kind, record, evidence);
+    if (kind.voted()) {
+      requireVoters(ctx);
+    }
     long id = count(ctx::load) + 1;
     ctx.store(COUNT_SLOT, Codec.u64(id));
     long now = ctx.blockTimestamp();
@@ -738,7 +746,8 @@ public final class ChallengeModule implements SystemModule {
               + (batch.firstRecord() + index)
               + " there)");
     }
-    ctx.charge(ctx.gasSchedule().storageRead() * (proof.size() + 1)); // one keccak per level
+    // Ethereum's KECCAK256 price: the record's body once, then one 64-byte node per level
+    ctx.charge(keccakGas(record.encodeBody().length) + proof.size() * keccakGas(64));
     RecordsMerkle.Proof p = new RecordsMerkle.Proof((int) index, (int) batch.recordCount(), proof);
     if (!RecordsMerkle.verify(batch.recordsRoot(), record.hash(), p)) {
       throw new ModuleRevert(
@@ -912,6 +921,7 @@ public final class ChallengeModule implements SystemModule {
               + contribution.status().name().toLowerCase(java.util.Locale.ROOT)
               + "; only accepted data is flagged");
     }
+    requireVoters(ctx);
     Optional<byte[]> earlier = ctx.load(flagSlot(contributionId));
     if (earlier.isPresent()) {
       long e = ByteBuffer.wrap(earlier.get()).getLong();
@@ -1269,6 +1279,13 @@ public final class ChallengeModule implements SystemModule {
 
   private FeeRuleV1 rule() {
     return new FeeRuleV1(inference.shares(), inference.platformFee());
+  }
+
+  /** A vote nobody can cast would only hold the batch up: refused while no validator is active. */
+  private static void requireVoters(ModuleContext ctx) {
+    if (totals(ctx::load).activeStake().isZero()) {
+      throw new ModuleRevert("challenge: no active validator could vote on it");
+    }
   }
 
   private void checkBond(Amount bond) {

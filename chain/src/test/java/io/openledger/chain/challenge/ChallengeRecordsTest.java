@@ -490,6 +490,13 @@ class ChallengeRecordsTest {
         .isEqualTo(
             "challenge: these rules carry no record verifier, so wrong token count cannot be"
                 + " decided here");
+    assertThat(
+            plain.refused(
+                plain.challenger,
+                bond,
+                plain.challengeCall(p, 0, ChallengeKind.HARMFUL_OUTPUT, new byte[0])))
+        .isEqualTo("challenge: no active validator could vote on it");
+    plain.registerValidators(Amount.open(1_000));
     plain.send(
         plain.challenger,
         bond,

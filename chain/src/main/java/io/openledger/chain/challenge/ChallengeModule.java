@@ -34,6 +34,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -649,7 +650,7 @@ public final class ChallengeModule implements SystemModule {
             () ->
                 new ModuleRevert(
                     "challenge: these rules carry no record verifier, so "
-                        + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                        + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
                         + " cannot be decided here"));
     ctx.charge(
         Math.addExact(
@@ -918,7 +919,7 @@ public final class ChallengeModule implements SystemModule {
           "challenge: contribution "
               + contributionId
               + " is "
-              + contribution.status().name().toLowerCase(java.util.Locale.ROOT)
+              + contribution.status().name().toLowerCase(Locale.ROOT)
               + "; only accepted data is flagged");
     }
     requireVoters(ctx);
@@ -1313,7 +1314,7 @@ public final class ChallengeModule implements SystemModule {
           "challenge: challenge "
               + id
               + " is already decided ("
-              + c.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+              + c.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')
               + ")");
     }
     return c;

@@ -18,11 +18,14 @@ import io.openledger.chain.types.Hash;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The inference module at {@code 0x0000000000000000000000000000000000001004} (docs/economy.md,
@@ -725,7 +728,7 @@ public final class InferenceModule implements SystemModule {
               + " it removes");
     }
     Amount refund = removedSum.subtract(addedSum);
-    java.util.Map<Address, Amount> payouts = new java.util.TreeMap<>();
+    Map<Address, Amount> payouts = new TreeMap<>();
     for (Payout p : b.payouts()) {
       payouts.put(p.account(), p.amount());
     }
@@ -738,7 +741,7 @@ public final class InferenceModule implements SystemModule {
       }
       payouts.put(r.account(), have.subtract(r.amount()));
     }
-    List<BatchCharge> charges = new java.util.ArrayList<>();
+    List<BatchCharge> charges = new ArrayList<>();
     boolean refunded = refund.isZero();
     for (BatchCharge c : b.charges()) {
       if (!refunded && c.payer().equals(payer) && c.keyHash().equals(keyHash)) {
@@ -761,7 +764,7 @@ public final class InferenceModule implements SystemModule {
       payouts.merge(a.account(), a.amount(), Amount::add);
     }
     // every account's pending earnings move by what its payout in this batch moved
-    java.util.Map<Address, Amount[]> moves = new java.util.TreeMap<>();
+    Map<Address, Amount[]> moves = new TreeMap<>();
     for (Payout r : Payout.merge(removed)) {
       moves.computeIfAbsent(r.account(), k -> new Amount[] {Amount.ZERO, Amount.ZERO})[0] =
           r.amount();

@@ -92,6 +92,14 @@ class ChallengeParametersTest {
         .hasMessageContaining("economy.validatorMisses");
   }
 
+  @Test
+  void validatorsUnbondNoSoonerThanAVoteEnds() throws Exception {
+    ObjectNode g = devnetJson();
+    ((ObjectNode) g.get("economy")).put("voteWindow", 121);
+    assertThatThrownBy(() -> Genesis.parse(g.toString()))
+        .hasMessageContaining("economy: unbondingDelay (120) must be at least voteWindow (121)");
+  }
+
   private static ObjectNode devnetJson() throws Exception {
     try (InputStream in = Genesis.class.getResourceAsStream("/genesis/devnet.json")) {
       return (ObjectNode) new ObjectMapper().readTree(in);

@@ -236,12 +236,34 @@ final class ChallengeFixture {
       long out,
       Amount authorized,
       byte[] spendSignature) {
+    return record(
+        payer.address(),
+        keyHash,
+        request,
+        output,
+        attribution,
+        in,
+        out,
+        authorized,
+        spendSignature);
+  }
+
+  InferenceRecord record(
+      Address payerAddress,
+      Hash keyHash,
+      String request,
+      String output,
+      List<Attribution> attribution,
+      long in,
+      long out,
+      Amount authorized,
+      byte[] spendSignature) {
     return new InferenceRecord(
             operator.address(),
             nextRecord++,
             model,
             keccak("base"),
-            payer.address(),
+            payerAddress,
             keyHash,
             keccak(request),
             keccak(output),

@@ -8,6 +8,7 @@ import io.openledger.chain.block.Log;
 import io.openledger.chain.challenge.ChallengeFixture.Posted;
 import io.openledger.chain.exec.TransactionResult;
 import io.openledger.chain.inference.Attribution;
+import io.openledger.chain.inference.BatchCharge;
 import io.openledger.chain.inference.Charge;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceRecord;
@@ -209,6 +210,64 @@ class ChallengeRecordsTest {
         .isEqualTo(trueFee);
     assertThat(event(f.c.chain.headBlock().results().getFirst(), InferenceModule.BATCH_CORRECTED))
         .containsExactly(refund.value(), trueFee.value());
+  }
+
+  @Test
+  void aCorrectionRefundsTheRecordsOwnPayerAndLeavesTheOtherChargesWhole() {
+    Hash bobKey = ChallengeFixture.keccak("bob's key");
+    f.send(f.bob, InferenceModule.ADDRESS, Amount.open(50), InferenceModule.DEPOSIT.encodeCall());
+    f.c.ok(
+        f.bob,
+        InferenceModule.ADDRESS,
+        InferenceModule.REGISTER_API_KEY.encodeCall(bobKey.toArray(), Amount.open(50).value()));
+    String out0 = f.output("first");
+    String out1 =
+        f.output("second"); // credits bob's contribution: bob paying, its part to treasury
+    InferenceRecord mine = f.honest("payer asks", out0);
+    InferenceRecord bobs =
+        f.record(
+            f.bob.address(),
+            bobKey,
+            "bob asks",
+            out1,
+            ChallengeFixture.attributionOf(out1),
+            2,
+            ChallengeFixture.words(out1) + 300,
+            Amount.ZERO,
+            new byte[0]);
+    List<Payout> payouts = new ArrayList<>(f.claimedSplit(mine));
+    payouts.addAll(f.claimedSplit(bobs));
+    Posted p =
+        f.post(
+            List.of(mine, bobs),
+            List.of(
+                Charge.withKey(f.payer.address(), ChallengeFixture.KEY, mine.fee()),
+                Charge.withKey(f.bob.address(), bobKey, bobs.fee())),
+            Payout.merge(payouts));
+    Amount payerEscrow = f.escrow();
+    Amount bobEscrow = InferenceModule.escrowOf(f.c.state(), f.bob.address()).balance();
+    Amount trueFee =
+        ChallengeFixture.RULE.fee(
+            2, ChallengeFixture.words(out1), ChallengeFixture.PRICE_IN, ChallengeFixture.PRICE_OUT);
+
+    f.send(
+        f.challenger,
+        bond,
+        f.challengeCall(
+            p, 1, ChallengeKind.WRONG_TOKEN_COUNT, ChallengeFixture.evidence("bob asks", out1)));
+
+    assertThat(f.escrow()).isEqualTo(payerEscrow);
+    assertThat(InferenceModule.escrowOf(f.c.state(), f.bob.address()).balance())
+        .isEqualTo(bobEscrow.add(bobs.fee().subtract(trueFee)));
+    var b = InferenceModule.batch(f.c.state(), f.operator.address(), 0).orElseThrow();
+    assertThat(b.charges())
+        .containsExactly(
+            new BatchCharge(f.payer.address(), ChallengeFixture.KEY, mine.fee()),
+            new BatchCharge(f.bob.address(), bobKey, trueFee));
+    List<Payout> expected = new ArrayList<>(f.claimedSplit(mine));
+    expected.addAll(f.split(bobs, trueFee, bobs.attribution()));
+    assertThat(f.payouts(0)).isEqualTo(ChallengeFixture.asMap(expected));
+    assertThat(b.total()).isEqualTo(mine.fee().add(trueFee));
   }
 
   @Test

@@ -5,8 +5,6 @@ import io.openledger.chain.datanet.ContributionStatus;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.Batch;
-import io.openledger.chain.inference.ContributionWeight;
-import io.openledger.chain.inference.FeeParties;
 import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceParameters;
@@ -1250,32 +1248,9 @@ public final class ChallengeModule implements SystemModule {
     }
   }
 
-  /**
-   * The payouts of {@code fee} split by fee rule 1 with {@code attribution}, the parties of {@code
-   * record}: what the record's operator had to put into its batch. Empty when the model or a
-   * contribution is unknown or the fee is below the platform fee.
-   */
   private Optional<List<Payout>> splitOf(
       StateReader state, InferenceRecord record, Amount fee, List<Attribution> attribution) {
-    Optional<Model> m = ModelModule.readModel(state, record.modelId());
-    if (m.isEmpty()) {
-      return Optional.empty();
-    }
-    List<ContributionWeight> weights = new ArrayList<>(attribution.size());
-    for (Attribution a : attribution) {
-      Optional<Contribution> c = DatanetModule.readContribution(state, a.contributionId());
-      if (c.isEmpty()) {
-        return Optional.empty();
-      }
-      weights.add(a.withContributor(c.get().contributor()));
-    }
-    FeeParties parties =
-        new FeeParties(record.payer(), m.get().owner(), StakingModule.ADDRESS, treasury);
-    try {
-      return Optional.of(rule().splitFee(fee, weights, parties).payouts());
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      return Optional.empty();
-    }
+    return RecordPayouts.of(state, record, fee, attribution, rule(), treasury);
   }
 
   private FeeRuleV1 rule() {

@@ -32,6 +32,13 @@ interface IInference {
         uint256 amount;
     }
 
+    /// @notice What a batch still takes from one payer (kept until final so a challenge can refund it).
+    struct BatchCharge {
+        address payer;
+        bytes32 keyHash;
+        uint256 amount;
+    }
+
     event Deposited(address indexed payer, uint256 amount);
     event WithdrawalRequested(address indexed payer, uint256 amount, uint64 withdrawableAt);
     event Withdrawn(address indexed payer, uint256 amount);
@@ -42,6 +49,8 @@ interface IInference {
     );
     event BatchFinalized(address indexed operator, uint64 indexed seq);
     event Claimed(address indexed account, uint256 amount);
+    event BatchCorrected(address indexed operator, uint64 indexed seq, address indexed payer, uint256 refund, uint256 total);
+    event BatchVoided(address indexed operator, uint64 indexed seq, uint256 refunded);
 
     /// @notice Adds the value sent to the caller's escrow.
     /// @return balance the escrow after the deposit
@@ -128,4 +137,25 @@ interface IInference {
             uint16 dataBps,
             uint256 platformFee
         );
+
+    /// @notice The challenge module (0x…1007) only: takes `removed` (a record's claimed split) out of
+    ///         the open batch's payouts, puts `added` (its corrected split) in and refunds the
+    ///         difference to `payer`'s escrow from its charge of (payer, keyHash). When the payouts do
+    ///         not hold `removed` or the charge is below the refund, voids the batch instead.
+    /// @return corrected true when corrected, false when voided
+    function correctBatch(
+        address operator,
+        uint64 seq,
+        address payer,
+        bytes32 keyHash,
+        Payout[] calldata removed,
+        Payout[] calldata added
+    ) external returns (bool corrected);
+
+    /// @notice The challenge module only: every charge of the open batch back to its payer's escrow,
+    ///         its payouts dropped; it can no longer be finalized.
+    function voidBatch(address operator, uint64 seq) external returns (uint256 refunded);
+
+    /// @notice What an open batch still takes from each payer, and whether it was voided.
+    function batchCharges(address operator, uint64 seq) external view returns (BatchCharge[] memory charges, bool voided);
 }

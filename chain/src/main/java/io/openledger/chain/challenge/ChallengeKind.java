@@ -14,7 +14,11 @@ public enum ChallengeKind {
   /** The output is harmful or wrong: a stake-weighted vote of validators decides. */
   HARMFUL_OUTPUT(3, false),
   /** A paid request the operator never answered: its failure to post a record decides. */
-  UNAVAILABILITY(4, false);
+  UNAVAILABILITY(4, false),
+  /** A signed-mode record its payer never signed: the record's spend signature decides. */
+  FABRICATED_USAGE(5, false),
+  /** Accepted datanet data judged adversarial or redundant: a stake-weighted vote decides. */
+  ADVERSARIAL_DATA(6, false);
 
   private final int code;
   private final boolean recomputed;
@@ -31,6 +35,11 @@ public enum ChallengeKind {
   /** True when every node decides it by recomputation ({@link RecordVerifier}), with no vote. */
   public boolean recomputed() {
     return recomputed;
+  }
+
+  /** True when validators decide it by a stake-weighted vote. */
+  public boolean voted() {
+    return this == HARMFUL_OUTPUT || this == ADVERSARIAL_DATA;
   }
 
   public static Optional<ChallengeKind> of(long code) {

@@ -159,6 +159,17 @@ public record EconomyParameters(
               + challengeWindow
               + "): stake must stay slashable while a batch can be challenged");
     }
+    if (staking != null
+        && challenges != null
+        && staking.unbondingDelay() < challenges.voteWindow()) {
+      problems.add(
+          "unbondingDelay ("
+              + staking.unbondingDelay()
+              + ") must be at least voteWindow ("
+              + challenges.voteWindow()
+              + "): a validator that votes and unregisters must stay penalizable until the vote"
+              + " ends");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }

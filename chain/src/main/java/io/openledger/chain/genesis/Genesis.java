@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.LogsBloom;
+import io.openledger.chain.challenge.ChallengeModule;
+import io.openledger.chain.challenge.RecordVerifier;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.exec.Eip1559FeeMarket;
@@ -33,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A chain's genesis: its parameters and the allocation of the fixed supply, read from a genesis
@@ -169,8 +172,21 @@ public record Genesis(
     }
   }
 
-  /** The protocol rules this chain starts with. */
+  /**
+   * The protocol rules this chain starts with, without a record verifier: the challenge module
+   * refuses the challenges decided by recomputation (wrong attribution, wrong token count) with a
+   * reason. A node that decides them passes its verifier to {@link #rules(RecordVerifier)}.
+   */
   public ProtocolRules rules() {
+    return rules(Optional.empty());
+  }
+
+  /** The protocol rules this chain starts with; {@code verifier} decides recomputed challenges. */
+  public ProtocolRules rules(RecordVerifier verifier) {
+    return rules(Optional.of(verifier));
+  }
+
+  private ProtocolRules rules(Optional<RecordVerifier> verifier) {
     return new ProtocolRules(
         PROTOCOL_VERSION,
         chainId,
@@ -182,15 +198,27 @@ public record Genesis(
             new ModelModule(),
             new InferenceModule(economy.inference(), economy.staking(), chainId),
             new StakingModule(economy.staking(), treasury),
+            new ChallengeModule(
+                economy.challenges(),
+                economy.inference(),
+                economy.staking().unbondingDelay(),
+                treasury,
+                chainId,
+                verifier),
             new Multicall3Module()),
         treasury,
         VestingModule.LOCKED_BALANCES,
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);
   }
 
-  /** The rules by block number (one version so far). */
+  /** The rules by block number (one version so far), without a record verifier. */
   public ProtocolSchedule schedule() {
     return ProtocolSchedule.of(rules());
+  }
+
+  /** The rules by block number, with {@code verifier} deciding recomputed challenges. */
+  public ProtocolSchedule schedule(RecordVerifier verifier) {
+    return ProtocolSchedule.of(rules(verifier));
   }
 
   /**

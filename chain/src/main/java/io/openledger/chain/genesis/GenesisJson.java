@@ -68,7 +68,13 @@ final class GenesisJson {
           "voteQuorumBps",
           "voteMajorityBps",
           "validatorMinimumStake",
-          "validatorPenaltyBps");
+          "validatorPenaltyBps",
+          "fabricatedUsageSlashBps",
+          "unavailabilitySlashBps",
+          "harmedPayerBps",
+          "answerWindow",
+          "maxValidators",
+          "validatorMissLimit");
   private static final Set<String> ALLOCATION_FIELDS =
       Set.of("category", "address", "amount", "vesting", "label");
 
@@ -173,6 +179,12 @@ final class GenesisJson {
     int majority = economyInt(n, "voteMajorityBps", cd.majorityBps());
     Amount validatorStake = economyOpen(n, "validatorMinimumStake", cd.validatorMinimumStake());
     int validatorPenalty = economyInt(n, "validatorPenaltyBps", cd.validatorPenaltyBps());
+    int fabricatedSlash = economyInt(n, "fabricatedUsageSlashBps", cd.fabricatedUsageSlashBps());
+    int unavailableSlash = economyInt(n, "unavailabilitySlashBps", cd.unavailabilitySlashBps());
+    int harmedPayer = economyInt(n, "harmedPayerBps", cd.harmedPayerBps());
+    long answerWindow = economyLong(n, "answerWindow", cd.answerWindow());
+    int maxValidators = economyInt(n, "maxValidators", cd.maxValidators());
+    int missLimit = economyInt(n, "validatorMissLimit", cd.validatorMissLimit());
     if (problems.size() > before) {
       return null;
     }
@@ -199,7 +211,13 @@ final class GenesisJson {
               quorum,
               majority,
               validatorStake,
-              validatorPenalty);
+              validatorPenalty,
+              fabricatedSlash,
+              unavailableSlash,
+              harmedPayer,
+              answerWindow,
+              maxValidators,
+              missLimit);
       return new EconomyParameters(
           maxSubmissionBytes,
           maxContributorBytesPerDay,

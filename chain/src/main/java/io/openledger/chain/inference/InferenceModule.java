@@ -1,5 +1,6 @@
 package io.openledger.chain.inference;
 
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
@@ -17,11 +18,14 @@ import io.openledger.chain.types.Hash;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The inference module at {@code 0x0000000000000000000000000000000000001004} (docs/economy.md,
@@ -81,6 +85,18 @@ public final class InferenceModule implements SystemModule {
   public static final AbiFunction PARAMETERS =
       AbiFunction.of(
           "parameters()", "uint64,uint64,uint64,uint16,uint16,uint16,uint16,uint256", true);
+  public static final AbiFunction CORRECT_BATCH =
+      AbiFunction.of(
+          "correctBatch(address,uint64,address,bytes32,(address,uint256)[],(address,uint256)[])",
+          "bool",
+          false);
+  public static final AbiFunction VOID_BATCH =
+      AbiFunction.of("voidBatch(address,uint64)", "uint256", false);
+  public static final AbiFunction BATCH_CHARGES =
+      AbiFunction.of("batchCharges(address,uint64)", "(address,bytes32,uint256)[],bool", true);
+
+  /** The challenge module: the only caller of {@code correctBatch} and {@code voidBatch}. */
+  public static final Address CORRECTOR = ModuleRegistry.moduleAddress(7);
 
   /** Every function, in ABI file order. */
   public static final List<AbiFunction> FUNCTIONS =
@@ -99,7 +115,10 @@ public final class InferenceModule implements SystemModule {
           NEXT_BATCH,
           CHARGED,
           EARNINGS,
-          PARAMETERS);
+          PARAMETERS,
+          CORRECT_BATCH,
+          VOID_BATCH,
+          BATCH_CHARGES);
 
   /** The functions that accept value. */
   public static final AbiEvent DEPOSITED =
@@ -135,6 +154,20 @@ public final class InferenceModule implements SystemModule {
       event("BatchFinalized", p("operator", AbiType.ADDRESS, true), p("seq", AbiType.UINT64, true));
   public static final AbiEvent CLAIMED =
       event("Claimed", p("account", AbiType.ADDRESS, true), p("amount", AbiType.UINT256, false));
+  public static final AbiEvent BATCH_CORRECTED =
+      event(
+          "BatchCorrected",
+          p("operator", AbiType.ADDRESS, true),
+          p("seq", AbiType.UINT64, true),
+          p("payer", AbiType.ADDRESS, true),
+          p("refund", AbiType.UINT256, false),
+          p("total", AbiType.UINT256, false));
+  public static final AbiEvent BATCH_VOIDED =
+      event(
+          "BatchVoided",
+          p("operator", AbiType.ADDRESS, true),
+          p("seq", AbiType.UINT64, true),
+          p("refunded", AbiType.UINT256, false));
 
   /** Every event, in ABI file order. */
   public static final List<AbiEvent> EVENTS =
@@ -146,7 +179,9 @@ public final class InferenceModule implements SystemModule {
           API_KEY_REVOKED,
           BATCH_POSTED,
           BATCH_FINALIZED,
-          CLAIMED);
+          CLAIMED,
+          BATCH_CORRECTED,
+          BATCH_VOIDED);
 
   private static final byte[] ESCROW = ascii("escrow");
   private static final byte[] KEY = ascii("key");
@@ -251,6 +286,20 @@ public final class InferenceModule implements SystemModule {
             e.pending().value(), e.claimable().value(), e.claimed().value());
       }
       case "parameters" -> parametersView();
+      case "correctBatch" ->
+          CORRECT_BATCH.encodeResult(
+              correctBatch(
+                  ctx,
+                  (Address) args.get(0),
+                  u63(args.get(1), "seq"),
+                  (Address) args.get(2),
+                  hash(args.get(3)),
+                  payoutList(args.get(4)),
+                  payoutList(args.get(5))));
+      case "voidBatch" ->
+          VOID_BATCH.encodeResult(
+              voidBatch(ctx, (Address) args.get(0), u63(args.get(1), "seq")).value());
+      case "batchCharges" -> batchChargesView(slots, (Address) args.get(0), args.get(1));
       default -> throw new IllegalStateException("no handler for " + f.signature());
     };
   }
@@ -366,12 +415,7 @@ public final class InferenceModule implements SystemModule {
     long recordCount = u63(args.get(3), "recordCount");
     List<Charge> charges =
         ((List<?>) args.get(4)).stream().map(t -> Charge.fromAbi((List<?>) t)).toList();
-    List<Payout> payouts =
-        ((List<?>) args.get(5))
-            .stream()
-                .map(t -> (List<?>) t)
-                .map(t -> new Payout((Address) t.get(0), amount(t.get(1))))
-                .toList();
+    List<Payout> payouts = payoutList(args.get(5));
 
     NextBatch next = nextBatch(ctx::load, operator);
     checkSequence(next, seq, firstRecord, recordCount);
@@ -401,7 +445,11 @@ public final class InferenceModule implements SystemModule {
             now,
             Math.addExact(now, parameters.challengeWindow()),
             false,
-            payouts);
+            payouts,
+            false,
+            charges.stream()
+                .map(c -> new BatchCharge(c.payer(), c.keyHash(), c.amount()))
+                .toList());
     ctx.store(batchSlot(operator, seq), batch.encode());
     ctx.store(nextSlot(operator), new NextBatch(seq + 1, firstRecord + recordCount).encode());
     InferenceTotals t = totals(ctx::load);
@@ -578,6 +626,9 @@ public final class InferenceModule implements SystemModule {
     if (b.finalized()) {
       throw new ModuleRevert(which + " is already final");
     }
+    if (b.voided()) {
+      throw new ModuleRevert(which + " was voided by a challenge; there is nothing to finalize");
+    }
     if (ctx.blockTimestamp() < b.finalizableAt()) {
       throw new ModuleRevert(
           which
@@ -586,6 +637,16 @@ public final class InferenceModule implements SystemModule {
               + " (now "
               + ctx.blockTimestamp()
               + ")");
+    }
+    long open = ChallengeModule.openChallenges(new MeteredStateReader(ctx), operator, seq);
+    if (open > 0) {
+      throw new ModuleRevert(
+          which
+              + " has "
+              + open
+              + " open challenge"
+              + (open == 1 ? "" : "s")
+              + "; it can be finalized once they are decided");
     }
     Amount toPool = Amount.ZERO;
     for (Payout p : b.payouts()) {
@@ -635,6 +696,150 @@ public final class InferenceModule implements SystemModule {
     }
   }
 
+  // ---- corrections by the challenge module ----
+
+  /**
+   * Corrects one record's share of an open batch: takes {@code removed} (the record's claimed
+   * split) out of the batch's payouts, puts {@code added} (the corrected split) in, and refunds the
+   * difference to {@code payer}'s escrow, lowering the batch's charge of {@code (payer, keyHash)}
+   * and its total by as much. When the batch's payouts do not hold {@code removed} or that charge
+   * is below the refund (the operator's batch does not contain what its record claims), the whole
+   * batch is voided instead ({@link #voidBatch}).
+   *
+   * @return true when corrected, false when voided
+   */
+  private boolean correctBatch(
+      ModuleContext ctx,
+      Address operator,
+      long seq,
+      Address payer,
+      Hash keyHash,
+      List<Payout> removed,
+      List<Payout> added) {
+    Batch b = openBatchForCorrection(ctx, operator, seq);
+    Amount removedSum = Payout.total(removed);
+    Amount addedSum = Payout.total(added);
+    if (removedSum.lessThan(addedSum)) {
+      throw new ModuleRevert(
+          "inference: a correction adds "
+              + addedSum
+              + ", more than the "
+              + removedSum
+              + " it removes");
+    }
+    Amount refund = removedSum.subtract(addedSum);
+    Map<Address, Amount> payouts = new TreeMap<>();
+    for (Payout p : b.payouts()) {
+      payouts.put(p.account(), p.amount());
+    }
+    boolean absorbs = true;
+    for (Payout r : Payout.merge(removed)) {
+      Amount have = payouts.getOrDefault(r.account(), Amount.ZERO);
+      if (have.lessThan(r.amount())) {
+        absorbs = false;
+        break;
+      }
+      payouts.put(r.account(), have.subtract(r.amount()));
+    }
+    List<BatchCharge> charges = new ArrayList<>();
+    boolean refunded = refund.isZero();
+    for (BatchCharge c : b.charges()) {
+      if (!refunded && c.payer().equals(payer) && c.keyHash().equals(keyHash)) {
+        if (c.amount().lessThan(refund)) {
+          break;
+        }
+        refunded = true;
+        if (!c.amount().equals(refund)) {
+          charges.add(new BatchCharge(c.payer(), c.keyHash(), c.amount().subtract(refund)));
+        }
+      } else {
+        charges.add(c);
+      }
+    }
+    if (!absorbs || !refunded) {
+      voidBatch(ctx, operator, seq, b);
+      return false;
+    }
+    for (Payout a : added) {
+      payouts.merge(a.account(), a.amount(), Amount::add);
+    }
+    // every account's pending earnings move by what its payout in this batch moved
+    Map<Address, Amount[]> moves = new TreeMap<>();
+    for (Payout r : Payout.merge(removed)) {
+      moves.computeIfAbsent(r.account(), k -> new Amount[] {Amount.ZERO, Amount.ZERO})[0] =
+          r.amount();
+    }
+    for (Payout a : Payout.merge(added)) {
+      moves.computeIfAbsent(a.account(), k -> new Amount[] {Amount.ZERO, Amount.ZERO})[1] =
+          a.amount();
+    }
+    for (var m : moves.entrySet()) {
+      Earnings e = earnings(ctx::load, m.getKey());
+      Amount pending = e.pending().subtract(m.getValue()[0]).add(m.getValue()[1]);
+      putEarnings(ctx, m.getKey(), new Earnings(pending, e.claimable(), e.claimed()));
+    }
+    Amount total = b.total().subtract(refund);
+    List<Payout> newPayouts =
+        Payout.merge(
+            payouts.entrySet().stream().map(e -> new Payout(e.getKey(), e.getValue())).toList());
+    ctx.store(batchSlot(operator, seq), b.corrected(total, newPayouts, charges).encode());
+    if (!refund.isZero()) {
+      Escrow e = escrow(ctx::load, payer);
+      putEscrow(ctx, payer, e.withBalance(e.balance().add(refund)));
+      InferenceTotals t = totals(ctx::load);
+      putTotals(
+          ctx,
+          new InferenceTotals(
+              t.escrows().add(refund), t.pending().subtract(refund), t.claimable()));
+    }
+    ctx.emit(BATCH_CORRECTED, operator, uint(seq), payer, refund.value(), total.value());
+    return true;
+  }
+
+  private Amount voidBatch(ModuleContext ctx, Address operator, long seq) {
+    return voidBatch(ctx, operator, seq, openBatchForCorrection(ctx, operator, seq));
+  }
+
+  /** Pays every charge of {@code b} back to its payer's escrow and drops its payouts. */
+  private static Amount voidBatch(ModuleContext ctx, Address operator, long seq, Batch b) {
+    for (Payout p : b.payouts()) {
+      Earnings e = earnings(ctx::load, p.account());
+      putEarnings(
+          ctx,
+          p.account(),
+          new Earnings(e.pending().subtract(p.amount()), e.claimable(), e.claimed()));
+    }
+    for (BatchCharge c : b.charges()) {
+      Escrow e = escrow(ctx::load, c.payer());
+      putEscrow(ctx, c.payer(), e.withBalance(e.balance().add(c.amount())));
+    }
+    ctx.store(batchSlot(operator, seq), b.voidedCopy().encode());
+    InferenceTotals t = totals(ctx::load);
+    putTotals(
+        ctx,
+        new InferenceTotals(
+            t.escrows().add(b.total()), t.pending().subtract(b.total()), t.claimable()));
+    ctx.emit(BATCH_VOIDED, operator, uint(seq), b.total().value());
+    return b.total();
+  }
+
+  private static Batch openBatchForCorrection(ModuleContext ctx, Address operator, long seq) {
+    if (!ctx.caller().equals(CORRECTOR)) {
+      throw new ModuleRevert("inference: only the challenge module corrects or voids batches");
+    }
+    String which = "inference: batch " + seq + " of " + operator;
+    Batch b =
+        batch(ctx::load, operator, seq)
+            .orElseThrow(() -> new ModuleRevert(which + " was never posted"));
+    if (b.finalized()) {
+      throw new ModuleRevert(which + " is already final");
+    }
+    if (b.voided()) {
+      throw new ModuleRevert(which + " was already voided");
+    }
+    return b;
+  }
+
   private static Amount claim(ModuleContext ctx) {
     Address account = ctx.caller();
     Earnings e = earnings(ctx::load, account);
@@ -682,6 +887,17 @@ public final class InferenceModule implements SystemModule {
                     false));
   }
 
+  private static byte[] batchChargesView(Slots slots, Address operator, Object seqArg) {
+    BigInteger seq = (BigInteger) seqArg;
+    Optional<Batch> b =
+        seq.bitLength() > 63 ? Optional.empty() : batch(slots, operator, seq.longValue());
+    List<Object> charges =
+        b.map(Batch::charges).orElse(List.of()).stream()
+            .map(c -> (Object) List.of(c.payer(), c.keyHash().toArray(), c.amount().value()))
+            .toList();
+    return BATCH_CHARGES.encodeResult(charges, b.map(Batch::voided).orElse(false));
+  }
+
   private byte[] parametersView() {
     FeeShares s = parameters.shares();
     return PARAMETERS.encodeResult(
@@ -710,6 +926,23 @@ public final class InferenceModule implements SystemModule {
         uint(recordCount),
         charges.stream().map(Charge::abiValue).toList(),
         payouts.stream().map(p -> List.of(p.account(), p.amount().value())).toList());
+  }
+
+  /** Calldata of {@code correctBatch} (the challenge module). */
+  public static byte[] encodeCorrectBatch(
+      Address operator,
+      long seq,
+      Address payer,
+      Hash keyHash,
+      List<Payout> removed,
+      List<Payout> added) {
+    return CORRECT_BATCH.encodeCall(
+        operator,
+        uint(seq),
+        payer,
+        keyHash.toArray(),
+        removed.stream().map(p -> List.of(p.account(), p.amount().value())).toList(),
+        added.stream().map(p -> List.of(p.account(), p.amount().value())).toList());
   }
 
   // ---- gas-free readers (RPC, node, tests) ----
@@ -855,6 +1088,14 @@ public final class InferenceModule implements SystemModule {
 
   private static AbiEvent.Parameter p(String name, AbiType type, boolean indexed) {
     return new AbiEvent.Parameter(name, type, indexed);
+  }
+
+  private static List<Payout> payoutList(Object abiValue) {
+    return ((List<?>) abiValue)
+        .stream()
+            .map(t -> (List<?>) t)
+            .map(t -> new Payout((Address) t.get(0), amount(t.get(1))))
+            .toList();
   }
 
   private static Amount amount(Object abiValue) {

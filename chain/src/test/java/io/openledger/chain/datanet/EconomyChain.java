@@ -38,8 +38,18 @@ public final class EconomyChain {
   /** The devnet's {@code contributionBond}: what every {@code contribute} sends. */
   public static final Amount BOND = EconomyParameters.DEVNET.contributionBond();
 
-  public final TestChain chain = TestChain.devnet();
+  public final TestChain chain;
   private final Map<Address, Long> nonces = new HashMap<>();
+
+  /** The devnet rules at {@link TestChain#GENESIS_TIME}. */
+  public EconomyChain() {
+    this(TestChain.devnet());
+  }
+
+  /** Over {@code chain} (e.g. rules with a record verifier). */
+  public EconomyChain(TestChain chain) {
+    this.chain = chain;
+  }
 
   /** Dev account {@code i} (100,000 OPEN each). */
   public static KeyPair dev(int i) {

@@ -33,11 +33,18 @@ public final class TestChain {
   private ExecutedBlock head;
 
   public TestChain(KeyValueStore store, Genesis genesis) {
+    this(store, genesis, genesis.schedule());
+  }
+
+  /**
+   * A chain whose rules are {@code schedule} (e.g. with a record verifier) over {@code genesis}.
+   */
+  public TestChain(KeyValueStore store, Genesis genesis, ProtocolSchedule schedule) {
     this.store = store;
     this.states = new StateDatabase(store);
     this.genesis = genesis;
-    this.executor = new BlockExecutor(genesis.schedule(), states);
-    this.simulator = new Simulator(genesis.schedule(), states);
+    this.executor = new BlockExecutor(schedule, states);
+    this.simulator = new Simulator(schedule, states);
     ExecutedBlock g = genesis.toState(states);
     commit(g);
     this.head = g;

@@ -203,7 +203,7 @@ class GenesisTest {
   @Test
   void devnetEconomyIsWrittenOutAndShortensTheWindows() throws IOException {
     assertThat(Genesis.devnet().economy()).isEqualTo(EconomyParameters.DEVNET);
-    assertThat(devnetJson().get("economy").size()).isEqualTo(33);
+    assertThat(devnetJson().get("economy").size()).isEqualTo(39);
     assertThat(EconomyParameters.DEVNET.challengeWindow()).isEqualTo(60);
     assertThat(EconomyParameters.DEVNET.withdrawalDelay()).isEqualTo(180);
     assertThat(EconomyParameters.DEVNET.revocationGrace()).isEqualTo(180);

@@ -593,7 +593,9 @@ class InferenceModuleTest {
                 false,
                 List.of(
                     new Payout(owner, Amount.open(2)),
-                    new Payout(contributor.address(), Amount.open(1)))));
+                    new Payout(contributor.address(), Amount.open(1))),
+                false,
+                List.of(new BatchCharge(payer.address(), KEY, Amount.open(3)))));
     byte[] finalize =
         InferenceModule.FINALIZE_BATCH.encodeCall(operator.address(), BigInteger.ZERO);
     refused(

@@ -100,7 +100,7 @@ class RpcMemoryProbeTest {
       System.out.printf(
           Locale.ROOT,
           "RPC memory probe: heap after GC %d MiB at start, %d MiB under load (%d connections x %d"
-              + " subscriptions, %d still live with the stalled ones cut off, %d filters, %d"
+              + " subscriptions, %d still live as the load ends, %d filters, %d"
               + " transactions to block %d, %d notifications read), %d MiB after closing%n",
           baseline / MIB,
           loaded / MIB,

@@ -73,7 +73,6 @@ final class NodeLedger implements Ledger {
   private final StateDatabase states;
   private final ChainStore chain;
   private final TransactionDecoder decoder;
-  private final TransactionValidator validator;
   private final Mempool pool;
   private final PendingJournal journal;
   private final Sequencer sequencer;
@@ -133,7 +132,6 @@ final class NodeLedger implements Ledger {
     this.states = new StateDatabase(store);
     this.chain = new ChainStore(store);
     this.decoder = new TransactionDecoder(spec.chainId());
-    this.validator = new TransactionValidator(spec.protocol().rulesAt(0));
     Durability durability = config.syncWrites() ? Durability.SYNC : Durability.BUFFERED;
 
     this.head = openChain(dir, durability, clock);
@@ -290,8 +288,15 @@ final class NodeLedger implements Ledger {
         .orElse(Account.EMPTY);
   }
 
+  /**
+   * The protocol's checks under the rules of the block the transaction would go into (head + 1), so
+   * that a rule change activating at the next block already governs what the pool admits.
+   */
   private Optional<String> admissionCheck(Transaction tx, Account pending, Amount nextBaseFee) {
-    Hash root = head.header().stateRoot();
+    BlockHeader parent = head.header();
+    Hash root = parent.stateRoot();
+    TransactionValidator validator =
+        new TransactionValidator(spec.protocol().rulesAt(parent.number() + 1));
     ValidationResult r =
         validator.validateForAdmission(
             tx, pending, nextBaseFee, spec.gasLimit(), new LazyState(() -> states.at(root)));

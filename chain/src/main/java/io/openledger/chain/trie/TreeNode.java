@@ -1,5 +1,6 @@
 package io.openledger.chain.trie;
 
+import io.openledger.chain.crypto.Keccak256;
 import io.openledger.chain.types.Hash;
 import java.util.Arrays;
 

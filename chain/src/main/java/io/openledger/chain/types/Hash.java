@@ -1,16 +1,12 @@
 package io.openledger.chain.types;
 
+import io.openledger.chain.crypto.Keccak256;
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /** A 32-byte hash (keccak-256 unless said otherwise). Immutable; compares by value. */
 public final class Hash implements Comparable<Hash> {
   public static final int SIZE = 32;
   public static final Hash ZERO = new Hash(new byte[SIZE]);
-
-  /** One digest per thread: building a digest per call cost more than hashing a short input. */
-  private static final ThreadLocal<KeccakDigest> DIGEST =
-      ThreadLocal.withInitial(() -> new KeccakDigest(256));
 
   private final byte[] bytes;
 
@@ -35,19 +31,16 @@ public final class Hash implements Comparable<Hash> {
 
   /** keccak-256 of the input, as Ethereum uses it (not NIST SHA3-256). */
   public static Hash keccak256(byte[] input) {
-    return keccak256(new byte[][] {input});
+    return new Hash(Keccak256.hash(input));
   }
 
   /** keccak-256 of the concatenation of the inputs. */
   public static Hash keccak256(byte[]... parts) {
-    KeccakDigest d = DIGEST.get();
-    d.reset();
+    Keccak256.Sponge sponge = Keccak256.sponge();
     for (byte[] p : parts) {
-      d.update(p, 0, p.length);
+      sponge.update(p);
     }
-    byte[] out = new byte[SIZE];
-    d.doFinal(out, 0);
-    return new Hash(out);
+    return new Hash(sponge.digest());
   }
 
   /** An incremental keccak-256, for inputs too large to hold in memory (files, streams). */
@@ -57,20 +50,18 @@ public final class Hash implements Comparable<Hash> {
 
   /** Feeds bytes in pieces, then {@link #digest()}; not thread-safe, one use. */
   public static final class Hasher {
-    private final KeccakDigest digest = new KeccakDigest(256);
+    private final Keccak256.Sponge sponge = Keccak256.sponge();
 
     private Hasher() {}
 
     public Hasher update(byte[] bytes, int offset, int length) {
-      digest.update(bytes, offset, length);
+      sponge.update(bytes, offset, length);
       return this;
     }
 
-    /** The keccak-256 of everything fed so far. */
+    /** The keccak-256 of everything fed so far; once. */
     public Hash digest() {
-      byte[] out = new byte[SIZE];
-      digest.doFinal(out, 0);
-      return new Hash(out);
+      return new Hash(sponge.digest());
     }
   }
 

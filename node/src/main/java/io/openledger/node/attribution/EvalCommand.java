@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = {
       "Measure influence attribution on Fashion-MNIST (T-shirt/top vs Shirt): the linear"
           + " datamodeling score (LDS) over random halves of the training set, each retrained, and"
-          + " the AUC for finding 10% flipped labels.",
+          + " the AUC for finding 10%% flipped labels.",
       "logistic: exact influence (Hessian solve) and KNN-Shapley, ~20 s. mlp: TRAK on a small"
           + " MLP, a few minutes. Needs Debian's dataset-fashion-mnist (installed automatically"
           + " when running as root)."

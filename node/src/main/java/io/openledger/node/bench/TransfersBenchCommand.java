@@ -1,7 +1,9 @@
 package io.openledger.node.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.node.cli.CliException;
+import io.openledger.node.rpc.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,57 +163,13 @@ public final class TransfersBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void print(Map<String, Object> figures) {
+  private void print(Map<String, Object> figures) throws JsonProcessingException {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      StringBuilder b = new StringBuilder("{");
-      figures.forEach(
-          (k, v) -> {
-            if (b.length() > 1) {
-              b.append(',');
-            }
-            b.append('"').append(k).append("\":").append(jsonValue(v));
-          });
-      out.println(b.append('}'));
+      out.println(Json.MAPPER.writeValueAsString(figures));
     } else {
       figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-26s %s%n", k, v));
     }
     out.flush();
-  }
-
-  private static String jsonValue(Object v) {
-    if (v instanceof Number || v instanceof Boolean) {
-      return v.toString();
-    }
-    if (v instanceof Map<?, ?> m) {
-      StringBuilder b = new StringBuilder("{");
-      m.forEach(
-          (k, x) -> {
-            if (b.length() > 1) {
-              b.append(',');
-            }
-            b.append(quote(k.toString())).append(':').append(jsonValue(x));
-          });
-      return b.append('}').toString();
-    }
-    return quote(String.valueOf(v));
-  }
-
-  private static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }

@@ -1,32 +1,32 @@
 package io.openledger.node.blob;
 
+import io.openledger.chain.crypto.Keccak256;
 import io.openledger.chain.types.Hash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
- * keccak-256 over a stream, the same digest as {@link Hash#keccak256} (BouncyCastle's Keccak, not
- * NIST SHA3-256), fed a buffer at a time so no blob is ever held whole.
+ * keccak-256 over a stream, the same digest as {@link Hash#keccak256} (Ethereum's Keccak, not NIST
+ * SHA3-256), fed a buffer at a time so no blob is ever held whole.
  */
 public final class BlobHasher {
   /** Bytes per read when copying. */
   static final int BUFFER = 64 * 1024;
 
-  private final KeccakDigest digest = new KeccakDigest(256);
+  private Keccak256.Sponge sponge = Keccak256.sponge();
 
   public void update(byte[] bytes, int offset, int length) {
-    digest.update(bytes, offset, length);
+    sponge.update(bytes, offset, length);
   }
 
   /** The hash of everything fed so far; the hasher starts over afterwards. */
   public Hash finish() {
-    byte[] out = new byte[Hash.SIZE];
-    digest.doFinal(out, 0);
-    return Hash.wrap(out);
+    Hash h = Hash.wrap(sponge.digest());
+    sponge = Keccak256.sponge();
+    return h;
   }
 
   /** keccak-256 of everything the stream holds, read to its end (not closed). */

@@ -1,7 +1,7 @@
 package io.openledger.node.openlora;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openledger.node.cli.CliException;
+import io.openledger.node.rpc.Json;
 import io.openledger.openlora.bench.BenchOptions;
 import io.openledger.openlora.bench.OpenLoraBenchmark;
 import io.openledger.openlora.engine.EngineConfig;
@@ -227,7 +227,7 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
   private void print(Map<String, Object> figures) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().writeValueAsString(figures));
+      out.println(Json.MAPPER.writeValueAsString(figures));
     } else {
       int width = figures.keySet().stream().mapToInt(String::length).max().orElse(10);
       figures.forEach(

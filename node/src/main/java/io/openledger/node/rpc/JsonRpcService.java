@@ -76,6 +76,16 @@ public final class JsonRpcService implements AutoCloseable {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
+  /** Live {@code eth_subscribe} subscriptions, all connections together. */
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  /** Installed filters ({@code eth_newFilter} and its siblings), all clients together. */
+  public int filterCount() {
+    return filters.size();
+  }
+
   @Override
   public void close() {
     server.close();

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * JSON-RPC over HTTP POST and WebSocket on one port and path ({@code /}), as geth serves both on
@@ -18,6 +20,14 @@ import java.util.function.Consumer;
 public final class RpcServer implements AutoCloseable {
   /** Largest request body in bytes (geth: 5 MiB). */
   public static final int DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+
+  /**
+   * Most messages waiting to be written to one WebSocket. A client that stops reading (a stalled
+   * dapp with subscriptions) would otherwise make the node queue every notification for it without
+   * bound; past this it is disconnected and its subscriptions dropped (geth closes it on a write
+   * timeout). Each message is one response or notification, mostly under 2 KiB.
+   */
+  public static final int MAX_QUEUED_MESSAGES = 4_096;
 
   private final Javalin app;
 
@@ -46,6 +56,7 @@ public final class RpcServer implements AutoCloseable {
                   f -> {
                     f.setMaxTextMessageSize(maxBodyBytes);
                     f.setMaxBinaryMessageSize(maxBodyBytes);
+                    f.setMaxOutgoingFrames(MAX_QUEUED_MESSAGES);
                   });
               config.routes.post("/", ctx -> http(ctx, processor, maxBodyBytes));
               config.routes.options("/", RpcServer::preflight);
@@ -130,14 +141,18 @@ public final class RpcServer implements AutoCloseable {
 
     @Override
     public boolean send(String json) {
-      if (!ctx.session.isOpen()) {
+      Session session = ctx.session;
+      if (!session.isOpen()) {
         return false;
       }
-      synchronized (ctx.session) {
+      synchronized (session) {
         try {
-          ctx.send(json);
+          // Asynchronous: queued by Jetty; a write that fails (the queue is full, the peer is
+          // gone) drops the connection, and its close drops its subscriptions.
+          session.sendText(json, Callback.from(() -> {}, failure -> session.disconnect()));
           return true;
         } catch (RuntimeException e) {
+          session.disconnect();
           return false;
         }
       }

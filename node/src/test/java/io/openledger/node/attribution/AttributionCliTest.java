@@ -99,4 +99,24 @@ class AttributionCliTest {
     assertThat(damaged.err()).contains("error: index shard").contains("rebuild the index");
     assertThat(damaged.out()).isEmpty();
   }
+
+  /** A corpus the heap cannot hold is refused before any text is generated, naming the -Xmx. */
+  @Test
+  void benchRefusesACorpusTheHeapCannotHoldAndSaysWhatToPass() {
+    long tokens = Runtime.getRuntime().maxMemory() / 8; // needs about 5x the heap this JVM has
+    Run r =
+        run(
+            "bench",
+            "attribution",
+            "--sizes",
+            Long.toString(tokens),
+            "--work-dir",
+            dir.resolve("bench").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip())
+        .startsWith("error: the index of ")
+        .contains("GiB of heap and this JVM has ")
+        .containsPattern("-Xmx[0-9]+g");
+    assertThat(r.out()).isEmpty();
+  }
 }

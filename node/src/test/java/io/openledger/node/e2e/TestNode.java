@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.function.Function;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -44,6 +45,11 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start(Path dir) {
+    return start(dir, ChainSpec::from);
+  }
+
+  /** The same node on a chain spec made from the devnet genesis (another protocol schedule). */
+  static TestNode start(Path dir, Function<Genesis, ChainSpec> spec) {
     Genesis g = Genesis.devnet().withTimestamp(Instant.now().getEpochSecond() - 300);
     LedgerConfig config =
         LedgerConfig.DEFAULT
@@ -54,7 +60,7 @@ final class TestNode implements AutoCloseable {
                     .withBlockInterval(Duration.ofMillis(250)));
     NodeRunner runner =
         NodeRunner.start(
-            new NodeRunner.Options(dir, ChainSpec.from(g), config, "127.0.0.1", 0),
+            new NodeRunner.Options(dir, spec.apply(g), config, "127.0.0.1", 0),
             InstantSource.system());
     return new TestNode(g, runner);
   }

@@ -11,6 +11,7 @@ import io.openledger.node.rpc.RpcIds;
 import io.openledger.node.rpc.RpcSession;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -60,19 +61,42 @@ public final class Subscriptions implements AutoCloseable {
           "too many subscriptions on this connection (at most " + MAX_PER_SESSION + ")");
     }
     String id = ids.get();
+    // The ledger delivers each event to the listeners registered when it was published, so a
+    // listener may still be called after its subscription closed: it then does nothing.
+    BooleanSupplier live = () -> mine.containsKey(id);
     Subscription s =
         switch (kind) {
-          case NEW_HEADS -> ledger.onNewHead(b -> notify(session, id, ChainJson.header(b)));
-          case LOGS -> ledger.onLogs(filter, l -> notify(session, id, ChainJson.log(l)));
+          case NEW_HEADS ->
+              ledger.onNewHead(
+                  b -> {
+                    if (live.getAsBoolean()) {
+                      notify(session, id, ChainJson.header(b));
+                    }
+                  });
+          case LOGS ->
+              ledger.onLogs(
+                  filter,
+                  l -> {
+                    if (live.getAsBoolean()) {
+                      notify(session, id, ChainJson.log(l));
+                    }
+                  });
           case NEW_PENDING_TRANSACTIONS ->
               ledger.onPendingTransaction(
-                  h -> notify(session, id, Json.MAPPER.getNodeFactory().textNode(h.toHex())));
+                  h -> {
+                    if (live.getAsBoolean()) {
+                      notify(session, id, Json.MAPPER.getNodeFactory().textNode(h.toHex()));
+                    }
+                  });
           case NEW_PENDING_TRANSACTIONS_FULL ->
               ledger.onPendingTransaction(
-                  h ->
+                  h -> {
+                    if (live.getAsBoolean()) {
                       ledger
                           .transaction(h)
-                          .ifPresent(t -> notify(session, id, ChainJson.transaction(t))));
+                          .ifPresent(t -> notify(session, id, ChainJson.transaction(t)));
+                    }
+                  });
         };
     mine.put(id, s);
     return id;

@@ -1,15 +1,19 @@
-package io.openledger.chain.trie;
+package io.openledger.chain.crypto;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * Keccak-256 as Ethereum uses it (original Keccak padding, not NIST SHA3), written for the state
- * tree's hot path: no allocation besides the output and the 25-lane state, the permutation unrolled
- * over local variables. Checked against BouncyCastle in the tests.
+ * Keccak-256 as Ethereum uses it (original Keccak padding, not NIST SHA3): the one implementation
+ * in the tree ({@code Hash.keccak256}, the state tree, the blob store all come here). Written for
+ * the state tree's hot path: no allocation besides the output and the 25-lane state, the
+ * permutation unrolled over local variables. Checked against published vectors and BouncyCastle in
+ * the tests.
  */
-final class Keccak256 {
+public final class Keccak256 {
   private static final int RATE = 136; // bytes absorbed per permutation (1088 bits)
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -44,36 +48,26 @@ final class Keccak256 {
   private Keccak256() {}
 
   /** keccak-256 of {@code in}: 32 bytes. */
-  static byte[] hash(byte[] in) {
+  public static byte[] hash(byte[] in) {
     long[] s = new long[25];
     int off = 0;
     for (; in.length - off >= RATE; off += RATE) {
-      for (int i = 0; i < RATE / 8; i++) {
-        s[i] ^= (long) LE_LONG.get(in, off + 8 * i);
-      }
-      permute(s);
+      absorb(s, in, off);
     }
     byte[] last = new byte[RATE];
     int rest = in.length - off;
     System.arraycopy(in, off, last, 0, rest);
     last[rest] ^= 0x01;
     last[RATE - 1] ^= (byte) 0x80;
-    for (int i = 0; i < RATE / 8; i++) {
-      s[i] ^= (long) LE_LONG.get(last, 8 * i);
-    }
-    permute(s);
-    byte[] out = new byte[32];
-    for (int i = 0; i < 4; i++) {
-      LE_LONG.set(out, 8 * i, s[i]);
-    }
-    return out;
+    absorb(s, last, 0);
+    return squeeze(s);
   }
 
   /**
    * keccak-256 of a 65-byte node preimage (domain byte, two 32-byte words), absorbed straight from
    * the array: one permutation.
    */
-  static byte[] hash65(byte[] in) {
+  public static byte[] hash65(byte[] in) {
     if (in.length != 65) {
       return hash(in);
     }
@@ -84,6 +78,76 @@ final class Keccak256 {
     s[8] = (in[64] & 0xffL) | (0x01L << 8); // last byte, then the first padding bit
     s[16] = 0x80L << 56; // final padding bit at byte 135
     permute(s);
+    return squeeze(s);
+  }
+
+  /**
+   * An incremental keccak-256: {@link #update} in pieces of any size, then {@link #digest} once.
+   */
+  public static Sponge sponge() {
+    return new Sponge();
+  }
+
+  /** Absorbs input a block of 136 bytes at a time; not thread-safe, one digest per sponge. */
+  public static final class Sponge {
+    private final long[] s = new long[25];
+    private final byte[] block = new byte[RATE];
+    private int buffered; // bytes of a partial block in {@code block}
+    private boolean finished;
+
+    private Sponge() {}
+
+    public Sponge update(byte[] in, int offset, int length) {
+      Objects.checkFromIndexSize(offset, length, in.length);
+      if (finished) {
+        throw new IllegalStateException("the sponge's digest was already taken");
+      }
+      if (buffered > 0) {
+        int n = Math.min(length, RATE - buffered);
+        System.arraycopy(in, offset, block, buffered, n);
+        buffered += n;
+        offset += n;
+        length -= n;
+        if (buffered < RATE) {
+          return this;
+        }
+        absorb(s, block, 0);
+        buffered = 0;
+      }
+      for (; length >= RATE; offset += RATE, length -= RATE) {
+        absorb(s, in, offset);
+      }
+      System.arraycopy(in, offset, block, 0, length);
+      buffered = length;
+      return this;
+    }
+
+    public Sponge update(byte[] in) {
+      return update(in, 0, in.length);
+    }
+
+    /** The 32-byte keccak-256 of everything absorbed. */
+    public byte[] digest() {
+      if (finished) {
+        throw new IllegalStateException("the sponge's digest was already taken");
+      }
+      finished = true;
+      Arrays.fill(block, buffered, RATE, (byte) 0);
+      block[buffered] ^= 0x01;
+      block[RATE - 1] ^= (byte) 0x80;
+      absorb(s, block, 0);
+      return squeeze(s);
+    }
+  }
+
+  private static void absorb(long[] s, byte[] in, int offset) {
+    for (int i = 0; i < RATE / 8; i++) {
+      s[i] ^= (long) LE_LONG.get(in, offset + 8 * i);
+    }
+    permute(s);
+  }
+
+  private static byte[] squeeze(long[] s) {
     byte[] out = new byte[32];
     for (int i = 0; i < 4; i++) {
       LE_LONG.set(out, 8 * i, s[i]);

@@ -3,6 +3,7 @@ package io.openledger.chain.ledger;
 import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.LogsBloom;
+import io.openledger.chain.challenge.RecordVerifier;
 import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.exec.ProtocolSchedule;
 import io.openledger.chain.genesis.Genesis;
@@ -106,15 +107,27 @@ public record ChainSpec(
     };
   }
 
-  /** The spec of a genesis file's chain; block 0 is what {@link Genesis#toState} builds. */
+  /**
+   * The spec of a genesis file's chain; block 0 is what {@link Genesis#toState} builds. Its rules
+   * carry no record verifier: the challenges decided by recomputation are refused with a reason.
+   */
   public static ChainSpec from(Genesis g) {
+    return from(g, g.schedule());
+  }
+
+  /** As {@link #from(Genesis)}, with rules whose challenges {@code verifier} decides. */
+  public static ChainSpec from(Genesis g, RecordVerifier verifier) {
+    return from(g, g.schedule(verifier));
+  }
+
+  private static ChainSpec from(Genesis g, ProtocolSchedule schedule) {
     GenesisBuilder builder =
         (states, timestamp) -> {
           ExecutedBlock e = g.withTimestamp(timestamp).toState(states);
           return new GenesisBlock(e.block(), e.stateCommit());
         };
     return new ChainSpec(
-        g.chainId(), g.schedule(), g.gasLimit(), g.sequencer(), g.timestamp(), builder);
+        g.chainId(), schedule, g.gasLimit(), g.sequencer(), g.timestamp(), builder);
   }
 
   /** Block 0 at {@link #genesisTimestamp()}, or at {@code fallback} when that is 0. */

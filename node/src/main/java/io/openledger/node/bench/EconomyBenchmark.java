@@ -15,6 +15,7 @@ import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
+import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.devnet.DemoSetup;
 import io.openledger.node.devnet.NodeRunner;
 import io.openledger.node.economy.Batcher;
@@ -156,7 +157,8 @@ final class EconomyBenchmark {
     Path twin = unpaidTwin(adapter, dir.resolve("adapter-unpaid"));
     Genesis genesis =
         Genesis.devnet().withTimestamp(Instant.now().getEpochSecond() - 60).withEconomy(PARAMETERS);
-    ChainSpec spec = ChainSpec.from(genesis);
+    NodeRecordVerifier verifier = NodeRecordVerifier.unattached();
+    ChainSpec spec = ChainSpec.from(genesis, verifier);
     LedgerConfig config =
         LedgerConfig.DEFAULT.withSequencer(
             SequencerConfig.DEFAULT.withBlockInterval(s.blockTime()));
@@ -179,7 +181,8 @@ final class EconomyBenchmark {
                         0,
                         Batcher.Config.DEFAULT,
                         Duration.ofHours(1)))),
-            InstantSource.system())) {
+            InstantSource.system(),
+            Optional.of(verifier))) {
       EconomyService economy = node.economy().orElseThrow();
       BenchChain chain = new BenchChain(node.ledger());
       BenchEconomy setup = new BenchEconomy(chain, economy);

@@ -1,6 +1,7 @@
 package io.openledger.node.challenge;
 
 import io.openledger.chain.challenge.ChallengeKind;
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.challenge.RecordVerifier;
 import io.openledger.chain.challenge.RecordVerifier.Verdict;
 import io.openledger.chain.crypto.KeyPair;
@@ -374,7 +375,7 @@ public final class Auditor implements AutoCloseable {
       RecordsMerkle.Proof proof,
       byte[] evidence) {
     List<byte[]> siblings = proof.siblings().stream().map(Hash::toArray).toList();
-    return ChallengeCalls.CHALLENGE.encodeCall(
+    return ChallengeModule.CHALLENGE.encodeCall(
         operator,
         BigInteger.valueOf(seq),
         BigInteger.valueOf(kind.code()),
@@ -406,7 +407,7 @@ public final class Auditor implements AutoCloseable {
           record.number(),
           p.operator(),
           reason,
-          ChallengeCalls.ADDRESS);
+          ChallengeModule.ADDRESS);
       return new Filing(
           p.operator(),
           p.seq(),
@@ -416,7 +417,7 @@ public final class Auditor implements AutoCloseable {
           data,
           config.bond(),
           Optional.empty(),
-          "not sent: the chain runs no challenge module at " + ChallengeCalls.ADDRESS);
+          "not sent: the chain runs no challenge module at " + ChallengeModule.ADDRESS);
     }
     KeyPair key = config.key();
     long nonce = ledger.nonce(key.address(), BlockRef.PENDING).orElseThrow();
@@ -427,7 +428,7 @@ public final class Auditor implements AutoCloseable {
             .maxPriorityFeePerGas(tip)
             .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(tip))
             .gasLimit(CHALLENGE_GAS)
-            .to(ChallengeCalls.ADDRESS)
+            .to(ChallengeModule.ADDRESS)
             .value(config.bond())
             .data(data)
             .sign(key)

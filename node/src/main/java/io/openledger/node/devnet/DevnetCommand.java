@@ -6,6 +6,7 @@ import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.genesis.GenesisException;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import io.openledger.openlora.testmodel.AdapterSpec;
 import io.openledger.openlora.testmodel.ModelSpec;
@@ -85,11 +86,13 @@ public final class DevnetCommand implements Callable<Integer> {
         model != null
             ? new DemoModel(model, Optional.ofNullable(demoAdapter))
             : DemoModel.generated(dataDir.resolve("demo-model"));
+    // decides the challenges by recomputation with this node's indexes and engine, once they run
+    NodeRecordVerifier verifier = NodeRecordVerifier.unattached();
     NodeRunner runner =
         NodeOptions.start(
             new NodeRunner.Options(
                 dataDir,
-                ChainSpec.from(genesis),
+                ChainSpec.from(genesis, verifier),
                 node.ledgerConfig(genesis.blockTimeMs()),
                 node.rpcHost,
                 node.rpcPort,
@@ -100,6 +103,7 @@ public final class DevnetCommand implements Callable<Integer> {
                         demoModel.dir(),
                         Optional.of(DemoSetup.AUDITOR),
                         genesis.economy().challenges().minimumBond()))),
+            verifier,
             out);
     Optional<DemoSetup.Demo> demo;
     try {

@@ -3,6 +3,7 @@ package io.openledger.node.devnet;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.economy.EconomyService;
 import io.openledger.node.wallet.SignerOptions;
@@ -85,15 +86,18 @@ public final class NodeCommand implements Callable<Integer> {
     Genesis genesis = DevnetCommand.loadGenesis(genesisFile);
     Path dir = dataDir != null ? dataDir : Path.of("data", genesis.network());
     PrintWriter out = spec.commandLine().getOut();
+    // decides the challenges by recomputation with this node's indexes and engine, once they run
+    NodeRecordVerifier verifier = NodeRecordVerifier.unattached();
     NodeRunner runner =
         NodeOptions.start(
             new NodeRunner.Options(
                 dir,
-                ChainSpec.from(genesis),
+                ChainSpec.from(genesis, verifier),
                 node.ledgerConfig(genesis.blockTimeMs()),
                 node.rpcHost,
                 node.rpcPort,
                 economy(dir, genesis)),
+            verifier,
             out);
     out.println("OpenLedger node (" + genesis.network() + ")");
     out.println("  chain id     " + runner.ledger().chainId());

@@ -4,12 +4,14 @@ import io.openledger.chain.ledger.BlockView;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.LedgerOpenException;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.net.BindException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Option;
 
@@ -56,9 +58,10 @@ final class NodeOptions {
   }
 
   /** Starts the node or explains why it cannot start. */
-  static NodeRunner start(NodeRunner.Options options, PrintWriter out) {
+  static NodeRunner start(
+      NodeRunner.Options options, NodeRecordVerifier verifier, PrintWriter out) {
     try {
-      return NodeRunner.start(options, InstantSource.system());
+      return NodeRunner.start(options, InstantSource.system(), Optional.of(verifier));
     } catch (LedgerOpenException e) {
       throw new CliException(e.getMessage());
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.openledger.node.economy;
 
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.DatanetModule;
@@ -22,7 +23,6 @@ import io.openledger.node.blob.BlobCollector;
 import io.openledger.node.blob.BlobHttpApi;
 import io.openledger.node.blob.DiskBlobStore;
 import io.openledger.node.challenge.Auditor;
-import io.openledger.node.challenge.ChallengeCalls;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.challenge.PublishedRecords;
 import io.openledger.node.economy.api.EconomyApi;
@@ -271,7 +271,7 @@ public final class EconomyService implements AutoCloseable {
     publishEndpoint(ledger, o);
     if (o.audit().isPresent()) {
       Audit a = o.audit().get();
-      boolean challengeModule = rules.modules().get(ChallengeCalls.ADDRESS).isPresent();
+      boolean challengeModule = rules.modules().get(ChallengeModule.ADDRESS).isPresent();
       auditor =
           keep(
               new Auditor(

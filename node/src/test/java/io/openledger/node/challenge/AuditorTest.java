@@ -1,9 +1,12 @@
 package io.openledger.node.challenge;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.openledger.chain.challenge.Challenge;
 import io.openledger.chain.challenge.ChallengeKind;
+import io.openledger.chain.challenge.ChallengeModule;
+import io.openledger.chain.challenge.ChallengeParameters;
+import io.openledger.chain.challenge.ChallengeStatus;
 import io.openledger.chain.challenge.RecordVerifier.Verdict;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.economy.EconomyParameters;
@@ -11,8 +14,12 @@ import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceRecord;
+import io.openledger.chain.inference.Payout;
 import io.openledger.chain.inference.RecordsMerkle;
+import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.staking.LockTerm;
 import io.openledger.chain.staking.StakingModule;
+import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.economy.Batcher;
@@ -37,9 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps it from filing twice after a restart, and a batch whose records cannot be fetched waits
  * instead of being skipped.
  *
- * <p>Needs the challenge module (branch {@code chal}): sending the challenge, the slash and the
- * corrected payouts ({@link #theChallengeIsFiledAndTheCheaterSlashed}, skipped until the rules run
- * a module at {@code 0x…1007} and decide with the node's verifier).
+ * <p>With the challenge module deciding by the node's own verifier, the auditor's challenge is
+ * upheld in its transaction: the operator's pool is slashed, the auditor paid, and the batch's
+ * payouts corrected to what an honest operator would have posted before the batch is final.
  */
 class AuditorTest {
   @TempDir Path dir;
@@ -99,8 +106,8 @@ class AuditorTest {
       assertThat(f.recordNumber()).isEqualTo(cheat.number());
       assertThat(f.index()).isEqualTo(1);
       assertThat(f.bond()).isEqualTo(node.genesis.economy().challenges().minimumBond());
-      assertThat(f.tx()).isEmpty(); // no challenge module on this chain yet
-      assertThat(f.note()).contains("no challenge module at " + ChallengeCalls.ADDRESS);
+      assertThat(f.tx()).isPresent();
+      assertThat(node.awaitReceipt(f.tx().orElseThrow().toHex()).success()).isTrue();
       checkCall(node, f.calldata(), cheat, honest);
 
       // a restart reads the cursor: nothing is filed again
@@ -109,6 +116,17 @@ class AuditorTest {
         assertThat(again.stats().records()).isZero();
         assertThat(again.cursor().pending()).isEmpty();
       }
+
+      // the upheld challenge cut the operator's pool under its tier's minimum: it tops it up
+      Amount bonded =
+          StakingModule.pool(node.state(), EconomyNode.OPERATOR.address()).bondedStake();
+      assertThat(bonded).isLessThan(node.operatorStake());
+      node.ok(
+          EconomyNode.OPERATOR,
+          StakingModule.ADDRESS,
+          StakingModule.STAKE.encodeCall(
+              EconomyNode.OPERATOR.address(), BigInteger.valueOf(LockTerm.FLEXIBLE.code())),
+          node.operatorStake().subtract(bonded));
 
       // records the auditor cannot fetch: the batch waits, then is audited
       node.ok(
@@ -138,15 +156,111 @@ class AuditorTest {
   }
 
   @Test
-  void theChallengeIsFiledAndTheCheaterSlashed() {
-    // Needs the challenge module at 0x…1007 in the rules, deciding with the node's verifier
-    // (Genesis.rules(RecordVerifier), wired by NodeRunner): the auditor's challenge is mined,
-    // the verdict upheld, the operator's pool slashed by attributionSlashBps, and the batch's
-    // payouts corrected so that the contributors end up paid as the honest record pays them.
-    assumeTrue(
-        false,
-        "needs the challenge module (branch chal): after the merge, run an EconomyNode whose"
-            + " rules carry the node's NodeRecordVerifier and assert the slash and payouts");
+  void theChallengeIsFiledAndTheCheaterSlashedBeforeItsBatchIsFinal() throws Exception {
+    try (EconomyNode node =
+        EconomyNode.start(dir, new Batcher.Config(10_000, 1_000, false), SHORT_WINDOW)) {
+      PaidModelFixture paid = PaidModelFixture.setUp(node, dir, List.of("Once upon a time"));
+      paid.pay(node, PaidModelFixture.completion(paid.model(), "Once upon a time"));
+      StoredRecord honest = last(node);
+      InferenceRecord cheat = forge(node, honest);
+      Hash posted = node.economy().batcher().flush().orElseThrow();
+      assertThat(node.awaitReceipt(posted.toHex()).success()).isTrue();
+      Address operator = EconomyNode.OPERATOR.address();
+      Batch claimed = InferenceModule.batch(node.state(), operator, 0).orElseThrow();
+      // what an honest operator would have posted: the honest record twice
+      InferenceRecord honestTwin = withAttribution(cheat, honest.record().attribution());
+      List<Payout> honestPayouts =
+          Batcher.contents(
+                  node.state(),
+                  List.of(honest.record(), honestTwin),
+                  node.genesis.economy().inference(),
+                  node.genesis.treasury(),
+                  node.ledger().block(BlockRef.LATEST).orElseThrow().timestamp())
+              .payouts();
+      assertThat(claimed.payouts()).isNotEqualTo(honestPayouts);
+      Amount stakeBefore = StakingModule.pool(node.state(), operator).bondedStake();
+      Amount auditorBefore = node.balance(auditorKey.address());
+
+      List<Auditor.Filing> filings;
+      try (Auditor a = auditor(node, dir.resolve("audit.json"), false)) {
+        filings = a.auditOnce();
+      }
+      assertThat(filings).hasSize(1);
+      Hash tx = filings.getFirst().tx().orElseThrow();
+      EconomyNode.Mined mined = node.awaitReceipt(tx.toHex());
+      assertThat(mined.success()).isTrue();
+
+      // upheld by recomputation in the transaction: slashed, the challenger paid, the batch fixed
+      Challenge c = ChallengeModule.challenge(node.state(), 1).orElseThrow();
+      assertThat(c.kind()).isEqualTo(ChallengeKind.WRONG_ATTRIBUTION);
+      assertThat(c.status()).isEqualTo(ChallengeStatus.UPHELD);
+      assertThat(c.recordNumber()).isEqualTo(cheat.number());
+      Amount stakeAfter = StakingModule.pool(node.state(), operator).bondedStake();
+      Amount cut = stakeBefore.subtract(stakeAfter);
+      ChallengeParameters p = node.genesis.economy().challenges();
+      assertThat(cut).isEqualTo(stakeBefore.multiply(p.attributionSlashBps()).divide(10_000));
+      assertThat(c.slashed()).isEqualTo(cut);
+      Amount toAuditor = cut.multiply(p.challengerBps()).divide(10_000);
+      assertThat(node.balance(auditorKey.address()))
+          .as("the bond back and the challenger's share, less gas")
+          .isEqualTo(auditorBefore.add(toAuditor).subtract(mined.gasCost()));
+      Batch corrected = InferenceModule.batch(node.state(), operator, 0).orElseThrow();
+      assertThat(corrected.voided()).isFalse();
+      assertThat(corrected.total()).isEqualTo(claimed.total());
+      assertThat(corrected.payouts()).containsExactlyInAnyOrderElementsOf(honestPayouts);
+
+      // the corrected batch finalizes after its window; the contributors are paid as if honest
+      node.awaitChainTime(corrected.finalizableAt());
+      node.ok(
+          EconomyNode.dev(5),
+          InferenceModule.ADDRESS,
+          InferenceModule.FINALIZE_BATCH.encodeCall(operator, BigInteger.ZERO));
+      for (Payout honestPayout : honestPayouts) {
+        if (honestPayout.account().equals(StakingModule.ADDRESS)) {
+          continue; // paid on into the operator's pool
+        }
+        assertThat(InferenceModule.earnings(node.state(), honestPayout.account()).claimable())
+            .as("claimable of %s", honestPayout.account())
+            .isGreaterThanOrEqualTo(honestPayout.amount());
+      }
+      assertThat(node.auditFailures).isEmpty();
+    }
+  }
+
+  /** The test node's parameters with a window an auditor fits in and a test can wait out. */
+  static final EconomyParameters SHORT_WINDOW =
+      new EconomyParameters(
+          5_000_000,
+          10_000_000,
+          10_000_000,
+          20,
+          1_000,
+          2_000,
+          2_000,
+          5_000,
+          Amount.ZERO,
+          30,
+          600,
+          600);
+
+  private static InferenceRecord withAttribution(InferenceRecord r, List<Attribution> a) {
+    return new InferenceRecord(
+            r.operator(),
+            r.number(),
+            r.modelId(),
+            r.adapterHash(),
+            r.payer(),
+            r.keyHash(),
+            r.requestHash(),
+            r.outputHash(),
+            r.promptTokens(),
+            r.completionTokens(),
+            r.fee(),
+            a,
+            r.authorized(),
+            r.spendSignature(),
+            new byte[0])
+        .signedBy(EconomyNode.OPERATOR);
   }
 
   private Auditor auditor(EconomyNode node, Path cursor, boolean ownIsTheOperator) {
@@ -160,13 +274,13 @@ class AuditorTest {
             node.genesis.economy().challenges().minimumBond(),
             cursor,
             1, // a page per record: the paging is exercised too
-            () -> false));
+            () -> true));
   }
 
   /** The challenge's call data names the cheat, proves it, and carries its output. */
   private static void checkCall(
       EconomyNode node, byte[] calldata, InferenceRecord cheat, StoredRecord honest) {
-    List<Object> a = ChallengeCalls.CHALLENGE.decodeArguments(calldata);
+    List<Object> a = ChallengeModule.CHALLENGE.decodeArguments(calldata);
     assertThat(a.get(0)).isEqualTo(EconomyNode.OPERATOR.address());
     assertThat(a.get(1)).isEqualTo(BigInteger.ZERO);
     assertThat(a.get(2)).isEqualTo(BigInteger.valueOf(ChallengeKind.WRONG_ATTRIBUTION.code()));

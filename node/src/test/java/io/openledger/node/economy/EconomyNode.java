@@ -1,6 +1,7 @@
 package io.openledger.node.economy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.economy.EconomyParameters;
@@ -23,6 +24,7 @@ import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.blob.BlobClient;
+import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.devnet.NodeRunner;
 import io.openledger.node.rpc.Json;
 import io.openledger.openlora.adapter.AdapterBundle;
@@ -50,7 +52,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A real node with its data economy for end-to-end tests: the devnet genesis with short windows,
  * RocksDB and the blob store in a temp directory, the generated tiny model served with OpenLoRA on
  * a free port, and a plain HTTP client for JSON-RPC and the API. Dev account 9 is the operator. The
- * supply invariant and the inference and staking modules' audits are checked after every block.
+ * supply invariant and the datanet, inference, staking and challenge modules' audits are checked
+ * after every block.
  */
 public final class EconomyNode implements AutoCloseable {
   public static final EconomyParameters PARAMETERS =
@@ -97,6 +100,8 @@ public final class EconomyNode implements AutoCloseable {
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
           DatanetModule.audit(s)
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
+          ChallengeModule.audit(s)
+              .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
         });
   }
 
@@ -126,17 +131,19 @@ public final class EconomyNode implements AutoCloseable {
                 SequencerConfig.DEFAULT
                     .withProduction(SequencerConfig.Production.WHEN_PENDING)
                     .withBlockInterval(Duration.ofMillis(100)));
+    NodeRecordVerifier verifier = NodeRecordVerifier.unattached();
     return NodeRunner.start(
         new NodeRunner.Options(
             data,
-            ChainSpec.from(g),
+            ChainSpec.from(g, verifier),
             config,
             "127.0.0.1",
             0,
             Optional.of(
                 new EconomyService.Options(
                     data, OPERATOR, model, "127.0.0.1", 0, batching, Duration.ofHours(1)))),
-        InstantSource.system());
+        InstantSource.system(),
+        Optional.of(verifier));
   }
 
   public static KeyPair dev(int i) {
@@ -205,7 +212,7 @@ public final class EconomyNode implements AutoCloseable {
       return receipt.get("status").asText().equals("0x1");
     }
 
-    Amount gasCost() {
+    public Amount gasCost() {
       return Amount.of(
           quantity(receipt.get("gasUsed")).multiply(quantity(receipt.get("effectiveGasPrice"))));
     }
@@ -322,7 +329,7 @@ public final class EconomyNode implements AutoCloseable {
     return f.decodeResult(Bytes.fromHex(r.asText()));
   }
 
-  Amount balance(Address a) throws IOException, InterruptedException {
+  public Amount balance(Address a) throws IOException, InterruptedException {
     return Amount.of(quantity(rpc("eth_getBalance", a.toHex(), "latest")));
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.LogFilter;
 import io.openledger.chain.ledger.LogView;
@@ -23,7 +24,6 @@ import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
-import io.openledger.node.challenge.ChallengeCalls;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -140,7 +140,7 @@ record StakeRoute(
       }
     }
     for (int position = 1; position <= 3; position++) {
-      for (LogView l : query(ChallengeCalls.ADDRESS, position, account, List.of())) {
+      for (LogView l : query(ChallengeModule.ADDRESS, position, account, List.of())) {
         byPosition.put(key(l), l);
       }
     }
@@ -230,7 +230,7 @@ record StakeRoute(
 
   private static List<AbiEvent> events() {
     List<AbiEvent> all = new ArrayList<>(StakingModule.EVENTS);
-    all.addAll(ChallengeCalls.EVENTS);
+    all.addAll(ChallengeModule.EVENTS);
     return List.copyOf(all);
   }
 }

@@ -1,10 +1,10 @@
 package io.openledger.node.economy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Bytes;
-import io.openledger.node.challenge.ChallengeCalls;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.wallet.NodeClient;
 import java.math.BigInteger;
@@ -25,13 +25,13 @@ final class ChallengeChain {
    * address would otherwise land in an account nobody controls.
    */
   static void requireModule(NodeClient node) {
-    JsonNode code = node.call("eth_getCode", ChallengeCalls.ADDRESS.toHex(), "latest");
+    JsonNode code = node.call("eth_getCode", ChallengeModule.ADDRESS.toHex(), "latest");
     if (code == null || code.asText().equals("0x")) {
       throw new CliException(
           "the chain at "
               + node.url()
               + " runs no challenge module at "
-              + ChallengeCalls.ADDRESS
+              + ChallengeModule.ADDRESS
               + " (nothing was sent)");
     }
   }
@@ -69,7 +69,7 @@ final class ChallengeChain {
     Map<String, Object> filter = new LinkedHashMap<>();
     filter.put("fromBlock", "0x0");
     filter.put("toBlock", "latest");
-    filter.put("address", ChallengeCalls.ADDRESS.toHex());
+    filter.put("address", ChallengeModule.ADDRESS.toHex());
     filter.put("topics", topics);
     List<Event> out = new ArrayList<>();
     for (JsonNode log : node.call("eth_getLogs", filter)) {

@@ -2,6 +2,7 @@ package io.openledger.node.economy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.challenge.ChallengeKind;
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.RecordsMerkle;
@@ -9,7 +10,6 @@ import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.challenge.Auditor;
-import io.openledger.node.challenge.ChallengeCalls;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.wallet.NodeClient;
@@ -183,10 +183,10 @@ public final class ChallengeCommand implements Runnable {
               record.operator(), batch.get("seq").asLong(), k, record, proof, evidence);
       KeyPair key = signer.unlock();
       ModuleTransaction sent = ValidatorCommand.send(spec, rpc, tx, key, value, data);
-      List<Object> filed = sent.event(ChallengeCalls.ADDRESS, ChallengeCalls.CHALLENGE_FILED);
+      List<Object> filed = sent.event(ChallengeModule.ADDRESS, ChallengeModule.CHALLENGE_FILED);
       long challengeId = EconomyViews.u64(filed.get(0));
       List<List<Object>> decided =
-          sent.events(ChallengeCalls.ADDRESS, ChallengeCalls.CHALLENGE_DECIDED);
+          sent.events(ChallengeModule.ADDRESS, ChallengeModule.CHALLENGE_DECIDED);
       PrintWriter out = spec.commandLine().getOut();
       if (rpc.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -245,13 +245,13 @@ public final class ChallengeCommand implements Runnable {
       ChallengeChain.requireModule(node);
       byte[] w = ChallengeChain.word(BigInteger.valueOf(id));
       List<ChallengeChain.Event> filed =
-          ChallengeChain.events(node, ChallengeCalls.CHALLENGE_FILED, 1, w);
+          ChallengeChain.events(node, ChallengeModule.CHALLENGE_FILED, 1, w);
       if (filed.isEmpty()) {
         throw new CliException("no challenge " + id + " on this chain");
       }
       List<ChallengeChain.Event> all = new ArrayList<>(filed);
-      all.addAll(ChallengeChain.events(node, ChallengeCalls.VOTED, 1, w));
-      all.addAll(ChallengeChain.events(node, ChallengeCalls.CHALLENGE_DECIDED, 1, w));
+      all.addAll(ChallengeChain.events(node, ChallengeModule.VOTED, 1, w));
+      all.addAll(ChallengeChain.events(node, ChallengeModule.CHALLENGE_DECIDED, 1, w));
       PrintWriter out = spec.commandLine().getOut();
       if (rpc.json()) {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -291,7 +291,7 @@ public final class ChallengeCommand implements Runnable {
               tx,
               key,
               Amount.ZERO,
-              ChallengeCalls.RESOLVE.encodeCall(BigInteger.valueOf(id)));
+              ChallengeModule.RESOLVE.encodeCall(BigInteger.valueOf(id)));
       ValidatorCommand.done(spec, rpc, sent, "Resolved challenge " + id + ".");
     }
   }

@@ -1,10 +1,10 @@
 package io.openledger.node.economy.cli;
 
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.node.challenge.ChallengeCalls;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.wallet.NodeClient;
 import io.openledger.node.wallet.RpcOptions;
@@ -54,7 +54,7 @@ public final class ValidatorCommand implements Runnable {
     NodeClient node = rpc.client();
     ChallengeChain.requireModule(node);
     return ModuleTransaction.send(
-        node, key, ChallengeCalls.ADDRESS, value, data, tx.timeout(), spec.commandLine().getErr());
+        node, key, ChallengeModule.ADDRESS, value, data, tx.timeout(), spec.commandLine().getErr());
   }
 
   static void done(
@@ -91,7 +91,7 @@ public final class ValidatorCommand implements Runnable {
       }
       KeyPair key = signer.unlock();
       ModuleTransaction sent =
-          send(spec, rpc, tx, key, value, ChallengeCalls.REGISTER_VALIDATOR.encodeCall());
+          send(spec, rpc, tx, key, value, ChallengeModule.REGISTER_VALIDATOR.encodeCall());
       done(spec, rpc, sent, "Registered " + key.address() + " with " + Wallets.open(value) + ".");
     }
   }
@@ -115,7 +115,7 @@ public final class ValidatorCommand implements Runnable {
           rpc,
           tx,
           key,
-          ChallengeCalls.UNREGISTER_VALIDATOR,
+          ChallengeModule.UNREGISTER_VALIDATOR,
           "Unregistered "
               + key.address()
               + "; withdraw the stake after the unbonding delay: openledger validator withdraw.");
@@ -135,7 +135,7 @@ public final class ValidatorCommand implements Runnable {
     @Override
     public void run() {
       KeyPair key = signer.unlock();
-      call(spec, rpc, tx, key, ChallengeCalls.WITHDRAW_VALIDATOR, "Withdrew the validator stake.");
+      call(spec, rpc, tx, key, ChallengeModule.WITHDRAW_VALIDATOR, "Withdrew the validator stake.");
     }
   }
 
@@ -172,9 +172,9 @@ public final class ValidatorCommand implements Runnable {
       ChallengeChain.requireModule(node);
       byte[] w = ChallengeChain.word(v);
       List<ChallengeChain.Event> all = new ArrayList<>();
-      all.addAll(ChallengeChain.events(node, ChallengeCalls.VALIDATOR_REGISTERED, 1, w));
-      all.addAll(ChallengeChain.events(node, ChallengeCalls.VALIDATOR_PENALIZED, 1, w));
-      all.addAll(ChallengeChain.events(node, ChallengeCalls.VOTED, 2, w));
+      all.addAll(ChallengeChain.events(node, ChallengeModule.VALIDATOR_REGISTERED, 1, w));
+      all.addAll(ChallengeChain.events(node, ChallengeModule.VALIDATOR_PENALIZED, 1, w));
+      all.addAll(ChallengeChain.events(node, ChallengeModule.VOTED, 2, w));
       all.sort(java.util.Comparator.comparingLong(ChallengeChain.Event::block));
       PrintWriter out = spec.commandLine().getOut();
       if (rpc.json()) {

@@ -1,8 +1,8 @@
 package io.openledger.node.economy.cli;
 
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.types.Amount;
-import io.openledger.node.challenge.ChallengeCalls;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.wallet.RpcOptions;
 import io.openledger.node.wallet.SignerOptions;
@@ -48,7 +48,7 @@ public final class VoteCommand implements Runnable {
             tx,
             key,
             Amount.ZERO,
-            ChallengeCalls.VOTE.encodeCall(BigInteger.valueOf(id), upheld));
+            ChallengeModule.VOTE.encodeCall(BigInteger.valueOf(id), upheld));
     ValidatorCommand.done(
         spec, rpc, sent, "Voted " + (upheld ? "upheld" : "rejected") + " on challenge " + id + ".");
   }

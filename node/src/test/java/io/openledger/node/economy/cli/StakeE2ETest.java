@@ -3,11 +3,11 @@ package io.openledger.node.economy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
-import io.openledger.node.challenge.ChallengeCalls;
 import io.openledger.node.economy.EconomyNode;
 import io.openledger.node.economy.PaidModelFixture;
 import io.openledger.node.economy.cli.EconomyCliE2ETest.Run;
@@ -120,7 +120,7 @@ class StakeE2ETest {
       assertThat(v.exit()).isEqualTo(1);
       assertThat(v.err())
           .contains(
-              "runs no challenge module at " + ChallengeCalls.ADDRESS + " (nothing was sent)");
+              "runs no challenge module at " + ChallengeModule.ADDRESS + " (nothing was sent)");
       node.economy().batcher().flush();
       Run c =
           cliApi(
@@ -138,7 +138,7 @@ class StakeE2ETest {
               "--rpc",
               rpc);
       assertThat(c.exit()).isEqualTo(1);
-      assertThat(c.err()).contains("runs no challenge module at " + ChallengeCalls.ADDRESS);
+      assertThat(c.err()).contains("runs no challenge module at " + ChallengeModule.ADDRESS);
       assertThat(node.state().balance(delegator)).isEqualTo(before);
     }
   }

@@ -6,6 +6,7 @@ import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.RecordsMerkle;
+import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -250,8 +252,17 @@ public final class ChallengeCommand implements Runnable {
         throw new CliException("no challenge " + id + " on this chain");
       }
       List<ChallengeChain.Event> all = new ArrayList<>(filed);
-      all.addAll(ChallengeChain.events(node, ChallengeModule.VOTED, 1, w));
-      all.addAll(ChallengeChain.events(node, ChallengeModule.CHALLENGE_DECIDED, 1, w));
+      // every event the module indexes by the challenge's id, in block order
+      for (AbiEvent e :
+          List.of(
+              ChallengeModule.CHALLENGE_ANSWERED,
+              ChallengeModule.VOTED,
+              ChallengeModule.CHALLENGE_DECIDED,
+              ChallengeModule.SLASH_PAID,
+              ChallengeModule.BOND_SETTLED)) {
+        all.addAll(ChallengeChain.events(node, e, 1, w));
+      }
+      all.sort(Comparator.comparingLong(ChallengeChain.Event::block));
       PrintWriter out = spec.commandLine().getOut();
       if (rpc.json()) {
         Map<String, Object> o = new LinkedHashMap<>();

@@ -3,7 +3,6 @@ package io.openledger.node.economy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * under its tier's minimum is answered 503 with the staking module's reason (plain HTTP); a
  * delegation through {@code openledger delegate} lifts the pool over the minimum and the model is
  * served; {@code unbond} drops it under again; {@code GET /v1/economy/stake/{address}} and {@code
- * stake show} show the pool, the position, the unbonding entry and the events; the challenge
- * commands refuse, sending nothing, while the chain runs no challenge module.
+ * stake show} show the pool, the position, the unbonding entry and the events; a validator
+ * registration under the minimum is refused and sends nothing.
  */
 class StakeE2ETest {
   @TempDir Path dir;
@@ -114,31 +113,11 @@ class StakeE2ETest {
       assertThat(badTerm.exit()).isEqualTo(1);
       assertThat(badTerm.err()).contains("--term must be flexible, 30, 90, 180 or 365");
 
-      // no challenge module on this chain: nothing is sent, no OPEN leaves the account
+      // a validator registration under the minimum is refused, and nothing leaves the account
       Amount before = node.state().balance(delegator);
       Run v = cli("validator", "register", "1000", "--private-key-file", dev5.toString());
       assertThat(v.exit()).isEqualTo(1);
-      assertThat(v.err())
-          .contains(
-              "runs no challenge module at " + ChallengeModule.ADDRESS + " (nothing was sent)");
-      node.economy().batcher().flush();
-      Run c =
-          cliApi(
-              node,
-              "challenge",
-              "file",
-              "--receipt",
-              receipt,
-              "--kind",
-              "attribution",
-              "--bond",
-              "10",
-              "--private-key-file",
-              dev5.toString(),
-              "--rpc",
-              rpc);
-      assertThat(c.exit()).isEqualTo(1);
-      assertThat(c.err()).contains("runs no challenge module at " + ChallengeModule.ADDRESS);
+      assertThat(v.err()).contains("challenge: ").contains("10000 OPEN");
       assertThat(node.state().balance(delegator)).isEqualTo(before);
     }
   }

@@ -364,7 +364,7 @@ public final class InferenceModule implements SystemModule {
 
   // ---- API keys ----
 
-  private static void registerApiKey(ModuleContext ctx, Hash keyHash, Amount cap) {
+  private void registerApiKey(ModuleContext ctx, Hash keyHash, Amount cap) {
     if (keyHash.equals(Hash.ZERO)) {
       throw new ModuleRevert("inference: the zero key hash means signed mode");
     }
@@ -373,7 +373,7 @@ public final class InferenceModule implements SystemModule {
     }
     Address payer = ctx.caller();
     Optional<ApiKey> existing = apiKey(ctx::load, keyHash);
-    Amount spent = Amount.ZERO;
+    ApiKey key = new ApiKey(payer, cap, Amount.ZERO, 0);
     if (existing.isPresent()) {
       ApiKey k = existing.get();
       if (!k.payer().equals(payer)) {
@@ -382,9 +382,24 @@ public final class InferenceModule implements SystemModule {
       if (k.revoked()) {
         throw new ModuleRevert("inference: key " + keyHash + " is revoked; register a new key");
       }
-      spent = k.spent(); // a new cap for the same key keeps what it spent
+      // A new cap for the same key keeps what it spent. A lower one binds charges only after the
+      // revocation grace (a grace already running for that higher cap is not extended): as with
+      // a revocation, requests already served stay chargeable.
+      long now = ctx.blockTimestamp();
+      Amount before = k.capAt(now);
+      boolean graceRunning = now <= k.graceUntil() && before.equals(k.graceCap());
+      key =
+          cap.lessThan(before) && !graceRunning
+              ? new ApiKey(
+                  payer,
+                  cap,
+                  k.spent(),
+                  0,
+                  before,
+                  Math.addExact(now, parameters.revocationGrace()))
+              : new ApiKey(payer, cap, k.spent(), 0, k.graceCap(), k.graceUntil());
     }
-    ctx.store(keySlot(keyHash), new ApiKey(payer, cap, spent, 0).encode());
+    ctx.store(keySlot(keyHash), key.encode());
     ctx.emit(API_KEY_REGISTERED, keyHash.toArray(), payer, cap.value());
   }
 
@@ -400,8 +415,7 @@ public final class InferenceModule implements SystemModule {
       throw new ModuleRevert(
           "inference: key " + keyHash + " was already revoked at " + k.revokedAt());
     }
-    ctx.store(
-        keySlot(keyHash), new ApiKey(k.payer(), k.cap(), k.spent(), ctx.blockTimestamp()).encode());
+    ctx.store(keySlot(keyHash), k.revokedAt(ctx.blockTimestamp()).encode());
     ctx.emit(API_KEY_REVOKED, keyHash.toArray(), k.payer());
   }
 
@@ -568,7 +582,8 @@ public final class InferenceModule implements SystemModule {
               + (k.revokedAt() + parameters.revocationGrace()));
     }
     Amount spent = k.spent().add(c.amount());
-    if (k.cap().lessThan(spent)) {
+    Amount cap = k.capAt(now);
+    if (cap.lessThan(spent)) {
       throw new ModuleRevert(
           which
               + "key "
@@ -576,12 +591,12 @@ public final class InferenceModule implements SystemModule {
               + " has spent "
               + k.spent()
               + " of its cap "
-              + k.cap()
+              + cap
               + ", "
               + c.amount()
               + " more is over it");
     }
-    ctx.store(keySlot(keyHash), new ApiKey(k.payer(), k.cap(), spent, k.revokedAt()).encode());
+    ctx.store(keySlot(keyHash), k.withSpent(spent).encode());
   }
 
   private void applySigned(ModuleContext ctx, Address operator, String which, Charge c) {

@@ -270,6 +270,39 @@ class InferenceModuleTest {
   }
 
   @Test
+  void aLoweredCapBindsChargesOnlyAfterTheGraceSoServedRequestsStayChargeable() {
+    deposit(payer, Amount.open(10));
+    registerKey(payer, KEY, Amount.open(10));
+    // the operator served 6 OPEN of requests; the payer cuts the cap to 1 before they are batched
+    long loweredAt = chain.head().timestamp() + 2;
+    registerKey(payer, KEY, Amount.open(1));
+    ApiKey k = InferenceModule.apiKey(chain.state(), KEY).orElseThrow();
+    assertThat(k.cap()).isEqualTo(Amount.open(1));
+    assertThat(k.capAt(loweredAt + 180)).isEqualTo(Amount.open(10));
+    assertThat(k.capAt(loweredAt + 181)).isEqualTo(Amount.open(1));
+    // lowering again during the grace does not extend it
+    registerKey(payer, KEY, Amount.open(2));
+    assertThat(InferenceModule.apiKey(chain.state(), KEY).orElseThrow().graceUntil())
+        .isEqualTo(loweredAt + 180);
+    ok(
+        sendAt(
+            loweredAt + 100,
+            operator,
+            batch(0, 0, 3, List.of(keyCharge(payer, Amount.open(6))), payouts(Amount.open(6)))));
+    // after the grace the lowered cap holds: 6 spent is over 2
+    refusedAt(
+        loweredAt + 181,
+        operator,
+        batch(1, 3, 1, List.of(keyCharge(payer, Amount.open(1))), payouts(Amount.open(1))),
+        "inference: charge 0 (payer "
+            + payer.address()
+            + "): key "
+            + KEY
+            + " has spent 6000000000000000000 of its cap 2000000000000000000,"
+            + " 1000000000000000000 more is over it");
+  }
+
+  @Test
   void keyModeRefusesSomeoneElsesKeyAnUnknownKeyAndASignature() {
     deposit(payer, Amount.open(10));
     deposit(payer2, Amount.open(10));

@@ -354,10 +354,10 @@ public final class Batcher implements AutoCloseable {
       if (k == null
           || !k.payer().equals(r.payer())
           || (k.revoked() && landsAt - k.revokedAt() > revocationGrace)
-          || k.cap().lessThan(k.spent())) {
+          || k.capAt(landsAt).lessThan(k.spent())) {
         return Amount.ZERO;
       }
-      return k.cap().subtract(k.spent());
+      return k.capAt(landsAt).subtract(k.spent());
     }
 
     private Amount signedLimit(Address payer) {

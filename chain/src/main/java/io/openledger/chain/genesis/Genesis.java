@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.LogsBloom;
+import io.openledger.chain.bridge.BridgeModule;
 import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.challenge.RecordVerifier;
 import io.openledger.chain.datanet.DatanetModule;
@@ -205,6 +206,7 @@ public record Genesis(
                 treasury,
                 chainId,
                 verifier),
+            new BridgeModule(),
             new Multicall3Module()),
         treasury,
         VestingModule.LOCKED_BALANCES,

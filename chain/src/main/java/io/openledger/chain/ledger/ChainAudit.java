@@ -132,7 +132,7 @@ public final class ChainAudit {
       problems.add(
           "block "
               + h.number()
-              + ": balances + locked + burned = "
+              + ": balances + locked + burned + bridged = "
               + s.accounted()
               + ", not "
               + Supply.TOTAL);

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>module storage: {@code keccak256(0x02 ++ moduleAddress ++ slot)} (20-byte address, then the
  *       slot key bytes, any length)
  *   <li>supply counter: {@code keccak256(0x03 ++ ascii(name))}, names {@code "balances"}, {@code
- *       "locked"}, {@code "burned"}; value = 32-byte big-endian amount
+ *       "locked"}, {@code "burned"}, {@code "bridged"}; value = 32-byte big-endian amount
  * </ul>
  *
  * A proof for an account (eth_getProof) is a proof for {@link #account(Address)}.
@@ -32,6 +32,9 @@ public final class StateKeys {
 
   /** OPEN destroyed. */
   public static final Hash BURNED = supplyCounter("burned");
+
+  /** OPEN withdrawn to L1 through the bridge module minus deposits credited back. */
+  public static final Hash BRIDGED = supplyCounter("bridged");
 
   private StateKeys() {}
 

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * Checks that no OPEN was created or destroyed outside the rules: {@code balances + locked + burned
- * == 1,000,000,000 OPEN}. {@link #check} uses the counters kept in state (cheap: run it after every
- * block); {@link #fullScan} also adds up the balances of the given accounts and checks the {@code
- * balances} counter against that sum (tests, tools).
+ * + bridged == 1,000,000,000 OPEN}. {@link #check} uses the counters kept in state (cheap: run it
+ * after every block); {@link #fullScan} also adds up the balances of the given accounts and checks
+ * the {@code balances} counter against that sum (tests, tools).
  */
 public final class SupplyAudit {
   private SupplyAudit() {}
@@ -28,6 +28,8 @@ public final class SupplyAudit {
             + s.locked()
             + " + burned "
             + s.burned()
+            + " + bridged "
+            + s.bridged()
             + " = "
             + accounted
             + ", want "

@@ -22,8 +22,9 @@ import java.util.TreeMap;
  * the block's batch. {@link #checkpoint()} and {@link #revertTo(int)} undo a failed call's changes.
  *
  * <p>Every balance change also moves the {@code balances} supply counter, so {@code balances +
- * locked + burned} stays equal to {@link Supply#TOTAL}; the only operations that move OPEN between
- * those three are {@link #lock}, {@link #unlock} and {@link #burn}.
+ * locked + burned + bridged} stays equal to {@link Supply#TOTAL}; the only operations that move
+ * OPEN between those four are {@link #lock}, {@link #unlock}, {@link #burn}, {@link #bridgeOut} and
+ * {@link #bridgeIn}.
  *
  * <p>Deterministic: the result depends only on the parent state and the sequence of calls. Not
  * thread-safe; one instance per block (or per simulated call).
@@ -61,7 +62,8 @@ public final class WorldState implements StateReader {
         new Supply(
             readCounter(StateKeys.TOTAL_BALANCES),
             readCounter(StateKeys.LOCKED),
-            readCounter(StateKeys.BURNED));
+            readCounter(StateKeys.BURNED),
+            readCounter(StateKeys.BRIDGED));
     this.supply = committedSupply;
   }
 
@@ -105,7 +107,7 @@ public final class WorldState implements StateReader {
     }
     Account a = account(to);
     putAccount(to, a.withBalance(a.balance().add(amount)));
-    setSupply(new Supply(supply.balances().add(amount), supply.locked(), supply.burned()));
+    setSupply(supply.withBalances(supply.balances().add(amount)));
   }
 
   /**
@@ -122,7 +124,7 @@ public final class WorldState implements StateReader {
       throw new InsufficientBalanceException(from, a.balance(), amount);
     }
     putAccount(from, a.withBalance(a.balance().subtract(amount)));
-    setSupply(new Supply(supply.balances().subtract(amount), supply.locked(), supply.burned()));
+    setSupply(supply.withBalances(supply.balances().subtract(amount)));
   }
 
   /** Moves {@code amount} from one balance to another (may be the same account). */
@@ -150,7 +152,7 @@ public final class WorldState implements StateReader {
    * exactly {@link Supply#TOTAL}.
    */
   public void lock(Amount amount) {
-    setSupply(new Supply(supply.balances(), supply.locked().add(amount), supply.burned()));
+    setSupply(supply.withLocked(supply.locked().add(amount)));
   }
 
   /**
@@ -163,7 +165,7 @@ public final class WorldState implements StateReader {
     if (supply.locked().lessThan(amount)) {
       throw new InsufficientBalanceException(null, supply.locked(), amount);
     }
-    setSupply(new Supply(supply.balances(), supply.locked().subtract(amount), supply.burned()));
+    setSupply(supply.withLocked(supply.locked().subtract(amount)));
     credit(beneficiary, amount);
   }
 
@@ -174,7 +176,33 @@ public final class WorldState implements StateReader {
    */
   public void burn(Address from, Amount amount) {
     debit(from, amount);
-    setSupply(new Supply(supply.balances(), supply.locked(), supply.burned().add(amount)));
+    setSupply(supply.withBurned(supply.burned().add(amount)));
+  }
+
+  /**
+   * Takes {@code amount} from the balance of {@code from} off the L2 (a withdrawal to L1): it moves
+   * to the bridged counter.
+   *
+   * @throws InsufficientBalanceException if the balance is smaller (nothing changes)
+   */
+  public void bridgeOut(Address from, Amount amount) {
+    debit(from, amount);
+    setSupply(supply.withBridged(supply.bridged().add(amount)));
+  }
+
+  /**
+   * Brings {@code amount} back onto the L2 into the balance of {@code to} (a deposit from L1): it
+   * leaves the bridged counter.
+   *
+   * @throws InsufficientBalanceException if less than {@code amount} is bridged (more would come
+   *     back than ever left; nothing changes)
+   */
+  public void bridgeIn(Address to, Amount amount) {
+    if (supply.bridged().lessThan(amount)) {
+      throw new InsufficientBalanceException(null, supply.bridged(), amount);
+    }
+    setSupply(supply.withBridged(supply.bridged().subtract(amount)));
+    credit(to, amount);
   }
 
   // ---- module storage ----
@@ -246,6 +274,7 @@ public final class WorldState implements StateReader {
     putCounter(updates, StateKeys.TOTAL_BALANCES, committedSupply.balances(), supply.balances());
     putCounter(updates, StateKeys.LOCKED, committedSupply.locked(), supply.locked());
     putCounter(updates, StateKeys.BURNED, committedSupply.burned(), supply.burned());
+    putCounter(updates, StateKeys.BRIDGED, committedSupply.bridged(), supply.bridged());
     return updates;
   }
 

@@ -1,0 +1,32 @@
+package io.openledger.chain.bridge;
+
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import java.math.BigInteger;
+import java.util.Objects;
+
+/**
+ * A deposit of OPEN from L1, as the Portal's {@code DepositInitiated(uint256 indexed nonce, address
+ * indexed from, address indexed to, uint256 amount)} event announces it (docs/settlement.md).
+ *
+ * @param nonce the Portal's deposit counter: 0, 1, 2, … without gaps; the L2 credits in this order
+ * @param from the L1 account that burned its OPEN
+ * @param to the L2 account credited
+ * @param amount base units, 10^18 per OPEN
+ */
+public record Deposit(long nonce, Address from, Address to, Amount amount) {
+  public Deposit {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(amount, "amount");
+    if (nonce < 0) {
+      throw new IllegalArgumentException("deposit nonce must not be negative: " + nonce);
+    }
+  }
+
+  /** The calldata of {@code finalizeDeposit(nonce, from, to, amount)} for this deposit. */
+  public byte[] calldata() {
+    return BridgeModule.FINALIZE_DEPOSIT.encodeCall(
+        BigInteger.valueOf(nonce), from, to, amount.value());
+  }
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.bridge.BridgeModule;
+import io.openledger.chain.bridge.Deposit;
 import io.openledger.chain.bridge.WithdrawalRecord;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.exec.ExecutedBlock;
@@ -103,5 +104,28 @@ class BridgeModuleWithdrawalTest {
     assertSupplyConserved(l1, state);
     assertThatThrownBy(() -> l1.user.send(portal, L1Abi.finalizeWithdrawal(w)))
         .hasMessageContaining("Portal: withdrawal already finalized");
+
+    // back to the L2: deposits are read once final, in nonce order, from the L2's cursor
+    Address bob = L2Chain.dev(5).address();
+    PortalDeposits deposits = new PortalDeposits(anvil.web3j(), portal, 0, 2);
+    l1.user.send(portal, L1Abi.deposit(bob, Amount.open(100)));
+    l1.user.send(portal, L1Abi.deposit(alice.address(), Amount.open(50)));
+    assertThat(deposits.finalDeposits(0, 10)).as("not final yet").isEmpty();
+    anvil.rpc("evm_mine", java.util.List.of());
+    assertThat(deposits.finalDeposits(0, 10))
+        .extracting(PortalDeposits.L1Deposit::deposit)
+        .containsExactly(new Deposit(0, target, bob, Amount.open(100)));
+    anvil.rpc("evm_mine", java.util.List.of());
+    assertThat(deposits.finalDeposits(0, 10))
+        .extracting(PortalDeposits.L1Deposit::deposit)
+        .containsExactly(
+            new Deposit(0, target, bob, Amount.open(100)),
+            new Deposit(1, target, alice.address(), Amount.open(50)));
+    assertThat(deposits.finalDeposits(1, 10))
+        .extracting(d -> d.deposit().nonce())
+        .containsExactly(1L);
+    assertThat(deposits.finalDeposits(0, 1)).hasSize(1);
+    assertThat(deposits.finalDeposits(2, 10)).isEmpty();
+    assertThat(l1.l1Supply()).isEqualTo(Amount.open(250).value());
   }
 }

@@ -3,6 +3,7 @@ package io.openledger.chain.block;
 import io.openledger.chain.rlp.Rlp;
 import io.openledger.chain.rlp.RlpException;
 import io.openledger.chain.rlp.RlpReader;
+import io.openledger.chain.tx.DepositTransaction;
 import io.openledger.chain.tx.TransactionType;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayList;
@@ -116,8 +117,13 @@ public record Receipt(
     if ((b[0] & 0xff) >= 0xc0) {
       type = TransactionType.LEGACY;
       top = RlpReader.of(b);
-    } else if (b[0] == 1 || b[0] == 2) {
-      type = b[0] == 1 ? TransactionType.EIP2930 : TransactionType.EIP1559;
+    } else if (b[0] == 1 || b[0] == 2 || b[0] == DepositTransaction.TYPE) {
+      type =
+          switch (b[0]) {
+            case 1 -> TransactionType.EIP2930;
+            case 2 -> TransactionType.EIP1559;
+            default -> TransactionType.DEPOSIT;
+          };
       top = RlpReader.of(b, 1, b.length - 1);
     } else {
       throw new RlpException("transaction type not supported");

@@ -1,5 +1,6 @@
 package io.openledger.chain.bridge;
 
+import io.openledger.chain.tx.DepositTransaction;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import java.math.BigInteger;
@@ -22,6 +23,15 @@ public record Deposit(long nonce, Address from, Address to, Amount amount) {
     if (nonce < 0) {
       throw new IllegalArgumentException("deposit nonce must not be negative: " + nonce);
     }
+  }
+
+  /** Gas a deposit's credit may use (it uses about 40,000; not counted against the block's). */
+  public static final long GAS = 100_000;
+
+  /** The deposit transaction (type 0x7e) the sequencer puts in a block to credit this deposit. */
+  public DepositTransaction toTransaction() {
+    return new DepositTransaction(
+        BridgeModule.SYSTEM_SENDER, BridgeModule.ADDRESS, GAS, calldata());
   }
 
   /** The calldata of {@code finalizeDeposit(nonce, from, to, amount)} for this deposit. */

@@ -7,6 +7,7 @@ import io.openledger.chain.block.Receipt;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.WorldState;
+import io.openledger.chain.tx.DepositTransaction;
 import io.openledger.chain.tx.Transaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,30 @@ public final class BlockExecutor {
     List<TransactionResult> results = new ArrayList<>();
     List<SkippedTransaction> skipped = new ArrayList<>();
     long gasUsed = 0;
+    boolean signedSeen = false;
     for (Transaction tx : candidates) {
+      if (tx instanceof DepositTransaction d) {
+        // deposits come first (forced inclusion) and do not count against the block's gas
+        TransactionExecutor.Either outcome =
+            signedSeen
+                ? new TransactionExecutor.Either.Refused("a deposit after a signed transaction")
+                : executor.deposit(state, env, d);
+        switch (outcome) {
+          case TransactionExecutor.Either.Done done -> {
+            receipts.add(done.result().toReceipt(tx.type(), gasUsed));
+            included.add(tx);
+            results.add(done.result());
+          }
+          case TransactionExecutor.Either.Refused refused ->
+              skipped.add(
+                  new SkippedTransaction(
+                      tx,
+                      new ValidationResult.Invalid(
+                          InvalidReason.INVALID_DEPOSIT, refused.reason())));
+        }
+        continue;
+      }
+      signedSeen = true;
       long remaining = env.gasLimit() - gasUsed;
       ValidationResult v = validator.validateForExecution(tx, state, env, remaining);
       if (v instanceof ValidationResult.Invalid invalid) {

@@ -33,5 +33,7 @@ public enum InvalidReason {
   /** "oversized data: transaction size N, limit L" */
   OVERSIZED,
   /** "gas limit reached": valid, but no room left in this block (execution only; retry later). */
-  BLOCK_FULL
+  BLOCK_FULL,
+  /** A deposit transaction that is out of place or whose system call fails (a wrong cursor). */
+  INVALID_DEPOSIT
 }

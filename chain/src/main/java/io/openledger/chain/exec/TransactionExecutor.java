@@ -2,11 +2,13 @@ package io.openledger.chain.exec;
 
 import io.openledger.chain.module.Abi;
 import io.openledger.chain.module.AbiDecodingException;
+import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.OutOfGasException;
 import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.state.InsufficientBalanceException;
 import io.openledger.chain.state.WorldState;
+import io.openledger.chain.tx.DepositTransaction;
 import io.openledger.chain.types.Amount;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +57,47 @@ public final class TransactionExecutor {
     }
     payFees(state, env, m, price, result.gasUsed());
     return result;
+  }
+
+  /**
+   * Runs a deposit: its system call, made by a reserved sender that is no module, with the
+   * deposit's gas, no fee and no nonce. A deposit whose call fails does not belong in a block.
+   *
+   * @return the result (gas used 0: deposits do not count against the block's gas), or the reason
+   *     the deposit is invalid; a failed call changes nothing
+   */
+  public Either deposit(WorldState state, BlockEnvironment env, DepositTransaction d) {
+    Optional<SystemModule> module = rules.modules().get(d.module());
+    if (!ModuleRegistry.isReserved(d.from()) || rules.modules().isModule(d.from())) {
+      return new Either.Refused("deposit sender " + d.from() + " is not a reserved system sender");
+    }
+    if (module.isEmpty()) {
+      return new Either.Refused("deposit to " + d.module() + ", which is no module");
+    }
+    int checkpoint = state.checkpoint();
+    CallFrame frame =
+        new CallFrame(d.from(), d.module(), env, false, rules, state, d.gasLimit(), 0);
+    try {
+      byte[] out = module.get().call(frame, d.data(), Amount.ZERO);
+      return new Either.Done(
+          new TransactionResult(true, 0, Amount.ZERO, frame.logs(), out, Optional.empty()));
+    } catch (OutOfGasException e) {
+      state.revertTo(checkpoint);
+      return new Either.Refused("deposit ran out of gas");
+    } catch (ModuleRevert e) {
+      state.revertTo(checkpoint);
+      return new Either.Refused(e.reason());
+    } catch (AbiDecodingException | InsufficientBalanceException | ArithmeticException e) {
+      state.revertTo(checkpoint);
+      return new Either.Refused(module.get().name() + ": " + e.getMessage());
+    }
+  }
+
+  /** What {@link #deposit} did: done, or refused with a reason. */
+  public sealed interface Either {
+    record Done(TransactionResult result) implements Either {}
+
+    record Refused(String reason) implements Either {}
   }
 
   private TransactionResult callModule(

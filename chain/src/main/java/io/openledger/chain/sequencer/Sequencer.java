@@ -56,6 +56,7 @@ public final class Sequencer implements AutoCloseable {
   private final InstantSource clock;
   private final Durability durability;
   private final Consumer<CommittedBlock> onCommitted;
+  private volatile DepositSource deposits = DepositSource.NONE;
   private final Semaphore wake = new Semaphore(0);
   private final Object production = new Object();
 
@@ -91,6 +92,11 @@ public final class Sequencer implements AutoCloseable {
     this.onCommitted = onCommitted;
     this.head = head;
     this.headHash = head.hash();
+  }
+
+  /** Where the deposits due in each block come from (none until set). */
+  public void depositsFrom(DepositSource source) {
+    this.deposits = java.util.Objects.requireNonNull(source, "source");
   }
 
   public BlockHeader head() {
@@ -190,11 +196,15 @@ public final class Sequencer implements AutoCloseable {
           BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees)
               .withHistory(new ChainStore(store)::hashByNumber);
       long t0 = System.nanoTime();
-      List<Transaction> candidates =
+      List<Transaction> due = deposits.due(parent);
+      List<Transaction> pooled =
           pool.select(env.baseFee(), env.gasLimit(), config.maxTransactionsPerBlock());
-      if (candidates.isEmpty() && !evenIfEmpty) {
+      if (due.isEmpty() && pooled.isEmpty() && !evenIfEmpty) {
         return null;
       }
+      List<Transaction> candidates = new ArrayList<>(due.size() + pooled.size());
+      candidates.addAll(due); // deposits first: forced inclusion
+      candidates.addAll(pooled);
       long t1 = System.nanoTime();
       ExecutedBlock executed = executor.execute(parent, env, candidates);
       long t2 = System.nanoTime();

@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * #maxPriorityFeePerGas()}, as in go-ethereum, so fee code treats both types alike.
  */
 public sealed interface Transaction
-    permits LegacyTransaction, Eip2930Transaction, Eip1559Transaction {
+    permits LegacyTransaction, Eip2930Transaction, Eip1559Transaction, DepositTransaction {
 
   TransactionType type();
 

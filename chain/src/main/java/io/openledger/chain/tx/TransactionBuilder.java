@@ -132,6 +132,7 @@ public final class TransactionBuilder {
               value,
               data,
               accessList);
+      case DEPOSIT -> throw new IllegalStateException("a deposit is not signed");
     };
   }
 
@@ -170,6 +171,7 @@ public final class TransactionBuilder {
               data,
               accessList,
               signature);
+      case DEPOSIT -> throw new IllegalStateException("a deposit is not signed");
     };
   }
 }

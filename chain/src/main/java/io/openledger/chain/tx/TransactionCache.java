@@ -19,6 +19,8 @@ final class TransactionCache {
       case LegacyTransaction l -> l.cache();
       case Eip2930Transaction t -> t.cache();
       case Eip1559Transaction t -> t.cache();
+      case DepositTransaction d ->
+          throw new IllegalArgumentException("a deposit is unsigned: it has no sender cache");
     };
   }
 
@@ -35,6 +37,7 @@ final class TransactionCache {
             case LegacyTransaction l -> l.computeEncoding();
             case Eip2930Transaction t -> t.computeEncoding();
             case Eip1559Transaction t -> t.computeEncoding();
+            case DepositTransaction d -> d.encode();
           };
       encoding = e;
     }

@@ -49,6 +49,13 @@ final class TransactionCodec {
       return switch (raw[0]) {
         case 1 -> parseEip2930(raw, wantChainId);
         case 2 -> parseEip1559(raw, wantChainId);
+        // stored blocks only (wantChainId -1): a deposit never comes from outside the node
+        case DepositTransaction.TYPE -> {
+          if (wantChainId >= 0) {
+            throw new InvalidTransactionException(TX_TYPE_NOT_SUPPORTED);
+          }
+          yield DepositTransaction.parse(raw);
+        }
         default -> throw new InvalidTransactionException(TX_TYPE_NOT_SUPPORTED);
       };
     } catch (RlpException e) {

@@ -7,7 +7,12 @@ public enum TransactionType {
   /** EIP-2930 access-list transaction with one gas price, {@code 0x01 || rlp(...)}. */
   EIP2930(1),
   /** EIP-1559 dynamic-fee transaction, {@code 0x02 || rlp(...)}. */
-  EIP1559(2);
+  EIP1559(2),
+  /**
+   * A deposit from L1, {@code 0x7e || rlp(...)}: only the sequencer puts one in a block, the RPC
+   * refuses it ({@link DepositTransaction}).
+   */
+  DEPOSIT(DepositTransaction.TYPE);
 
   private final int code;
 

@@ -1,5 +1,6 @@
 package io.openledger.chain.ledger;
 
+import io.openledger.chain.bridge.DepositFeed;
 import io.openledger.chain.mempool.MempoolConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
 
@@ -13,9 +14,32 @@ import io.openledger.chain.sequencer.SequencerConfig;
  *     a crash or kill of the node process, but not a power loss (as in geth, whose pool journal is
  *     not synced at all); on, concurrent admissions share one fsync, and a client that sends one
  *     transaction at a time waits for a disk flush each time
+ * @param deposits the final L1 deposits the sequencer credits first in each block ({@link
+ *     DepositFeed#NONE} without an L1)
  */
 public record LedgerConfig(
-    SequencerConfig sequencer, MempoolConfig mempool, boolean syncWrites, boolean syncAdmissions) {
+    SequencerConfig sequencer,
+    MempoolConfig mempool,
+    boolean syncWrites,
+    boolean syncAdmissions,
+    DepositFeed deposits) {
+
+  /** Deposits credited in one block at most (forced inclusion, bounded per block). */
+  public static final int MAX_DEPOSITS_PER_BLOCK = 256;
+
+  /** A ledger without an L1 (no deposits). */
+  public LedgerConfig(
+      SequencerConfig sequencer,
+      MempoolConfig mempool,
+      boolean syncWrites,
+      boolean syncAdmissions) {
+    this(sequencer, mempool, syncWrites, syncAdmissions, DepositFeed.NONE);
+  }
+
+  /** This config with the L1 deposits of {@code feed} credited by the sequencer. */
+  public LedgerConfig withDeposits(DepositFeed feed) {
+    return new LedgerConfig(sequencer, mempool, syncWrites, syncAdmissions, feed);
+  }
 
   public static final LedgerConfig DEFAULT =
       new LedgerConfig(SequencerConfig.DEFAULT, MempoolConfig.DEFAULT, true, false);
@@ -26,18 +50,18 @@ public record LedgerConfig(
   }
 
   public LedgerConfig withSequencer(SequencerConfig s) {
-    return new LedgerConfig(s, mempool, syncWrites, syncAdmissions);
+    return new LedgerConfig(s, mempool, syncWrites, syncAdmissions, deposits);
   }
 
   public LedgerConfig withMempool(MempoolConfig m) {
-    return new LedgerConfig(sequencer, m, syncWrites, syncAdmissions);
+    return new LedgerConfig(sequencer, m, syncWrites, syncAdmissions, deposits);
   }
 
   public LedgerConfig withSyncWrites(boolean sync) {
-    return new LedgerConfig(sequencer, mempool, sync, syncAdmissions);
+    return new LedgerConfig(sequencer, mempool, sync, syncAdmissions, deposits);
   }
 
   public LedgerConfig withSyncAdmissions(boolean sync) {
-    return new LedgerConfig(sequencer, mempool, syncWrites, sync);
+    return new LedgerConfig(sequencer, mempool, syncWrites, sync, deposits);
   }
 }

@@ -2,6 +2,7 @@ package io.openledger.chain.ledger;
 
 import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
+import io.openledger.chain.bridge.BridgeModule;
 import io.openledger.chain.exec.BlockEnvironment;
 import io.openledger.chain.exec.BlockExecutor;
 import io.openledger.chain.exec.Call;
@@ -156,6 +157,16 @@ final class NodeLedger implements Ledger {
             durability,
             head.header(),
             this::onCommitted);
+    sequencer.depositsFrom(
+        parent ->
+            config
+                .deposits()
+                .finalFrom(
+                    BridgeModule.depositNonce(states.at(parent.stateRoot())),
+                    LedgerConfig.MAX_DEPOSITS_PER_BLOCK)
+                .stream()
+                .map(d -> (Transaction) d.toTransaction())
+                .toList());
     this.journal =
         new PendingJournal(
             poolStore,

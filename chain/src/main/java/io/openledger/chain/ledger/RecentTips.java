@@ -1,6 +1,7 @@
 package io.openledger.chain.ledger;
 
 import io.openledger.chain.block.Block;
+import io.openledger.chain.tx.DepositTransaction;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayDeque;
@@ -32,6 +33,9 @@ final class RecentTips {
     Amount baseFee = block.header().baseFeePerGas();
     List<Amount> tips = new ArrayList<>(block.transactions().size());
     for (Transaction tx : block.transactions()) {
+      if (tx instanceof DepositTransaction) {
+        continue; // no fee: not a price anyone paid
+      }
       tips.add(tx.effectivePriorityFee(baseFee));
     }
     Collections.sort(tips);

@@ -71,6 +71,18 @@ public record DepositTransaction(Address from, Address module, long gasLimit, by
     return Amount.ZERO;
   }
 
+  /** Zero: a deposit pays no fee. */
+  @Override
+  public Amount effectiveGasPrice(Amount baseFee) {
+    return Amount.ZERO;
+  }
+
+  /** Zero: a deposit pays no fee. */
+  @Override
+  public Amount effectivePriorityFee(Amount baseFee) {
+    return Amount.ZERO;
+  }
+
   @Override
   public Optional<Address> to() {
     return Optional.of(module);

@@ -4,6 +4,8 @@ import io.openledger.chain.ledger.BlockView;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.LedgerOpenException;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.l1.PortalDeposits;
+import io.openledger.node.bridge.L1DepositWatcher;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import java.io.PrintWriter;
@@ -13,6 +15,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
 import picocli.CommandLine.Option;
 
 /** Options and the run loop shared by {@code openledger devnet} and {@code openledger node}. */
@@ -39,6 +43,37 @@ final class NodeOptions {
       description = "Milliseconds between blocks (default: the genesis's, 2000 on the devnet).")
   Long blockTimeMs;
 
+  @Option(
+      names = "--l1-rpc",
+      paramLabel = "URL",
+      description = "Ethereum (L1) JSON-RPC to derive deposits from (needs --l1-portal).")
+  String l1Rpc;
+
+  @Option(
+      names = "--l1-portal",
+      paramLabel = "ADDRESS",
+      description = "The L1 Portal contract whose deposits this chain credits.")
+  String l1Portal;
+
+  @Option(
+      names = "--l1-confirmations",
+      paramLabel = "N",
+      defaultValue = "12",
+      description =
+          "L1 blocks on top of a deposit's block before it is final and credited (default:"
+              + " ${DEFAULT-VALUE}).")
+  int l1Confirmations;
+
+  @Option(
+      names = "--l1-start-block",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "First L1 block to read deposits from: the Portal's deployment block.")
+  long l1StartBlock;
+
+  /** The L1 deposit watcher these options ask for, if any (started by {@link #ledgerConfig}). */
+  Optional<L1DepositWatcher> depositWatcher = Optional.empty();
+
   LedgerConfig ledgerConfig(long genesisBlockTimeMs) {
     long ms = blockTimeMs != null ? blockTimeMs : genesisBlockTimeMs;
     if (ms < 1 || ms > 3_600_000) {
@@ -47,8 +82,28 @@ final class NodeOptions {
     if (rpcPort < 0 || rpcPort > 65_535) {
       throw new CliException("--rpc-port must be between 0 and 65535, got " + rpcPort);
     }
-    return LedgerConfig.DEFAULT.withSequencer(
-        SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)));
+    LedgerConfig config =
+        LedgerConfig.DEFAULT.withSequencer(
+            SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)));
+    if (l1Rpc == null && l1Portal == null) {
+      return config;
+    }
+    if (l1Rpc == null || l1Portal == null) {
+      throw new CliException("--l1-rpc and --l1-portal go together: give both or neither");
+    }
+    if (!l1Portal.matches("0x[0-9a-fA-F]{40}")) {
+      throw new CliException("--l1-portal must be a 0x-prefixed 20-byte address, got " + l1Portal);
+    }
+    if (l1Confirmations < 0 || l1StartBlock < 0) {
+      throw new CliException("--l1-confirmations and --l1-start-block must not be negative");
+    }
+    L1DepositWatcher watcher =
+        new L1DepositWatcher(
+            new PortalDeposits(
+                Web3j.build(new HttpService(l1Rpc)), l1Portal, l1StartBlock, l1Confirmations),
+            Duration.ofSeconds(1));
+    depositWatcher = Optional.of(watcher);
+    return config.withDeposits(watcher);
   }
 
   /** Keeps Jetty's and Javalin's start-up chatter out of the user's terminal. */

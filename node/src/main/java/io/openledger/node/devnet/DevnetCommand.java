@@ -6,6 +6,7 @@ import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.genesis.GenesisException;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.node.bridge.L1DepositWatcher;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import io.openledger.openlora.testmodel.AdapterSpec;
@@ -116,7 +117,9 @@ public final class DevnetCommand implements Callable<Integer> {
     DemoBanner.print(out, runner, demo);
     out.println("Press Ctrl+C to stop.");
     out.flush();
-    return NodeOptions.runUntilStopped(runner, out);
+    int code = NodeOptions.runUntilStopped(runner, out);
+    node.depositWatcher.ifPresent(L1DepositWatcher::close);
+    return code;
   }
 
   /** The model the devnet serves and the adapter its demo registers. */

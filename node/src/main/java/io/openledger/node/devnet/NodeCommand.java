@@ -3,6 +3,7 @@ package io.openledger.node.devnet;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.node.bridge.L1DepositWatcher;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.economy.EconomyService;
@@ -108,7 +109,9 @@ public final class NodeCommand implements Callable<Integer> {
     runner.economy().ifPresent(e -> DemoBanner.print(out, runner, Optional.empty()));
     out.println("Press Ctrl+C to stop.");
     out.flush();
-    return NodeOptions.runUntilStopped(runner, out);
+    int code = NodeOptions.runUntilStopped(runner, out);
+    node.depositWatcher.ifPresent(L1DepositWatcher::close);
+    return code;
   }
 
   /** The economy when --model is given, with the operator's key. */

@@ -3,6 +3,7 @@ package io.openledger.node.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.chain.bridge.BridgeModule;
+import io.openledger.chain.bridge.Deposit;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.genesis.Genesis;
@@ -184,6 +185,9 @@ class L1DepositsEndToEndTest {
     anvil.rpc("evm_mine", List.of());
     BlockView credited = produce();
     assertThat(credited.transactions()).hasSize(1);
+    var depositHash = new Deposit(0, l1User, bob, Amount.open(100)).toTransaction().hash();
+    assertThat(ledger.transaction(depositHash)).isPresent();
+    assertThat(ledger.receipt(depositHash).orElseThrow().success()).isTrue();
     assertThat(l2().balance(bob)).isEqualTo(Amount.open(100));
     assertThat(BridgeModule.depositNonce(l2())).isEqualTo(1);
     produce();

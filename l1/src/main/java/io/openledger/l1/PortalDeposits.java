@@ -80,30 +80,11 @@ public final class PortalDeposits {
    *     error: the Portal numbers deposits without gaps)
    */
   public List<L1Deposit> finalDeposits(long fromNonce, int max) {
-    long to = finalBlock();
-    if (to < startBlock) {
-      return List.of();
-    }
-    EthFilter filter =
-        new EthFilter(
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(startBlock)),
-            DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
-            portal);
-    filter.addSingleTopic(DEPOSIT_INITIATED);
     List<L1Deposit> found = new ArrayList<>();
-    try {
-      EthLog logs = web3j.ethGetLogs(filter).send();
-      if (logs.hasError()) {
-        throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
+    for (L1Deposit d : depositsIn(startBlock, finalBlock())) {
+      if (d.deposit().nonce() >= fromNonce) {
+        found.add(d);
       }
-      for (EthLog.LogResult<?> r : logs.getLogs()) {
-        L1Deposit d = decode((Log) r.get());
-        if (d.deposit().nonce() >= fromNonce) {
-          found.add(d);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("L1 unreachable (eth_getLogs)", e);
     }
     found.sort(Comparator.comparingLong(d -> d.deposit().nonce()));
     List<L1Deposit> out = new ArrayList<>();
@@ -124,6 +105,40 @@ public final class PortalDeposits {
       expected++;
     }
     return out;
+  }
+
+  /** The first L1 block this reader reads. */
+  public long startBlock() {
+    return startBlock;
+  }
+
+  /**
+   * Every deposit logged in L1 blocks {@code from..to} (inclusive), in log order; empty when {@code
+   * to < from}. The caller keeps the range within what is final ({@link #finalBlock}).
+   */
+  public List<L1Deposit> depositsIn(long from, long to) {
+    if (to < Math.max(from, startBlock)) {
+      return List.of();
+    }
+    EthFilter filter =
+        new EthFilter(
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(Math.max(from, startBlock))),
+            DefaultBlockParameter.valueOf(BigInteger.valueOf(to)),
+            portal);
+    filter.addSingleTopic(DEPOSIT_INITIATED);
+    try {
+      EthLog logs = web3j.ethGetLogs(filter).send();
+      if (logs.hasError()) {
+        throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
+      }
+      List<L1Deposit> out = new ArrayList<>();
+      for (EthLog.LogResult<?> r : logs.getLogs()) {
+        out.add(decode((Log) r.get()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("L1 unreachable (eth_getLogs)", e);
+    }
   }
 
   /** A {@code DepositInitiated} log as a deposit. */

@@ -16,22 +16,26 @@ import org.slf4j.LoggerFactory;
  * DepositFeed}). A background thread polls L1 every {@code pollInterval}; the sequencer reads what
  * it found without waiting on L1, from the L2 state's next deposit nonce. An L1 outage delays
  * deposits (they are credited once L1 answers again), it never skips or repeats one: the cursor is
- * the L2 state, and L1's logs are read from the Portal's start block on every start.
+ * the L2 state, and L1's logs are read from the Portal's start block on every start, then each
+ * final block once. Only final blocks are read, so a reorg shallower than the confirmations never
+ * shows.
  */
 public final class L1DepositWatcher implements DepositFeed, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(L1DepositWatcher.class);
-  private static final int BATCH = 1024;
+  private static final long CHUNK = 2_000; // L1 blocks per eth_getLogs (providers cap the range)
 
   private final PortalDeposits portal;
   private final Duration pollInterval;
   private final Map<Long, Deposit> known = new ConcurrentSkipListMap<>();
   private volatile long cursor; // the L2's next deposit nonce, as last asked
+  private long scanned; // the last L1 block read (poller thread only)
   private volatile boolean running = true;
   private final Thread poller;
 
   public L1DepositWatcher(PortalDeposits portal, Duration pollInterval) {
     this.portal = portal;
     this.pollInterval = pollInterval;
+    this.scanned = portal.startBlock() - 1;
     this.poller = Thread.ofPlatform().name("l1-deposits").daemon().start(this::run);
   }
 
@@ -50,14 +54,20 @@ public final class L1DepositWatcher implements DepositFeed, AutoCloseable {
     return out;
   }
 
-  /** Reads L1 once now (tests; the poller does it every interval). */
-  public void poll() {
-    long from = cursor;
-    while (known.containsKey(from)) {
-      from++;
-    }
-    for (PortalDeposits.L1Deposit d : portal.finalDeposits(from, BATCH)) {
-      known.putIfAbsent(d.deposit().nonce(), d.deposit());
+  /**
+   * Reads the L1 blocks that became final since the last read, {@value #CHUNK} blocks per request
+   * (tests call it; the poller does every interval).
+   */
+  public synchronized void poll() {
+    long to = portal.finalBlock();
+    while (scanned < to) {
+      long end = Math.min(to, scanned + CHUNK);
+      for (PortalDeposits.L1Deposit d : portal.depositsIn(scanned + 1, end)) {
+        if (d.deposit().nonce() >= cursor) {
+          known.putIfAbsent(d.deposit().nonce(), d.deposit());
+        }
+      }
+      scanned = end;
     }
   }
 

@@ -6,6 +6,7 @@ import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.genesis.GenesisException;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.chain.state.StateRetention;
 import io.openledger.node.cli.CliException;
 import io.openledger.openlora.testmodel.AdapterSpec;
 import io.openledger.openlora.testmodel.ModelSpec;
@@ -90,7 +91,7 @@ public final class DevnetCommand implements Callable<Integer> {
             new NodeRunner.Options(
                 dataDir,
                 ChainSpec.from(genesis),
-                node.ledgerConfig(genesis.blockTimeMs()),
+                node.ledgerConfig(genesis.blockTimeMs(), StateRetention.ARCHIVE),
                 node.rpcHost,
                 node.rpcPort,
                 Optional.of(economy.options(dataDir, DemoSetup.OPERATOR, demoModel.dir()))),

@@ -12,9 +12,7 @@ import io.openledger.chain.exec.TransactionValidator;
 import io.openledger.chain.exec.ValidationResult;
 import io.openledger.chain.mempool.Admission;
 import io.openledger.chain.mempool.Mempool;
-import io.openledger.chain.sequencer.ChainStore;
 import io.openledger.chain.sequencer.CommittedBlock;
-import io.openledger.chain.sequencer.LogIndex;
 import io.openledger.chain.sequencer.Sequencer;
 import io.openledger.chain.state.Account;
 import io.openledger.chain.state.StateDatabase;
@@ -23,8 +21,10 @@ import io.openledger.chain.state.StatePruner;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.state.StateRetention;
 import io.openledger.chain.state.Supply;
+import io.openledger.chain.store.ChainStore;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.KeyValueStore;
+import io.openledger.chain.store.LogIndex;
 import io.openledger.chain.store.RocksDbKeyValueStore;
 import io.openledger.chain.store.Snapshot;
 import io.openledger.chain.store.StorageException;
@@ -198,6 +198,7 @@ final class NodeLedger implements Ledger {
 
   /** Writes genesis on a fresh store, or checks the store was made for this genesis. */
   private Head openChain(Path dir, Durability durability, InstantSource clock) {
+    checkSchema(dir, durability);
     Optional<Hash> stored = chain.genesisHash();
     // A devnet genesis without a timestamp takes the creation time, kept in the stored block 0.
     long createdAt =
@@ -245,6 +246,44 @@ final class NodeLedger implements Ledger {
             .orElseThrow(
                 () -> new LedgerOpenException("data directory " + dir + " lost its head block"));
     return new Head(header, headHash);
+  }
+
+  /**
+   * Refuses a store in a layout this node does not know (written by a newer node). A store written
+   * before schema versions existed has version 1's layout: it is read as version 1 and marked so.
+   */
+  private void checkSchema(Path dir, Durability durability) {
+    long version;
+    try {
+      OptionalLong stored = chain.schemaVersion();
+      if (stored.isEmpty()) {
+        if (chain.genesisHash().isPresent()) {
+          try (WriteBatch batch = store.newBatch()) {
+            ChainStore.putSchemaVersion(batch);
+            batch.commit(durability);
+          }
+          LOG.info("data directory {} predates schema versions: marked as version 1", dir);
+        }
+        return;
+      }
+      version = stored.getAsLong();
+    } catch (IllegalStateException e) {
+      throw new LedgerOpenException("data directory " + dir + ": " + e.getMessage(), e);
+    }
+    if (version > ChainStore.SCHEMA_VERSION) {
+      throw new LedgerOpenException(
+          "data directory "
+              + dir
+              + " was written by a newer OpenLedger (store schema version "
+              + version
+              + "; this node reads version "
+              + ChainStore.SCHEMA_VERSION
+              + "): run a newer node on it, or use another data directory");
+    }
+    if (version < 1) {
+      throw new LedgerOpenException(
+          "data directory " + dir + " has an unknown store schema version " + version);
+    }
   }
 
   /** A store made before the log index had its blocks indexed once, here. */

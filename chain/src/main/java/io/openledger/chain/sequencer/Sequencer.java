@@ -9,6 +9,7 @@ import io.openledger.chain.exec.FeeMarket;
 import io.openledger.chain.exec.ProtocolSchedule;
 import io.openledger.chain.mempool.Mempool;
 import io.openledger.chain.state.StatePruner;
+import io.openledger.chain.store.ChainStore;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.KeyValueStore;
 import io.openledger.chain.store.WriteBatch;

@@ -8,6 +8,7 @@ import io.openledger.chain.store.KeyValueStore;
 import io.openledger.chain.store.Serializer;
 import io.openledger.chain.store.TypedColumn;
 import io.openledger.chain.store.WriteBatch;
+import io.openledger.chain.trie.JellyfishMerkleTree;
 import io.openledger.chain.types.Hash;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -55,8 +56,7 @@ public final class StatePruner {
       TypedColumn.of(Column.STALE_NODES, Serializer.LONG, Serializer.BYTES);
   static final TypedColumn<Hash, Long> REVIVED =
       TypedColumn.of(Column.REVIVED_NODES, Serializer.HASH, Serializer.LONG);
-  static final TypedColumn<Hash, byte[]> NODES =
-      TypedColumn.of(Column.TRIE_NODES, Serializer.HASH, Serializer.BYTES);
+  static final TypedColumn<Hash, byte[]> NODES = JellyfishMerkleTree.NODES;
   static final TypedColumn<String, byte[]> META =
       TypedColumn.of(Column.CHAIN_META, Serializer.UTF8, Serializer.BYTES);
 
@@ -98,7 +98,7 @@ public final class StatePruner {
     }
     List<Hash> created = commit.newNodes();
     for (Hash node : created) {
-      if (store.containsKey(Column.TRIE_NODES, node.toArray())) {
+      if (store.containsKey(NODES.column(), NODES.keys().toBytes(node))) {
         batch.put(REVIVED, node, version);
       }
     }

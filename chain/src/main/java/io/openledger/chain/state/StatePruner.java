@@ -107,18 +107,12 @@ public final class StatePruner {
       batch.put(JOURNAL, version, journal);
     }
     long budget = minBudget + 2L * commit.staleNodes().size();
-    step(store, batch, version, version - keep.blocks() + 1, budget, journal, created);
+    step(store, batch, version - keep.blocks() + 1, budget, created);
   }
 
   /** Processes journals up to {@code target} (inclusive), at most {@code budget} entries. */
   private static void step(
-      KeyValueReader store,
-      WriteBatch batch,
-      long version,
-      long target,
-      long budget,
-      byte[] currentJournal,
-      List<Hash> created) {
+      KeyValueReader store, WriteBatch batch, long target, long budget, List<Hash> created) {
     Cursor c = cursor(store);
     long stateFrom = firstAvailable(store);
     long done = c.done();
@@ -127,7 +121,8 @@ public final class StatePruner {
     boolean moved = false;
     while (done + 1 <= target && budget > 0) {
       long s = done + 1;
-      byte[] journal = s == version ? currentJournal : store.get(JOURNAL, s).orElse(new byte[0]);
+      // s < the block's own version (at least 2 states kept): journal s is committed
+      byte[] journal = store.get(JOURNAL, s).orElse(new byte[0]);
       int entries = journal.length / Hash.SIZE;
       offset = Math.min(offset, entries); // a journal dropped by an archive run is empty now
       stateFrom = Math.max(stateFrom, s); // root s-1 is about to lose nodes

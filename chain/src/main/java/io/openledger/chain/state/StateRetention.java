@@ -10,14 +10,16 @@ public sealed interface StateRetention {
   record Archive() implements StateRetention {}
 
   /**
-   * The state of the last {@code blocks} blocks (the head included) stays readable; tree nodes that
-   * none of them references are deleted as blocks commit.
+   * The state of the last {@code blocks} blocks (the head included, at least 2) stays readable;
+   * tree nodes that none of them references are deleted as blocks commit.
    */
   record KeepLast(long blocks) implements StateRetention {
     public KeepLast {
-      if (blocks < 1) {
+      if (blocks < 2) {
         throw new IllegalArgumentException(
-            "the number of block states to keep must be at least 1, got " + blocks);
+            "the number of block states to keep must be at least 2 (the head's and its parent's,"
+                + " which readers may still be on while a block commits), got "
+                + blocks);
       }
     }
   }

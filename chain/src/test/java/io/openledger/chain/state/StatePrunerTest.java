@@ -142,7 +142,7 @@ class StatePrunerTest {
   void storeHoldsExactlyTheNodesOfTheKeptRoots() {
     for (int seed = 0; seed < 60; seed++) {
       SplittableRandom r = new SplittableRandom(seed);
-      int keep = 1 + r.nextInt(6);
+      int keep = 2 + r.nextInt(6);
       int slots = 2 + r.nextInt(12);
       int values = 1 + r.nextInt(3);
       Chain c = new Chain(new StatePruner(StateRetention.keepLast(keep), 1_000_000));
@@ -167,7 +167,7 @@ class StatePrunerTest {
   void smallBudgetLagsButNeverDeletesAKeptNodeAndCatchesUp() {
     for (int seed = 0; seed < 30; seed++) {
       SplittableRandom r = new SplittableRandom(100 + seed);
-      int keep = 1 + r.nextInt(4);
+      int keep = 2 + r.nextInt(4);
       int slots = 4 + r.nextInt(20);
       Chain c = new Chain(new StatePruner(StateRetention.keepLast(keep), 1));
       for (int b = 0; b < 60; b++) {
@@ -259,8 +259,8 @@ class StatePrunerTest {
 
   @Test
   void keepMustBePositive() {
-    assertThatThrownBy(() -> StateRetention.keepLast(0))
+    assertThatThrownBy(() -> StateRetention.keepLast(1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("at least 1");
+        .hasMessageContaining("at least 2");
   }
 }

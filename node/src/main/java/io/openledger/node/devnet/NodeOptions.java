@@ -63,8 +63,10 @@ final class NodeOptions {
           "--archive keeps every state and --prune-keep " + pruneKeep + " prunes: give one");
     }
     if (pruneKeep != null) {
-      if (pruneKeep < 1) {
-        throw new CliException("--prune-keep must be at least 1 block, got " + pruneKeep);
+      if (pruneKeep < 2) {
+        throw new CliException(
+            "--prune-keep must be at least 2 blocks (the head's state and its parent's), got "
+                + pruneKeep);
       }
       return StateRetention.keepLast(pruneKeep);
     }

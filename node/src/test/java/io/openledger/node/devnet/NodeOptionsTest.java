@@ -36,8 +36,9 @@ class NodeOptionsTest {
     assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, "--archive", "--prune-keep", "5"))
         .isInstanceOf(CliException.class)
         .hasMessage("--archive keeps every state and --prune-keep 5 prunes: give one");
-    assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, "--prune-keep", "0"))
+    assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, "--prune-keep", "1"))
         .isInstanceOf(CliException.class)
-        .hasMessage("--prune-keep must be at least 1 block, got 0");
+        .hasMessage(
+            "--prune-keep must be at least 2 blocks (the head's state and its parent's), got 1");
   }
 }

@@ -2,6 +2,7 @@ package io.openledger.chain.ledger;
 
 import io.openledger.chain.mempool.MempoolConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.state.StateRetention;
 
 /**
  * How a node runs its ledger (chain rules come from the genesis, not from here).
@@ -13,12 +14,32 @@ import io.openledger.chain.sequencer.SequencerConfig;
  *     a crash or kill of the node process, but not a power loss (as in geth, whose pool journal is
  *     not synced at all); on, concurrent admissions share one fsync, and a client that sends one
  *     transaction at a time waits for a disk flush each time
+ * @param stateRetention how many block versions of state stay readable: {@link
+ *     StateRetention#ARCHIVE} here (every one, what tests and tools expect); the {@code node}
+ *     command keeps the last {@value StateRetention#DEFAULT_KEEP} unless told {@code --archive}
  */
 public record LedgerConfig(
-    SequencerConfig sequencer, MempoolConfig mempool, boolean syncWrites, boolean syncAdmissions) {
+    SequencerConfig sequencer,
+    MempoolConfig mempool,
+    boolean syncWrites,
+    boolean syncAdmissions,
+    StateRetention stateRetention) {
 
   public static final LedgerConfig DEFAULT =
       new LedgerConfig(SequencerConfig.DEFAULT, MempoolConfig.DEFAULT, true, false);
+
+  public LedgerConfig {
+    java.util.Objects.requireNonNull(stateRetention, "stateRetention");
+  }
+
+  /** An archive node's configuration. */
+  public LedgerConfig(
+      SequencerConfig sequencer,
+      MempoolConfig mempool,
+      boolean syncWrites,
+      boolean syncAdmissions) {
+    this(sequencer, mempool, syncWrites, syncAdmissions, StateRetention.ARCHIVE);
+  }
 
   /** Blocks only when {@link Ledger#produceBlock()} is called: deterministic tests. */
   public static LedgerConfig onDemand() {
@@ -26,18 +47,22 @@ public record LedgerConfig(
   }
 
   public LedgerConfig withSequencer(SequencerConfig s) {
-    return new LedgerConfig(s, mempool, syncWrites, syncAdmissions);
+    return new LedgerConfig(s, mempool, syncWrites, syncAdmissions, stateRetention);
   }
 
   public LedgerConfig withMempool(MempoolConfig m) {
-    return new LedgerConfig(sequencer, m, syncWrites, syncAdmissions);
+    return new LedgerConfig(sequencer, m, syncWrites, syncAdmissions, stateRetention);
   }
 
   public LedgerConfig withSyncWrites(boolean sync) {
-    return new LedgerConfig(sequencer, mempool, sync, syncAdmissions);
+    return new LedgerConfig(sequencer, mempool, sync, syncAdmissions, stateRetention);
   }
 
   public LedgerConfig withSyncAdmissions(boolean sync) {
-    return new LedgerConfig(sequencer, mempool, syncWrites, sync);
+    return new LedgerConfig(sequencer, mempool, syncWrites, sync, stateRetention);
+  }
+
+  public LedgerConfig withStateRetention(StateRetention r) {
+    return new LedgerConfig(sequencer, mempool, syncWrites, syncAdmissions, r);
   }
 }

@@ -4,6 +4,7 @@ import io.openledger.chain.ledger.BlockView;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.LedgerOpenException;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.state.StateRetention;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import java.io.PrintWriter;
@@ -39,7 +40,42 @@ final class NodeOptions {
       description = "Milliseconds between blocks (default: the genesis's, 2000 on the devnet).")
   Long blockTimeMs;
 
-  LedgerConfig ledgerConfig(long genesisBlockTimeMs) {
+  @Option(
+      names = "--archive",
+      description =
+          "Keep the state of every block, so eth_call, eth_getBalance, eth_getProof and"
+              + " eth_getStorageAt answer at any height; the data directory grows with every block"
+              + " (default for devnet).")
+  boolean archive;
+
+  @Option(
+      names = "--prune-keep",
+      paramLabel = "N",
+      description =
+          "Keep the state of the last N blocks and delete older state as blocks commit (default"
+              + " for node: 128, as geth). Blocks, receipts and logs are always kept.")
+  Long pruneKeep;
+
+  /**
+   * @param byDefault the command's choice when neither --archive nor --prune-keep is given
+   */
+  StateRetention stateRetention(StateRetention byDefault) {
+    if (archive && pruneKeep != null) {
+      throw new CliException(
+          "--archive keeps every state and --prune-keep " + pruneKeep + " prunes: give one");
+    }
+    if (pruneKeep != null) {
+      if (pruneKeep < 2) {
+        throw new CliException(
+            "--prune-keep must be at least 2 blocks (the head's state and its parent's), got "
+                + pruneKeep);
+      }
+      return StateRetention.keepLast(pruneKeep);
+    }
+    return archive ? StateRetention.ARCHIVE : byDefault;
+  }
+
+  LedgerConfig ledgerConfig(long genesisBlockTimeMs, StateRetention defaultRetention) {
     long ms = blockTimeMs != null ? blockTimeMs : genesisBlockTimeMs;
     if (ms < 1 || ms > 3_600_000) {
       throw new CliException("--block-time must be between 1 and 3600000 ms, got " + ms);
@@ -47,8 +83,9 @@ final class NodeOptions {
     if (rpcPort < 0 || rpcPort > 65_535) {
       throw new CliException("--rpc-port must be between 0 and 65535, got " + rpcPort);
     }
-    return LedgerConfig.DEFAULT.withSequencer(
-        SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)));
+    return LedgerConfig.DEFAULT
+        .withSequencer(SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)))
+        .withStateRetention(stateRetention(defaultRetention));
   }
 
   /** Keeps Jetty's and Javalin's start-up chatter out of the user's terminal. */

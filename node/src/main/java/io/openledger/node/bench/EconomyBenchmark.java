@@ -178,7 +178,8 @@ final class EconomyBenchmark {
                         "127.0.0.1",
                         0,
                         Batcher.Config.DEFAULT,
-                        Duration.ofHours(1)))),
+                        Duration.ofHours(1),
+                        false))),
             InstantSource.system())) {
       EconomyService economy = node.economy().orElseThrow();
       BenchChain chain = new BenchChain(node.ledger());

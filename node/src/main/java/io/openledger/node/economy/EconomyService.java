@@ -77,6 +77,8 @@ public final class EconomyService implements AutoCloseable {
    * @param apiPort its port (0: any free one)
    * @param batching when records go on chain
    * @param blobGrace how long an uploaded blob no on-chain record references is kept
+   * @param strictAdapterBase refuse adapters whose base_model_name_or_path does not name the served
+   *     model ({@link EngineConfig#withStrictAdapterBase}); otherwise a warning
    */
   public record Options(
       Path dataDir,
@@ -85,7 +87,8 @@ public final class EconomyService implements AutoCloseable {
       String apiHost,
       int apiPort,
       Batcher.Config batching,
-      Duration blobGrace) {}
+      Duration blobGrace,
+      boolean strictAdapterBase) {}
 
   private EconomyService() {}
 
@@ -157,7 +160,9 @@ public final class EconomyService implements AutoCloseable {
     engine =
         keep(
             InferenceEngine.open(
-                EngineConfig.of(o.modelDir()).withBundleResolver(this::adapterFile)));
+                EngineConfig.of(o.modelDir())
+                    .withBundleResolver(this::adapterFile)
+                    .withStrictAdapterBase(o.strictAdapterBase())));
     List<ExtensionRoute> routes = new ArrayList<>();
     routes.addAll(
         new BlobHttpApi(

@@ -132,7 +132,7 @@ public final class EconomyNode implements AutoCloseable {
             0,
             Optional.of(
                 new EconomyService.Options(
-                    data, OPERATOR, model, "127.0.0.1", 0, batching, Duration.ofHours(1)))),
+                    data, OPERATOR, model, "127.0.0.1", 0, batching, Duration.ofHours(1), false))),
         InstantSource.system());
   }
 

@@ -138,6 +138,44 @@ class OpenLoraCliTest {
   }
 
   @Test
+  void strictAdapterBaseRefusesAnAdapterTrainedUnderAnotherName() throws Exception {
+    Path renamed = dir.resolve("renamed-adapters").resolve("snapshot");
+    Files.createDirectories(renamed);
+    try (var files = Files.list(adapters.resolve("adapter-0000"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, renamed.resolve(f.getFileName()));
+      }
+    }
+    Path cfg = renamed.resolve("adapter_config.json");
+    com.fasterxml.jackson.databind.node.ObjectNode c =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(cfg.toFile());
+    c.put("base_model_name_or_path", "/cache/hub/models--org--x/snapshots/3f2a");
+    Files.writeString(cfg, c.toString());
+    String[] args = {
+      "generate",
+      "--model",
+      model.toString(),
+      "--adapters",
+      renamed.getParent().toString(),
+      "--adapter",
+      "snapshot",
+      "--max-tokens",
+      "2",
+      "Hi"
+    };
+
+    Run lenient = run(args);
+    assertThat(lenient.exit()).as(lenient.err()).isZero();
+
+    String[] strict = java.util.Arrays.copyOf(args, args.length + 1);
+    strict[args.length - 1] = "--strict-adapter-base";
+    strict[args.length] = "Hi";
+    Run refused = run(strict);
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("snapshot").contains("strict base-name checking is on");
+  }
+
+  @Test
   void serveAnswersHttpUntilStopped() throws Exception {
     StringWriter out = new StringWriter();
     CommandLine cl = OpenLedgerCommand.commandLine();

@@ -280,6 +280,52 @@ class OpenLoraCliTest {
   }
 
   @Test
+  void benchSpeedMeasuresPrefillAndDecodePerFormatAndThreadsAndWritesTheCheck() throws Exception {
+    Path work = dir.resolve("speed");
+    Files.createDirectories(work);
+    Path check = work.resolve("check.json");
+    Run r =
+        run(
+            "bench",
+            "openlora",
+            "--speed",
+            "--quick",
+            "--json",
+            "--work-dir",
+            work.toString(),
+            "--speed-threads",
+            "1,2",
+            "--prompt-tokens",
+            "16",
+            "--decode-tokens",
+            "4",
+            "--repeats",
+            "1",
+            "--check-out",
+            check.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode o = JSON.readTree(r.out());
+    assertThat(o.path("engine").asText()).isEqualTo("openlora");
+    assertThat(o.path("figures")).hasSize(4);
+    for (JsonNode f : o.path("figures")) {
+      assertThat(f.path("format").asText()).isIn("F32", "INT8");
+      assertThat(f.path("threads").asInt()).isIn(1, 2);
+      assertThat(f.path("prefill_tokens_per_s").asDouble()).isPositive();
+      assertThat(f.path("decode_tokens_per_s").asDouble()).isPositive();
+    }
+    JsonNode c = JSON.readTree(check.toFile());
+    assertThat(c.path("prompt_tokens").asInt()).isEqualTo(32);
+    assertThat(c.path("greedy_after_prompt")).hasSize(16);
+    assertThat(c.path("top1")).hasSize(32);
+    double p = c.path("top1").get(0).get(1).asDouble();
+    assertThat(p).isGreaterThan(0).isLessThanOrEqualTo(1);
+
+    Run bad = run("bench", "openlora", "--speed", "--quick", "--speed-formats", "Q4");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("weight format must be F32 or INT8, got Q4");
+  }
+
+  @Test
   void byteSizes() {
     assertThat(ByteSize.parse("268435456")).isEqualTo(268435456L);
     assertThat(ByteSize.parse("256MiB")).isEqualTo(256L << 20);

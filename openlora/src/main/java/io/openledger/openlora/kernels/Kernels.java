@@ -66,11 +66,57 @@ public final class Kernels {
       }
       return;
     }
-    for (int j = j0; j < j1; j += ROW_BLOCK) {
+    int j = j0;
+    if (n == 1 && w instanceof Matrix.F32 f) {
+      // single-stream decode: the rows are read once, straight from the mapping
+      for (; j + ROW_BLOCK <= j1; j += ROW_BLOCK) {
+        dot4x1(f.data(), (long) j * in * 4, in, x, xOff, y, yOff + j);
+      }
+    }
+    for (; j < j1; j += ROW_BLOCK) {
       int rows = Math.min(ROW_BLOCK, j1 - j);
       stageRows(w, j, rows, scratch);
       matmulBlock(scratch, 0, rows, in, x, xOff, n, y, yOff + j, yStride);
     }
+  }
+
+  /**
+   * {@link #dot4x1} on four f32 rows of a segment at byte offset {@code w0}: the same FMAs in the
+   * same order, so the same bits as staging the rows first.
+   */
+  private static void dot4x1(
+      MemorySegment w, long w0, int in, float[] x, int x0, float[] y, int y0) {
+    long w1 = w0 + 4L * in;
+    long w2 = w1 + 4L * in;
+    long w3 = w2 + 4L * in;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int upper = F.loopBound(in);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+      a0 = FloatVector.fromMemorySegment(F, w, w0 + 4L * i, LE).fma(u, a0);
+      a1 = FloatVector.fromMemorySegment(F, w, w1 + 4L * i, LE).fma(u, a1);
+      a2 = FloatVector.fromMemorySegment(F, w, w2 + 4L * i, LE).fma(u, a2);
+      a3 = FloatVector.fromMemorySegment(F, w, w3 + 4L * i, LE).fma(u, a3);
+    }
+    float s0 = sum(a0);
+    float s1 = sum(a1);
+    float s2 = sum(a2);
+    float s3 = sum(a3);
+    for (; i < in; i++) {
+      float u = x[x0 + i];
+      s0 += w.get(F32_LE, w0 + 4L * i) * u;
+      s1 += w.get(F32_LE, w1 + 4L * i) * u;
+      s2 += w.get(F32_LE, w2 + 4L * i) * u;
+      s3 += w.get(F32_LE, w3 + 4L * i) * u;
+    }
+    y[y0] = s0;
+    y[y0 + 1] = s1;
+    y[y0 + 2] = s2;
+    y[y0 + 3] = s3;
   }
 
   /** Copies (converting) rows [j, j+rows) of W to dst[0 .. rows*cols). */

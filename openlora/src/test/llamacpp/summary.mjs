@@ -21,7 +21,11 @@ for (const f of fs.readdirSync(dir)) {
     add(o.threads, "llama.cpp " + format, o.prefill_tokens_per_s, o.decode_tokens_per_s);
   }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const byThreads = new Map();
 for (const r of rows.values()) {
   if (!byThreads.has(r.threads)) byThreads.set(r.threads, []);

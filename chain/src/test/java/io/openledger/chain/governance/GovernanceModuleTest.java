@@ -364,6 +364,59 @@ class GovernanceModuleTest {
                 + " has 0 OPEN locked");
   }
 
+  @Test
+  void badProposalsAndLookupsAreRefusedByName() {
+    Draft d = draft("from a small holder", TREASURY, spend(bob.address(), Amount.open(1)));
+    assertThat(g.refused(bob, GOV, Amount.ZERO, d.propose()))
+        .isEqualTo(
+            "governance: "
+                + bob.address()
+                + " has 5000 votes, under the proposal threshold of 10000");
+    assertThat(
+            g.refused(
+                alice,
+                GOV,
+                Amount.ZERO,
+                GovernanceModule.PROPOSE.encodeCall(
+                    List.of(TREASURY, PARAMS),
+                    List.of(BigInteger.ZERO),
+                    List.of(new byte[0]),
+                    "x")))
+        .isEqualTo(
+            "governance: a proposal needs as many targets, values and calldatas, at least one (got"
+                + " 2, 1, 1)");
+    g.ok(alice, GOV, Amount.ZERO, d.propose());
+    assertThat(g.refused(alice, GOV, Amount.ZERO, d.propose()))
+        .isEqualTo("governance: proposal " + d.id() + " exists already");
+    assertThat(g.refused(alice, GOV, Amount.ZERO, vote(BigInteger.TEN, 1)))
+        .isEqualTo("governance: unknown proposal 10");
+    long head = g.now();
+    assertThat(
+            g.c.viewRefused(
+                GOV,
+                GovernanceModule.GET_VOTES.encodeCall(
+                    alice.address(), BigInteger.valueOf(head + 2))))
+        .isEqualTo(
+            "governance: timepoint " + (head + 2) + " is not in the past (now " + (head + 2) + ")");
+    assertThat(g.c.view(GOV, GovernanceModule.GET_VOTES, alice.address(), BigInteger.valueOf(head)))
+        .containsExactly(Amount.open(20_000).value());
+    assertThat(g.c.view(GOV, GovernanceModule.CLOCK_MODE)).containsExactly("mode=timestamp");
+    assertThat(g.c.view(GOV, GovernanceModule.STATE, d.id())).containsExactly(BigInteger.ONE);
+    assertThat(g.c.view(GOV, GovernanceModule.PROPOSAL_COUNT)).containsExactly(BigInteger.ONE);
+    assertThat(g.c.view(GOV, GovernanceModule.PROPOSAL_AT, BigInteger.ZERO))
+        .containsExactly(d.id());
+  }
+
+  @Test
+  void aPlainTransferToTheTreasuryIsADeposit() {
+    Amount before = g.state().balance(TREASURY);
+    TransactionResult r = g.ok(dave, TREASURY, Amount.open(7), new byte[0]);
+    assertThat(r.logs().getFirst().topics().getFirst()).isEqualTo(TreasuryModule.DEPOSITED.topic());
+    assertThat(g.state().balance(TREASURY).subtract(before)).isGreaterThanOrEqualTo(Amount.open(7));
+    assertThat(g.c.view(TREASURY, TreasuryModule.BALANCE).getFirst())
+        .isEqualTo(g.state().balance(TREASURY).value());
+  }
+
   private Amount fee(TransactionResult r) {
     return r.effectiveGasPrice().multiply(r.gasUsed());
   }

@@ -417,6 +417,44 @@ class GovernanceModuleTest {
         .isEqualTo(g.state().balance(TREASURY).value());
   }
 
+  @Test
+  void twoProposalsValidAloneCannotTogetherBreakTheFeeShares() {
+    Draft a =
+        new Draft(
+            List.of(PARAMS, PARAMS),
+            List.of(BigInteger.ZERO, BigInteger.ZERO),
+            List.of(setParameter("platformBps", 1_500), setParameter("dataBps", 4_500)),
+            "more to the platform");
+    Draft b =
+        new Draft(
+            List.of(PARAMS, PARAMS),
+            List.of(BigInteger.ZERO, BigInteger.ZERO),
+            List.of(setParameter("ownerBps", 1_500), setParameter("dataBps", 5_500)),
+            "more to the data");
+    g.block(
+        2,
+        List.of(
+            new Call(alice, GOV, Amount.ZERO, a.propose()),
+            new Call(alice, GOV, Amount.ZERO, b.propose())));
+    g.block(
+        3,
+        List.of(
+            new Call(alice, GOV, Amount.ZERO, vote(a.id(), 1)),
+            new Call(alice, GOV, Amount.ZERO, vote(b.id(), 1))));
+    g.block(25, List.of());
+    g.block(
+        2,
+        List.of(
+            new Call(alice, GOV, Amount.ZERO, a.queue()),
+            new Call(alice, GOV, Amount.ZERO, b.queue())));
+    g.ok(5, alice, GOV, Amount.ZERO, a.execute());
+    assertThat(g.refused(alice, GOV, Amount.ZERO, b.execute()))
+        .isEqualTo(
+            "governance: the execution would break a rule: platformBps + ownerBps + stakersBps +"
+                + " dataBps = 10500, want exactly 10000");
+    assertThat(g.state(b.id())).isEqualTo(ProposalState.QUEUED);
+  }
+
   private Amount fee(TransactionResult r) {
     return r.effectiveGasPrice().multiply(r.gasUsed());
   }

@@ -105,4 +105,10 @@ interface IGovernance {
     function proposalCount() external view returns (uint256);
 
     function proposalAt(uint256 index) external view returns (uint256 proposalId);
+
+    function name() external view returns (string memory);
+
+    function version() external view returns (string memory);
+
+    function proposalNeedsQueuing(uint256 proposalId) external view returns (bool);
 }

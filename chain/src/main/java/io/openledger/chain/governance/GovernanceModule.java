@@ -63,6 +63,10 @@ public final class GovernanceModule implements SystemModule {
       AbiFunction.of("getVotesAtBlock(address,uint256)", "uint256", true);
   public static final AbiFunction GET_PAST_TOTAL_SUPPLY =
       AbiFunction.of("getPastTotalSupply(uint256)", "uint256", true);
+  public static final AbiFunction GOVERNOR_NAME = AbiFunction.of("name()", "string", true);
+  public static final AbiFunction VERSION = AbiFunction.of("version()", "string", true);
+  public static final AbiFunction PROPOSAL_NEEDS_QUEUING =
+      AbiFunction.of("proposalNeedsQueuing(uint256)", "bool", true);
   public static final AbiFunction CLOCK = AbiFunction.of("clock()", "uint48", true);
   public static final AbiFunction CLOCK_MODE = AbiFunction.of("CLOCK_MODE()", "string", true);
   public static final AbiFunction COUNTING_MODE = AbiFunction.of("COUNTING_MODE()", "string", true);
@@ -143,7 +147,10 @@ public final class GovernanceModule implements SystemModule {
           TIMELOCK_DELAY,
           GRACE_PERIOD,
           PROPOSAL_COUNT,
-          PROPOSAL_AT);
+          PROPOSAL_AT,
+          GOVERNOR_NAME,
+          VERSION,
+          PROPOSAL_NEEDS_QUEUING);
 
   public static final AbiEvent PROPOSAL_CREATED =
       event(
@@ -324,6 +331,12 @@ public final class GovernanceModule implements SystemModule {
       case "getPastTotalSupply" ->
           GET_PAST_TOTAL_SUPPLY.encodeResult(
               Checkpoints.upperLookupByTime(s, TOTAL_KEY, past(a.get(0), now, "timepoint")));
+      case "name" -> GOVERNOR_NAME.encodeResult("OpenLedger Governor");
+      case "version" -> VERSION.encodeResult("1");
+      case "proposalNeedsQueuing" -> {
+        known(s, a.get(0));
+        yield PROPOSAL_NEEDS_QUEUING.encodeResult(true);
+      }
       case "clock" -> CLOCK.encodeResult(BigInteger.valueOf(now));
       case "CLOCK_MODE" -> CLOCK_MODE.encodeResult(MODE);
       case "COUNTING_MODE" -> COUNTING_MODE.encodeResult(COUNTING);

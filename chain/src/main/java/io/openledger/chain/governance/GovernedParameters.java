@@ -69,20 +69,20 @@ public final class GovernedParameters {
     weight(l, "lockWeight180Bps", s.lockWeight180Bps());
     weight(l, "lockWeight365Bps", s.lockWeight365Bps());
     open(l, "challengeBond", c.minimumBond(), BigInteger.ONE);
-    bps(l, "attributionSlashBps", c.attributionSlashBps());
-    bps(l, "tokenCountSlashBps", c.tokenCountSlashBps());
-    bps(l, "harmfulOutputSlashBps", c.harmfulOutputSlashBps());
+    slash(l, "attributionSlashBps", c.attributionSlashBps());
+    slash(l, "tokenCountSlashBps", c.tokenCountSlashBps());
+    slash(l, "harmfulOutputSlashBps", c.harmfulOutputSlashBps());
     bps(l, "challengerBps", c.challengerBps());
     seconds(l, "voteWindow", c.voteWindow(), 1);
     range(l, "voteQuorumBps", c.quorumBps(), 1, 10_000);
     range(l, "voteMajorityBps", c.majorityBps(), 5_001, 10_000);
     open(l, "validatorMinimumStake", c.validatorMinimumStake(), BigInteger.ONE);
-    bps(l, "validatorPenaltyBps", c.validatorPenaltyBps());
-    bps(l, "fabricatedUsageSlashBps", c.fabricatedUsageSlashBps());
-    bps(l, "unavailabilitySlashBps", c.unavailabilitySlashBps());
+    slash(l, "validatorPenaltyBps", c.validatorPenaltyBps());
+    slash(l, "fabricatedUsageSlashBps", c.fabricatedUsageSlashBps());
+    slash(l, "unavailabilitySlashBps", c.unavailabilitySlashBps());
     bps(l, "harmedPayerBps", c.harmedPayerBps());
     seconds(l, "answerWindow", c.answerWindow(), 1);
-    range(l, "maxValidators", c.maxValidators(), 1, 10_000);
+    range(l, "maxValidators", c.maxValidators(), 1, ChallengeParameters.MAX_VALIDATORS_LIMIT);
     range(l, "validatorMissLimit", c.validatorMissLimit(), 1, 1_000);
     return new GovernedParameters(l);
   }
@@ -119,6 +119,11 @@ public final class GovernedParameters {
     if (!sum.equals(BPS)) {
       return Optional.of(String.join(" + ", FEE_SHARES) + " = " + sum + ", want exactly " + BPS);
     }
+    BigInteger slashShares = values.get("challengerBps").add(values.get("harmedPayerBps"));
+    if (slashShares.compareTo(BPS) > 0) {
+      return Optional.of(
+          "challengerBps + harmedPayerBps = " + slashShares + ", want at most " + BPS);
+    }
     for (String[] r :
         new String[][] {
           {"challengeWindow", "unbondingDelay"},
@@ -146,6 +151,11 @@ public final class GovernedParameters {
 
   private static void bps(List<ParameterSpec> l, String name, int v) {
     l.add(new ParameterSpec(name, BigInteger.valueOf(v), BigInteger.ZERO, BPS));
+  }
+
+  /** A slash rate: 1..9,999 (a pool is never cut to nothing, as {@link ChallengeParameters}). */
+  private static void slash(List<ParameterSpec> l, String name, int v) {
+    range(l, name, v, 1, 9_999);
   }
 
   private static void weight(List<ParameterSpec> l, String name, int v) {

@@ -16,6 +16,11 @@ import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.exec.GasScheduleV1;
 import io.openledger.chain.exec.ProtocolRules;
 import io.openledger.chain.exec.ProtocolSchedule;
+import io.openledger.chain.governance.GovernanceModule;
+import io.openledger.chain.governance.GovernanceParameters;
+import io.openledger.chain.governance.GovernedParameters;
+import io.openledger.chain.governance.ParameterRegistryModule;
+import io.openledger.chain.governance.TreasuryModule;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.ModuleRegistry;
@@ -57,6 +62,8 @@ import java.util.Optional;
  * @param allocations who gets the supply
  * @param economy the data economy's protocol parameters (section {@code economy}; absent: {@link
  *     EconomyParameters#DEFAULTS})
+ * @param governance the governance module's parameters (section {@code governance}; absent: {@link
+ *     GovernanceParameters#DEFAULTS})
  */
 public record Genesis(
     String network,
@@ -70,7 +77,8 @@ public record Genesis(
     Address sequencer,
     boolean allowCustomVesting,
     List<Allocation> allocations,
-    EconomyParameters economy) {
+    EconomyParameters economy,
+    GovernanceParameters governance) {
 
   public static final long DEVNET_CHAIN_ID = 1337;
   public static final long TESTNET_CHAIN_ID = 161201;
@@ -82,6 +90,37 @@ public record Genesis(
   public Genesis {
     allocations = List.copyOf(allocations);
     Objects.requireNonNull(economy, "economy");
+    Objects.requireNonNull(governance, "governance");
+  }
+
+  /** A genesis with the default governance parameters ({@link GovernanceParameters#DEFAULTS}). */
+  public Genesis(
+      String network,
+      long chainId,
+      long timestamp,
+      long gasLimit,
+      Amount initialBaseFee,
+      Amount minimumBaseFee,
+      long blockTimeMs,
+      Address treasury,
+      Address sequencer,
+      boolean allowCustomVesting,
+      List<Allocation> allocations,
+      EconomyParameters economy) {
+    this(
+        network,
+        chainId,
+        timestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        allowCustomVesting,
+        allocations,
+        economy,
+        GovernanceParameters.DEFAULTS);
   }
 
   /**
@@ -138,7 +177,8 @@ public record Genesis(
         sequencer,
         allowCustomVesting,
         allocations,
-        newEconomy);
+        newEconomy,
+        governance);
   }
 
   /** This genesis with another timestamp (a devnet starts its vesting clock when created). */
@@ -155,7 +195,26 @@ public record Genesis(
         sequencer,
         allowCustomVesting,
         allocations,
-        economy);
+        economy,
+        governance);
+  }
+
+  /** This genesis with other governance parameters (tests with short delays). */
+  public Genesis withGovernance(GovernanceParameters newGovernance) {
+    return new Genesis(
+        network,
+        chainId,
+        timestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        allowCustomVesting,
+        allocations,
+        economy,
+        newGovernance);
   }
 
   /** Every problem with this genesis; empty when it is valid. */
@@ -188,6 +247,7 @@ public record Genesis(
   }
 
   private ProtocolRules rules(Optional<RecordVerifier> verifier) {
+    GovernedParameters governed = GovernedParameters.of(economy);
     return new ProtocolRules(
         PROTOCOL_VERSION,
         chainId,
@@ -206,6 +266,9 @@ public record Genesis(
                 treasury,
                 chainId,
                 verifier),
+            new TreasuryModule(),
+            new GovernanceModule(governance, governed),
+            new ParameterRegistryModule(governed),
             new BridgeModule(),
             new Multicall3Module()),
         treasury,

@@ -3,6 +3,7 @@ package io.openledger.chain.genesis;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.challenge.ChallengeParameters;
 import io.openledger.chain.economy.EconomyParameters;
+import io.openledger.chain.governance.GovernanceParameters;
 import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -33,7 +34,16 @@ final class GenesisJson {
           "allowCustomVesting",
           "allocations",
           "economy",
+          "governance",
           "comment");
+  private static final Set<String> GOVERNANCE_FIELDS =
+      Set.of(
+          "votingDelay",
+          "votingPeriod",
+          "proposalThreshold",
+          "quorumBps",
+          "timelockDelay",
+          "gracePeriod");
   private static final Set<String> ECONOMY_FIELDS =
       Set.of(
           "maxSubmissionBytes",
@@ -109,6 +119,7 @@ final class GenesisJson {
     boolean custom = root.path("allowCustomVesting").asBoolean(false);
     List<Allocation> allocations = allocations(root.get("allocations"));
     EconomyParameters economy = economy(root.get("economy"));
+    GovernanceParameters governance = governance(root.get("governance"));
     if (!problems.isEmpty()) {
       return null;
     }
@@ -124,7 +135,52 @@ final class GenesisJson {
         sequencer,
         custom,
         allocations,
-        economy);
+        economy,
+        governance);
+  }
+
+  /**
+   * The {@code governance} section; absent: {@link GovernanceParameters#DEFAULTS}. A key left out
+   * takes its default.
+   */
+  private GovernanceParameters governance(JsonNode n) {
+    GovernanceParameters d = GovernanceParameters.DEFAULTS;
+    if (n == null || n.isNull()) {
+      return d;
+    }
+    if (!n.isObject()) {
+      problems.add("\"governance\" must be an object (keys as in docs/genesis.md)");
+      return null;
+    }
+    int before = problems.size();
+    unknownFields(n, GOVERNANCE_FIELDS, "governance.");
+    long votingDelay = nonNegativeLong(n, "votingDelay", d.votingDelay(), "governance.votingDelay");
+    long votingPeriod =
+        nonNegativeLong(n, "votingPeriod", d.votingPeriod(), "governance.votingPeriod");
+    JsonNode t = n.get("proposalThreshold");
+    Amount threshold =
+        t == null ? d.proposalThreshold() : openAmount(t, "governance.proposalThreshold");
+    long quorum = nonNegativeLong(n, "quorumBps", (long) d.quorumBps(), "governance.quorumBps");
+    long timelock =
+        nonNegativeLong(n, "timelockDelay", d.timelockDelay(), "governance.timelockDelay");
+    long grace = nonNegativeLong(n, "gracePeriod", d.gracePeriod(), "governance.gracePeriod");
+    if (problems.size() > before) {
+      return null;
+    }
+    try {
+      return new GovernanceParameters(
+          votingDelay,
+          votingPeriod,
+          threshold,
+          (int) Math.min(quorum, Integer.MAX_VALUE),
+          timelock,
+          grace);
+    } catch (IllegalArgumentException e) {
+      for (String p : e.getMessage().split("; ")) {
+        problems.add("governance: " + p);
+      }
+      return null;
+    }
   }
 
   /**

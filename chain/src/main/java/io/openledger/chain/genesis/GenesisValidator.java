@@ -1,5 +1,6 @@
 package io.openledger.chain.genesis;
 
+import io.openledger.chain.governance.GovernedParameters;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.state.Supply;
 import io.openledger.chain.types.Address;
@@ -22,6 +23,7 @@ final class GenesisValidator {
   static List<String> problems(Genesis g) {
     List<String> p = new ArrayList<>();
     parameters(g, p);
+    p.addAll(GovernedParameters.of(g.economy()).genesisProblems());
     allocations(g, p);
     return p;
   }

@@ -5,11 +5,20 @@ import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.Receipt;
 import io.openledger.chain.exec.BlockExecutor;
 import io.openledger.chain.exec.ReplayResult;
-import io.openledger.chain.sequencer.ChainStore;
+import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
+import io.openledger.chain.state.StatePruner;
 import io.openledger.chain.state.Supply;
+import io.openledger.chain.store.ChainStore;
+import io.openledger.chain.store.Column;
+import io.openledger.chain.store.Durability;
+import io.openledger.chain.store.InMemoryKeyValueStore;
+import io.openledger.chain.store.KeyRange;
+import io.openledger.chain.store.KeyValueCursor;
+import io.openledger.chain.store.KeyValueReader;
 import io.openledger.chain.store.KeyValueStore;
 import io.openledger.chain.store.RocksDbKeyValueStore;
+import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.types.Hash;
 import java.nio.file.Path;
@@ -48,12 +57,19 @@ public final class ChainAudit {
 
   public static Report run(KeyValueStore store, ChainSpec spec) {
     ChainStore chain = new ChainStore(store);
-    StateDatabase states = new StateDatabase(store);
+    // A pruned store lacks the old states the replay starts from: rebuild them from genesis.
+    ReplayedStates replayed =
+        StatePruner.firstAvailable(store) > 0 ? new ReplayedStates(store) : null;
+    StateDatabase states = new StateDatabase(replayed != null ? replayed : store);
     BlockExecutor executor = new BlockExecutor(spec.protocol(), states, chain::hashByNumber);
     List<String> problems = new ArrayList<>();
     long createdAt =
         chain.hashByNumber(0).flatMap(chain::header).map(BlockHeader::timestamp).orElse(0L);
-    Hash genesis = spec.genesisBlock(new StateDatabase(store), createdAt).hash();
+    ChainSpec.GenesisBlock genesisBlock = spec.genesisBlock(states, createdAt);
+    Hash genesis = genesisBlock.hash();
+    if (replayed != null) {
+      replayed.add(genesisBlock.state());
+    }
     if (!chain.genesisHash().equals(Optional.of(genesis))) {
       problems.add("genesis marker " + chain.genesisHash() + " is not " + genesis);
     }
@@ -78,7 +94,12 @@ public final class ChainAudit {
       Block block = new Block(header.get(), txs);
       switch (executor.replay(parent, block)) {
         case ReplayResult.Mismatch m -> problems.add(m.message());
-        case ReplayResult.Match m -> checkStored(chain, hash.get(), n, txs, m, problems);
+        case ReplayResult.Match m -> {
+          checkStored(chain, hash.get(), n, txs, m, problems);
+          if (replayed != null) {
+            replayed.add(m.executed().stateCommit());
+          }
+        }
       }
       checkSupply(states, header.get(), problems);
       parent = header.get();
@@ -91,6 +112,34 @@ public final class ChainAudit {
         txCount,
         List.copyOf(problems),
         states.at(parent.stateRoot()).supply());
+  }
+
+  /** The stored chain with the tree nodes of every replayed state beside it, in memory. */
+  private static final class ReplayedStates implements KeyValueReader {
+    private final KeyValueReader store;
+    private final InMemoryKeyValueStore nodes = new InMemoryKeyValueStore();
+
+    ReplayedStates(KeyValueReader store) {
+      this.store = store;
+    }
+
+    void add(StateCommit commit) {
+      try (WriteBatch batch = nodes.newBatch()) {
+        commit.writeTo(batch);
+        batch.commit(Durability.BUFFERED);
+      }
+    }
+
+    @Override
+    public Optional<byte[]> get(Column column, byte[] key) {
+      Optional<byte[]> v = column == Column.TRIE_NODES ? nodes.get(column, key) : Optional.empty();
+      return v.isPresent() ? v : store.get(column, key);
+    }
+
+    @Override
+    public KeyValueCursor iterate(Column column, KeyRange range) {
+      return store.iterate(column, range);
+    }
   }
 
   private static void checkStored(

@@ -1,7 +1,7 @@
 package io.openledger.chain.ledger;
 
 import io.openledger.chain.block.BlockHeader;
-import io.openledger.chain.sequencer.ChainStore;
+import io.openledger.chain.store.ChainStore;
 import io.openledger.chain.types.Amount;
 import java.util.ArrayList;
 import java.util.Comparator;

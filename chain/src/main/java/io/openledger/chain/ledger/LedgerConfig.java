@@ -3,6 +3,7 @@ package io.openledger.chain.ledger;
 import io.openledger.chain.bridge.DepositFeed;
 import io.openledger.chain.mempool.MempoolConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.state.StateRetention;
 
 /**
  * How a node runs its ledger (chain rules come from the genesis, not from here).
@@ -14,6 +15,9 @@ import io.openledger.chain.sequencer.SequencerConfig;
  *     a crash or kill of the node process, but not a power loss (as in geth, whose pool journal is
  *     not synced at all); on, concurrent admissions share one fsync, and a client that sends one
  *     transaction at a time waits for a disk flush each time
+ * @param stateRetention how many block versions of state stay readable: {@link
+ *     StateRetention#ARCHIVE} here (every one, what tests and tools expect); the {@code node}
+ *     command keeps the last {@value StateRetention#DEFAULT_KEEP} unless told {@code --archive}
  * @param deposits the final L1 deposits the sequencer credits first in each block ({@link
  *     DepositFeed#NONE} without an L1)
  */
@@ -22,27 +26,38 @@ public record LedgerConfig(
     MempoolConfig mempool,
     boolean syncWrites,
     boolean syncAdmissions,
+    StateRetention stateRetention,
     DepositFeed deposits) {
 
   /** Deposits credited in one block at most (forced inclusion, bounded per block). */
   public static final int MAX_DEPOSITS_PER_BLOCK = 256;
 
-  /** A ledger without an L1 (no deposits). */
+  public static final LedgerConfig DEFAULT =
+      new LedgerConfig(SequencerConfig.DEFAULT, MempoolConfig.DEFAULT, true, false);
+
+  public LedgerConfig {
+    java.util.Objects.requireNonNull(stateRetention, "stateRetention");
+    java.util.Objects.requireNonNull(deposits, "deposits");
+  }
+
+  /** A configuration without an L1 (no deposits). */
+  public LedgerConfig(
+      SequencerConfig sequencer,
+      MempoolConfig mempool,
+      boolean syncWrites,
+      boolean syncAdmissions,
+      StateRetention stateRetention) {
+    this(sequencer, mempool, syncWrites, syncAdmissions, stateRetention, DepositFeed.NONE);
+  }
+
+  /** An archive node's configuration. */
   public LedgerConfig(
       SequencerConfig sequencer,
       MempoolConfig mempool,
       boolean syncWrites,
       boolean syncAdmissions) {
-    this(sequencer, mempool, syncWrites, syncAdmissions, DepositFeed.NONE);
+    this(sequencer, mempool, syncWrites, syncAdmissions, StateRetention.ARCHIVE);
   }
-
-  /** This config with the L1 deposits of {@code feed} credited by the sequencer. */
-  public LedgerConfig withDeposits(DepositFeed feed) {
-    return new LedgerConfig(sequencer, mempool, syncWrites, syncAdmissions, feed);
-  }
-
-  public static final LedgerConfig DEFAULT =
-      new LedgerConfig(SequencerConfig.DEFAULT, MempoolConfig.DEFAULT, true, false);
 
   /** Blocks only when {@link Ledger#produceBlock()} is called: deterministic tests. */
   public static LedgerConfig onDemand() {
@@ -50,18 +65,27 @@ public record LedgerConfig(
   }
 
   public LedgerConfig withSequencer(SequencerConfig s) {
-    return new LedgerConfig(s, mempool, syncWrites, syncAdmissions, deposits);
+    return new LedgerConfig(s, mempool, syncWrites, syncAdmissions, stateRetention, deposits);
   }
 
   public LedgerConfig withMempool(MempoolConfig m) {
-    return new LedgerConfig(sequencer, m, syncWrites, syncAdmissions, deposits);
+    return new LedgerConfig(sequencer, m, syncWrites, syncAdmissions, stateRetention, deposits);
   }
 
   public LedgerConfig withSyncWrites(boolean sync) {
-    return new LedgerConfig(sequencer, mempool, sync, syncAdmissions, deposits);
+    return new LedgerConfig(sequencer, mempool, sync, syncAdmissions, stateRetention, deposits);
   }
 
   public LedgerConfig withSyncAdmissions(boolean sync) {
-    return new LedgerConfig(sequencer, mempool, syncWrites, sync, deposits);
+    return new LedgerConfig(sequencer, mempool, syncWrites, sync, stateRetention, deposits);
+  }
+
+  public LedgerConfig withStateRetention(StateRetention r) {
+    return new LedgerConfig(sequencer, mempool, syncWrites, syncAdmissions, r, deposits);
+  }
+
+  /** This config with the L1 deposits of {@code feed} credited by the sequencer. */
+  public LedgerConfig withDeposits(DepositFeed feed) {
+    return new LedgerConfig(sequencer, mempool, syncWrites, syncAdmissions, stateRetention, feed);
   }
 }

@@ -13,21 +13,24 @@ import io.openledger.chain.exec.TransactionValidator;
 import io.openledger.chain.exec.ValidationResult;
 import io.openledger.chain.mempool.Admission;
 import io.openledger.chain.mempool.Mempool;
-import io.openledger.chain.sequencer.ChainStore;
 import io.openledger.chain.sequencer.CommittedBlock;
-import io.openledger.chain.sequencer.LogIndex;
 import io.openledger.chain.sequencer.Sequencer;
 import io.openledger.chain.state.Account;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.StateKeys;
+import io.openledger.chain.state.StatePruner;
 import io.openledger.chain.state.StateReader;
+import io.openledger.chain.state.StateRetention;
 import io.openledger.chain.state.Supply;
+import io.openledger.chain.store.ChainStore;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.KeyValueStore;
+import io.openledger.chain.store.LogIndex;
 import io.openledger.chain.store.RocksDbKeyValueStore;
 import io.openledger.chain.store.Snapshot;
 import io.openledger.chain.store.StorageException;
 import io.openledger.chain.store.WriteBatch;
+import io.openledger.chain.trie.MissingNodeException;
 import io.openledger.chain.trie.SparseMerkleProof;
 import io.openledger.chain.tx.DecodeResult;
 import io.openledger.chain.tx.Transaction;
@@ -86,6 +89,11 @@ final class NodeLedger implements Ledger {
   private final boolean syncAdmissions;
   private final LogQuery logQuery;
   private final PendingBlock pendingBlock;
+  private final StatePruner pruner;
+
+  /** Oldest block whose state is whole; older ones were pruned. */
+  private volatile long stateFrom;
+
   private volatile Head head;
   private volatile boolean closed;
 
@@ -137,6 +145,8 @@ final class NodeLedger implements Ledger {
 
     this.head = openChain(dir, durability, clock);
     indexLogsOfOlderStore();
+    this.pruner = new StatePruner(config.stateRetention());
+    openStateHistory(config.stateRetention());
     BlockExecutor executor = new BlockExecutor(spec.protocol(), states);
     this.simulator = new Simulator(spec.protocol(), states);
     this.pool =
@@ -156,7 +166,8 @@ final class NodeLedger implements Ledger {
             clock,
             durability,
             head.header(),
-            this::onCommitted);
+            this::onCommitted,
+            pruner);
     sequencer.depositsFrom(
         parent ->
             config
@@ -196,6 +207,7 @@ final class NodeLedger implements Ledger {
 
   /** Writes genesis on a fresh store, or checks the store was made for this genesis. */
   private Head openChain(Path dir, Durability durability, InstantSource clock) {
+    checkSchema(dir, durability);
     Optional<Hash> stored = chain.genesisHash();
     // A devnet genesis without a timestamp takes the creation time, kept in the stored block 0.
     long createdAt =
@@ -245,11 +257,67 @@ final class NodeLedger implements Ledger {
     return new Head(header, headHash);
   }
 
+  /**
+   * Refuses a store in a layout this node does not know (written by a newer node). A store written
+   * before schema versions existed has version 1's layout: it is read as version 1 and marked so.
+   */
+  private void checkSchema(Path dir, Durability durability) {
+    long version;
+    try {
+      OptionalLong stored = chain.schemaVersion();
+      if (stored.isEmpty()) {
+        if (chain.genesisHash().isPresent()) {
+          try (WriteBatch batch = store.newBatch()) {
+            ChainStore.putSchemaVersion(batch);
+            batch.commit(durability);
+          }
+          LOG.info("data directory {} predates schema versions: marked as version 1", dir);
+        }
+        return;
+      }
+      version = stored.getAsLong();
+    } catch (IllegalStateException e) {
+      throw new LedgerOpenException("data directory " + dir + ": " + e.getMessage(), e);
+    }
+    if (version > ChainStore.SCHEMA_VERSION) {
+      throw new LedgerOpenException(
+          "data directory "
+              + dir
+              + " was written by a newer OpenLedger (store schema version "
+              + version
+              + "; this node reads version "
+              + ChainStore.SCHEMA_VERSION
+              + "): run a newer node on it, or use another data directory");
+    }
+    if (version < 1) {
+      throw new LedgerOpenException(
+          "data directory " + dir + " has an unknown store schema version " + version);
+    }
+  }
+
   /** A store made before the log index had its blocks indexed once, here. */
   private void indexLogsOfOlderStore() {
     if (!LogIndex.isComplete(store)) {
       long logs = LogIndex.backfill(store, store::newBatch, head.header().number());
       LOG.info("indexed {} logs of blocks 0 to {}", logs, head.header().number());
+    }
+  }
+
+  /**
+   * An archive run forgets the deletions a pruning run left pending (it keeps no revival marks, so
+   * a later pruning run could otherwise delete a node it created again); states already pruned stay
+   * unavailable.
+   */
+  private void openStateHistory(StateRetention retention) {
+    if (retention instanceof StateRetention.Archive) {
+      int dropped = StatePruner.abandonPending(store);
+      if (dropped > 0) {
+        LOG.info("archive mode: dropped {} pending pruning journals", dropped);
+      }
+    }
+    stateFrom = StatePruner.firstAvailable(store);
+    if (stateFrom > 0) {
+      LOG.info("state is kept from block {} on ({})", stateFrom, retention.describe());
     }
   }
 
@@ -325,6 +393,9 @@ final class NodeLedger implements Ledger {
 
   private void onCommitted(CommittedBlock committed) {
     Block block = committed.block();
+    if (pruner.retention() instanceof StateRetention.KeepLast) {
+      stateFrom = StatePruner.firstAvailable(store);
+    }
     head = new Head(block.header(), committed.hash());
     List<Hash> deletes = new ArrayList<>();
     for (Transaction tx : block.transactions()) {
@@ -745,18 +816,63 @@ final class NodeLedger implements Ledger {
     }
     return resolve(ref, chain)
         .map(
-            h ->
-                new StateAt(h.header().stateRoot(), states, simulator, simulationEnv(h), h.hash()));
+            h -> {
+              requireState(h.header().number());
+              return new StateAt(
+                  h.header().stateRoot(), states, simulator, simulationEnv(h), h.hash());
+            });
+  }
+
+  /** Refuses a block whose state was pruned, with the words geth users know to look for. */
+  private void requireState(long number) {
+    long from = stateFrom;
+    if (number >= from) {
+      return;
+    }
+    String kept =
+        switch (pruner.retention()) {
+          case StateRetention.KeepLast k ->
+              "this node keeps the state of the last "
+                  + k.blocks()
+                  + " blocks, from block "
+                  + from
+                  + "; run the node with --archive to keep all";
+          case StateRetention.Archive a ->
+              "this node's state starts at block " + from + ", pruned before it ran as an archive";
+        };
+    throw new StateUnavailableException(
+        number, "state not available: block " + number + " was pruned (" + kept + ")");
+  }
+
+  /**
+   * Runs a read at block {@code number}'s state. The pruner may delete that state while the read
+   * walks it (the block left the kept window meanwhile): then the read fails as pruned, not as a
+   * corrupt store.
+   */
+  private <T> T reading(long number, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (MissingNodeException e) {
+      stateFrom = Math.max(stateFrom, StatePruner.firstAvailable(store));
+      requireState(number);
+      throw e;
+    }
   }
 
   @Override
   public Optional<Amount> balance(Address account, BlockRef block) {
-    return stateAt(block).map(s -> s.db().at(s.root()).account(account).balance());
+    return stateAt(block)
+        .map(s -> reading(s.env().number(), () -> s.db().at(s.root()).account(account).balance()));
   }
 
   @Override
   public Optional<StateReader> state(BlockRef block) {
-    return stateAt(block).map(s -> s.db().at(s.root()));
+    return stateAt(block)
+        .map(
+            s ->
+                reading(
+                    s.env().number(),
+                    () -> new PrunableState(s.env().number(), s.db().at(s.root()))));
   }
 
   @Override
@@ -766,7 +882,10 @@ final class NodeLedger implements Ledger {
     }
     Optional<StateAt> s = stateAt(block);
     return s.isPresent()
-        ? OptionalLong.of(s.get().db().at(s.get().root()).account(account).nonce())
+        ? OptionalLong.of(
+            reading(
+                s.get().env().number(),
+                () -> s.get().db().at(s.get().root()).account(account).nonce()))
         : OptionalLong.empty();
   }
 
@@ -786,8 +905,12 @@ final class NodeLedger implements Ledger {
     if (at.isEmpty()) {
       return QueryResult.failed(QueryResult.FailureKind.NOT_FOUND, "header not found");
     }
-    StateDatabase db = at.get().db();
-    Hash root = at.get().root();
+    return reading(at.get().env().number(), () -> proofAt(at.get(), account, storageKeys));
+  }
+
+  private QueryResult<AccountProof> proofAt(StateAt at, Address account, List<Hash> storageKeys) {
+    StateDatabase db = at.db();
+    Hash root = at.root();
     Optional<byte[]> value = db.tree().get(root, StateKeys.account(account));
     Account a = value.map(Account::decode).orElse(Account.EMPTY);
     SparseMerkleProof proof = db.accountProof(root, account);
@@ -802,14 +925,14 @@ final class NodeLedger implements Ledger {
               List.of(db.storageProof(root, account, slot).encode())));
     }
     byte[] code =
-        spec.protocol().rulesAt(at.get().env().number()).modules().isModule(account)
+        spec.protocol().rulesAt(at.env().number()).modules().isModule(account)
             ? MODULE_CODE_MARKER.clone()
             : new byte[0];
     return QueryResult.ok(
         new AccountProof(
             account,
             root,
-            at.get().env().number(),
+            at.env().number(),
             value.isPresent(),
             a.balance(),
             a.nonce(),
@@ -855,7 +978,10 @@ final class NodeLedger implements Ledger {
     if (s.isEmpty()) {
       return new CallResult.Invalid("header not found");
     }
-    return toResult(s.get().simulator().call(s.get().root(), s.get().env(), toCall(request)));
+    StateAt at = s.get();
+    return reading(
+        at.env().number(),
+        () -> toResult(at.simulator().call(at.root(), at.env(), toCall(request))));
   }
 
   @Override
@@ -867,8 +993,10 @@ final class NodeLedger implements Ledger {
     if (s.isEmpty()) {
       return new CallResult.Invalid("header not found");
     }
-    return toResult(
-        s.get().simulator().estimateGas(s.get().root(), s.get().env(), toCall(request)));
+    StateAt at = s.get();
+    return reading(
+        at.env().number(),
+        () -> toResult(at.simulator().estimateGas(at.root(), at.env(), toCall(request))));
   }
 
   // ---- fees ----
@@ -960,6 +1088,32 @@ final class NodeLedger implements Ledger {
     decoders.shutdownNow();
     poolStore.close();
     store.close();
+  }
+
+  /** A block's state whose reads fail as pruned if the pruner deletes it under them. */
+  private final class PrunableState implements StateReader {
+    private final long number;
+    private final StateReader state;
+
+    PrunableState(long number, StateReader state) {
+      this.number = number;
+      this.state = state;
+    }
+
+    @Override
+    public Account account(Address address) {
+      return reading(number, () -> state.account(address));
+    }
+
+    @Override
+    public Optional<byte[]> storage(Address module, byte[] slot) {
+      return reading(number, () -> state.storage(module, slot));
+    }
+
+    @Override
+    public Supply supply() {
+      return reading(number, state::supply);
+    }
   }
 
   /** A state reader opened only when first used (the locked-OPEN message needs it rarely). */

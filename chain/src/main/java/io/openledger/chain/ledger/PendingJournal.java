@@ -1,6 +1,6 @@
 package io.openledger.chain.ledger;
 
-import io.openledger.chain.sequencer.ChainStore;
+import io.openledger.chain.store.ChainStore;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.KeyValueStore;
 import io.openledger.chain.store.WriteBatch;

@@ -8,6 +8,8 @@ import io.openledger.chain.exec.ExecutedBlock;
 import io.openledger.chain.exec.FeeMarket;
 import io.openledger.chain.exec.ProtocolSchedule;
 import io.openledger.chain.mempool.Mempool;
+import io.openledger.chain.state.StatePruner;
+import io.openledger.chain.store.ChainStore;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.KeyValueStore;
 import io.openledger.chain.store.WriteBatch;
@@ -57,6 +59,7 @@ public final class Sequencer implements AutoCloseable {
   private final Durability durability;
   private final Consumer<CommittedBlock> onCommitted;
   private volatile DepositSource deposits = DepositSource.NONE;
+  private final StatePruner pruner;
   private final Semaphore wake = new Semaphore(0);
   private final Object production = new Object();
 
@@ -69,6 +72,7 @@ public final class Sequencer implements AutoCloseable {
    * @param head the latest committed block (genesis on a fresh chain)
    * @param onCommitted called on the production thread after each block is durable and is the head,
    *     before the next block starts
+   * @param pruner adds each block's state-pruning step to the block's batch
    */
   public Sequencer(
       SequencerConfig config,
@@ -80,7 +84,8 @@ public final class Sequencer implements AutoCloseable {
       InstantSource clock,
       Durability durability,
       BlockHeader head,
-      Consumer<CommittedBlock> onCommitted) {
+      Consumer<CommittedBlock> onCommitted,
+      StatePruner pruner) {
     this.config = config;
     this.store = store;
     this.executor = executor;
@@ -90,6 +95,7 @@ public final class Sequencer implements AutoCloseable {
     this.clock = clock;
     this.durability = durability;
     this.onCommitted = onCommitted;
+    this.pruner = pruner;
     this.head = head;
     this.headHash = head.hash();
   }
@@ -218,6 +224,7 @@ public final class Sequencer implements AutoCloseable {
       try (WriteBatch batch = store.newBatch()) {
         executed.stateCommit().writeTo(batch);
         ChainStore.putBlock(batch, block, senders, executed.receipts());
+        pruner.onCommit(store, batch, block.number(), executed.stateCommit());
         batch.commit(durability);
       }
       long t3 = System.nanoTime();

@@ -3,6 +3,7 @@ package io.openledger.chain.state;
 import io.openledger.chain.store.Column;
 import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.types.Hash;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,10 +13,29 @@ import java.util.List;
  *
  * @param stateRoot root of the state tree after the block ({@link Hash#ZERO} for an empty state)
  * @param writes store operations, in the order they must be applied
+ * @param staleNodes hashes of the tree nodes of the parent's root that the new root no longer
+ *     references: what a {@link StatePruner} may delete once no kept root needs them
  */
-public record StateCommit(Hash stateRoot, List<Write> writes) {
+public record StateCommit(Hash stateRoot, List<Write> writes, List<Hash> staleNodes) {
   public StateCommit {
     writes = List.copyOf(writes);
+    staleNodes = List.copyOf(staleNodes);
+  }
+
+  /** A commit that reports no stale nodes (a state not kept in the pruned store). */
+  public StateCommit(Hash stateRoot, List<Write> writes) {
+    this(stateRoot, writes, List.of());
+  }
+
+  /** Hashes of the tree nodes this commit stores. */
+  public List<Hash> newNodes() {
+    List<Hash> out = new ArrayList<>(writes.size());
+    for (Write w : writes) {
+      if (w.column() == Column.TRIE_NODES && w.value() != null) {
+        out.add(Hash.wrap(w.key()));
+      }
+    }
+    return out;
   }
 
   /** Puts every write into {@code batch} (does not commit it). */

@@ -4,6 +4,8 @@ import io.openledger.chain.store.Column;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.trie.SparseMerkleTree;
+import io.openledger.chain.trie.StoredSparseMerkleTree;
+import io.openledger.chain.trie.TreeUpdate;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -249,6 +251,10 @@ public final class WorldState implements StateReader {
       tree.putAll(updates);
     }
     RecordingBatch batch = new RecordingBatch();
+    if (tree instanceof StoredSparseMerkleTree stored) {
+      TreeUpdate u = stored.commitUpdate(batch);
+      return new StateCommit(u.root(), batch.writes, u.staleNodes());
+    }
     Hash root = tree.commit(batch);
     return new StateCommit(root, batch.writes);
   }

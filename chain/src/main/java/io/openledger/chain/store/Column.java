@@ -33,6 +33,17 @@ public enum Column {
    * index (4); see {@code chain.sequencer.LogIndex}.
    */
   LOG_INDEX(0x0a),
+  /**
+   * The pruner's journal: key = block number v (8 bytes, big-endian), value = the hashes (32 bytes
+   * each) of the state-tree nodes that v's root no longer references; see {@code
+   * chain.state.StatePruner}. Only written while the node prunes.
+   */
+  STALE_NODES(0x0b),
+  /**
+   * State-tree nodes created again while their deletion was pending: key = node hash, value = the
+   * block number (8 bytes) that created them last; the pruner keeps such a node.
+   */
+  REVIVED_NODES(0x0c),
 
   /** Reserved: index of datanet contribution blobs (content hash to location). */
   DATANET_BLOBS(0x40),

@@ -223,6 +223,24 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
     }
   }
 
+  /**
+   * Asks the memtables and bloom filters first ({@code keyMayExist}, no disk read): a key that is
+   * absent, the usual answer for a new state node, costs no block read.
+   */
+  @Override
+  public boolean containsKey(Column column, byte[] key) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      ColumnFamilyHandle handle = handles.get(column);
+      return db.keyMayExist(handle, key, null) && db.get(handle, key) != null;
+    } catch (RocksDBException e) {
+      throw failure("read from " + column, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   @Override
   public KeyValueCursor iterate(Column column, KeyRange range) {
     return openCursor(column, range, null);

@@ -2,7 +2,9 @@ package io.openledger.chain.store;
 
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Hash;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Converts a typed key or value to the bytes stored in a {@link Column} and back.
@@ -14,6 +16,32 @@ public interface Serializer<T> {
   byte[] toBytes(T value);
 
   T fromBytes(byte[] bytes);
+
+  /** A serializer from two functions (for a column's own value type). */
+  static <T> Serializer<T> of(Function<T, byte[]> toBytes, Function<byte[], T> fromBytes) {
+    return new Serializer<>() {
+      @Override
+      public byte[] toBytes(T value) {
+        return toBytes.apply(value);
+      }
+
+      @Override
+      public T fromBytes(byte[] bytes) {
+        return fromBytes.apply(bytes);
+      }
+    };
+  }
+
+  /** Ints as 4 bytes big-endian (indexes within a block). */
+  Serializer<Integer> INT =
+      of(
+          v -> ByteBuffer.allocate(4).putInt(v).array(),
+          b -> {
+            if (b.length != 4) {
+              throw new IllegalArgumentException("an int is 4 bytes, got " + b.length);
+            }
+            return ByteBuffer.wrap(b).getInt();
+          });
 
   /** Raw bytes, unchanged. */
   Serializer<byte[]> BYTES =

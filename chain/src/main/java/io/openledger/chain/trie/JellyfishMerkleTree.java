@@ -2,6 +2,8 @@ package io.openledger.chain.trie;
 
 import io.openledger.chain.store.Column;
 import io.openledger.chain.store.KeyValueReader;
+import io.openledger.chain.store.Serializer;
+import io.openledger.chain.store.TypedColumn;
 import io.openledger.chain.types.Hash;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +27,10 @@ import java.util.SortedMap;
 public final class JellyfishMerkleTree {
   /** Internal nodes above this depth keep pointers to their decoded children (see child()). */
   static final int POINTER_DEPTH = 16;
+
+  /** Stored nodes: node hash to encoded node (docs/state-commitment.md, "Node storage"). */
+  public static final TypedColumn<Hash, byte[]> NODES =
+      TypedColumn.of(Column.TRIE_NODES, Serializer.HASH, Serializer.BYTES);
 
   private final KeyValueReader store;
   private final NodeCache cache;
@@ -150,7 +156,7 @@ public final class JellyfishMerkleTree {
     if (bytes == null) {
       bytes =
           store
-              .get(Column.TRIE_NODES, hash.toArray())
+              .get(NODES, hash)
               .orElseThrow(
                   () ->
                       new MissingNodeException(

@@ -3,6 +3,7 @@ package io.openledger.chain.trie;
 import io.openledger.chain.store.KeyValueReader;
 import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.types.Hash;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,8 +83,16 @@ public final class StoredSparseMerkleTree implements SparseMerkleTree {
    */
   @Override
   public Hash commit(WriteBatch batch) {
+    return commitUpdate(batch).root();
+  }
+
+  /**
+   * As {@link #commit}, returning the whole update: the new nodes it put into {@code batch} and the
+   * stale nodes a pruner needs (none when nothing changed).
+   */
+  public TreeUpdate commitUpdate(WriteBatch batch) {
     if (pending.isEmpty()) {
-      return committedRoot;
+      return new TreeUpdate(committedRoot, version, Map.of(), List.of());
     }
     TreeUpdate u = applied();
     u.writeTo(batch);
@@ -91,7 +100,7 @@ public final class StoredSparseMerkleTree implements SparseMerkleTree {
     version = u.version();
     pending.clear();
     applied = null;
-    return committedRoot;
+    return u;
   }
 
   /** The version of the last committed root. */

@@ -26,6 +26,6 @@ public record TreeUpdate(
 
   /** Puts every new node into {@code batch} under {@link Column#TRIE_NODES}. */
   public void writeTo(WriteBatch batch) {
-    newNodes.forEach((hash, node) -> batch.put(Column.TRIE_NODES, hash.toArray(), node));
+    newNodes.forEach((hash, node) -> batch.put(JellyfishMerkleTree.NODES, hash, node));
   }
 }

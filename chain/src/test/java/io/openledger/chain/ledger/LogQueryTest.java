@@ -3,11 +3,11 @@ package io.openledger.chain.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.chain.crypto.KeyPair;
-import io.openledger.chain.sequencer.LogIndex;
 import io.openledger.chain.store.Column;
 import io.openledger.chain.store.KeyRange;
 import io.openledger.chain.store.KeyValueCursor;
 import io.openledger.chain.store.KeyValueStore;
+import io.openledger.chain.store.LogIndex;
 import io.openledger.chain.store.RocksDbKeyValueStore;
 import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.types.Address;

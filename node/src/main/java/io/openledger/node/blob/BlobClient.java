@@ -99,6 +99,9 @@ public final class BlobClient {
             .header(BlobHttpApi.SIGNATURE_HEADER, Bytes.toHex(signature))
             .header(BlobHttpApi.UPLOADER_HEADER, signer.address().toHex())
             .header("Content-Type", "application/octet-stream")
+            // the server may refuse on the headers alone (size, signature): it answers before
+            // the body is sent, rather than closing on a body it will not read
+            .expectContinue(true)
             .PUT(new Counting(HttpRequest.BodyPublishers.ofFile(file), total, progress))
             .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

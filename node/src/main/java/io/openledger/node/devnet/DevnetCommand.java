@@ -6,6 +6,7 @@ import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.genesis.GenesisException;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.chain.state.StateRetention;
 import io.openledger.node.bridge.L1DepositWatcher;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
@@ -94,7 +95,7 @@ public final class DevnetCommand implements Callable<Integer> {
             new NodeRunner.Options(
                 dataDir,
                 ChainSpec.from(genesis, verifier),
-                node.ledgerConfig(genesis.blockTimeMs()),
+                node.ledgerConfig(genesis.blockTimeMs(), StateRetention.ARCHIVE),
                 node.rpcHost,
                 node.rpcPort,
                 Optional.of(

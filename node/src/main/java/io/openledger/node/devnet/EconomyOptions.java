@@ -60,6 +60,14 @@ final class EconomyOptions {
   long blobGraceSeconds;
 
   @Option(
+      names = "--strict-adapter-base",
+      description =
+          "Refuse a registered adapter whose base_model_name_or_path does not name the served"
+              + " model (its directory name or _name_or_path), even when its shapes fit. Default:"
+              + " serve it with a warning in the log and in /v1/models.")
+  boolean strictAdapterBase;
+
+  @Option(
       names = "--public-url",
       paramLabel = "URL",
       description =
@@ -152,6 +160,13 @@ final class EconomyOptions {
           "--batch-every must be at least 1 and --batch-max-records between 1 and 100000");
     }
     return new EconomyService.Options(
-        dataDir, operator, model, apiHost, apiPort, batching, Duration.ofSeconds(blobGraceSeconds));
+        dataDir,
+        operator,
+        model,
+        apiHost,
+        apiPort,
+        batching,
+        Duration.ofSeconds(blobGraceSeconds),
+        strictAdapterBase);
   }
 }

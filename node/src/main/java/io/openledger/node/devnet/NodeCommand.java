@@ -3,6 +3,7 @@ package io.openledger.node.devnet;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.chain.state.StateRetention;
 import io.openledger.node.bridge.L1DepositWatcher;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
@@ -94,7 +95,8 @@ public final class NodeCommand implements Callable<Integer> {
             new NodeRunner.Options(
                 dir,
                 ChainSpec.from(genesis, verifier),
-                node.ledgerConfig(genesis.blockTimeMs()),
+                node.ledgerConfig(
+                    genesis.blockTimeMs(), StateRetention.keepLast(StateRetention.DEFAULT_KEEP)),
                 node.rpcHost,
                 node.rpcPort,
                 economy(dir, genesis)),

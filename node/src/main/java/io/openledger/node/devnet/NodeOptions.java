@@ -4,6 +4,7 @@ import io.openledger.chain.ledger.BlockView;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.LedgerOpenException;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.state.StateRetention;
 import io.openledger.l1.PortalDeposits;
 import io.openledger.node.bridge.L1DepositWatcher;
 import io.openledger.node.challenge.NodeRecordVerifier;
@@ -74,7 +75,42 @@ final class NodeOptions {
   /** The L1 deposit watcher these options ask for, if any (started by {@link #ledgerConfig}). */
   Optional<L1DepositWatcher> depositWatcher = Optional.empty();
 
-  LedgerConfig ledgerConfig(long genesisBlockTimeMs) {
+  @Option(
+      names = "--archive",
+      description =
+          "Keep the state of every block, so eth_call, eth_getBalance, eth_getProof and"
+              + " eth_getStorageAt answer at any height; the data directory grows with every block"
+              + " (default for devnet).")
+  boolean archive;
+
+  @Option(
+      names = "--prune-keep",
+      paramLabel = "N",
+      description =
+          "Keep the state of the last N blocks and delete older state as blocks commit (default"
+              + " for node: 128, as geth). Blocks, receipts and logs are always kept.")
+  Long pruneKeep;
+
+  /**
+   * @param byDefault the command's choice when neither --archive nor --prune-keep is given
+   */
+  StateRetention stateRetention(StateRetention byDefault) {
+    if (archive && pruneKeep != null) {
+      throw new CliException(
+          "--archive keeps every state and --prune-keep " + pruneKeep + " prunes: give one");
+    }
+    if (pruneKeep != null) {
+      if (pruneKeep < 2) {
+        throw new CliException(
+            "--prune-keep must be at least 2 blocks (the head's state and its parent's), got "
+                + pruneKeep);
+      }
+      return StateRetention.keepLast(pruneKeep);
+    }
+    return archive ? StateRetention.ARCHIVE : byDefault;
+  }
+
+  LedgerConfig ledgerConfig(long genesisBlockTimeMs, StateRetention defaultRetention) {
     long ms = blockTimeMs != null ? blockTimeMs : genesisBlockTimeMs;
     if (ms < 1 || ms > 3_600_000) {
       throw new CliException("--block-time must be between 1 and 3600000 ms, got " + ms);
@@ -83,8 +119,9 @@ final class NodeOptions {
       throw new CliException("--rpc-port must be between 0 and 65535, got " + rpcPort);
     }
     LedgerConfig config =
-        LedgerConfig.DEFAULT.withSequencer(
-            SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)));
+        LedgerConfig.DEFAULT
+            .withSequencer(SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)))
+            .withStateRetention(stateRetention(defaultRetention));
     if (l1Rpc == null && l1Portal == null) {
       return config;
     }

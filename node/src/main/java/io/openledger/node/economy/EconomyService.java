@@ -93,6 +93,8 @@ public final class EconomyService implements AutoCloseable {
    * @param publicUrl the URL others reach the API at, published with {@code setEndpoint} on the
    *     staking module; empty: {@code http://<api host>:<api port>} (127.0.0.1 for a wildcard host)
    * @param audit runs the {@link Auditor} with these settings; empty: no auditor
+   * @param strictAdapterBase refuse adapters whose base_model_name_or_path does not name the served
+   *     model ({@link EngineConfig#withStrictAdapterBase}); otherwise a warning
    */
   public record Options(
       Path dataDir,
@@ -103,7 +105,20 @@ public final class EconomyService implements AutoCloseable {
       Batcher.Config batching,
       Duration blobGrace,
       Optional<String> publicUrl,
-      Optional<Audit> audit) {
+      Optional<Audit> audit,
+      boolean strictAdapterBase) {
+
+    /** No public URL given, no auditor, adapters of another base served with a warning. */
+    public Options(
+        Path dataDir,
+        KeyPair operatorKey,
+        Path modelDir,
+        String apiHost,
+        int apiPort,
+        Batcher.Config batching,
+        Duration blobGrace) {
+      this(dataDir, operatorKey, modelDir, apiHost, apiPort, batching, blobGrace, false);
+    }
 
     /** No public URL given, no auditor. */
     public Options(
@@ -113,7 +128,8 @@ public final class EconomyService implements AutoCloseable {
         String apiHost,
         int apiPort,
         Batcher.Config batching,
-        Duration blobGrace) {
+        Duration blobGrace,
+        boolean strictAdapterBase) {
       this(
           dataDir,
           operatorKey,
@@ -123,7 +139,8 @@ public final class EconomyService implements AutoCloseable {
           batching,
           blobGrace,
           Optional.empty(),
-          Optional.empty());
+          Optional.empty(),
+          strictAdapterBase);
     }
 
     public Options withPublicUrl(String url) {
@@ -136,7 +153,8 @@ public final class EconomyService implements AutoCloseable {
           batching,
           blobGrace,
           Optional.of(url),
-          audit);
+          audit,
+          strictAdapterBase);
     }
 
     public Options withAudit(Audit a) {
@@ -149,7 +167,8 @@ public final class EconomyService implements AutoCloseable {
           batching,
           blobGrace,
           publicUrl,
-          Optional.of(a));
+          Optional.of(a),
+          strictAdapterBase);
     }
   }
 
@@ -242,7 +261,9 @@ public final class EconomyService implements AutoCloseable {
     engine =
         keep(
             InferenceEngine.open(
-                EngineConfig.of(o.modelDir()).withBundleResolver(this::adapterFile)));
+                EngineConfig.of(o.modelDir())
+                    .withBundleResolver(this::adapterFile)
+                    .withStrictAdapterBase(o.strictAdapterBase())));
     baseModelHash = BaseModelHash.of(o.modelDir());
     List<ExtensionRoute> routes = new ArrayList<>();
     routes.addAll(

@@ -72,6 +72,14 @@ public final class EngineOptions {
   boolean noMerge;
 
   @Option(
+      names = "--strict-adapter-base",
+      description =
+          "Refuse an adapter whose base_model_name_or_path does not name the served model (its"
+              + " directory name or _name_or_path), even when its shapes fit. Default: serve it"
+              + " with a warning in the log and in /v1/models.")
+  boolean strictAdapterBase;
+
+  @Option(
       names = "--context",
       paramLabel = "TOKENS",
       description = "Tokens per sequence, prompt and completion (default: the model's own).")
@@ -104,6 +112,7 @@ public final class EngineOptions {
             .withMaxBatchSize(maxBatch)
             .withMaxQueuedRequests(maxQueue)
             .withInt8Weights(int8)
+            .withStrictAdapterBase(strictAdapterBase)
             .withMergeMode(noMerge ? EngineConfig.MergeMode.NEVER : EngineConfig.MergeMode.AUTO);
     if (threads != null) {
       if (threads < 1) {

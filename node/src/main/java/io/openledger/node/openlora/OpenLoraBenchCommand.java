@@ -4,6 +4,7 @@ import io.openledger.node.cli.CliException;
 import io.openledger.node.rpc.Json;
 import io.openledger.openlora.bench.BenchOptions;
 import io.openledger.openlora.bench.OpenLoraBenchmark;
+import io.openledger.openlora.bench.SpeedBenchmark;
 import io.openledger.openlora.engine.EngineConfig;
 import io.openledger.openlora.engine.InferenceEngine;
 import io.openledger.openlora.server.OpenLoraServer;
@@ -87,8 +88,57 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
       names = "--repeats",
       paramLabel = "N",
       defaultValue = "3",
-      description = "HTTP runs; the median is reported (default: ${DEFAULT-VALUE}).")
+      description =
+          "HTTP runs, or with --speed measured runs per figure; the median is reported (default:"
+              + " ${DEFAULT-VALUE}).")
   int repeats;
+
+  @Option(
+      names = "--speed",
+      description =
+          "Measure only the forward pass's prefill and single-stream decode tokens/s per weight"
+              + " format and thread count (the side-by-side comparison with llama.cpp:"
+              + " openlora/src/test/llamacpp/compare.sh).")
+  boolean speed;
+
+  @Option(
+      names = "--speed-formats",
+      paramLabel = "F,..",
+      split = ",",
+      defaultValue = "F32,INT8",
+      description = "With --speed: weight formats, F32 and/or INT8 (default: ${DEFAULT-VALUE}).")
+  List<String> speedFormats;
+
+  @Option(
+      names = "--speed-threads",
+      paramLabel = "N,..",
+      split = ",",
+      defaultValue = "1,2",
+      description = "With --speed: thread counts (default: ${DEFAULT-VALUE}).")
+  List<Integer> speedThreads;
+
+  @Option(
+      names = "--prompt-tokens",
+      paramLabel = "N",
+      defaultValue = "128",
+      description =
+          "With --speed: prompt length of the prefill figure (default: ${DEFAULT-VALUE}).")
+  int promptTokens;
+
+  @Option(
+      names = "--decode-tokens",
+      paramLabel = "N",
+      defaultValue = "64",
+      description = "With --speed: tokens per decode figure (default: ${DEFAULT-VALUE}).")
+  int decodeTokens;
+
+  @Option(
+      names = "--check-out",
+      paramLabel = "FILE",
+      description =
+          "With --speed: also write the F32 model's greedy continuation and per-position top-1"
+              + " probabilities of a 32-token prompt to FILE (JSON), for llama.cpp to reproduce.")
+  Path checkOut;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -107,6 +157,15 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     BenchOptions options = quick ? BenchOptions.quick(dir) : BenchOptions.standard(dir);
     PrintWriter err = spec.commandLine().getErr();
+    if (speed) {
+      Map<String, Object> m = speed(dir, err);
+      if (json) {
+        print(m);
+      } else {
+        printSpeed(m);
+      }
+      return 0;
+    }
     Map<String, Object> figures = new LinkedHashMap<>();
     if (!httpOnly) {
       try {
@@ -121,6 +180,39 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
     figures.putAll(http(options, quick ? 100 : 400, err));
     print(figures);
     return 0;
+  }
+
+  /** The forward pass's prefill and decode tokens/s ({@link SpeedBenchmark}). */
+  private Map<String, Object> speed(Path dir, PrintWriter err) throws Exception {
+    SpeedBenchmark.Options o;
+    try {
+      o =
+          new SpeedBenchmark.Options(
+              dir,
+              quick ? ModelSpec.tiny() : ModelSpec.bench100M(),
+              speedFormats.stream().map(f -> f.toUpperCase(Locale.ROOT)).toList(),
+              speedThreads,
+              promptTokens,
+              decodeTokens,
+              repeats);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          "--speed-formats, --speed-threads, --prompt-tokens, --decode-tokens or --repeats: "
+              + e.getMessage());
+    }
+    List<SpeedBenchmark.Figure> figures = SpeedBenchmark.run(o, line -> progress(err, line));
+    SpeedBenchmark.Check check = null;
+    if (checkOut != null) {
+      check = SpeedBenchmark.check(SpeedBenchmark.ensureModel(o, line -> {}), 16);
+      Map<String, Object> c = SpeedBenchmark.asMap(List.of(), check);
+      Files.writeString(checkOut, Json.MAPPER.writeValueAsString(c.get("check")));
+    }
+    Map<String, Object> m = SpeedBenchmark.asMap(figures, null);
+    m.put("model", o.model().name());
+    m.put("prompt_tokens", promptTokens);
+    m.put("decode_tokens", decodeTokens);
+    m.put("runs", repeats);
+    return m;
   }
 
   /** Starts the real server over the benchmark's model and measures it with HttpLoad. */
@@ -232,6 +324,31 @@ public final class OpenLoraBenchCommand implements Callable<Integer> {
       int width = figures.keySet().stream().mapToInt(String::length).max().orElse(10);
       figures.forEach(
           (k, v) -> out.println(String.format(Locale.ROOT, "%-" + width + "s  %s", k, format(v))));
+    }
+    out.flush();
+  }
+
+  /** One line per format and thread count. */
+  @SuppressWarnings("unchecked")
+  private void printSpeed(Map<String, Object> m) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%s, prompt %s tokens, decode %s tokens, median of %s runs",
+            m.get("model"),
+            m.get("prompt_tokens"),
+            m.get("decode_tokens"),
+            m.get("runs")));
+    for (Map<String, Object> f : (List<Map<String, Object>>) m.get("figures")) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-5s %d thread(s)  prefill %8.1f tokens/s  decode %8.1f tokens/s",
+              f.get("format"),
+              f.get("threads"),
+              (Double) f.get("prefill_tokens_per_s"),
+              (Double) f.get("decode_tokens_per_s")));
     }
     out.flush();
   }

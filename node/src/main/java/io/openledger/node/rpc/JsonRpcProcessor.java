@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openledger.chain.ledger.StateUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -201,6 +202,9 @@ public final class JsonRpcProcessor {
       return method.get().response(request);
     } catch (JsonRpcException e) {
       return new JsonRpcResponse.Failure(request.id(), e.error());
+    } catch (StateUnavailableException e) {
+      // geth's code for "missing trie node": the block exists, its state was pruned
+      return new JsonRpcResponse.Failure(request.id(), JsonRpcError.server(e.getMessage()));
     } catch (RuntimeException e) {
       LOG.warn("{} failed", request.method(), e);
       return new JsonRpcResponse.Failure(

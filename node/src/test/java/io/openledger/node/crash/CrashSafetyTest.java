@@ -1,6 +1,7 @@
 package io.openledger.node.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.crypto.KeyPair;
@@ -53,6 +54,41 @@ class CrashSafetyTest {
     crashLoop(30, 1234);
   }
 
+  /**
+   * The same with the node keeping only 8 block states, so kills land in the middle of pruning
+   * steps: nothing acknowledged is lost, the chain replays from genesis, and the kept states answer
+   * while older ones are refused.
+   */
+  @Test
+  void killedPruningNodeLosesNothingAndKeepsItsWindow() throws Exception {
+    extraArgs = List.of("--prune-keep", "8");
+    crashLoop(3, 17);
+    NodeProcess node =
+        NodeProcess.start(
+            work.resolve("data"),
+            work.resolve("node.log"),
+            250,
+            0,
+            NodeProcess.CHAIN_ONLY_JVM,
+            extraArgs);
+    try {
+      long head = Long.decode(node.call("eth_blockNumber", "[]").asText());
+      assertThat(head).isGreaterThan(20);
+      String account = DevAccounts.ALL.get(2).address().toHex();
+      String keptBlock = "0x" + Long.toHexString(head - 7);
+      assertThat(
+              node.call("eth_getBalance", "[\"" + account + "\", \"" + keptBlock + "\"]").asText())
+          .startsWith("0x");
+      assertThatThrownBy(() -> node.call("eth_getBalance", "[\"" + account + "\", \"0x1\"]"))
+          .hasMessageStartingWith("state not available: block 1 was pruned");
+    } finally {
+      node.stop();
+    }
+  }
+
+  /** Options for {@code devnet} beyond the test's own. */
+  private List<String> extraArgs = List.of();
+
   /** What clients saw: acknowledged hashes and the receipts returned for them. */
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
@@ -70,7 +106,7 @@ class CrashSafetyTest {
             .map(a -> KeyPair.fromPrivateKeyHex(a.privateKeyHex()))
             .toList();
     for (int round = 0; round < kills; round++) {
-      NodeProcess node = NodeProcess.start(dataDir, log, BLOCK_TIME_MS);
+      NodeProcess node = startNode(dataDir, log);
       try {
         checkSurvivors(node, "after kill " + round);
         AtomicBoolean stop = new AtomicBoolean();
@@ -93,7 +129,7 @@ class CrashSafetyTest {
         node.close();
       }
     }
-    NodeProcess last = NodeProcess.start(dataDir, log, BLOCK_TIME_MS);
+    NodeProcess last = startNode(dataDir, log);
     try {
       checkSurvivors(last, "after the last kill");
     } finally {
@@ -103,6 +139,10 @@ class CrashSafetyTest {
     ChainAudit.Report report = ChainAudit.run(dataDir, ChainSpec.from(Genesis.devnet()));
     assertThat(report.problems()).as("replay of every block").isEmpty();
     assertThat(report.transactions()).isGreaterThanOrEqualTo(receipts.size());
+  }
+
+  private NodeProcess startNode(Path dataDir, Path log) throws Exception {
+    return NodeProcess.start(dataDir, log, BLOCK_TIME_MS, 0, NodeProcess.CHAIN_ONLY_JVM, extraArgs);
   }
 
   /** Every receipt seen is unchanged; every acknowledged transaction is mined or pending. */

@@ -13,8 +13,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** The auditor and endpoint options: on by default for the devnet only, refused when unusable. */
+/**
+ * The economy options as {@code node} and {@code devnet} take them: the auditor and endpoint (on by
+ * default for the devnet only, refused when unusable) and strict adapter-base mode.
+ */
 class EconomyOptionsTest {
   @TempDir Path dir;
 
@@ -85,5 +89,28 @@ class EconomyOptionsTest {
         .hasMessageStartingWith("--public-url: the endpoint URL must not end with '/'");
     url.publicUrl = "https://node.example";
     assertThat(options(url, Optional.of(AUDITOR)).publicUrl()).contains("https://node.example");
+  }
+
+  private EconomyService.Options parsed(Object command, EconomyOptions economy, String... args) {
+    new CommandLine(command).parseArgs(args);
+    return economy.options(dir, OPERATOR, dir);
+  }
+
+  @Test
+  void strictAdapterBaseIsOffUnlessAsked() {
+    NodeCommand node = new NodeCommand();
+    assertThat(parsed(node, node.economy, "--genesis", "g.json").strictAdapterBase()).isFalse();
+    NodeCommand strict = new NodeCommand();
+    assertThat(
+            parsed(strict, strict.economy, "--genesis", "g.json", "--strict-adapter-base")
+                .strictAdapterBase())
+        .isTrue();
+  }
+
+  @Test
+  void devnetTakesTheSameFlag() {
+    DevnetCommand devnet = new DevnetCommand();
+    assertThat(parsed(devnet, devnet.economy, "--strict-adapter-base").strictAdapterBase())
+        .isTrue();
   }
 }

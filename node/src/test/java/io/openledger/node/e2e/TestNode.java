@@ -6,6 +6,7 @@ import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
+import io.openledger.chain.state.StateRetention;
 import io.openledger.node.devnet.NodeRunner;
 import io.openledger.node.rpc.Json;
 import java.io.IOException;
@@ -45,11 +46,27 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start(Path dir) {
-    return start(dir, ChainSpec::from);
+    return start(dir, ChainSpec::from, StateRetention.ARCHIVE, Duration.ofMillis(250));
   }
 
   /** The same node on a chain spec made from the devnet genesis (another protocol schedule). */
   static TestNode start(Path dir, Function<Genesis, ChainSpec> spec) {
+    return start(dir, spec, StateRetention.ARCHIVE, Duration.ofMillis(250));
+  }
+
+  /**
+   * The node keeping the given block states, making a block only when transactions are pending (so
+   * the head stands still between them).
+   */
+  static TestNode start(Path dir, StateRetention retention) {
+    return start(dir, ChainSpec::from, retention, Duration.ofHours(1));
+  }
+
+  private static TestNode start(
+      Path dir,
+      Function<Genesis, ChainSpec> spec,
+      StateRetention retention,
+      Duration emptyBlockInterval) {
     Genesis g = Genesis.devnet().withTimestamp(Instant.now().getEpochSecond() - 300);
     LedgerConfig config =
         LedgerConfig.DEFAULT
@@ -57,7 +74,8 @@ final class TestNode implements AutoCloseable {
             .withSequencer(
                 SequencerConfig.DEFAULT
                     .withProduction(SequencerConfig.Production.WHEN_PENDING)
-                    .withBlockInterval(Duration.ofMillis(250)));
+                    .withBlockInterval(emptyBlockInterval))
+            .withStateRetention(retention);
     NodeRunner runner =
         NodeRunner.start(
             new NodeRunner.Options(dir, spec.apply(g), config, "127.0.0.1", 0),

@@ -138,6 +138,44 @@ class OpenLoraCliTest {
   }
 
   @Test
+  void strictAdapterBaseRefusesAnAdapterTrainedUnderAnotherName() throws Exception {
+    Path renamed = dir.resolve("renamed-adapters").resolve("snapshot");
+    Files.createDirectories(renamed);
+    try (var files = Files.list(adapters.resolve("adapter-0000"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, renamed.resolve(f.getFileName()));
+      }
+    }
+    Path cfg = renamed.resolve("adapter_config.json");
+    com.fasterxml.jackson.databind.node.ObjectNode c =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(cfg.toFile());
+    c.put("base_model_name_or_path", "/cache/hub/models--org--x/snapshots/3f2a");
+    Files.writeString(cfg, c.toString());
+    String[] args = {
+      "generate",
+      "--model",
+      model.toString(),
+      "--adapters",
+      renamed.getParent().toString(),
+      "--adapter",
+      "snapshot",
+      "--max-tokens",
+      "2",
+      "Hi"
+    };
+
+    Run lenient = run(args);
+    assertThat(lenient.exit()).as(lenient.err()).isZero();
+
+    String[] strict = java.util.Arrays.copyOf(args, args.length + 1);
+    strict[args.length - 1] = "--strict-adapter-base";
+    strict[args.length] = "Hi";
+    Run refused = run(strict);
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("snapshot").contains("strict base-name checking is on");
+  }
+
+  @Test
   void serveAnswersHttpUntilStopped() throws Exception {
     StringWriter out = new StringWriter();
     CommandLine cl = OpenLedgerCommand.commandLine();
@@ -239,6 +277,52 @@ class OpenLoraCliTest {
     assertThat(o.path("http_requests_per_s").asDouble()).isPositive();
     assertThat(o.path("http_distinct_adapters").asInt()).isEqualTo(2);
     assertThat(o.path("engine_direct_requests_per_s").asDouble()).isPositive();
+  }
+
+  @Test
+  void benchSpeedMeasuresPrefillAndDecodePerFormatAndThreadsAndWritesTheCheck() throws Exception {
+    Path work = dir.resolve("speed");
+    Files.createDirectories(work);
+    Path check = work.resolve("check.json");
+    Run r =
+        run(
+            "bench",
+            "openlora",
+            "--speed",
+            "--quick",
+            "--json",
+            "--work-dir",
+            work.toString(),
+            "--speed-threads",
+            "1,2",
+            "--prompt-tokens",
+            "16",
+            "--decode-tokens",
+            "4",
+            "--repeats",
+            "1",
+            "--check-out",
+            check.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode o = JSON.readTree(r.out());
+    assertThat(o.path("engine").asText()).isEqualTo("openlora");
+    assertThat(o.path("figures")).hasSize(4);
+    for (JsonNode f : o.path("figures")) {
+      assertThat(f.path("format").asText()).isIn("F32", "INT8");
+      assertThat(f.path("threads").asInt()).isIn(1, 2);
+      assertThat(f.path("prefill_tokens_per_s").asDouble()).isPositive();
+      assertThat(f.path("decode_tokens_per_s").asDouble()).isPositive();
+    }
+    JsonNode c = JSON.readTree(check.toFile());
+    assertThat(c.path("prompt_tokens").asInt()).isEqualTo(32);
+    assertThat(c.path("greedy_after_prompt")).hasSize(16);
+    assertThat(c.path("top1")).hasSize(32);
+    double p = c.path("top1").get(0).get(1).asDouble();
+    assertThat(p).isGreaterThan(0).isLessThanOrEqualTo(1);
+
+    Run bad = run("bench", "openlora", "--speed", "--quick", "--speed-formats", "Q4");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("weight format must be F32 or INT8, got Q4");
   }
 
   @Test

@@ -60,8 +60,9 @@ public final class AdapterBundle {
           SafetensorsFile.open(adapterDir.resolve("adapter_model.safetensors"))) {
         List<SafetensorsWriter.Entry> entries = new ArrayList<>();
         for (Tensor t :
-            f.tensors().values().stream().sorted(Comparator.comparing(Tensor::name)).toList())
+            f.tensors().values().stream().sorted(Comparator.comparing(Tensor::name)).toList()) {
           entries.add(new SafetensorsWriter.Entry(t.name(), t.dtype(), t.shape(), t::toFloatArray));
+        }
         SafetensorsWriter.write(Channels.newChannel(out), entries, Map.of(CONFIG_KEY, config));
         out.flush();
       }
@@ -99,7 +100,9 @@ public final class AdapterBundle {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest md = sha256Digest();
       byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
       return HexFormat.of().formatHex(md.digest());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -116,12 +119,14 @@ public final class AdapterBundle {
 
   /** Opens a bundle, checking its content address and reading its embedded config. */
   static AdapterReader.Opened open(AdapterSource.Bundle b) {
-    if (!Files.isRegularFile(b.file()))
+    if (!Files.isRegularFile(b.file())) {
       throw AdapterReader.bad("blob " + b.sha256Hex() + " is missing");
+    }
     String actual = sha256(b.file());
-    if (!actual.equals(b.sha256Hex()))
+    if (!actual.equals(b.sha256Hex())) {
       throw AdapterReader.bad(
           "blob content hashes to " + actual + ", not to its id " + b.sha256Hex());
+    }
     return openFile(b.file());
   }
 
@@ -130,9 +135,10 @@ public final class AdapterBundle {
    * its presence and format are checked here.
    */
   static AdapterReader.Opened open(AdapterSource.ResolvedBundle b) {
-    if (!Files.isRegularFile(b.file()))
+    if (!Files.isRegularFile(b.file())) {
       throw AdapterReader.bad(
           "the blob store resolved it to " + b.file() + ", which is not a readable file");
+    }
     return openFile(b.file());
   }
 

@@ -99,7 +99,9 @@ public final class AdapterCache {
       warmHits.incrementAndGet();
       return new Pin(e, e.weights);
     }
-    if (!makeRoom(m.weightBytes())) return Pin.WAIT;
+    if (!makeRoom(m.weightBytes())) {
+      return Pin.WAIT;
+    }
     e = new Entry(m, key);
     e.pins = 1;
     e.lastUse = ++tick;
@@ -110,7 +112,9 @@ public final class AdapterCache {
     e.weights = CompletableFuture.supplyAsync(() -> load(entry), loader);
     e.weights.whenComplete(
         (w, err) -> {
-          if (err != null) dropFailed(entry);
+          if (err != null) {
+            dropFailed(entry);
+          }
         });
     return new Pin(e, e.weights);
   }
@@ -137,16 +141,27 @@ public final class AdapterCache {
 
   /** Evicts unpinned, loaded adapters (least recently used first) until {@code need} fits. */
   private boolean makeRoom(long need) {
-    if (resident + need <= budget) return true;
+    if (resident + need <= budget) {
+      return true;
+    }
     List<Entry> idle = new ArrayList<>();
-    for (Entry e : entries.values())
-      if (e.pins == 0 && e.weights.isDone() && !e.weights.isCompletedExceptionally()) idle.add(e);
+    for (Entry e : entries.values()) {
+      if (e.pins == 0 && e.weights.isDone() && !e.weights.isCompletedExceptionally()) {
+        idle.add(e);
+      }
+    }
     idle.sort(Comparator.comparingLong(e -> e.lastUse));
     long freeable = 0;
-    for (Entry e : idle) freeable += e.manifest.weightBytes();
-    if (resident - freeable + need > budget) return false;
     for (Entry e : idle) {
-      if (resident + need <= budget) break;
+      freeable += e.manifest.weightBytes();
+    }
+    if (resident - freeable + need > budget) {
+      return false;
+    }
+    for (Entry e : idle) {
+      if (resident + need <= budget) {
+        break;
+      }
       entries.remove(e.key);
       resident -= e.manifest.weightBytes();
       evictions.incrementAndGet();
@@ -156,16 +171,21 @@ public final class AdapterCache {
 
   /** Unpins; the adapter stays warm until evicted. */
   public synchronized void release(Pin pin) {
-    if (pin == null || pin == Pin.WAIT) return;
+    if (pin == null || pin == Pin.WAIT) {
+      return;
+    }
     pin.entry.pins--;
-    if (pin.entry.pins < 0) throw new IllegalStateException("adapter released twice");
+    if (pin.entry.pins < 0) {
+      throw new IllegalStateException("adapter released twice");
+    }
   }
 
   /** Tier of an adapter now. */
   public synchronized AdapterInfo.Tier tier(AdapterManifest m) {
     Entry e = entries.get(m.id() + "@" + m.fingerprint());
-    if (e == null || !e.weights.isDone() || e.weights.isCompletedExceptionally())
+    if (e == null || !e.weights.isDone() || e.weights.isCompletedExceptionally()) {
       return AdapterInfo.Tier.COLD;
+    }
     return e.pins > 0 ? AdapterInfo.Tier.ACTIVE : AdapterInfo.Tier.WARM;
   }
 

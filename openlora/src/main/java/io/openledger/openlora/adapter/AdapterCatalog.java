@@ -75,46 +75,64 @@ public final class AdapterCatalog {
    * @throws RuntimeException what the {@link BundleResolver} threw
    */
   public Optional<AdapterSource> source(String id) {
-    if (!isValidId(id)) return Optional.empty();
+    if (!isValidId(id)) {
+      return Optional.empty();
+    }
     Path reg = registered.get(id);
-    if (reg != null) return Optional.of(new AdapterSource.Directory(reg));
+    if (reg != null) {
+      return Optional.of(new AdapterSource.Directory(reg));
+    }
     if (isAdapterHash(id)) {
-      if (resolver.isEmpty()) return Optional.empty();
+      if (resolver.isEmpty()) {
+        return Optional.empty();
+      }
       return resolver.get().resolve(id).map(p -> new AdapterSource.ResolvedBundle(p, id));
     }
     var sha = SHA.matcher(id);
     if (sha.matches()) {
-      if (blobStore.isEmpty()) return Optional.empty();
+      if (blobStore.isEmpty()) {
+        return Optional.empty();
+      }
       String hex = sha.group(1);
       for (Path p :
           List.of(
               blobStore.get().resolve(hex),
-              blobStore.get().resolve(hex.substring(0, 2)).resolve(hex)))
-        if (Files.isRegularFile(p)) return Optional.of(new AdapterSource.Bundle(p, hex));
+              blobStore.get().resolve(hex.substring(0, 2)).resolve(hex))) {
+        if (Files.isRegularFile(p)) {
+          return Optional.of(new AdapterSource.Bundle(p, hex));
+        }
+      }
       return Optional.empty();
     }
     if (dir.isPresent()) {
       Path d = dir.get().resolve(id);
-      if (Files.isDirectory(d)) return Optional.of(new AdapterSource.Directory(d));
+      if (Files.isDirectory(d)) {
+        return Optional.of(new AdapterSource.Directory(d));
+      }
     }
     return Optional.empty();
   }
 
   /** Resolves and checks (or recalls the check of) an adapter. */
   public AdapterLookup lookup(String id) {
-    if (id != null && KECCAK_ANY_CASE.matcher(id).matches() && !isAdapterHash(id))
+    if (id != null && KECCAK_ANY_CASE.matcher(id).matches() && !isAdapterHash(id)) {
       return new AdapterLookup.Invalid(
           id, "an adapter hash is 0x followed by 64 lowercase hex digits");
+    }
     Optional<AdapterSource> src;
     try {
       src = source(id);
     } catch (RuntimeException e) {
       return new AdapterLookup.Unavailable(id, "the blob store failed to resolve it: " + e);
     }
-    if (src.isEmpty()) return new AdapterLookup.NotFound(id);
+    if (src.isEmpty()) {
+      return new AdapterLookup.NotFound(id);
+    }
     String fp = src.get().fingerprint();
     Checked c = checked.get(id);
-    if (c != null && c.fingerprint.equals(fp) && sameSource(c.result, src.get())) return c.result;
+    if (c != null && c.fingerprint.equals(fp) && sameSource(c.result, src.get())) {
+      return c.result;
+    }
     AdapterLookup result;
     try {
       result = new AdapterLookup.Found(reader.inspect(id, src.get()));
@@ -138,11 +156,12 @@ public final class AdapterCatalog {
 
   /** Registers a directory under an id and checks it. */
   public AdapterLookup register(String id, Path directory) {
-    if (!isValidId(id) || SHA.matcher(id).matches() || KECCAK_ANY_CASE.matcher(id).matches())
+    if (!isValidId(id) || SHA.matcher(id).matches() || KECCAK_ANY_CASE.matcher(id).matches()) {
       return new AdapterLookup.Invalid(
           id,
           "an adapter id is 1-128 letters, digits, '.', '_' or '-', starting with a letter or"
               + " digit, and not a content address (sha256:<hex> or 0x<hex>)");
+    }
     AdapterSource.Directory src = new AdapterSource.Directory(directory);
     AdapterLookup result;
     try {
@@ -160,7 +179,9 @@ public final class AdapterCatalog {
     TreeSet<String> ids = new TreeSet<>(registered.keySet());
     dir.ifPresent(
         d -> {
-          if (!Files.isDirectory(d)) return;
+          if (!Files.isDirectory(d)) {
+            return;
+          }
           try (Stream<Path> s = Files.list(d)) {
             s.filter(Files::isDirectory)
                 .map(p -> p.getFileName().toString())
@@ -170,8 +191,11 @@ public final class AdapterCatalog {
             throw new UncheckedIOException(e);
           }
         });
-    for (String id : checked.keySet())
-      if (SHA.matcher(id).matches() || isAdapterHash(id)) ids.add(id);
+    for (String id : checked.keySet()) {
+      if (SHA.matcher(id).matches() || isAdapterHash(id)) {
+        ids.add(id);
+      }
+    }
     return new ArrayList<>(ids);
   }
 }

@@ -145,13 +145,18 @@ public final class AdapterReader {
   }
 
   private static Opened openDirectory(Path dir, boolean headerOnly) {
-    if (!Files.isDirectory(dir)) throw bad("directory " + dir.getFileName() + " is missing");
+    if (!Files.isDirectory(dir)) {
+      throw bad("directory " + dir.getFileName() + " is missing");
+    }
     Path cfgFile = dir.resolve("adapter_config.json");
     Path weights = dir.resolve("adapter_model.safetensors");
-    if (!Files.isRegularFile(cfgFile)) throw bad("adapter_config.json is missing");
+    if (!Files.isRegularFile(cfgFile)) {
+      throw bad("adapter_config.json is missing");
+    }
     if (!Files.isRegularFile(weights)) {
-      if (Files.isRegularFile(dir.resolve("adapter_model.bin")))
+      if (Files.isRegularFile(dir.resolve("adapter_model.bin"))) {
         throw bad("adapter_model.bin (pickle) is not supported; save it as safetensors");
+      }
       throw bad("adapter_model.safetensors is missing");
     }
     Map<String, Object> cfg;
@@ -326,7 +331,11 @@ public final class AdapterReader {
   }
 
   private static void requireFinite(float[] v, String name) {
-    for (float x : v) if (!Float.isFinite(x)) throw bad(name + " contains NaN or infinite values");
+    for (float x : v) {
+      if (!Float.isFinite(x)) {
+        throw bad(name + " contains NaN or infinite values");
+      }
+    }
   }
 
   static AdapterFormatException bad(String message) {

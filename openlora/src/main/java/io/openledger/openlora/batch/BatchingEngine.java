@@ -77,10 +77,14 @@ public final class BatchingEngine implements InferenceEngine {
     LlamaConfig c = model.config();
     int ctx = config.maxContextLength() > 0 ? config.maxContextLength() : c.maxPositions();
     this.contextLength = Math.min(ctx, c.maxPositions());
-    for (int id : c.eosTokenIds()) eos.set(id);
+    for (int id : c.eosTokenIds()) {
+      eos.set(id);
+    }
     if (!tokenizer.eosToken().isEmpty()) {
       int[] e = tokenizer.encode(tokenizer.eosToken(), false);
-      if (e.length == 1) eos.set(e[0]);
+      if (e.length == 1) {
+        eos.set(e[0]);
+      }
     }
     String id = config.modelDir().toAbsolutePath().normalize().getFileName().toString();
     this.chat = ChatTemplate.load(tokenizer.chatTemplate(), tokenizer.specialTokens());
@@ -109,7 +113,9 @@ public final class BatchingEngine implements InferenceEngine {
             chat.refusal());
     this.pool = new KernelPool(config.threads());
     Set<String> names = new LinkedHashSet<>(List.of(id));
-    if (!c.nameOrPath().isBlank()) names.add(c.nameOrPath());
+    if (!c.nameOrPath().isBlank()) {
+      names.add(c.nameOrPath());
+    }
     AdapterReader reader = new AdapterReader(c, names, config.strictAdapterBase());
     this.catalog =
         new AdapterCatalog(
@@ -177,8 +183,11 @@ public final class BatchingEngine implements InferenceEngine {
   @Override
   public List<AdapterInfo> adapters() {
     List<AdapterInfo> out = new ArrayList<>();
-    for (String id : catalog.ids())
-      if (catalog.lookup(id) instanceof AdapterLookup.Found f) out.add(info(f.manifest()));
+    for (String id : catalog.ids()) {
+      if (catalog.lookup(id) instanceof AdapterLookup.Found f) {
+        out.add(info(f.manifest()));
+      }
+    }
     return out;
   }
 
@@ -222,22 +231,24 @@ public final class BatchingEngine implements InferenceEngine {
 
   @Override
   public Generation submit(GenerationRequest request) {
-    if (closed)
+    if (closed) {
       throw new EngineException.OverCapacity("the engine is shutting down", Duration.ofSeconds(5));
+    }
     long now = System.nanoTime();
     int[] prompt = promptTokens(request.prompt());
-    if (prompt.length >= contextLength)
+    if (prompt.length >= contextLength) {
       throw new EngineException.InvalidRequest(
           "the prompt has "
               + prompt.length
               + " tokens; the context holds "
               + contextLength
               + " (prompt and completion together)");
+    }
     int maxNew = Math.min(request.sampling().maxTokens(), contextLength - prompt.length);
     List<AdapterManifest> adapters = new ArrayList<>();
     double[] weights = adapterWeights(request.adapters(), adapters);
-    for (AdapterManifest m : adapters)
-      if (!cache.fitsBudget(m))
+    for (AdapterManifest m : adapters) {
+      if (!cache.fitsBudget(m)) {
         throw new EngineException.InvalidRequest(
             "adapter "
                 + m.id()
@@ -245,9 +256,12 @@ public final class BatchingEngine implements InferenceEngine {
                 + m.weightBytes()
                 + " bytes, more than the whole adapter memory budget of "
                 + cache.budget());
-    if (KvCache.bytesFor(model.config(), prompt.length + maxNew) > kvBudget)
+      }
+    }
+    if (KvCache.bytesFor(model.config(), prompt.length + maxNew) > kvBudget) {
       throw new EngineException.InvalidRequest(
           "prompt plus max_tokens needs more KV cache than the engine holds");
+    }
     int q = queued.incrementAndGet();
     if (q > config.maxQueuedRequests() + config.maxBatchSize()) {
       queued.decrementAndGet();
@@ -281,15 +295,19 @@ public final class BatchingEngine implements InferenceEngine {
           case GenerationRequest.Prompt.Text t -> tokenizer.encode(t.text(), true);
           case GenerationRequest.Prompt.Tokens t -> t.ids();
         };
-    if (ids.length == 0) throw new EngineException.InvalidRequest("the prompt is empty");
-    for (int id : ids)
-      if (id < 0 || id >= model.config().vocabSize())
+    if (ids.length == 0) {
+      throw new EngineException.InvalidRequest("the prompt is empty");
+    }
+    for (int id : ids) {
+      if (id < 0 || id >= model.config().vocabSize()) {
         throw new EngineException.InvalidRequest(
             "prompt token "
                 + id
                 + " is outside the vocabulary [0, "
                 + model.config().vocabSize()
                 + ")");
+      }
+    }
     return ids;
   }
 
@@ -373,7 +391,9 @@ public final class BatchingEngine implements InferenceEngine {
 
   @Override
   public void close() {
-    if (closed) return;
+    if (closed) {
+      return;
+    }
     closed = true;
     scheduler.stop();
     loader.shutdownNow();

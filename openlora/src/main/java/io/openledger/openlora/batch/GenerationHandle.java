@@ -38,7 +38,9 @@ final class GenerationHandle implements Generation {
   @Override
   public GenerationEvent nextEvent() throws InterruptedException {
     GenerationEvent t = terminal;
-    if (t != null && events.isEmpty()) return t;
+    if (t != null && events.isEmpty()) {
+      return t;
+    }
     GenerationEvent e = events.take();
     return e;
   }
@@ -46,7 +48,9 @@ final class GenerationHandle implements Generation {
   @Override
   public GenerationEvent nextEvent(Duration timeout) throws InterruptedException {
     GenerationEvent t = terminal;
-    if (t != null && events.isEmpty()) return t;
+    if (t != null && events.isEmpty()) {
+      return t;
+    }
     return events.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -72,7 +76,9 @@ final class GenerationHandle implements Generation {
   }
 
   void finish(GenerationResult r) {
-    if (terminal != null) return;
+    if (terminal != null) {
+      return;
+    }
     GenerationEvent.Finished f = new GenerationEvent.Finished(r);
     terminal = f;
     events.add(f);
@@ -80,7 +86,9 @@ final class GenerationHandle implements Generation {
   }
 
   void fail(EngineException e) {
-    if (terminal != null) return;
+    if (terminal != null) {
+      return;
+    }
     GenerationEvent.Failed f = new GenerationEvent.Failed(e);
     terminal = f;
     events.add(f);

@@ -14,7 +14,9 @@ public final class LatencyWindow {
   }
 
   public synchronized EngineMetrics.Latency snapshot() {
-    if (count == 0) return EngineMetrics.Latency.NONE;
+    if (count == 0) {
+      return EngineMetrics.Latency.NONE;
+    }
     int n = (int) Math.min(count, ring.length);
     long[] v = Arrays.copyOf(ring, n);
     Arrays.sort(v);

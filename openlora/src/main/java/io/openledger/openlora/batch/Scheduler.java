@@ -77,7 +77,11 @@ final class Scheduler implements Runnable {
   private AdapterGroup uniformKey;
 
   // counters, written by the scheduler thread only
-  private volatile long completed, failed, promptTokens, completionTokens, kvBytes;
+  private volatile long completed;
+  private volatile long failed;
+  private volatile long promptTokens;
+  private volatile long completionTokens;
+  private volatile long kvBytes;
   private volatile int runningCount;
   private final long[] stepTime = new long[256];
   private final int[] stepTokens = new int[256];
@@ -144,9 +148,13 @@ final class Scheduler implements Runnable {
         failRunning(t);
         worked = true;
       }
-      if (!worked) LockSupport.parkNanos(this, 50_000_000L);
+      if (!worked) {
+        LockSupport.parkNanos(this, 50_000_000L);
+      }
     }
-    for (Sequence s : new ArrayList<>(running)) finish(s, FinishReason.CANCELLED);
+    for (Sequence s : new ArrayList<>(running)) {
+      finish(s, FinishReason.CANCELLED);
+    }
     drainIncoming();
     for (Sequence s : waiting) {
       releasePins(s);
@@ -161,10 +169,15 @@ final class Scheduler implements Runnable {
   private boolean step() {
     drainIncoming();
     admit();
-    for (int i = running.size() - 1; i >= 0; i--)
-      if (running.get(i).handle.cancelled()) finish(running.get(i), FinishReason.CANCELLED);
+    for (int i = running.size() - 1; i >= 0; i--) {
+      if (running.get(i).handle.cancelled()) {
+        finish(running.get(i), FinishReason.CANCELLED);
+      }
+    }
     runningCount = running.size();
-    if (running.isEmpty()) return false;
+    if (running.isEmpty()) {
+      return false;
+    }
     int rows = buildBatch();
     long t0 = System.nanoTime();
     pass.forward(batch);
@@ -177,7 +190,9 @@ final class Scheduler implements Runnable {
   private int lastDecodeRows;
 
   private void drainIncoming() {
-    for (Sequence s; (s = incoming.poll()) != null; ) waiting.add(s);
+    for (Sequence s; (s = incoming.poll()) != null; ) {
+      waiting.add(s);
+    }
   }
 
   // ------------------------------------------------------------------ admission
@@ -200,11 +215,17 @@ final class Scheduler implements Runnable {
         continue;
       }
       if (s.pins == null) {
-        if (pinned >= max) break;
-        if (!pin(s)) break; // the adapter budget is full of pinned adapters: wait for releases
+        if (pinned >= max) {
+          break;
+        }
+        if (!pin(s)) {
+          break;
+        } // the adapter budget is full of pinned adapters: wait for releases
       }
       pinned++;
-      if (!allLoaded(s)) continue;
+      if (!allLoaded(s)) {
+        continue;
+      }
       EngineException bad = loadFailure(s);
       if (bad != null) {
         it.remove();
@@ -214,14 +235,20 @@ final class Scheduler implements Runnable {
         s.handle.fail(bad);
         continue;
       }
-      if (running.size() >= max) continue;
+      if (running.size() >= max) {
+        continue;
+      }
       long need = KvCache.bytesFor(model.config(), s.capacity());
-      if (kvBytes + need > limits.kvBudgetBytes() && !running.isEmpty()) continue;
+      if (kvBytes + need > limits.kvBudgetBytes() && !running.isEmpty()) {
+        continue;
+      }
       it.remove();
       s.cache = new KvCache(model.config(), s.capacity());
       kvBytes += s.cache.bytes();
       s.loaded = new LoraWeights[s.pins.length];
-      for (int i = 0; i < s.pins.length; i++) s.loaded[i] = s.pins[i].weights().join();
+      for (int i = 0; i < s.pins.length; i++) {
+        s.loaded[i] = s.pins[i].weights().join();
+      }
       insertSorted(s);
     }
   }
@@ -231,7 +258,9 @@ final class Scheduler implements Runnable {
     for (int i = 0; i < pins.length; i++) {
       AdapterCache.Pin p = adapters.cache().acquire(s.adapters.get(i));
       if (p == AdapterCache.Pin.WAIT) {
-        for (int k = 0; k < i; k++) adapters.cache().release(pins[k]);
+        for (int k = 0; k < i; k++) {
+          adapters.cache().release(pins[k]);
+        }
         return false;
       }
       pins[i] = p;
@@ -242,14 +271,20 @@ final class Scheduler implements Runnable {
   }
 
   private static boolean allLoaded(Sequence s) {
-    for (AdapterCache.Pin p : s.pins) if (!p.weights().isDone()) return false;
+    for (AdapterCache.Pin p : s.pins) {
+      if (!p.weights().isDone()) {
+        return false;
+      }
+    }
     return true;
   }
 
   private EngineException loadFailure(Sequence s) {
     for (int i = 0; i < s.pins.length; i++) {
       CompletableFuture<LoraWeights> f = s.pins[i].weights();
-      if (!f.isCompletedExceptionally()) continue;
+      if (!f.isCompletedExceptionally()) {
+        continue;
+      }
       AdapterManifest m = s.adapters.get(i);
       Throwable cause;
       try {
@@ -266,8 +301,12 @@ final class Scheduler implements Runnable {
   }
 
   private void releasePins(Sequence s) {
-    if (s.pins == null) return;
-    for (AdapterCache.Pin p : s.pins) adapters.cache().release(p);
+    if (s.pins == null) {
+      return;
+    }
+    for (AdapterCache.Pin p : s.pins) {
+      adapters.cache().release(p);
+    }
     s.pins = null;
   }
 
@@ -277,7 +316,9 @@ final class Scheduler implements Runnable {
 
   private void insertSorted(Sequence s) {
     int i = running.size();
-    while (i > 0 && running.get(i - 1).group.compareTo(s.group) > 0) i--;
+    while (i > 0 && running.get(i - 1).group.compareTo(s.group) > 0) {
+      i--;
+    }
     running.add(i, s);
   }
 
@@ -287,7 +328,11 @@ final class Scheduler implements Runnable {
   private int buildBatch() {
     batch.clear();
     int decodeRows = 0;
-    for (Sequence s : running) if (!s.prefilling()) decodeRows++;
+    for (Sequence s : running) {
+      if (!s.prefilling()) {
+        decodeRows++;
+      }
+    }
     lastDecodeRows = decodeRows;
     int prefillBudget = batch.capacity - decodeRows;
     for (int i = 0; i < running.size(); i++) {
@@ -312,9 +357,11 @@ final class Scheduler implements Runnable {
       }
       int end = batch.rows();
       Sequence first = running.get(i);
-      if (useMerged == null && end > start)
-        for (int a = 0; a < first.loaded.length; a++)
+      if (useMerged == null && end > start) {
+        for (int a = 0; a < first.loaded.length; a++) {
           batch.addSegment(start, end, first.loaded[a], first.weights[a]);
+        }
+      }
       i = j;
     }
     return batch.rows();
@@ -323,12 +370,16 @@ final class Scheduler implements Runnable {
   private void addRows(Sequence s, int i) {
     logitIndex[i] = -1;
     int n = rowsThisStep[i];
-    if (n == 0) return;
+    if (n == 0) {
+      return;
+    }
     if (s.prefilling()) {
       for (int k = 0; k < n; k++) {
         int pos = s.prefilled + k;
         boolean last = pos == s.prompt.length - 1;
-        if (last) logitIndex[i] = batch.logitCount();
+        if (last) {
+          logitIndex[i] = batch.logitCount();
+        }
         batch.addRow(s.prompt[pos], pos, s.cache, last);
       }
       s.prefilled += n;
@@ -352,20 +403,28 @@ final class Scheduler implements Runnable {
     Sequence first = running.get(0);
     AdapterManifest single = first.single();
     AdapterGroup key = single == null ? null : first.group;
-    for (Sequence s : running) if (key == null || !s.group.equals(key)) key = null;
+    for (Sequence s : running) {
+      if (key == null || !s.group.equals(key)) {
+        key = null;
+      }
+    }
     if (key == null) {
       uniformSteps = 0;
       uniformKey = null;
       return null;
     }
-    if (key.equals(mergedKey)) return merged;
+    if (key.equals(mergedKey)) {
+      return merged;
+    }
     if (merging != null && merging.isDone()) {
       if (!merging.isCompletedExceptionally()) {
         merged = merging.join();
         mergedKey = mergingKey;
       }
       merging = null;
-      if (key.equals(mergedKey)) return merged;
+      if (key.equals(mergedKey)) {
+        return merged;
+      }
     }
     uniformSteps = key.equals(uniformKey) ? uniformSteps + 1 : 1;
     uniformKey = key;
@@ -385,7 +444,9 @@ final class Scheduler implements Runnable {
     float[] logits = pass.logits();
     int generated = 0;
     for (int i = 0; i < running.size(); i++) {
-      if (logitIndex[i] < 0) continue;
+      if (logitIndex[i] < 0) {
+        continue;
+      }
       Sequence s = running.get(i);
       int off = logitIndex[i] * vocab;
       int token = s.sampler.next(logits, off);
@@ -393,10 +454,11 @@ final class Scheduler implements Runnable {
       List<GenerationEvent.TopLogprob> top = List.of();
       if (s.topLogprobs > 0) {
         List<GenerationEvent.TopLogprob> t = new ArrayList<>();
-        for (int alt : s.sampler.top(logits, off, s.topLogprobs))
+        for (int alt : s.sampler.top(logits, off, s.topLogprobs)) {
           t.add(
               new GenerationEvent.TopLogprob(
                   alt, vocabulary.tokenizer().tokenText(alt), s.sampler.logprob(logits, off, alt)));
+        }
         top = List.copyOf(t);
       }
       generated++;
@@ -426,13 +488,19 @@ final class Scheduler implements Runnable {
     boolean special = isEos || vocabulary.tokenizer().isSpecial(token);
     String text = special ? "" : s.stop.push(s.decoder.push(token));
     FinishReason reason = null;
-    if (isEos) reason = FinishReason.EOS_TOKEN;
-    else if (s.stop.stopped()) reason = FinishReason.STOP_SEQUENCE;
-    else if (s.tokens.size() + 1 >= s.maxNewTokens) reason = FinishReason.LENGTH;
+    if (isEos) {
+      reason = FinishReason.EOS_TOKEN;
+    } else if (s.stop.stopped()) {
+      reason = FinishReason.STOP_SEQUENCE;
+    } else if (s.tokens.size() + 1 >= s.maxNewTokens) {
+      reason = FinishReason.LENGTH;
+    }
     if (reason != null && reason != FinishReason.STOP_SEQUENCE) {
       text += s.stop.push(s.decoder.flush());
       text += s.stop.flush();
-      if (s.stop.stopped()) reason = FinishReason.STOP_SEQUENCE;
+      if (s.stop.stopped()) {
+        reason = FinishReason.STOP_SEQUENCE;
+      }
     }
     GenerationEvent.Token ev =
         new GenerationEvent.Token(s.tokens.size(), token, text, logprob, special, top);
@@ -473,7 +541,9 @@ final class Scheduler implements Runnable {
 
   private void retire(Sequence s) {
     releasePins(s);
-    if (s.cache != null) kvBytes -= s.cache.bytes();
+    if (s.cache != null) {
+      kvBytes -= s.cache.bytes();
+    }
     s.cache = null;
     leaveQueue();
   }
@@ -528,7 +598,9 @@ final class Scheduler implements Runnable {
     long tokens = 0;
     for (int i = 0; i < n; i++) {
       long t = stepTime[i];
-      if (now - t > 5_000_000_000L) continue;
+      if (now - t > 5_000_000_000L) {
+        continue;
+      }
       tokens += stepTokens[i];
       oldest = Math.min(oldest, t);
     }

@@ -18,7 +18,9 @@ final class StopText {
 
   /** Adds decoded text; returns the part now safe to emit. */
   String push(String piece) {
-    if (stopped) return "";
+    if (stopped) {
+      return "";
+    }
     text.append(piece);
     int complete = firstStop();
     // a partial match starting earlier may still complete into an earlier stop: wait for it
@@ -41,7 +43,9 @@ final class StopText {
    * so the earliest complete stop sequence (if any) ends the text.
    */
   String flush() {
-    if (stopped) return "";
+    if (stopped) {
+      return "";
+    }
     int complete = firstStop();
     if (complete >= 0) {
       stopped = true;
@@ -57,7 +61,9 @@ final class StopText {
   }
 
   private String take(int upTo) {
-    if (upTo <= emitted) return "";
+    if (upTo <= emitted) {
+      return "";
+    }
     String s = text.substring(emitted, upTo);
     emitted = upTo;
     return s;
@@ -66,11 +72,15 @@ final class StopText {
   private int firstStop() {
     int best = -1;
     int maxLen = 0;
-    for (String s : stops) maxLen = Math.max(maxLen, s.length());
+    for (String s : stops) {
+      maxLen = Math.max(maxLen, s.length());
+    }
     int from = Math.max(0, emitted - maxLen);
     for (String s : stops) {
       int i = text.indexOf(s, from);
-      if (i >= 0 && (best < 0 || i < best)) best = i;
+      if (i >= 0 && (best < 0 || i < best)) {
+        best = i;
+      }
     }
     return best;
   }
@@ -78,12 +88,14 @@ final class StopText {
   /** Length of the longest suffix of the text that is a proper prefix of some stop sequence. */
   private int heldBack() {
     int held = 0;
-    for (String s : stops)
-      for (int k = Math.min(s.length() - 1, text.length() - emitted); k > held; k--)
+    for (String s : stops) {
+      for (int k = Math.min(s.length() - 1, text.length() - emitted); k > held; k--) {
         if (text.substring(text.length() - k).equals(s.substring(0, k))) {
           held = k;
           break;
         }
+      }
+    }
     return held;
   }
 }

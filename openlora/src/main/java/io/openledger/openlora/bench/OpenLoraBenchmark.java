@@ -65,18 +65,22 @@ public final class OpenLoraBenchmark {
             Collections.max(o.distinctAdapters()),
             Math.max(o.registeredAdapters(), o.coldLoads() + 20));
     Map<Integer, Path> adapterDirs = new LinkedHashMap<>();
-    for (int r : o.ranks()) adapterDirs.put(r, ensureAdapters(o, r, adaptersNeeded, progress));
+    for (int r : o.ranks()) {
+      adapterDirs.put(r, ensureAdapters(o, r, adaptersNeeded, progress));
+    }
 
     progress.accept("single-stream decode, base and rank-" + maxRank + " adapter, alternating");
     EngineConfig base = EngineConfig.of(model).withThreads(o.threads());
-    long parameters, baseBytes;
+    long parameters;
+    long baseBytes;
     try (InferenceEngine e = InferenceEngine.open(base)) {
       parameters = e.model().parameters();
       baseBytes = e.model().weightBytes();
     }
     double[] pair =
         singleStreamPair(base.withAdapterDir(adapterDirs.get(maxRank)), "adapter-0000", o);
-    double decodeBase = pair[0], decodeLora = pair[1];
+    double decodeBase = pair[0];
+    double decodeLora = pair[1];
     progress.accept(
         String.format(
             "  base %.1f tok/s, adapter %.1f tok/s (%.2fx)",
@@ -148,7 +152,9 @@ public final class OpenLoraBenchmark {
     Path marker = dir.resolve(".generated");
     String stamp = o.model().toString();
     try {
-      if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) return dir;
+      if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) {
+        return dir;
+      }
       progress.accept(
           "generating " + o.model().name() + " (" + o.model().parameters() + " parameters)");
       TestModels.writeModel(dir, o.model());
@@ -165,7 +171,9 @@ public final class OpenLoraBenchmark {
     AdapterSpec spec = AdapterSpec.of(rank, 1000L * rank);
     String stamp = o.model() + "/" + spec + "/" + count;
     try {
-      if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) return dir;
+      if (Files.isRegularFile(marker) && Files.readString(marker).equals(stamp)) {
+        return dir;
+      }
       progress.accept("generating " + count + " rank-" + rank + " adapters");
       Files.createDirectories(dir);
       TestModels.writeAdapters(dir, o.model(), count, spec);
@@ -190,7 +198,9 @@ public final class OpenLoraBenchmark {
     try (InferenceEngine e = InferenceEngine.open(cfg)) {
       decodeRate(e, adapter, o);
       double[] runs = new double[o.repeats()];
-      for (int rep = 0; rep < o.repeats(); rep++) runs[rep] = decodeRate(e, adapter, o);
+      for (int rep = 0; rep < o.repeats(); rep++) {
+        runs[rep] = decodeRate(e, adapter, o);
+      }
       return median(runs);
     }
   }
@@ -204,7 +214,8 @@ public final class OpenLoraBenchmark {
       decodeRate(e, null, o);
       decodeRate(e, adapter, o);
       int reps = Math.max(o.repeats(), 6);
-      double[] base = new double[reps], lora = new double[reps];
+      double[] base = new double[reps];
+      double[] lora = new double[reps];
       for (int rep = 0;
           rep < reps;
           rep++) { // which goes first alternates, cancelling order effects
@@ -223,14 +234,19 @@ public final class OpenLoraBenchmark {
   /** Tokens/s between the first and the last streamed token of one greedy request. */
   private static double decodeRate(InferenceEngine e, String adapter, BenchOptions o) {
     GenerationRequest r = GenerationRequest.of(PROMPT, o.decodeTokens());
-    if (adapter != null) r = r.withAdapter(adapter);
+    if (adapter != null) {
+      r = r.withAdapter(adapter);
+    }
     Generation g = e.submit(r);
-    long first = 0, last = 0;
+    long first = 0;
+    long last = 0;
     int n = 0;
     try {
       for (GenerationEvent ev = g.nextEvent(); !ev.isTerminal(); ev = g.nextEvent()) {
         last = System.nanoTime();
-        if (n++ == 0) first = last;
+        if (n++ == 0) {
+          first = last;
+        }
       }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
@@ -249,20 +265,25 @@ public final class OpenLoraBenchmark {
     List<Integer> small = o.distinctAdapters().stream().filter(d -> d > 1 && d < 1000).toList();
     List<Integer> large = o.distinctAdapters().stream().filter(d -> d >= 1000).toList();
     int rounds = Math.max(1, Math.min(3, o.repeats()));
-    double[] one = new double[rounds], merged = new double[rounds];
+    double[] one = new double[rounds];
+    double[] merged = new double[rounds];
     double[][] mixed = new double[small.size()][rounds];
     List<OpenLoraFigures.BatchFigure> out = new ArrayList<>();
     try (InferenceEngine e = InferenceEngine.open(cfg);
         InferenceEngine m = InferenceEngine.open(cfg.withMergeMode(EngineConfig.MergeMode.AUTO))) {
       batchRun(e, 4, o, 4); // warm-up: JIT and the first adapters
-      for (int wave = 0; wave < 3; wave++) batchRun(m, 1, o, 8); // lets m merge adapter 0
+      for (int wave = 0; wave < 3; wave++) {
+        batchRun(m, 1, o, 8);
+      } // lets m merge adapter 0
       for (int k = 0; k < rounds; k++) {
         one[k] = batchRun(e, 1, o, BATCH_NEW_TOKENS);
-        for (int i = 0; i < small.size(); i++)
+        for (int i = 0; i < small.size(); i++) {
           mixed[i][k] = batchRun(e, small.get(i), o, BATCH_NEW_TOKENS);
+        }
         merged[k] = batchRun(m, 1, o, BATCH_NEW_TOKENS);
       }
-      double oneMedian = median(one), mergedMedian = median(merged);
+      double oneMedian = median(one);
+      double mergedMedian = median(merged);
       progress.accept(
           String.format(
               "batch r%d x1 adapter: %.1f tok/s, merged %.1f tok/s",
@@ -304,12 +325,15 @@ public final class OpenLoraBenchmark {
     int requests = (Math.max(2 * b, distinct) + b - 1) / b * b;
     long t0 = System.nanoTime();
     List<Generation> gs = new ArrayList<>(requests);
-    for (int i = 0; i < requests; i++)
+    for (int i = 0; i < requests; i++) {
       gs.add(
           e.submit(
               GenerationRequest.of(SHORT_PROMPT, newTokens).withAdapter(adapterId(i % distinct))));
+    }
     long tokens = 0;
-    for (Generation g : gs) tokens += g.result().join().completionTokens();
+    for (Generation g : gs) {
+      tokens += g.result().join().completionTokens();
+    }
     return tokens / ((System.nanoTime() - t0) / 1e9);
   }
 
@@ -322,11 +346,15 @@ public final class OpenLoraBenchmark {
     try (LlamaModel m = LlamaModel.load(model, false)) {
       AdapterReader reader = new AdapterReader(m.config(), Set.of());
       int total = loads + 20;
-      for (int i = 0; i < total; i++) pageIn(adapters.resolve(adapterId(i)));
-      double[] ms = new double[loads], cpu = new double[loads];
+      for (int i = 0; i < total; i++) {
+        pageIn(adapters.resolve(adapterId(i)));
+      }
+      double[] ms = new double[loads];
+      double[] cpu = new double[loads];
       for (int i = 0; i < total; i++) {
         String id = adapterId(i);
-        long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long c0 = mx.getCurrentThreadCpuTime();
         AdapterManifest man = reader.inspect(id, new AdapterSource.Directory(adapters.resolve(id)));
         reader.load(man);
         if (i >= 20) { // the first 20 warm the JIT
@@ -336,7 +364,8 @@ public final class OpenLoraBenchmark {
       }
       Arrays.sort(ms);
       Arrays.sort(cpu);
-      int p50 = percentile(loads, 0.5), p99 = percentile(loads, 0.99);
+      int p50 = percentile(loads, 0.5);
+      int p99 = percentile(loads, 0.99);
       return new double[] {ms[p50], ms[p99], cpu[p50], cpu[p99]};
     }
   }
@@ -372,8 +401,9 @@ public final class OpenLoraBenchmark {
                     }
                   });
       List<Generation> gs = new ArrayList<>();
-      for (int i = 0; i < o.registeredAdapters(); i++)
+      for (int i = 0; i < o.registeredAdapters(); i++) {
         gs.add(e.submit(GenerationRequest.of(PROMPT, 2).withAdapter(adapterId(i))));
+      }
       gs.forEach(g -> g.result().join());
       done.set(true);
       try {
@@ -394,23 +424,33 @@ public final class OpenLoraBenchmark {
     try (LlamaModel f = LlamaModel.load(model, false);
         LlamaModel q = LlamaModel.load(model, true);
         KernelPool pool = new KernelPool(threads)) {
-      int len = 32, vocab = f.config().vocabSize();
-      ForwardPass pf = new ForwardPass(f, pool, len, len), pq = new ForwardPass(q, pool, len, len);
+      int len = 32;
+      int vocab = f.config().vocabSize();
+      ForwardPass pf = new ForwardPass(f, pool, len, len);
+      ForwardPass pq = new ForwardPass(q, pool, len, len);
       SplittableRandom r = new SplittableRandom(8);
-      int agree = 0, total = 0;
+      int agree = 0;
+      int total = 0;
       double maxErr = 0;
-      float[] a = new float[vocab], b = new float[vocab];
+      float[] a = new float[vocab];
+      float[] b = new float[vocab];
       for (int s = 0; s < 4; s++) {
         int[] toks = new int[len];
-        for (int i = 0; i < len; i++) toks[i] = r.nextInt(vocab);
+        for (int i = 0; i < len; i++) {
+          toks[i] = r.nextInt(vocab);
+        }
         runAll(pf, f, toks);
         runAll(pq, q, toks);
         for (int i = 0; i < len; i++) {
           pf.logitsOf(i, a);
           pq.logitsOf(i, b);
-          if (argmax(a) == argmax(b)) agree++;
+          if (argmax(a) == argmax(b)) {
+            agree++;
+          }
           total++;
-          for (int k = 0; k < vocab; k++) maxErr = Math.max(maxErr, Math.abs(a[k] - b[k]));
+          for (int k = 0; k < vocab; k++) {
+            maxErr = Math.max(maxErr, Math.abs(a[k] - b[k]));
+          }
         }
       }
       return new double[] {(double) agree / total, maxErr};
@@ -420,13 +460,19 @@ public final class OpenLoraBenchmark {
   private static void runAll(ForwardPass p, LlamaModel m, int[] toks) {
     Batch b = new Batch(toks.length, 1);
     KvCache cache = new KvCache(m.config(), toks.length);
-    for (int i = 0; i < toks.length; i++) b.addRow(toks[i], i, cache, true);
+    for (int i = 0; i < toks.length; i++) {
+      b.addRow(toks[i], i, cache, true);
+    }
     p.forward(b);
   }
 
   private static int argmax(float[] v) {
     int best = 0;
-    for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
     return best;
   }
 

@@ -58,19 +58,30 @@ public record EngineConfig(
   }
 
   public EngineConfig {
-    if (modelDir == null) throw new IllegalArgumentException("modelDir is required");
+    if (modelDir == null) {
+      throw new IllegalArgumentException("modelDir is required");
+    }
     adapterDir = adapterDir == null ? Optional.empty() : adapterDir;
     blobStoreDir = blobStoreDir == null ? Optional.empty() : blobStoreDir;
     bundleResolver = bundleResolver == null ? Optional.empty() : bundleResolver;
-    if (adapterMemoryBudgetBytes <= 0)
+    if (adapterMemoryBudgetBytes <= 0) {
       throw new IllegalArgumentException("adapterMemoryBudgetBytes must be positive");
-    if (maxBatchSize < 1) throw new IllegalArgumentException("maxBatchSize must be at least 1");
-    if (maxQueuedRequests < 0)
+    }
+    if (maxBatchSize < 1) {
+      throw new IllegalArgumentException("maxBatchSize must be at least 1");
+    }
+    if (maxQueuedRequests < 0) {
       throw new IllegalArgumentException("maxQueuedRequests must not be negative");
-    if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
-    if (mergeMode == null) mergeMode = MergeMode.AUTO;
-    if (maxContextLength < 0)
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1");
+    }
+    if (mergeMode == null) {
+      mergeMode = MergeMode.AUTO;
+    }
+    if (maxContextLength < 0) {
       throw new IllegalArgumentException("maxContextLength must not be negative");
+    }
   }
 
   /** Defaults: 256 MiB of adapters, batches of 32, 256 queued, 2 threads, f32, merge AUTO. */

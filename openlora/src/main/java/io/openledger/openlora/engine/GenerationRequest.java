@@ -16,11 +16,18 @@ public record GenerationRequest(
     Prompt prompt, AdapterChoice adapters, SamplingParams sampling, int logprobs) {
 
   public GenerationRequest {
-    if (prompt == null) throw new IllegalArgumentException("prompt is required");
-    if (adapters == null) adapters = new AdapterChoice.Base();
-    if (sampling == null) sampling = SamplingParams.greedy(16);
-    if (logprobs < 0 || logprobs > 20)
+    if (prompt == null) {
+      throw new IllegalArgumentException("prompt is required");
+    }
+    if (adapters == null) {
+      adapters = new AdapterChoice.Base();
+    }
+    if (sampling == null) {
+      sampling = SamplingParams.greedy(16);
+    }
+    if (logprobs < 0 || logprobs > 20) {
       throw new EngineException.InvalidRequest("logprobs must be between 0 and 20");
+    }
   }
 
   /** Greedy continuation of a text with the base model. */
@@ -52,15 +59,18 @@ public record GenerationRequest(
      */
     record Text(String text) implements Prompt {
       public Text {
-        if (text == null) throw new EngineException.InvalidRequest("prompt text is required");
+        if (text == null) {
+          throw new EngineException.InvalidRequest("prompt text is required");
+        }
       }
     }
 
     /** Token ids used as given (no BOS added). */
     record Tokens(int[] ids) implements Prompt {
       public Tokens {
-        if (ids == null || ids.length == 0)
+        if (ids == null || ids.length == 0) {
           throw new EngineException.InvalidRequest("prompt tokens must not be empty");
+        }
         ids = ids.clone();
       }
 
@@ -94,8 +104,9 @@ public record GenerationRequest(
     /** One adapter, scaled by its own alpha / r. */
     record Single(String adapterId) implements AdapterChoice {
       public Single {
-        if (adapterId == null || adapterId.isBlank())
+        if (adapterId == null || adapterId.isBlank()) {
           throw new EngineException.InvalidRequest("adapter id must not be empty");
+        }
       }
     }
 
@@ -105,10 +116,12 @@ public record GenerationRequest(
      */
     record Ensemble(List<Weighted> members) implements AdapterChoice {
       public Ensemble {
-        if (members == null || members.isEmpty())
+        if (members == null || members.isEmpty()) {
           throw new EngineException.InvalidRequest("an ensemble needs at least one adapter");
-        if (members.size() > 16)
+        }
+        if (members.size() > 16) {
           throw new EngineException.InvalidRequest("an ensemble may hold at most 16 adapters");
+        }
         members = List.copyOf(members);
       }
     }
@@ -116,10 +129,12 @@ public record GenerationRequest(
     /** An ensemble member. */
     record Weighted(String adapterId, double weight) {
       public Weighted {
-        if (adapterId == null || adapterId.isBlank())
+        if (adapterId == null || adapterId.isBlank()) {
           throw new EngineException.InvalidRequest("adapter id must not be empty");
-        if (!Double.isFinite(weight))
+        }
+        if (!Double.isFinite(weight)) {
           throw new EngineException.InvalidRequest("adapter weight must be a finite number");
+        }
       }
     }
   }

@@ -24,18 +24,28 @@ public record SamplingParams(
     int maxTokens) {
 
   public SamplingParams {
-    if (!(temperature >= 0) || temperature > 100)
+    if (!(temperature >= 0) || temperature > 100) {
       throw new EngineException.InvalidRequest("temperature must be between 0 and 100");
-    if (topK < 0) throw new EngineException.InvalidRequest("top_k must not be negative");
-    if (!(topP > 0 && topP <= 1))
+    }
+    if (topK < 0) {
+      throw new EngineException.InvalidRequest("top_k must not be negative");
+    }
+    if (!(topP > 0 && topP <= 1)) {
       throw new EngineException.InvalidRequest("top_p must be in (0, 1]");
+    }
     seed = seed == null ? OptionalLong.empty() : seed;
     stopSequences = stopSequences == null ? List.of() : List.copyOf(stopSequences);
-    if (stopSequences.size() > 16)
+    if (stopSequences.size() > 16) {
       throw new EngineException.InvalidRequest("at most 16 stop sequences");
-    for (String s : stopSequences)
-      if (s.isEmpty()) throw new EngineException.InvalidRequest("stop sequences must not be empty");
-    if (maxTokens < 1) throw new EngineException.InvalidRequest("max_tokens must be at least 1");
+    }
+    for (String s : stopSequences) {
+      if (s.isEmpty()) {
+        throw new EngineException.InvalidRequest("stop sequences must not be empty");
+      }
+    }
+    if (maxTokens < 1) {
+      throw new EngineException.InvalidRequest("max_tokens must be at least 1");
+    }
   }
 
   /** Argmax decoding. */

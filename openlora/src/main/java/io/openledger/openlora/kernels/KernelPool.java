@@ -43,7 +43,9 @@ public final class KernelPool implements AutoCloseable {
   private volatile Throwable failure;
 
   public KernelPool(int threads) {
-    if (threads < 1) throw new IllegalArgumentException("threads must be at least 1");
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1");
+    }
     this.threads = threads;
     this.workers = new Thread[threads - 1];
     for (int w = 1; w < threads; w++) {
@@ -64,7 +66,9 @@ public final class KernelPool implements AutoCloseable {
    * when all are done. Runs inline when there is too little work to split.
    */
   public void parallelFor(int total, int grain, RangeTask task) {
-    if (total <= 0) return;
+    if (total <= 0) {
+      return;
+    }
     int units = (total + grain - 1) / grain;
     if (threads == 1 || units < 2) {
       task.run(0, 0, total);
@@ -77,36 +81,52 @@ public final class KernelPool implements AutoCloseable {
     done.set(0);
     int gen = ++generation;
     ticket.set((long) gen << 32); // publishes the fields above
-    for (Thread t : workers) LockSupport.unpark(t);
+    for (Thread t : workers) {
+      LockSupport.unpark(t);
+    }
     Throwable mine = null;
     try {
       claimChunks(gen, 0);
     } catch (Throwable e) {
       mine = e;
     }
-    while (done.get() < chunks) Thread.onSpinWait();
+    while (done.get() < chunks) {
+      Thread.onSpinWait();
+    }
     ticket.set(((long) gen << 32) | 0xffffffffL); // nothing left to claim in this generation
     this.task = null;
     Throwable theirs = failure;
     failure = null;
-    if (mine != null) throwUnchecked(mine);
-    if (theirs != null) throwUnchecked(theirs);
+    if (mine != null) {
+      throwUnchecked(mine);
+    }
+    if (theirs != null) {
+      throwUnchecked(theirs);
+    }
   }
 
   /** Claims and runs chunks of generation {@code gen} until none are left. */
   private void claimChunks(int gen, int worker) {
     while (true) {
       long t = ticket.get();
-      if ((int) (t >>> 32) != gen) return;
+      if ((int) (t >>> 32) != gen) {
+        return;
+      }
       int c = (int) t;
-      if (c < 0 || c >= chunks) return;
-      if (!ticket.compareAndSet(t, t + 1)) continue;
+      if (c < 0 || c >= chunks) {
+        return;
+      }
+      if (!ticket.compareAndSet(t, t + 1)) {
+        continue;
+      }
       // the claim succeeded while gen was current, so the fields still describe gen
       int units = (total + grain - 1) / grain;
       int from = (int) ((long) units * c / chunks) * grain;
       int to = Math.min(total, (int) ((long) units * (c + 1) / chunks) * grain);
       try {
-        if (from < to) task.run(worker, from, to);
+        if (from < to) {
+          task.run(worker, from, to);
+        }
       } catch (Throwable e) {
         failure = e;
       } finally {
@@ -129,21 +149,30 @@ public final class KernelPool implements AutoCloseable {
       seen = gen;
       int spins = 0;
       while ((int) (ticket.get() >>> 32) == seen && !closed) {
-        if (++spins < SPIN_BEFORE_PARK) Thread.onSpinWait();
-        else LockSupport.parkNanos(this, 1_000_000);
+        if (++spins < SPIN_BEFORE_PARK) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.parkNanos(this, 1_000_000);
+        }
       }
     }
   }
 
   private static void throwUnchecked(Throwable t) {
-    if (t instanceof RuntimeException r) throw r;
-    if (t instanceof Error e) throw e;
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
     throw new RuntimeException(t);
   }
 
   @Override
   public void close() {
     closed = true;
-    for (Thread t : workers) LockSupport.unpark(t);
+    for (Thread t : workers) {
+      LockSupport.unpark(t);
+    }
   }
 }

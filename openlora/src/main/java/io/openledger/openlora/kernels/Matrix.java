@@ -66,7 +66,9 @@ public sealed interface Matrix {
   record Int8(MemorySegment data, float[] scales, int rows, int cols) implements Matrix {
     public Int8 {
       check(data, rows, cols, 1);
-      if (scales.length != rows) throw new IllegalArgumentException("one scale per row");
+      if (scales.length != rows) {
+        throw new IllegalArgumentException("one scale per row");
+      }
     }
 
     @Override
@@ -87,12 +89,15 @@ public sealed interface Matrix {
       for (int r = 0; r < m.rows(); r++) {
         m.rowInto(r, row, 0);
         float max = 0;
-        for (float v : row) max = Math.max(max, Math.abs(v));
+        for (float v : row) {
+          max = Math.max(max, Math.abs(v));
+        }
         float scale = max == 0 ? 1f : max / 127f;
         float inv = 1f / scale;
         long base = (long) r * m.cols();
-        for (int c = 0; c < row.length; c++)
+        for (int c = 0; c < row.length; c++) {
           q.set(ValueLayout.JAVA_BYTE, base + c, (byte) Math.round(row[c] * inv));
+        }
         scales[r] = scale;
       }
       return new Int8(q, scales, m.rows(), m.cols());
@@ -100,8 +105,10 @@ public sealed interface Matrix {
   }
 
   private static void check(MemorySegment data, int rows, int cols, int elementBytes) {
-    if (rows < 0 || cols < 0) throw new IllegalArgumentException("negative shape");
-    if (data.byteSize() != (long) rows * cols * elementBytes)
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException("negative shape");
+    }
+    if (data.byteSize() != (long) rows * cols * elementBytes) {
       throw new IllegalArgumentException(
           "matrix ["
               + rows
@@ -111,5 +118,6 @@ public sealed interface Matrix {
               + (long) rows * cols * elementBytes
               + " bytes, got "
               + data.byteSize());
+    }
   }
 }

@@ -52,20 +52,27 @@ public final class Batch {
 
   /** Adds a row; returns its index. */
   public int addRow(int token, int position, KvCache cache, boolean wantLogits) {
-    if (rows == capacity) throw new IllegalStateException("batch is full");
-    if (position >= cache.capacity())
+    if (rows == capacity) {
+      throw new IllegalStateException("batch is full");
+    }
+    if (position >= cache.capacity()) {
       throw new IllegalStateException("position " + position + " beyond the sequence's cache");
+    }
     int r = rows++;
     tokens[r] = token;
     positions[r] = position;
     caches[r] = cache;
-    if (wantLogits) logitRows[logitCount++] = r;
+    if (wantLogits) {
+      logitRows[logitCount++] = r;
+    }
     return r;
   }
 
   /** Rows [from, to) add weight · (their adapter's scale) · B·A·x to every projection it adapts. */
   public void addSegment(int from, int to, LoraWeights adapter, double weight) {
-    if (segments == segFrom.length) throw new IllegalStateException("too many segments");
+    if (segments == segFrom.length) {
+      throw new IllegalStateException("too many segments");
+    }
     segFrom[segments] = from;
     segTo[segments] = to;
     segAdapter[segments] = adapter;

@@ -100,29 +100,43 @@ public final class ForwardPass {
    */
   public void forward(Batch b) {
     int n = b.rows;
-    if (n == 0) return;
-    if (n > maxRows) throw new IllegalArgumentException("batch larger than the pass was sized for");
+    if (n == 0) {
+      return;
+    }
+    if (n > maxRows) {
+      throw new IllegalArgumentException("batch larger than the pass was sized for");
+    }
     ensureLoraTmp(b);
     this.batch = b;
     int dim = c.hiddenSize();
-    for (int t = 0; t < n; t++) model.embedding().rowInto(b.tokens[t], x, t * dim);
+    for (int t = 0; t < n; t++) {
+      model.embedding().rowInto(b.tokens[t], x, t * dim);
+    }
     for (int l = 0; l < c.layers(); l++) {
       layerIndex = l;
       LlamaModel.Layer layer = model.layer(l);
       // attention block: x += o_proj(attention(rope(q), rope(k), v)) over rmsnorm(x)
-      for (int t = 0; t < n; t++)
+      for (int t = 0; t < n; t++) {
         Kernels.rmsnorm(xb, t * dim, x, t * dim, layer.attnNorm(), dim, c.rmsNormEps());
+      }
       project(layer, QKV, xb, q, k, v, n);
-      if (layer.qBias() != null) addBias(q, layer.qBias(), n);
-      if (layer.kBias() != null) addBias(k, layer.kBias(), n);
-      if (layer.vBias() != null) addBias(v, layer.vBias(), n);
+      if (layer.qBias() != null) {
+        addBias(q, layer.qBias(), n);
+      }
+      if (layer.kBias() != null) {
+        addBias(k, layer.kBias(), n);
+      }
+      if (layer.vBias() != null) {
+        addBias(v, layer.vBias(), n);
+      }
       rotateAndCache(b, l, n);
       pool.parallelFor(n * c.heads(), 1, attentionTask);
       project(layer, O, att, out, null, null, n);
       Kernels.add(out, 0, x, 0, n * dim);
       // MLP block: x += down(silu(gate(h)) * up(h)), h = rmsnorm(x)
-      for (int t = 0; t < n; t++)
+      for (int t = 0; t < n; t++) {
         Kernels.rmsnorm(xb, t * dim, x, t * dim, layer.ffnNorm(), dim, c.rmsNormEps());
+      }
       project(layer, GATE_UP, xb, gate, up, null, n);
       Kernels.swiglu(gate, 0, up, 0, n * c.intermediateSize());
       project(layer, DOWN, gate, out, null, null, n);
@@ -130,8 +144,9 @@ public final class ForwardPass {
     }
     // final norm and lm_head, only for the rows that sample
     int m = b.logitCount;
-    for (int i = 0; i < m; i++)
+    for (int i = 0; i < m; i++) {
       Kernels.rmsnorm(xb, i * dim, x, b.logitRows[i] * dim, model.finalNorm(), dim, c.rmsNormEps());
+    }
     gCount = 1;
     gW[0] = model.lmHead();
     gOut[0] = logits;
@@ -162,7 +177,9 @@ public final class ForwardPass {
     for (int g = 0; g < gCount; g++) {
       Projection p = group[g];
       Matrix w = layer.weight(p);
-      if (batch.merged != null) w = batch.merged.weightOr(layerIndex, p, w);
+      if (batch.merged != null) {
+        w = batch.merged.weightOr(layerIndex, p, w);
+      }
       gW[g] = w;
       gProj[g] = p;
       gStart[g + 1] = gStart[g] + w.rows();
@@ -170,14 +187,19 @@ public final class ForwardPass {
     mIn = in;
     mRows = n;
     pool.parallelFor(gStart[gCount], Kernels.ROW_BLOCK, matmulTask);
-    if (batch.segments > 0) pool.parallelFor(n, 1, loraTask);
+    if (batch.segments > 0) {
+      pool.parallelFor(n, 1, loraTask);
+    }
   }
 
   /** Output rows [from, to) of the group's outputs laid end to end. */
   private void matmulRows(int worker, int from, int to) {
     for (int g = 0; g < gCount; g++) {
-      int a = Math.max(from, gStart[g]), b = Math.min(to, gStart[g + 1]);
-      if (a >= b) continue;
+      int a = Math.max(from, gStart[g]);
+      int b = Math.min(to, gStart[g + 1]);
+      if (a >= b) {
+        continue;
+      }
       Matrix w = gW[g];
       Kernels.matmul(
           w, mIn, 0, mRows, gOut[g], 0, w.rows(), a - gStart[g], b - gStart[g], scratch[worker]);
@@ -191,12 +213,18 @@ public final class ForwardPass {
     for (int g = 0; g < gCount; g++) {
       Projection proj = gProj[g];
       float[] dst = gOut[g];
-      int in = c.inFeatures(proj), outDim = c.outFeatures(proj);
+      int in = c.inFeatures(proj);
+      int outDim = c.outFeatures(proj);
       for (int s = 0; s < b.segments; s++) {
-        int a = Math.max(from, b.segFrom[s]), e = Math.min(to, b.segTo[s]);
-        if (a >= e) continue;
+        int a = Math.max(from, b.segFrom[s]);
+        int e = Math.min(to, b.segTo[s]);
+        if (a >= e) {
+          continue;
+        }
         LoraWeights.Layer lw = b.segAdapter[s].layer(layerIndex, proj);
-        if (lw == null) continue;
+        if (lw == null) {
+          continue;
+        }
         int rows = e - a;
         // [rows, in] x [in, r] -> [rows, r]
         Kernels.loraShrink(lw.a(), lw.rank(), in, mIn, a * in, rows, tmp, 0);
@@ -218,20 +246,27 @@ public final class ForwardPass {
 
   private void ensureLoraTmp(Batch b) {
     int rank = 0;
-    for (int s = 0; s < b.segments; s++) rank = Math.max(rank, b.segAdapter[s].maxRank());
+    for (int s = 0; s < b.segments; s++) {
+      rank = Math.max(rank, b.segAdapter[s].maxRank());
+    }
     int need = maxRows * rank;
-    for (int w = 0; w < loraTmp.length; w++)
-      if (loraTmp[w].length < need)
-        loraTmp[w] = new float[need]; // only when a higher rank first appears
+    for (int w = 0; w < loraTmp.length; w++) {
+      if (loraTmp[w].length < need) {
+        loraTmp[w] = new float[need];
+      }
+    } // only when a higher rank first appears
   }
 
   private void addBias(float[] y, float[] bias, int n) {
-    for (int t = 0; t < n; t++) Kernels.add(bias, 0, y, t * bias.length, bias.length);
+    for (int t = 0; t < n; t++) {
+      Kernels.add(bias, 0, y, t * bias.length, bias.length);
+    }
   }
 
   /** RoPE on q and k at each row's position, then k and v into the row's cache. */
   private void rotateAndCache(Batch b, int l, int n) {
-    int hd = c.headDim(), kvDim = c.kvDim();
+    int hd = c.headDim();
+    int kvDim = c.kvDim();
     for (int t = 0; t < n; t++) {
       int off = rope.offset(b.positions[t]);
       Kernels.rope(q, t * c.qDim(), c.heads(), hd, rope.cos, rope.sin, off);
@@ -246,10 +281,13 @@ public final class ForwardPass {
   /** Heads of rows: task i is (row i / heads, head i % heads); GQA maps heads to kv heads. */
   private void attentionRows(int worker, int from, int to) {
     Batch b = batch;
-    int heads = c.heads(), hd = c.headDim(), group = heads / c.kvHeads();
+    int heads = c.heads();
+    int hd = c.headDim();
+    int group = heads / c.kvHeads();
     int window = c.slidingWindow(layerIndex);
     for (int i = from; i < to; i++) {
-      int t = i / heads, h = i % heads;
+      int t = i / heads;
+      int h = i % heads;
       KvCache cache = b.caches[t];
       int end = b.positions[t] + 1;
       // sliding window: the query sees itself and the window - 1 positions before it

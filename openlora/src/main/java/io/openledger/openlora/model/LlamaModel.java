@@ -71,10 +71,13 @@ public final class LlamaModel implements AutoCloseable {
       for (int l = 0; l < c.layers(); l++) {
         String p = "model.layers." + l + ".";
         Matrix[] proj = new Matrix[Projection.values().length];
-        for (Projection pr : Projection.values())
+        for (Projection pr : Projection.values()) {
           proj[pr.ordinal()] =
               ld.matrix(pr.weightName(l), c.outFeatures(pr), c.inFeatures(pr), true);
-        float[] qb = null, kb = null, vb = null;
+        }
+        float[] qb = null;
+        float[] kb = null;
+        float[] vb = null;
         if (c.attentionBias()) {
           qb = ld.vector(p + "self_attn.q_proj.bias", c.qDim());
           kb = ld.vector(p + "self_attn.k_proj.bias", c.kvDim());
@@ -123,20 +126,25 @@ public final class LlamaModel implements AutoCloseable {
 
     Tensor tensor(String name, long... shape) {
       Tensor t = files.get(name);
-      if (t == null) throw new IllegalArgumentException("model.safetensors lacks " + name);
-      if (!Arrays.equals(t.shape(), shape))
+      if (t == null) {
+        throw new IllegalArgumentException("model.safetensors lacks " + name);
+      }
+      if (!Arrays.equals(t.shape(), shape)) {
         throw new IllegalArgumentException(
             name
                 + " has shape "
                 + Arrays.toString(t.shape())
                 + " but config.json implies "
                 + Arrays.toString(shape));
+      }
       return t;
     }
 
     Matrix matrix(String name, int rows, int cols, boolean quantizable) {
       Tensor t = tensor(name, rows, cols);
-      if (format == null) format = t.dtype().name();
+      if (format == null) {
+        format = t.dtype().name();
+      }
       Matrix m =
           switch (t.dtype()) {
             case F32 -> new Matrix.F32(t.data(), rows, cols);
@@ -180,11 +188,17 @@ public final class LlamaModel implements AutoCloseable {
   /** Parameters: every element of every weight tensor. */
   public long parameters() {
     long n = (long) embed.rows() * embed.cols() + finalNorm.length;
-    if (lmHead != embed && !config.tieEmbeddings()) n += (long) lmHead.rows() * lmHead.cols();
+    if (lmHead != embed && !config.tieEmbeddings()) {
+      n += (long) lmHead.rows() * lmHead.cols();
+    }
     for (Layer l : layers) {
-      for (Matrix m : l.projections()) n += (long) m.rows() * m.cols();
+      for (Matrix m : l.projections()) {
+        n += (long) m.rows() * m.cols();
+      }
       n += l.attnNorm().length + l.ffnNorm().length;
-      if (l.qBias() != null) n += l.qBias().length + l.kBias().length + l.vBias().length;
+      if (l.qBias() != null) {
+        n += l.qBias().length + l.kBias().length + l.vBias().length;
+      }
     }
     return n;
   }
@@ -192,9 +206,13 @@ public final class LlamaModel implements AutoCloseable {
   /** Bytes of weights the forward pass touches (mapped, converted or quantized). */
   public long weightBytes() {
     long n = embed.bytes() + 4L * finalNorm.length;
-    if (lmHead != embed) n += lmHead.bytes();
+    if (lmHead != embed) {
+      n += lmHead.bytes();
+    }
     for (Layer l : layers) {
-      for (Matrix m : l.projections()) n += m.bytes();
+      for (Matrix m : l.projections()) {
+        n += m.bytes();
+      }
       n += 4L * (l.attnNorm().length + l.ffnNorm().length);
     }
     return n;

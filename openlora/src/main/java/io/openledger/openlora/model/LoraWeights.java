@@ -10,8 +10,9 @@ public final class LoraWeights {
   /** One adapted projection. */
   public record Layer(float[] a, float[] bt, int rank, int in, int out, float scale) {
     public Layer {
-      if (a.length != rank * in || bt.length != rank * out)
+      if (a.length != rank * in || bt.length != rank * out) {
         throw new IllegalArgumentException("LoRA layer arrays do not match rank/in/out");
+      }
     }
 
     public long bytes() {
@@ -29,12 +30,14 @@ public final class LoraWeights {
     this.layers = layers;
     long b = 0;
     int r = 0;
-    for (Layer[] byProj : layers)
-      for (Layer l : byProj)
+    for (Layer[] byProj : layers) {
+      for (Layer l : byProj) {
         if (l != null) {
           b += l.bytes();
           r = Math.max(r, l.rank());
         }
+      }
+    }
     this.bytes = b;
     this.maxRank = r;
   }

@@ -29,15 +29,19 @@ public final class MergedWeights {
     for (int l = 0; l < c.layers(); l++) {
       for (Projection p : Projection.values()) {
         LoraWeights.Layer lw = adapter.layer(l, p);
-        if (lw == null) continue;
+        if (lw == null) {
+          continue;
+        }
         Matrix base = model.layer(l).weight(p);
-        int rows = base.rows(), cols = base.cols();
+        int rows = base.rows();
+        int cols = base.cols();
         float[] w = new float[rows * cols];
         float s = (float) (lw.scale() * weight);
         for (int j = 0; j < rows; j++) {
           base.rowInto(j, w, j * cols);
-          for (int k = 0; k < lw.rank(); k++)
+          for (int k = 0; k < lw.rank(); k++) {
             Kernels.axpy(s * lw.bt()[k * rows + j], lw.a(), k * cols, w, j * cols, cols);
+          }
         }
         out[l][p.ordinal()] = Matrix.F32.of(w, rows, cols);
       }
@@ -62,7 +66,13 @@ public final class MergedWeights {
   /** Bytes of the merged copies. */
   public long bytes() {
     long b = 0;
-    for (Matrix[] ms : merged) for (Matrix m : ms) if (m != null) b += m.bytes();
+    for (Matrix[] ms : merged) {
+      for (Matrix m : ms) {
+        if (m != null) {
+          b += m.bytes();
+        }
+      }
+    }
     return b;
   }
 }

@@ -35,7 +35,11 @@ public enum Projection {
 
   /** The projection with this module name, or null. */
   public static Projection ofModule(String name) {
-    for (Projection p : values()) if (p.module.equals(name)) return p;
+    for (Projection p : values()) {
+      if (p.module.equals(name)) {
+        return p;
+      }
+    }
     return null;
   }
 }

@@ -43,7 +43,9 @@ public enum DType {
   /** float to bfloat16 bits, rounding to nearest even (NaN stays NaN). */
   public static short floatToBf16(float f) {
     int x = Float.floatToRawIntBits(f);
-    if (Float.isNaN(f)) return (short) ((x >>> 16) | 0x40);
+    if (Float.isNaN(f)) {
+      return (short) ((x >>> 16) | 0x40);
+    }
     int rounding = 0x7fff + ((x >>> 16) & 1);
     return (short) ((x + rounding) >>> 16);
   }

@@ -36,8 +36,9 @@ public final class ModelTensors implements AutoCloseable {
       } else if (Files.isRegularFile(index)) {
         for (String shard : shardNames(index)) {
           Path p = dir.resolve(shard).normalize();
-          if (!p.startsWith(dir.normalize()))
+          if (!p.startsWith(dir.normalize())) {
             throw new SafetensorsFormatException("shard " + shard + " lies outside " + dir);
+          }
           files.add(SafetensorsFile.open(p));
         }
       } else {
@@ -45,10 +46,13 @@ public final class ModelTensors implements AutoCloseable {
             dir + " has neither model.safetensors nor model.safetensors.index.json");
       }
       Map<String, Tensor> all = new LinkedHashMap<>();
-      for (SafetensorsFile f : files)
-        for (Tensor t : f.tensors().values())
-          if (all.put(t.name(), t) != null)
+      for (SafetensorsFile f : files) {
+        for (Tensor t : f.tensors().values()) {
+          if (all.put(t.name(), t) != null) {
             throw new SafetensorsFormatException("tensor " + t.name() + " appears in two shards");
+          }
+        }
+      }
       return new ModelTensors(List.copyOf(files), Collections.unmodifiableMap(all));
     } catch (RuntimeException e) {
       files.forEach(SafetensorsFile::close);
@@ -59,10 +63,13 @@ public final class ModelTensors implements AutoCloseable {
   private static TreeSet<String> shardNames(Path index) {
     try {
       Map<String, Object> m = JsonMaps.parseObject(Files.readString(index));
-      if (!(m.get("weight_map") instanceof Map<?, ?> wm))
+      if (!(m.get("weight_map") instanceof Map<?, ?> wm)) {
         throw new SafetensorsFormatException(index.getFileName() + " has no weight_map");
+      }
       TreeSet<String> names = new TreeSet<>();
-      for (Object v : wm.values()) names.add(String.valueOf(v));
+      for (Object v : wm.values()) {
+        names.add(String.valueOf(v));
+      }
       return names;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -82,7 +89,9 @@ public final class ModelTensors implements AutoCloseable {
    */
   public Tensor require(String name) {
     Tensor t = tensors.get(name);
-    if (t == null) throw new SafetensorsFormatException("missing tensor " + name);
+    if (t == null) {
+      throw new SafetensorsFormatException("missing tensor " + name);
+    }
     return t;
   }
 

@@ -91,10 +91,13 @@ public final class SafetensorsFile implements AutoCloseable {
    */
   private static SafetensorsFile parse(
       Path path, Arena arena, MemorySegment all, long size, boolean headerOnly) {
-    if (size < 8) throw bad(path, "file is " + size + " bytes, too short for a safetensors header");
+    if (size < 8) {
+      throw bad(path, "file is " + size + " bytes, too short for a safetensors header");
+    }
     long n = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-    if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8)
+    if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8) {
       throw bad(path, "header length " + n + " does not fit a file of " + size + " bytes");
+    }
     byte[] headerBytes = all.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
     String headerText;
     try {
@@ -122,11 +125,13 @@ public final class SafetensorsFile implements AutoCloseable {
     for (Map.Entry<String, Object> e : header.entrySet()) {
       String name = e.getKey();
       if (name.equals("__metadata__")) {
-        if (!(e.getValue() instanceof Map<?, ?> m))
+        if (!(e.getValue() instanceof Map<?, ?> m)) {
           throw bad(path, "__metadata__ is not an object");
+        }
         for (Map.Entry<?, ?> me : m.entrySet()) {
-          if (!(me.getValue() instanceof String v))
+          if (!(me.getValue() instanceof String v)) {
             throw bad(path, "__metadata__ value for " + me.getKey() + " is not a string");
+          }
           metadata.put((String) me.getKey(), v);
         }
         continue;
@@ -134,8 +139,11 @@ public final class SafetensorsFile implements AutoCloseable {
       tensors.put(name, tensor(path, name, e.getValue(), data, dataBytes, ranges));
     }
     ranges.sort(Comparator.comparingLong(r -> r[0]));
-    for (int k = 1; k < ranges.size(); k++)
-      if (ranges.get(k)[0] < ranges.get(k - 1)[1]) throw bad(path, "tensor data ranges overlap");
+    for (int k = 1; k < ranges.size(); k++) {
+      if (ranges.get(k)[0] < ranges.get(k - 1)[1]) {
+        throw bad(path, "tensor data ranges overlap");
+      }
+    }
     return new SafetensorsFile(
         path,
         arena,
@@ -152,33 +160,39 @@ public final class SafetensorsFile implements AutoCloseable {
       MemorySegment data,
       long dataBytes,
       List<long[]> ranges) {
-    if (!(spec instanceof Map<?, ?> raw)) throw bad(path, "entry " + name + " is not an object");
+    if (!(spec instanceof Map<?, ?> raw)) {
+      throw bad(path, "entry " + name + " is not an object");
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> m = (Map<String, Object>) raw;
-    if (!(m.get("dtype") instanceof String dtypeName))
+    if (!(m.get("dtype") instanceof String dtypeName)) {
       throw bad(path, "tensor " + name + " has no dtype");
+    }
     DType dtype;
     try {
       dtype = DType.fromHeader(dtypeName, name);
     } catch (SafetensorsFormatException x) {
       throw bad(path, x.getMessage());
     }
-    if (!(m.get("shape") instanceof List<?> shapeList))
+    if (!(m.get("shape") instanceof List<?> shapeList)) {
       throw bad(path, "tensor " + name + " has no shape");
+    }
     long[] shape = new long[shapeList.size()];
     long count = 1;
     for (int k = 0; k < shape.length; k++) {
-      if (!(shapeList.get(k) instanceof Long d) || d < 0)
+      if (!(shapeList.get(k) instanceof Long d) || d < 0) {
         throw bad(path, "tensor " + name + " has a bad shape " + shapeList);
+      }
       shape[k] = d;
       count = Math.multiplyExact(count, d);
     }
     if (!(m.get("data_offsets") instanceof List<?> offs)
         || offs.size() != 2
         || !(offs.get(0) instanceof Long begin)
-        || !(offs.get(1) instanceof Long end))
+        || !(offs.get(1) instanceof Long end)) {
       throw bad(path, "tensor " + name + " has no data_offsets [begin, end]");
-    if (begin < 0 || end < begin || end > dataBytes)
+    }
+    if (begin < 0 || end < begin || end > dataBytes) {
       throw bad(
           path,
           "tensor "
@@ -190,8 +204,9 @@ public final class SafetensorsFile implements AutoCloseable {
               + "] fall outside the "
               + dataBytes
               + " data bytes");
+    }
     long expected = count * dtype.bytes();
-    if (end - begin != expected)
+    if (end - begin != expected) {
       throw bad(
           path,
           "tensor "
@@ -204,6 +219,7 @@ public final class SafetensorsFile implements AutoCloseable {
               + expected
               + " bytes, data_offsets give "
               + (end - begin));
+    }
     ranges.add(new long[] {begin, end});
     return new Tensor(
         name, dtype, shape, data == MemorySegment.NULL ? data : data.asSlice(begin, end - begin));
@@ -217,13 +233,15 @@ public final class SafetensorsFile implements AutoCloseable {
   public static SafetensorsFile readHeader(Path path) {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
-      if (size < 8)
+      if (size < 8) {
         throw bad(path, "file is " + size + " bytes, too short for a safetensors header");
+      }
       java.nio.ByteBuffer len = java.nio.ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       while (len.hasRemaining() && ch.read(len) >= 0) {}
       long n = len.getLong(0);
-      if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8)
+      if (n < 2 || n > MAX_HEADER_BYTES || n > size - 8) {
         throw bad(path, "header length " + n + " does not fit a file of " + size + " bytes");
+      }
       java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (8 + n));
       ch.position(0);
       while (buf.hasRemaining() && ch.read(buf) >= 0) {}
@@ -260,6 +278,8 @@ public final class SafetensorsFile implements AutoCloseable {
   /** Unmaps the file; its tensors must not be used afterwards. */
   @Override
   public void close() {
-    if (arena != null) arena.close();
+    if (arena != null) {
+      arena.close();
+    }
   }
 }

@@ -39,7 +39,9 @@ public final class SafetensorsWriter {
 
     public long elementCount() {
       long n = 1;
-      for (long d : shape) n *= d;
+      for (long d : shape) {
+        n *= d;
+      }
       return n;
     }
 
@@ -81,35 +83,45 @@ public final class SafetensorsWriter {
       WritableByteChannel out, List<Entry> entries, Map<String, String> metadata)
       throws IOException {
     Map<String, Object> header = new LinkedHashMap<>();
-    if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", metadata);
+    if (metadata != null && !metadata.isEmpty()) {
+      header.put("__metadata__", metadata);
+    }
     long offset = 0;
     for (Entry e : entries) {
       long bytes = e.elementCount() * e.dtype().bytes();
       List<Object> shape = new ArrayList<>();
-      for (long d : e.shape()) shape.add(d);
+      for (long d : e.shape()) {
+        shape.add(d);
+      }
       Map<String, Object> spec = new LinkedHashMap<>();
       spec.put("dtype", e.dtype().name());
       spec.put("shape", shape);
       spec.put("data_offsets", List.of(offset, offset + bytes));
-      if (header.put(e.name(), spec) != null)
+      if (header.put(e.name(), spec) != null) {
         throw new IllegalArgumentException("duplicate tensor " + e.name());
+      }
       offset += bytes;
     }
     byte[] json = JsonMaps.write(header).getBytes(StandardCharsets.UTF_8);
     int padded = (json.length + 7) / 8 * 8; // keep tensor data 8-byte aligned, as HF does
     ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
     head.putLong(padded).put(json);
-    while (head.position() < head.capacity()) head.put((byte) ' ');
+    while (head.position() < head.capacity()) {
+      head.put((byte) ' ');
+    }
     head.flip();
     writeFully(out, head);
-    for (Entry e : entries) writeTensor(out, e);
+    for (Entry e : entries) {
+      writeTensor(out, e);
+    }
   }
 
   private static void writeTensor(WritableByteChannel ch, Entry e) throws IOException {
     float[] v = e.values().get();
-    if (v.length != e.elementCount())
+    if (v.length != e.elementCount()) {
       throw new IllegalArgumentException(
           e.name() + ": got " + v.length + " values for " + e.elementCount() + " elements");
+    }
     int chunk = 1 << 16;
     ByteBuffer buf = ByteBuffer.allocate(chunk * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (int start = 0; start < v.length; start += chunk) {
@@ -137,6 +149,8 @@ public final class SafetensorsWriter {
   }
 
   private static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) ch.write(b);
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
   }
 }

@@ -39,7 +39,9 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
 
   public long elementCount() {
     long n = 1;
-    for (long d : shape) n *= d;
+    for (long d : shape) {
+      n *= d;
+    }
     return n;
   }
 
@@ -56,12 +58,16 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data)
   /** All elements converted to float (a copy; for small tensors such as norms and adapters). */
   public float[] toFloatArray() {
     long n = elementCount();
-    if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException(name + " is too large");
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(name + " is too large");
+    }
     float[] out = new float[(int) n];
     if (dtype == DType.F32) {
       MemorySegment.copy(data, F32_LE, 0, out, 0, out.length);
     } else {
-      for (int k = 0; k < out.length; k++) out[k] = getFloat(k);
+      for (int k = 0; k < out.length; k++) {
+        out[k] = getFloat(k);
+      }
     }
     return out;
   }

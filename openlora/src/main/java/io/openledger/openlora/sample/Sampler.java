@@ -27,7 +27,9 @@ public final class Sampler {
   /** The chosen token for logits[off .. off+vocab). */
   public int next(float[] logits, int off) {
     lastLogSumExp = logSumExp(logits, off, vocab);
-    if (params.isGreedy()) return argmax(logits, off, vocab);
+    if (params.isGreedy()) {
+      return argmax(logits, off, vocab);
+    }
     return sample(logits, off);
   }
 
@@ -43,7 +45,9 @@ public final class Sampler {
     for (int t = 0; t < vocab; t++) {
       float v = logits[off + t];
       int k = best.length - 1;
-      if (best[k] >= 0 && !(v > logits[off + best[k]])) continue;
+      if (best[k] >= 0 && !(v > logits[off + best[k]])) {
+        continue;
+      }
       while (k > 0 && (best[k - 1] < 0 || v > logits[off + best[k - 1]])) {
         best[k] = best[k - 1];
         k--;
@@ -56,19 +60,24 @@ public final class Sampler {
   static int argmax(float[] x, int off, int n) {
     int best = 0;
     float max = x[off];
-    for (int i = 1; i < n; i++)
+    for (int i = 1; i < n; i++) {
       if (x[off + i] > max) {
         max = x[off + i];
         best = i;
       }
+    }
     return best;
   }
 
   static double logSumExp(float[] x, int off, int n) {
     float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, x[off + i]);
+    }
     double s = 0;
-    for (int i = 0; i < n; i++) s += Math.exp(x[off + i] - max);
+    for (int i = 0; i < n; i++) {
+      s += Math.exp(x[off + i] - max);
+    }
     return max + Math.log(s);
   }
 
@@ -77,14 +86,24 @@ public final class Sampler {
     boolean restrict = params.topK() > 0 || params.topP() < 1;
     if (!restrict) {
       // plain temperature: inverse CDF over the whole vocabulary
-      if (probs == null) probs = new float[vocab];
+      if (probs == null) {
+        probs = new float[vocab];
+      }
       float max = Float.NEGATIVE_INFINITY;
-      for (int i = 0; i < vocab; i++) max = Math.max(max, logits[off + i]);
+      for (int i = 0; i < vocab; i++) {
+        max = Math.max(max, logits[off + i]);
+      }
       double sum = 0;
-      for (int i = 0; i < vocab; i++)
+      for (int i = 0; i < vocab; i++) {
         sum += probs[i] = (float) Math.exp((logits[off + i] - max) * invT);
-      double u = random.nextDouble() * sum, c = 0;
-      for (int i = 0; i < vocab; i++) if ((c += probs[i]) > u) return i;
+      }
+      double u = random.nextDouble() * sum;
+      double c = 0;
+      for (int i = 0; i < vocab; i++) {
+        if ((c += probs[i]) > u) {
+          return i;
+        }
+      }
       return argmax(logits, off, vocab);
     }
     // sort by logit, descending; keep top-k, then the smallest prefix reaching top-p
@@ -92,13 +111,16 @@ public final class Sampler {
       order = new long[vocab];
       probs = new float[vocab];
     }
-    for (int i = 0; i < vocab; i++) order[i] = ((long) sortableDesc(logits[off + i]) << 32) | i;
+    for (int i = 0; i < vocab; i++) {
+      order[i] = ((long) sortableDesc(logits[off + i]) << 32) | i;
+    }
     Arrays.sort(order);
     int k = params.topK() > 0 ? Math.min(params.topK(), vocab) : vocab;
     float max = logits[off + (int) order[0]];
     double sum = 0;
-    for (int i = 0; i < k; i++)
+    for (int i = 0; i < k; i++) {
       sum += probs[i] = (float) Math.exp((logits[off + (int) order[i]] - max) * invT);
+    }
     if (params.topP() < 1) {
       double c = 0;
       int keep = k;
@@ -111,10 +133,17 @@ public final class Sampler {
       }
       k = keep;
       sum = 0;
-      for (int i = 0; i < k; i++) sum += probs[i];
+      for (int i = 0; i < k; i++) {
+        sum += probs[i];
+      }
     }
-    double u = random.nextDouble() * sum, c = 0;
-    for (int i = 0; i < k; i++) if ((c += probs[i]) > u) return (int) order[i];
+    double u = random.nextDouble() * sum;
+    double c = 0;
+    for (int i = 0; i < k; i++) {
+      if ((c += probs[i]) > u) {
+        return (int) order[i];
+      }
+    }
     return (int) order[0];
   }
 

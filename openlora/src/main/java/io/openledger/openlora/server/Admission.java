@@ -35,23 +35,29 @@ public sealed interface Admission<T> {
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     public Refused {
-      if (status < 400 || status > 599)
+      if (status < 400 || status > 599) {
         throw new IllegalArgumentException("a refusal's status is 400-599, got " + status);
-      if (code == null || !CODE.matcher(code).matches())
+      }
+      if (code == null || !CODE.matcher(code).matches()) {
         throw new IllegalArgumentException(
             "a refusal's code is 1-64 of [a-z0-9_], got " + (code == null ? "null" : code));
-      if (message == null || message.isBlank())
+      }
+      if (message == null || message.isBlank()) {
         throw new IllegalArgumentException("a refusal needs a message for the client");
+      }
       headers = Map.copyOf(headers);
       headers.forEach(
           (k, v) -> {
-            if (!HEADER_NAME.matcher(k).matches())
+            if (!HEADER_NAME.matcher(k).matches()) {
               throw new IllegalArgumentException("not a header name: '" + k + "'");
-            if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f))
+            }
+            if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
               throw new IllegalArgumentException("header " + k + " has a control character");
+            }
           });
-      if (status == 503 && headers.keySet().stream().noneMatch("Retry-After"::equalsIgnoreCase))
+      if (status == 503 && headers.keySet().stream().noneMatch("Retry-After"::equalsIgnoreCase)) {
         throw new IllegalArgumentException("a 503 refusal needs a Retry-After header");
+      }
     }
 
     /** The same refusal with one more header. */
@@ -84,8 +90,9 @@ public sealed interface Admission<T> {
 
   /** 503 {@code unavailable} with {@code Retry-After}: the gate cannot decide now. */
   static <T> Refused<T> unavailable(String message, int retryAfterSeconds) {
-    if (retryAfterSeconds < 1)
+    if (retryAfterSeconds < 1) {
       throw new IllegalArgumentException("retryAfterSeconds must be at least 1");
+    }
     return new Refused<>(
         503, "unavailable", message, Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
   }

@@ -16,9 +16,14 @@ import io.javalin.http.HandlerType;
  */
 public record ExtensionRoute(HandlerType method, String path, Handler handler) {
   public ExtensionRoute {
-    if (method == null) throw new IllegalArgumentException("an extension route needs a method");
-    if (path == null || !path.startsWith("/"))
+    if (method == null) {
+      throw new IllegalArgumentException("an extension route needs a method");
+    }
+    if (path == null || !path.startsWith("/")) {
       throw new IllegalArgumentException("an extension route's path starts with '/', got " + path);
-    if (handler == null) throw new IllegalArgumentException("an extension route needs a handler");
+    }
+    if (handler == null) {
+      throw new IllegalArgumentException("an extension route needs a handler");
+    }
   }
 }

@@ -9,11 +9,15 @@ package io.openledger.openlora.server;
  */
 public record ServerConfig(String host, int port, long maxRequestBytes) {
   public ServerConfig {
-    if (host == null || host.isBlank()) throw new IllegalArgumentException("host is required");
-    if (port < 0 || port > 65535)
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host is required");
+    }
+    if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
-    if (maxRequestBytes < 1024)
+    }
+    if (maxRequestBytes < 1024) {
       throw new IllegalArgumentException("maxRequestBytes must be at least 1024");
+    }
   }
 
   /** Loopback, port 8080, bodies up to 4 MiB. */

@@ -15,11 +15,13 @@ public record Settlement(String receiptId, ObjectNode openledger) {
     if (receiptId == null
         || receiptId.isEmpty()
         || receiptId.length() > 256
-        || receiptId.chars().anyMatch(c -> c < 0x21 || c > 0x7e))
+        || receiptId.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
       throw new IllegalArgumentException(
           "a receipt id is 1-256 visible ASCII characters, got '" + receiptId + "'");
-    if (openledger == null)
+    }
+    if (openledger == null) {
       throw new IllegalArgumentException("a settlement needs an openledger object");
+    }
     openledger = openledger.deepCopy();
   }
 

@@ -12,9 +12,13 @@ import java.util.List;
  */
 public record AdapterSpec(int rank, double alpha, List<String> targetModules, long seed) {
   public AdapterSpec {
-    if (rank < 1) throw new IllegalArgumentException("rank must be at least 1");
+    if (rank < 1) {
+      throw new IllegalArgumentException("rank must be at least 1");
+    }
     targetModules = List.copyOf(targetModules);
-    if (targetModules.isEmpty()) throw new IllegalArgumentException("targetModules is empty");
+    if (targetModules.isEmpty()) {
+      throw new IllegalArgumentException("targetModules is empty");
+    }
   }
 
   /** Rank r on q_proj and v_proj (PEFT's default targets for Llama), alpha 2r. */

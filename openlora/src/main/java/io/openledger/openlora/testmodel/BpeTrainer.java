@@ -25,7 +25,9 @@ final class BpeTrainer {
     // unique pre-tokens with counts, in first-seen order
     Map<String, Integer> counts = new LinkedHashMap<>();
     Matcher m = ByteLevel.SPLIT.matcher(corpus);
-    while (m.find()) counts.merge(ByteLevel.encode(m.group()), 1, Integer::sum);
+    while (m.find()) {
+      counts.merge(ByteLevel.encode(m.group()), 1, Integer::sum);
+    }
 
     List<String> tokens = new ArrayList<>();
     Map<String, Integer> ids = new HashMap<>();
@@ -41,15 +43,21 @@ final class BpeTrainer {
     for (Map.Entry<String, Integer> e : counts.entrySet()) {
       String s = e.getKey();
       sym[w] = new int[s.length()];
-      for (int i = 0; i < s.length(); i++) sym[w][i] = ids.get(String.valueOf(s.charAt(i)));
+      for (int i = 0; i < s.length(); i++) {
+        sym[w][i] = ids.get(String.valueOf(s.charAt(i)));
+      }
       freq[w++] = e.getValue();
     }
     int[] len = new int[words];
-    for (int i = 0; i < words; i++) len[i] = sym[i].length;
+    for (int i = 0; i < words; i++) {
+      len[i] = sym[i].length;
+    }
 
     Map<Long, Long> pairCount = new HashMap<>();
     Map<Long, Set<Integer>> where = new HashMap<>();
-    for (int i = 0; i < words; i++) addPairs(sym[i], len[i], i, freq[i], pairCount, where);
+    for (int i = 0; i < words; i++) {
+      addPairs(sym[i], len[i], i, freq[i], pairCount, where);
+    }
 
     List<String[]> merges = new ArrayList<>();
     while (tokens.size() < maxTokens) {
@@ -57,14 +65,19 @@ final class BpeTrainer {
       long bestCount = 0;
       for (Map.Entry<Long, Long> e : pairCount.entrySet()) {
         long c = e.getValue();
-        if (c < 2) continue; // a pair must occur at least twice to be worth a token
+        if (c < 2) {
+          continue;
+        } // a pair must occur at least twice to be worth a token
         if (c > bestCount || (c == bestCount && e.getKey() < best)) {
           best = e.getKey();
           bestCount = c;
         }
       }
-      if (best < 0) break;
-      int a = (int) (best >>> 32), b = (int) best;
+      if (best < 0) {
+        break;
+      }
+      int a = (int) (best >>> 32);
+      int b = (int) best;
       String merged = tokens.get(a) + tokens.get(b);
       Integer existing = ids.get(merged); // another split may already have made this string
       int id = existing != null ? existing : tokens.size();
@@ -96,7 +109,11 @@ final class BpeTrainer {
 
   private static Map<Integer, Boolean> toMap(Set<Integer> s) {
     Map<Integer, Boolean> m = new HashMap<>();
-    if (s != null) for (int i : s) m.put(i, true);
+    if (s != null) {
+      for (int i : s) {
+        m.put(i, true);
+      }
+    }
     return m;
   }
 
@@ -118,11 +135,18 @@ final class BpeTrainer {
     for (int k = 0; k + 1 < n; k++) {
       long p = key(s[k], s[k + 1]);
       Long c = count.get(p);
-      if (c == null) continue;
-      if (c - f <= 0) count.remove(p);
-      else count.put(p, c - f);
+      if (c == null) {
+        continue;
+      }
+      if (c - f <= 0) {
+        count.remove(p);
+      } else {
+        count.put(p, c - f);
+      }
       Set<Integer> ws = where.get(p);
-      if (ws != null) ws.remove(word);
+      if (ws != null) {
+        ws.remove(word);
+      }
     }
   }
 }

@@ -18,13 +18,22 @@ final class ByteLevel {
 
   static {
     boolean[] direct = new boolean[256];
-    for (int b = '!'; b <= '~'; b++) direct[b] = true;
-    for (int b = 0xA1; b <= 0xAC; b++) direct[b] = true;
-    for (int b = 0xAE; b <= 0xFF; b++) direct[b] = true;
+    for (int b = '!'; b <= '~'; b++) {
+      direct[b] = true;
+    }
+    for (int b = 0xA1; b <= 0xAC; b++) {
+      direct[b] = true;
+    }
+    for (int b = 0xAE; b <= 0xFF; b++) {
+      direct[b] = true;
+    }
     int n = 0;
     for (int b = 0; b < 256; b++) {
-      if (direct[b]) BYTE_TO_CHAR[b] = (char) b;
-      else BYTE_TO_CHAR[b] = (char) (256 + n++);
+      if (direct[b]) {
+        BYTE_TO_CHAR[b] = (char) b;
+      } else {
+        BYTE_TO_CHAR[b] = (char) (256 + n++);
+      }
     }
   }
 
@@ -37,7 +46,9 @@ final class ByteLevel {
   static String encode(String text) {
     byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     StringBuilder b = new StringBuilder(bytes.length);
-    for (byte x : bytes) b.append(charOf(x));
+    for (byte x : bytes) {
+      b.append(charOf(x));
+    }
     return b.toString();
   }
 }

@@ -36,7 +36,9 @@ final class Corpus {
     for (int i = 0; i < inventedWords; i++) {
       StringBuilder w = new StringBuilder();
       int n = 1 + r.nextInt(4);
-      for (int k = 0; k < n; k++) w.append(SYLLABLES[r.nextInt(SYLLABLES.length)]);
+      for (int k = 0; k < n; k++) {
+        w.append(SYLLABLES[r.nextInt(SYLLABLES.length)]);
+      }
       invented[i] = w.toString();
     }
     StringBuilder b = new StringBuilder(chars + 64);
@@ -48,7 +50,9 @@ final class Corpus {
         w = Character.toUpperCase(w.charAt(0)) + w.substring(1);
         sentenceStart = false;
       }
-      if (r.nextInt(40) == 0) w = Integer.toString(r.nextInt(2030));
+      if (r.nextInt(40) == 0) {
+        w = Integer.toString(r.nextInt(2030));
+      }
       b.append(w);
       inSentence++;
       if (inSentence > 4 && r.nextInt(8) == 0) {

@@ -33,14 +33,21 @@ public record ModelSpec(
     long seed) {
 
   public ModelSpec {
-    if (hiddenSize % heads != 0)
+    if (hiddenSize % heads != 0) {
       throw new IllegalArgumentException("hiddenSize must be a multiple of heads");
-    if (heads % kvHeads != 0)
+    }
+    if (heads % kvHeads != 0) {
       throw new IllegalArgumentException("heads must be a multiple of kvHeads");
-    if ((hiddenSize / heads) % 2 != 0) throw new IllegalArgumentException("head size must be even");
-    if (vocabSize < 300) throw new IllegalArgumentException("vocabSize must be at least 300");
-    if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("BF16"))
+    }
+    if ((hiddenSize / heads) % 2 != 0) {
+      throw new IllegalArgumentException("head size must be even");
+    }
+    if (vocabSize < 300) {
+      throw new IllegalArgumentException("vocabSize must be at least 300");
+    }
+    if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("BF16")) {
       throw new IllegalArgumentException("dtype must be F32, F16 or BF16");
+    }
   }
 
   /** A model small enough for unit tests (about 0.2M parameters, GQA, 2 layers). */
@@ -59,7 +66,9 @@ public record ModelSpec(
     long headDim = hiddenSize / heads;
     long kvDim = headDim * kvHeads;
     long attn = (long) hiddenSize * hiddenSize * 2 + 2L * hiddenSize * kvDim;
-    if (qkvBias) attn += hiddenSize + 2 * kvDim;
+    if (qkvBias) {
+      attn += hiddenSize + 2 * kvDim;
+    }
     long mlp = 3L * hiddenSize * intermediateSize;
     long perLayer = attn + mlp + 2L * hiddenSize;
     long embed = (long) vocabSize * hiddenSize;

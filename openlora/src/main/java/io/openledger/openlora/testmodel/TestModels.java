@@ -77,9 +77,11 @@ public final class TestModels {
       List<SafetensorsWriter.Entry> entries = new ArrayList<>();
       for (int l = 0; l < base.layers(); l++) {
         for (String module : spec.targetModules()) {
-          int in = inFeatures(base, module), out = outFeatures(base, module);
+          int in = inFeatures(base, module);
+          int out = outFeatures(base, module);
           String prefix = "base_model.model.model.layers." + l + "." + block(module) + "." + module;
-          String aName = prefix + ".lora_A.weight", bName = prefix + ".lora_B.weight";
+          String aName = prefix + ".lora_A.weight";
+          String bName = prefix + ".lora_B.weight";
           long seedA = spec.seed() * 1_000_003L + aName.hashCode();
           long seedB = spec.seed() * 1_000_003L + bName.hashCode();
           entries.add(
@@ -151,7 +153,10 @@ public final class TestModels {
 
   private static void writeWeights(Path dir, ModelSpec s) {
     DType dt = DType.valueOf(s.dtype());
-    int d = s.hiddenSize(), hd = d / s.heads(), kv = hd * s.kvHeads(), ff = s.intermediateSize();
+    int d = s.hiddenSize();
+    int hd = d / s.heads();
+    int kv = hd * s.kvHeads();
+    int ff = s.intermediateSize();
     double outStd = 3 / Math.sqrt(d); // logits with a spread of about 3: peaked, not uniform
     List<SafetensorsWriter.Entry> e = new ArrayList<>();
     e.add(
@@ -175,7 +180,9 @@ public final class TestModels {
       e.add(matrix(s, dt, p + "mlp.down_proj.weight", d, ff, 1 / Math.sqrt(ff)));
     }
     e.add(norm(s, dt, "model.norm.weight", d));
-    if (!s.tieEmbeddings()) e.add(matrix(s, dt, "lm_head.weight", s.vocabSize(), d, outStd));
+    if (!s.tieEmbeddings()) {
+      e.add(matrix(s, dt, "lm_head.weight", s.vocabSize(), d, outStd));
+    }
     SafetensorsWriter.write(dir.resolve("model.safetensors"), e, Map.of("format", "pt"));
   }
 
@@ -201,7 +208,9 @@ public final class TestModels {
         new long[] {len},
         () -> {
           float[] v = gaussian(seed, len, 0.1);
-          for (int i = 0; i < len; i++) v[i] += 1f;
+          for (int i = 0; i < len; i++) {
+            v[i] += 1f;
+          }
           return v;
         });
   }
@@ -209,7 +218,9 @@ public final class TestModels {
   static float[] gaussian(long seed, int n, double std) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] v = new float[n];
-    for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * std);
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (r.nextGaussian() * std);
+    }
     return v;
   }
 
@@ -223,14 +234,17 @@ public final class TestModels {
         Corpus.text(s.seed(), Math.max(60_000, learned * 120), Math.max(400, learned * 2));
     BpeTrainer.Result bpe = BpeTrainer.train(corpus, learned);
     Map<String, Object> vocab = new LinkedHashMap<>();
-    for (int i = 0; i < bpe.tokens().size(); i++) vocab.put(bpe.tokens().get(i), (long) i);
+    for (int i = 0; i < bpe.tokens().size(); i++) {
+      vocab.put(bpe.tokens().get(i), (long) i);
+    }
     List<Map<String, Object>> added = new ArrayList<>();
     Map<String, Integer> specialIds = new LinkedHashMap<>();
     int next = bpe.tokens().size();
     // pad to the configured vocabulary with reserved special tokens, as Llama 3 does
     List<String> allSpecials = new ArrayList<>();
-    for (int i = 0; next + allSpecials.size() + specials.length < s.vocabSize(); i++)
+    for (int i = 0; next + allSpecials.size() + specials.length < s.vocabSize(); i++) {
       allSpecials.add("<|reserved_" + i + "|>");
+    }
     allSpecials.addAll(List.of(specials));
     for (String sp : allSpecials) {
       Map<String, Object> t = new LinkedHashMap<>();
@@ -247,7 +261,9 @@ public final class TestModels {
       next++;
     }
     List<Object> merges = new ArrayList<>();
-    for (String[] m : bpe.merges()) merges.add(m[0] + " " + m[1]);
+    for (String[] m : bpe.merges()) {
+      merges.add(m[0] + " " + m[1]);
+    }
 
     Map<String, Object> byteLevel = new LinkedHashMap<>();
     byteLevel.put("type", "ByteLevel");

@@ -41,24 +41,37 @@ public final class ModelTokenizer implements AutoCloseable {
   /** Loads {@code dir/tokenizer.json} and, if present, {@code dir/tokenizer_config.json}. */
   public static ModelTokenizer load(Path dir) {
     Path json = dir.resolve("tokenizer.json");
-    if (!Files.isRegularFile(json))
+    if (!Files.isRegularFile(json)) {
       throw new IllegalArgumentException(dir + " has no tokenizer.json");
+    }
     try {
       Map<String, Object> tok = JsonMaps.parseObject(Files.readString(json));
       BitSet special = new BitSet();
       int maxId = -1;
-      if (tok.get("model") instanceof Map<?, ?> model && model.get("vocab") instanceof Map<?, ?> v)
-        for (Object id : v.values())
-          if (id instanceof Long l) maxId = Math.max(maxId, l.intValue());
-      if (tok.get("added_tokens") instanceof List<?> added)
-        for (Object o : added)
+      if (tok.get("model") instanceof Map<?, ?> model
+          && model.get("vocab") instanceof Map<?, ?> v) {
+        for (Object id : v.values()) {
+          if (id instanceof Long l) {
+            maxId = Math.max(maxId, l.intValue());
+          }
+        }
+      }
+      if (tok.get("added_tokens") instanceof List<?> added) {
+        for (Object o : added) {
           if (o instanceof Map<?, ?> t
               && Boolean.TRUE.equals(t.get("special"))
-              && t.get("id") instanceof Long id) special.set(id.intValue());
-      if (tok.get("added_tokens") instanceof List<?> added)
-        for (Object o : added)
-          if (o instanceof Map<?, ?> t && t.get("id") instanceof Long id)
+              && t.get("id") instanceof Long id) {
+            special.set(id.intValue());
+          }
+        }
+      }
+      if (tok.get("added_tokens") instanceof List<?> added) {
+        for (Object o : added) {
+          if (o instanceof Map<?, ?> t && t.get("id") instanceof Long id) {
             maxId = Math.max(maxId, id.intValue());
+          }
+        }
+      }
       Optional<String> template = Optional.empty();
       Map<String, String> specialTokens = new LinkedHashMap<>();
       Path cfgPath = dir.resolve("tokenizer_config.json");
@@ -141,14 +154,18 @@ public final class ModelTokenizer implements AutoCloseable {
     Encoding e = hf.encode(text, addSpecialTokens, false);
     long[] ids = e.getIds();
     int[] out = new int[ids.length];
-    for (int i = 0; i < ids.length; i++) out[i] = (int) ids[i];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = (int) ids[i];
+    }
     return out;
   }
 
   /** Text of ids[from, to), special tokens skipped. */
   public String decode(int[] ids, int from, int to) {
     long[] l = new long[to - from];
-    for (int i = from; i < to; i++) l[i - from] = ids[i];
+    for (int i = from; i < to; i++) {
+      l[i - from] = ids[i];
+    }
     return hf.decode(l, true);
   }
 

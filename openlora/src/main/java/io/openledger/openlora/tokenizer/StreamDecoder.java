@@ -22,7 +22,9 @@ public final class StreamDecoder {
 
   /** Adds a token; returns the text it completes ("" when it completes nothing yet). */
   public String push(int id) {
-    if (count == ids.length) ids = Arrays.copyOf(ids, count * 2);
+    if (count == ids.length) {
+      ids = Arrays.copyOf(ids, count * 2);
+    }
     ids[count++] = id;
     String prefix = tokenizer.decode(ids, prefixOffset, readOffset);
     String all = tokenizer.decode(ids, prefixOffset, count);

@@ -59,8 +59,11 @@ class AdapterReaderTest {
       float[] b =
           f.tensor("base_model.model.model.layers.1.self_attn.q_proj.lora_B.weight").toFloatArray();
       int out = base.qDim();
-      for (int j = 0; j < out; j += 7)
-        for (int k = 0; k < 8; k++) assertThat(q.bt()[k * out + j]).isEqualTo(b[j * 8 + k]);
+      for (int j = 0; j < out; j += 7) {
+        for (int k = 0; k < 8; k++) {
+          assertThat(q.bt()[k * out + j]).isEqualTo(b[j * 8 + k]);
+        }
+      }
     }
   }
 
@@ -173,7 +176,8 @@ class AdapterReaderTest {
   @Test
   void nanWeightsFailAtLoad() {
     Path dir = adapter("nan", AdapterSpec.of(2, 1));
-    int in = base.hiddenSize(), out = base.qDim();
+    int in = base.hiddenSize();
+    int out = base.qDim();
     float[] a = new float[2 * in];
     a[5] = Float.NaN;
     SafetensorsWriter.write(
@@ -340,8 +344,9 @@ class AdapterReaderTest {
   void idsThatCouldEscapeTheDirectoryAreNotResolved() {
     AdapterCatalog catalog =
         new AdapterCatalog(reader, Optional.of(Fixtures.newDir("ids")), Optional.empty());
-    for (String id : new String[] {"..", "../x", "a/b", "", ".hidden", "x y"})
+    for (String id : new String[] {"..", "../x", "a/b", "", ".hidden", "x y"}) {
       assertThat(catalog.lookup(id)).as(id).isInstanceOf(AdapterLookup.NotFound.class);
+    }
   }
 
   private static void edit(Path dir, String from, String to) throws IOException {

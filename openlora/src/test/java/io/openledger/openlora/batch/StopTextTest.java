@@ -15,7 +15,9 @@ class StopTextTest {
     for (int c = 0; c < 5000; c++) {
       StringBuilder t = new StringBuilder();
       int len = r.nextInt(40);
-      for (int i = 0; i < len; i++) t.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      for (int i = 0; i < len; i++) {
+        t.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
       String text = t.toString();
       List<String> stops =
           List.of(
@@ -23,7 +25,9 @@ class StopTextTest {
       int cut = text.length();
       for (String s : stops) {
         int i = text.indexOf(s);
-        if (i >= 0) cut = Math.min(cut, i);
+        if (i >= 0) {
+          cut = Math.min(cut, i);
+        }
       }
       String expected = text.substring(0, cut);
       StopText st = new StopText(stops);
@@ -50,7 +54,9 @@ class StopTextTest {
 
   private static String randomWord(SplittableRandom r, String alphabet, int n) {
     StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+    for (int i = 0; i < n; i++) {
+      b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+    }
     return b.toString();
   }
 }

@@ -42,7 +42,12 @@ import org.openjdk.jmh.annotations.Warmup;
     value = 1,
     jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KernelsBenchmark {
-  static final int DIM = 768, FF = 2560, KV = 256, RANK = 16, POSITIONS = 512, HEAD = 64;
+  static final int DIM = 768;
+  static final int FF = 2560;
+  static final int KV = 256;
+  static final int RANK = 16;
+  static final int POSITIONS = 512;
+  static final int HEAD = 64;
 
   /** Tokens in the batch: 1 is single-stream decode, 64 a full batch. */
   @Param({"1", "64"})
@@ -52,7 +57,21 @@ public class KernelsBenchmark {
   Matrix.F32 f32;
   Matrix.Bf16 bf16;
   Matrix.Int8 int8;
-  float[] x, y, scratch, norm, a, bt, tmp, q, keys, values, scores, head, logits, cos, sin;
+  float[] x;
+  float[] y;
+  float[] scratch;
+  float[] norm;
+  float[] a;
+  float[] bt;
+  float[] tmp;
+  float[] q;
+  float[] keys;
+  float[] values;
+  float[] scores;
+  float[] head;
+  float[] logits;
+  float[] cos;
+  float[] sin;
 
   @Setup(Level.Trial)
   public void setup() {
@@ -63,11 +82,12 @@ public class KernelsBenchmark {
     MemorySegment.copy(w, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, w.length);
     f32 = new Matrix.F32(seg, FF, DIM);
     MemorySegment bseg = arena.allocate((long) w.length * 2, 64);
-    for (int i = 0; i < w.length; i++)
+    for (int i = 0; i < w.length; i++) {
       bseg.set(
           ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
           2L * i,
           DType.floatToBf16(w[i]));
+    }
     bf16 = new Matrix.Bf16(bseg, FF, DIM);
     int8 = Matrix.Int8.quantize(f32, arena);
     x = gaussian(r, tokens * FF);
@@ -98,7 +118,9 @@ public class KernelsBenchmark {
 
   static float[] gaussian(SplittableRandom r, int n) {
     float[] v = new float[n];
-    for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
     return v;
   }
 
@@ -131,15 +153,18 @@ public class KernelsBenchmark {
 
   @Benchmark
   public float[] rmsnorm() {
-    for (int t = 0; t < tokens; t++) Kernels.rmsnorm(y, t * DIM, x, t * DIM, norm, DIM, 1e-5f);
+    for (int t = 0; t < tokens; t++) {
+      Kernels.rmsnorm(y, t * DIM, x, t * DIM, norm, DIM, 1e-5f);
+    }
     return y;
   }
 
   /** One head over 512 cached positions, per token. */
   @Benchmark
   public float[] attention() {
-    for (int t = 0; t < tokens; t++)
+    for (int t = 0; t < tokens; t++) {
       Kernels.attention(q, 0, keys, values, KV, 0, 0, POSITIONS, HEAD, scores, head, 0);
+    }
     return head;
   }
 
@@ -151,7 +176,9 @@ public class KernelsBenchmark {
 
   @Benchmark
   public float[] ropeQ() {
-    for (int t = 0; t < tokens; t++) Kernels.rope(x, t * DIM, DIM / HEAD, HEAD, cos, sin, 0);
+    for (int t = 0; t < tokens; t++) {
+      Kernels.rope(x, t * DIM, DIM / HEAD, HEAD, cos, sin, 0);
+    }
     return x;
   }
 

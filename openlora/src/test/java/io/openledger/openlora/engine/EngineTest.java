@@ -76,8 +76,9 @@ class EngineTest {
     String prompt = "Open data for every model";
     List<GenerationRequest> reqs = new ArrayList<>();
     reqs.add(GenerationRequest.of(prompt, 16));
-    for (String id : List.of("adapter-0000", "adapter-0001", "adapter-0002", "r16", "all"))
+    for (String id : List.of("adapter-0000", "adapter-0001", "adapter-0002", "r16", "all")) {
       reqs.add(GenerationRequest.of(prompt, 16).withAdapter(id));
+    }
     reqs.add(
         GenerationRequest.of(prompt, 16)
             .withAdapters(
@@ -86,15 +87,21 @@ class EngineTest {
                         new AdapterChoice.Weighted("adapter-0000", 0.5),
                         new AdapterChoice.Weighted("r16", 0.5)))));
     List<GenerationResult> solo = new ArrayList<>();
-    for (GenerationRequest r : reqs) solo.add(run(engine, r));
+    for (GenerationRequest r : reqs) {
+      solo.add(run(engine, r));
+    }
     // all at once, several times over: they share batches in varying combinations
     List<Generation> together = new ArrayList<>();
-    for (int round = 0; round < 3; round++)
-      for (GenerationRequest r : reqs) together.add(engine.submit(r));
-    for (int i = 0; i < together.size(); i++)
+    for (int round = 0; round < 3; round++) {
+      for (GenerationRequest r : reqs) {
+        together.add(engine.submit(r));
+      }
+    }
+    for (int i = 0; i < together.size(); i++) {
       assertThat(together.get(i).result().get().tokens())
           .as("request %d batched vs alone", i % reqs.size())
           .isEqualTo(solo.get(i % reqs.size()).tokens());
+    }
     long distinct = solo.stream().map(GenerationResult::tokens).distinct().count();
     assertThat(distinct).as("adapters change the output").isGreaterThanOrEqualTo(5);
   }
@@ -104,7 +111,8 @@ class EngineTest {
     GenerationRequest r =
         GenerationRequest.of("Sample", 20)
             .withSampling(SamplingParams.sampled(0.9, 1234, 20).withTopK(50).withTopP(0.9));
-    GenerationResult a = run(engine, r), b = run(engine, r);
+    GenerationResult a = run(engine, r);
+    GenerationResult b = run(engine, r);
     assertThat(b.tokens()).isEqualTo(a.tokens());
     GenerationResult c = run(engine, r.withSampling(SamplingParams.sampled(0.9, 99, 20)));
     assertThat(c.tokens()).isNotEqualTo(a.tokens());
@@ -148,8 +156,9 @@ class EngineTest {
           .as("greedy picks the most likely")
           .isEqualTo(t.tokenId());
       assertThat(t.top().get(0).logprob()).isEqualTo(t.logprob());
-      for (int k = 1; k < 5; k++)
+      for (int k = 1; k < 5; k++) {
         assertThat(t.top().get(k).logprob()).isLessThanOrEqualTo(t.top().get(k - 1).logprob());
+      }
       assertThat(t.logprob()).isNegative();
     }
   }
@@ -157,16 +166,17 @@ class EngineTest {
   @Test
   void aBrokenAdapterFailsOnlyItsOwnRequests() {
     List<Generation> good = new ArrayList<>();
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
       good.add(
           engine.submit(GenerationRequest.of("Isolation " + i, 10).withAdapter("adapter-000" + i)));
+    }
     Generation bad;
     try {
       bad = engine.submit(GenerationRequest.of("boom", 10).withAdapter("broken"));
     } catch (EngineException.AdapterInvalid e) {
       bad = null; // refused up front: the header check already caught it
     }
-    if (bad != null)
+    if (bad != null) {
       assertThatThrownBy(
               () ->
                   engine
@@ -175,11 +185,14 @@ class EngineTest {
                       .join())
           .isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(EngineException.AdapterInvalid.class);
+    }
     assertThatThrownBy(() -> engine.submit(GenerationRequest.of("boom", 10).withAdapter("broken")))
         .isInstanceOf(EngineException.AdapterInvalid.class)
         .hasMessageContaining("broken")
         .hasMessageContaining("corrupt weights");
-    for (Generation g : good) assertThat(g.result().join().completionTokens()).isPositive();
+    for (Generation g : good) {
+      assertThat(g.result().join().completionTokens()).isPositive();
+    }
     assertThatThrownBy(() -> engine.submit(GenerationRequest.of("x", 1).withAdapter("nope")))
         .isInstanceOf(EngineException.AdapterNotFound.class)
         .extracting(e -> ((EngineException) e).httpStatus())
@@ -226,12 +239,13 @@ class EngineTest {
       assertThat(refused.retryAfter()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
       assertThat(small.metrics().requestsRejected()).isEqualTo(1);
       accepted.forEach(Generation::cancel);
-      for (Generation g : accepted)
+      for (Generation g : accepted) {
         assertThat(g.result().join().finishReason())
             .isIn(
                 GenerationResult.FinishReason.CANCELLED,
                 GenerationResult.FinishReason.LENGTH,
                 GenerationResult.FinishReason.EOS_TOKEN);
+      }
     }
   }
 
@@ -250,10 +264,11 @@ class EngineTest {
                 .withAdapterDir(many)
                 .withAdapterMemoryBudgetBytes(budget))) {
       List<Generation> gs = new ArrayList<>();
-      for (int i = 0; i < 12; i++)
+      for (int i = 0; i < 12; i++) {
         gs.add(
             e.submit(
                 GenerationRequest.of("budget", 4).withAdapter(String.format("adapter-%04d", i))));
+      }
       long maxResident = 0;
       for (Generation g : gs) {
         g.result().join();

@@ -19,30 +19,37 @@ class KernelsTest {
 
   private static float[] gaussian(SplittableRandom r, int n) {
     float[] v = new float[n];
-    for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
     return v;
   }
 
   private static float[][] rows(SplittableRandom r, int rows, int cols) {
     float[][] w = new float[rows][];
-    for (int j = 0; j < rows; j++) w[j] = gaussian(r, cols);
+    for (int j = 0; j < rows; j++) {
+      w[j] = gaussian(r, cols);
+    }
     return w;
   }
 
   private static float[] flat(float[][] w) {
     int cols = w[0].length;
     float[] f = new float[w.length * cols];
-    for (int j = 0; j < w.length; j++) System.arraycopy(w[j], 0, f, j * cols, cols);
+    for (int j = 0; j < w.length; j++) {
+      System.arraycopy(w[j], 0, f, j * cols, cols);
+    }
     return f;
   }
 
   /** Relative-to-scale closeness: |a - b| <= tol · (1 + |b|). */
   private static void assertClose(float[] actual, float[] expected, double tol, String what) {
     assertThat(actual.length).as(what).isEqualTo(expected.length);
-    for (int i = 0; i < expected.length; i++)
+    for (int i = 0; i < expected.length; i++) {
       assertThat((double) Math.abs(actual[i] - expected[i]))
           .as("%s at %d: %s vs %s", what, i, actual[i], expected[i])
           .isLessThanOrEqualTo(tol * (1 + Math.abs(expected[i])));
+    }
   }
 
   @Test
@@ -50,7 +57,9 @@ class KernelsTest {
     SplittableRandom r = SEED.split();
     try (Arena arena = Arena.ofConfined()) {
       for (int c = 0; c < 300; c++) {
-        int n = 1 + r.nextInt(11), out = 1 + r.nextInt(37), in = 1 + r.nextInt(150);
+        int n = 1 + r.nextInt(11);
+        int out = 1 + r.nextInt(37);
+        int in = 1 + r.nextInt(150);
         float[][] w = rows(r, out, in);
         float[] x = gaussian(r, n * in);
         float[] expected = NaiveKernels.matmul(x, n, in, w);
@@ -72,17 +81,77 @@ class KernelsTest {
   }
 
   @Test
+  void matmulGivesATokenTheSameBitsAloneAsInAPrompt() {
+    // a decode step (one row) must see exactly what the same row computed during a prefill sees,
+    // whichever register block (8 x 2, 4 x 4, 4 x 1, int8 in registers) computed it
+    SplittableRandom r = SEED.split();
+    try (Arena arena = Arena.ofConfined()) {
+      for (int c = 0; c < 60; c++) {
+        int n = 2 + r.nextInt(40);
+        int out = 1 + r.nextInt(70);
+        int in = 1 + r.nextInt(300);
+        float[][] w = rows(r, out, in);
+        float[] x = gaussian(r, n * in);
+        MemorySegment seg = arena.allocate((long) out * in * 4);
+        MemorySegment.copy(flat(w), 0, seg, Kernels.F32_LE, 0, out * in);
+        Matrix f32 = new Matrix.F32(seg, out, in);
+        for (Matrix m :
+            new Matrix[] {f32, Matrix.F32.of(flat(w), out, in), Matrix.Int8.quantize(f32, arena)}) {
+          float[] scratch = new float[Kernels.scratchFloats(in)];
+          float[] all = new float[n * out];
+          Kernels.matmul(m, x, 0, n, all, 0, out, 0, out, scratch);
+          for (int t = 0; t < n; t++) {
+            float[] one = new float[out];
+            Kernels.matmul(m, x, t * in, 1, one, 0, out, 0, out, scratch);
+            assertThat(one)
+                .as("case %d %s token %d", c, m.getClass().getSimpleName(), t)
+                .containsExactly(java.util.Arrays.copyOfRange(all, t * out, (t + 1) * out));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void matmulOnPromptLengthsMatchesNaive() {
+    // the blocks a long prompt runs through: 8 rows x 2 tokens, tails of rows and tokens
+    SplittableRandom r = SEED.split();
+    for (int c = 0; c < 12; c++) {
+      int n = 17 + r.nextInt(120);
+      int out = 8 + r.nextInt(60);
+      int in = 64 + r.nextInt(700);
+      float[][] w = rows(r, out, in);
+      float[] x = gaussian(r, n * in);
+      float[] y = new float[n * out];
+      Kernels.matmul(
+          Matrix.F32.of(flat(w), out, in),
+          x,
+          0,
+          n,
+          y,
+          0,
+          out,
+          0,
+          out,
+          new float[Kernels.scratchFloats(in)]);
+      assertClose(y, NaiveKernels.matmul(x, n, in, w), 1e-4 * Math.sqrt(in), "case " + c);
+    }
+  }
+
+  @Test
   void matmulBf16AndInt8MatchNaiveOnTheirDequantizedWeights() {
     SplittableRandom r = SEED.split();
     try (Arena arena = Arena.ofConfined()) {
       for (int c = 0; c < 200; c++) {
-        int n = 1 + r.nextInt(9), out = 1 + r.nextInt(21), in = 1 + r.nextInt(130);
+        int n = 1 + r.nextInt(9);
+        int out = 1 + r.nextInt(21);
+        int in = 1 + r.nextInt(130);
         float[][] w = rows(r, out, in);
         float[] x = gaussian(r, n * in);
         // bf16: the kernel must equal naive on the bf16-rounded weights
         MemorySegment bseg = arena.allocate((long) out * in * 2);
         float[][] wb = new float[out][in];
-        for (int j = 0; j < out; j++)
+        for (int j = 0; j < out; j++) {
           for (int i = 0; i < in; i++) {
             short s = DType.floatToBf16(w[j][i]);
             bseg.set(
@@ -91,6 +160,7 @@ class KernelsTest {
                 s);
             wb[j][i] = DType.bf16ToFloat(s);
           }
+        }
         float[] y = new float[n * out];
         Kernels.matmul(
             new Matrix.Bf16(bseg, out, in),
@@ -107,17 +177,21 @@ class KernelsTest {
         // int8: against naive on q·scale
         Matrix.Int8 q = Matrix.Int8.quantize(Matrix.F32.of(flat(w), out, in), arena);
         float[][] wq = new float[out][in];
-        for (int j = 0; j < out; j++)
-          for (int i = 0; i < in; i++)
+        for (int j = 0; j < out; j++) {
+          for (int i = 0; i < in; i++) {
             wq[j][i] = q.data().get(ValueLayout.JAVA_BYTE, (long) j * in + i) * q.scales()[j];
+          }
+        }
         float[] y8 = new float[n * out];
         Kernels.matmul(q, x, 0, n, y8, 0, out, 0, out, new float[Kernels.scratchFloats(in)]);
         assertClose(y8, NaiveKernels.matmul(x, n, in, wq), 1e-4 * Math.sqrt(in), "int8 case " + c);
         // and quantization error is bounded by half a step per weight
-        for (int j = 0; j < out; j++)
-          for (int i = 0; i < in; i++)
+        for (int j = 0; j < out; j++) {
+          for (int i = 0; i < in; i++) {
             assertThat((double) Math.abs(wq[j][i] - w[j][i]))
                 .isLessThanOrEqualTo(q.scales()[j] * 0.5001);
+          }
+        }
       }
     }
   }
@@ -127,14 +201,17 @@ class KernelsTest {
     SplittableRandom r = SEED.split();
     for (int c = 0; c < 500; c++) {
       int len = 1 + r.nextInt(300);
-      float[] x = gaussian(r, len), w = gaussian(r, len);
+      float[] x = gaussian(r, len);
+      float[] w = gaussian(r, len);
       float[] out = new float[len + 3];
       Kernels.rmsnorm(out, 3, x, 0, w, len, 1e-5f);
       float[] got = java.util.Arrays.copyOfRange(out, 3, len + 3);
       assertClose(got, NaiveKernels.rmsnorm(x, w, 1e-5f), 1e-5, "rmsnorm " + c);
 
       float[] s = x.clone();
-      for (int i = 0; i < len; i++) s[i] *= 5;
+      for (int i = 0; i < len; i++) {
+        s[i] *= 5;
+      }
       float[] sm = s.clone();
       Kernels.softmax(sm, 0, len);
       assertClose(sm, NaiveKernels.softmax(s), 1e-5, "softmax " + c);
@@ -146,7 +223,9 @@ class KernelsTest {
       float[] y = w.clone();
       Kernels.axpy(0.37f, x, 0, y, 0, len);
       float[] ye = new float[len];
-      for (int i = 0; i < len; i++) ye[i] = w[i] + 0.37f * x[i];
+      for (int i = 0; i < len; i++) {
+        ye[i] = w[i] + 0.37f * x[i];
+      }
       assertClose(y, ye, 1e-6, "axpy " + c);
       assertThat((double) Kernels.dot(x, 0, w, 0, len))
           .isCloseTo(
@@ -158,7 +237,9 @@ class KernelsTest {
 
   private static double dot(float[] a, float[] b) {
     double s = 0;
-    for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
     return s;
   }
 
@@ -166,10 +247,15 @@ class KernelsTest {
   void ropeMatchesNaiveRotateHalf() {
     SplittableRandom r = SEED.split();
     for (int c = 0; c < 200; c++) {
-      int headDim = 2 * (1 + r.nextInt(70)), heads = 1 + r.nextInt(4), pos = r.nextInt(5000);
+      int headDim = 2 * (1 + r.nextInt(70));
+      int heads = 1 + r.nextInt(4);
+      int pos = r.nextInt(5000);
       double[] inv = new double[headDim / 2];
-      for (int i = 0; i < inv.length; i++) inv[i] = 1 / Math.pow(10000, 2.0 * i / headDim);
-      float[] cos = new float[inv.length], sin = new float[inv.length];
+      for (int i = 0; i < inv.length; i++) {
+        inv[i] = 1 / Math.pow(10000, 2.0 * i / headDim);
+      }
+      float[] cos = new float[inv.length];
+      float[] sin = new float[inv.length];
       for (int i = 0; i < inv.length; i++) {
         cos[i] = (float) Math.cos(pos * inv[i]);
         sin[i] = (float) Math.sin(pos * inv[i]);
@@ -192,11 +278,16 @@ class KernelsTest {
   void attentionMatchesNaive() {
     SplittableRandom r = SEED.split();
     for (int c = 0; c < 200; c++) {
-      int hd = 1 + r.nextInt(80), kvHeads = 1 + r.nextInt(3), n = 1 + r.nextInt(60);
-      int head = r.nextInt(kvHeads), stride = hd * kvHeads;
+      int hd = 1 + r.nextInt(80);
+      int kvHeads = 1 + r.nextInt(3);
+      int n = 1 + r.nextInt(60);
+      int head = r.nextInt(kvHeads);
+      int stride = hd * kvHeads;
       float[] q = gaussian(r, hd);
-      float[] keys = gaussian(r, n * stride), values = gaussian(r, n * stride);
-      float[][] k = new float[n][], v = new float[n][];
+      float[] keys = gaussian(r, n * stride);
+      float[] values = gaussian(r, n * stride);
+      float[][] k = new float[n][];
+      float[][] v = new float[n][];
       for (int p = 0; p < n; p++) {
         k[p] =
             java.util.Arrays.copyOfRange(keys, p * stride + head * hd, p * stride + head * hd + hd);
@@ -218,15 +309,21 @@ class KernelsTest {
   void loraShrinkExpandMatchNaive() {
     SplittableRandom r = SEED.split();
     for (int c = 0; c < 300; c++) {
-      int n = 1 + r.nextInt(9),
-          in = 1 + r.nextInt(120),
-          out = 1 + r.nextInt(90),
-          rank = 1 + r.nextInt(20);
-      float[][] a = rows(r, rank, in), b = rows(r, out, rank);
-      float[] x = gaussian(r, n * in), y = gaussian(r, n * out);
+      int n = 1 + r.nextInt(9);
+      int in = 1 + r.nextInt(120);
+      int out = 1 + r.nextInt(90);
+      int rank = 1 + r.nextInt(20);
+      float[][] a = rows(r, rank, in);
+      float[][] b = rows(r, out, rank);
+      float[] x = gaussian(r, n * in);
+      float[] y = gaussian(r, n * out);
       float scale = (float) r.nextDouble(-2, 2);
       float[] bt = new float[rank * out];
-      for (int j = 0; j < out; j++) for (int k = 0; k < rank; k++) bt[k * out + j] = b[j][k];
+      for (int j = 0; j < out; j++) {
+        for (int k = 0; k < rank; k++) {
+          bt[k * out + j] = b[j][k];
+        }
+      }
       float[] tmp = new float[n * rank];
       float[] got = y.clone();
       Kernels.loraShrink(flat(a), rank, in, x, 0, n, tmp, 0);
@@ -243,19 +340,24 @@ class KernelsTest {
   void expIsWithinFourUlpOfMathExpAndVectorEqualsScalar() {
     SplittableRandom r = SEED.split();
     float[] x = new float[4096];
-    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 180 - 90);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextDouble() * 180 - 90);
+    }
     x[0] = 0;
     x[1] = -1e-30f;
     x[2] = 88.37f;
     x[3] = -87.3f;
     float[] lanes = new float[x.length];
-    for (int i = 0; i + Kernels.L <= x.length; i += Kernels.L)
+    for (int i = 0; i + Kernels.L <= x.length; i += Kernels.L) {
       Kernels.exp(jdk.incubator.vector.FloatVector.fromArray(Kernels.F, x, i)).intoArray(lanes, i);
+    }
     for (int i = 0; i < x.length; i++) {
       float scalar = Kernels.exp(x[i]);
       assertThat(lanes[i]).as("lane vs scalar at %s", x[i]).isEqualTo(scalar);
       double exact = Math.exp(x[i]);
-      if (exact < Float.MIN_NORMAL) continue; // subnormal results flush towards 0
+      if (exact < Float.MIN_NORMAL) {
+        continue;
+      } // subnormal results flush towards 0
       if (x[i] > 88.37626f) {
         assertThat(scalar).isInfinite(); // documented: 2^n would overflow
         continue;
@@ -271,17 +373,21 @@ class KernelsTest {
     try (KernelPool pool = new KernelPool(3)) {
       SplittableRandom r = SEED.split();
       for (int c = 0; c < 2000; c++) {
-        int total = r.nextInt(200), grain = 1 + r.nextInt(8);
+        int total = r.nextInt(200);
+        int grain = 1 + r.nextInt(8);
         int[] hits = new int[total];
         pool.parallelFor(
             total,
             grain,
             (w, from, to) -> {
               assertThat(from % grain).isZero();
-              for (int i = from; i < to; i++) hits[i]++;
+              for (int i = from; i < to; i++) {
+                hits[i]++;
+              }
             });
-        for (int i = 0; i < total; i++)
+        for (int i = 0; i < total; i++) {
           assertThat(hits[i]).as("case %d index %d", c, i).isEqualTo(1);
+        }
       }
     }
   }

@@ -25,7 +25,9 @@ class ForwardPassTest {
   static final ModelSpec SPEC = ModelSpec.tiny();
   static LlamaModel model;
   static KernelPool pool;
-  static LoraWeights a8, b16, all4;
+  static LoraWeights a8;
+  static LoraWeights b16;
+  static LoraWeights all4;
 
   @BeforeAll
   static void load() {
@@ -51,7 +53,9 @@ class ForwardPassTest {
   static int[] tokens(long seed, int n) {
     SplittableRandom r = new SplittableRandom(seed);
     int[] t = new int[n];
-    for (int i = 0; i < n; i++) t[i] = r.nextInt(SPEC.vocabSize());
+    for (int i = 0; i < n; i++) {
+      t[i] = r.nextInt(SPEC.vocabSize());
+    }
     return t;
   }
 
@@ -64,7 +68,9 @@ class ForwardPassTest {
     for (int p = 0; p < toks.length; p++) {
       b.clear();
       b.addRow(toks[p], p, cache, true);
-      if (adapter != null) b.addSegment(0, 1, adapter, 1.0);
+      if (adapter != null) {
+        b.addSegment(0, 1, adapter, 1.0);
+      }
       pass.forward(b);
       pass.logitsOf(0, out[p]);
     }
@@ -76,9 +82,15 @@ class ForwardPassTest {
       ForwardPass pass, int[] toks, int len, LoraWeights adapter, MergedWeights merged) {
     KvCache cache = new KvCache(model.config(), len);
     Batch b = new Batch(pass.maxRows(), 8);
-    for (int p = 0; p < len; p++) b.addRow(toks[p], p, cache, p == len - 1);
-    if (adapter != null) b.addSegment(0, len, adapter, 1.0);
-    if (merged != null) b.useMerged(merged);
+    for (int p = 0; p < len; p++) {
+      b.addRow(toks[p], p, cache, p == len - 1);
+    }
+    if (adapter != null) {
+      b.addSegment(0, len, adapter, 1.0);
+    }
+    if (merged != null) {
+      b.useMerged(merged);
+    }
     pass.forward(b);
     float[] out = new float[SPEC.vocabSize()];
     pass.logitsOf(0, out);
@@ -86,10 +98,11 @@ class ForwardPassTest {
   }
 
   static void assertClose(float[] a, float[] e, double tol, String what) {
-    for (int i = 0; i < e.length; i++)
+    for (int i = 0; i < e.length; i++) {
       assertThat((double) Math.abs(a[i] - e[i]))
           .as("%s at %d: %s vs %s", what, i, a[i], e[i])
           .isLessThanOrEqualTo(tol * (1 + Math.abs(e[i])));
+    }
   }
 
   @Test
@@ -98,8 +111,9 @@ class ForwardPassTest {
     for (LoraWeights adapter : new LoraWeights[] {null, a8, all4}) {
       int[] toks = tokens(11, 40);
       float[][] inc = incremental(pass, toks, adapter);
-      for (int len = 1; len <= toks.length; len += 3)
+      for (int len = 1; len <= toks.length; len += 3) {
         assertClose(inc[len - 1], full(pass, toks, len, adapter, null), 1e-5, "prefix " + len);
+      }
     }
   }
 
@@ -110,8 +124,9 @@ class ForwardPassTest {
     LoraWeights[] adapters = {a8, null, b16, a8};
     // alone
     float[][] alone = new float[seqs.length][];
-    for (int s = 0; s < seqs.length; s++)
+    for (int s = 0; s < seqs.length; s++) {
       alone[s] = full(pass, seqs[s], seqs[s].length, adapters[s], null);
+    }
     // together: sequences 0 and 3 share a8 and are adjacent, as the scheduler groups them
     int[] order = {0, 3, 1, 2};
     Batch b = new Batch(64, 16);
@@ -120,8 +135,9 @@ class ForwardPassTest {
     for (int o = 0; o < order.length; o++) {
       int s = order[o];
       caches[s] = new KvCache(model.config(), seqs[s].length);
-      for (int p = 0; p < seqs[s].length; p++)
+      for (int p = 0; p < seqs[s].length; p++) {
         b.addRow(seqs[s][p], p, caches[s], p == seqs[s].length - 1);
+      }
     }
     b.addSegment(0, seqs[0].length + seqs[3].length, a8, 1.0);
     start = seqs[0].length + seqs[3].length + seqs[1].length;
@@ -168,7 +184,9 @@ class ForwardPassTest {
     int[] toks = tokens(9, 10);
     KvCache cache = new KvCache(model.config(), toks.length);
     Batch b = new Batch(64, 8);
-    for (int p = 0; p < toks.length; p++) b.addRow(toks[p], p, cache, p == toks.length - 1);
+    for (int p = 0; p < toks.length; p++) {
+      b.addRow(toks[p], p, cache, p == toks.length - 1);
+    }
     b.addSegment(0, toks.length, a8, 0.3);
     b.addSegment(0, toks.length, b16, 0.7);
     pass.forward(b);
@@ -186,7 +204,9 @@ class ForwardPassTest {
       ForwardPass pass, int[] toks, MergedWeights first, LoraWeights second, double w) {
     KvCache cache = new KvCache(model.config(), toks.length);
     Batch b = new Batch(64, 8);
-    for (int p = 0; p < toks.length; p++) b.addRow(toks[p], p, cache, p == toks.length - 1);
+    for (int p = 0; p < toks.length; p++) {
+      b.addRow(toks[p], p, cache, p == toks.length - 1);
+    }
     b.useMerged(first);
     b.addSegment(0, toks.length, second, w);
     pass.forward(b);
@@ -200,15 +220,20 @@ class ForwardPassTest {
     try (LlamaModel q = LlamaModel.load(Fixtures.tinyModel(), true)) {
       assertThat(q.weightFormat()).isEqualTo("INT8");
       assertThat(q.weightBytes()).isLessThan(model.weightBytes() / 2);
-      ForwardPass fp = new ForwardPass(model, pool, 64, 64), qp = new ForwardPass(q, pool, 64, 64);
-      int agree = 0, n = 0;
+      ForwardPass fp = new ForwardPass(model, pool, 64, 64);
+      ForwardPass qp = new ForwardPass(q, pool, 64, 64);
+      int agree = 0;
+      int n = 0;
       for (int s = 0; s < 20; s++) {
         int[] toks = tokens(100 + s, 12);
-        float[] a = full(fp, toks, toks.length, null, null),
-            b = full(qp, toks, toks.length, null, null);
-        if (argmax(a) == argmax(b)) agree++;
+        float[] a = full(fp, toks, toks.length, null, null);
+        float[] b = full(qp, toks, toks.length, null, null);
+        if (argmax(a) == argmax(b)) {
+          agree++;
+        }
         n++;
-        double maxErr = 0, scale = 0;
+        double maxErr = 0;
+        double scale = 0;
         for (int i = 0; i < a.length; i++) {
           maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
           scale = Math.max(scale, Math.abs(a[i]));
@@ -221,7 +246,11 @@ class ForwardPassTest {
 
   static int argmax(float[] v) {
     int b = 0;
-    for (int i = 1; i < v.length; i++) if (v[i] > v[b]) b = i;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[b]) {
+        b = i;
+      }
+    }
     return b;
   }
 
@@ -231,12 +260,15 @@ class ForwardPassTest {
       Path dir = Fixtures.model(SPEC.withDtype(dt));
       try (LlamaModel m = LlamaModel.load(dir, false)) {
         assertThat(m.weightFormat()).isEqualTo(dt);
-        ForwardPass p = new ForwardPass(m, pool, 64, 64), f = new ForwardPass(model, pool, 64, 64);
+        ForwardPass p = new ForwardPass(m, pool, 64, 64);
+        ForwardPass f = new ForwardPass(model, pool, 64, 64);
         int[] toks = tokens(3, 8);
-        float[] a = full(p, toks, toks.length, null, null),
-            b = full(f, toks, toks.length, null, null);
+        float[] a = full(p, toks, toks.length, null, null);
+        float[] b = full(f, toks, toks.length, null, null);
         double maxErr = 0;
-        for (int i = 0; i < a.length; i++) maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
+        for (int i = 0; i < a.length; i++) {
+          maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
+        }
         assertThat(maxErr).as(dt).isLessThan(dt.equals("F16") ? 0.05 : 0.3);
         assertThat(Arrays.equals(a, b)).isFalse();
       }

@@ -32,7 +32,9 @@ class SafetensorsFileTest {
   @Test
   void readsHandBuiltF32F16Bf16AndMetadata() throws IOException {
     ByteBuffer d = ByteBuffer.allocate(6 * 4 + 2 * 2 + 2 * 2).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < 6; i++) d.putFloat(i * 1.5f - 2);
+    for (int i = 0; i < 6; i++) {
+      d.putFloat(i * 1.5f - 2);
+    }
     d.putShort((short) 0x3C00).putShort((short) 0xC000); // f16: 1.0, -2.0
     d.putShort((short) 0x3F80).putShort((short) 0x4049); // bf16: 1.0, 3.140625
     String header =
@@ -54,7 +56,9 @@ class SafetensorsFileTest {
   void writerOutputReadsBackForEveryDtype() {
     SplittableRandom r = new SplittableRandom(1);
     float[] v = new float[37 * 5];
-    for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) r.nextGaussian();
+    }
     Path p = dir.resolve("w.safetensors");
     SafetensorsWriter.write(
         p,

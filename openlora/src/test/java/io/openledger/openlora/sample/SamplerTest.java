@@ -11,17 +11,25 @@ class SamplerTest {
 
   static float[] logits(SplittableRandom r, int n) {
     float[] l = new float[n];
-    for (int i = 0; i < n; i++) l[i] = (float) (r.nextGaussian() * 3);
+    for (int i = 0; i < n; i++) {
+      l[i] = (float) (r.nextGaussian() * 3);
+    }
     return l;
   }
 
   static double[] softmax(float[] l, double t) {
     double max = Double.NEGATIVE_INFINITY;
-    for (float v : l) max = Math.max(max, v);
+    for (float v : l) {
+      max = Math.max(max, v);
+    }
     double[] p = new double[l.length];
     double s = 0;
-    for (int i = 0; i < l.length; i++) s += p[i] = Math.exp((l[i] - max) / t);
-    for (int i = 0; i < l.length; i++) p[i] /= s;
+    for (int i = 0; i < l.length; i++) {
+      s += p[i] = Math.exp((l[i] - max) / t);
+    }
+    for (int i = 0; i < l.length; i++) {
+      p[i] /= s;
+    }
     return p;
   }
 
@@ -45,7 +53,9 @@ class SamplerTest {
           .isCloseTo(Math.log(p[t]), org.assertj.core.data.Offset.offset(1e-6));
       int[] top = s.top(l, 0, 5);
       assertThat(top[0]).isEqualTo(t);
-      for (int k = 1; k < 5; k++) assertThat(l[top[k]]).isLessThanOrEqualTo(l[top[k - 1]]);
+      for (int k = 1; k < 5; k++) {
+        assertThat(l[top[k]]).isLessThanOrEqualTo(l[top[k - 1]]);
+      }
     }
   }
 
@@ -59,12 +69,16 @@ class SamplerTest {
       double p = 0.05 + r.nextDouble() * 0.95;
       double t = 0.2 + r.nextDouble() * 2;
       Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) order[i] = i;
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
       Arrays.sort(order, (a, b) -> Float.compare(l[b], l[a]));
       // allowed: top-k by logit, then the smallest prefix whose tempered mass reaches p
       double[] probs = new double[k];
       double sum = 0;
-      for (int i = 0; i < k; i++) sum += probs[i] = Math.exp((l[order[i]] - l[order[0]]) / t);
+      for (int i = 0; i < k; i++) {
+        sum += probs[i] = Math.exp((l[order[i]] - l[order[0]]) / t);
+      }
       int keep = k;
       double acc = 0;
       for (int i = 0; i < k; i++) {
@@ -77,8 +91,9 @@ class SamplerTest {
       java.util.Set<Integer> allowed =
           new java.util.HashSet<>(Arrays.asList(order).subList(0, keep));
       Sampler s = new Sampler(SamplingParams.sampled(t, c, 1).withTopK(k).withTopP(p), c, n);
-      for (int draw = 0; draw < 20; draw++)
+      for (int draw = 0; draw < 20; draw++) {
         assertThat(allowed).as("case %d draw %d", c, draw).contains(s.next(l, 0));
+      }
     }
   }
 
@@ -90,7 +105,9 @@ class SamplerTest {
     Sampler s = new Sampler(SamplingParams.sampled(t, 42, 1), 42, l.length);
     int draws = 40_000;
     int[] counts = new int[l.length];
-    for (int i = 0; i < draws; i++) counts[s.next(l, 0)]++;
+    for (int i = 0; i < draws; i++) {
+      counts[s.next(l, 0)]++;
+    }
     for (int i = 0; i < l.length; i++) {
       double sd = Math.sqrt(draws * p[i] * (1 - p[i]));
       assertThat((double) counts[i])
@@ -104,8 +121,11 @@ class SamplerTest {
     SplittableRandom r = new SplittableRandom(6);
     float[] l = logits(r, 100);
     SamplingParams params = SamplingParams.sampled(1.0, 77, 1).withTopP(0.95);
-    Sampler a = new Sampler(params, 77, 100), b = new Sampler(params, 77, 100);
-    for (int i = 0; i < 100; i++) assertThat(a.next(l, 0)).isEqualTo(b.next(l, 0));
+    Sampler a = new Sampler(params, 77, 100);
+    Sampler b = new Sampler(params, 77, 100);
+    for (int i = 0; i < 100; i++) {
+      assertThat(a.next(l, 0)).isEqualTo(b.next(l, 0));
+    }
   }
 
   @Test

@@ -60,7 +60,9 @@ public final class Fixtures {
   static void delete(Path root) {
     try (Stream<Path> s = Files.walk(root)) {
       List<Path> all = s.sorted(Comparator.reverseOrder()).toList();
-      for (Path p : all) Files.deleteIfExists(p);
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
     } catch (IOException ignored) {
       // best effort at exit
     }

@@ -21,10 +21,11 @@ class TestModelsTest {
     for (String f :
         new String[] {
           "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"
-        })
+        }) {
       assertThat(Files.readAllBytes(a.resolve(f)))
           .as(f)
           .isEqualTo(Files.readAllBytes(b.resolve(f)));
+    }
     Path x = TestModels.writeAdapter(Fixtures.newDir("x"), spec, AdapterSpec.of(4, 3));
     Path y = TestModels.writeAdapter(Fixtures.newDir("y"), spec, AdapterSpec.of(4, 3));
     assertThat(Files.readAllBytes(x.resolve("adapter_model.safetensors")))

@@ -1,12 +1,10 @@
-package io.openledger.chain.sequencer;
+package io.openledger.chain.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.chain.block.Log;
 import io.openledger.chain.block.Receipt;
 import io.openledger.chain.ledger.LogFilter;
-import io.openledger.chain.store.InMemoryKeyValueStore;
-import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.tx.TransactionType;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;

@@ -1,13 +1,7 @@
-package io.openledger.chain.sequencer;
+package io.openledger.chain.store;
 
 import io.openledger.chain.block.Log;
 import io.openledger.chain.block.Receipt;
-import io.openledger.chain.store.Column;
-import io.openledger.chain.store.KeyRange;
-import io.openledger.chain.store.KeyValue;
-import io.openledger.chain.store.KeyValueCursor;
-import io.openledger.chain.store.KeyValueReader;
-import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Hash;
 import java.nio.ByteBuffer;
@@ -46,6 +40,13 @@ public final class LogIndex {
   /** {@code CHAIN_META} key marking a store whose every block is indexed. */
   static final byte[] INDEXED = "logIndex".getBytes(StandardCharsets.US_ASCII);
 
+  /** Entries: kind ‖ criterion ‖ position (raw bytes, iterated by prefix) → transaction index. */
+  static final TypedColumn<byte[], Integer> ENTRIES =
+      TypedColumn.of(Column.LOG_INDEX, Serializer.BYTES, Serializer.INT);
+
+  static final TypedColumn<byte[], byte[]> META =
+      TypedColumn.of(Column.CHAIN_META, Serializer.BYTES, Serializer.BYTES);
+
   private LogIndex() {}
 
   /** Where a log is: block number, index among the block's logs, index of its transaction. */
@@ -57,14 +58,14 @@ public final class LogIndex {
   static void put(WriteBatch batch, long blockNumber, List<Receipt> receipts) {
     int logIndex = 0;
     for (int tx = 0; tx < receipts.size(); tx++) {
-      byte[] txIndex = int4(tx);
+      int txIndex = tx;
       for (Log log : receipts.get(tx).logs()) {
         byte[] position = position(blockNumber, logIndex++);
-        batch.put(Column.LOG_INDEX, concat(new byte[] {ALL}, position), txIndex);
-        batch.put(Column.LOG_INDEX, concat(prefix(log.address()), position), txIndex);
+        batch.put(ENTRIES, concat(new byte[] {ALL}, position), txIndex);
+        batch.put(ENTRIES, concat(prefix(log.address()), position), txIndex);
         List<Hash> topics = log.topics();
         for (int i = 0; i < topics.size(); i++) {
-          batch.put(Column.LOG_INDEX, concat(prefix(i, topics.get(i)), position), txIndex);
+          batch.put(ENTRIES, concat(prefix(i, topics.get(i)), position), txIndex);
         }
       }
     }
@@ -72,12 +73,12 @@ public final class LogIndex {
 
   /** Marks the store as fully indexed (written with genesis, or after a backfill). */
   static void putIndexedMarker(WriteBatch batch) {
-    batch.put(Column.CHAIN_META, INDEXED, new byte[] {1});
+    batch.put(META, INDEXED, new byte[] {1});
   }
 
   /** Whether every block of the store is in the index. */
   public static boolean isComplete(KeyValueReader reader) {
-    return reader.containsKey(Column.CHAIN_META, INDEXED);
+    return reader.get(META, INDEXED).isPresent();
   }
 
   /**
@@ -216,7 +217,7 @@ public final class LogIndex {
       }
       byte[] p = prefixes.get(i);
       cursors[i] =
-          reader.iterate(Column.LOG_INDEX, KeyRange.between(concat(p, position), concat(p, end)));
+          reader.iterate(ENTRIES.column(), KeyRange.between(concat(p, position), concat(p, end)));
       advance(i);
     }
 
@@ -247,7 +248,7 @@ public final class LogIndex {
       byte[] at = current();
       for (int i = 0; i < heads.length; i++) {
         if (heads[i] != null && Arrays.equals(positionOf(i), at)) {
-          return ByteBuffer.wrap(heads[i].value()).getInt();
+          return ENTRIES.values().fromBytes(heads[i].value());
         }
       }
       throw new IllegalStateException("no current position");
@@ -302,10 +303,6 @@ public final class LogIndex {
 
   private static byte[] position(long block, int logIndex) {
     return ByteBuffer.allocate(POSITION).putLong(block).putInt(logIndex).array();
-  }
-
-  private static byte[] int4(int v) {
-    return ByteBuffer.allocate(4).putInt(v).array();
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

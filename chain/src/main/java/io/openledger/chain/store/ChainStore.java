@@ -1,15 +1,8 @@
-package io.openledger.chain.sequencer;
+package io.openledger.chain.store;
 
 import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.Receipt;
-import io.openledger.chain.store.Column;
-import io.openledger.chain.store.KeyRange;
-import io.openledger.chain.store.KeyValue;
-import io.openledger.chain.store.KeyValueCursor;
-import io.openledger.chain.store.KeyValueReader;
-import io.openledger.chain.store.Keys;
-import io.openledger.chain.store.WriteBatch;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.tx.TransactionDecoder;
 import io.openledger.chain.types.Address;
@@ -41,14 +34,69 @@ import java.util.OptionalLong;
  *       behind a block's synced write
  *   <li>{@code LOG_INDEX}: every log by address and topic, see {@link LogIndex}
  *   <li>{@code CHAIN_META}: {@code "head"} → hash of the latest block; {@code "genesis"} → hash of
- *       block 0; {@code "chainId"} → 8 bytes BE; {@code "logIndex"} → present once every block is
- *       in the log index
+ *       block 0; {@code "chainId"} → 8 bytes BE; {@code "schemaVersion"} → 8 bytes BE, see {@link
+ *       #SCHEMA_VERSION}; {@code "logIndex"} → present once every block is in the log index; the
+ *       pruner's progress ({@code chain.state.StatePruner})
  * </ul>
+ *
+ * Every column is read and written through a {@link TypedColumn} declared here, so a key's and a
+ * value's types are checked by the compiler.
  */
 public final class ChainStore {
-  static final byte[] HEAD = meta("head");
-  static final byte[] GENESIS = meta("genesis");
-  static final byte[] CHAIN_ID = meta("chainId");
+  /**
+   * The layout version this code writes and reads. Stores written before versions existed have the
+   * same layout as version 1 and are read as version 1 (the marker is added when the node opens
+   * them); a store of a newer version is refused.
+   */
+  public static final long SCHEMA_VERSION = 1;
+
+  static final String HEAD = "head";
+  static final String GENESIS = "genesis";
+  static final String CHAIN_ID = "chainId";
+  static final String SCHEMA = "schemaVersion";
+
+  /** A transaction's or receipt's place: the block's hash ‖ its index (4 bytes, big-endian). */
+  public record TxKey(Hash block, int index) {}
+
+  static final Serializer<TxKey> TX_KEY =
+      Serializer.of(
+          k -> indexKey(k.block().toArray(), k.index()),
+          b -> new TxKey(Hash.wrap(Arrays.copyOf(b, Hash.SIZE)), ByteBuffer.wrap(b).getInt(32)));
+
+  static final TypedColumn<Hash, BlockHeader> HEADERS =
+      TypedColumn.of(
+          Column.BLOCK_HEADERS,
+          Serializer.HASH,
+          Serializer.of(BlockHeader::encode, BlockHeader::decode));
+  static final TypedColumn<Long, Hash> HASH_BY_NUMBER =
+      TypedColumn.of(Column.BLOCK_HASH_BY_NUMBER, Serializer.LONG, Serializer.HASH);
+  static final TypedColumn<Long, Hash> STATE_ROOTS =
+      TypedColumn.of(Column.STATE_META, Serializer.LONG, Serializer.HASH);
+  static final TypedColumn<TxKey, StoredTransaction> BODIES =
+      TypedColumn.of(
+          Column.BLOCK_BODIES,
+          TX_KEY,
+          Serializer.of(t -> concat(t.sender().toArray(), t.tx().encode()), ChainStore::storedTx));
+  static final TypedColumn<TxKey, StoredReceipt> RECEIPTS =
+      TypedColumn.of(
+          Column.RECEIPTS,
+          TX_KEY,
+          Serializer.of(
+              r -> concat(int4(r.firstLogIndex()), r.receipt().encodeForStorage()),
+              ChainStore::storedReceipt));
+  static final TypedColumn<Hash, Location> LOCATIONS =
+      TypedColumn.of(
+          Column.TX_LOCATION,
+          Serializer.HASH,
+          Serializer.of(
+              l -> location(l.blockNumber(), l.index(), l.blockHash().toArray()),
+              ChainStore::location));
+  static final TypedColumn<Hash, byte[]> PENDING =
+      TypedColumn.of(Column.PENDING_TXS, Serializer.HASH, Serializer.BYTES);
+  static final TypedColumn<String, Hash> META_HASHES =
+      TypedColumn.of(Column.CHAIN_META, Serializer.UTF8, Serializer.HASH);
+  static final TypedColumn<String, Long> META_NUMBERS =
+      TypedColumn.of(Column.CHAIN_META, Serializer.UTF8, Serializer.LONG);
 
   private final KeyValueReader reader;
 
@@ -65,67 +113,93 @@ public final class ChainStore {
   public static void putBlock(
       WriteBatch batch, Block block, List<Address> senders, List<Receipt> receipts) {
     Hash hash = block.hash();
-    byte[] h = hash.toArray();
     BlockHeader header = block.header();
-    batch.put(Column.BLOCK_HEADERS, h, header.encode());
-    byte[] number = Keys.longKey(header.number());
-    batch.put(Column.BLOCK_HASH_BY_NUMBER, number, h);
-    batch.put(Column.STATE_META, number, header.stateRoot().toArray());
+    batch.put(HEADERS, hash, header);
+    batch.put(HASH_BY_NUMBER, header.number(), hash);
+    batch.put(STATE_ROOTS, header.number(), header.stateRoot());
     List<Transaction> txs = block.transactions();
     int firstLog = 0;
     for (int i = 0; i < txs.size(); i++) {
       Transaction tx = txs.get(i);
-      byte[] key = indexKey(h, i);
-      batch.put(Column.BLOCK_BODIES, key, concat(senders.get(i).toArray(), tx.encode()));
+      TxKey key = new TxKey(hash, i);
+      batch.put(BODIES, key, new StoredTransaction(tx, senders.get(i)));
       Receipt r = receipts.get(i);
-      batch.put(Column.RECEIPTS, key, concat(int4(firstLog), r.encodeForStorage()));
+      batch.put(RECEIPTS, key, new StoredReceipt(r, firstLog));
       firstLog += r.logs().size();
-      byte[] txHash = tx.hash().toArray();
-      batch.put(Column.TX_LOCATION, txHash, location(header.number(), i, h));
+      batch.put(LOCATIONS, tx.hash(), new Location(header.number(), i, hash));
     }
     LogIndex.put(batch, header.number(), receipts);
-    batch.put(Column.CHAIN_META, HEAD, h);
+    batch.put(META_HASHES, HEAD, hash);
   }
 
-  /** Marks the store as holding the chain that starts at this genesis. */
+  /**
+   * Marks the store as holding the chain that starts at this genesis, in layout {@link
+   * #SCHEMA_VERSION}.
+   */
   public static void putGenesisMarker(WriteBatch batch, Hash genesisHash, long chainId) {
-    batch.put(Column.CHAIN_META, GENESIS, genesisHash.toArray());
-    batch.put(Column.CHAIN_META, CHAIN_ID, Keys.longKey(chainId));
+    batch.put(META_HASHES, GENESIS, genesisHash);
+    batch.put(META_NUMBERS, CHAIN_ID, chainId);
+    putSchemaVersion(batch);
     LogIndex.putIndexedMarker(batch);
   }
 
+  /** Records that the store is in layout {@link #SCHEMA_VERSION}. */
+  public static void putSchemaVersion(WriteBatch batch) {
+    batch.put(META_NUMBERS, SCHEMA, SCHEMA_VERSION);
+  }
+
   public static void putPending(WriteBatch batch, Transaction tx) {
-    batch.put(Column.PENDING_TXS, tx.hash().toArray(), tx.encode());
+    batch.put(PENDING, tx.hash(), tx.encode());
   }
 
   public static void deletePending(WriteBatch batch, Hash txHash) {
-    batch.delete(Column.PENDING_TXS, txHash.toArray());
+    batch.delete(PENDING, txHash);
   }
 
   // ---- reads ----
 
   public Optional<Hash> headHash() {
-    return reader.get(Column.CHAIN_META, HEAD).map(Hash::wrap);
+    return reader.get(META_HASHES, HEAD);
   }
 
   public Optional<Hash> genesisHash() {
-    return reader.get(Column.CHAIN_META, GENESIS).map(Hash::wrap);
+    return reader.get(META_HASHES, GENESIS);
   }
 
   public OptionalLong chainId() {
-    Optional<byte[]> b = reader.get(Column.CHAIN_META, CHAIN_ID);
-    return b.isPresent() ? OptionalLong.of(Keys.readLong(b.get())) : OptionalLong.empty();
+    Optional<Long> id = reader.get(META_NUMBERS, CHAIN_ID);
+    return id.isPresent() ? OptionalLong.of(id.get()) : OptionalLong.empty();
+  }
+
+  /**
+   * The store's layout version; empty for a store written before versions existed (read it as
+   * version 1) or an empty store.
+   *
+   * @throws IllegalStateException if the stored version is not 8 bytes
+   */
+  public OptionalLong schemaVersion() {
+    Optional<byte[]> raw = reader.get(Column.CHAIN_META, SCHEMA.getBytes(StandardCharsets.UTF_8));
+    if (raw.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    if (raw.get().length != 8) {
+      throw new IllegalStateException(
+          "the store's schema version is "
+              + raw.get().length
+              + " bytes, not 8: not a node's store");
+    }
+    return OptionalLong.of(META_NUMBERS.values().fromBytes(raw.get()));
   }
 
   public Optional<Hash> hashByNumber(long number) {
     if (number < 0) {
       return Optional.empty();
     }
-    return reader.get(Column.BLOCK_HASH_BY_NUMBER, Keys.longKey(number)).map(Hash::wrap);
+    return reader.get(HASH_BY_NUMBER, number);
   }
 
   public Optional<BlockHeader> header(Hash blockHash) {
-    return reader.get(Column.BLOCK_HEADERS, blockHash.toArray()).map(BlockHeader::decode);
+    return reader.get(HEADERS, blockHash);
   }
 
   /** A mined transaction with the sender stored beside it. */
@@ -134,10 +208,9 @@ public final class ChainStore {
   /** The transactions of a block in order (empty for an unknown block). */
   public List<StoredTransaction> body(Hash blockHash) {
     List<StoredTransaction> out = new ArrayList<>();
-    try (KeyValueCursor c =
-        reader.iterate(Column.BLOCK_BODIES, KeyRange.prefix(blockHash.toArray()))) {
+    try (KeyValueCursor c = reader.iterate(BODIES.column(), KeyRange.prefix(blockHash.toArray()))) {
       while (c.hasNext()) {
-        out.add(storedTx(c.next().value()));
+        out.add(BODIES.values().fromBytes(c.next().value()));
       }
     }
     return out;
@@ -147,26 +220,14 @@ public final class ChainStore {
     if (index < 0) {
       return Optional.empty();
     }
-    return reader
-        .get(Column.BLOCK_BODIES, indexKey(blockHash.toArray(), index))
-        .map(ChainStore::storedTx);
+    return reader.get(BODIES, new TxKey(blockHash, index));
   }
 
   /** Where a mined transaction is. */
   public record Location(long blockNumber, int index, Hash blockHash) {}
 
   public Optional<Location> location(Hash txHash) {
-    return reader
-        .get(Column.TX_LOCATION, txHash.toArray())
-        .map(
-            b -> {
-              ByteBuffer buf = ByteBuffer.wrap(b);
-              long number = buf.getLong();
-              int index = buf.getInt();
-              byte[] h = new byte[Hash.SIZE];
-              buf.get(h);
-              return new Location(number, index, Hash.wrap(h));
-            });
+    return reader.get(LOCATIONS, txHash);
   }
 
   /** A receipt and the block-wide index of its first log. */
@@ -176,16 +237,15 @@ public final class ChainStore {
     if (index < 0) {
       return Optional.empty();
     }
-    return reader
-        .get(Column.RECEIPTS, indexKey(blockHash.toArray(), index))
-        .map(ChainStore::storedReceipt);
+    return reader.get(RECEIPTS, new TxKey(blockHash, index));
   }
 
   public List<StoredReceipt> receipts(Hash blockHash) {
     List<StoredReceipt> out = new ArrayList<>();
-    try (KeyValueCursor c = reader.iterate(Column.RECEIPTS, KeyRange.prefix(blockHash.toArray()))) {
+    try (KeyValueCursor c =
+        reader.iterate(RECEIPTS.column(), KeyRange.prefix(blockHash.toArray()))) {
       while (c.hasNext()) {
-        out.add(storedReceipt(c.next().value()));
+        out.add(RECEIPTS.values().fromBytes(c.next().value()));
       }
     }
     return out;
@@ -194,10 +254,9 @@ public final class ChainStore {
   /** Raw encodings of the persisted pending transactions, in hash order. */
   public List<byte[]> pendingEncodings() {
     List<byte[]> out = new ArrayList<>();
-    try (KeyValueCursor c = reader.iterate(Column.PENDING_TXS, KeyRange.all())) {
+    try (KeyValueCursor c = reader.iterate(PENDING.column(), KeyRange.all())) {
       while (c.hasNext()) {
-        KeyValue kv = c.next();
-        out.add(kv.value());
+        out.add(PENDING.values().fromBytes(c.next().value()));
       }
     }
     return out;
@@ -222,6 +281,15 @@ public final class ChainStore {
     return ByteBuffer.allocate(Hash.SIZE + 4).put(blockHash).putInt(index).array();
   }
 
+  private static Location location(byte[] b) {
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    long number = buf.getLong();
+    int index = buf.getInt();
+    byte[] h = new byte[Hash.SIZE];
+    buf.get(h);
+    return new Location(number, index, Hash.wrap(h));
+  }
+
   private static byte[] location(long number, int index, byte[] blockHash) {
     return ByteBuffer.allocate(8 + 4 + Hash.SIZE)
         .putLong(number)
@@ -238,9 +306,5 @@ public final class ChainStore {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
-  }
-
-  private static byte[] meta(String name) {
-    return name.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -1,0 +1,193 @@
+package io.openledger.chain.governance;
+
+import io.openledger.chain.module.AbiEvent;
+import io.openledger.chain.module.AbiFunction;
+import io.openledger.chain.module.AbiType;
+import io.openledger.chain.module.MeteredStateReader;
+import io.openledger.chain.module.ModuleContext;
+import io.openledger.chain.module.ModuleRegistry;
+import io.openledger.chain.module.ModuleRevert;
+import io.openledger.chain.module.SystemModule;
+import io.openledger.chain.state.StateReader;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The parameter registry at {@code 0x0000000000000000000000000000000000001009}
+ * (docs/governance.md): every governable parameter of the economy with its value, its bounds and
+ * the proposal that last set it. Only the governance module sets a value, while it executes a
+ * proposal; a value out of bounds is refused with the name and the bounds.
+ *
+ * <p>Genesis writes nothing: a parameter without a stored value has its genesis value (set by
+ * proposal 0). Storage: {@code "param" ++ name (32)} → value (32) ++ proposalId (32).
+ */
+public final class ParameterRegistryModule implements SystemModule {
+  public static final Address ADDRESS = ModuleRegistry.moduleAddress(9);
+  public static final String NAME = "parameters";
+
+  public static final AbiFunction SET_PARAMETER =
+      AbiFunction.of("setParameter(bytes32,uint256)", "", false);
+  public static final AbiFunction PARAMETER =
+      AbiFunction.of("parameter(bytes32)", "uint256,uint256,uint256,uint256", true);
+  public static final AbiFunction PARAMETER_COUNT =
+      AbiFunction.of("parameterCount()", "uint256", true);
+  public static final AbiFunction PARAMETER_NAMES =
+      AbiFunction.of("parameterNames()", "bytes32[]", true);
+  public static final AbiFunction PARAMETERS =
+      AbiFunction.of("parameters()", "bytes32[],uint256[],uint256[],uint256[],uint256[]", true);
+
+  /** Every function, in ABI file order. */
+  public static final List<AbiFunction> FUNCTIONS =
+      List.of(SET_PARAMETER, PARAMETER, PARAMETER_COUNT, PARAMETER_NAMES, PARAMETERS);
+
+  public static final AbiEvent PARAMETER_SET =
+      new AbiEvent(
+          "ParameterSet",
+          List.of(
+              new AbiEvent.Parameter("name", AbiType.BYTES32, true),
+              new AbiEvent.Parameter("oldValue", AbiType.UINT256, false),
+              new AbiEvent.Parameter("newValue", AbiType.UINT256, false),
+              new AbiEvent.Parameter("proposalId", AbiType.UINT256, false)));
+
+  /** Every event, in ABI file order. */
+  public static final List<AbiEvent> EVENTS = List.of(PARAMETER_SET);
+
+  private static final byte[] PARAM_PREFIX = "param".getBytes(StandardCharsets.US_ASCII);
+
+  private final GovernedParameters governed;
+  private final String abiJson;
+
+  public ParameterRegistryModule(GovernedParameters governed) {
+    this.governed = Objects.requireNonNull(governed, "governed");
+    this.abiJson = SystemModule.abiResource("/modules/Parameters.abi.json");
+  }
+
+  public GovernedParameters governed() {
+    return governed;
+  }
+
+  @Override
+  public Address address() {
+    return ADDRESS;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String abiJson() {
+    return abiJson;
+  }
+
+  /** A parameter now: value, bounds and the proposal that last set it (0: genesis). */
+  public record Entry(ParameterSpec spec, BigInteger value, BigInteger setBy) {}
+
+  @Override
+  public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
+    AbiFunction f = SystemModule.select(NAME, FUNCTIONS, calldata, value);
+    List<Object> a = f.decodeArguments(calldata);
+    StateReader state = new MeteredStateReader(ctx);
+    return switch (f.name()) {
+      case "setParameter" -> {
+        set(ctx, (byte[]) a.get(0), (BigInteger) a.get(1));
+        yield new byte[0];
+      }
+      case "parameter" -> {
+        ParameterSpec s = spec((byte[]) a.get(0));
+        Entry e = entry(state, s);
+        yield PARAMETER.encodeResult(e.value(), s.min(), s.max(), e.setBy());
+      }
+      case "parameterCount" ->
+          PARAMETER_COUNT.encodeResult(BigInteger.valueOf(governed.all().size()));
+      case "parameterNames" ->
+          PARAMETER_NAMES.encodeResult(governed.all().stream().map(ParameterSpec::key).toList());
+      case "parameters" -> {
+        List<Entry> all = entries(state);
+        yield PARAMETERS.encodeResult(
+            all.stream().map(e -> e.spec().key()).toList(),
+            all.stream().map(Entry::value).toList(),
+            all.stream().map(e -> e.spec().min()).toList(),
+            all.stream().map(e -> e.spec().max()).toList(),
+            all.stream().map(Entry::setBy).toList());
+      }
+      default -> throw new IllegalStateException("no handler for " + f.signature());
+    };
+  }
+
+  private void set(ModuleContext ctx, byte[] key, BigInteger v) {
+    if (!ctx.caller().equals(GovernanceModule.ADDRESS)) {
+      throw new ModuleRevert(
+          "parameters: only the governance module "
+              + GovernanceModule.ADDRESS
+              + " sets parameters, through an executed proposal");
+    }
+    ParameterSpec s = spec(key);
+    if (!s.allows(v)) {
+      throw new ModuleRevert("parameters: " + s.outOfBounds(v));
+    }
+    StateReader state = new MeteredStateReader(ctx);
+    BigInteger proposal = GovernanceModule.executing(state);
+    Entry old = entry(state, s);
+    ctx.store(slot(s), concat(GovernanceModule.word(v), GovernanceModule.word(proposal)));
+    ctx.emit(PARAMETER_SET, s.key(), old.value(), v, proposal);
+  }
+
+  private ParameterSpec spec(byte[] key) {
+    String name = ParameterSpec.nameOf(key);
+    return governed
+        .get(name)
+        .filter(s -> Arrays.equals(s.key(), key))
+        .orElseThrow(() -> new ModuleRevert("parameters: unknown parameter \"" + name + "\""));
+  }
+
+  /** The entry of {@code s} in {@code state}. */
+  public static Entry entry(StateReader state, ParameterSpec s) {
+    Optional<byte[]> b = state.storage(ADDRESS, slot(s));
+    return b.map(
+            x ->
+                new Entry(
+                    s,
+                    new BigInteger(1, Arrays.copyOfRange(x, 0, 32)),
+                    new BigInteger(1, Arrays.copyOfRange(x, 32, 64))))
+        .orElse(new Entry(s, s.genesisValue(), BigInteger.ZERO));
+  }
+
+  /** Every parameter in listing order, as {@code state} has it. */
+  public List<Entry> entries(StateReader state) {
+    List<Entry> out = new ArrayList<>();
+    for (ParameterSpec s : governed.all()) {
+      out.add(entry(state, s));
+    }
+    return out;
+  }
+
+  /** Every parameter's value by name, as {@code state} has it. */
+  public Map<String, BigInteger> values(StateReader state) {
+    Map<String, BigInteger> out = new LinkedHashMap<>();
+    for (Entry e : entries(state)) {
+      out.put(e.spec().name(), e.value());
+    }
+    return out;
+  }
+
+  private static byte[] slot(ParameterSpec s) {
+    return SystemModule.slot(PARAM_PREFIX, s.key());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

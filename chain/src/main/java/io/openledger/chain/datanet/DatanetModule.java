@@ -794,13 +794,14 @@ public final class DatanetModule implements SystemModule {
    * no such contribution. Reads three slots.
    */
   public static Optional<ContributionStanding> standing(StateReader state, long id) {
-    return readContribution(state, id)
-        .map(
-            c ->
-                new ContributionStanding(
-                    c.contributor(),
-                    !readBond(state, id).penalized()
-                        && !readPenaltyScore(state, c.contributor()).barred()));
+    return readContribution(state, id).map(c -> standing(state, c));
+  }
+
+  /** The standing of contribution {@code c}, already read (two more slots). */
+  public static ContributionStanding standing(StateReader state, Contribution c) {
+    return new ContributionStanding(
+        c.contributor(),
+        !readBond(state, c.id()).penalized() && !readPenaltyScore(state, c.contributor()).barred());
   }
 
   /**

@@ -351,7 +351,8 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
           DatanetModule.readContribution(state, a.contributionId()).orElseThrow());
     }
     // penalized contributions and barred contributors earn nothing: their part goes to the owner
-    EarningAttribution earning = EarningAttribution.of(state, attribution);
+    EarningAttribution earning =
+        EarningAttribution.of(attribution, id -> DatanetModule.standing(state, onChain.get(id)));
     Amount fee =
         feeRule.fee(
             completed.promptTokens(),

@@ -1,5 +1,6 @@
 package io.openledger.l1;
 
+import io.openledger.chain.bridge.BridgeModule;
 import io.openledger.chain.state.StateKeys;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -9,7 +10,8 @@ import java.util.Objects;
 
 /**
  * A withdrawal of OPEN from the L2 to L1, as the L2 bridge module records it and the Portal proves
- * it (docs/settlement.md, "The withdrawal record").
+ * it (docs/settlement.md, "The withdrawal record"). Its hash is the bridge module's own ({@link
+ * BridgeModule#withdrawalHash}); the nonce is a uint256 here, as the Portal takes it.
  *
  * @param nonce the bridge module's withdrawal counter when it was made, from 0
  * @param sender who burned the OPEN on the L2
@@ -35,12 +37,7 @@ public record Withdrawal(BigInteger nonce, Address sender, Address target, Amoun
    * the withdrawal's identity and its storage slot in the bridge module.
    */
   public Hash hash() {
-    byte[] encoded = new byte[4 * 32];
-    put(encoded, 0, nonce);
-    System.arraycopy(sender.toArray(), 0, encoded, 32 + 12, Address.SIZE);
-    System.arraycopy(target.toArray(), 0, encoded, 64 + 12, Address.SIZE);
-    put(encoded, 3, amount.value());
-    return Hash.keccak256(encoded);
+    return BridgeModule.withdrawalHash(nonce, sender, target, amount.value());
   }
 
   /** The slot key in the bridge module's storage: the 32-byte {@link #hash()}. */
@@ -59,11 +56,5 @@ public record Withdrawal(BigInteger nonce, Address sender, Address target, Amoun
    */
   public Hash chain(Hash previousWithdrawalsRoot) {
     return Hash.keccak256(previousWithdrawalsRoot.toArray(), hash().toArray());
-  }
-
-  private static void put(byte[] out, int word, BigInteger v) {
-    byte[] b = v.toByteArray(); // big-endian, may carry a leading sign byte
-    int len = Math.min(b.length, 32);
-    System.arraycopy(b, b.length - len, out, word * 32 + 32 - len, len);
   }
 }

@@ -22,6 +22,7 @@ import io.openledger.chain.module.ModuleContext;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
+import io.openledger.chain.module.SystemModule.Slots;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
@@ -1426,13 +1427,8 @@ public final class ChallengeModule implements SystemModule {
 
   // ---- storage ----
 
-  @FunctionalInterface
-  private interface Slots {
-    Optional<byte[]> load(byte[] slot);
-  }
-
   private static Slots free(StateReader state) {
-    return slot -> state.storage(ADDRESS, slot);
+    return Slots.of(state, ADDRESS);
   }
 
   private static Optional<Challenge> challenge(Slots s, long id) {

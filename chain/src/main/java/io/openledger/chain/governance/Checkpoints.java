@@ -1,9 +1,9 @@
 package io.openledger.chain.governance;
 
+import io.openledger.chain.module.SystemModule.Slots;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
  * A history of one amount (an account's votes, or all OPEN locked) as OpenZeppelin's {@code
@@ -15,11 +15,6 @@ import java.util.Optional;
  * index (8)} → timestamp (8) ++ blockNumber (8) ++ amount (32).
  */
 final class Checkpoints {
-  /** Reads a slot of the governance module's storage (charged in a call, free in a reader). */
-  interface Slots {
-    Optional<byte[]> load(byte[] slot);
-  }
-
   /** Writes a slot of the governance module's storage. */
   interface Writer {
     void store(byte[] slot, byte[] value);

@@ -10,6 +10,7 @@ import io.openledger.chain.module.ModuleContext;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
+import io.openledger.chain.module.SystemModule.Slots;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -301,7 +302,7 @@ public final class GovernanceModule implements SystemModule {
   public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {
     AbiFunction f = SystemModule.select(NAME, FUNCTIONS, calldata, value);
     List<Object> a = f.decodeArguments(calldata);
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     long now = ctx.blockTimestamp();
     return switch (f.name()) {
       case "lock" -> {
@@ -382,7 +383,7 @@ public final class GovernanceModule implements SystemModule {
       throw new ModuleRevert("governance: lock of zero (send the OPEN to lock with the call)");
     }
     Address who = ctx.caller();
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     ctx.store(lockedSlot(who), word(locked(s, who).add(value.value())));
     pushTotal(ctx, value.value());
     moveVotes(ctx, Address.ZERO, delegateOf(s, who), value.value());
@@ -394,7 +395,7 @@ public final class GovernanceModule implements SystemModule {
       throw new ModuleRevert("governance: unlock of zero");
     }
     Address who = ctx.caller();
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     BigInteger held = locked(s, who);
     if (held.compareTo(amount.value()) < 0) {
       throw new ModuleRevert(
@@ -417,7 +418,7 @@ public final class GovernanceModule implements SystemModule {
 
   private void delegate(ModuleContext ctx, Address to) {
     Address who = ctx.caller();
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     Address from = delegateOf(s, who);
     ctx.store(delegateSlot(who), to.equals(Address.ZERO) ? new byte[0] : to.toArray());
     ctx.emit(DELEGATE_CHANGED, who, from, to);
@@ -468,7 +469,7 @@ public final class GovernanceModule implements SystemModule {
     }
     Address proposer = ctx.caller();
     long now = ctx.blockTimestamp();
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     BigInteger votes = Checkpoints.upperLookupByTime(s, votesKey(proposer), now - 1);
     if (votes.compareTo(parameters.proposalThreshold().value()) < 0) {
       throw new ModuleRevert(
@@ -558,7 +559,7 @@ public final class GovernanceModule implements SystemModule {
   }
 
   private BigInteger queue(ModuleContext ctx, BigInteger id) {
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     long now = ctx.blockTimestamp();
     expect(s, id, now, ProposalState.SUCCEEDED, "queued");
     long eta = Math.addExact(now, parameters.timelockDelay());
@@ -568,7 +569,7 @@ public final class GovernanceModule implements SystemModule {
   }
 
   private BigInteger execute(ModuleContext ctx, Actions actions, BigInteger id, Amount value) {
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     long now = ctx.blockTimestamp();
     expect(s, id, now, ProposalState.QUEUED, "executed");
     Proposal p = known(s, id);
@@ -613,7 +614,7 @@ public final class GovernanceModule implements SystemModule {
   }
 
   private BigInteger cancel(ModuleContext ctx, BigInteger id) {
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     Proposal p = known(s, id);
     if (!p.proposer().equals(ctx.caller())) {
       throw new ModuleRevert(
@@ -628,7 +629,7 @@ public final class GovernanceModule implements SystemModule {
   private BigInteger castVote(ModuleContext ctx, Object idArg, Object supportArg, String reason) {
     BigInteger id = (BigInteger) idArg;
     int support = ((BigInteger) supportArg).intValue();
-    Checkpoints.Slots s = ctx::load;
+    Slots s = ctx::load;
     long now = ctx.blockTimestamp();
     expect(s, id, now, ProposalState.ACTIVE, "voted on");
     if (support > 2) {
@@ -648,8 +649,7 @@ public final class GovernanceModule implements SystemModule {
     return weight;
   }
 
-  private void expect(
-      Checkpoints.Slots s, BigInteger id, long now, ProposalState want, String verb) {
+  private void expect(Slots s, BigInteger id, long now, ProposalState want, String verb) {
     ProposalState got = state(s, id, now);
     if (got != want) {
       throw new ModuleRevert(
@@ -665,7 +665,7 @@ public final class GovernanceModule implements SystemModule {
   }
 
   /** OpenZeppelin's {@code state}, with the timelock's {@code Expired}. */
-  private ProposalState state(Checkpoints.Slots s, BigInteger id, long now) {
+  private ProposalState state(Slots s, BigInteger id, long now) {
     Proposal p = known(s, id);
     if (p.executed()) {
       return ProposalState.EXECUTED;
@@ -695,7 +695,7 @@ public final class GovernanceModule implements SystemModule {
   }
 
   /** The quorum at {@code timepoint}: quorumBps of all OPEN locked then, rounded down. */
-  private BigInteger quorum(Checkpoints.Slots s, long timepoint) {
+  private BigInteger quorum(Slots s, long timepoint) {
     return Checkpoints.upperLookupByTime(s, TOTAL_KEY, timepoint)
         .multiply(BigInteger.valueOf(parameters.quorumBps()))
         .divide(BigInteger.valueOf(10_000));
@@ -761,18 +761,18 @@ public final class GovernanceModule implements SystemModule {
 
   // ---- storage ----
 
-  private static Checkpoints.Slots free(StateReader state) {
-    return slot -> state.storage(ADDRESS, slot);
+  private static Slots free(StateReader state) {
+    return Slots.of(state, ADDRESS);
   }
 
-  private static Proposal known(Checkpoints.Slots s, Object id) {
+  private static Proposal known(Slots s, Object id) {
     BigInteger i = (BigInteger) id;
     return s.load(proposalSlot(i))
         .map(Proposal::decode)
         .orElseThrow(() -> new ModuleRevert("governance: unknown proposal " + i));
   }
 
-  private static BigInteger[] tally(Checkpoints.Slots s, BigInteger id) {
+  private static BigInteger[] tally(Slots s, BigInteger id) {
     Optional<byte[]> b = s.load(tallySlot(id));
     BigInteger[] t = {BigInteger.ZERO, BigInteger.ZERO, BigInteger.ZERO};
     b.ifPresent(
@@ -784,19 +784,19 @@ public final class GovernanceModule implements SystemModule {
     return t;
   }
 
-  private static BigInteger locked(Checkpoints.Slots s, Address a) {
+  private static BigInteger locked(Slots s, Address a) {
     return s.load(lockedSlot(a)).map(b -> new BigInteger(1, b)).orElse(BigInteger.ZERO);
   }
 
-  private static Address delegateOf(Checkpoints.Slots s, Address a) {
+  private static Address delegateOf(Slots s, Address a) {
     return s.load(delegateSlot(a)).map(Address::wrap).orElse(Address.ZERO);
   }
 
-  private static long proposalCount(Checkpoints.Slots s) {
+  private static long proposalCount(Slots s) {
     return s.load(COUNT_SLOT).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
   }
 
-  private static BigInteger proposalAt(Checkpoints.Slots s, BigInteger index) {
+  private static BigInteger proposalAt(Slots s, BigInteger index) {
     long n = proposalCount(s);
     if (index.compareTo(BigInteger.valueOf(n)) >= 0) {
       throw new ModuleRevert(

@@ -9,6 +9,7 @@ import io.openledger.chain.module.ModuleContext;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
+import io.openledger.chain.module.SystemModule.Slots;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
@@ -1023,13 +1024,8 @@ public final class InferenceModule implements SystemModule {
   // ---- storage ----
 
   /** A source of this module's slots: gas-charged in a call, free for readers. */
-  @FunctionalInterface
-  private interface Slots {
-    Optional<byte[]> load(byte[] slot);
-  }
-
   private static Slots free(StateReader state) {
-    return slot -> state.storage(ADDRESS, slot);
+    return Slots.of(state, ADDRESS);
   }
 
   private static Escrow escrow(Slots s, Address payer) {

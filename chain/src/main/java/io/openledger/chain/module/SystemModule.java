@@ -1,5 +1,6 @@
 package io.openledger.chain.module;
 
+import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Bytes;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A protocol feature written in Java and living at a reserved address (see {@link
@@ -96,5 +98,19 @@ public interface SystemModule {
       at += p.length;
     }
     return out;
+  }
+
+  /**
+   * Reads a module's storage slots: {@code ctx::load} inside a call (charged), {@link #of} in the
+   * gas-free readers the node and tests use, so one piece of code serves both.
+   */
+  @FunctionalInterface
+  interface Slots {
+    Optional<byte[]> load(byte[] slot);
+
+    /** The storage of {@code module} in {@code state}, read free of gas. */
+    static Slots of(StateReader state, Address module) {
+      return slot -> state.storage(module, slot);
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.openledger.chain.module.ModuleContext;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
+import io.openledger.chain.module.SystemModule.Slots;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -794,13 +795,8 @@ public final class StakingModule implements SystemModule {
 
   // ---- storage ----
 
-  @FunctionalInterface
-  private interface Slots {
-    Optional<byte[]> load(byte[] slot);
-  }
-
   private static Slots free(StateReader state) {
-    return slot -> state.storage(ADDRESS, slot);
+    return Slots.of(state, ADDRESS);
   }
 
   private static Pool pool(Slots s, Address operator) {

@@ -68,6 +68,7 @@ final class Builtins {
           "upper",
           "wordcount");
 
+  /** jinja2's built-in tests, every one implemented here. */
   static final Set<String> TESTS =
       Set.of(
           "boolean",

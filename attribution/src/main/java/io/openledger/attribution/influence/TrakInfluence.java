@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
  * TRAK (Park et al. 2023, "TRAK: Attributing model behavior at scale") for {@link Mlp}: for each of
  * several models trained with different seeds, project the gradients of the correct-class margin to
  * {@code k} dimensions with a Gaussian matrix (seeded), {@code φ_j = Pᵀ y_j ∇logit(x_j)}, and score
- * {@code τ(z, j) = φ_zᵀ (ΦᵀΦ + εI)⁻¹ φ_j · (1 - p_j)} with {@code p_j} the model's probability of
- * {@code j}'s label; average the scores over the models.
+ * {@code τ(z, j) = φ_zᵀ (ΦᵀΦ + εI)⁻¹ φ_j · (1 - p_j)} ({@link SketchKernel}) with {@code p_j} the
+ * model's probability of {@code j}'s label; average the scores over the models.
  */
 public final class TrakInfluence {
   /** Settings. */
@@ -36,16 +36,11 @@ public final class TrakInfluence {
         phi[j] = project(net.logitGradient(x[j]), y[j], proj);
         q[j] = 1 - LogisticRegression.sigmoid(net.margin(x[j], y[j]));
       }
-      Cholesky kernel = Cholesky.factor(gram(phi, c.ridge()));
+      SketchKernel kernel = SketchKernel.fit(phi, c.ridge());
       for (int z = 0; z < m; z++) {
-        double[] v = kernel.solve(project(net.logitGradient(tx[z]), ty[z], proj));
+        double[] s = kernel.scores(project(net.logitGradient(tx[z]), ty[z], proj));
         for (int j = 0; j < n; j++) {
-          double s = 0;
-          double[] pj = phi[j];
-          for (int i = 0; i < v.length; i++) {
-            s += v[i] * pj[i];
-          }
-          total[z][j] += s * q[j] / c.models();
+          total[z][j] += s[j] * q[j] / c.models();
         }
       }
     }
@@ -80,32 +75,5 @@ public final class TrakInfluence {
       }
     }
     return out;
-  }
-
-  // ΦᵀΦ + ε·mean(diag)·I
-  private static double[][] gram(double[][] phi, double ridge) {
-    int k = phi[0].length;
-    double[][] g = new double[k][k];
-    for (double[] row : phi) {
-      for (int a = 0; a < k; a++) {
-        double ra = row[a];
-        double[] ga = g[a];
-        for (int b = 0; b <= a; b++) {
-          ga[b] += ra * row[b];
-        }
-      }
-    }
-    double trace = 0;
-    for (int a = 0; a < k; a++) {
-      trace += g[a][a];
-    }
-    double eps = ridge * trace / k;
-    for (int a = 0; a < k; a++) {
-      g[a][a] += eps;
-      for (int b = a + 1; b < k; b++) {
-        g[a][b] = g[b][a];
-      }
-    }
-    return g;
   }
 }

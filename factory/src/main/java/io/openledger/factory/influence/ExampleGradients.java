@@ -1,0 +1,80 @@
+package io.openledger.factory.influence;
+
+import io.openledger.attribution.influence.DataInf;
+import java.util.List;
+
+/**
+ * Per-example loss gradients of a trained model, in one fixed example order: what influence is
+ * measured from. The trainer implements it with {@code Trainable.lossAndGradient} on each example's
+ * tokens (one backward pass per call, so a pass over all examples costs about one epoch); the
+ * recorder calls {@link #gradient} up to three times per example.
+ */
+public interface ExampleGradients {
+  /**
+   * A named span of the flat trainable vector, as the trainer's parameter segments ({@code
+   * base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight} [r, in]): one DataInf layer.
+   */
+  record Segment(String name, int offset, int[] shape) {
+    public Segment {
+      shape = shape.clone();
+    }
+
+    @Override
+    public int[] shape() {
+      return shape.clone();
+    }
+
+    /** The number of values: the product of the shape. */
+    public int size() {
+      int n = 1;
+      for (int d : shape) {
+        n = Math.multiplyExact(n, d);
+      }
+      return n;
+    }
+  }
+
+  /** The number of examples. */
+  int examples();
+
+  /** The layers influence is measured over (each its own damping); they lie within the vector. */
+  List<Segment> layers();
+
+  /** The length of the whole trainable vector: {@code gradient}'s {@code into}. */
+  int dimension();
+
+  /**
+   * Overwrites {@code into} ({@code [dimension()]}) with {@code d(summed next-token loss of the
+   * example)/d(parameters)}, at the trained parameters. Deterministic.
+   */
+  void gradient(int example, float[] into);
+
+  /** The contribution the example was cut from. */
+  long contributionId(int example);
+
+  /** The layers as {@link DataInf} spans. */
+  default List<DataInf.Layer> dataInfLayers() {
+    return layers().stream().map(s -> new DataInf.Layer(s.name(), s.offset(), s.size())).toList();
+  }
+
+  /** A view for {@link DataInf}. */
+  default DataInf.Gradients asDataInfGradients() {
+    ExampleGradients self = this;
+    return new DataInf.Gradients() {
+      @Override
+      public int count() {
+        return self.examples();
+      }
+
+      @Override
+      public int dimension() {
+        return self.dimension();
+      }
+
+      @Override
+      public void gradient(int example, float[] into) {
+        self.gradient(example, into);
+      }
+    };
+  }
+}

@@ -165,49 +165,57 @@ public record InfluenceRecord(
       Map<String, String> m = f.metadata();
       require(file, m, "format", FORMAT);
       require(file, m, "projection", PROJECTION);
-      long seed = Long.parseLong(field(file, m, "seed"));
-      int k = Integer.parseInt(field(file, m, "sketch_dimension"));
-      List<DataInf.Layer> layers = new ArrayList<>();
-      for (Object o : (List<?>) JsonMaps.parse(field(file, m, "layers"))) {
-        Map<?, ?> l = (Map<?, ?>) o;
-        layers.add(
-            new DataInf.Layer(
-                (String) l.get("name"),
-                Math.toIntExact((Long) l.get("offset")),
-                Math.toIntExact((Long) l.get("length"))));
+      try {
+        return read(file, f, m);
+      } catch (NumberFormatException | ClassCastException | NullPointerException e) {
+        throw new IllegalArgumentException(file + ": malformed metadata: " + e.getMessage(), e);
       }
-      int dimension = Integer.parseInt(field(file, m, "dimension"));
-      double[] lambda =
-          ((List<?>) JsonMaps.parse(field(file, m, "lambda")))
-              .stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
-      Map<String, Object> d = JsonMaps.parseObject(field(file, m, "damping"));
-      DataInf.Damping damping =
-          new DataInf.Damping(
-              ((Number) d.get("scale")).doubleValue(), (Boolean) d.get("perCoordinate"));
-      long[] ids =
-          ((List<?>) JsonMaps.parse(field(file, m, "contribution_ids")))
-              .stream().mapToLong(x -> (Long) x).toArray();
-      int n = ids.length;
-      float[][] sketches = rows(file, f, "sketches", n, layers.size() * k);
-      float[][] norms = rows(file, f, "squared_norms", n, layers.size());
-      Optional<float[]> helpfulness =
-          f.tensors().containsKey("held_out_helpfulness")
-              ? Optional.of(rows(file, f, "held_out_helpfulness", 1, n)[0])
-              : Optional.empty();
-      return new InfluenceRecord(
-          seed,
-          k,
-          layers,
-          dimension,
-          damping,
-          lambda,
-          ids,
-          sketches,
-          norms,
-          Integer.parseInt(field(file, m, "held_out_examples")),
-          field(file, m, "held_out_method"),
-          helpfulness);
     }
+  }
+
+  private static InfluenceRecord read(Path file, SafetensorsFile f, Map<String, String> m) {
+    long seed = Long.parseLong(field(file, m, "seed"));
+    int k = Integer.parseInt(field(file, m, "sketch_dimension"));
+    List<DataInf.Layer> layers = new ArrayList<>();
+    for (Object o : (List<?>) JsonMaps.parse(field(file, m, "layers"))) {
+      Map<?, ?> l = (Map<?, ?>) o;
+      layers.add(
+          new DataInf.Layer(
+              (String) l.get("name"),
+              Math.toIntExact((Long) l.get("offset")),
+              Math.toIntExact((Long) l.get("length"))));
+    }
+    int dimension = Integer.parseInt(field(file, m, "dimension"));
+    double[] lambda =
+        ((List<?>) JsonMaps.parse(field(file, m, "lambda")))
+            .stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
+    Map<String, Object> d = JsonMaps.parseObject(field(file, m, "damping"));
+    DataInf.Damping damping =
+        new DataInf.Damping(
+            ((Number) d.get("scale")).doubleValue(), (Boolean) d.get("perCoordinate"));
+    long[] ids =
+        ((List<?>) JsonMaps.parse(field(file, m, "contribution_ids")))
+            .stream().mapToLong(x -> (Long) x).toArray();
+    int n = ids.length;
+    float[][] sketches = rows(file, f, "sketches", n, layers.size() * k);
+    float[][] norms = rows(file, f, "squared_norms", n, layers.size());
+    Optional<float[]> helpfulness =
+        f.tensors().containsKey("held_out_helpfulness")
+            ? Optional.of(rows(file, f, "held_out_helpfulness", 1, n)[0])
+            : Optional.empty();
+    return new InfluenceRecord(
+        seed,
+        k,
+        layers,
+        dimension,
+        damping,
+        lambda,
+        ids,
+        sketches,
+        norms,
+        Integer.parseInt(field(file, m, "held_out_examples")),
+        field(file, m, "held_out_method"),
+        helpfulness);
   }
 
   private static String field(Path file, Map<String, String> m, String key) {

@@ -100,12 +100,17 @@ public final class InfluenceReport {
                   + " values, the model has "
                   + record.dimension());
         }
-        if (trak == null) {
-          trak = SketchKernel.fit(space.wholeSketches(), TRAK_RIDGE);
-        }
-        yield trak.scores(space.wholeSketch(testGradient));
+        yield trak().scores(space.wholeSketch(testGradient));
       }
     };
+  }
+
+  // factored once, on first use (k×k); reports may be shared between request threads
+  private synchronized SketchKernel trak() {
+    if (trak == null) {
+      trak = SketchKernel.fit(space.wholeSketches(), TRAK_RIDGE);
+    }
+    return trak;
   }
 
   private List<ContributionInfluence> byContribution(double[] h) {

@@ -57,6 +57,19 @@ class InfluenceRecorderTest {
   }
 
   @Test
+  void refusesAFileOfAnotherFormat(@TempDir Path out) throws Exception {
+    Files.createDirectories(out.resolve("influence"));
+    io.openledger.openlora.safetensors.SafetensorsWriter.write(
+        InfluenceRecord.file(out),
+        List.of(
+            io.openledger.openlora.safetensors.SafetensorsWriter.Entry.of(
+                "sketches", io.openledger.openlora.safetensors.DType.F32, new float[1], 1)),
+        java.util.Map.of("format", "openledger-influence/9"));
+    assertThatThrownBy(() -> InfluenceRecord.read(out))
+        .hasMessageContaining("format is openledger-influence/9, expected openledger-influence/1");
+  }
+
+  @Test
   void sameBitsOnEveryRun() {
     InfluenceRecord a = measure(problem(), InfluenceRecorder.Config.DEFAULT);
     InfluenceRecord b = measure(problem(), InfluenceRecorder.Config.DEFAULT);

@@ -99,7 +99,7 @@ class DataInfTest {
   void dampingIsATenthOfTheMeanSquaredNorm() {
     float[][] g = leastSquaresGradients(50, 13, 3);
     DataInf inf = DataInf.fit(new Held(g), TWO_LAYERS, DataInf.Damping.DEFAULT);
-    DataInf paper = DataInf.fit(new Held(g), TWO_LAYERS, DataInf.Damping.PAPER);
+    DataInf perCoordinate = DataInf.fit(new Held(g), TWO_LAYERS, DataInf.Damping.PER_COORDINATE);
     double mean = 0;
     for (float[] gi : g) {
       for (int a = 8; a < 13; a++) {
@@ -107,7 +107,7 @@ class DataInfTest {
       }
     }
     assertThat(inf.lambda()[1]).isCloseTo(0.1 * mean, within(1e-9 * mean));
-    assertThat(paper.lambda()[1]).isCloseTo(0.1 * mean / 5, within(1e-9 * mean));
+    assertThat(perCoordinate.lambda()[1]).isCloseTo(0.1 * mean / 5, within(1e-9 * mean));
   }
 
   /**

@@ -80,6 +80,23 @@ final class LinearProblem {
     return solve(a);
   }
 
+  /** {@code H⁻¹ t} with {@code H = Σ_i x_i x_iᵀ + αI}, the training objective's exact Hessian. */
+  double[] solveHessian(float[] t) {
+    double[][] a = new double[dimension][dimension + 1];
+    for (Example e : train) {
+      for (int p = 0; p < dimension; p++) {
+        for (int q = 0; q < dimension; q++) {
+          a[p][q] += e.x()[p] * e.x()[q];
+        }
+      }
+    }
+    for (int p = 0; p < dimension; p++) {
+      a[p][p] += RIDGE;
+      a[p][dimension] = t[p];
+    }
+    return solve(a);
+  }
+
   /** Mean held-out loss ½(θᵀx − y)². */
   double heldOutLoss(double[] theta) {
     double s = 0;

@@ -56,25 +56,4 @@ public interface ExampleGradients {
   default List<DataInf.Layer> dataInfLayers() {
     return layers().stream().map(s -> new DataInf.Layer(s.name(), s.offset(), s.size())).toList();
   }
-
-  /** A view for {@link DataInf}. */
-  default DataInf.Gradients asDataInfGradients() {
-    ExampleGradients self = this;
-    return new DataInf.Gradients() {
-      @Override
-      public int count() {
-        return self.examples();
-      }
-
-      @Override
-      public int dimension() {
-        return self.dimension();
-      }
-
-      @Override
-      public void gradient(int example, float[] into) {
-        self.gradient(example, into);
-      }
-    };
-  }
 }

@@ -53,6 +53,20 @@ public final class InfluenceRecorder {
     }
   }
 
+  /** Progress of the passes over the examples (each pass recomputes gradients: minutes). */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * Called after each example of a pass.
+     *
+     * @param pass {@code held-out}, {@code sketch}, {@code datainf-v} or {@code datainf-score}
+     */
+    void examples(String pass, int done, int total);
+
+    /** Reports nothing. */
+    Progress NONE = (pass, done, total) -> {};
+  }
+
   private InfluenceRecorder() {}
 
   /**
@@ -64,15 +78,25 @@ public final class InfluenceRecorder {
    *     on the parameter layout, or a layer has no gradient in any example
    */
   public static InfluenceRecord record(
-      ExampleGradients train, ExampleGradients heldOut, Config config, Path outDir) {
-    InfluenceRecord r = measure(train, heldOut, config);
+      ExampleGradients train,
+      ExampleGradients heldOut,
+      Config config,
+      Path outDir,
+      Progress progress) {
+    InfluenceRecord r = measure(train, heldOut, config, progress);
     r.write(outDir);
     return r;
   }
 
-  /** {@link #record} without writing. */
+  /** {@link #record} without writing or progress. */
   public static InfluenceRecord measure(
       ExampleGradients train, ExampleGradients heldOut, Config config) {
+    return measure(train, heldOut, config, Progress.NONE);
+  }
+
+  /** {@link #record} without writing. */
+  public static InfluenceRecord measure(
+      ExampleGradients train, ExampleGradients heldOut, Config config, Progress progress) {
     int n = train.examples();
     if (n < 1) {
       throw new IllegalArgumentException("no training examples");
@@ -85,7 +109,7 @@ public final class InfluenceRecorder {
     List<DataInf.Layer> layers = train.dataInfLayers();
     int numLayers = layers.size();
     GradientSketch sketch = new GradientSketch(config.seed(), config.sketchDimension());
-    Optional<float[]> test = meanGradient(heldOut);
+    Optional<float[]> test = meanGradient(heldOut, progress);
 
     float[] g = new float[train.dimension()];
     long[] ids = new long[n];
@@ -94,6 +118,7 @@ public final class InfluenceRecorder {
     double[][] dots = new double[n][];
     for (int i = 0; i < n; i++) {
       train.gradient(i, g);
+      progress.examples("sketch", i + 1, n);
       ids[i] = train.contributionId(i);
       norms[i] = DataInf.squaredNorms(g, layers);
       sketches[i] = sketch.projectLayers(g, layers);
@@ -120,8 +145,9 @@ public final class InfluenceRecorder {
           switch (config.heldOut()) {
             case EXACT -> {
               DataInf inf = new DataInf(layers, lambda, usedNorms);
-              DataInf.Gradients source = train.asDataInfGradients();
-              yield inf.helpfulness(source, inf.preconditioned(source, test.get(), dots));
+              double[] v =
+                  inf.preconditioned(reporting(train, "datainf-v", progress), test.get(), dots);
+              yield inf.helpfulness(reporting(train, "datainf-score", progress), v);
             }
             case SKETCH -> {
               SketchSpace space =
@@ -152,7 +178,7 @@ public final class InfluenceRecorder {
   }
 
   // the mean held-out gradient (the gradient of the mean held-out loss), summed in double
-  private static Optional<float[]> meanGradient(ExampleGradients heldOut) {
+  private static Optional<float[]> meanGradient(ExampleGradients heldOut, Progress progress) {
     int m = heldOut.examples();
     if (m == 0) {
       return Optional.empty();
@@ -161,6 +187,7 @@ public final class InfluenceRecorder {
     double[] sum = new double[g.length];
     for (int i = 0; i < m; i++) {
       heldOut.gradient(i, g);
+      progress.examples("held-out", i + 1, m);
       for (int a = 0; a < g.length; a++) {
         sum[a] += g[a];
       }
@@ -170,5 +197,27 @@ public final class InfluenceRecorder {
       mean[a] = (float) (sum[a] / m);
     }
     return Optional.of(mean);
+  }
+
+  // the training gradients for DataInf, reporting each example (DataInf visits them in order)
+  private static DataInf.Gradients reporting(
+      ExampleGradients train, String pass, Progress progress) {
+    return new DataInf.Gradients() {
+      @Override
+      public int count() {
+        return train.examples();
+      }
+
+      @Override
+      public int dimension() {
+        return train.dimension();
+      }
+
+      @Override
+      public void gradient(int example, float[] into) {
+        train.gradient(example, into);
+        progress.examples(pass, example + 1, train.examples());
+      }
+    };
   }
 }

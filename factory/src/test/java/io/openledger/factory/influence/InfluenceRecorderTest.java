@@ -28,6 +28,7 @@ class InfluenceRecorderTest {
 
   @Test
   void writesAFileThatReadsBackBitForBit(@TempDir Path out) {
+    java.util.Map<String, Integer> passes = new java.util.TreeMap<>();
     LinearProblem p = problem();
     double[] theta = p.fit(Set.of());
     InfluenceRecord written =
@@ -35,7 +36,16 @@ class InfluenceRecorderTest {
             p.gradients(p.train, theta),
             p.gradients(p.heldOut, theta),
             InfluenceRecorder.Config.DEFAULT,
-            out);
+            out,
+            (pass, done, total) -> passes.merge(pass + " of " + total, 1, Integer::sum));
+    // every gradient once per pass: 60 held-out, then 120 training examples three times
+    assertThat(passes)
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of(
+                "held-out of 60", 60,
+                "sketch of 120", 120,
+                "datainf-v of 120", 120,
+                "datainf-score of 120", 120));
     assertThat(Files.exists(out.resolve("influence/sketches.safetensors"))).isTrue();
     InfluenceRecord read = InfluenceRecord.read(out);
     assertThat(read.seed()).isEqualTo(7);

@@ -36,43 +36,13 @@ public interface DocumentTokenizer {
    * tokenizer without one, like Qwen2's, starts documents without it) and {@code eos_token}
    * (required). Each must be one special token of the vocabulary.
    *
+   * <p>A document's text is text: where it spells a special token ({@code <|im_start|>}, {@code
+   * </s>}), those characters are encoded as ordinary text, never as the control token, so a
+   * contribution cannot plant the framing's tokens.
+   *
    * @throws IllegalArgumentException naming the token that is missing or not one special token
    */
   static DocumentTokenizer of(ModelTokenizer tokenizer) {
-    String bosToken = tokenizer.bosToken();
-    OptionalInt bos =
-        bosToken.isEmpty()
-            ? OptionalInt.empty()
-            : OptionalInt.of(specialId(tokenizer, "bos_token"));
-    if (tokenizer.eosToken().isEmpty()) {
-      throw new IllegalArgumentException("tokenizer_config.json names no eos_token");
-    }
-    int eos = specialId(tokenizer, "eos_token");
-    return new DocumentTokenizer() {
-      @Override
-      public int[] encode(String text) {
-        return tokenizer.encode(text, false);
-      }
-
-      @Override
-      public OptionalInt bos() {
-        return bos;
-      }
-
-      @Override
-      public int eos() {
-        return eos;
-      }
-    };
-  }
-
-  private static int specialId(ModelTokenizer tokenizer, String key) {
-    String token = tokenizer.specialTokens().get(key);
-    int[] ids = tokenizer.encode(token, false);
-    if (ids.length != 1 || !tokenizer.isSpecial(ids[0])) {
-      throw new IllegalArgumentException(
-          "tokenizer_config.json's " + key + " " + token + " is not one special token");
-    }
-    return ids[0];
+    return ModelDocumentTokenizer.of(tokenizer);
   }
 }

@@ -1,0 +1,152 @@
+package io.openledger.factory.out;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openledger.factory.out.HfModelWriter.HfModelConfig;
+import io.openledger.openlora.json.JsonMaps;
+import io.openledger.openlora.model.LlamaConfig;
+import io.openledger.openlora.safetensors.SafetensorsFile;
+import io.openledger.openlora.safetensors.Tensor;
+import io.openledger.openlora.testmodel.ModelSpec;
+import io.openledger.openlora.testmodel.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HfModelWriterTest {
+  @TempDir Path tmp;
+
+  static HfModelConfig configOf(ModelSpec s, LlamaConfig c) {
+    return new HfModelConfig(
+        s.hiddenSize(),
+        s.intermediateSize(),
+        s.layers(),
+        s.heads(),
+        s.kvHeads(),
+        s.vocabSize(),
+        s.maxPositions(),
+        1e-5,
+        s.ropeTheta(),
+        s.tieEmbeddings(),
+        c.bosTokenId(),
+        c.eosTokenIds()[0]);
+  }
+
+  /** Every tensor of a model directory, as read back. */
+  static List<NamedTensor> tensorsOf(Path dir, String file) {
+    List<NamedTensor> out = new ArrayList<>();
+    try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(file))) {
+      for (Tensor t : f.tensors().values()) {
+        long[] s = t.shape();
+        int[] shape = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+          shape[i] = (int) s[i];
+        }
+        out.add(new NamedTensor(t.name(), shape, t.toFloatArray()));
+      }
+    }
+    return out;
+  }
+
+  private void rewritesAGeneratedModelThatServesTheSameLogits(ModelSpec spec) {
+    Path original = TestModels.writeModel(tmp.resolve("original"), spec);
+    HfModelConfig config = configOf(spec, LlamaConfig.read(original));
+    Path written = tmp.resolve("written");
+    // in shuffled order: the writer orders tensors itself
+    List<NamedTensor> tensors = new ArrayList<>(tensorsOf(original, "model.safetensors"));
+    java.util.Collections.reverse(tensors);
+    HfModelWriter.write(written, config, tensors, original);
+
+    LlamaConfig read = LlamaConfig.read(written);
+    assertThat(read.unknownKeys()).isEmpty();
+    assertThat(read.tieEmbeddings()).isEqualTo(spec.tieEmbeddings());
+    assertThat(read.kvHeads()).isEqualTo(spec.kvHeads());
+    assertThat(read.bosTokenId()).isEqualTo(config.bosTokenId());
+    int[] tokens = {config.bosTokenId(), 5, 300, 17, 99, 260, 3};
+    float[][] a = Logits.of(original, tokens, null);
+    float[][] b = Logits.of(written, tokens, null);
+    for (int p = 0; p < tokens.length; p++) {
+      assertThat(b[p]).as("position %d", p).containsExactly(a[p]);
+    }
+  }
+
+  @Test
+  void untiedGqaModelRoundTripsThroughOpenLora() {
+    rewritesAGeneratedModelThatServesTheSameLogits(ModelSpec.tiny());
+  }
+
+  @Test
+  void tiedModelHasNoLmHeadAndRoundTrips() throws IOException {
+    ModelSpec tied =
+        new ModelSpec("tiny-tied", 512, 64, 160, 2, 4, 4, 256, 10000, false, true, "F32", 8);
+    rewritesAGeneratedModelThatServesTheSameLogits(tied);
+    try (SafetensorsFile f = SafetensorsFile.open(tmp.resolve("written/model.safetensors"))) {
+      assertThat(f.tensors()).doesNotContainKey("lm_head.weight");
+      assertThat(f.metadata()).containsEntry("format", "pt");
+      assertThat(new ArrayList<>(f.tensors().keySet())).isSorted();
+    }
+  }
+
+  @Test
+  void configJsonHasTransformersFieldsSorted() throws IOException {
+    ModelSpec s = ModelSpec.tiny();
+    HfModelConfig c = new HfModelConfig(64, 160, 2, 4, 2, 512, 256, 1e-5, 10000, false, 508, 509);
+    Map<String, Object> m = JsonMaps.parseObject(HfModelWriter.configJson(c));
+    assertThat(new ArrayList<>(m.keySet())).isSorted();
+    assertThat(m)
+        .containsEntry("architectures", List.of("LlamaForCausalLM"))
+        .containsEntry("model_type", "llama")
+        .containsEntry("hidden_act", "silu")
+        .containsEntry("head_dim", 16L)
+        .containsEntry("num_key_value_heads", 2L)
+        .containsEntry("tie_word_embeddings", false)
+        .containsEntry("torch_dtype", "float32")
+        .containsEntry("rope_scaling", null)
+        .containsEntry("bos_token_id", 508L)
+        .containsEntry("eos_token_id", 509L);
+    for (String k : m.keySet()) {
+      assertThat(LlamaConfig.HONOURED.contains(k) || LlamaConfig.INERT.contains(k))
+          .as("key %s is one openlora knows", k)
+          .isTrue();
+    }
+    assertThat(s.hiddenSize()).isEqualTo(c.hiddenSize());
+  }
+
+  @Test
+  void refusesMissingExtraMisshapedAndNonFiniteTensors() {
+    Path original = TestModels.writeModel(tmp.resolve("original"), ModelSpec.tiny());
+    HfModelConfig config = configOf(ModelSpec.tiny(), LlamaConfig.read(original));
+    List<NamedTensor> good = tensorsOf(original, "model.safetensors");
+
+    List<NamedTensor> missing = new ArrayList<>(good);
+    missing.removeIf(t -> t.name().equals("model.norm.weight"));
+    assertThatThrownBy(() -> HfModelWriter.write(tmp.resolve("x"), config, missing, original))
+        .hasMessageContaining("lacks model.norm.weight");
+
+    List<NamedTensor> extra = new ArrayList<>(good);
+    extra.add(new NamedTensor("model.layers.9.mlp.up_proj.weight", new int[] {1}, new float[1]));
+    assertThatThrownBy(() -> HfModelWriter.write(tmp.resolve("x"), config, extra, original))
+        .hasMessageContaining("no tensor model.layers.9.mlp.up_proj.weight");
+
+    List<NamedTensor> misshaped = new ArrayList<>(good);
+    misshaped.removeIf(t -> t.name().equals("model.norm.weight"));
+    misshaped.add(new NamedTensor("model.norm.weight", new int[] {2, 32}, new float[64]));
+    assertThatThrownBy(() -> HfModelWriter.write(tmp.resolve("x"), config, misshaped, original))
+        .hasMessageContaining("model.norm.weight has shape [2, 32], expected [64]");
+
+    List<NamedTensor> nan = new ArrayList<>(good);
+    nan.removeIf(t -> t.name().equals("model.norm.weight"));
+    float[] v = new float[64];
+    v[7] = Float.NaN;
+    nan.add(new NamedTensor("model.norm.weight", new int[] {64}, v));
+    assertThatThrownBy(() -> HfModelWriter.write(tmp.resolve("x"), config, nan, original))
+        .hasMessageContaining("model.norm.weight[7] is NaN");
+    assertThat(Files.exists(tmp.resolve("x/model.safetensors"))).isFalse();
+  }
+}

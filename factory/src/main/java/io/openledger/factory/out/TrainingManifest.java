@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -129,7 +132,7 @@ public record TrainingManifest(
   public TrainingManifest {
     datanets = List.copyOf(datanets);
     contributions = List.copyOf(contributions);
-    config = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(config));
+    config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
     if ((mode == Mode.LORA) != base.isPresent()) {
       throw new IllegalArgumentException(
           mode == Mode.LORA ? "a LoRA adapter needs its base" : "a model from scratch has no base");
@@ -233,16 +236,17 @@ public record TrainingManifest(
    */
   public static TrainingManifest parse(String text) {
     Fields top = new Fields("", JsonMaps.parseObject(text));
-    top.only(
-        "format",
-        "mode",
-        "base",
-        "datanets",
-        "contributions",
-        "influenceMethod",
-        "eval",
-        "config",
-        "seed");
+    top.keys(
+        List.of(
+            "format",
+            "mode",
+            "base",
+            "datanets",
+            "contributions",
+            "influenceMethod",
+            "eval",
+            "config",
+            "seed"));
     String format = top.string("format");
     if (!format.equals(FORMAT)) {
       throw new IllegalArgumentException("format is " + format + ", expected " + FORMAT);
@@ -251,7 +255,7 @@ public record TrainingManifest(
     Optional<String> base = top.isNull("base") ? Optional.empty() : Optional.of(top.string("base"));
     List<DatanetUsed> datanets = new ArrayList<>();
     for (Fields d : top.objects("datanets")) {
-      d.only("id", "version", "contributionsRoot");
+      d.keys(List.of("id", "version", "contributionsRoot"));
       datanets.add(
           d.wrap(
               () ->
@@ -260,7 +264,7 @@ public record TrainingManifest(
     }
     List<ContributionUsed> contributions = new ArrayList<>();
     for (Fields c : top.objects("contributions")) {
-      c.only("id", "datanet", "tokens", "influence");
+      c.keys(List.of("id", "datanet", "tokens"), "influence");
       OptionalDouble influence =
           c.has("influence") ? OptionalDouble.of(c.number("influence")) : OptionalDouble.empty();
       contributions.add(
@@ -280,7 +284,7 @@ public record TrainingManifest(
 
   private static Eval eval(Fields top) {
     Fields e = top.object("eval");
-    e.only("heldOutLoss", "perplexity", "heldOutTokens", "trainLoss");
+    e.keys(List.of("heldOutLoss", "perplexity", "heldOutTokens", "trainLoss"));
     return e.wrap(
         () ->
             new Eval(
@@ -297,15 +301,17 @@ public record TrainingManifest(
       return path.isEmpty() ? key : path + "." + key;
     }
 
-    void only(String... keys) {
-      Set<String> allowed = Set.of(keys);
+    /** Refuses a key not in {@code required} or {@code optional}, and a required key absent. */
+    void keys(List<String> required, String... optional) {
+      Set<String> allowed = new HashSet<>(required);
+      allowed.addAll(List.of(optional));
       for (String k : map.keySet()) {
         if (!allowed.contains(k)) {
           throw new IllegalArgumentException("unknown key " + at(k));
         }
       }
-      for (String k : keys) {
-        if (!map.containsKey(k) && !k.equals("influence")) {
+      for (String k : required) {
+        if (!map.containsKey(k)) {
           throw new IllegalArgumentException("missing key " + at(k));
         }
       }
@@ -360,7 +366,7 @@ public record TrainingManifest(
       throw new IllegalArgumentException(at(key) + " must be a number, got " + map.get(key));
     }
 
-    <E> E choice(String key, E[] values, java.util.function.Function<E, String> json) {
+    <E> E choice(String key, E[] values, Function<E, String> json) {
       String s = string(key);
       List<String> names = new ArrayList<>();
       for (E e : values) {
@@ -396,7 +402,7 @@ public record TrainingManifest(
     }
 
     /** Runs a record constructor, its refusal prefixed with this object's path. */
-    <T> T wrap(java.util.function.Supplier<T> make) {
+    <T> T wrap(Supplier<T> make) {
       try {
         return make.get();
       } catch (IllegalArgumentException e) {

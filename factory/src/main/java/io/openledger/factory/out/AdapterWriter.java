@@ -105,18 +105,27 @@ public final class AdapterWriter {
         dir.resolve("adapter_model.safetensors"), entries, Map.of("format", "pt"));
   }
 
-  /** adapter_config.json's text, as PEFT 0.14 writes it. */
+  /**
+   * adapter_config.json's text: the fields PEFT 0.21 writes for a LoRA adapter of a causal LM
+   * (factory/src/test/python's reference adapter), except peft_version, since PEFT did not write
+   * this one.
+   */
   static String configJson(LoraSettings s) {
     Map<String, Object> c = new TreeMap<>(); // PEFT writes json.dumps(sort_keys=True)
+    c.put("alora_invocation_tokens", null);
     c.put("alpha_pattern", new TreeMap<>());
+    c.put("arrow_config", null);
     c.put("auto_mapping", null);
     c.put("base_model_name_or_path", s.baseModel());
     c.put("bias", "none");
+    c.put("corda_config", null);
+    c.put("ensure_weight_tying", false);
     c.put("eva_config", null);
     c.put("exclude_modules", null);
     c.put("fan_in_fan_out", false);
     c.put("inference_mode", true);
     c.put("init_lora_weights", true);
+    c.put("kasa_config", null);
     c.put("layer_replication", null);
     c.put("layers_pattern", null);
     c.put("layers_to_transform", null);
@@ -124,17 +133,25 @@ public final class AdapterWriter {
     c.put("lora_alpha", number(s.alpha()));
     c.put("lora_bias", false);
     c.put("lora_dropout", 0.0);
+    c.put("lora_ga_config", null);
     c.put("megatron_config", null);
     c.put("megatron_core", "megatron.core");
     c.put("modules_to_save", null);
+    c.put("monteclora_config", null);
     c.put("peft_type", "LORA");
+    c.put("qalora_group_size", 16L);
     c.put("r", (long) s.rank());
     c.put("rank_pattern", new TreeMap<>());
     c.put("revision", null);
     c.put("target_modules", new ArrayList<Object>(s.targetModules()));
+    c.put("target_parameters", null);
     c.put("task_type", "CAUSAL_LM");
+    c.put("trainable_token_indices", null);
+    c.put("use_bdlora", null);
     c.put("use_dora", false);
+    c.put("use_qalora", false);
     c.put("use_rslora", s.useRslora());
+    c.put("velora_config", null);
     return JsonMaps.writePretty(c);
   }
 

@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes a model trained from scratch as a Hugging Face Llama directory, as transformers' {@code
- * LlamaForCausalLM.save_pretrained(safe_serialization=True)} does in F32: {@code config.json} (keys
- * sorted, two-space indent; no transformers_version, since transformers did not write it), {@code
- * model.safetensors} (tensors sorted by name, metadata {"format": "pt"}, no lm_head when embeddings
- * are tied), and the tokenizer's {@code tokenizer.json} and {@code tokenizer_config.json}.
+ * Writes a model trained from scratch as a Hugging Face Llama directory, as transformers 5's {@code
+ * LlamaForCausalLM.save_pretrained} does in F32: {@code config.json} and {@code
+ * generation_config.json} (keys sorted, two-space indent; no transformers_version, since
+ * transformers did not write them), {@code model.safetensors} (tensors sorted by name, metadata
+ * {"format": "pt"}, no lm_head when embeddings are tied), and the tokenizer's {@code
+ * tokenizer.json} and {@code tokenizer_config.json}.
  */
 public final class HfModelWriter {
   private HfModelWriter() {}
@@ -115,19 +116,24 @@ public final class HfModelWriter {
         }
       }
       Files.writeString(dir.resolve("config.json"), configJson(config));
+      Files.writeString(dir.resolve("generation_config.json"), generationConfigJson(config));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the model in " + dir, e);
     }
     SafetensorsWriter.write(dir.resolve("model.safetensors"), entries, Map.of("format", "pt"));
   }
 
-  /** config.json's text, with the fields transformers 4.x writes for LlamaForCausalLM. */
+  /**
+   * config.json's text: the fields transformers 5 writes for LlamaForCausalLM (factory/src/test/
+   * python's reference models), except transformers_version.
+   */
   static String configJson(HfModelConfig c) {
     Map<String, Object> m = new TreeMap<>(); // transformers writes json.dumps(sort_keys=True)
     m.put("architectures", List.of("LlamaForCausalLM"));
     m.put("attention_bias", false);
     m.put("attention_dropout", 0.0);
     m.put("bos_token_id", (long) c.bosTokenId());
+    m.put("dtype", "float32");
     m.put("eos_token_id", (long) c.eosTokenId());
     m.put("head_dim", (long) c.headDim());
     m.put("hidden_act", "silu");
@@ -140,14 +146,28 @@ public final class HfModelWriter {
     m.put("num_attention_heads", (long) c.heads());
     m.put("num_hidden_layers", (long) c.layers());
     m.put("num_key_value_heads", (long) c.kvHeads());
+    m.put("pad_token_id", null);
     m.put("pretraining_tp", 1L);
     m.put("rms_norm_eps", c.rmsNormEps());
-    m.put("rope_scaling", null);
-    m.put("rope_theta", c.ropeTheta());
+    Map<String, Object> rope = new TreeMap<>();
+    rope.put("rope_theta", c.ropeTheta());
+    rope.put("rope_type", "default");
+    m.put("rope_parameters", rope);
     m.put("tie_word_embeddings", c.tieEmbeddings());
-    m.put("torch_dtype", "float32");
     m.put("use_cache", true);
     m.put("vocab_size", (long) c.vocabSize());
+    return JsonMaps.writePretty(m);
+  }
+
+  /** generation_config.json's text, as transformers 5 derives it from the model's config. */
+  static String generationConfigJson(HfModelConfig c) {
+    Map<String, Object> m = new TreeMap<>();
+    m.put("_from_model_config", true);
+    m.put("bos_token_id", (long) c.bosTokenId());
+    m.put("eos_token_id", (long) c.eosTokenId());
+    m.put("output_attentions", false);
+    m.put("output_hidden_states", false);
+    m.put("use_cache", true);
     return JsonMaps.writePretty(m);
   }
 }

@@ -68,6 +68,7 @@ class HfModelWriterTest {
     assertThat(read.tieEmbeddings()).isEqualTo(spec.tieEmbeddings());
     assertThat(read.kvHeads()).isEqualTo(spec.kvHeads());
     assertThat(read.bosTokenId()).isEqualTo(config.bosTokenId());
+    assertThat(read.rope().theta()).isEqualTo(spec.ropeTheta());
     int[] tokens = {config.bosTokenId(), 5, 300, 17, 99, 260, 3};
     float[][] a = Logits.of(original, tokens, null);
     float[][] b = Logits.of(written, tokens, null);
@@ -84,7 +85,7 @@ class HfModelWriterTest {
   @Test
   void tiedModelHasNoLmHeadAndRoundTrips() throws IOException {
     ModelSpec tied =
-        new ModelSpec("tiny-tied", 512, 64, 160, 2, 4, 4, 256, 10000, false, true, "F32", 8);
+        new ModelSpec("tiny-tied", 512, 64, 160, 2, 4, 4, 256, 500000, false, true, "F32", 8);
     rewritesAGeneratedModelThatServesTheSameLogits(tied);
     try (SafetensorsFile f = SafetensorsFile.open(tmp.resolve("written/model.safetensors"))) {
       assertThat(f.tensors()).doesNotContainKey("lm_head.weight");
@@ -93,12 +94,40 @@ class HfModelWriterTest {
     }
   }
 
+  /** The keys transformers 5.18 wrote in the reference models (factory/src/test/python). */
+  static final List<String> TRANSFORMERS_KEYS =
+      List.of(
+          "architectures",
+          "attention_bias",
+          "attention_dropout",
+          "bos_token_id",
+          "dtype",
+          "eos_token_id",
+          "head_dim",
+          "hidden_act",
+          "hidden_size",
+          "initializer_range",
+          "intermediate_size",
+          "max_position_embeddings",
+          "mlp_bias",
+          "model_type",
+          "num_attention_heads",
+          "num_hidden_layers",
+          "num_key_value_heads",
+          "pad_token_id",
+          "pretraining_tp",
+          "rms_norm_eps",
+          "rope_parameters",
+          "tie_word_embeddings",
+          "use_cache",
+          "vocab_size");
+
   @Test
   void configJsonHasTransformersFieldsSorted() throws IOException {
     ModelSpec s = ModelSpec.tiny();
     HfModelConfig c = new HfModelConfig(64, 160, 2, 4, 2, 512, 256, 1e-5, 10000, false, 508, 509);
     Map<String, Object> m = JsonMaps.parseObject(HfModelWriter.configJson(c));
-    assertThat(new ArrayList<>(m.keySet())).isSorted();
+    assertThat(new ArrayList<>(m.keySet())).isEqualTo(TRANSFORMERS_KEYS);
     assertThat(m)
         .containsEntry("architectures", List.of("LlamaForCausalLM"))
         .containsEntry("model_type", "llama")
@@ -106,8 +135,8 @@ class HfModelWriterTest {
         .containsEntry("head_dim", 16L)
         .containsEntry("num_key_value_heads", 2L)
         .containsEntry("tie_word_embeddings", false)
-        .containsEntry("torch_dtype", "float32")
-        .containsEntry("rope_scaling", null)
+        .containsEntry("dtype", "float32")
+        .containsEntry("rope_parameters", Map.of("rope_theta", 10000.0, "rope_type", "default"))
         .containsEntry("bos_token_id", 508L)
         .containsEntry("eos_token_id", 509L);
     for (String k : m.keySet()) {
@@ -116,6 +145,9 @@ class HfModelWriterTest {
           .isTrue();
     }
     assertThat(s.hiddenSize()).isEqualTo(c.hiddenSize());
+    assertThat(JsonMaps.parseObject(HfModelWriter.generationConfigJson(c)))
+        .containsEntry("bos_token_id", 508L)
+        .containsEntry("eos_token_id", 509L);
   }
 
   @Test

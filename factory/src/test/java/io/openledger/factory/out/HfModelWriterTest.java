@@ -3,6 +3,8 @@ package io.openledger.factory.out;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openledger.factory.data.Document;
+import io.openledger.factory.data.ScratchTokenizer;
 import io.openledger.factory.out.HfModelWriter.HfModelConfig;
 import io.openledger.openlora.json.JsonMaps;
 import io.openledger.openlora.model.LlamaConfig;
@@ -10,12 +12,14 @@ import io.openledger.openlora.safetensors.SafetensorsFile;
 import io.openledger.openlora.safetensors.Tensor;
 import io.openledger.openlora.testmodel.ModelSpec;
 import io.openledger.openlora.testmodel.TestModels;
+import io.openledger.openlora.tokenizer.ModelTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +152,48 @@ class HfModelWriterTest {
     assertThat(JsonMaps.parseObject(HfModelWriter.generationConfigJson(c)))
         .containsEntry("bos_token_id", 508L)
         .containsEntry("eos_token_id", 509L);
+  }
+
+  /**
+   * The from-scratch layout: the tokenizer learned into the output directory, weights beside it.
+   */
+  @Test
+  void scratchModelDirectoryLoadsInOpenLora() {
+    Path out = tmp.resolve("scratch");
+    List<Document> docs =
+        List.of(
+            new Document(1, 1, 1, "the ledger pays the data that shaped the model"),
+            new Document(1, 1, 2, "the model quotes the data, the data is paid"));
+    ScratchTokenizer.SpecialIds ids = ScratchTokenizer.write(docs, 300, 32, out);
+    HfModelConfig c =
+        new HfModelConfig(16, 24, 1, 2, 1, 300, 32, 1e-5, 10000, true, ids.bos(), ids.eos());
+    SplittableRandom r = new SplittableRandom(1);
+    List<NamedTensor> tensors = new ArrayList<>();
+    for (Map.Entry<String, int[]> e : HfModelWriter.tensorShapes(c).entrySet()) {
+      int n = 1;
+      for (int d : e.getValue()) {
+        n *= d;
+      }
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = (float) r.nextGaussian() * 0.1f + (e.getKey().endsWith("norm.weight") ? 1 : 0);
+      }
+      tensors.add(new NamedTensor(e.getKey(), e.getValue(), v));
+    }
+    HfModelWriter.write(out, c, tensors, out);
+
+    try (ModelTokenizer t = ModelTokenizer.load(out)) {
+      int[] prompt = t.encode("the data", true);
+      assertThat(prompt[0]).isEqualTo(ids.bos());
+      float[][] logits = Logits.of(out, prompt, null);
+      for (float[] row : logits) {
+        assertThat(row).hasSize(300);
+        for (float x : row) {
+          assertThat(Float.isFinite(x)).isTrue();
+        }
+      }
+    }
+    assertThat(LlamaConfig.read(out).eosTokenIds()).containsExactly(ids.eos());
   }
 
   @Test

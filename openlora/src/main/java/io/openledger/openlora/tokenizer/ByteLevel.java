@@ -1,4 +1,4 @@
-package io.openledger.openlora.testmodel;
+package io.openledger.openlora.tokenizer;
 
 import java.util.regex.Pattern;
 
@@ -6,11 +6,11 @@ import java.util.regex.Pattern;
  * GPT-2's byte-level alphabet: every byte maps to one printable character (printable Latin-1 bytes
  * to themselves, the rest to U+0100 onward), so BPE works on text without unknown tokens.
  */
-final class ByteLevel {
+public final class ByteLevel {
   private ByteLevel() {}
 
   /** GPT-2's pre-tokenizer pattern, which Hugging Face's ByteLevel pre-tokenizer applies. */
-  static final Pattern SPLIT =
+  public static final Pattern SPLIT =
       Pattern.compile(
           "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
 
@@ -38,12 +38,12 @@ final class ByteLevel {
   }
 
   /** The character byte {@code b} (0..255) is written as. */
-  static char charOf(int b) {
+  public static char charOf(int b) {
     return BYTE_TO_CHAR[b & 0xff];
   }
 
   /** A UTF-8 string in the byte-level alphabet. */
-  static String encode(String text) {
+  public static String encode(String text) {
     byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     StringBuilder b = new StringBuilder(bytes.length);
     for (byte x : bytes) {

@@ -195,6 +195,7 @@ public final class DataInf {
   /** {@code g_i^lᵀ t^l} for every example and layer, {@code [n][L]}: one pass. */
   public double[][] dots(Gradients train, float[] test) {
     checkCount(train);
+    checkTest(train, test);
     float[] g = buffer(train, extent);
     double[][] out = new double[train.count()][];
     for (int i = 0; i < out.length; i++) {
@@ -212,6 +213,11 @@ public final class DataInf {
    */
   public double[] preconditioned(Gradients train, float[] test, double[][] dots) {
     checkCount(train);
+    checkTest(train, test);
+    if (dots.length != squaredNorms.length) {
+      throw new IllegalArgumentException(
+          "inner products of " + dots.length + " examples, statistics of " + squaredNorms.length);
+    }
     int n = squaredNorms.length;
     int numLayers = layers.size();
     double[][] u = new double[numLayers][]; // Σ_i c_i g_i^l
@@ -262,6 +268,16 @@ public final class DataInf {
       }
     }
     return s;
+  }
+
+  private static void checkTest(Gradients train, float[] test) {
+    if (test.length != train.dimension()) {
+      throw new IllegalArgumentException(
+          "test gradient of "
+              + test.length
+              + " values, training gradients of "
+              + train.dimension());
+    }
   }
 
   private void checkCount(Gradients train) {

@@ -1,6 +1,8 @@
 package io.openledger.factory.influence;
 
 import io.openledger.attribution.influence.DataInf;
+import io.openledger.factory.data.Example;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,6 +34,54 @@ public interface ExampleGradients {
       }
       return n;
     }
+  }
+
+  /**
+   * A model's summed-loss gradient on a token sequence, ADDED into {@code gradInto}: {@code
+   * Trainable::lossAndGradient}.
+   */
+  @FunctionalInterface
+  interface LossGradient {
+    double lossAndGradient(int[] tokens, float[] gradInto);
+  }
+
+  /**
+   * Training (or held-out) examples under a model: {@code gradient} clears {@code into} and adds
+   * the example's summed next-token loss gradient.
+   *
+   * @param dimension the length of the model's trainable vector
+   */
+  static ExampleGradients of(
+      List<Example> examples, List<Segment> layers, int dimension, LossGradient model) {
+    List<Example> fixed = List.copyOf(examples);
+    List<Segment> layerList = List.copyOf(layers);
+    return new ExampleGradients() {
+      @Override
+      public int examples() {
+        return fixed.size();
+      }
+
+      @Override
+      public List<Segment> layers() {
+        return layerList;
+      }
+
+      @Override
+      public int dimension() {
+        return dimension;
+      }
+
+      @Override
+      public void gradient(int example, float[] into) {
+        Arrays.fill(into, 0f);
+        model.lossAndGradient(fixed.get(example).tokens(), into);
+      }
+
+      @Override
+      public long contributionId(int example) {
+        return fixed.get(example).contributionId();
+      }
+    };
   }
 
   /** The number of examples. */

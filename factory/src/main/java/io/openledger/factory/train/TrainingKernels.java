@@ -21,53 +21,34 @@ public final class TrainingKernels {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   static final int L = F.length();
 
-  /** Columns of C one task of {@link #matmulAB} computes at a time: two vectors. */
+  // ---------------------------------------------------------------- matmul
+
+  /** Columns of C a task computes at a time: two vectors. */
   static final int COLUMN_BLOCK = 2 * L;
 
-  // ---------------------------------------------------------------- matmuls
-
   /**
-   * Forward matmul, y = x · Wᵀ: y[t, j] = Σ_i x[t, i] · W[j, i] for t < n, j < out, in parallel
-   * over blocks of four rows of W (openlora's {@link Kernels#matmulBlock}: four W rows stay in L1
-   * while every token passes).
-   *
-   * @param w W [out, in] at wOff
-   * @param x [n, in] at offset 0
-   * @param y [n, yStride] at yOff
+   * Inner terms per packed strip of B: DEPTH × COLUMN_BLOCK floats (16 KB with 8-float vectors).
    */
-  public static void matmulNT(
-      KernelPool pool,
-      float[] w,
-      int wOff,
-      int out,
-      int in,
-      float[] x,
-      int n,
-      float[] y,
-      int yOff,
-      int yStride) {
-    pool.parallelFor(
-        out,
-        Kernels.ROW_BLOCK,
-        (worker, from, to) -> {
-          for (int j = from; j < to; j += Kernels.ROW_BLOCK) {
-            int rows = Math.min(Kernels.ROW_BLOCK, to - j);
-            Kernels.matmulBlock(w, wOff + j * in, rows, in, x, 0, n, y, yOff + j, yStride);
-          }
-        });
-  }
+  static final int DEPTH = 256;
+
+  /** Rows of A per tile: ROW_TILE × DEPTH floats of A (128 KB) stay in L2 across column blocks. */
+  static final int ROW_TILE = 128;
 
   /**
-   * C (+)= A · B with A read through strides, so one kernel serves both backward matmuls:
+   * C (+)= A · B, the one matmul of training, with A read through strides and B stored either way:
    *
    * <ul>
-   *   <li>dX = dY · W: A = dY [n, out] (aRow = out, aCol = 1), B = W [out, in];
-   *   <li>dW += dYᵀ · X: A(j, t) = dY[t, j] (aRow = 1, aCol = out), B = X [n, in].
+   *   <li>forward y = x · Wᵀ: A = x [n, in], B = Wᵀ read from W [out, in] ({@code bTransposed});
+   *   <li>dX = dY · W: A = dY [n, out], B = W [out, in];
+   *   <li>dW += dYᵀ · X: A = dYᵀ [out, n] (transposed by the caller), B = X [n, in].
    * </ul>
    *
-   * C[r, i] = Σ_{k < inner} A(r, k) · B[k, i] with A(r, k) = a[aOff + r·aRow + k·aCol], for r <
-   * rows and i < cols, in parallel over blocks of {@link #COLUMN_BLOCK} columns: a task keeps a
-   * column strip of B (inner × 2 vectors) in cache while every block of four rows of A passes.
+   * C[r, i] = Σ_{k < inner} A(r, k) · B(k, i) with A(r, k) = a[aOff + r·aRow + k·aCol] and B(k, i)
+   * = b[bOff + k·bStride + i] (or b[bOff + i·bStride + k] when bTransposed), for r < rows and i <
+   * cols, in parallel over blocks of {@link #COLUMN_BLOCK} columns. Blocked as a GEMM: a tile of A
+   * rows, a strip of B packed contiguous (DEPTH × COLUMN_BLOCK), a 4 × 2-vector register block.
+   * Each element sums its terms in DEPTH slices in k order, whatever the split: bit-identical for
+   * any thread count.
    *
    * @param accumulate add to C (gradients) instead of overwriting it
    */
@@ -82,6 +63,7 @@ public final class TrainingKernels {
       float[] b,
       int bOff,
       int bStride,
+      boolean bTransposed,
       float[] c,
       int cOff,
       int cStride,
@@ -102,6 +84,7 @@ public final class TrainingKernels {
                 b,
                 bOff,
                 bStride,
+                bTransposed,
                 c,
                 cOff,
                 cStride,
@@ -110,7 +93,10 @@ public final class TrainingKernels {
                 accumulate));
   }
 
-  /** {@link #matmulAB} for columns [i0, i1) on the calling thread. */
+  /**
+   * {@link #matmulAB} for columns [i0, i1) on the calling thread; i0 must be a multiple of {@link
+   * #COLUMN_BLOCK}.
+   */
   public static void matmulAB(
       float[] a,
       int aOff,
@@ -121,97 +107,107 @@ public final class TrainingKernels {
       float[] b,
       int bOff,
       int bStride,
+      boolean bTransposed,
       float[] c,
       int cOff,
       int cStride,
       int i0,
       int i1,
       boolean accumulate) {
-    int i = i0;
-    for (; i + COLUMN_BLOCK <= i1; i += COLUMN_BLOCK) {
-      int r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        block4x2(
-            a,
-            aOff + r * aRow,
-            aRow,
-            aCol,
-            inner,
-            b,
-            bOff + i,
-            bStride,
-            c,
-            cOff + r * cStride + i,
-            cStride,
-            accumulate);
-      }
-      for (; r < rows; r++) {
-        block1x1(
-            a,
-            aOff + r * aRow,
-            aCol,
-            inner,
-            b,
-            bOff + i,
-            bStride,
-            c,
-            cOff + r * cStride + i,
-            accumulate);
-        block1x1(
-            a,
-            aOff + r * aRow,
-            aCol,
-            inner,
-            b,
-            bOff + i + L,
-            bStride,
-            c,
-            cOff + r * cStride + i + L,
-            accumulate);
-      }
-    }
-    for (; i + L <= i1; i += L) {
-      for (int r = 0; r < rows; r++) {
-        block1x1(
-            a,
-            aOff + r * aRow,
-            aCol,
-            inner,
-            b,
-            bOff + i,
-            bStride,
-            c,
-            cOff + r * cStride + i,
-            accumulate);
-      }
-    }
-    for (; i < i1; i++) {
-      for (int r = 0; r < rows; r++) {
-        int ar = aOff + r * aRow;
-        float s = 0;
-        for (int k = 0; k < inner; k++) {
-          s = Math.fma(a[ar + k * aCol], b[bOff + k * bStride + i], s);
+    if (inner == 0) {
+      if (!accumulate) {
+        for (int r = 0; r < rows; r++) {
+          java.util.Arrays.fill(c, cOff + r * cStride + i0, cOff + r * cStride + i1, 0f);
         }
-        int ci = cOff + r * cStride + i;
-        c[ci] = accumulate ? c[ci] + s : s;
+      }
+      return;
+    }
+    float[] pack = new float[DEPTH * COLUMN_BLOCK];
+    float[] edge = new float[4 * COLUMN_BLOCK];
+    for (int r0 = 0; r0 < rows; r0 += ROW_TILE) {
+      int r1 = Math.min(rows, r0 + ROW_TILE);
+      for (int i = i0; i < i1; i += COLUMN_BLOCK) {
+        int width = Math.min(COLUMN_BLOCK, i1 - i);
+        for (int k0 = 0; k0 < inner; k0 += DEPTH) {
+          int depth = Math.min(DEPTH, inner - k0);
+          pack(b, bOff, bStride, bTransposed, k0, depth, i, width, pack);
+          boolean acc = accumulate || k0 > 0;
+          int r = r0;
+          for (; r + 4 <= r1; r += 4) {
+            block4(
+                a,
+                aOff + r * aRow + k0 * aCol,
+                aRow,
+                aCol,
+                depth,
+                pack,
+                c,
+                cOff + r * cStride + i,
+                cStride,
+                width,
+                acc,
+                edge);
+          }
+          for (; r < r1; r++) {
+            block1(
+                a,
+                aOff + r * aRow + k0 * aCol,
+                aCol,
+                depth,
+                pack,
+                c,
+                cOff + r * cStride + i,
+                width,
+                acc,
+                edge);
+          }
+        }
       }
     }
   }
 
-  /** Four rows of A × two vectors of B's columns: 8 accumulators (fits AVX2's 16 registers). */
-  private static void block4x2(
+  /** pack[k, j] = B(k0 + k, i + j) for k < depth, j < width; columns past width are 0. */
+  private static void pack(
+      float[] b,
+      int bOff,
+      int bStride,
+      boolean transposed,
+      int k0,
+      int depth,
+      int i,
+      int width,
+      float[] pack) {
+    if (width < COLUMN_BLOCK) {
+      java.util.Arrays.fill(pack, 0f);
+    }
+    if (!transposed) {
+      for (int k = 0; k < depth; k++) {
+        System.arraycopy(b, bOff + (k0 + k) * bStride + i, pack, k * COLUMN_BLOCK, width);
+      }
+    } else {
+      for (int j = 0; j < width; j++) {
+        int src = bOff + (i + j) * bStride + k0;
+        for (int k = 0; k < depth; k++) {
+          pack[k * COLUMN_BLOCK + j] = b[src + k];
+        }
+      }
+    }
+  }
+
+  /** Four rows of A × the packed strip: 8 accumulators (fits AVX2's 16 registers). */
+  private static void block4(
       float[] a,
       int a0,
       int aRow,
       int aCol,
-      int inner,
-      float[] b,
-      int b0,
-      int bStride,
+      int depth,
+      float[] pack,
       float[] c,
       int c0,
       int cStride,
-      boolean accumulate) {
+      int width,
+      boolean accumulate,
+      float[] edge) {
     int a1 = a0 + aRow;
     int a2 = a1 + aRow;
     int a3 = a2 + aRow;
@@ -223,10 +219,9 @@ public final class TrainingKernels {
     FloatVector c21 = c00;
     FloatVector c30 = c00;
     FloatVector c31 = c00;
-    for (int k = 0; k < inner; k++) {
-      int bo = b0 + k * bStride;
-      FloatVector v0 = FloatVector.fromArray(F, b, bo);
-      FloatVector v1 = FloatVector.fromArray(F, b, bo + L);
+    for (int k = 0; k < depth; k++) {
+      FloatVector v0 = FloatVector.fromArray(F, pack, k * COLUMN_BLOCK);
+      FloatVector v1 = FloatVector.fromArray(F, pack, k * COLUMN_BLOCK + L);
       int ak = k * aCol;
       FloatVector s = FloatVector.broadcast(F, a[a0 + ak]);
       c00 = v0.fma(s, c00);
@@ -241,35 +236,57 @@ public final class TrainingKernels {
       c30 = v0.fma(s, c30);
       c31 = v1.fma(s, c31);
     }
-    store(c00, c, c0, accumulate);
-    store(c01, c, c0 + L, accumulate);
-    store(c10, c, c0 + cStride, accumulate);
-    store(c11, c, c0 + cStride + L, accumulate);
-    store(c20, c, c0 + 2 * cStride, accumulate);
-    store(c21, c, c0 + 2 * cStride + L, accumulate);
-    store(c30, c, c0 + 3 * cStride, accumulate);
-    store(c31, c, c0 + 3 * cStride + L, accumulate);
+    if (width == COLUMN_BLOCK) {
+      store(c00, c, c0, accumulate);
+      store(c01, c, c0 + L, accumulate);
+      store(c10, c, c0 + cStride, accumulate);
+      store(c11, c, c0 + cStride + L, accumulate);
+      store(c20, c, c0 + 2 * cStride, accumulate);
+      store(c21, c, c0 + 2 * cStride + L, accumulate);
+      store(c30, c, c0 + 3 * cStride, accumulate);
+      store(c31, c, c0 + 3 * cStride + L, accumulate);
+    } else {
+      c00.intoArray(edge, 0);
+      c01.intoArray(edge, L);
+      c10.intoArray(edge, COLUMN_BLOCK);
+      c11.intoArray(edge, COLUMN_BLOCK + L);
+      c20.intoArray(edge, 2 * COLUMN_BLOCK);
+      c21.intoArray(edge, 2 * COLUMN_BLOCK + L);
+      c30.intoArray(edge, 3 * COLUMN_BLOCK);
+      c31.intoArray(edge, 3 * COLUMN_BLOCK + L);
+      for (int r = 0; r < 4; r++) {
+        storeEdge(edge, r * COLUMN_BLOCK, c, c0 + r * cStride, width, accumulate);
+      }
+    }
   }
 
-  /** One row of A × one vector of B's columns (the same sums as the 4x2 block, lane by lane). */
-  private static void block1x1(
+  /** One row of A × the packed strip (the same sums as {@link #block4}, lane by lane). */
+  private static void block1(
       float[] a,
       int a0,
       int aCol,
-      int inner,
-      float[] b,
-      int b0,
-      int bStride,
+      int depth,
+      float[] pack,
       float[] c,
       int c0,
-      boolean accumulate) {
-    FloatVector acc = FloatVector.zero(F);
-    for (int k = 0; k < inner; k++) {
-      acc =
-          FloatVector.fromArray(F, b, b0 + k * bStride)
-              .fma(FloatVector.broadcast(F, a[a0 + k * aCol]), acc);
+      int width,
+      boolean accumulate,
+      float[] edge) {
+    FloatVector c0v = FloatVector.zero(F);
+    FloatVector c1v = c0v;
+    for (int k = 0; k < depth; k++) {
+      FloatVector s = FloatVector.broadcast(F, a[a0 + k * aCol]);
+      c0v = FloatVector.fromArray(F, pack, k * COLUMN_BLOCK).fma(s, c0v);
+      c1v = FloatVector.fromArray(F, pack, k * COLUMN_BLOCK + L).fma(s, c1v);
     }
-    store(acc, c, c0, accumulate);
+    if (width == COLUMN_BLOCK) {
+      store(c0v, c, c0, accumulate);
+      store(c1v, c, c0 + L, accumulate);
+    } else {
+      c0v.intoArray(edge, 0);
+      c1v.intoArray(edge, L);
+      storeEdge(edge, 0, c, c0, width, accumulate);
+    }
   }
 
   private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
@@ -277,6 +294,13 @@ public final class TrainingKernels {
       v = v.add(FloatVector.fromArray(F, c, off));
     }
     v.intoArray(c, off);
+  }
+
+  private static void storeEdge(
+      float[] edge, int from, float[] c, int off, int width, boolean accumulate) {
+    for (int j = 0; j < width; j++) {
+      c[off + j] = accumulate ? c[off + j] + edge[from + j] : edge[from + j];
+    }
   }
 
   // ---------------------------------------------------------------- RMSNorm
@@ -559,9 +583,29 @@ public final class TrainingKernels {
 
   /** dst [cols, rows] = srcᵀ for src [rows, cols] at srcOff. */
   public static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        dst[c * rows + r] = src[srcOff + r * cols + c];
+    transposeColumns(src, srcOff, rows, cols, dst, 0, cols);
+  }
+
+  /** {@link #transpose} in parallel over blocks of 16 rows of dst. */
+  public static void transpose(
+      KernelPool pool, float[] src, int srcOff, int rows, int cols, float[] dst) {
+    pool.parallelFor(
+        cols, 16, (worker, from, to) -> transposeColumns(src, srcOff, rows, cols, dst, from, to));
+  }
+
+  /**
+   * Rows [from, to) of dst = columns [from, to) of src, 16 at a time: each src row contributes 16
+   * contiguous floats to 16 dst rows.
+   */
+  private static void transposeColumns(
+      float[] src, int srcOff, int rows, int cols, float[] dst, int from, int to) {
+    for (int c0 = from; c0 < to; c0 += 16) {
+      int c1 = Math.min(to, c0 + 16);
+      for (int r = 0; r < rows; r++) {
+        int s = srcOff + r * cols;
+        for (int c = c0; c < c1; c++) {
+          dst[c * rows + r] = src[s + c];
+        }
       }
     }
   }

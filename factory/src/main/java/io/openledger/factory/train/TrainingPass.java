@@ -75,7 +75,7 @@ public final class TrainingPass {
   private float[] tmp; // [tokens, dim]: a projection's output before the residual add
   private float[] loraScaled; // [tokens, rank]: scale · u
   private float[] loraDu; // [tokens, rank]
-  private final float[] loraBt; // [rank, widest out]: Bᵀ
+  private float[] dyT; // [widest out, tokens]: an output gradient transposed
 
   /**
    * @param params the trainable parameter array the weights' trainable references point into
@@ -95,7 +95,6 @@ public final class TrainingPass {
     this.vocab = c.vocabSize();
     this.layers = c.layers();
     this.rank = w.maxRank();
-    this.loraBt = new float[rank * Math.max(Math.max(dim, qDim), inter)];
   }
 
   public LlamaConfig config() {
@@ -175,8 +174,7 @@ public final class TrainingPass {
     for (int t = 0; t < m; t++) {
       invF[t] = norm(hF, res[layers], t, w.finalNorm(), eps);
     }
-    Ref head = w.head();
-    TrainingKernels.matmulNT(pool, head.data(), head.offset(), vocab, dim, hF, m, logits, 0, vocab);
+    forwardMatmul(w.head(), vocab, dim, hF, m, logits);
     pool.parallelFor(
         m,
         1,
@@ -207,8 +205,7 @@ public final class TrainingPass {
   private void linear(Layer layer, int l, Projection p, float[] x, int n, float[] y) {
     int in = c.inFeatures(p);
     int out = c.outFeatures(p);
-    Ref wr = layer.weight(p);
-    TrainingKernels.matmulNT(pool, wr.data(), wr.offset(), out, in, x, n, y, 0, out);
+    forwardMatmul(layer.weight(p), out, in, x, n, y);
     float[] bias = layer.bias(p);
     if (bias != null) {
       for (int t = 0; t < n; t++) {
@@ -219,14 +216,20 @@ public final class TrainingPass {
     if (lo != null) {
       int r = lo.rank();
       float[] u = loraU[l][p.ordinal()];
-      // u [n, r] = x [n, in] · Aᵀ
-      TrainingKernels.matmulNT(pool, params, lo.aOffset(), r, in, x, n, u, 0, r);
-      // y += (scale · u) [n, r] · Bᵀ [r, out]
-      TrainingKernels.scale(lo.scale(), u, loraScaled, n * r);
-      TrainingKernels.transpose(params, lo.bOffset(), out, r, loraBt);
+      // u [n, r] = x [n, in] · Aᵀ, A [r, in]
       TrainingKernels.matmulAB(
-          pool, loraScaled, 0, r, 1, n, r, loraBt, 0, out, y, 0, out, out, true);
+          pool, x, 0, in, 1, n, in, params, lo.aOffset(), in, true, u, 0, r, r, false);
+      // y += (scale · u) [n, r] · Bᵀ, B [out, r]
+      TrainingKernels.scale(lo.scale(), u, loraScaled, n * r);
+      TrainingKernels.matmulAB(
+          pool, loraScaled, 0, r, 1, n, r, params, lo.bOffset(), r, true, y, 0, out, out, true);
     }
+  }
+
+  /** y [n, out] = x [n, in] · Wᵀ for W [out, in]. */
+  private void forwardMatmul(Ref wr, int out, int in, float[] x, int n, float[] y) {
+    TrainingKernels.matmulAB(
+        pool, x, 0, in, 1, n, in, wr.data(), wr.offset(), in, true, y, 0, out, out, false);
   }
 
   /** Causal attention of every (token, head), GQA: head h reads kv head h / (heads / kvHeads). */
@@ -281,6 +284,7 @@ public final class TrainingPass {
         head.data(),
         head.offset(),
         dim,
+        false,
         dH,
         0,
         dim,
@@ -288,8 +292,9 @@ public final class TrainingPass {
         false);
     if (head.trainable()) {
       // dH [vocab, dim] += dlogitsᵀ [vocab, m] · hF [m, dim]
+      TrainingKernels.transpose(pool, logits, 0, m, vocab, dyT);
       TrainingKernels.matmulAB(
-          pool, logits, 0, 1, vocab, vocab, m, hF, 0, dim, grad, head.offset(), dim, dim, true);
+          pool, dyT, 0, m, 1, vocab, m, hF, 0, dim, false, grad, head.offset(), dim, dim, true);
     }
     Arrays.fill(dRes, 0, n * dim, 0f);
     for (int t = 0; t < m; t++) {
@@ -370,14 +375,34 @@ public final class TrainingPass {
     if (wantDx) {
       // dx [n, in] (+)= dy [n, out] · W [out, in]
       TrainingKernels.matmulAB(
-          pool, dy, 0, out, 1, n, out, wr.data(), wr.offset(), in, dx, 0, in, in, accumulate);
+          pool,
+          dy,
+          0,
+          out,
+          1,
+          n,
+          out,
+          wr.data(),
+          wr.offset(),
+          in,
+          false,
+          dx,
+          0,
+          in,
+          in,
+          accumulate);
     }
+    Lora lo = layer.lora(p);
+    if (!wr.trainable() && lo == null) {
+      return;
+    }
+    // dyᵀ [out, n]: the left operand of the weight gradients
+    TrainingKernels.transpose(pool, dy, 0, n, out, dyT);
     if (wr.trainable()) {
       // dW [out, in] += dyᵀ [out, n] · x [n, in]
       TrainingKernels.matmulAB(
-          pool, dy, 0, 1, out, out, n, x, 0, in, grad, wr.offset(), in, in, true);
+          pool, dyT, 0, n, 1, out, n, x, 0, in, false, grad, wr.offset(), in, in, true);
     }
-    Lora lo = layer.lora(p);
     if (lo == null) {
       return;
     }
@@ -386,18 +411,18 @@ public final class TrainingPass {
     // dB [out, r] += dyᵀ [out, n] · (scale · u) [n, r]
     TrainingKernels.scale(lo.scale(), u, loraScaled, n * r);
     TrainingKernels.matmulAB(
-        pool, dy, 0, 1, out, out, n, loraScaled, 0, r, grad, lo.bOffset(), r, r, true);
+        pool, dyT, 0, n, 1, out, n, loraScaled, 0, r, false, grad, lo.bOffset(), r, r, true);
     // du [n, r] = scale · dy [n, out] · B [out, r]
     TrainingKernels.matmulAB(
-        pool, dy, 0, out, 1, n, out, params, lo.bOffset(), r, loraDu, 0, r, r, false);
+        pool, dy, 0, out, 1, n, out, params, lo.bOffset(), r, false, loraDu, 0, r, r, false);
     TrainingKernels.scale(lo.scale(), loraDu, loraDu, n * r);
     // dA [r, in] += duᵀ [r, n] · x [n, in]
     TrainingKernels.matmulAB(
-        pool, loraDu, 0, 1, r, r, n, x, 0, in, grad, lo.aOffset(), in, in, true);
+        pool, loraDu, 0, 1, r, r, n, x, 0, in, false, grad, lo.aOffset(), in, in, true);
     if (wantDx) {
       // dx [n, in] += du [n, r] · A [r, in]
       TrainingKernels.matmulAB(
-          pool, loraDu, 0, r, 1, n, r, params, lo.aOffset(), in, dx, 0, in, in, true);
+          pool, loraDu, 0, r, 1, n, r, params, lo.aOffset(), in, false, dx, 0, in, in, true);
     }
   }
 
@@ -505,5 +530,6 @@ public final class TrainingPass {
     tmp = new float[cap * dim];
     loraScaled = new float[cap * rank];
     loraDu = new float[cap * rank];
+    dyT = new float[cap * Math.max(Math.max(vocab, inter), Math.max(dim, qDim))];
   }
 }

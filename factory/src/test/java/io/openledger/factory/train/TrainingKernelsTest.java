@@ -45,45 +45,26 @@ class TrainingKernelsTest {
     }
   }
 
+  /**
+   * The three uses (forward with Wᵀ read from W, dX with A rows, dW with A read down its columns),
+   * tails in every dimension, both storage orders of B; and a split at any column block boundary
+   * gives bit-identical results (what makes training independent of the thread count).
+   */
   @Test
-  void matmulNTMatchesNaive() {
+  void matmulABMatchesNaive() {
     SplittableRandom r = SEED.split();
-    for (int c = 0; c < 200; c++) {
-      int n = 1 + r.nextInt(13);
-      int out = 1 + r.nextInt(37);
-      int in = 1 + r.nextInt(70);
-      int off = r.nextInt(5);
-      float[] w = gaussian(r, off + out * in);
-      float[] x = gaussian(r, n * in);
-      float[] y = new float[n * out];
-      TrainingKernels.matmulNT(pool, w, off, out, in, x, n, y, 0, out);
-      double[] e = new double[n * out];
-      for (int t = 0; t < n; t++) {
-        for (int j = 0; j < out; j++) {
-          double s = 0;
-          for (int i = 0; i < in; i++) {
-            s += (double) x[t * in + i] * w[off + j * in + i];
-          }
-          e[t * out + j] = s;
-        }
-      }
-      assertClose(y, e, 1e-5 * Math.sqrt(in), "case " + c);
-    }
-  }
-
-  @Test
-  void matmulABMatchesNaiveForBothBackwardLayouts() {
-    SplittableRandom r = SEED.split();
-    for (int c = 0; c < 300; c++) {
-      int rows = 1 + r.nextInt(11);
-      int inner = 1 + r.nextInt(40);
+    for (int c = 0; c < 400; c++) {
+      int rows = 1 + r.nextInt(c % 10 == 0 ? 300 : 11);
+      int inner = 1 + r.nextInt(c % 7 == 0 ? 700 : 40);
       int cols = 1 + r.nextInt(60);
-      boolean transposedA = r.nextBoolean(); // dW = dYᵀ·X reads A down its columns
+      boolean transposedA = r.nextBoolean();
+      boolean transposedB = r.nextBoolean();
       boolean accumulate = r.nextBoolean();
       float[] a = gaussian(r, rows * inner);
       int aRow = transposedA ? 1 : inner;
       int aCol = transposedA ? rows : 1;
       int bOff = r.nextInt(3);
+      int bStride = transposedB ? inner : cols;
       float[] b = gaussian(r, bOff + inner * cols);
       float[] cArr = gaussian(r, rows * cols);
       double[] e = new double[rows * cols];
@@ -91,23 +72,86 @@ class TrainingKernelsTest {
         for (int j = 0; j < cols; j++) {
           double s = accumulate ? cArr[i * cols + j] : 0;
           for (int k = 0; k < inner; k++) {
-            s += (double) a[i * aRow + k * aCol] * b[bOff + k * cols + j];
+            float bv = transposedB ? b[bOff + j * bStride + k] : b[bOff + k * bStride + j];
+            s += (double) a[i * aRow + k * aCol] * bv;
           }
           e[i * cols + j] = s;
         }
       }
       float[] once = cArr.clone();
       TrainingKernels.matmulAB(
-          pool, a, 0, aRow, aCol, rows, inner, b, bOff, cols, once, 0, cols, cols, accumulate);
+          pool,
+          a,
+          0,
+          aRow,
+          aCol,
+          rows,
+          inner,
+          b,
+          bOff,
+          bStride,
+          transposedB,
+          once,
+          0,
+          cols,
+          cols,
+          accumulate);
       assertClose(once, e, 1e-5 * Math.sqrt(inner), "case " + c);
-      // split at any column block boundary: bit-identical (what makes results thread-independent)
       float[] split = cArr.clone();
       int cut = TrainingKernels.COLUMN_BLOCK * r.nextInt(cols / TrainingKernels.COLUMN_BLOCK + 1);
       TrainingKernels.matmulAB(
-          a, 0, aRow, aCol, rows, inner, b, bOff, cols, split, 0, cols, 0, cut, accumulate);
+          a,
+          0,
+          aRow,
+          aCol,
+          rows,
+          inner,
+          b,
+          bOff,
+          bStride,
+          transposedB,
+          split,
+          0,
+          cols,
+          0,
+          cut,
+          accumulate);
       TrainingKernels.matmulAB(
-          a, 0, aRow, aCol, rows, inner, b, bOff, cols, split, 0, cols, cut, cols, accumulate);
+          a,
+          0,
+          aRow,
+          aCol,
+          rows,
+          inner,
+          b,
+          bOff,
+          bStride,
+          transposedB,
+          split,
+          0,
+          cols,
+          cut,
+          cols,
+          accumulate);
       assertThat(split).as("case %d split at %d", c, cut).isEqualTo(once);
+    }
+  }
+
+  @Test
+  void transposeMatchesNaive() {
+    SplittableRandom r = SEED.split();
+    for (int c = 0; c < 50; c++) {
+      int rows = 1 + r.nextInt(40);
+      int cols = 1 + r.nextInt(40);
+      int off = r.nextInt(3);
+      float[] src = gaussian(r, off + rows * cols);
+      float[] dst = new float[rows * cols];
+      TrainingKernels.transpose(pool, src, off, rows, cols, dst);
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          assertThat(dst[j * rows + i]).isEqualTo(src[off + i * cols + j]);
+        }
+      }
     }
   }
 

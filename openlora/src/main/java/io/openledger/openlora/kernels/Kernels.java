@@ -639,7 +639,7 @@ public final class Kernels {
   }
 
   /** Sum of the lanes by a fixed pairwise tree (same result compiled or interpreted). */
-  static float sum(FloatVector v) {
+  public static float sum(FloatVector v) {
     if (L >= 16) {
       v = v.add(v.rearrange(ROT8));
     }
@@ -681,7 +681,7 @@ public final class Kernels {
    * e^x for every lane, about 2 ulp (Cephes' expf: x = n ln2 + r, polynomial in r, times 2^n);
    * inputs below -87.34 give 0, above 88.376 (where 2^n would overflow) infinity.
    */
-  static FloatVector exp(FloatVector x) {
+  public static FloatVector exp(FloatVector x) {
     FloatVector xc = x.max(-87.33654f).min(88.37626f);
     FloatVector t = xc.fma(LOG2E, ROUND);
     FloatVector n = t.sub(ROUND);
@@ -702,7 +702,7 @@ public final class Kernels {
   }
 
   /** The same function for one value (tails), so a result never depends on its lane. */
-  static float exp(float x) {
+  public static float exp(float x) {
     if (x < -87.33654f) {
       return 0f;
     }

@@ -87,7 +87,17 @@ public final class RopeTable {
   }
 
   /** Offset of position {@code pos} in the tables. */
-  int offset(int pos) {
+  public int offset(int pos) {
     return pos * half;
+  }
+
+  /** cos [positions, headDim/2] (the attention factor included), read-only by contract. */
+  public float[] cos() {
+    return cos;
+  }
+
+  /** sin [positions, headDim/2] (the attention factor included), read-only by contract. */
+  public float[] sin() {
+    return sin;
   }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       io.openledger.node.attribution.AttributionBenchCommand.class,
       io.openledger.node.openlora.OpenLoraBenchCommand.class,
       io.openledger.node.bench.TransfersBenchCommand.class,
-      io.openledger.node.bench.EconomyBenchCommand.class
+      io.openledger.node.bench.EconomyBenchCommand.class,
+      io.openledger.node.factory.TrainBenchCommand.class
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -73,7 +73,10 @@ public final class RegisteredModelCommands {
         "Register a model on exact datanet versions; prints its id.",
         "--adapter DIR bundles a PEFT adapter directory, uploads it to the node's blob store and"
             + " registers its keccak-256; --base DIR hashes the base model's .safetensors files"
-            + " (docs/cli.md says how)."
+            + " (docs/cli.md says how).",
+        "--from DIR registers what `openledger train` wrote: the datanet versions, the adapter"
+            + " and the report hash from DIR/training.json, paying the datanets' training fees"
+            + " split by influence or token share (--dry-run prints the split and sends nothing)."
       })
   public static final class Register implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -96,7 +99,7 @@ public final class RegisteredModelCommands {
       Path dir;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Base base;
 
     static final class Adapter {
@@ -111,6 +114,14 @@ public final class RegisteredModelCommands {
           paramLabel = "HASH",
           description = "The keccak-256 of an adapter bundle already uploaded.")
       String hash;
+
+      @Option(
+          names = "--from",
+          paramLabel = "DIR",
+          description =
+              "A directory `openledger train` wrote: its adapter (LoRA) or model (from scratch),"
+                  + " datanet versions and training.json; pays the training fees.")
+      Path from;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -118,10 +129,26 @@ public final class RegisteredModelCommands {
 
     @Option(
         names = "--datanet",
-        required = true,
         paramLabel = "ID:VERSION",
-        description = "A datanet version the model was trained on (repeatable).")
+        description =
+            "A datanet version the model was trained on (repeatable; with --from, from"
+                + " training.json).")
     List<String> datanets;
+
+    @Option(
+        names = "--weights",
+        paramLabel = "BASIS",
+        defaultValue = "auto",
+        description =
+            "With --from: how each datanet's training fee is split: influence (positive only),"
+                + " tokens (token share) or auto (influence where training.json has it;"
+                + " default).")
+    String weights;
+
+    @Option(
+        names = "--dry-run",
+        description = "With --from: check everything and print the split; send nothing.")
+    boolean dryRun;
 
     @Option(
         names = "--price-in",
@@ -148,6 +175,19 @@ public final class RegisteredModelCommands {
 
     @Override
     public void run() {
+      if (adapter.from != null) {
+        registerTrained();
+        return;
+      }
+      if (dryRun) {
+        throw new CliException("--dry-run goes with --from DIR");
+      }
+      if (datanets == null || datanets.isEmpty()) {
+        throw new CliException("--datanet ID:VERSION is required (or --from DIR)");
+      }
+      if (base == null) {
+        throw new CliException("--base DIR or --base-hash HASH is required");
+      }
       List<Model.DatanetRef> refs =
           datanets.stream().map(RegisteredModelCommands::parseDatanetRef).toList();
       Amount in = parsePrice(priceIn, "--price-in");
@@ -212,6 +252,123 @@ public final class RegisteredModelCommands {
       o.println(id);
       o.flush();
     }
+
+    /** {@code --from DIR}: registerTrainedModel with the credits and fee training.json makes. */
+    private void registerTrained() {
+      Path dir = adapter.from;
+      if (!Files.isDirectory(dir)) {
+        throw new CliException("--from: not a directory: " + dir);
+      }
+      if (datanets != null && !datanets.isEmpty()) {
+        throw new CliException(
+            "--datanet goes without --from: the versions come from " + dir + "/training.json");
+      }
+      TrainedRegistration.Basis basis = TrainedRegistration.Basis.parse(weights);
+      TrainingFile file = TrainingFile.read(dir);
+      boolean lora = file.mode().equals("lora");
+      if (lora && base == null) {
+        throw new CliException(
+            "--from "
+                + dir
+                + " holds a LoRA adapter: name its base with --base DIR or --base-hash");
+      }
+      if (!lora && base != null) {
+        throw new CliException(
+            "--from "
+                + dir
+                + " holds a model trained from scratch: it is its own base (no --base)");
+      }
+      Amount in = parsePrice(priceIn, "--price-in");
+      Amount out = parsePrice(priceOut, "--price-out");
+      Hash baseHash =
+          !lora
+              ? BaseModelHash.of(dir)
+              : base.hash != null
+                  ? Wallets.parseHash(base.hash, "--base-hash")
+                  : BaseModelHash.of(base.dir);
+      KeyPair key = signer.unlock();
+      Address op = operator == null ? key.address() : Wallets.parseAddress(operator, "--operator");
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter o = spec.commandLine().getOut();
+      var node = rpc.client();
+      TrainedRegistration.Plan plan =
+          TrainedRegistration.plan(new EconomyViews(node), file, key.address(), basis);
+      Hash adapterHash =
+          !lora
+              ? Hash.ZERO
+              : dryRun ? bundleHash(dir) : uploadAdapter(api.client(), dir, key, noProgress, err);
+      byte[] data =
+          ModelModule.REGISTER_TRAINED_MODEL.encodeCall(
+              name,
+              baseHash.toArray(),
+              adapterHash.toArray(),
+              plan.datanetIds(),
+              plan.versions(),
+              in.value(),
+              out.value(),
+              op,
+              plan.credits(),
+              file.hash().toArray());
+      if (dryRun) {
+        TrainedRegistration.simulate(node, key.address(), plan.totalFee(), data);
+        List<TrainedRegistration.Paid> paid = TrainedRegistration.planned(plan);
+        if (rpc.json()) {
+          Map<String, Object> j = new LinkedHashMap<>();
+          j.put("dryRun", true);
+          j.put("name", name);
+          j.put("baseModelHash", baseHash.toHex());
+          j.put("adapterHash", adapterHash.toHex());
+          j.putAll(TrainedRegistration.json(plan, paid));
+          Wallets.printJson(o, j);
+          return;
+        }
+        o.println("Dry run: nothing sent. The chain would take this registration:");
+        TrainedRegistration.print(o, plan, paid, key.address());
+        o.flush();
+        return;
+      }
+      ModuleTransaction sent =
+          ModuleTransaction.send(
+              node, key, ModelModule.ADDRESS, plan.totalFee(), data, tx.timeout(), err);
+      long id =
+          EconomyViews.u64(sent.event(ModelModule.ADDRESS, ModelModule.MODEL_REGISTERED).get(0));
+      List<TrainedRegistration.Paid> paid = TrainedRegistration.paid(sent, plan);
+      if (rpc.json()) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("model", id);
+        j.put("name", name);
+        j.put("baseModelHash", baseHash.toHex());
+        j.put("adapterHash", adapterHash.toHex());
+        j.put("operator", op.toHex());
+        j.putAll(TrainedRegistration.json(plan, paid));
+        j.putAll(sent.json());
+        Wallets.printJson(o, j);
+        return;
+      }
+      err.println(
+          "Registered model "
+              + id
+              + " \""
+              + name
+              + "\" trained on "
+              + plan.datanets().size()
+              + " datanet versions, report "
+              + file.hash().toHex());
+      TrainedRegistration.print(o, plan, paid, key.address());
+      o.println(id);
+      o.flush();
+    }
+  }
+
+  /** The keccak-256 of a PEFT directory's bundle, computed here (nothing uploaded). */
+  static Hash bundleHash(Path dir) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      AdapterBundle.write(dir, bytes);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new CliException("--from: cannot bundle " + dir + ": " + e.getMessage());
+    }
+    return Hash.keccak256(bytes.toByteArray());
   }
 
   /** Bundles a PEFT directory to a temp file and uploads it; the bundle's keccak-256. */

@@ -128,30 +128,38 @@ public final class DatanetTrainingSource {
 
   /** Over a node: its JSON-RPC views and its blob store ({@code GET /v1/blobs/{hash}}). */
   public static DatanetTrainingSource over(NodeClient rpc, BlobClient store) {
+    return new DatanetTrainingSource(chain(rpc), blobs(store));
+  }
+
+  /** A node's blob store ({@code GET /v1/blobs/{hash}}) as {@link Blobs}. */
+  public static Blobs blobs(BlobClient store) {
+    return hash -> download(store, hash);
+  }
+
+  /** A node's views at the latest block ({@code eth_call}) as {@link Chain}. */
+  public static Chain chain(NodeClient rpc) {
     EconomyViews views = new EconomyViews(rpc);
-    Chain chain =
-        new Chain() {
-          @Override
-          public Datanet datanet(long id) {
-            return views.datanet(id);
-          }
+    return new Chain() {
+      @Override
+      public Datanet datanet(long id) {
+        return views.datanet(id);
+      }
 
-          @Override
-          public DatanetVersion version(long datanetId, int version) {
-            return views.version(datanetId, version);
-          }
+      @Override
+      public DatanetVersion version(long datanetId, int version) {
+        return views.version(datanetId, version);
+      }
 
-          @Override
-          public long acceptedAt(long datanetId, long index) {
-            return views.acceptedAt(datanetId, index);
-          }
+      @Override
+      public long acceptedAt(long datanetId, long index) {
+        return views.acceptedAt(datanetId, index);
+      }
 
-          @Override
-          public Contribution contribution(long id) {
-            return views.contribution(id);
-          }
-        };
-    return new DatanetTrainingSource(chain, hash -> download(store, hash));
+      @Override
+      public Contribution contribution(long id) {
+        return views.contribution(id);
+      }
+    };
   }
 
   /**

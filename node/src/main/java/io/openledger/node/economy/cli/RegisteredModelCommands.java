@@ -8,8 +8,8 @@ import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.blob.BlobClient;
 import io.openledger.node.cli.CliException;
+import io.openledger.node.wallet.AccountSignerOptions;
 import io.openledger.node.wallet.RpcOptions;
-import io.openledger.node.wallet.SignerOptions;
 import io.openledger.node.wallet.Wallets;
 import io.openledger.openlora.adapter.AdapterBundle;
 import java.io.BufferedOutputStream;
@@ -81,7 +81,8 @@ public final class RegisteredModelCommands {
   public static final class Register implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin RpcOptions rpc = new RpcOptions();
-    @CommandLine.Mixin SignerOptions signer = new SignerOptions();
+    // --from is the trained directory here: the keystore account is --account
+    @CommandLine.Mixin AccountSignerOptions signer = new AccountSignerOptions();
     @CommandLine.Mixin TxOptions tx = new TxOptions();
     @CommandLine.Mixin ApiOptions api = new ApiOptions();
 

@@ -91,10 +91,25 @@ class TrainingFeeE2ETest {
             u(corpus),
             Hash.fromHex(next.get("contributionsRoot").asText()).toArray(),
             Hash.fromHex(next.get("indexHash").asText()).toArray()));
-    node.ok(
-        OWNER,
-        DatanetModule.ADDRESS,
-        DatanetModule.SET_TRAINING_FEE.encodeCall(u(corpus), FEE.value()));
+    Path ownerKey = dir.resolve("owner.key");
+    Files.writeString(ownerKey, DevAccounts.ALL.get(2).privateKeyHex());
+    EconomyCliE2ETest.run(
+            "datanet",
+            "set-training-fee",
+            Long.toString(corpus),
+            "1.000000000000000007",
+            "--private-key-file",
+            ownerKey.toString(),
+            "--rpc",
+            node.rpcUrl())
+        .ok();
+    assertThat(DatanetModule.trainingFee(node.state(), corpus)).isEqualTo(FEE);
+    assertThat(
+            EconomyCliE2ETest.run(
+                    "datanet", "training-fee", Long.toString(corpus), "--rpc", node.rpcUrl())
+                .ok()
+                .out())
+        .contains("1.000000000000000007");
     frozen = create("frozen", 0, 1 | 8);
     research = create("research", 0, 2);
     images = create("images", 1, 1);

@@ -17,6 +17,7 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceParameters;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.model.TrainingReport;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -205,6 +206,12 @@ public final class EconomyViews {
         amount(r.get(6)),
         u64(r.get(7)),
         refs);
+  }
+
+  /** {@code trainingReport(id)}: zeros for a model registered without one. */
+  TrainingReport trainingReport(long modelId) {
+    List<Object> r = call(ModelModule.ADDRESS, ModelModule.TRAINING_REPORT, big(modelId));
+    return new TrainingReport(hash(r.get(0)), amount(r.get(1)));
   }
 
   // ---- inference module ----

@@ -3,6 +3,7 @@ package io.openledger.node.economy.cli;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.model.TrainingReport;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -457,10 +458,15 @@ public final class RegisteredModelCommands {
 
     @Override
     public void run() {
-      Model m = new EconomyViews(rpc.client()).model(id);
+      EconomyViews views = new EconomyViews(rpc.client());
+      Model m = views.model(id);
+      TrainingReport report = views.trainingReport(id);
       PrintWriter out = spec.commandLine().getOut();
       if (rpc.json()) {
-        Wallets.printJson(out, json(m));
+        Map<String, Object> j = json(m);
+        j.put("reportHash", report.reportHash().toHex());
+        j.put("trainingFee", report.trainingFee().value().toString());
+        Wallets.printJson(out, j);
         return;
       }
       out.println("Model " + m.id() + "  " + m.name());
@@ -482,6 +488,13 @@ public final class RegisteredModelCommands {
               + " base units)");
       out.println("  datanets    " + refs(m));
       out.println("  registered  " + Instant.ofEpochSecond(m.registeredAt()));
+      if (!report.equals(TrainingReport.NONE)) {
+        out.println(
+            "  training    report "
+                + report.reportHash().toHex()
+                + ", training fees paid "
+                + Wallets.open(report.trainingFee()));
+      }
       out.println(
           "  request as  model \"0x"
               + m.adapterHash().toHex().substring(2)

@@ -317,6 +317,14 @@ class TrainingFeeE2ETest {
         .isGreaterThan(FEE);
     assertThat(ModelModule.readTrainingReport(node.state(), model))
         .contains(new TrainingReport(report, FEE));
+    assertThat(
+            EconomyCliE2ETest.run("model", "show", Long.toString(model), "--rpc", node.rpcUrl())
+                .ok()
+                .out())
+        .contains(
+            "training    report "
+                + report.toHex()
+                + ", training fees paid 1.000000000000000007 OPEN");
     assertThat(ModelModule.readModel(node.state(), model).orElseThrow().datanets())
         .extracting(r -> r.datanetId() + "@" + r.version())
         .containsExactly(corpus + "@1");

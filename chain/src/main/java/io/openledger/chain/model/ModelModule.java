@@ -21,6 +21,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -273,9 +274,13 @@ public final class ModelModule implements SystemModule {
     Model m = newModel(ctx, s, a);
     Map<Long, List<TrainingFeeSplit.Credit>> credits = new LinkedHashMap<>();
     Map<Long, Model.DatanetRef> refs = new LinkedHashMap<>();
+    Map<Long, DatanetVersion> versions = new HashMap<>();
     for (Model.DatanetRef ref : m.datanets()) {
       credits.put(ref.datanetId(), new ArrayList<>());
       refs.put(ref.datanetId(), ref);
+      versions.put(
+          ref.datanetId(),
+          DatanetModule.readVersion(s, ref.datanetId(), ref.version()).orElseThrow());
     }
     for (Object t : (List<?>) a.get(8)) {
       List<?> tuple = (List<?>) t;
@@ -296,7 +301,7 @@ public final class ModelModule implements SystemModule {
                 + c.datanetId()
                 + ", which the model does not name");
       }
-      DatanetVersion v = DatanetModule.readVersion(s, ref.datanetId(), ref.version()).orElseThrow();
+      DatanetVersion v = versions.get(ref.datanetId());
       if (indexArg.compareTo(BigInteger.valueOf(v.acceptedCount())) >= 0) {
         throw new ModuleRevert(
             "model: contribution "

@@ -329,6 +329,38 @@ class TrainingFeeE2ETest {
         .extracting(r -> r.datanetId() + "@" + r.version())
         .containsExactly(corpus + "@1");
 
+    // a model trained from scratch is its own base: no --base, adapter hash zero (dry run)
+    Path scratch = dir.resolve("scratch");
+    Files.createDirectories(scratch);
+    try (var files = Files.list(node.modelDir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, scratch.resolve(f.getFileName()));
+      }
+    }
+    Files.writeString(
+        scratch.resolve("training.json"),
+        json.replace("\"mode\": \"lora\"", "\"mode\": \"from-scratch\""));
+    JsonNode fromScratch =
+        EconomyCliE2ETest.run(
+                "model",
+                "register",
+                "--from",
+                scratch.toString(),
+                "--name",
+                "scratch",
+                "--private-key-file",
+                key.toString(),
+                "--dry-run",
+                "--json",
+                "--rpc",
+                node.rpcUrl())
+            .ok()
+            .json();
+    assertThat(fromScratch.get("adapterHash").asText()).isEqualTo(Hash.ZERO.toHex());
+    assertThat(fromScratch.get("baseModelHash").asText())
+        .isEqualTo(BaseModelHash.of(scratch).toHex());
+    register(scratch, key, "--dry-run").fails("holds a model trained from scratch");
+
     // a training.json whose root is not the version's is refused before anything is sent
     Path tampered = dir.resolve("tampered");
     Files.createDirectories(tampered);

@@ -39,6 +39,10 @@ interface IDatanet {
     ///         score after it.
     event ContributionPenalized(uint64 indexed id, address indexed contributor, uint256 bond, uint32 score);
 
+    /// @notice The owner set the training licence fee: what registering a model trained on a version of
+    ///         the datanet pays (IModel.registerTrainedModel), split over its contributions.
+    event TrainingFeeSet(uint64 indexed datanetId, uint256 fee);
+
     /// @notice Creates a datanet owned by the caller.
     /// @return id the new datanet's id
     function createDatanet(
@@ -149,4 +153,11 @@ interface IDatanet {
 
     /// @notice The bond every contribution sends and the penalty threshold (genesis parameters).
     function contributionTerms() external view returns (uint256 contributionBond, uint32 penaltyThreshold);
+
+    /// @notice Owner only: the training licence fee (base units) every model registered on a version
+    ///         of the datanet pays from now on; 0 (the default) charges nothing.
+    function setTrainingFee(uint64 datanetId, uint256 fee) external;
+
+    /// @notice The training licence fee of a datanet; reverts for an unknown datanet.
+    function trainingFee(uint64 datanetId) external view returns (uint256 fee);
 }

@@ -52,6 +52,7 @@ import java.util.Optional;
  *   <li>{@code "bond" ++ id}: {@link ContributionBond} (absent: nothing held, not penalized)
  *   <li>{@code "penalty" ++ contributor}: {@link PenaltyScore} (absent: 0, not barred)
  *   <li>{@code "bonds"}: the sum of the bonds held (32 bytes)
+ *   <li>{@code "trainingfee" ++ datanetId}: the training licence fee (32 bytes; absent: 0)
  *   <li>{@code "daily" ++ contributor}: day, bytes, submissions (8 + 8 + 4) of the latest UTC day
  *       the address contributed; {@code "daily.datanet" ++ datanetId}: day, bytes (8 + 8)
  * </ul>
@@ -104,6 +105,10 @@ public final class DatanetModule implements SystemModule {
       AbiFunction.of("penaltyScore(address)", "uint32,bool", true);
   public static final AbiFunction CONTRIBUTION_TERMS =
       AbiFunction.of("contributionTerms()", "uint256,uint32", true);
+  public static final AbiFunction SET_TRAINING_FEE =
+      AbiFunction.of("setTrainingFee(uint64,uint256)", "", false);
+  public static final AbiFunction TRAINING_FEE =
+      AbiFunction.of("trainingFee(uint64)", "uint256", true);
 
   /** Every function, in ABI file order. */
   public static final List<AbiFunction> FUNCTIONS =
@@ -124,7 +129,9 @@ public final class DatanetModule implements SystemModule {
           PENALIZE,
           CONTRIBUTION_BOND,
           PENALTY_SCORE,
-          CONTRIBUTION_TERMS);
+          CONTRIBUTION_TERMS,
+          SET_TRAINING_FEE,
+          TRAINING_FEE);
 
   private static final AbiType UINT32 = AbiType.parse("uint32");
 
@@ -202,6 +209,17 @@ public final class DatanetModule implements SystemModule {
               new AbiEvent.Parameter("bond", AbiType.UINT256, false),
               new AbiEvent.Parameter("score", UINT32, false)));
 
+  /**
+   * {@code TrainingFeeSet(uint64 indexed datanetId, uint256 fee)}: the training licence fee from
+   * now on (base units per registered model).
+   */
+  public static final AbiEvent TRAINING_FEE_SET =
+      new AbiEvent(
+          "TrainingFeeSet",
+          List.of(
+              new AbiEvent.Parameter("datanetId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("fee", AbiType.UINT256, false)));
+
   /** Every event, in ABI file order. */
   public static final List<AbiEvent> EVENTS =
       List.of(
@@ -210,13 +228,15 @@ public final class DatanetModule implements SystemModule {
           CONTRIBUTION_ACCEPTED,
           CONTRIBUTION_REJECTED,
           VERSION_PUBLISHED,
-          CONTRIBUTION_PENALIZED);
+          CONTRIBUTION_PENALIZED,
+          TRAINING_FEE_SET);
 
   private static final byte[] DATANET_COUNT_SLOT = ascii("datanets");
   private static final byte[] CONTRIBUTION_COUNT_SLOT = ascii("contributions");
   private static final byte[] BONDS_SLOT = ascii("bonds");
   private static final byte[] BOND_PREFIX = ascii("bond");
   private static final byte[] PENALTY_PREFIX = ascii("penalty");
+  private static final byte[] TRAINING_FEE_PREFIX = ascii("trainingfee");
 
   private final EconomyParameters params;
   private final String abiJson;
@@ -273,6 +293,10 @@ public final class DatanetModule implements SystemModule {
         yield f.encodeResult();
       }
       case "penalize" -> f.encodeResult(penalize(ctx, s, big(a, 0)).value());
+      case "setTrainingFee" -> {
+        setTrainingFee(ctx, s, big(a, 0), Amount.of(big(a, 1)));
+        yield f.encodeResult();
+      }
       case "publishVersion" ->
           f.encodeResult(
               u(
@@ -499,6 +523,23 @@ public final class DatanetModule implements SystemModule {
     return bond.held();
   }
 
+  /** Owner only: the fee every model registered on a version of the datanet pays from now on. */
+  private static void setTrainingFee(
+      ModuleContext ctx, StateReader s, BigInteger datanetArg, Amount fee) {
+    long datanetId = knownDatanet(datanetArg);
+    Datanet.Header h = requireHeader(s, datanetArg);
+    if (!h.owner().equals(ctx.caller())) {
+      throw new ModuleRevert(
+          "datanet: only the owner of datanet "
+              + datanetId
+              + " ("
+              + h.owner()
+              + ") may set its training fee");
+    }
+    ctx.store(trainingFeeSlot(datanetId), fee.isZero() ? new byte[0] : fee.toBytes32());
+    ctx.emit(TRAINING_FEE_SET, u(datanetId), fee.value());
+  }
+
   private static void putBondsHeld(ModuleContext ctx, Amount held) {
     ctx.store(BONDS_SLOT, held.isZero() ? new byte[0] : held.toBytes32());
   }
@@ -669,6 +710,10 @@ public final class DatanetModule implements SystemModule {
       }
       case "contributionTerms" ->
           f.encodeResult(params.contributionBond().value(), u(params.penaltyThreshold()));
+      case "trainingFee" -> {
+        requireHeader(s, big(a, 0));
+        yield f.encodeResult(trainingFee(s, knownDatanet(big(a, 0))).value());
+      }
       default -> throw new IllegalStateException("no handler for " + f.signature());
     };
   }
@@ -768,6 +813,26 @@ public final class DatanetModule implements SystemModule {
         .storage(ADDRESS, penaltySlot(contributor))
         .map(PenaltyScore::decode)
         .orElse(PenaltyScore.NONE);
+  }
+
+  /**
+   * The training licence fee of datanet {@code datanetId} (base units; 0 when its owner set none):
+   * what registering a model trained on one of its versions pays its contributors and owner
+   * (docs/economy.md, "Training licence fees").
+   */
+  public static Amount trainingFee(StateReader state, long datanetId) {
+    return state
+        .storage(ADDRESS, trainingFeeSlot(datanetId))
+        .map(Amount::fromBytes)
+        .orElse(Amount.ZERO);
+  }
+
+  /**
+   * The id accepted at {@code index} (0-based, acceptance order) in {@code datanetId}; empty when
+   * fewer were accepted. One slot read.
+   */
+  public static Optional<Long> readAcceptedAt(StateReader state, long datanetId, long index) {
+    return state.storage(ADDRESS, acceptedSlot(datanetId, index)).map(DatanetModule::long64);
   }
 
   /** The sum of the bonds the module holds. */
@@ -935,6 +1000,10 @@ public final class DatanetModule implements SystemModule {
 
   static byte[] bondSlot(long id) {
     return SystemModule.slot(BOND_PREFIX, u64(id));
+  }
+
+  static byte[] trainingFeeSlot(long datanetId) {
+    return SystemModule.slot(TRAINING_FEE_PREFIX, u64(datanetId));
   }
 
   static byte[] penaltySlot(Address contributor) {

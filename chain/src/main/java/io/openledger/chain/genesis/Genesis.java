@@ -256,7 +256,7 @@ public record Genesis(
         ModuleRegistry.of(
             new VestingModule(),
             new DatanetModule(economy),
-            new ModelModule(),
+            new ModelModule(treasury),
             new InferenceModule(economy.inference(), economy.staking(), chainId),
             new StakingModule(economy.staking(), treasury),
             new ChallengeModule(

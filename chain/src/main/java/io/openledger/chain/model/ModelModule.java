@@ -1,7 +1,10 @@
 package io.openledger.chain.model;
 
+import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.Datanet;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.datanet.DatanetVersion;
+import io.openledger.chain.inference.Payout;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
@@ -18,8 +21,12 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,10 +36,17 @@ import java.util.Set;
  * on a {@code no derivatives} datanet; no paid model on one without {@code commercial use}), and
  * keeps its prices and operator, which only its owner may change.
  *
+ * <p>A model trained on versions of datanets that charge a training licence fee is registered with
+ * {@code registerTrainedModel}, which pays, in the same transaction, exactly the sum of those fees:
+ * each datanet's fee split over the contributions the registrant credits with weights ({@link
+ * TrainingFeeSplit}), and records the hash of the training report. The module forwards every base
+ * unit it receives, so it never holds any ({@link #audit}).
+ *
  * <p>Solidity interface: {@code contracts/IModel.sol}; ABI: {@code modules/Model.abi.json}.
  * Storage: {@code "models"} holds the count (8 bytes); {@code "model" ++ id (8 bytes)} holds {@link
- * Model#encode()}. Datanets are read from the datanet module's storage, one slot per datanet,
- * charged as a storage read. Nothing is written at genesis.
+ * Model#encode()}; {@code "report" ++ id} holds a trained model's report hash and the training fee
+ * it paid (32 + 32 bytes; absent for a model registered with {@code registerModel}). Datanets are
+ * read from the datanet module's storage, charged as storage reads. Nothing is written at genesis.
  */
 public final class ModelModule implements SystemModule {
   public static final Address ADDRESS = ModuleRegistry.moduleAddress(3);
@@ -56,10 +70,25 @@ public final class ModelModule implements SystemModule {
   public static final AbiFunction MODEL_DATANETS =
       AbiFunction.of("modelDatanets(uint64)", "uint64[],uint32[]", true);
   public static final AbiFunction MODEL_COUNT = AbiFunction.of("modelCount()", "uint64", true);
+  public static final AbiFunction REGISTER_TRAINED_MODEL =
+      AbiFunction.payable(
+          "registerTrainedModel(string,bytes32,bytes32,uint64[],uint32[],uint256,uint256,address,"
+              + "(uint64,uint64,uint32)[],bytes32)",
+          "uint64");
+  public static final AbiFunction TRAINING_REPORT =
+      AbiFunction.of("trainingReport(uint64)", "bytes32,uint256", true);
 
   /** Every function, in ABI file order. */
   public static final List<AbiFunction> FUNCTIONS =
-      List.of(REGISTER_MODEL, SET_PRICES, SET_OPERATOR, MODEL, MODEL_DATANETS, MODEL_COUNT);
+      List.of(
+          REGISTER_MODEL,
+          SET_PRICES,
+          SET_OPERATOR,
+          MODEL,
+          MODEL_DATANETS,
+          MODEL_COUNT,
+          REGISTER_TRAINED_MODEL,
+          TRAINING_REPORT);
 
   /**
    * {@code ModelRegistered(uint64 indexed modelId, address indexed owner, address indexed operator,
@@ -92,16 +121,55 @@ public final class ModelModule implements SystemModule {
               new AbiEvent.Parameter("modelId", AbiType.UINT64, true),
               new AbiEvent.Parameter("operator", AbiType.ADDRESS, true)));
 
+  /**
+   * {@code TrainedModelRegistered(uint64 indexed modelId, bytes32 reportHash, uint256
+   * trainingFee)}: after {@code ModelRegistered}, for a model registered with its training report.
+   */
+  public static final AbiEvent TRAINED_MODEL_REGISTERED =
+      new AbiEvent(
+          "TrainedModelRegistered",
+          List.of(
+              new AbiEvent.Parameter("modelId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("reportHash", AbiType.BYTES32, false),
+              new AbiEvent.Parameter("trainingFee", AbiType.UINT256, false)));
+
+  /**
+   * {@code TrainingFeePaid(uint64 indexed modelId, uint64 indexed datanetId, uint64 indexed
+   * contributionId, address paidTo, uint256 amount)}: one per credited contribution, and one with
+   * {@code contributionId} 0 for the datanet owner's remainder when it is above zero.
+   */
+  public static final AbiEvent TRAINING_FEE_PAID =
+      new AbiEvent(
+          "TrainingFeePaid",
+          List.of(
+              new AbiEvent.Parameter("modelId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("datanetId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("contributionId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("paidTo", AbiType.ADDRESS, false),
+              new AbiEvent.Parameter("amount", AbiType.UINT256, false)));
+
   /** Every event, in ABI file order. */
   public static final List<AbiEvent> EVENTS =
-      List.of(MODEL_REGISTERED, MODEL_PRICES_SET, MODEL_OPERATOR_SET);
+      List.of(
+          MODEL_REGISTERED,
+          MODEL_PRICES_SET,
+          MODEL_OPERATOR_SET,
+          TRAINED_MODEL_REGISTERED,
+          TRAINING_FEE_PAID);
 
   private static final byte[] COUNT_SLOT = "models".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MODEL_PREFIX = "model".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REPORT_PREFIX = "report".getBytes(StandardCharsets.US_ASCII);
 
+  private final Address treasury;
   private final String abiJson;
 
-  public ModelModule() {
+  /**
+   * @param treasury receives the training-fee shares of contributions whose contributor registers
+   *     the model
+   */
+  public ModelModule(Address treasury) {
+    this.treasury = Objects.requireNonNull(treasury, "treasury");
     this.abiJson = SystemModule.abiResource("/modules/Model.abi.json");
   }
 
@@ -127,6 +195,13 @@ public final class ModelModule implements SystemModule {
     StateReader s = new MeteredStateReader(ctx);
     return switch (f.name()) {
       case "registerModel" -> f.encodeResult(BigInteger.valueOf(register(ctx, s, a)));
+      case "registerTrainedModel" ->
+          f.encodeResult(BigInteger.valueOf(registerTrained(ctx, s, a, value)));
+      case "trainingReport" -> {
+        Model m = requireModel(s, (BigInteger) a.get(0));
+        TrainingReport r = readTrainingReport(s, m.id()).orElse(TrainingReport.NONE);
+        yield f.encodeResult(r.reportHash().toArray(), r.trainingFee().value());
+      }
       case "setPrices" -> {
         Model m = requireOwned(ctx, s, (BigInteger) a.get(0), "set prices");
         Amount in = Amount.of((BigInteger) a.get(1));
@@ -169,6 +244,174 @@ public final class ModelModule implements SystemModule {
   }
 
   private static long register(ModuleContext ctx, StateReader s, List<Object> a) {
+    Model m = newModel(ctx, s, a);
+    for (Model.DatanetRef ref : m.datanets()) {
+      Amount fee = DatanetModule.trainingFee(s, ref.datanetId());
+      if (!fee.isZero()) {
+        throw new ModuleRevert(
+            "model: datanet "
+                + ref.datanetId()
+                + " charges a training fee of "
+                + fee.toOpenString()
+                + " OPEN: register with registerTrainedModel, which pays it");
+      }
+    }
+    store(ctx, m);
+    return m.id();
+  }
+
+  /**
+   * {@code registerTrainedModel}: the checks of {@code registerModel}, then each credit's
+   * contribution accepted at its index within the named version, the weights of each datanet
+   * summing to 1,000,000 ppm, and {@code value} exactly the sum of the datanets' training fees,
+   * which are paid out ({@link TrainingFeeSplit}).
+   */
+  private long registerTrained(ModuleContext ctx, StateReader s, List<Object> a, Amount value) {
+    Hash report = Hash.wrap((byte[]) a.get(9));
+    if (report.equals(Hash.ZERO)) {
+      throw new ModuleRevert("model: the training report hash is zero");
+    }
+    Model m = newModel(ctx, s, a);
+    Map<Long, List<TrainingFeeSplit.Credit>> credits = new LinkedHashMap<>();
+    Map<Long, Model.DatanetRef> refs = new LinkedHashMap<>();
+    Map<Long, DatanetVersion> versions = new HashMap<>();
+    for (Model.DatanetRef ref : m.datanets()) {
+      credits.put(ref.datanetId(), new ArrayList<>());
+      refs.put(ref.datanetId(), ref);
+      versions.put(
+          ref.datanetId(),
+          DatanetModule.readVersion(s, ref.datanetId(), ref.version()).orElseThrow());
+    }
+    for (Object t : (List<?>) a.get(8)) {
+      List<?> tuple = (List<?>) t;
+      BigInteger idArg = (BigInteger) tuple.get(0);
+      BigInteger indexArg = (BigInteger) tuple.get(1);
+      long ppm = ((BigInteger) tuple.get(2)).longValueExact(); // uint32
+      Contribution c =
+          (idArg.bitLength() > 63
+                  ? Optional.<Contribution>empty()
+                  : DatanetModule.readContribution(s, idArg.longValue()))
+              .orElseThrow(() -> new ModuleRevert("model: unknown contribution " + idArg));
+      Model.DatanetRef ref = refs.get(c.datanetId());
+      if (ref == null) {
+        throw new ModuleRevert(
+            "model: contribution "
+                + c.id()
+                + " is in datanet "
+                + c.datanetId()
+                + ", which the model does not name");
+      }
+      DatanetVersion v = versions.get(ref.datanetId());
+      if (indexArg.compareTo(BigInteger.valueOf(v.acceptedCount())) >= 0) {
+        throw new ModuleRevert(
+            "model: contribution "
+                + c.id()
+                + " is not in version "
+                + ref.version()
+                + " of datanet "
+                + ref.datanetId()
+                + " (acceptance index "
+                + indexArg
+                + ", the version holds the first "
+                + v.acceptedCount()
+                + ")");
+      }
+      long at =
+          DatanetModule.readAcceptedAt(s, ref.datanetId(), indexArg.longValue()).orElseThrow();
+      if (at != c.id()) {
+        throw new ModuleRevert(
+            "model: contribution "
+                + c.id()
+                + " is not the one accepted at index "
+                + indexArg
+                + " of datanet "
+                + ref.datanetId()
+                + " (contribution "
+                + at
+                + " is)");
+      }
+      if (ppm < 1 || ppm > TrainingFeeSplit.PPM) {
+        throw new ModuleRevert(
+            "model: contribution " + c.id() + " has weight " + ppm + " ppm (want 1..1000000)");
+      }
+      credits
+          .get(ref.datanetId())
+          .add(new TrainingFeeSplit.Credit(c.id(), (int) ppm, DatanetModule.standing(s, c)));
+    }
+    List<TrainingFeeSplit> splits = new ArrayList<>(credits.size());
+    Amount total = Amount.ZERO;
+    for (Map.Entry<Long, List<TrainingFeeSplit.Credit>> e : credits.entrySet()) {
+      long datanetId = e.getKey();
+      Address owner = DatanetModule.readHeader(s, datanetId).orElseThrow().owner();
+      Amount fee = DatanetModule.trainingFee(s, datanetId);
+      try {
+        splits.add(
+            TrainingFeeSplit.of(datanetId, fee, owner, ctx.caller(), treasury, e.getValue()));
+      } catch (IllegalArgumentException bad) {
+        throw new ModuleRevert("model: " + bad.getMessage());
+      }
+      try {
+        total = total.add(fee);
+      } catch (ArithmeticException overflow) {
+        throw new ModuleRevert("model: the training fees of the datanets sum past uint256");
+      }
+    }
+    if (!value.equals(total)) {
+      StringBuilder each = new StringBuilder();
+      for (TrainingFeeSplit sp : splits) {
+        each.append(each.isEmpty() ? "" : ", ")
+            .append("datanet ")
+            .append(sp.datanetId())
+            .append(": ")
+            .append(sp.fee().toOpenString());
+      }
+      throw new ModuleRevert(
+          "model: the training fees of the datanets are "
+              + total.toOpenString()
+              + " OPEN ("
+              + each
+              + "); send exactly that, sent "
+              + value.toOpenString()
+              + " OPEN");
+    }
+    store(ctx, m);
+    ctx.store(reportSlot(m.id()), new TrainingReport(report, total).encode());
+    BigInteger modelId = BigInteger.valueOf(m.id());
+    ctx.emit(TRAINED_MODEL_REGISTERED, modelId, report.toArray(), total.value());
+    for (TrainingFeeSplit sp : splits) {
+      BigInteger datanetId = BigInteger.valueOf(sp.datanetId());
+      for (TrainingFeeSplit.Line l : sp.lines()) {
+        ctx.emit(
+            TRAINING_FEE_PAID,
+            modelId,
+            datanetId,
+            BigInteger.valueOf(l.contributionId()),
+            l.paidTo(),
+            l.amount().value());
+      }
+      if (!sp.remainder().isZero()) {
+        ctx.emit(
+            TRAINING_FEE_PAID,
+            modelId,
+            datanetId,
+            BigInteger.ZERO,
+            sp.owner(),
+            sp.remainder().value());
+      }
+    }
+    for (Payout p : TrainingFeeSplit.merged(splits)) {
+      ctx.charge(ctx.gasSchedule().balanceTransfer());
+      ctx.state().transfer(ADDRESS, p.account(), p.amount());
+    }
+    return m.id();
+  }
+
+  /**
+   * The model the arguments of {@code registerModel} (and the first eight of {@code
+   * registerTrainedModel}) describe, checked (name, operator, datanet lists, licences), with the
+   * next id; nothing written.
+   */
+  private static Model newModel(ModuleContext ctx, StateReader s, List<Object> a) {
     String name = (String) a.get(0);
     int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (nameBytes > MAX_NAME_BYTES) {
@@ -181,28 +424,30 @@ public final class ModelModule implements SystemModule {
     Amount out = Amount.of((BigInteger) a.get(6));
     checkLicences(s, datanets, Model.isPaid(in, out));
     long id = Math.addExact(modelCount(s), 1);
-    Model m =
-        new Model(
-            id,
-            ctx.caller(),
-            operator,
-            name,
-            Hash.wrap((byte[]) a.get(1)),
-            Hash.wrap((byte[]) a.get(2)),
-            in,
-            out,
-            ctx.blockTimestamp(),
-            datanets);
-    ctx.store(COUNT_SLOT, ByteBuffer.allocate(8).putLong(id).array());
+    return new Model(
+        id,
+        ctx.caller(),
+        operator,
+        name,
+        Hash.wrap((byte[]) a.get(1)),
+        Hash.wrap((byte[]) a.get(2)),
+        in,
+        out,
+        ctx.blockTimestamp(),
+        datanets);
+  }
+
+  /** Stores a new model and the count, and emits {@code ModelRegistered}. */
+  private static void store(ModuleContext ctx, Model m) {
+    ctx.store(COUNT_SLOT, ByteBuffer.allocate(8).putLong(m.id()).array());
     save(ctx, m);
     ctx.emit(
         MODEL_REGISTERED,
-        BigInteger.valueOf(id),
+        BigInteger.valueOf(m.id()),
         m.owner(),
-        operator,
-        name,
+        m.operator(),
+        m.name(),
         m.adapterHash().toArray());
-    return id;
   }
 
   /** The (datanet, version) pairs of the two argument lists; refuses bad lists. */
@@ -305,6 +550,29 @@ public final class ModelModule implements SystemModule {
   /** The model {@code id} with its datanet versions, empty if there is none. */
   public static Optional<Model> readModel(StateReader state, long id) {
     return state.storage(ADDRESS, slot(id)).map(b -> Model.decode(id, b));
+  }
+
+  /**
+   * The training report of model {@code id}: empty when there is no such model or it was registered
+   * without one ({@code registerModel}).
+   */
+  public static Optional<TrainingReport> readTrainingReport(StateReader state, long id) {
+    return state.storage(ADDRESS, reportSlot(id)).map(TrainingReport::decode);
+  }
+
+  /**
+   * Empty when the module's account holds nothing (it forwards every training fee it receives in
+   * the same call); else what it holds.
+   */
+  public static Optional<String> audit(StateReader state) {
+    Amount balance = state.balance(ADDRESS);
+    return balance.isZero()
+        ? Optional.empty()
+        : Optional.of("model module holds " + balance + " but forwards every fee it receives");
+  }
+
+  static byte[] reportSlot(long id) {
+    return ByteBuffer.allocate(REPORT_PREFIX.length + 8).put(REPORT_PREFIX).putLong(id).array();
   }
 
   static byte[] slot(long id) {

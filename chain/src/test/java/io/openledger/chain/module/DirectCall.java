@@ -51,10 +51,27 @@ public final class DirectCall implements ModuleContext {
       long blockNumber,
       long timestamp,
       byte[] calldata) {
+    return run(module, state, caller, blockNumber, timestamp, calldata, Amount.ZERO);
+  }
+
+  /**
+   * As {@link #run(SystemModule, WorldState, Address, long, long, byte[])}, sending {@code value}:
+   * moved from {@code caller} to the module before the call, as the executor does (and back on a
+   * revert).
+   */
+  public static Result run(
+      SystemModule module,
+      WorldState state,
+      Address caller,
+      long blockNumber,
+      long timestamp,
+      byte[] calldata,
+      Amount value) {
     DirectCall ctx = new DirectCall(state, caller, module.address(), blockNumber, timestamp);
     int checkpoint = state.checkpoint();
     try {
-      byte[] out = module.call(ctx, calldata, Amount.ZERO);
+      state.transfer(caller, module.address(), value);
+      byte[] out = module.call(ctx, calldata, value);
       return new Result(out, List.copyOf(ctx.logs), ctx.gasUsed);
     } catch (RuntimeException e) {
       state.revertTo(checkpoint);

@@ -12,6 +12,7 @@ import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
+import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.chain.staking.LockTerm;
@@ -102,6 +103,7 @@ public final class EconomyNode implements AutoCloseable {
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
           ChallengeModule.audit(s)
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
+          ModelModule.audit(s).ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
         });
   }
 

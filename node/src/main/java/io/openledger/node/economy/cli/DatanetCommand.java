@@ -46,13 +46,16 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "datanet",
     mixinStandardHelpOptions = true,
-    description = "Datanets: create, contribute, approve, reject, publish, list, show.",
+    description =
+        "Datanets: create, contribute, approve, reject, publish, training fees, list, show.",
     subcommands = {
       DatanetCommand.Create.class,
       DatanetCommand.Contribute.class,
       DatanetCommand.Approve.class,
       DatanetCommand.Reject.class,
       DatanetCommand.Publish.class,
+      DatanetCommand.TrainingFee.class,
+      DatanetCommand.SetTrainingFee.class,
       DatanetCommand.ListDatanets.class,
       DatanetCommand.Show.class
     })
@@ -409,6 +412,83 @@ public final class DatanetCommand implements Runnable {
       return Files.size(file);
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  @Command(
+      name = "training-fee",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show a datanet's training licence fee: what registering a model trained on one of its"
+            + " versions pays, split over its contributions (docs/economy.md, \"Training licence"
+            + " fees\")."
+      })
+  static final class TrainingFee implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin RpcOptions rpc = new RpcOptions();
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The datanet.")
+    long id;
+
+    @Override
+    public void run() {
+      PrintWriter out = spec.commandLine().getOut();
+      Amount now = new EconomyViews(rpc.client()).trainingFee(id);
+      if (rpc.json()) {
+        Wallets.printJson(out, Map.of("datanet", id, "trainingFee", now.value().toString()));
+        return;
+      }
+      out.println(Wallets.open(now));
+      out.flush();
+    }
+  }
+
+  @Command(
+      name = "set-training-fee",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Owner only: set the datanet's training licence fee (0: none), paid by every model"
+            + " registered on one of its versions from now on."
+      })
+  static final class SetTrainingFee implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin RpcOptions rpc = new RpcOptions();
+    @CommandLine.Mixin SignerOptions signer = new SignerOptions();
+    @CommandLine.Mixin TxOptions tx = new TxOptions();
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The datanet.")
+    long id;
+
+    @Parameters(index = "1", paramLabel = "OPEN", description = "The fee, up to 18 decimals.")
+    String fee;
+
+    @Override
+    public void run() {
+      Amount value = Wallets.parseOpen(fee, "OPEN");
+      KeyPair key = signer.unlock();
+      byte[] data =
+          DatanetModule.SET_TRAINING_FEE.encodeCall(BigInteger.valueOf(id), value.value());
+      ModuleTransaction sent =
+          ModuleTransaction.send(
+              rpc.client(),
+              key,
+              DatanetModule.ADDRESS,
+              Amount.ZERO,
+              data,
+              tx.timeout(),
+              spec.commandLine().getErr());
+      sent.event(DatanetModule.ADDRESS, DatanetModule.TRAINING_FEE_SET);
+      PrintWriter out = spec.commandLine().getOut();
+      if (rpc.json()) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("datanet", id);
+        o.put("trainingFee", value.value().toString());
+        o.putAll(sent.json());
+        Wallets.printJson(out, o);
+        return;
+      }
+      out.println("datanet " + id + " training fee " + Wallets.open(value));
+      out.flush();
     }
   }
 

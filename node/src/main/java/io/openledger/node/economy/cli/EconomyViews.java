@@ -17,6 +17,7 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceParameters;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.model.TrainingReport;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -35,10 +36,10 @@ import java.util.Map;
  * chain's own records. A revert (an unknown datanet, model, contribution or version) becomes a
  * {@link CliException} carrying the module's reason verbatim.
  */
-final class EconomyViews {
+public final class EconomyViews {
   private final NodeClient node;
 
-  EconomyViews(NodeClient node) {
+  public EconomyViews(NodeClient node) {
     this.node = node;
   }
 
@@ -83,7 +84,7 @@ final class EconomyViews {
     return u64(call(DatanetModule.ADDRESS, DatanetModule.CONTRIBUTION_COUNT).getFirst());
   }
 
-  Datanet datanet(long id) {
+  public Datanet datanet(long id) {
     List<Object> r = call(DatanetModule.ADDRESS, DatanetModule.DATANET, big(id));
     @SuppressWarnings("unchecked")
     List<String> tags = (List<String>) r.get(3);
@@ -102,7 +103,7 @@ final class EconomyViews {
         (int) u64(r.get(9)));
   }
 
-  Contribution contribution(long id) {
+  public Contribution contribution(long id) {
     List<Object> r = call(DatanetModule.ADDRESS, DatanetModule.CONTRIBUTION, big(id));
     return new Contribution(
         id,
@@ -117,7 +118,7 @@ final class EconomyViews {
         u64(r.get(7)));
   }
 
-  DatanetVersion version(long datanetId, int version) {
+  public DatanetVersion version(long datanetId, int version) {
     List<Object> r =
         call(DatanetModule.ADDRESS, DatanetModule.VERSION, big(datanetId), big(version));
     return new DatanetVersion(
@@ -133,7 +134,7 @@ final class EconomyViews {
     return out;
   }
 
-  long acceptedAt(long datanetId, long index) {
+  public long acceptedAt(long datanetId, long index) {
     return u64(
         call(DatanetModule.ADDRESS, DatanetModule.ACCEPTED_AT, big(datanetId), big(index))
             .getFirst());
@@ -153,6 +154,24 @@ final class EconomyViews {
   Limits limits() {
     List<Object> r = call(DatanetModule.ADDRESS, DatanetModule.LIMITS);
     return new Limits(u64(r.get(0)), u64(r.get(1)), u64(r.get(2)), u64(r.get(3)));
+  }
+
+  /** The datanet's training licence fee, {@code trainingFee(id)}. */
+  public Amount trainingFee(long datanetId) {
+    return amount(
+        call(DatanetModule.ADDRESS, DatanetModule.TRAINING_FEE, big(datanetId)).getFirst());
+  }
+
+  /**
+   * Whether contribution {@code c} earns now, as {@code DatanetModule.earns} decides it: not
+   * penalized ({@code contributionBond}) and its contributor not barred ({@code penaltyScore}).
+   */
+  public boolean earns(Contribution c) {
+    boolean penalized =
+        (Boolean) call(DatanetModule.ADDRESS, DatanetModule.CONTRIBUTION_BOND, big(c.id())).get(1);
+    boolean barred =
+        (Boolean) call(DatanetModule.ADDRESS, DatanetModule.PENALTY_SCORE, c.contributor()).get(1);
+    return !penalized && !barred;
   }
 
   /** What every contribution must send: {@code contributionTerms()} of the datanet module. */
@@ -187,6 +206,12 @@ final class EconomyViews {
         amount(r.get(6)),
         u64(r.get(7)),
         refs);
+  }
+
+  /** {@code trainingReport(id)}: zeros for a model registered without one. */
+  TrainingReport trainingReport(long modelId) {
+    List<Object> r = call(ModelModule.ADDRESS, ModelModule.TRAINING_REPORT, big(modelId));
+    return new TrainingReport(hash(r.get(0)), amount(r.get(1)));
   }
 
   // ---- inference module ----

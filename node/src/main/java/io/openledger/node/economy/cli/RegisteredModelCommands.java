@@ -3,13 +3,14 @@ package io.openledger.node.economy.cli;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.model.TrainingReport;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.blob.BlobClient;
 import io.openledger.node.cli.CliException;
+import io.openledger.node.wallet.AccountSignerOptions;
 import io.openledger.node.wallet.RpcOptions;
-import io.openledger.node.wallet.SignerOptions;
 import io.openledger.node.wallet.Wallets;
 import io.openledger.openlora.adapter.AdapterBundle;
 import java.io.BufferedOutputStream;
@@ -73,12 +74,16 @@ public final class RegisteredModelCommands {
         "Register a model on exact datanet versions; prints its id.",
         "--adapter DIR bundles a PEFT adapter directory, uploads it to the node's blob store and"
             + " registers its keccak-256; --base DIR hashes the base model's .safetensors files"
-            + " (docs/cli.md says how)."
+            + " (docs/cli.md says how).",
+        "--from DIR registers what `openledger train` wrote: the datanet versions, the adapter"
+            + " and the report hash from DIR/training.json, paying the datanets' training fees"
+            + " split by influence or token share (--dry-run prints the split and sends nothing)."
       })
   public static final class Register implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin RpcOptions rpc = new RpcOptions();
-    @CommandLine.Mixin SignerOptions signer = new SignerOptions();
+    // --from is the trained directory here: the keystore account is --account
+    @CommandLine.Mixin AccountSignerOptions signer = new AccountSignerOptions();
     @CommandLine.Mixin TxOptions tx = new TxOptions();
     @CommandLine.Mixin ApiOptions api = new ApiOptions();
 
@@ -96,7 +101,7 @@ public final class RegisteredModelCommands {
       Path dir;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Base base;
 
     static final class Adapter {
@@ -111,6 +116,14 @@ public final class RegisteredModelCommands {
           paramLabel = "HASH",
           description = "The keccak-256 of an adapter bundle already uploaded.")
       String hash;
+
+      @Option(
+          names = "--from",
+          paramLabel = "DIR",
+          description =
+              "A directory `openledger train` wrote: its adapter (LoRA) or model (from scratch),"
+                  + " datanet versions and training.json; pays the training fees.")
+      Path from;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -118,10 +131,26 @@ public final class RegisteredModelCommands {
 
     @Option(
         names = "--datanet",
-        required = true,
         paramLabel = "ID:VERSION",
-        description = "A datanet version the model was trained on (repeatable).")
+        description =
+            "A datanet version the model was trained on (repeatable; with --from, from"
+                + " training.json).")
     List<String> datanets;
+
+    @Option(
+        names = "--weights",
+        paramLabel = "BASIS",
+        defaultValue = "auto",
+        description =
+            "With --from: how each datanet's training fee is split: influence (positive only),"
+                + " tokens (token share) or auto (influence where training.json has it;"
+                + " default).")
+    String weights;
+
+    @Option(
+        names = "--dry-run",
+        description = "With --from: check everything and print the split; send nothing.")
+    boolean dryRun;
 
     @Option(
         names = "--price-in",
@@ -148,6 +177,19 @@ public final class RegisteredModelCommands {
 
     @Override
     public void run() {
+      if (adapter.from != null) {
+        registerTrained();
+        return;
+      }
+      if (dryRun) {
+        throw new CliException("--dry-run goes with --from DIR");
+      }
+      if (datanets == null || datanets.isEmpty()) {
+        throw new CliException("--datanet ID:VERSION is required (or --from DIR)");
+      }
+      if (base == null) {
+        throw new CliException("--base DIR or --base-hash HASH is required");
+      }
       List<Model.DatanetRef> refs =
           datanets.stream().map(RegisteredModelCommands::parseDatanetRef).toList();
       Amount in = parsePrice(priceIn, "--price-in");
@@ -212,6 +254,123 @@ public final class RegisteredModelCommands {
       o.println(id);
       o.flush();
     }
+
+    /** {@code --from DIR}: registerTrainedModel with the credits and fee training.json makes. */
+    private void registerTrained() {
+      Path dir = adapter.from;
+      if (!Files.isDirectory(dir)) {
+        throw new CliException("--from: not a directory: " + dir);
+      }
+      if (datanets != null && !datanets.isEmpty()) {
+        throw new CliException(
+            "--datanet goes without --from: the versions come from " + dir + "/training.json");
+      }
+      TrainedRegistration.Basis basis = TrainedRegistration.Basis.parse(weights);
+      TrainingFile file = TrainingFile.read(dir);
+      boolean lora = file.mode().equals("lora");
+      if (lora && base == null) {
+        throw new CliException(
+            "--from "
+                + dir
+                + " holds a LoRA adapter: name its base with --base DIR or --base-hash");
+      }
+      if (!lora && base != null) {
+        throw new CliException(
+            "--from "
+                + dir
+                + " holds a model trained from scratch: it is its own base (no --base)");
+      }
+      Amount in = parsePrice(priceIn, "--price-in");
+      Amount out = parsePrice(priceOut, "--price-out");
+      Hash baseHash =
+          !lora
+              ? BaseModelHash.of(dir)
+              : base.hash != null
+                  ? Wallets.parseHash(base.hash, "--base-hash")
+                  : BaseModelHash.of(base.dir);
+      KeyPair key = signer.unlock();
+      Address op = operator == null ? key.address() : Wallets.parseAddress(operator, "--operator");
+      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter o = spec.commandLine().getOut();
+      var node = rpc.client();
+      TrainedRegistration.Plan plan =
+          TrainedRegistration.plan(new EconomyViews(node), file, key.address(), basis);
+      Hash adapterHash =
+          !lora
+              ? Hash.ZERO
+              : dryRun ? bundleHash(dir) : uploadAdapter(api.client(), dir, key, noProgress, err);
+      byte[] data =
+          ModelModule.REGISTER_TRAINED_MODEL.encodeCall(
+              name,
+              baseHash.toArray(),
+              adapterHash.toArray(),
+              plan.datanetIds(),
+              plan.versions(),
+              in.value(),
+              out.value(),
+              op,
+              plan.credits(),
+              file.hash().toArray());
+      if (dryRun) {
+        TrainedRegistration.simulate(node, key.address(), plan.totalFee(), data);
+        List<TrainedRegistration.Paid> paid = TrainedRegistration.planned(plan);
+        if (rpc.json()) {
+          Map<String, Object> j = new LinkedHashMap<>();
+          j.put("dryRun", true);
+          j.put("name", name);
+          j.put("baseModelHash", baseHash.toHex());
+          j.put("adapterHash", adapterHash.toHex());
+          j.putAll(TrainedRegistration.json(plan, paid));
+          Wallets.printJson(o, j);
+          return;
+        }
+        o.println("Dry run: nothing sent. The chain would take this registration:");
+        TrainedRegistration.print(o, plan, paid, key.address());
+        o.flush();
+        return;
+      }
+      ModuleTransaction sent =
+          ModuleTransaction.send(
+              node, key, ModelModule.ADDRESS, plan.totalFee(), data, tx.timeout(), err);
+      long id =
+          EconomyViews.u64(sent.event(ModelModule.ADDRESS, ModelModule.MODEL_REGISTERED).get(0));
+      List<TrainedRegistration.Paid> paid = TrainedRegistration.paid(sent, plan);
+      if (rpc.json()) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("model", id);
+        j.put("name", name);
+        j.put("baseModelHash", baseHash.toHex());
+        j.put("adapterHash", adapterHash.toHex());
+        j.put("operator", op.toHex());
+        j.putAll(TrainedRegistration.json(plan, paid));
+        j.putAll(sent.json());
+        Wallets.printJson(o, j);
+        return;
+      }
+      err.println(
+          "Registered model "
+              + id
+              + " \""
+              + name
+              + "\" trained on "
+              + plan.datanets().size()
+              + " datanet versions, report "
+              + file.hash().toHex());
+      TrainedRegistration.print(o, plan, paid, key.address());
+      o.println(id);
+      o.flush();
+    }
+  }
+
+  /** The keccak-256 of a PEFT directory's bundle, computed here (nothing uploaded). */
+  static Hash bundleHash(Path dir) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      AdapterBundle.write(dir, bytes);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new CliException("--from: cannot bundle " + dir + ": " + e.getMessage());
+    }
+    return Hash.keccak256(bytes.toByteArray());
   }
 
   /** Bundles a PEFT directory to a temp file and uploads it; the bundle's keccak-256. */
@@ -299,10 +458,15 @@ public final class RegisteredModelCommands {
 
     @Override
     public void run() {
-      Model m = new EconomyViews(rpc.client()).model(id);
+      EconomyViews views = new EconomyViews(rpc.client());
+      Model m = views.model(id);
+      TrainingReport report = views.trainingReport(id);
       PrintWriter out = spec.commandLine().getOut();
       if (rpc.json()) {
-        Wallets.printJson(out, json(m));
+        Map<String, Object> j = json(m);
+        j.put("reportHash", report.reportHash().toHex());
+        j.put("trainingFee", report.trainingFee().value().toString());
+        Wallets.printJson(out, j);
         return;
       }
       out.println("Model " + m.id() + "  " + m.name());
@@ -324,6 +488,13 @@ public final class RegisteredModelCommands {
               + " base units)");
       out.println("  datanets    " + refs(m));
       out.println("  registered  " + Instant.ofEpochSecond(m.registeredAt()));
+      if (!report.equals(TrainingReport.NONE)) {
+        out.println(
+            "  training    report "
+                + report.reportHash().toHex()
+                + ", training fees paid "
+                + Wallets.open(report.trainingFee()));
+      }
       out.println(
           "  request as  model \"0x"
               + m.adapterHash().toHex().substring(2)

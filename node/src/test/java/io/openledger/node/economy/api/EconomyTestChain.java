@@ -100,6 +100,7 @@ final class EconomyTestChain {
     assertThat(InferenceModule.audit(state())).isEmpty();
     assertThat(StakingModule.audit(state())).isEmpty();
     assertThat(DatanetModule.audit(state())).isEmpty();
+    assertThat(ModelModule.audit(state())).isEmpty();
     TransactionResult r = b.results().getFirst();
     assertThat(r.success()).as("call failed: %s", r.revertReason()).isTrue();
     return r;

@@ -2,6 +2,7 @@ package io.openledger.factory.influence;
 
 import io.openledger.attribution.influence.DataInf;
 import io.openledger.factory.data.Example;
+import io.openledger.factory.train.Parameters.Segment;
 import java.util.Arrays;
 import java.util.List;
 
@@ -12,30 +13,6 @@ import java.util.List;
  * recorder calls {@link #gradient} up to three times per example.
  */
 public interface ExampleGradients {
-  /**
-   * A named span of the flat trainable vector, as the trainer's parameter segments ({@code
-   * base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight} [r, in]): one DataInf layer.
-   */
-  record Segment(String name, int offset, int[] shape) {
-    public Segment {
-      shape = shape.clone();
-    }
-
-    @Override
-    public int[] shape() {
-      return shape.clone();
-    }
-
-    /** The number of values: the product of the shape. */
-    public int size() {
-      int n = 1;
-      for (int d : shape) {
-        n = Math.multiplyExact(n, d);
-      }
-      return n;
-    }
-  }
-
   /**
    * A model's summed-loss gradient on a token sequence, ADDED into {@code gradInto}: {@code
    * Trainable::lossAndGradient}.
@@ -87,7 +64,11 @@ public interface ExampleGradients {
   /** The number of examples. */
   int examples();
 
-  /** The layers influence is measured over (each its own damping); they lie within the vector. */
+  /**
+   * The layers influence is measured over (each its own damping), as the trainer's parameter
+   * segments ({@code base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight} [r, in]); they
+   * lie within the vector.
+   */
   List<Segment> layers();
 
   /** The length of the whole trainable vector: {@code gradient}'s {@code into}. */

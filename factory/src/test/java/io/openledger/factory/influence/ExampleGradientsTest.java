@@ -3,6 +3,7 @@ package io.openledger.factory.influence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.factory.data.Example;
+import io.openledger.factory.train.Parameters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class ExampleGradientsTest {
             new Example(1, 2, 11, 0, new int[] {3, 2}));
     ExampleGradients g =
         ExampleGradients.of(
-            examples, List.of(new ExampleGradients.Segment("w", 0, new int[] {2, 2})), 4, model);
+            examples, List.of(new Parameters.Segment("w", 0, new int[] {2, 2})), 4, model);
     float[] into = new float[4];
     g.gradient(0, into);
     g.gradient(0, into);

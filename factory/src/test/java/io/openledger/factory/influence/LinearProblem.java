@@ -1,5 +1,6 @@
 package io.openledger.factory.influence;
 
+import io.openledger.factory.train.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -109,11 +110,11 @@ final class LinearProblem {
 
   /** Per-example loss gradients at {@code theta}. */
   ExampleGradients gradients(List<Example> examples, double[] theta) {
-    List<ExampleGradients.Segment> layers =
+    List<Parameters.Segment> layers =
         List.of(
-            new ExampleGradients.Segment("w0", 0, new int[] {layerWidth}),
-            new ExampleGradients.Segment("w1", layerWidth, new int[] {layerWidth}),
-            new ExampleGradients.Segment("w2", 2 * layerWidth, new int[] {layerWidth}));
+            new Parameters.Segment("w0", 0, new int[] {layerWidth}),
+            new Parameters.Segment("w1", layerWidth, new int[] {layerWidth}),
+            new Parameters.Segment("w2", 2 * layerWidth, new int[] {layerWidth}));
     return new ExampleGradients() {
       @Override
       public int examples() {
@@ -121,7 +122,7 @@ final class LinearProblem {
       }
 
       @Override
-      public List<Segment> layers() {
+      public List<Parameters.Segment> layers() {
         return layers;
       }
 

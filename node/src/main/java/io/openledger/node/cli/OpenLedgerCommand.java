@@ -41,7 +41,9 @@ import picocli.CommandLine.Command;
       io.openledger.node.economy.cli.UnbondCommand.class,
       io.openledger.node.economy.cli.ValidatorCommand.class,
       io.openledger.node.economy.cli.ChallengeCommand.class,
-      io.openledger.node.economy.cli.VoteCommand.class
+      io.openledger.node.economy.cli.VoteCommand.class,
+      io.openledger.node.factory.TrainCommand.class,
+      io.openledger.node.factory.InfluenceCommand.class
     })
 public final class OpenLedgerCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

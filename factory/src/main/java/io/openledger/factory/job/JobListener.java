@@ -47,7 +47,10 @@ public interface JobListener {
    */
   default void onStep(TrainingListener.Step step) {}
 
-  /** Training resumed from the checkpoint taken after {@code step} steps. */
+  /**
+   * Training resumed from the checkpoint taken after {@code step} steps (followed by {@code
+   * onProgress(TRAIN, step, totalSteps)}).
+   */
   default void onResume(long step) {}
 
   /** A checkpoint was written after {@code step} steps into {@code dir}. */

@@ -224,7 +224,7 @@ public final class TrainingJob {
       long total = Trainer.totalSteps(cfg, examples.train().size());
       listener.onPhase(JobListener.Phase.TRAIN, total);
       TrainingResult result =
-          new Trainer(model, cfg, trainingListener(listener))
+          new Trainer(model, cfg, trainingListener(listener, total))
               .run(tokens(examples.train()), tokens(examples.heldOut()), Optional.of(checkpoints));
 
       // ---- write
@@ -438,7 +438,7 @@ public final class TrainingJob {
     return examples.stream().map(Example::tokens).toList();
   }
 
-  private static TrainingListener trainingListener(JobListener listener) {
+  private static TrainingListener trainingListener(JobListener listener, long total) {
     return new TrainingListener() {
       @Override
       public void onStep(Step step) {
@@ -454,6 +454,7 @@ public final class TrainingJob {
       @Override
       public void onResume(long step) {
         listener.onResume(step);
+        listener.onProgress(JobListener.Phase.TRAIN, step, total);
       }
     };
   }

@@ -28,6 +28,7 @@ import io.openledger.openlora.tokenizer.ModelTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,9 +183,10 @@ class TrainingJobTest {
       DocumentTokenizer dt = DocumentTokenizer.of(t);
       for (Document d : docs) {
         assertThat(t.decode(t.encode(d.text(), false))).isEqualTo(d.text());
-        int[] s = dt.stream(d.text());
-        assertThat(s[0]).isEqualTo(served.config().bosTokenId());
-        assertThat(served.config().eosTokenIds()).contains(s[s.length - 1]);
+        int[] all = dt.stream(d.text());
+        assertThat(all[0]).isEqualTo(served.config().bosTokenId());
+        assertThat(served.config().eosTokenIds()).contains(all[all.length - 1]);
+        int[] s = Arrays.copyOf(all, Math.min(all.length, 24)); // the context trained for
         assertThat(trained.loss(s))
             .isCloseTo(JobFixtures.servingLoss(served, null, s), within(1e-3));
       }
@@ -221,7 +223,12 @@ class TrainingJobTest {
     assertThat(rec.steps)
         .extracting(TrainingListener.Step::step)
         .containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
-    assertThat(tensors(stopped)).isEqualTo(tensors(straight));
+    Map<String, float[]> a = tensors(straight);
+    Map<String, float[]> b = tensors(stopped);
+    assertThat(b.keySet()).isEqualTo(a.keySet());
+    for (String name : a.keySet()) {
+      assertThat(Arrays.equals(b.get(name), a.get(name))).as("%s bit for bit", name).isTrue();
+    }
     assertThat(resumed).isEqualTo(TrainingManifest.read(straight));
   }
 

@@ -1,0 +1,80 @@
+package io.openledger.factory.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.openledger.factory.influence.InfluenceReport.ContributionInfluence;
+import io.openledger.factory.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Influence on real text (Debian's fortunes; skipped where the package is not installed) against
+ * planted ground truth.
+ */
+class InfluenceQualityTest {
+  @TempDir Path tmp;
+
+  private static void assumeFortunes(List<String> collections) {
+    assumeTrue(
+        Fortunes.present(Fortunes.DEBIAN_DIR, collections),
+        "Debian's fortunes is not installed (apt-get install fortunes)");
+  }
+
+  @Test
+  void fortunesSplitIntoDisjointContributionsAndHeldOut() {
+    InfluenceQuality.Setup setup = InfluenceQuality.Setup.standard();
+    assumeFortunes(setup.collections());
+    InfluenceQuality.Corpus c = InfluenceQuality.corpus(Fortunes.DEBIAN_DIR, setup);
+    assertThat(c.contributions()).hasSize(48);
+    assertThat(c.heldOut()).hasSize(40);
+    List<String> trained = c.fortunes().values().stream().flatMap(List::stream).toList();
+    assertThat(trained).hasSize(48 * 5).doesNotHaveDuplicates();
+    for (var d : c.heldOut()) {
+      assertThat(trained).doesNotContain(d.text());
+    }
+  }
+
+  /** 16 contributions of 4 fortunes (linux, food), number 6 contributed twice. */
+  @Test
+  void aDuplicatedContributionRanksAtTheTopForOutputsQuotingIt() {
+    TrainingConfig cfg =
+        TrainingConfig.fromScratch(64, 2, 4, 2, 128, 512)
+            .withBatch(64, 8)
+            .withSchedule(1, 5, 3e-3, 0.1)
+            .withEpochs(4)
+            .withRun(7, 2, 0.0, 0);
+    InfluenceQuality.Setup setup =
+        new InfluenceQuality.Setup(List.of("linux", "food"), List.of(), 8, 4, 0, 20, 400, cfg);
+    assumeFortunes(setup.collections());
+    InfluenceQuality.DuplicateResult r =
+        InfluenceQuality.plantedDuplicate(Fortunes.DEBIAN_DIR, setup, 6, 100, tmp);
+    assertThat(r.rankings()).hasSize(4);
+    for (int q = 0; q < r.quotes().size(); q++) {
+      List<ContributionInfluence> ranking = r.rankings().get(q);
+      assertThat(ranking).hasSize(17);
+      assertThat(List.of(ranking.get(0).contributionId(), ranking.get(1).contributionId()))
+          .as("top two for the quote %s: %s", r.quotes().get(q), ranking.subList(0, 4))
+          .containsExactlyInAnyOrder(6L, 100L);
+    }
+  }
+
+  /**
+   * The linear datamodeling score on {@link InfluenceQuality.Setup#standard()}: run with {@code
+   * ./mvnw -B -q -pl factory -am -Pslow -Dsurefire.failIfNoSpecifiedTests=false
+   * -Dtest=InfluenceQualityTest test}.
+   */
+  @Test
+  @Tag("slow")
+  void dataInfPredictsRetrainedHeldOutLossBetterThanChance() {
+    InfluenceQuality.Setup setup = InfluenceQuality.Setup.standard();
+    assumeFortunes(setup.collections());
+    InfluenceQuality.LdsResult r =
+        InfluenceQuality.lds(Fortunes.DEBIAN_DIR, setup, 24, 200, tmp, System.out);
+    System.out.println(r.summary());
+    assertThat(r.dataInfLds()).isGreaterThan(r.randomMean() + 3 * r.randomStd());
+  }
+}

@@ -12,8 +12,12 @@ import io.openledger.factory.influence.InfluenceRecorder;
 import io.openledger.factory.influence.InfluenceReport;
 import io.openledger.factory.influence.InfluenceReport.ContributionInfluence;
 import io.openledger.factory.influence.LinearDatamodelingScore;
+import io.openledger.factory.out.HfModelWriter;
+import io.openledger.factory.out.NamedTensor;
+import io.openledger.factory.train.LoraTrainable;
 import io.openledger.factory.train.Parameters;
 import io.openledger.factory.train.ScratchTrainable;
+import io.openledger.factory.train.Trainable;
 import io.openledger.factory.train.Trainer;
 import io.openledger.factory.train.TrainingConfig;
 import io.openledger.factory.train.TrainingListener;
@@ -35,6 +39,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * How good the factory's influence is, measured on real text (Debian's fortunes) against planted
@@ -74,8 +79,9 @@ public final class InfluenceQuality {
    *     contributions' ones)
    * @param minChars fortunes shorter than this are skipped
    * @param maxChars fortunes longer than this are skipped
-   * @param config the training run (from scratch; epochs, so a smaller subset trains fewer steps
-   *     over the same passes)
+   * @param config the training run (epochs, so a smaller subset trains fewer steps over the same
+   *     passes): from scratch, or LoRA on {@code base}
+   * @param base the pre-trained base of a LoRA setup
    */
   public record Setup(
       List<String> collections,
@@ -85,7 +91,8 @@ public final class InfluenceQuality {
       int heldOutPerTarget,
       int minChars,
       int maxChars,
-      TrainingConfig config) {
+      TrainingConfig config,
+      Optional<Base> base) {
     public Setup {
       collections = List.copyOf(collections);
       targets = List.copyOf(targets);
@@ -93,18 +100,40 @@ public final class InfluenceQuality {
         throw new IllegalArgumentException(
             "held-out collections " + targets + " are not all among " + collections);
       }
-      if (config.mode() != TrainingConfig.Mode.FROM_SCRATCH) {
-        throw new IllegalArgumentException("the quality measurement trains from scratch");
+      if ((config.mode() == TrainingConfig.Mode.LORA) != base.isPresent()) {
+        throw new IllegalArgumentException(
+            "a LoRA setup needs a pre-trained base, a from-scratch setup none");
+      }
+      for (String c : base.map(Base::collections).orElse(List.of())) {
+        if (collections.contains(c)) {
+          throw new IllegalArgumentException("the base is pre-trained on contributed " + c);
+        }
       }
       if (contributionsPerCollection < 1 || fortunesPerContribution < 1 || heldOutPerTarget < 0) {
         throw new IllegalArgumentException("counts must be positive: " + this);
       }
     }
 
+    /** The same contributions and held-out set, trained from scratch. */
+    public static Setup scratch() {
+      Setup s = standard();
+      return new Setup(
+          s.collections(),
+          s.targets(),
+          s.contributionsPerCollection(),
+          s.fortunesPerContribution(),
+          s.heldOutPerTarget(),
+          s.minChars(),
+          s.maxChars(),
+          model(8),
+          Optional.empty());
+    }
+
     /**
      * The measured setup: 4 collections × 12 contributions of 5 fortunes (48 contributions, about
-     * 10k tokens), held out: 20 later fortunes of linux and of startrek each; 6 epochs at 3e-3,
-     * batches of 8 sequences of 64 tokens.
+     * 17.6k tokens), held out: 20 later fortunes of linux and of startrek each; LoRA rank 8 on all
+     * seven projections, 4 epochs at 5e-3, batches of 8 sequences of 64 tokens, on {@link
+     * Base#standard()}.
      */
     public static Setup standard() {
       return new Setup(
@@ -115,16 +144,46 @@ public final class InfluenceQuality {
           20,
           20,
           400,
-          model(6));
+          TrainingConfig.lora(
+                  8,
+                  16,
+                  List.of(
+                      "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"))
+              .withBatch(64, 8)
+              .withSchedule(1, 5, 5e-3, 0.1)
+              .withEpochs(4)
+              .withRun(7, 2, 0.0, 0),
+          Optional.of(Base.standard()));
     }
 
     /** The tiny model: vocab 512, hidden 64, 2 layers of 4 heads (2 kv), SwiGLU 128. */
     public static TrainingConfig model(int epochs) {
       return TrainingConfig.fromScratch(64, 2, 4, 2, 128, 512)
           .withBatch(64, 8)
-          .withSchedule(1, 10, 3e-3, 0.1)
+          .withSchedule(1, 10, 1e-2, 0.1)
           .withEpochs(epochs)
           .withRun(7, 2, 0.0, 0);
+    }
+  }
+
+  /**
+   * A base model pre-trained from scratch on other collections, with its tokenizer.
+   *
+   * @param collections disjoint from the contributions'
+   * @param config from scratch
+   */
+  public record Base(List<String> collections, int minChars, int maxChars, TrainingConfig config) {
+    public Base {
+      collections = List.copyOf(collections);
+      if (config.mode() != TrainingConfig.Mode.FROM_SCRATCH) {
+        throw new IllegalArgumentException("the base is trained from scratch");
+      }
+    }
+
+    /** people, computers, wisdom, work and science (about 3k fortunes): 3 epochs of the model. */
+    public static Base standard() {
+      return new Base(
+          List.of("people", "computers", "wisdom", "work", "science"), 20, 400, Setup.model(3));
     }
   }
 
@@ -135,9 +194,13 @@ public final class InfluenceQuality {
    * @param heldOut one document per held-out fortune (ids from {@link #HELD_OUT_IDS}; not trained
    *     on)
    * @param fortunes each contribution's fortunes, by id
+   * @param targetIds the contributions cut from a collection the held-out set comes from
    */
   public record Corpus(
-      List<Document> contributions, List<Document> heldOut, Map<Long, List<String>> fortunes) {}
+      List<Document> contributions,
+      List<Document> heldOut,
+      Map<Long, List<String>> fortunes,
+      Set<Long> targetIds) {}
 
   /** Held-out documents are numbered from here (they are no contribution). */
   public static final long HELD_OUT_IDS = 1_000_000;
@@ -151,6 +214,9 @@ public final class InfluenceQuality {
    * @param fullHeldOutLoss the held-out loss trained on everything (nats per token)
    * @param dataInf DataInf's evaluation (subsets, predicted, actual)
    * @param tokenShareLds the token-share baseline's score on the same retrainings
+   * @param targetCollectionLds a diagnostic, not an estimator: the score of 1 for contributions
+   *     from a held-out collection and 0 for the others (how much of the truth is the subsets' mix
+   *     of collections)
    * @param randomLds the random baseline's score per seeded draw
    * @param seconds wall time of the whole measurement
    */
@@ -161,6 +227,7 @@ public final class InfluenceQuality {
       double fullHeldOutLoss,
       LinearDatamodelingScore.Result dataInf,
       double tokenShareLds,
+      double targetCollectionLds,
       double[] randomLds,
       double seconds) {
     public double dataInfLds() {
@@ -183,7 +250,7 @@ public final class InfluenceQuality {
           Locale.ROOT,
           "contributions %d, train tokens %d, held-out tokens %d, held-out loss %.4f;"
               + " LDS over %d subsets: datainf %.3f, token-share %.3f, random %.3f ± %.3f"
-              + " (%d draws); %.0f s",
+              + " (%d draws); target-collection indicator %.3f; %.0f s",
           contributions,
           trainTokens,
           heldOutTokens,
@@ -194,6 +261,7 @@ public final class InfluenceQuality {
           randomMean(),
           randomStd(),
           randomLds.length,
+          targetCollectionLds,
           seconds);
     }
   }
@@ -238,6 +306,7 @@ public final class InfluenceQuality {
     List<Document> contributions = new ArrayList<>();
     List<Document> heldOut = new ArrayList<>();
     Map<Long, List<String>> fortunes = new TreeMap<>();
+    Set<Long> targetIds = new TreeSet<>();
     int used = setup.contributionsPerCollection() * setup.fortunesPerContribution();
     for (String c : setup.collections()) {
       List<String> all = Fortunes.read(dir, c, setup.minChars(), setup.maxChars());
@@ -253,6 +322,9 @@ public final class InfluenceQuality {
         long id = contributions.size() + 1;
         contributions.add(new Document(1, 1, id, String.join("\n\n", group)));
         fortunes.put(id, List.copyOf(group));
+        if (setup.targets().contains(c)) {
+          targetIds.add(id);
+        }
       }
       if (setup.targets().contains(c)) {
         for (String f : all.subList(used, used + setup.heldOutPerTarget())) {
@@ -260,7 +332,8 @@ public final class InfluenceQuality {
         }
       }
     }
-    return new Corpus(List.copyOf(contributions), List.copyOf(heldOut), fortunes);
+    return new Corpus(
+        List.copyOf(contributions), List.copyOf(heldOut), fortunes, Set.copyOf(targetIds));
   }
 
   /**
@@ -276,7 +349,17 @@ public final class InfluenceQuality {
     long began = System.nanoTime();
     Corpus corpus = corpus(fortunesDir, setup);
     TrainingConfig cfg = setup.config();
-    try (ModelTokenizer mt = tokenizer(corpus.contributions(), cfg, work)) {
+    Path tokenizerDir;
+    Supplier<Trainable> fresh;
+    if (setup.base().isPresent()) {
+      Path baseDir = pretrain(fortunesDir, setup.base().get(), work, log);
+      tokenizerDir = baseDir;
+      fresh = () -> LoraTrainable.init(baseDir, cfg);
+    } else {
+      tokenizerDir = writeTokenizer(corpus.contributions(), cfg, work);
+      fresh = () -> ScratchTrainable.init(cfg, cfg.seed());
+    }
+    try (ModelTokenizer mt = ModelTokenizer.load(tokenizerDir)) {
       DocumentTokenizer tok = DocumentTokenizer.of(mt);
       List<Example> train = examples(corpus.contributions(), tok, cfg);
       List<int[]> held = tokens(examples(corpus.heldOut(), tok, cfg));
@@ -286,7 +369,7 @@ public final class InfluenceQuality {
 
       TrainingResult full;
       Map<Long, Double> helpfulness = new TreeMap<>();
-      try (ScratchTrainable model = ScratchTrainable.init(cfg, cfg.seed())) {
+      try (Trainable model = fresh.get()) {
         full = new Trainer(model, cfg, TrainingListener.NONE).run(tokens(train), held, none());
         log.printf(
             Locale.ROOT,
@@ -315,7 +398,7 @@ public final class InfluenceQuality {
                 kept.add(e.tokens());
               }
             }
-            try (ScratchTrainable m = ScratchTrainable.init(cfg, cfg.seed())) {
+            try (Trainable m = fresh.get()) {
               TrainingResult r = new Trainer(m, cfg, TrainingListener.NONE).run(kept, held, none());
               losses.put(Set.copyOf(leftOut), r.heldOutLoss());
               log.printf(
@@ -343,6 +426,12 @@ public final class InfluenceQuality {
       tokenCounts.forEach((id, n) -> share.put(id, (double) n));
       double tokenShare =
           LinearDatamodelingScore.evaluate(share, cached, subsets, 0.5, ldsSeed).lds();
+      Map<Long, Double> target = new TreeMap<>();
+      for (Document d : corpus.contributions()) {
+        target.put(d.contributionId(), corpus.targetIds().contains(d.contributionId()) ? 1.0 : 0.0);
+      }
+      double targetLds =
+          LinearDatamodelingScore.evaluate(target, cached, subsets, 0.5, ldsSeed).lds();
       double[] random = new double[randomDraws];
       for (int d = 0; d < randomDraws; d++) {
         SplittableRandom r = new SplittableRandom(1000L + d);
@@ -359,6 +448,7 @@ public final class InfluenceQuality {
           full.heldOutLoss(),
           dataInf,
           tokenShare,
+          targetLds,
           random,
           (System.nanoTime() - began) / 1e9);
     }
@@ -383,7 +473,10 @@ public final class InfluenceQuality {
     List<Document> docs = new ArrayList<>(corpus.contributions());
     docs.add(new Document(1, 1, duplicateId, original.text()));
     TrainingConfig cfg = setup.config();
-    try (ModelTokenizer mt = tokenizer(docs, cfg, work)) {
+    if (setup.base().isPresent()) {
+      throw new IllegalArgumentException("the planted duplicate is measured from scratch");
+    }
+    try (ModelTokenizer mt = ModelTokenizer.load(writeTokenizer(docs, cfg, work))) {
       DocumentTokenizer tok = DocumentTokenizer.of(mt);
       List<Example> train = examples(docs, tok, cfg);
       try (ScratchTrainable model = ScratchTrainable.init(cfg, cfg.seed())) {
@@ -409,7 +502,7 @@ public final class InfluenceQuality {
     }
   }
 
-  private static ModelTokenizer tokenizer(List<Document> docs, TrainingConfig cfg, Path work) {
+  private static Path writeTokenizer(List<Document> docs, TrainingConfig cfg, Path work) {
     Path dir = work.resolve("tokenizer");
     try {
       Files.createDirectories(dir);
@@ -417,7 +510,61 @@ public final class InfluenceQuality {
       throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
     ScratchTokenizer.write(docs, cfg.vocab(), cfg.seqLen(), dir);
-    return ModelTokenizer.load(dir);
+    return dir;
+  }
+
+  /**
+   * Pre-trains the base from scratch on its collections (each fortune a document), with a tokenizer
+   * learned on them, and writes it as a Hugging Face directory {@code work/base}.
+   */
+  static Path pretrain(Path fortunesDir, Base base, Path work, PrintStream log) {
+    long began = System.nanoTime();
+    List<Document> docs = new ArrayList<>();
+    for (String c : base.collections()) {
+      for (String f : Fortunes.read(fortunesDir, c, base.minChars(), base.maxChars())) {
+        docs.add(new Document(2, 1, docs.size() + 1, f));
+      }
+    }
+    TrainingConfig cfg = base.config();
+    Path dir = work.resolve("base");
+    ScratchTokenizer.SpecialIds ids = ScratchTokenizer.write(docs, cfg.vocab(), cfg.seqLen(), dir);
+    List<Example> examples;
+    try (ModelTokenizer mt = ModelTokenizer.load(dir)) {
+      examples = examples(docs, DocumentTokenizer.of(mt), cfg);
+    }
+    try (ScratchTrainable m = ScratchTrainable.init(cfg, cfg.seed())) {
+      TrainingResult r =
+          new Trainer(m, cfg, TrainingListener.NONE).run(tokens(examples), List.of(), none());
+      List<NamedTensor> tensors = new ArrayList<>();
+      for (Parameters.Segment s : m.parameters().segments()) {
+        tensors.add(new NamedTensor(s.name(), s.shape(), m.parameters().copyOf(s.name())));
+      }
+      HfModelWriter.write(
+          dir,
+          new HfModelWriter.HfModelConfig(
+              cfg.hidden(),
+              cfg.intermediate(),
+              cfg.layers(),
+              cfg.heads(),
+              cfg.kvHeads(),
+              cfg.vocab(),
+              cfg.seqLen(),
+              1e-6,
+              10000.0,
+              cfg.tiedEmbeddings(),
+              ids.bos(),
+              ids.eos()),
+          tensors,
+          dir);
+      log.printf(
+          Locale.ROOT,
+          "pre-trained the base on %d fortunes (%d sequences): train loss %.4f (%.0f s)%n",
+          docs.size(),
+          examples.size(),
+          r.trainLoss(),
+          (System.nanoTime() - began) / 1e9);
+    }
+    return dir;
   }
 
   private static List<Example> examples(
@@ -434,7 +581,7 @@ public final class InfluenceQuality {
   }
 
   /** Every tensor of the model is one DataInf layer. */
-  private static ExampleGradients gradients(List<Example> examples, ScratchTrainable model) {
+  private static ExampleGradients gradients(List<Example> examples, Trainable model) {
     List<ExampleGradients.Segment> layers = new ArrayList<>();
     for (Parameters.Segment s : model.parameters().segments()) {
       layers.add(new ExampleGradients.Segment(s.name(), s.offset(), s.shape()));

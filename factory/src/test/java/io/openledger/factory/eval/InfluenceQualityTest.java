@@ -7,6 +7,7 @@ import io.openledger.factory.influence.InfluenceReport.ContributionInfluence;
 import io.openledger.factory.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +49,8 @@ class InfluenceQualityTest {
             .withEpochs(4)
             .withRun(7, 2, 0.0, 0);
     InfluenceQuality.Setup setup =
-        new InfluenceQuality.Setup(List.of("linux", "food"), List.of(), 8, 4, 0, 20, 400, cfg);
+        new InfluenceQuality.Setup(
+            List.of("linux", "food"), List.of(), 8, 4, 0, 20, 400, cfg, Optional.empty());
     assumeFortunes(setup.collections());
     InfluenceQuality.DuplicateResult r =
         InfluenceQuality.plantedDuplicate(Fortunes.DEBIAN_DIR, setup, 6, 100, tmp);

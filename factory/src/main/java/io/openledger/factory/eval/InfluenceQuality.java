@@ -244,13 +244,21 @@ public final class InfluenceQuality {
           Arrays.stream(randomLds).map(x -> (x - m) * (x - m)).average().orElseThrow());
     }
 
+    /** The {@code q}-quantile (0..1) of the random draws' scores, nearest rank. */
+    public double randomQuantile(double q) {
+      double[] sorted = randomLds.clone();
+      Arrays.sort(sorted);
+      int i = (int) Math.ceil(q * sorted.length) - 1;
+      return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
     /** One line per figure, for the bench and the logs. */
     public String summary() {
       return String.format(
           Locale.ROOT,
           "contributions %d, train tokens %d, held-out tokens %d, held-out loss %.4f;"
               + " LDS over %d subsets: datainf %.3f, token-share %.3f, random %.3f ± %.3f"
-              + " (%d draws); target-collection indicator %.3f; %.0f s",
+              + " (%d draws, 95th percentile %.3f); target-collection indicator %.3f; %.0f s",
           contributions,
           trainTokens,
           heldOutTokens,
@@ -261,6 +269,7 @@ public final class InfluenceQuality {
           randomMean(),
           randomStd(),
           randomLds.length,
+          randomQuantile(0.95),
           targetCollectionLds,
           seconds);
     }
@@ -592,11 +601,19 @@ public final class InfluenceQuality {
   /**
    * Prints the linear datamodeling scores of {@link Setup#standard()} on Debian's fortunes.
    *
-   * @param args optional: the number of retrainings (default 24)
+   * @param args optional: the number of retrainings (default 24), then {@code scratch} to measure
+   *     the from-scratch setup instead of LoRA on the pre-trained base
    */
   public static void main(String[] args) throws IOException {
     int subsets = args.length > 0 ? Integer.parseInt(args[0]) : 24;
-    Setup setup = Setup.standard();
+    Setup setup;
+    if (args.length < 2) {
+      setup = Setup.standard();
+    } else if (args[1].equals("scratch")) {
+      setup = Setup.scratch();
+    } else {
+      throw new IllegalArgumentException("unknown setup " + args[1] + " (expected scratch)");
+    }
     Fortunes.ensureInstalled(setup.collections());
     Path work = Files.createTempDirectory("influence-quality");
     LdsResult r = lds(Fortunes.DEBIAN_DIR, setup, subsets, 200, work, System.out);

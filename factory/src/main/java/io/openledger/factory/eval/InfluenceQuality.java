@@ -599,6 +599,18 @@ public final class InfluenceQuality {
   }
 
   /**
+   * The linear datamodeling scores of a setup on the installed fortunes (installing the package
+   * when missing and possible), in a temporary directory: what {@code openledger bench} prints.
+   */
+  public static LdsResult run(Setup setup, int subsets, PrintStream log) throws IOException {
+    List<String> needed = new ArrayList<>(setup.collections());
+    setup.base().ifPresent(b -> needed.addAll(b.collections()));
+    Fortunes.ensureInstalled(needed);
+    Path work = Files.createTempDirectory("influence-quality");
+    return lds(Fortunes.DEBIAN_DIR, setup, subsets, 200, work, log);
+  }
+
+  /**
    * Prints the linear datamodeling scores of {@link Setup#standard()} on Debian's fortunes.
    *
    * @param args optional: the number of retrainings (default 24), then {@code scratch} to measure
@@ -614,9 +626,6 @@ public final class InfluenceQuality {
     } else {
       throw new IllegalArgumentException("unknown setup " + args[1] + " (expected scratch)");
     }
-    Fortunes.ensureInstalled(setup.collections());
-    Path work = Files.createTempDirectory("influence-quality");
-    LdsResult r = lds(Fortunes.DEBIAN_DIR, setup, subsets, 200, work, System.out);
-    System.out.println(r.summary());
+    System.out.println(run(setup, subsets, System.out).summary());
   }
 }

@@ -39,7 +39,12 @@ class InfluenceQualityTest {
     }
   }
 
-  /** 16 contributions of 4 fortunes (linux, food), number 6 contributed twice. */
+  /**
+   * 16 contributions of 4 fortunes (linux, food), number 6 contributed twice (as 100); each of its
+   * four fortunes, as an output on its own, must have both copies as its top two. (Not every setup
+   * passes for every quote: with 12 contributions and number 4 duplicated, a two-line quote gave
+   * both copies negative helpfulness.)
+   */
   @Test
   void aDuplicatedContributionRanksAtTheTopForOutputsQuotingIt() {
     TrainingConfig cfg =

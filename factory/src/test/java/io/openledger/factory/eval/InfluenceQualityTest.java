@@ -40,10 +40,12 @@ class InfluenceQualityTest {
   }
 
   /**
-   * 16 contributions of 4 fortunes (linux, food), number 6 contributed twice (as 100); each of its
-   * four fortunes, as an output on its own, must have both copies as its top two. (Not every setup
-   * passes for every quote: with 12 contributions and number 4 duplicated, a two-line quote gave
-   * both copies negative helpfulness.)
+   * 16 contributions of 4 fortunes (linux, food), number 6 contributed twice (as 100); for each of
+   * its four fortunes, as an output on its own, both copies must rank among the top three
+   * (measured: they are the top two for all four). Not every quote of every setup passes: with
+   * number 12 duplicated instead, one quote ranked the copies 2nd and 3rd (a contribution of 5 food
+   * fortunes first); with 12 contributions and number 4 duplicated, a two-line quote gave both
+   * copies negative helpfulness.
    */
   @Test
   void aDuplicatedContributionRanksAtTheTopForOutputsQuotingIt() {
@@ -63,10 +65,15 @@ class InfluenceQualityTest {
     for (int q = 0; q < r.quotes().size(); q++) {
       List<ContributionInfluence> ranking = r.rankings().get(q);
       assertThat(ranking).hasSize(17);
-      assertThat(List.of(ranking.get(0).contributionId(), ranking.get(1).contributionId()))
-          .as("top two for the quote %s: %s", r.quotes().get(q), ranking.subList(0, 4))
-          .containsExactlyInAnyOrder(6L, 100L);
+      for (long id : List.of(6L, 100L)) {
+        assertThat(InfluenceQuality.DuplicateResult.rank(ranking, id))
+            .as("rank of %d for the quote %s: %s", id, r.quotes().get(q), ranking.subList(0, 4))
+            .isLessThanOrEqualTo(3);
+        assertThat(ranking.get(InfluenceQuality.DuplicateResult.rank(ranking, id) - 1).mass())
+            .isPositive();
+      }
     }
+    assertThat(r.worstRank()).isLessThanOrEqualTo(3);
   }
 
   /**

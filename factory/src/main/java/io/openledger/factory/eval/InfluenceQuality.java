@@ -596,11 +596,8 @@ public final class InfluenceQuality {
 
   /** Every tensor of the model is one DataInf layer. */
   private static ExampleGradients gradients(List<Example> examples, Trainable model) {
-    List<ExampleGradients.Segment> layers = new ArrayList<>();
-    for (Parameters.Segment s : model.parameters().segments()) {
-      layers.add(new ExampleGradients.Segment(s.name(), s.offset(), s.shape()));
-    }
-    return ExampleGradients.of(examples, layers, model.parameters().size(), model::lossAndGradient);
+    return ExampleGradients.of(
+        examples, model.parameters().segments(), model.parameters().size(), model::lossAndGradient);
   }
 
   /**

@@ -100,11 +100,13 @@ public final class DemoSetup {
   /**
    * The demo model's registration with the training fee paid.
    *
+   * @param manifest the training.json registered
    * @param reportHash keccak-256 of the training.json registered
    * @param fee the training fee paid, {@link #TRAINING_FEE}
    * @param basis {@code influence} or {@code tokens}: how the fee was split
    * @param payouts what each contribution got, then the datanet owner's remainder (contribution 0)
-   * @param block the block of the registration
+   * @param transaction the registration's transaction
+   * @param block its block
    */
   public record Training(
       Path manifest,
@@ -112,6 +114,7 @@ public final class DemoSetup {
       Amount fee,
       String basis,
       List<TrainedModelRegistration.Paid> payouts,
+      Hash transaction,
       long block) {}
 
   /** A demo contributor and the file it contributed. */
@@ -373,6 +376,7 @@ public final class DemoSetup {
         plan.totalFee(),
         plan.datanets().getFirst().basis(),
         TrainedModelRegistration.planned(plan),
+        tx,
         ledger.receipt(tx).orElseThrow().blockNumber());
   }
 

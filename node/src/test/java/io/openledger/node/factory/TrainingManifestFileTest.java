@@ -67,14 +67,14 @@ class TrainingManifestFileTest {
       },
       {ok.replace("\"lora\"", "\"qlora\""), "mode is qlora, expected one of [lora, from-scratch]"},
       {
-        ok.replace("\"tokens\" : 12", "\"tokens\" : -1"),
+        ok.replace("\"tokens\": 12", "\"tokens\": -1"),
         "contributions[0]: contribution 5 has -1 tokens"
       },
-      {ok.replace("\"datanet\" : 1,", ""), "missing key contributions[0].datanet"},
+      {ok.replace("\"datanet\": 1,", ""), "missing key contributions[0].datanet"},
       {ok.replace("0.0123", "\"high\""), "contributions[0].influence must be a number, got high"},
       {ok.replace("\"seed\"", "\"sede\""), "unknown key sede"},
       {
-        ok.replace("\"datanet\" : 1,", "\"datanet\" : 4,"),
+        ok.replace("\"datanet\": 1,", "\"datanet\": 4,"),
         "contribution 5 names datanet 4, not in datanets"
       },
     };

@@ -28,27 +28,25 @@ final class DemoBanner {
             + " OPEN paid at registration (block "
             + t.block()
             + "), split by "
-            + t.basis()
-            + " as "
-            + t.manifest()
-            + " says (report "
-            + t.reportHash().toHex()
-            + "):");
+            + (t.basis().equals("tokens") ? "token share" : "measured influence")
+            + ":");
+    out.println("      report       " + t.reportHash().toHex() + " = keccak-256 of");
+    out.println("                   " + t.manifest());
     Map<Long, String> files = new HashMap<>();
     d.contributors().forEach(c -> files.put(c.contributionId(), c.file()));
     for (TrainedModelRegistration.Paid p : t.payouts()) {
       if (p.contributionId() == 0) {
         out.printf(
-            "      remainder        %-11s %s OPEN to %s (datanet owner)%n",
-            "", p.amount().toOpenString(), p.paidTo());
+            "      remainder                    %s OPEN to %s (datanet owner)%n",
+            p.amount().toOpenString(), p.paidTo());
       } else {
         out.printf(
-            "      contribution %-3d %-11s %s OPEN to %s%s%n",
+            "      contribution %-3d %-11s %s OPEN (%d ppm) to %s%n",
             p.contributionId(),
             files.getOrDefault(p.contributionId(), "?"),
             p.amount().toOpenString(),
-            p.paidTo(),
-            p.ppm() == null ? "" : " (" + p.ppm() + " ppm)");
+            p.ppm(),
+            p.paidTo());
       }
     }
   }

@@ -77,14 +77,18 @@ class DemoSetupTest {
           .contains(
               "    training fee   5 OPEN paid at registration (block "
                   + t.block()
-                  + "), split by tokens as "
-                  + adapter.resolve("training.json"))
-          .contains(
-              "      contribution 1   wisdom      "
+                  + "), split by token share:\n"
+                  + "      report       "
+                  + t.reportHash().toHex()
+                  + " = keccak-256 of\n"
+                  + "                   "
+                  + adapter.resolve("training.json")
+                  + "\n"
+                  + "      contribution 1   wisdom      "
                   + first.toOpenString()
-                  + " OPEN to "
+                  + " OPEN (526316 ppm) to "
                   + demo.contributors().get(0).address()
-                  + " (526316 ppm)")
+                  + "\n")
           .contains(
               "staked         "
                   + staking.experimentalMinimum().toOpenString()

@@ -143,6 +143,16 @@ public final class DevnetCommand implements Callable<Integer> {
       }
       return new DemoModel(dir, Optional.of(adapter));
     }
+
+    /**
+     * Writes (again) the generated adapter's stand-in training.json for {@code texts} ({@link
+     * DemoSetup#standInManifest}): the adapter is random, not trained on them.
+     */
+    DemoModel withStandInManifest(List<DemoCorpus.Text> texts) {
+      DemoSetup.standInManifest(texts, dir.getFileName().toString())
+          .write(adapter.orElseThrow(() -> new IllegalStateException("no adapter in " + dir)));
+      return this;
+    }
   }
 
   /** Sets up the demo on a fresh chain; empty when the chain already has one (or is not fresh). */
@@ -157,15 +167,11 @@ public final class DevnetCommand implements Callable<Integer> {
     } catch (AttributionException.MissingResource e) {
       throw new CliException(e.getMessage() + " Or start without the demo: --no-demo.");
     }
-    if (generated) {
-      // the generated adapter is random: it gets the stand-in training.json of this corpus
-      DemoSetup.standInManifest(texts, model.dir().getFileName().toString())
-          .write(model.adapter().orElseThrow());
-    }
     out.println("Setting up the demo economy (first start)...");
     out.flush();
     return Optional.of(
-        new DemoSetup(runner.ledger(), runner.economy().orElseThrow()).run(texts, model));
+        new DemoSetup(runner.ledger(), runner.economy().orElseThrow())
+            .run(texts, generated ? model.withStandInManifest(texts) : model));
   }
 
   static Genesis loadGenesis(Path file) {

@@ -19,7 +19,9 @@ import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.factory.out.TrainingManifest;
 import io.openledger.node.economy.EconomyNode;
+import io.openledger.node.factory.TrainingManifestFile;
 import io.openledger.node.rpc.Json;
+import io.openledger.openlora.testmodel.ModelSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -45,10 +47,13 @@ class DemoSetupTest {
           List.of(
               new DemoCorpus.Text("wisdom", bytes("A stitch in time saves nine.\n%\nLook up.\n")),
               new DemoCorpus.Text("jokes", bytes("Why did the chicken cross the road?\n")));
-      Path adapter = trained(node, DemoSetup.standInManifest(texts, "model"));
-      DemoSetup.Demo demo =
-          new DemoSetup(node.ledger(), node.economy())
-              .run(texts, new DevnetCommand.DemoModel(node.modelDir, Optional.of(adapter)));
+      // the devnet's generated model and adapter, with the stand-in training.json it writes
+      DevnetCommand.DemoModel generated =
+          DevnetCommand.DemoModel.generated(dir.resolve("demo-model")).withStandInManifest(texts);
+      Path adapter = generated.adapter().orElseThrow();
+      assertThat(TrainingManifestFile.read(adapter).manifest())
+          .isEqualTo(DemoSetup.standInManifest(texts, ModelSpec.tiny().name()));
+      DemoSetup.Demo demo = new DemoSetup(node.ledger(), node.economy()).run(texts, generated);
 
       // the training fee by token share (the stand-in counts bytes): 40 and 36 bytes of 76, floors
       // 526,315 and 473,684 ppm, the one left over to the larger
@@ -168,6 +173,18 @@ class DemoSetupTest {
                       .toHex()
                   + " with contributions [4, 5, 6]: refusing to register the demo model on data it"
                   + " was not trained on");
+      assertThat(ModelModule.modelCount(node.state())).isEqualTo(models);
+
+      // an adapter without a training.json is not registered either
+      assertThatThrownBy(
+              () ->
+                  new DemoSetup(node.ledger(), node.economy())
+                      .run(
+                          texts,
+                          new DevnetCommand.DemoModel(node.modelDir, Optional.of(node.adapterDir))))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith(
+              "the demo model " + node.adapterDir + " has no training.json: the demo registers");
       assertThat(ModelModule.modelCount(node.state())).isEqualTo(models);
       assertThat(node.auditFailures).isEmpty();
     }

@@ -9,13 +9,47 @@ import io.openledger.chain.staking.ModelStake;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.node.economy.EconomyService;
+import io.openledger.node.factory.TrainedModelRegistration;
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** The devnet's economy section of its start-up banner: the API, the demo's accounts and keys. */
 final class DemoBanner {
   private DemoBanner() {}
+
+  /** The training fee the demo model's registration paid, per contribution. */
+  static void printTraining(PrintWriter out, DemoSetup.Demo d, DemoSetup.Training t) {
+    out.println(
+        "    training fee   "
+            + t.fee().toOpenString()
+            + " OPEN paid at registration (block "
+            + t.block()
+            + "), split by "
+            + (t.basis().equals("tokens") ? "token share" : "measured influence")
+            + ":");
+    out.println("      report       " + t.reportHash().toHex() + " = keccak-256 of");
+    out.println("                   " + t.manifest());
+    Map<Long, String> files = new HashMap<>();
+    d.contributors().forEach(c -> files.put(c.contributionId(), c.file()));
+    for (TrainedModelRegistration.Paid p : t.payouts()) {
+      if (p.contributionId() == 0) {
+        out.printf(
+            "      remainder                    %s OPEN to %s (datanet owner)%n",
+            p.amount().toOpenString(), p.paidTo());
+      } else {
+        out.printf(
+            "      contribution %-3d %-11s %s OPEN (%d ppm) to %s%n",
+            p.contributionId(),
+            files.getOrDefault(p.contributionId(), "?"),
+            p.amount().toOpenString(),
+            p.ppm(),
+            p.paidTo());
+      }
+    }
+  }
 
   static void print(PrintWriter out, NodeRunner runner, Optional<DemoSetup.Demo> demo) {
     EconomyService economy = runner.economy().orElseThrow();
@@ -101,6 +135,7 @@ final class DemoBanner {
               + " tier, minimum "
               + economy.stakingParameters().minimum(ms.tier()).toOpenString()
               + " OPEN); the stakers' share of each fee goes to its pool");
+      d.training().ifPresent(t -> printTraining(out, d, t));
     } else {
       out.println(
           "  model        none: pass --demo-adapter DIR (a PEFT adapter of --model) to register"

@@ -1,7 +1,9 @@
 package io.openledger.node.devnet;
 
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.datanet.ContributionsMerkle;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.datanet.DatanetVersion;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.ledger.BlockRef;
@@ -17,10 +19,13 @@ import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
+import io.openledger.factory.out.TrainingManifest;
 import io.openledger.node.blob.BlobStore;
 import io.openledger.node.blob.PutResult;
 import io.openledger.node.economy.EconomyIndexer;
 import io.openledger.node.economy.EconomyService;
+import io.openledger.node.factory.TrainedModelRegistration;
+import io.openledger.node.factory.TrainingManifestFile;
 import io.openledger.openlora.adapter.AdapterBundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,10 +33,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The devnet's demo economy, made on a fresh chain through ordinary transactions so a newcomer sees
@@ -51,6 +59,12 @@ public final class DemoSetup {
   public static final Amount PRICE_IN = Amount.of(new BigInteger("10000000000000000")); // 0.01
 
   public static final Amount PRICE_OUT = Amount.of(new BigInteger("50000000000000000")); // 0.05
+
+  /**
+   * The demo datanet's training licence fee, paid by the demo model's registration and split over
+   * the contributions by the model's training.json (influence, or token share).
+   */
+  public static final Amount TRAINING_FEE = Amount.open(5);
 
   /** Owns the demo datanet: dev account 2. */
   public static final KeyPair DATANET_OWNER = dev(2);
@@ -78,9 +92,30 @@ public final class DemoSetup {
       long modelId,
       Optional<Hash> adapterHash,
       Optional<String> servedModel,
+      Optional<Training> training,
       Address app,
       String appKeyHex,
       String apiKey) {}
+
+  /**
+   * The demo model's registration with the training fee paid.
+   *
+   * @param manifest the training.json registered
+   * @param reportHash keccak-256 of the training.json registered
+   * @param fee the training fee paid, {@link #TRAINING_FEE}
+   * @param basis {@code influence} or {@code tokens}: how the fee was split
+   * @param payouts what each contribution got, then the datanet owner's remainder (contribution 0)
+   * @param transaction the registration's transaction
+   * @param block its block
+   */
+  public record Training(
+      Path manifest,
+      Hash reportHash,
+      Amount fee,
+      String basis,
+      List<TrainedModelRegistration.Paid> payouts,
+      Hash transaction,
+      long block) {}
 
   /** A demo contributor and the file it contributed. */
   public record Contributor(String file, Address address, String keyHex, long contributionId) {}
@@ -104,12 +139,54 @@ public final class DemoSetup {
   }
 
   /**
+   * The version the demo publishes on a fresh chain: datanet 1, version 1, contributions 1..n in
+   * the order of {@code texts}, whose root is that of their blobs (keccak-256 of each text).
+   */
+  public static TrainingManifest.DatanetUsed freshChainVersion(List<DemoCorpus.Text> texts) {
+    List<ContributionsMerkle.Leaf> leaves = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      leaves.add(new ContributionsMerkle.Leaf(i + 1, Hash.keccak256(texts.get(i).bytes())));
+    }
+    return new TrainingManifest.DatanetUsed(1, 1, ContributionsMerkle.root(leaves).toHex());
+  }
+
+  /**
+   * A stand-in training.json for an adapter that was NOT trained on the demo datanet (the generated
+   * tiny model's random adapter, until the demo ships a model the factory trained): it names the
+   * version the demo publishes on a fresh chain ({@link #freshChainVersion}) and splits the
+   * training fee by token share, counting a text's bytes as its tokens.
+   *
+   * @param base the base model's directory name
+   */
+  public static TrainingManifest standInManifest(List<DemoCorpus.Text> texts, String base) {
+    TrainingManifest.DatanetUsed v = freshChainVersion(texts);
+    List<TrainingManifest.ContributionUsed> used = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      used.add(
+          new TrainingManifest.ContributionUsed(
+              i + 1, v.id(), texts.get(i).bytes().length, OptionalDouble.empty()));
+    }
+    return new TrainingManifest(
+        TrainingManifest.Mode.LORA,
+        Optional.of(base),
+        List.of(v),
+        used,
+        TrainingManifest.InfluenceMethod.TOKEN_SHARE,
+        Optional.empty(),
+        Map.of(),
+        0);
+  }
+
+  /**
    * Makes the demo: a few blocks, each produced at once.
    *
    * @param texts one contributor per text
-   * @param adapterDir the PEFT adapter the demo model registers; without one no model is registered
+   * @param model the served model and the PEFT adapter the demo registers as its paid model, paying
+   *     the training fee by the adapter's training.json (which must name the demo's datanet version
+   *     and contributions as this chain has them); without an adapter no model is registered
    */
-  public Demo run(List<DemoCorpus.Text> texts, Optional<Path> adapterDir) {
+  public Demo run(List<DemoCorpus.Text> texts, DevnetCommand.DemoModel model) {
+    Optional<Path> adapterDir = model.adapter();
     KeyPair funder = dev(0);
     List<KeyPair> contributors = new ArrayList<>();
     for (DemoCorpus.Text t : texts) {
@@ -119,6 +196,8 @@ public final class DemoSetup {
       submit(funder, c.address(), new byte[0], Amount.open(10).add(economy.contributionBond()));
     }
     submit(funder, APP.address(), new byte[0], Amount.open(1_000));
+    // the demo model's training fee (its gas comes from the dev account's own balance)
+    submit(funder, MODEL_OWNER.address(), new byte[0], TRAINING_FEE);
     submit(
         DATANET_OWNER,
         DatanetModule.ADDRESS,
@@ -169,15 +248,24 @@ public final class DemoSetup {
             BigInteger.valueOf(datanet),
             p.contributionsRoot().toArray(),
             p.version().indexHash().toArray()));
+    submit(
+        DATANET_OWNER,
+        DatanetModule.ADDRESS,
+        DatanetModule.SET_TRAINING_FEE.encodeCall(
+            BigInteger.valueOf(datanet), TRAINING_FEE.value()));
     block();
 
-    Optional<Hash> adapter = adapterDir.map(d -> store(bundle(d), MODEL_OWNER.address()));
-    adapter.ifPresent(a -> registerModel(a, datanet, p.version().version()));
-    block();
-    long model =
+    Optional<Hash> adapter = Optional.empty();
+    Optional<Training> training = Optional.empty();
+    if (adapterDir.isPresent()) {
+      TrainingManifestFile file = demoManifest(adapterDir.get(), datanet, p.version().version());
+      adapter = Optional.of(store(bundle(adapterDir.get()), MODEL_OWNER.address()));
+      training = Optional.of(registerTrained(file, adapter.get()));
+    }
+    long registered =
         adapter.isEmpty() ? 0 : ModelModule.modelCount(ledger.state(BlockRef.LATEST).orElseThrow());
-    if (model != 0) {
-      stakeAndServe(model);
+    if (registered != 0) {
+      stakeAndServe(registered);
     }
     submit(APP, InferenceModule.ADDRESS, InferenceModule.DEPOSIT.encodeCall(), Amount.open(100));
     submit(
@@ -201,28 +289,95 @@ public final class DemoSetup {
         datanet,
         p.version().version(),
         out,
-        model,
+        registered,
         adapter,
         adapter.map(a -> economy.engine().model().id() + ":" + a.toHex()),
+        training,
         APP.address(),
         APP.privateKeyHex(),
         API_KEY);
   }
 
-  private void registerModel(Hash adapter, long datanet, int version) {
-    submit(
-        MODEL_OWNER,
-        ModelModule.ADDRESS,
-        ModelModule.REGISTER_MODEL.encodeCall(
-            "fortune-teller",
-            Hash.keccak256(economy.engine().model().id().getBytes(StandardCharsets.UTF_8))
-                .toArray(),
-            adapter.toArray(),
-            List.of(BigInteger.valueOf(datanet)),
-            List.of(BigInteger.valueOf(version)),
-            PRICE_IN.value(),
-            PRICE_OUT.value(),
-            OPERATOR.address()));
+  /**
+   * The demo model's training.json, checked against the demo's datanet on this chain: it must name
+   * exactly this datanet version with the root the chain recorded, and exactly its accepted
+   * contributions. Anything else is refused with both sides: the demo never registers a model
+   * trained on other data.
+   */
+  private TrainingManifestFile demoManifest(Path trainedDir, long datanet, int version) {
+    if (!Files.isRegularFile(trainedDir.resolve(TrainingManifestFile.NAME))) {
+      throw new IllegalStateException(
+          "the demo model "
+              + trainedDir
+              + " has no "
+              + TrainingManifestFile.NAME
+              + ": the demo registers a model trained on its datanet, paying the training fee by"
+              + " it (train one with `openledger train`, or start with --no-demo)");
+    }
+    TrainingManifestFile file = TrainingManifestFile.read(trainedDir);
+    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    DatanetVersion v = DatanetModule.readVersion(state, datanet, version).orElseThrow();
+    List<Long> accepted =
+        DatanetModule.acceptedContributions(state, datanet, v.acceptedCount()).stream()
+            .sorted()
+            .toList();
+    TrainingManifest.DatanetUsed want =
+        new TrainingManifest.DatanetUsed(datanet, version, v.contributionsRoot().toHex());
+    List<Long> named =
+        file.manifest().contributions().stream()
+            .map(TrainingManifest.ContributionUsed::id)
+            .sorted()
+            .toList();
+    if (!file.manifest().datanets().equals(List.of(want)) || !named.equals(accepted)) {
+      throw new IllegalStateException(
+          file.file()
+              + " names "
+              + file.manifest().datanets().stream().map(DemoSetup::describe).toList()
+              + " and contributions "
+              + named
+              + ", but the demo's datanet on this chain is "
+              + describe(want)
+              + " with contributions "
+              + accepted
+              + ": refusing to register the demo model on data it was not trained on");
+    }
+    return file;
+  }
+
+  private static String describe(TrainingManifest.DatanetUsed d) {
+    return "datanet " + d.id() + " version " + d.version() + " root " + d.contributionsRoot();
+  }
+
+  /** registerTrainedModel, paying the training fee split by the manifest; in its own block. */
+  private Training registerTrained(TrainingManifestFile file, Hash adapter) {
+    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    TrainedModelRegistration.Plan plan =
+        TrainedModelRegistration.plan(
+            TrainedModelRegistration.chain(state),
+            file,
+            MODEL_OWNER.address(),
+            TrainedModelRegistration.Basis.AUTO);
+    Hash tx =
+        submit(
+            MODEL_OWNER,
+            ModelModule.ADDRESS,
+            plan.callData(
+                "fortune-teller",
+                Hash.keccak256(economy.engine().model().id().getBytes(StandardCharsets.UTF_8)),
+                adapter,
+                PRICE_IN,
+                PRICE_OUT,
+                OPERATOR.address()),
+            plan.totalFee());
+    block();
+    return new Training(
+        file.file(),
+        file.hash(),
+        plan.totalFee(),
+        plan.datanets().getFirst().basis(),
+        TrainedModelRegistration.planned(plan),
+        tx,
+        ledger.receipt(tx).orElseThrow().blockNumber());
   }
 
   /**
@@ -273,7 +428,7 @@ public final class DemoSetup {
     submit(from, to, data, Amount.ZERO);
   }
 
-  private void submit(KeyPair from, Address to, byte[] data, Amount value) {
+  private Hash submit(KeyPair from, Address to, byte[] data, Amount value) {
     long nonce = ledger.nonce(from.address(), BlockRef.PENDING).orElseThrow();
     byte[] raw =
         TransactionBuilder.eip1559(ledger.chainId())
@@ -291,6 +446,7 @@ public final class DemoSetup {
       throw new IllegalStateException("the demo's transaction was refused: " + r);
     }
     sent.add(a.txHash());
+    return a.txHash();
   }
 
   /** Produces a block now and checks every transaction sent since succeeded. */

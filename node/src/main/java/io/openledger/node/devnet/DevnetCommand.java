@@ -69,8 +69,11 @@ public final class DevnetCommand implements Callable<Integer> {
       names = "--demo-adapter",
       paramLabel = "DIR",
       description =
-          "With --model: the PEFT adapter of that model the demo registers as its paid model"
-              + " (without it the demo registers no model).")
+          "With --model: the PEFT adapter of that model the demo registers as its paid model,"
+              + " trained on the demo datanet: its training.json (written by `openledger train`)"
+              + " must name the demo's datanet version and contributions, and the registration"
+              + " pays the datanet's training fee by it (without it the demo registers no"
+              + " model).")
   Path demoAdapter;
 
   @Option(names = "--no-demo", description = "Start bare: no demo datanet, model or application.")
@@ -109,7 +112,7 @@ public final class DevnetCommand implements Callable<Integer> {
             out);
     Optional<DemoSetup.Demo> demo;
     try {
-      demo = noDemo ? Optional.empty() : demo(runner, demoModel, out);
+      demo = noDemo ? Optional.empty() : demo(runner, demoModel, model == null, out);
     } catch (RuntimeException e) {
       runner.close();
       throw e;
@@ -124,8 +127,11 @@ public final class DevnetCommand implements Callable<Integer> {
   }
 
   /** The model the devnet serves and the adapter its demo registers. */
-  record DemoModel(Path dir, Optional<Path> adapter) {
-    /** The generated tiny model and one adapter, written once under {@code root}. */
+  public record DemoModel(Path dir, Optional<Path> adapter) {
+    /**
+     * The generated tiny model and one adapter, written once under {@code root}. The adapter is
+     * random (not trained): the demo registers it with {@link DemoSetup#standInManifest}.
+     */
     static DemoModel generated(Path root) {
       Path dir = root.resolve(ModelSpec.tiny().name());
       Path adapter = root.resolve("adapter");
@@ -137,11 +143,21 @@ public final class DevnetCommand implements Callable<Integer> {
       }
       return new DemoModel(dir, Optional.of(adapter));
     }
+
+    /**
+     * Writes (again) the generated adapter's stand-in training.json for {@code texts} ({@link
+     * DemoSetup#standInManifest}): the adapter is random, not trained on them.
+     */
+    DemoModel withStandInManifest(List<DemoCorpus.Text> texts) {
+      DemoSetup.standInManifest(texts, dir.getFileName().toString())
+          .write(adapter.orElseThrow(() -> new IllegalStateException("no adapter in " + dir)));
+      return this;
+    }
   }
 
   /** Sets up the demo on a fresh chain; empty when the chain already has one (or is not fresh). */
   private static Optional<DemoSetup.Demo> demo(
-      NodeRunner runner, DemoModel model, PrintWriter out) {
+      NodeRunner runner, DemoModel model, boolean generated, PrintWriter out) {
     if (!DemoSetup.needed(runner.ledger())) {
       return Optional.empty();
     }
@@ -154,7 +170,8 @@ public final class DevnetCommand implements Callable<Integer> {
     out.println("Setting up the demo economy (first start)...");
     out.flush();
     return Optional.of(
-        new DemoSetup(runner.ledger(), runner.economy().orElseThrow()).run(texts, model.adapter()));
+        new DemoSetup(runner.ledger(), runner.economy().orElseThrow())
+            .run(texts, generated ? model.withStandInManifest(texts) : model));
   }
 
   static Genesis loadGenesis(Path file) {

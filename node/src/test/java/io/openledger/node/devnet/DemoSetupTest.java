@@ -1,20 +1,37 @@
 package io.openledger.node.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ReceiptView;
+import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.model.TrainingReport;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.staking.TierCheck;
 import io.openledger.chain.state.StateReader;
+import io.openledger.chain.state.SupplyAudit;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import io.openledger.factory.out.TrainingManifest;
 import io.openledger.node.economy.EconomyNode;
+import io.openledger.node.factory.TrainingManifestFile;
 import io.openledger.node.rpc.Json;
+import io.openledger.openlora.testmodel.ModelSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +47,22 @@ class DemoSetupTest {
           List.of(
               new DemoCorpus.Text("wisdom", bytes("A stitch in time saves nine.\n%\nLook up.\n")),
               new DemoCorpus.Text("jokes", bytes("Why did the chicken cross the road?\n")));
-      DemoSetup.Demo demo =
-          new DemoSetup(node.ledger(), node.economy()).run(texts, Optional.of(node.adapterDir));
+      // the devnet's generated model and adapter, with the stand-in training.json it writes
+      DevnetCommand.DemoModel generated =
+          DevnetCommand.DemoModel.generated(dir.resolve("demo-model")).withStandInManifest(texts);
+      Path adapter = generated.adapter().orElseThrow();
+      assertThat(TrainingManifestFile.read(adapter).manifest())
+          .isEqualTo(DemoSetup.standInManifest(texts, ModelSpec.tiny().name()));
+      DemoSetup.Demo demo = new DemoSetup(node.ledger(), node.economy()).run(texts, generated);
+
+      // the training fee by token share (the stand-in counts bytes): 40 and 36 bytes of 76, floors
+      // 526,315 and 473,684 ppm, the one left over to the larger
+      DemoSetup.Training t = demo.training().orElseThrow();
+      assertThat(t.basis()).isEqualTo("tokens");
+      Amount fee = DemoSetup.TRAINING_FEE;
+      Amount first = fee.multiply(526_316).divide(1_000_000);
+      Amount second = fee.multiply(473_684).divide(1_000_000);
+      assertPaidExactly(node, demo, List.of(first, second), fee.subtract(first).subtract(second));
 
       StateReader state = node.state();
       StakingParameters staking = node.genesis.economy().staking();
@@ -48,6 +79,21 @@ class DemoSetupTest {
       StringWriter banner = new StringWriter();
       DemoBanner.print(new PrintWriter(banner), node.runner, Optional.of(demo));
       assertThat(banner.toString())
+          .contains(
+              "    training fee   5 OPEN paid at registration (block "
+                  + t.block()
+                  + "), split by token share:\n"
+                  + "      report       "
+                  + t.reportHash().toHex()
+                  + " = keccak-256 of\n"
+                  + "                   "
+                  + adapter.resolve("training.json")
+                  + "\n"
+                  + "      contribution 1   wisdom      "
+                  + first.toOpenString()
+                  + " OPEN (526316 ppm) to "
+                  + demo.contributors().get(0).address()
+                  + "\n")
           .contains(
               "staked         "
                   + staking.experimentalMinimum().toOpenString()
@@ -67,6 +113,137 @@ class DemoSetupTest {
       assertThat(paid.body().get("openledger").get("paid").asBoolean()).isTrue();
       assertThat(node.auditFailures).isEmpty();
     }
+  }
+
+  @Test
+  void theFeeIsSplitByMeasuredInfluenceAndAManifestOfOtherDataIsRefusedWithBothSides()
+      throws Exception {
+    try (EconomyNode node = EconomyNode.start(dir)) {
+      List<DemoCorpus.Text> texts =
+          List.of(
+              new DemoCorpus.Text("science", bytes("Entropy isn't what it used to be.\n")),
+              new DemoCorpus.Text("work", bytes("Work expands to fill the time.\n")),
+              new DemoCorpus.Text("linux", bytes("Real programmers use cat.\n")));
+      TrainingManifest.DatanetUsed v = DemoSetup.freshChainVersion(texts);
+      TrainingManifest manifest =
+          new TrainingManifest(
+              TrainingManifest.Mode.LORA,
+              Optional.of("model"),
+              List.of(v),
+              List.of(
+                  new TrainingManifest.ContributionUsed(1, 1, 9, OptionalDouble.of(0.1)),
+                  new TrainingManifest.ContributionUsed(2, 1, 8, OptionalDouble.of(0.3)),
+                  new TrainingManifest.ContributionUsed(3, 1, 7, OptionalDouble.of(0.0))),
+              TrainingManifest.InfluenceMethod.DATAINF,
+              Optional.empty(),
+              Map.of("rank", 8L),
+              7);
+      Path adapter = trained(node, manifest);
+      DevnetCommand.DemoModel model =
+          new DevnetCommand.DemoModel(node.modelDir, Optional.of(adapter));
+      DemoSetup.Demo demo = new DemoSetup(node.ledger(), node.economy()).run(texts, model);
+      assertThat(demo.datanetId()).isEqualTo(1);
+      DemoSetup.Training t = demo.training().orElseThrow();
+      assertThat(t.basis()).isEqualTo("influence");
+      assertThat(t.reportHash())
+          .isEqualTo(Hash.keccak256(Files.readAllBytes(adapter.resolve("training.json"))));
+      // 0.1 and 0.3 of 0.4: 250,000 and 750,000 ppm exactly; no influence, nothing
+      assertPaidExactly(
+          node,
+          demo,
+          List.of(
+              DemoSetup.TRAINING_FEE.divide(4),
+              DemoSetup.TRAINING_FEE.multiply(3).divide(4),
+              Amount.ZERO),
+          Amount.ZERO);
+
+      // the same model again: this chain's demo datanet is now 2, its contributions 4..6
+      long models = ModelModule.modelCount(node.state());
+      assertThatThrownBy(() -> new DemoSetup(node.ledger(), node.economy()).run(texts, model))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              adapter.resolve("training.json")
+                  + " names [datanet 1 version 1 root "
+                  + v.contributionsRoot()
+                  + "] and contributions [1, 2, 3], but the demo's datanet on this chain is"
+                  + " datanet 2 version 1 root "
+                  + DatanetModule.readVersion(node.state(), 2, 1)
+                      .orElseThrow()
+                      .contributionsRoot()
+                      .toHex()
+                  + " with contributions [4, 5, 6]: refusing to register the demo model on data it"
+                  + " was not trained on");
+      assertThat(ModelModule.modelCount(node.state())).isEqualTo(models);
+
+      // an adapter without a training.json is not registered either
+      assertThatThrownBy(
+              () ->
+                  new DemoSetup(node.ledger(), node.economy())
+                      .run(
+                          texts,
+                          new DevnetCommand.DemoModel(node.modelDir, Optional.of(node.adapterDir))))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith(
+              "the demo model " + node.adapterDir + " has no training.json: the demo registers");
+      assertThat(ModelModule.modelCount(node.state())).isEqualTo(models);
+      assertThat(node.auditFailures).isEmpty();
+    }
+  }
+
+  /**
+   * Each contributor's balance rose by exactly its share in the registration's block (it sends
+   * nothing there), the datanet owner's by the remainder, the model owner paid the fee and its gas;
+   * the model records the report hash and the fee; the supply invariant held in every block.
+   */
+  private static void assertPaidExactly(
+      EconomyNode node, DemoSetup.Demo demo, List<Amount> shares, Amount remainder) {
+    DemoSetup.Training t = demo.training().orElseThrow();
+    Ledger ledger = node.ledger();
+    BlockRef before = BlockRef.number(t.block() - 1);
+    BlockRef after = BlockRef.number(t.block());
+    for (int i = 0; i < shares.size(); i++) {
+      Address a = demo.contributors().get(i).address();
+      assertThat(gain(ledger, a, before, after))
+          .as("contributor " + i)
+          .isEqualTo(shares.get(i).value());
+    }
+    assertThat(gain(ledger, DemoSetup.DATANET_OWNER.address(), before, after))
+        .isEqualTo(remainder.value());
+    ReceiptView r = ledger.receipt(t.transaction()).orElseThrow();
+    assertThat(gain(ledger, DemoSetup.MODEL_OWNER.address(), before, after))
+        .isEqualTo(t.fee().add(r.effectiveGasPrice().multiply(r.gasUsed())).value().negate());
+    Amount sum = remainder;
+    for (Amount s : shares) {
+      sum = sum.add(s);
+    }
+    assertThat(sum).isEqualTo(DemoSetup.TRAINING_FEE);
+    assertThat(t.payouts().stream().map(p -> p.amount()).reduce(Amount.ZERO, Amount::add))
+        .isEqualTo(DemoSetup.TRAINING_FEE);
+    StateReader state = node.state();
+    assertThat(ModelModule.readTrainingReport(state, demo.modelId()))
+        .contains(new TrainingReport(t.reportHash(), DemoSetup.TRAINING_FEE));
+    assertThat(SupplyAudit.check(ledger.state(after).orElseThrow())).isEmpty();
+    assertThat(node.auditFailures).isEmpty();
+  }
+
+  /** Base units gained (negative: lost) between the two blocks. */
+  private static BigInteger gain(Ledger ledger, Address a, BlockRef before, BlockRef after) {
+    return ledger
+        .balance(a, after)
+        .orElseThrow()
+        .value()
+        .subtract(ledger.balance(a, before).orElseThrow().value());
+  }
+
+  /** A copy of the node's adapter with this training.json, as `openledger train` leaves it. */
+  private Path trained(EconomyNode node, TrainingManifest manifest) throws Exception {
+    Path out = dir.resolve("trained-" + manifest.hashCode());
+    Files.createDirectories(out);
+    for (String f : List.of("adapter_config.json", "adapter_model.safetensors")) {
+      Files.copy(node.adapterDir.resolve(f), out.resolve(f));
+    }
+    manifest.write(out);
+    return out;
   }
 
   private static byte[] bytes(String s) {

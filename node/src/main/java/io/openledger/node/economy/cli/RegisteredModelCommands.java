@@ -7,8 +7,11 @@ import io.openledger.chain.model.TrainingReport;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
+import io.openledger.factory.out.TrainingManifest;
 import io.openledger.node.blob.BlobClient;
 import io.openledger.node.cli.CliException;
+import io.openledger.node.factory.TrainedModelRegistration;
+import io.openledger.node.factory.TrainingManifestFile;
 import io.openledger.node.wallet.AccountSignerOptions;
 import io.openledger.node.wallet.RpcOptions;
 import io.openledger.node.wallet.Wallets;
@@ -265,9 +268,9 @@ public final class RegisteredModelCommands {
         throw new CliException(
             "--datanet goes without --from: the versions come from " + dir + "/training.json");
       }
-      TrainedRegistration.Basis basis = TrainedRegistration.Basis.parse(weights);
-      TrainingFile file = TrainingFile.read(dir);
-      boolean lora = file.mode().equals("lora");
+      TrainedModelRegistration.Basis basis = TrainedRegistration.basis(weights);
+      TrainingManifestFile file = TrainingManifestFile.read(dir);
+      boolean lora = file.manifest().mode() == TrainingManifest.Mode.LORA;
       if (lora && base == null) {
         throw new CliException(
             "--from "
@@ -293,27 +296,17 @@ public final class RegisteredModelCommands {
       PrintWriter err = spec.commandLine().getErr();
       PrintWriter o = spec.commandLine().getOut();
       var node = rpc.client();
-      TrainedRegistration.Plan plan =
-          TrainedRegistration.plan(new EconomyViews(node), file, key.address(), basis);
+      TrainedModelRegistration.Plan plan =
+          TrainedModelRegistration.plan(
+              TrainedModelRegistration.chain(new EconomyViews(node)), file, key.address(), basis);
       Hash adapterHash =
           !lora
               ? Hash.ZERO
               : dryRun ? bundleHash(dir) : uploadAdapter(api.client(), dir, key, noProgress, err);
-      byte[] data =
-          ModelModule.REGISTER_TRAINED_MODEL.encodeCall(
-              name,
-              baseHash.toArray(),
-              adapterHash.toArray(),
-              plan.datanetIds(),
-              plan.versions(),
-              in.value(),
-              out.value(),
-              op,
-              plan.credits(),
-              file.hash().toArray());
+      byte[] data = plan.callData(name, baseHash, adapterHash, in, out, op);
       if (dryRun) {
         TrainedRegistration.simulate(node, key.address(), plan.totalFee(), data);
-        List<TrainedRegistration.Paid> paid = TrainedRegistration.planned(plan);
+        List<TrainedModelRegistration.Paid> paid = TrainedModelRegistration.planned(plan);
         if (rpc.json()) {
           Map<String, Object> j = new LinkedHashMap<>();
           j.put("dryRun", true);
@@ -334,7 +327,7 @@ public final class RegisteredModelCommands {
               node, key, ModelModule.ADDRESS, plan.totalFee(), data, tx.timeout(), err);
       long id =
           EconomyViews.u64(sent.event(ModelModule.ADDRESS, ModelModule.MODEL_REGISTERED).get(0));
-      List<TrainedRegistration.Paid> paid = TrainedRegistration.paid(sent, plan);
+      List<TrainedModelRegistration.Paid> paid = TrainedRegistration.paid(sent, plan);
       if (rpc.json()) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("model", id);

@@ -16,6 +16,7 @@ import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.factory.data.Document;
+import io.openledger.factory.out.TrainingManifest;
 import io.openledger.node.blob.BlobClient;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.economy.EconomyNode;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Paying at training time on the real node (issue 9): a datanet with a training fee and three
  * accepted contributions; {@link DatanetTrainingSource} reads its version's text and refuses a
  * tampered blob, a wrong root and forbidden licences; {@code openledger model register --from DIR}
- * with a hand-written {@code training.json} pays each contributor exactly its share.
+ * with a {@code training.json} written by the factory's {@link TrainingManifest} pays each
+ * contributor exactly its share.
  */
 class TrainingFeeE2ETest {
   @TempDir static Path dir;
@@ -255,37 +259,13 @@ class TrainingFeeE2ETest {
     }
     Hash root =
         DatanetModule.readVersion(node.state(), corpus, 1).orElseThrow().contributionsRoot();
-    String json =
-        "{\"format\": \"openledger-factory/1\", \"mode\": \"lora\", \"base\": \"tiny\",\n"
-            + " \"datanets\": [{\"id\": "
-            + corpus
-            + ", \"version\": 1, \"contributionsRoot\": \""
-            + root.toHex()
-            + "\"}],\n"
-            + " \"contributions\": [\n"
-            + "  {\"id\": "
-            + ids.get(0)
-            + ", \"datanet\": "
-            + corpus
-            + ", \"tokens\": 7, \"influence\": 0.5},\n"
-            + "  {\"id\": "
-            + ids.get(1)
-            + ", \"datanet\": "
-            + corpus
-            + ", \"tokens\": 6, \"influence\": 0.25},\n"
-            + "  {\"id\": "
-            + ids.get(2)
-            + ", \"datanet\": "
-            + corpus
-            + ", \"tokens\": 9, \"influence\": -0.1}],\n"
-            + " \"influenceMethod\": \"datainf\", \"eval\": {\"heldOutLoss\": 2.3}, \"config\": {},"
-            + " \"seed\": 7}\n";
-    Files.writeString(out.resolve("training.json"), json);
-    Hash report = Hash.keccak256(json.getBytes(StandardCharsets.UTF_8));
+    TrainingManifest manifest = manifest(TrainingManifest.Mode.LORA, root);
+    Path written = manifest.write(out);
+    Hash report = Hash.keccak256(Files.readAllBytes(written));
     Path key = dir.resolve("builder.key");
     Files.writeString(key, DevAccounts.ALL.get(3).privateKeyHex());
 
-    // influence 0.5 / 0.25 / negative: 666,666 + 1 left over, 333,333, nothing
+    // influence 0.5 / 0.25 / 0: 666,666 + 1 left over, 333,333, nothing
     Amount first = FEE.multiply(666_667).divide(1_000_000);
     Amount second = FEE.multiply(333_333).divide(1_000_000);
     Amount rest = FEE.subtract(first).subtract(second);
@@ -337,9 +317,7 @@ class TrainingFeeE2ETest {
         Files.copy(f, scratch.resolve(f.getFileName()));
       }
     }
-    Files.writeString(
-        scratch.resolve("training.json"),
-        json.replace("\"mode\": \"lora\"", "\"mode\": \"from-scratch\""));
+    manifest(TrainingManifest.Mode.FROM_SCRATCH, root).write(scratch);
     JsonNode fromScratch =
         EconomyCliE2ETest.run(
                 "model",
@@ -367,10 +345,43 @@ class TrainingFeeE2ETest {
     for (String f : List.of("adapter_config.json", "adapter_model.safetensors")) {
       Files.copy(out.resolve(f), tampered.resolve(f));
     }
+    manifest(TrainingManifest.Mode.LORA, Hash.keccak256(new byte[] {3})).write(tampered);
+    register(tampered, key)
+        .fails(
+            tampered.resolve("training.json")
+                + " says datanet "
+                + corpus
+                + " version 1 has root "
+                + Hash.keccak256(new byte[] {3}).toHex()
+                + ", the chain recorded "
+                + root.toHex());
+
+    // a training.json the factory's reader refuses is refused by name, file and key
+    Path broken = dir.resolve("broken");
+    Files.createDirectories(broken);
     Files.writeString(
-        tampered.resolve("training.json"),
-        json.replace(root.toHex(), Hash.keccak256(new byte[] {3}).toHex()));
-    register(tampered, key).fails("training.json says datanet " + corpus + " version 1 has root");
+        broken.resolve("training.json"), manifest.text().replace("\"seed\"", "\"sede\""));
+    register(broken, key, "--dry-run")
+        .fails(broken.resolve("training.json") + ": unknown key sede");
+  }
+
+  /**
+   * The training.json of a model trained on the corpus's version 1: influence 0.5, 0.25 and none
+   * measured for the third (0), as the factory writes it.
+   */
+  private static TrainingManifest manifest(TrainingManifest.Mode mode, Hash root) {
+    return new TrainingManifest(
+        mode,
+        mode == TrainingManifest.Mode.LORA ? Optional.of("tiny") : Optional.empty(),
+        List.of(new TrainingManifest.DatanetUsed(corpus, 1, root.toHex())),
+        List.of(
+            new TrainingManifest.ContributionUsed(ids.get(0), corpus, 7, OptionalDouble.of(0.5)),
+            new TrainingManifest.ContributionUsed(ids.get(1), corpus, 6, OptionalDouble.of(0.25)),
+            new TrainingManifest.ContributionUsed(ids.get(2), corpus, 9, OptionalDouble.of(0.0))),
+        TrainingManifest.InfluenceMethod.DATAINF,
+        Optional.of(new TrainingManifest.Eval(2.3, Math.exp(2.3), 64, 2.0)),
+        Map.of("rank", 8L),
+        7);
   }
 
   private static EconomyCliE2ETest.Run register(Path from, Path key, String... extra) {

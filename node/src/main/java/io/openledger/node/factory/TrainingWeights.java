@@ -1,4 +1,4 @@
-package io.openledger.node.economy.cli;
+package io.openledger.node.factory;
 
 import io.openledger.chain.model.TrainingFeeSplit;
 import java.math.BigDecimal;
@@ -14,17 +14,17 @@ import java.util.Map;
  * ties to the lowest contribution id; weights of 0 ppm are left out (the chain refuses them, and
  * they would earn nothing). The weights sum to exactly 1,000,000.
  */
-final class TrainingWeights {
+public final class TrainingWeights {
   private TrainingWeights() {}
 
   /** A contribution's weight. */
-  record Weight(long contributionId, int ppm) {}
+  public record Weight(long contributionId, int ppm) {}
 
   /**
    * @param masses contribution id to its mass, each at least 0, the sum above 0
    * @return the weights in ascending contribution id
    */
-  static List<Weight> ppm(Map<Long, BigDecimal> masses) {
+  public static List<Weight> ppm(Map<Long, BigDecimal> masses) {
     BigDecimal total = BigDecimal.ZERO;
     for (BigDecimal m : masses.values()) {
       if (m.signum() < 0) {

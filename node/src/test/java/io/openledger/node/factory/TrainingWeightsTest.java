@@ -1,4 +1,4 @@
-package io.openledger.node.economy.cli;
+package io.openledger.node.factory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

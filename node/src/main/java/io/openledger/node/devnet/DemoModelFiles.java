@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * The devnet's demo model, shipped with the node: a small model trained from scratch by the factory
- * on the demo datanet (Debian's fortunes) and a LoRA adapter trained on it on the same datanet, each
- * with the {@code training.json} that pays the datanet's contributors when the demo registers it.
- * {@code node/scripts/train-demo-model.sh} reproduces them on a fresh devnet.
+ * on the demo datanet (Debian's fortunes) and a LoRA adapter trained on it on the same datanet,
+ * each with the {@code training.json} that pays the datanet's contributors when the demo registers
+ * it. {@code node/scripts/train-demo-model.sh} reproduces them on a fresh devnet.
  */
 final class DemoModelFiles {
   /** The base model's directory name, and the name it is served under. */
@@ -54,7 +54,8 @@ final class DemoModelFiles {
         if (Files.isRegularFile(target)) {
           continue;
         }
-        try (InputStream in = DemoModelFiles.class.getResourceAsStream(RESOURCES + name + "/" + f)) {
+        try (InputStream in =
+            DemoModelFiles.class.getResourceAsStream(RESOURCES + name + "/" + f)) {
           if (in == null) {
             throw new IllegalStateException(
                 "the demo model file " + name + "/" + f + " is missing from this build");

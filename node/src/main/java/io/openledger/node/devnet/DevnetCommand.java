@@ -85,12 +85,12 @@ public final class DevnetCommand implements Callable<Integer> {
     Genesis genesis = loadGenesis(genesisFile);
     PrintWriter out = spec.commandLine().getOut();
     if (demoAdapter != null && model == null) {
-      throw new CliException("--demo-adapter goes with --model (the generated model has its own)");
+      throw new CliException("--demo-adapter goes with --model (the demo model has its own)");
     }
     DemoModel demoModel =
         model != null
             ? new DemoModel(model, Optional.ofNullable(demoAdapter))
-            : DemoModel.generated(dataDir.resolve("demo-model"));
+            : DemoModel.trained(dataDir.resolve("demo-model"));
     // decides the challenges by recomputation with this node's indexes and engine, once they run
     NodeRecordVerifier verifier = NodeRecordVerifier.unattached();
     NodeRunner runner =
@@ -112,7 +112,7 @@ public final class DevnetCommand implements Callable<Integer> {
             out);
     Optional<DemoSetup.Demo> demo;
     try {
-      demo = noDemo ? Optional.empty() : demo(runner, demoModel, model == null, out);
+      demo = noDemo ? Optional.empty() : demo(runner, demoModel, out);
     } catch (RuntimeException e) {
       runner.close();
       throw e;
@@ -128,6 +128,15 @@ public final class DevnetCommand implements Callable<Integer> {
 
   /** The model the devnet serves and the adapter its demo registers. */
   public record DemoModel(Path dir, Optional<Path> adapter) {
+    /**
+     * The shipped demo model ({@link DemoModelFiles}): trained by the factory on the demo datanet,
+     * written once under {@code root}.
+     */
+    static DemoModel trained(Path root) {
+      Path[] dirs = DemoModelFiles.extract(root);
+      return new DemoModel(dirs[0], Optional.of(dirs[1]));
+    }
+
     /**
      * The generated tiny model and one adapter, written once under {@code root}. The adapter is
      * random (not trained): the demo registers it with {@link DemoSetup#standInManifest}.
@@ -157,7 +166,7 @@ public final class DevnetCommand implements Callable<Integer> {
 
   /** Sets up the demo on a fresh chain; empty when the chain already has one (or is not fresh). */
   private static Optional<DemoSetup.Demo> demo(
-      NodeRunner runner, DemoModel model, boolean generated, PrintWriter out) {
+      NodeRunner runner, DemoModel model, PrintWriter out) {
     if (!DemoSetup.needed(runner.ledger())) {
       return Optional.empty();
     }
@@ -170,8 +179,7 @@ public final class DevnetCommand implements Callable<Integer> {
     out.println("Setting up the demo economy (first start)...");
     out.flush();
     return Optional.of(
-        new DemoSetup(runner.ledger(), runner.economy().orElseThrow())
-            .run(texts, generated ? model.withStandInManifest(texts) : model));
+        new DemoSetup(runner.ledger(), runner.economy().orElseThrow()).run(texts, model));
   }
 
   static Genesis loadGenesis(Path file) {

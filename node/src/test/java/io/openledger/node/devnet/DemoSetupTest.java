@@ -24,6 +24,7 @@ import io.openledger.node.rpc.Json;
 import io.openledger.openlora.testmodel.ModelSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -195,6 +196,53 @@ class DemoSetupTest {
    * nothing there), the datanet owner's by the remainder, the model owner paid the fee and its gas;
    * the model records the report hash and the fee; the supply invariant held in every block.
    */
+  @Test
+  void theShippedDemoModelWasTrainedOnTheDemoDatanetAndPaysItsContributorsByInfluence()
+      throws Exception {
+    List<DemoCorpus.Text> texts = DemoCorpus.load(); // Debian's fortunes, installed when missing
+    try (EconomyNode node = EconomyNode.start(dir)) {
+      DevnetCommand.DemoModel trained = DevnetCommand.DemoModel.trained(dir.resolve("demo-model"));
+      TrainingManifest manifest =
+          TrainingManifestFile.read(trained.adapter().orElseThrow()).manifest();
+      DemoSetup.Demo demo = new DemoSetup(node.ledger(), node.economy()).run(texts, trained);
+
+      // the manifest's datanet, version, root and contributions are exactly what the demo made
+      DemoSetup.Training t = demo.training().orElseThrow();
+      assertThat(t.basis()).isEqualTo("influence");
+      assertThat(manifest.contributions().stream().map(c -> c.id()).toList())
+          .isEqualTo(demo.contributors().stream().map(c -> c.contributionId()).toList());
+      // expected split, computed here from the influences: floor ppm, the leftover to the largest
+      BigDecimal total = BigDecimal.ZERO;
+      for (TrainingManifest.ContributionUsed c : manifest.contributions()) {
+        total = total.add(BigDecimal.valueOf(c.influence().orElseThrow()));
+      }
+      long[] ppm = new long[manifest.contributions().size()];
+      long given = 0;
+      int largest = 0;
+      for (int i = 0; i < ppm.length; i++) {
+        double inf = manifest.contributions().get(i).influence().orElseThrow();
+        ppm[i] =
+            BigDecimal.valueOf(inf)
+                .multiply(BigDecimal.valueOf(1_000_000))
+                .divide(total, 0, java.math.RoundingMode.FLOOR)
+                .longValueExact();
+        given += ppm[i];
+        if (inf > manifest.contributions().get(largest).influence().orElseThrow()) {
+          largest = i;
+        }
+      }
+      ppm[largest] += 1_000_000 - given;
+      List<Amount> shares = new java.util.ArrayList<>();
+      Amount paid = Amount.ZERO;
+      for (long w : ppm) {
+        Amount share = DemoSetup.TRAINING_FEE.multiply(w).divide(1_000_000);
+        shares.add(share);
+        paid = paid.add(share);
+      }
+      assertPaidExactly(node, demo, shares, DemoSetup.TRAINING_FEE.subtract(paid));
+    }
+  }
+
   private static void assertPaidExactly(
       EconomyNode node, DemoSetup.Demo demo, List<Amount> shares, Amount remainder) {
     DemoSetup.Training t = demo.training().orElseThrow();

@@ -164,8 +164,15 @@ class EconomyCrashTest {
   }
 
   private NodeProcess start(Path dataDir, Path log) throws Exception {
+    // the generated tiny model, whose adapter the set-up registers (not the devnet's demo model)
+    Path model = work.resolve(ModelSpec.tiny().name());
+    if (!Files.exists(model.resolve("config.json"))) {
+      TestModels.writeModel(model, ModelSpec.tiny());
+    }
+    List<String> args = new ArrayList<>(BATCHING);
+    args.addAll(List.of("--model", model.toString()));
     return NodeProcess.start(
-        dataDir, log, BLOCK_TIME_MS, NodeProcess.freePort(), ECONOMY_JVM, BATCHING);
+        dataDir, log, BLOCK_TIME_MS, NodeProcess.freePort(), ECONOMY_JVM, args);
   }
 
   // ---- the load ----

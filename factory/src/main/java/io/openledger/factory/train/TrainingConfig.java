@@ -176,207 +176,55 @@ public record TrainingConfig(
 
   public TrainingConfig withSchedule(
       int steps, int warmupSteps, double learningRate, double minLrRatio) {
-    return new TrainingConfig(
-        mode,
-        rank,
-        alpha,
-        useRslora,
-        targets,
-        hidden,
-        layers,
-        heads,
-        kvHeads,
-        intermediate,
-        vocab,
-        tiedEmbeddings,
-        seqLen,
-        batchSequences,
-        steps,
-        epochs,
-        learningRate,
-        weightDecay,
-        clipNorm,
-        warmupSteps,
-        minLrRatio,
-        seed,
-        threads,
-        heldOutFraction,
-        checkpointEvery);
+    Copy c = new Copy(this);
+    c.steps = steps;
+    c.learningRate = learningRate;
+    c.warmupSteps = warmupSteps;
+    c.minLrRatio = minLrRatio;
+    return c.build();
   }
 
   public TrainingConfig withBatch(int seqLen, int batchSequences) {
-    return new TrainingConfig(
-        mode,
-        rank,
-        alpha,
-        useRslora,
-        targets,
-        hidden,
-        layers,
-        heads,
-        kvHeads,
-        intermediate,
-        vocab,
-        tiedEmbeddings,
-        seqLen,
-        batchSequences,
-        steps,
-        epochs,
-        learningRate,
-        weightDecay,
-        clipNorm,
-        warmupSteps,
-        minLrRatio,
-        seed,
-        threads,
-        heldOutFraction,
-        checkpointEvery);
+    Copy c = new Copy(this);
+    c.seqLen = seqLen;
+    c.batchSequences = batchSequences;
+    return c.build();
   }
 
   public TrainingConfig withOptimizer(double weightDecay, double clipNorm) {
-    return new TrainingConfig(
-        mode,
-        rank,
-        alpha,
-        useRslora,
-        targets,
-        hidden,
-        layers,
-        heads,
-        kvHeads,
-        intermediate,
-        vocab,
-        tiedEmbeddings,
-        seqLen,
-        batchSequences,
-        steps,
-        epochs,
-        learningRate,
-        weightDecay,
-        clipNorm,
-        warmupSteps,
-        minLrRatio,
-        seed,
-        threads,
-        heldOutFraction,
-        checkpointEvery);
+    Copy c = new Copy(this);
+    c.weightDecay = weightDecay;
+    c.clipNorm = clipNorm;
+    return c.build();
   }
 
   public TrainingConfig withRun(
       long seed, int threads, double heldOutFraction, int checkpointEvery) {
-    return new TrainingConfig(
-        mode,
-        rank,
-        alpha,
-        useRslora,
-        targets,
-        hidden,
-        layers,
-        heads,
-        kvHeads,
-        intermediate,
-        vocab,
-        tiedEmbeddings,
-        seqLen,
-        batchSequences,
-        steps,
-        epochs,
-        learningRate,
-        weightDecay,
-        clipNorm,
-        warmupSteps,
-        minLrRatio,
-        seed,
-        threads,
-        heldOutFraction,
-        checkpointEvery);
+    Copy c = new Copy(this);
+    c.seed = seed;
+    c.threads = threads;
+    c.heldOutFraction = heldOutFraction;
+    c.checkpointEvery = checkpointEvery;
+    return c.build();
   }
 
   public TrainingConfig withTiedEmbeddings(boolean tied) {
-    return new TrainingConfig(
-        mode,
-        rank,
-        alpha,
-        useRslora,
-        targets,
-        hidden,
-        layers,
-        heads,
-        kvHeads,
-        intermediate,
-        vocab,
-        tied,
-        seqLen,
-        batchSequences,
-        steps,
-        epochs,
-        learningRate,
-        weightDecay,
-        clipNorm,
-        warmupSteps,
-        minLrRatio,
-        seed,
-        threads,
-        heldOutFraction,
-        checkpointEvery);
+    Copy c = new Copy(this);
+    c.tiedEmbeddings = tied;
+    return c.build();
   }
 
   public TrainingConfig withRslora(boolean rslora) {
-    return new TrainingConfig(
-        mode,
-        rank,
-        alpha,
-        rslora,
-        targets,
-        hidden,
-        layers,
-        heads,
-        kvHeads,
-        intermediate,
-        vocab,
-        tiedEmbeddings,
-        seqLen,
-        batchSequences,
-        steps,
-        epochs,
-        learningRate,
-        weightDecay,
-        clipNorm,
-        warmupSteps,
-        minLrRatio,
-        seed,
-        threads,
-        heldOutFraction,
-        checkpointEvery);
+    Copy c = new Copy(this);
+    c.useRslora = rslora;
+    return c.build();
   }
 
   public TrainingConfig withEpochs(int epochs) {
-    return new TrainingConfig(
-        mode,
-        rank,
-        alpha,
-        useRslora,
-        targets,
-        hidden,
-        layers,
-        heads,
-        kvHeads,
-        intermediate,
-        vocab,
-        tiedEmbeddings,
-        seqLen,
-        batchSequences,
-        0,
-        epochs,
-        learningRate,
-        weightDecay,
-        clipNorm,
-        warmupSteps,
-        minLrRatio,
-        seed,
-        threads,
-        heldOutFraction,
-        checkpointEvery);
+    Copy c = new Copy(this);
+    c.steps = 0;
+    c.epochs = epochs;
+    return c.build();
   }
 
   /** The fields as JSON-ready values, in a fixed order (training.json's "config"). */
@@ -426,6 +274,92 @@ public record TrainingConfig(
       return HexFormat.of().formatHex(d.digest(m.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** A mutable copy of a config, for the with-ers: change some fields, build a new config. */
+  private static final class Copy {
+    private Mode mode;
+    private int rank;
+    private double alpha;
+    private boolean useRslora;
+    private List<String> targets;
+    private int hidden;
+    private int layers;
+    private int heads;
+    private int kvHeads;
+    private int intermediate;
+    private int vocab;
+    private boolean tiedEmbeddings;
+    private int seqLen;
+    private int batchSequences;
+    private int steps;
+    private int epochs;
+    private double learningRate;
+    private double weightDecay;
+    private double clipNorm;
+    private int warmupSteps;
+    private double minLrRatio;
+    private long seed;
+    private int threads;
+    private double heldOutFraction;
+    private int checkpointEvery;
+
+    Copy(TrainingConfig c) {
+      mode = c.mode;
+      rank = c.rank;
+      alpha = c.alpha;
+      useRslora = c.useRslora;
+      targets = c.targets;
+      hidden = c.hidden;
+      layers = c.layers;
+      heads = c.heads;
+      kvHeads = c.kvHeads;
+      intermediate = c.intermediate;
+      vocab = c.vocab;
+      tiedEmbeddings = c.tiedEmbeddings;
+      seqLen = c.seqLen;
+      batchSequences = c.batchSequences;
+      steps = c.steps;
+      epochs = c.epochs;
+      learningRate = c.learningRate;
+      weightDecay = c.weightDecay;
+      clipNorm = c.clipNorm;
+      warmupSteps = c.warmupSteps;
+      minLrRatio = c.minLrRatio;
+      seed = c.seed;
+      threads = c.threads;
+      heldOutFraction = c.heldOutFraction;
+      checkpointEvery = c.checkpointEvery;
+    }
+
+    TrainingConfig build() {
+      return new TrainingConfig(
+          mode,
+          rank,
+          alpha,
+          useRslora,
+          targets,
+          hidden,
+          layers,
+          heads,
+          kvHeads,
+          intermediate,
+          vocab,
+          tiedEmbeddings,
+          seqLen,
+          batchSequences,
+          steps,
+          epochs,
+          learningRate,
+          weightDecay,
+          clipNorm,
+          warmupSteps,
+          minLrRatio,
+          seed,
+          threads,
+          heldOutFraction,
+          checkpointEvery);
     }
   }
 }

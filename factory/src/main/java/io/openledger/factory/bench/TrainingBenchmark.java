@@ -2,10 +2,10 @@ package io.openledger.factory.bench;
 
 import io.openledger.factory.train.AdamW;
 import io.openledger.factory.train.CosineSchedule;
-import io.openledger.factory.train.GradientClipping;
 import io.openledger.factory.train.LoraTrainable;
 import io.openledger.factory.train.ScratchTrainable;
 import io.openledger.factory.train.Trainable;
+import io.openledger.factory.train.Trainer;
 import io.openledger.factory.train.TrainingConfig;
 import io.openledger.openlora.model.LlamaConfig;
 import io.openledger.openlora.testmodel.ModelSpec;
@@ -13,7 +13,6 @@ import io.openledger.openlora.testmodel.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -130,21 +129,12 @@ public final class TrainingBenchmark {
         if (step == r.warmup()) {
           began = System.nanoTime();
         }
-        Arrays.fill(grad, 0f);
-        double sum = 0;
-        long targets = 0;
+        List<int[]> batch = new ArrayList<>(r.batch());
         for (int b = 0; b < r.batch(); b++) {
-          int[] seq = batches.get((step * r.batch() + b) % batches.size());
-          sum += model.lossAndGradient(seq, grad);
-          targets += model.targets(seq);
+          batch.add(batches.get((step * r.batch() + b) % batches.size()));
         }
-        float inv = 1f / targets;
-        for (int i = 0; i < grad.length; i++) {
-          grad[i] *= inv;
-        }
-        GradientClipping.clip(grad, cfg.clipNorm());
-        opt.update(model.parameters().values(), grad, schedule.lr(step));
-        double loss = sum / targets;
+        double loss =
+            Trainer.step(model, batch, grad, opt, schedule.lr(step), cfg.clipNorm()).loss();
         if (step == 0) {
           first = loss;
         }

@@ -1,6 +1,7 @@
 package io.openledger.factory.train;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -68,9 +69,7 @@ public final class Trainer {
     int[] order = null;
     long orderEpoch = -1;
     for (long step = start; step < total; step++) {
-      java.util.Arrays.fill(grad, 0f);
-      double sum = 0;
-      long targets = 0;
+      List<int[]> batch = new ArrayList<>(cfg.batchSequences());
       for (int b = 0; b < cfg.batchSequences(); b++) {
         long k = step * cfg.batchSequences() + b; // position in the endless shuffled stream
         long epoch = k / train.size();
@@ -79,29 +78,19 @@ public final class Trainer {
           orderEpoch = epoch;
         }
         int[] seq = train.get(order[(int) (k % train.size())]);
-        sum += model.lossAndGradient(seq, grad);
-        targets += model.targets(seq);
+        batch.add(seq);
         tokens += seq.length;
       }
-      float inv = 1f / targets;
-      for (int i = 0; i < grad.length; i++) {
-        grad[i] *= inv;
-      }
-      double norm =
-          cfg.clipNorm() > 0
-              ? GradientClipping.clip(grad, cfg.clipNorm())
-              : GradientClipping.norm(grad);
-      double lr = schedule.lr(step);
-      opt.update(p.values(), grad, lr);
+      StepLoss done = step(model, batch, grad, opt, schedule.lr(step), cfg.clipNorm());
       double seconds = (System.nanoTime() - began) / 1e9;
       double perStep = seconds / (step + 1 - start);
       listener.onStep(
           new TrainingListener.Step(
               step + 1,
               total,
-              sum / targets,
-              norm,
-              lr,
+              done.loss(),
+              done.gradNorm(),
+              schedule.lr(step),
               tokens / Math.max(seconds, 1e-9),
               perStep * (total - step - 1)));
       boolean last = step + 1 == total;
@@ -122,6 +111,38 @@ public final class Trainer {
         tokens,
         (System.nanoTime() - began) / 1e9,
         start);
+  }
+
+  /**
+   * The loss and gradient norm of one optimizer step.
+   *
+   * @param loss the batch's mean loss per predicted token
+   * @param gradNorm the global gradient norm before clipping
+   */
+  public record StepLoss(double loss, double gradNorm) {}
+
+  /**
+   * One optimizer step on {@code batch}: the gradient of the batch's summed loss (into {@code
+   * grad}, cleared first), divided by its predicted tokens, clipped to {@code clipNorm} (0: none),
+   * then an AdamW step at {@code lr}. The training loop and the training benchmark both step here.
+   */
+  public static StepLoss step(
+      Trainable model, List<int[]> batch, float[] grad, AdamW opt, double lr, double clipNorm) {
+    java.util.Arrays.fill(grad, 0f);
+    double sum = 0;
+    long targets = 0;
+    for (int[] seq : batch) {
+      sum += model.lossAndGradient(seq, grad);
+      targets += model.targets(seq);
+    }
+    float inv = 1f / targets;
+    for (int i = 0; i < grad.length; i++) {
+      grad[i] *= inv;
+    }
+    double norm =
+        clipNorm > 0 ? GradientClipping.clip(grad, clipNorm) : GradientClipping.norm(grad);
+    opt.update(model.parameters().values(), grad, lr);
+    return new StepLoss(sum / targets, norm);
   }
 
   /** [mean loss per target, targets] over the first {@code limit} sequences. */

@@ -201,7 +201,9 @@ class CompatibilityE2ETest {
             VestingModule.ADDRESS.toHex());
     BigInteger id = node.web3.ethNewFilter(fromZero).send().getFilterId();
     EthLog all = node.web3.ethGetFilterLogs(id).send();
-    assertThat(all.getError()).isNull();
+    assertThat(all.getError())
+        .withFailMessage(() -> "eth_getFilterLogs: " + all.getError().getMessage())
+        .isNull();
     assertThat(all.getLogs()).isNotEmpty();
     assertThat(node.web3.ethGetFilterChanges(id).send().getLogs()).isEmpty();
     assertThat(node.web3.ethUninstallFilter(id).send().isUninstalled()).isTrue();

@@ -219,7 +219,7 @@ public final class Filters implements AutoCloseable {
   /** {@code eth_uninstallFilter}: whether the filter existed. */
   public boolean uninstall(String id) {
     expireIdle();
-    Installed removed = filters.remove(id);
+    Installed removed = filters.remove(RpcIds.canonical(id));
     if (removed == null) {
       return false;
     }
@@ -235,7 +235,8 @@ public final class Filters implements AutoCloseable {
   private Filter poll(String id) {
     expireIdle();
     Installed i =
-        filters.computeIfPresent(id, (k, v) -> new Installed(v.filter(), nanoTime.getAsLong()));
+        filters.computeIfPresent(
+            RpcIds.canonical(id), (k, v) -> new Installed(v.filter(), nanoTime.getAsLong()));
     if (i == null) {
       throw notFound();
     }

@@ -50,7 +50,7 @@ public final class Subscriptions implements AutoCloseable {
   }
 
   /**
-   * @return the subscription id ({@code 0x} + 32 hex digits, as geth writes it)
+   * @return the subscription id (a {@code 0x} quantity of 128 random bits, as geth writes it)
    * @throws IllegalStateException when the connection holds too many subscriptions
    */
   public String subscribe(RpcSession session, Kind kind, LogFilter filter) {
@@ -105,7 +105,7 @@ public final class Subscriptions implements AutoCloseable {
   /** Whether the connection held that subscription (now cancelled). */
   public boolean unsubscribe(RpcSession session, String id) {
     Map<String, Subscription> mine = bySession.get(session.id());
-    Subscription s = mine == null ? null : mine.remove(id);
+    Subscription s = mine == null ? null : mine.remove(RpcIds.canonical(id));
     if (s == null) {
       return false;
     }

@@ -150,6 +150,24 @@ class FiltersTest {
   }
 
   @Test
+  void aFilterIsFoundByItsIdAsANumberPaddedOrInUpperCase() {
+    Filters random = new Filters(ledger, RpcIds.random(), nanos::get, false);
+    try {
+      for (int i = 0; i < 200; i++) {
+        String id = random.newBlockFilter();
+        // Issued as a quantity: what web3j sends back after holding the id as a BigInteger.
+        assertThat(id).isEqualTo("0x" + new java.math.BigInteger(id.substring(2), 16).toString(16));
+        String padded = "0x" + "0".repeat(34 - id.length()) + id.substring(2).toUpperCase();
+        assertThat(changes(random.changes(padded))).isEmpty();
+        assertThat(random.uninstall(padded)).isTrue();
+        assertThat(random.uninstall(id)).isFalse();
+      }
+    } finally {
+      random.close();
+    }
+  }
+
+  @Test
   void idleFiltersExpireAfterFiveMinutesAndPollingKeepsThemAlive() {
     String kept = filters.newBlockFilter();
     String idle = filters.newBlockFilter();

@@ -20,6 +20,20 @@ import java.util.Optional;
 final class DemoBanner {
   private DemoBanner() {}
 
+  /**
+   * The paid request the banner suggests: greedy decoding, so the demo model answers with phrases
+   * of its training data, which the answer's attribution credits to the demo contributors.
+   */
+  static final String TRY_PROMPT = "Life is";
+
+  static final int TRY_MAX_TOKENS = 32;
+
+  /** The suggested request's body, for a served model name. */
+  static Map<String, Object> tryRequest(String model) {
+    return Map.of(
+        "model", model, "prompt", TRY_PROMPT, "max_tokens", TRY_MAX_TOKENS, "temperature", 0);
+  }
+
   /** The training fee the demo model's registration paid, per contribution. */
   static void printTraining(PrintWriter out, DemoSetup.Demo d, DemoSetup.Training t) {
     out.println(
@@ -161,7 +175,11 @@ final class DemoBanner {
                       + d.apiKey()
                       + "' -H 'Content-Type: application/json' -d '{\"model\": \""
                       + model
-                      + "\", \"prompt\": \"Computers are\", \"max_tokens\": 24}'");
+                      + "\", \"prompt\": \""
+                      + TRY_PROMPT
+                      + "\", \"max_tokens\": "
+                      + TRY_MAX_TOKENS
+                      + ", \"temperature\": 0}'");
             });
     out.println();
     out.flush();

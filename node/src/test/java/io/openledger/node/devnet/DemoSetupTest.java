@@ -200,8 +200,9 @@ class DemoSetupTest {
   void theShippedDemoModelWasTrainedOnTheDemoDatanetAndPaysItsContributorsByInfluence()
       throws Exception {
     List<DemoCorpus.Text> texts = DemoCorpus.load(); // Debian's fortunes, installed when missing
-    try (EconomyNode node = EconomyNode.start(dir)) {
-      DevnetCommand.DemoModel trained = DevnetCommand.DemoModel.trained(dir.resolve("demo-model"));
+    DevnetCommand.DemoModel trained = DevnetCommand.DemoModel.trained(dir.resolve("demo-model"));
+    try (EconomyNode node =
+        EconomyNode.serving(dir, trained.dir(), trained.adapter().orElseThrow())) {
       TrainingManifest manifest =
           TrainingManifestFile.read(trained.adapter().orElseThrow()).manifest();
       DemoSetup.Demo demo = new DemoSetup(node.ledger(), node.economy()).run(texts, trained);
@@ -240,7 +241,41 @@ class DemoSetupTest {
         paid = paid.add(share);
       }
       assertPaidExactly(node, demo, shares, DemoSetup.TRAINING_FEE.subtract(paid));
+
+      // The banner's paid request: the answer quotes the demo contributions, each credited span
+      // occurs verbatim in the credited contributor's text, and the credited contributors are paid.
+      EconomyNode.Answer answer =
+          node.post(
+              "/v1/completions",
+              Json.MAPPER.writeValueAsString(
+                  DemoBanner.tryRequest(demo.servedModel().orElseThrow())),
+              Map.of("Authorization", "Bearer " + demo.apiKey()));
+      assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+      var attribution = answer.body().get("openledger").get("attribution");
+      assertThat(attribution).as(answer.body().toString()).isNotEmpty();
+      for (var credited : attribution) {
+        int i = credited.get("contribution").asInt() - 1;
+        String source =
+            words(new String(texts.get(i).bytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(credited.get("contributor").asText())
+            .isEqualToIgnoringCase(demo.contributors().get(i).address().toHex());
+        assertThat(credited.get("paidTo").asText())
+            .isEqualToIgnoringCase(credited.get("contributor").asText());
+        assertThat(new BigInteger(credited.get("amount").asText())).isPositive();
+        for (var span : credited.get("spans")) {
+          assertThat(source).contains(words(span.get("text").asText()));
+        }
+      }
+      assertThat(node.auditFailures).isEmpty();
     }
+  }
+
+  /**
+   * The words of a text as attribution compares them: whitespace runs as one space, the punctuation
+   * around the ends dropped (a span may start at a quote the source does not have there).
+   */
+  private static String words(String text) {
+    return text.replaceAll("\\s+", " ").replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
   }
 
   private static void assertPaidExactly(

@@ -125,6 +125,16 @@ public final class EconomyNode implements AutoCloseable {
     return new EconomyNode(g, startRunner(dir.resolve("node"), g, model, batching), model, adapter);
   }
 
+  /** A node on the devnet genesis serving {@code model} and one of its adapters. */
+  public static EconomyNode serving(Path dir, Path model, Path adapter) {
+    Genesis g =
+        Genesis.devnet()
+            .withTimestamp(Instant.now().getEpochSecond() - 300)
+            .withEconomy(PARAMETERS);
+    return new EconomyNode(
+        g, startRunner(dir.resolve("node"), g, model, Batcher.Config.DEFAULT), model, adapter);
+  }
+
   static NodeRunner startRunner(Path data, Genesis g, Path model, Batcher.Config batching) {
     LedgerConfig config =
         LedgerConfig.DEFAULT

@@ -37,9 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * The devnet's demo economy, made on a fresh chain through ordinary transactions so a newcomer sees
@@ -148,33 +146,6 @@ public final class DemoSetup {
       leaves.add(new ContributionsMerkle.Leaf(i + 1, Hash.keccak256(texts.get(i).bytes())));
     }
     return new TrainingManifest.DatanetUsed(1, 1, ContributionsMerkle.root(leaves).toHex());
-  }
-
-  /**
-   * A stand-in training.json for an adapter that was NOT trained on the demo datanet (the generated
-   * tiny model's random adapter, until the demo ships a model the factory trained): it names the
-   * version the demo publishes on a fresh chain ({@link #freshChainVersion}) and splits the
-   * training fee by token share, counting a text's bytes as its tokens.
-   *
-   * @param base the base model's directory name
-   */
-  public static TrainingManifest standInManifest(List<DemoCorpus.Text> texts, String base) {
-    TrainingManifest.DatanetUsed v = freshChainVersion(texts);
-    List<TrainingManifest.ContributionUsed> used = new ArrayList<>();
-    for (int i = 0; i < texts.size(); i++) {
-      used.add(
-          new TrainingManifest.ContributionUsed(
-              i + 1, v.id(), texts.get(i).bytes().length, OptionalDouble.empty()));
-    }
-    return new TrainingManifest(
-        TrainingManifest.Mode.LORA,
-        Optional.of(base),
-        List.of(v),
-        used,
-        TrainingManifest.InfluenceMethod.TOKEN_SHARE,
-        Optional.empty(),
-        Map.of(),
-        0);
   }
 
   /**

@@ -10,11 +10,7 @@ import io.openledger.chain.state.StateRetention;
 import io.openledger.node.bridge.L1DepositWatcher;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
-import io.openledger.openlora.testmodel.AdapterSpec;
-import io.openledger.openlora.testmodel.ModelSpec;
-import io.openledger.openlora.testmodel.TestModels;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -135,32 +131,6 @@ public final class DevnetCommand implements Callable<Integer> {
     static DemoModel trained(Path root) {
       Path[] dirs = DemoModelFiles.extract(root);
       return new DemoModel(dirs[0], Optional.of(dirs[1]));
-    }
-
-    /**
-     * The generated tiny model and one adapter, written once under {@code root}. The adapter is
-     * random (not trained): the demo registers it with {@link DemoSetup#standInManifest}.
-     */
-    static DemoModel generated(Path root) {
-      Path dir = root.resolve(ModelSpec.tiny().name());
-      Path adapter = root.resolve("adapter");
-      if (!Files.exists(dir.resolve("config.json"))) {
-        TestModels.writeModel(dir, ModelSpec.tiny());
-      }
-      if (!Files.exists(adapter.resolve("adapter_config.json"))) {
-        TestModels.writeAdapter(adapter, ModelSpec.tiny(), AdapterSpec.of(8, 1));
-      }
-      return new DemoModel(dir, Optional.of(adapter));
-    }
-
-    /**
-     * Writes (again) the generated adapter's stand-in training.json for {@code texts} ({@link
-     * DemoSetup#standInManifest}): the adapter is random, not trained on them.
-     */
-    DemoModel withStandInManifest(List<DemoCorpus.Text> texts) {
-      DemoSetup.standInManifest(texts, dir.getFileName().toString())
-          .write(adapter.orElseThrow(() -> new IllegalStateException("no adapter in " + dir)));
-      return this;
     }
   }
 

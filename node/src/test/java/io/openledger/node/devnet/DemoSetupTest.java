@@ -50,10 +50,10 @@ class DemoSetupTest {
               new DemoCorpus.Text("jokes", bytes("Why did the chicken cross the road?\n")));
       // the devnet's generated model and adapter, with the stand-in training.json it writes
       DevnetCommand.DemoModel generated =
-          DevnetCommand.DemoModel.generated(dir.resolve("demo-model")).withStandInManifest(texts);
+          GeneratedDemoModel.write(dir.resolve("demo-model"), texts);
       Path adapter = generated.adapter().orElseThrow();
       assertThat(TrainingManifestFile.read(adapter).manifest())
-          .isEqualTo(DemoSetup.standInManifest(texts, ModelSpec.tiny().name()));
+          .isEqualTo(GeneratedDemoModel.standInManifest(texts, ModelSpec.tiny().name()));
       DemoSetup.Demo demo = new DemoSetup(node.ledger(), node.economy()).run(texts, generated);
 
       // the training fee by token share (the stand-in counts bytes): 40 and 36 bytes of 76, floors

@@ -39,7 +39,7 @@ interface IModel {
     /// @notice One payout of a training fee: a credited contribution's part, or (contributionId 0) the
     ///         datanet owner's remainder.
     event TrainingFeePaid(
-        uint64 indexed modelId, uint64 indexed datanetId, uint64 indexed contributionId, address paidTo, uint256 amount
+        uint64 indexed modelId, uint64 datanetId, uint64 indexed contributionId, address indexed paidTo, uint256 amount
     );
 
     /// @notice Registers a model owned by the caller, trained on `versions[i]` of `datanetIds[i]`; refused when

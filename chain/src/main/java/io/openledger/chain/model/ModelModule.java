@@ -134,18 +134,19 @@ public final class ModelModule implements SystemModule {
               new AbiEvent.Parameter("trainingFee", AbiType.UINT256, false)));
 
   /**
-   * {@code TrainingFeePaid(uint64 indexed modelId, uint64 indexed datanetId, uint64 indexed
-   * contributionId, address paidTo, uint256 amount)}: one per credited contribution, and one with
-   * {@code contributionId} 0 for the datanet owner's remainder when it is above zero.
+   * {@code TrainingFeePaid(uint64 indexed modelId, uint64 datanetId, uint64 indexed contributionId,
+   * address indexed paidTo, uint256 amount)}: one per credited contribution, and one with {@code
+   * contributionId} 0 for the datanet owner's remainder when it is above zero. The recipient is
+   * indexed so an account's training income is one log query.
    */
   public static final AbiEvent TRAINING_FEE_PAID =
       new AbiEvent(
           "TrainingFeePaid",
           List.of(
               new AbiEvent.Parameter("modelId", AbiType.UINT64, true),
-              new AbiEvent.Parameter("datanetId", AbiType.UINT64, true),
+              new AbiEvent.Parameter("datanetId", AbiType.UINT64, false),
               new AbiEvent.Parameter("contributionId", AbiType.UINT64, true),
-              new AbiEvent.Parameter("paidTo", AbiType.ADDRESS, false),
+              new AbiEvent.Parameter("paidTo", AbiType.ADDRESS, true),
               new AbiEvent.Parameter("amount", AbiType.UINT256, false)));
 
   /** Every event, in ABI file order. */

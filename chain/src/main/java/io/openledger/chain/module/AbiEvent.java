@@ -64,6 +64,41 @@ public record AbiEvent(String name, List<Parameter> parameters) {
     return new Encoded(topics, Abi.encode(dataTypes, dataValues));
   }
 
+  /**
+   * The parameter values of a log of this event, in declaration order: the inverse of {@link
+   * #encode}.
+   *
+   * @throws AbiDecodingException when topic0 is not this event's, the topic count is not its
+   *     indexed parameters plus one, or the data does not decode
+   */
+  public List<Object> decode(List<Hash> topics, byte[] data) {
+    long indexed = parameters.stream().filter(Parameter::indexed).count();
+    if (topics.isEmpty() || !topics.getFirst().equals(topic())) {
+      throw new AbiDecodingException("not a " + signature() + " log");
+    }
+    if (topics.size() != indexed + 1) {
+      throw new AbiDecodingException(
+          signature() + " has " + (indexed + 1) + " topics, the log " + topics.size());
+    }
+    List<AbiType> dataTypes = new ArrayList<>();
+    for (Parameter p : parameters) {
+      if (!p.indexed()) {
+        dataTypes.add(p.type());
+      }
+    }
+    List<Object> dataValues = Abi.decode(dataTypes, data);
+    List<Object> out = new ArrayList<>(parameters.size());
+    int topic = 1;
+    int d = 0;
+    for (Parameter p : parameters) {
+      out.add(
+          p.indexed()
+              ? Abi.decode(List.of(p.type()), topics.get(topic++).toArray()).getFirst()
+              : dataValues.get(d++));
+    }
+    return out;
+  }
+
   /** A log body: topics (topic0 first) and data. */
   public record Encoded(List<Hash> topics, byte[] data) {}
 }

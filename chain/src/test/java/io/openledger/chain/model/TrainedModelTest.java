@@ -181,11 +181,10 @@ class TrainedModelTest {
             .filter(l -> l.topics().getFirst().equals(ModelModule.TRAINING_FEE_PAID.topic()))
             .toList();
     assertThat(paid).hasSize(4);
-    List<Object> last =
-        Abi.decode(List.of(AbiType.ADDRESS, AbiType.UINT256), paid.getLast().data());
-    assertThat(last).containsExactly(curator.address(), rest.value());
-    assertThat(paid.getLast().topics().get(3)).isEqualTo(Hash.wrap(new byte[32]));
-    assertThat(paid.getFirst().topics().get(3))
+    // (modelId, datanetId, contributionId, paidTo, amount); the remainder has contribution 0
+    assertThat(ModelModule.TRAINING_FEE_PAID.decode(paid.getLast().topics(), paid.getLast().data()))
+        .containsExactly(u(id), u(open), BigInteger.ZERO, curator.address(), rest.value());
+    assertThat(paid.getFirst().topics().get(2))
         .isEqualTo(Hash.wrap(Abi.encode(List.of(AbiType.UINT64), List.of(u(a)))));
     assertThat(r.logs())
         .extracting(l -> l.topics().getFirst())

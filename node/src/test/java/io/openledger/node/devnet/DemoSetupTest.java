@@ -3,6 +3,7 @@ package io.openledger.node.devnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
@@ -278,6 +279,16 @@ class DemoSetupTest {
     return text.replaceAll("\\s+", " ").replaceAll("^[^\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+$", "");
   }
 
+  private static JsonNode earnings(EconomyNode node, Address a) {
+    try {
+      EconomyNode.Answer r = node.get("/v1/economy/earnings/" + a.toHex());
+      assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+      return r.body();
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static void assertPaidExactly(
       EconomyNode node, DemoSetup.Demo demo, List<Amount> shares, Amount remainder) {
     DemoSetup.Training t = demo.training().orElseThrow();
@@ -302,6 +313,21 @@ class DemoSetupTest {
     assertThat(sum).isEqualTo(DemoSetup.TRAINING_FEE);
     assertThat(t.payouts().stream().map(p -> p.amount()).reduce(Amount.ZERO, Amount::add))
         .isEqualTo(DemoSetup.TRAINING_FEE);
+    // the read API's earnings show each contributor's training fee, from the chain's logs
+    for (int i = 0; i < shares.size(); i++) {
+      Address a = demo.contributors().get(i).address();
+      JsonNode training = earnings(node, a).get("training");
+      assertThat(training.get("total").asText()).isEqualTo(shares.get(i).value().toString());
+      assertThat(training.get("payments")).hasSize(shares.get(i).isZero() ? 0 : 1);
+      for (JsonNode p : training.get("payments")) {
+        assertThat(p.get("model").asLong()).isEqualTo(demo.modelId());
+        assertThat(p.get("contribution").asLong())
+            .isEqualTo(demo.contributors().get(i).contributionId());
+        assertThat(p.get("block").asLong()).isEqualTo(t.block());
+      }
+    }
+    JsonNode owner = earnings(node, DemoSetup.DATANET_OWNER.address()).get("training");
+    assertThat(owner.get("total").asText()).isEqualTo(remainder.value().toString());
     StateReader state = node.state();
     assertThat(ModelModule.readTrainingReport(state, demo.modelId()))
         .contains(new TrainingReport(t.reportHash(), DemoSetup.TRAINING_FEE));

@@ -26,8 +26,8 @@ public final class EconomyApi {
   private final List<EconomyRoute> routes;
 
   /**
-   * The routes of {@link #EconomyApi(RecordLog, PayoutBook, Supplier, Address)} and {@code GET
-   * /v1/economy/stake/{address}}, which reads the chain's log index.
+   * The routes of {@link #EconomyApi(RecordLog, PayoutBook, Supplier, Address, Function)} and
+   * {@code GET /v1/economy/stake/{address}}, which reads the chain's log index.
    *
    * @param staking the tier minimums and lock weights of the rules
    * @param logs {@code eth_getLogs} ({@code Ledger.logs})
@@ -41,7 +41,7 @@ public final class EconomyApi {
       Function<LogFilter, QueryResult<List<LogView>>> logs) {
     this.routes =
         Stream.concat(
-                new EconomyApi(log, book, head, operator).routes.stream(),
+                new EconomyApi(log, book, head, operator, logs).routes.stream(),
                 Stream.of(new StakeRoute(head, staking, logs)))
             .toList();
   }
@@ -51,18 +51,25 @@ public final class EconomyApi {
    * @param book the aggregates of {@code log} (kept current by the gate)
    * @param head the chain's latest state
    * @param operator this node's operator address
+   * @param logs {@code eth_getLogs} ({@code Ledger.logs}), for the training fees paid to accounts
    */
-  public EconomyApi(RecordLog log, PayoutBook book, Supplier<StateReader> head, Address operator) {
+  public EconomyApi(
+      RecordLog log,
+      PayoutBook book,
+      Supplier<StateReader> head,
+      Address operator,
+      Function<LogFilter, QueryResult<List<LogView>>> logs) {
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(book, "book");
     Objects.requireNonNull(head, "head");
     Objects.requireNonNull(operator, "operator");
+    Objects.requireNonNull(logs, "logs");
     PostedBatches batches = new PostedBatches(operator, log, head);
     this.routes =
         List.of(
             new ReceiptRoute(log, book, batches),
             new RecordsRoute(log),
-            new EarningsRoute(book, head, operator),
+            new EarningsRoute(book, head, operator, logs),
             new ContributionRoute(book, head),
             new ModelRoute(book, head),
             new GraphRoute(log, book, head),

@@ -9,9 +9,7 @@ import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.LogFilter;
 import io.openledger.chain.ledger.LogView;
 import io.openledger.chain.ledger.QueryResult;
-import io.openledger.chain.module.Abi;
 import io.openledger.chain.module.AbiEvent;
-import io.openledger.chain.module.AbiType;
 import io.openledger.chain.staking.LockTerm;
 import io.openledger.chain.staking.Pool;
 import io.openledger.chain.staking.Position;
@@ -190,21 +188,11 @@ record StakeRoute(
       n.put("logIndex", l.logIndex());
       n.put("module", l.address().equals(StakingModule.ADDRESS) ? "staking" : "challenge");
       n.put("event", e.name());
-      List<AbiType> dataTypes = new ArrayList<>();
-      for (AbiEvent.Parameter p : e.parameters()) {
-        if (!p.indexed()) {
-          dataTypes.add(p.type());
-        }
-      }
-      List<Object> data = Abi.decode(dataTypes, l.data());
+      List<Object> values = e.decode(l.topics(), l.data());
       ObjectNode args = n.putObject("args");
-      int topic = 1;
-      int d = 0;
-      for (AbiEvent.Parameter p : e.parameters()) {
-        Object v =
-            p.indexed()
-                ? Abi.decode(List.of(p.type()), l.topics().get(topic++).toArray()).getFirst()
-                : data.get(d++);
+      for (int i = 0; i < values.size(); i++) {
+        AbiEvent.Parameter p = e.parameters().get(i);
+        Object v = values.get(i);
         switch (v) {
           case Address a -> args.put(p.name(), EconomyJson.hex(a));
           case BigInteger b -> args.put(p.name(), b.toString());

@@ -66,6 +66,7 @@ public final class EarningsCommand implements Runnable {
     if (b.unavailable() != null) {
       out.println("Breakdown: " + b.unavailable());
     } else {
+      printTraining(out, b.body().path("training"));
       printBreakdown(out, b.body().path("records"));
     }
     out.flush();
@@ -109,6 +110,29 @@ public final class EarningsCommand implements Runnable {
     out.println("Per model" + (models.isEmpty() ? ": none" : ""));
     for (JsonNode m : models) {
       out.printf("  model %-6s %s%n", m.path("model").asText(), open(m.path("amount")));
+    }
+  }
+
+  /**
+   * The {@code training} part of {@code GET /v1/economy/earnings/{address}}: the training fees paid
+   * to the account at the registration of models trained on its contributions (already in its
+   * balance).
+   */
+  static void printTraining(PrintWriter out, JsonNode t) {
+    JsonNode payments = t.path("payments");
+    out.println(
+        "Training fees received: "
+            + open(t.path("total"))
+            + (payments.isEmpty() ? "" : " (in the balance)"));
+    for (JsonNode p : payments) {
+      long contribution = p.path("contribution").asLong();
+      out.printf(
+          "  model %-6s datanet %-4s %-18s %s  block %s%n",
+          p.path("model").asText(),
+          p.path("datanet").asText(),
+          contribution == 0 ? "(owner's remainder)" : "contribution #" + contribution,
+          open(p.path("amount")),
+          p.path("block").asText());
     }
   }
 

@@ -2,12 +2,11 @@ package io.openledger.node.economy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.crypto.KeyPair;
-import io.openledger.chain.module.Abi;
 import io.openledger.chain.module.AbiEvent;
-import io.openledger.chain.module.AbiType;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Bytes;
+import io.openledger.chain.types.Hash;
 import io.openledger.node.cli.CliException;
 import io.openledger.node.wallet.NodeClient;
 import io.openledger.node.wallet.TransactionSender;
@@ -103,26 +102,13 @@ record ModuleTransaction(String hash, long block, JsonNode receipt) {
     return all.getFirst();
   }
 
+  /** The values of a log of {@code event} as JSON-RPC returns it (topics as hex strings). */
   static List<Object> decode(AbiEvent event, JsonNode topics, byte[] data) {
-    List<AbiType> dataTypes = new ArrayList<>();
-    for (AbiEvent.Parameter p : event.parameters()) {
-      if (!p.indexed()) {
-        dataTypes.add(p.type());
-      }
+    List<Hash> t = new ArrayList<>();
+    for (JsonNode topic : topics) {
+      t.add(Hash.fromHex(topic.asText()));
     }
-    List<Object> fromData = Abi.decode(dataTypes, data);
-    List<Object> values = new ArrayList<>();
-    int topic = 1;
-    int d = 0;
-    for (AbiEvent.Parameter p : event.parameters()) {
-      if (p.indexed()) {
-        byte[] word = Bytes.fromHex(topics.get(topic++).asText());
-        values.add(Abi.decode(List.of(p.type()), word).getFirst());
-      } else {
-        values.add(fromData.get(d++));
-      }
-    }
-    return values;
+    return event.decode(t, data);
   }
 
   /** {@code transaction} and {@code block} for a command's JSON output. */

@@ -12,6 +12,7 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
 import io.openledger.chain.inference.RecordsMerkle;
+import io.openledger.chain.ledger.QueryResult;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -88,7 +89,10 @@ class EconomyApiTest {
     s.postBatch(BATCHED - BATCH0);
     s.finalizeBatch(0);
     book = s.loadBook();
-    EconomyApi api = new EconomyApi(s.log, book, s.chain::state, s.operator.address());
+    // This chain registers no trained model, so no training fee was paid: no TrainingFeePaid logs.
+    EconomyApi api =
+        new EconomyApi(
+            s.log, book, s.chain::state, s.operator.address(), f -> QueryResult.ok(List.of()));
     Path model = TestModels.writeModel(dir.resolve("tiny"), ModelSpec.tiny());
     engine = InferenceEngine.open(EngineConfig.of(model));
     server =

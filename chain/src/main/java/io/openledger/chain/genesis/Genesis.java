@@ -289,10 +289,39 @@ public record Genesis(
   }
 
   /**
-   * This genesis with a reward distribution (section {@code distributor}) and other allocations
-   * (the distribution's amount comes out of the community share).
+   * This genesis with a reward distribution (section {@code distributor}) whose amount is taken
+   * from the community allocation at {@code d.returnTo()}, so every sum still holds.
+   *
+   * @throws IllegalArgumentException if no community allocation at that address holds the amount
    */
-  public Genesis withDistributor(Distribution d, List<Allocation> newAllocations) {
+  public Genesis withDistributor(Distribution d) {
+    List<Allocation> changed = new java.util.ArrayList<>();
+    boolean taken = false;
+    for (Allocation a : allocations) {
+      if (!taken
+          && a.category() == AllocationCategory.COMMUNITY
+          && a.address().equals(d.returnTo())
+          && !a.amount().lessThan(d.amount())) {
+        changed.add(
+            new Allocation(
+                a.category(),
+                a.address(),
+                a.amount().subtract(d.amount()),
+                a.vesting(),
+                a.label()));
+        taken = true;
+      } else {
+        changed.add(a);
+      }
+    }
+    if (!taken) {
+      throw new IllegalArgumentException(
+          "no community allocation at "
+              + d.returnTo()
+              + " holds "
+              + d.amount().toOpenString()
+              + " OPEN");
+    }
     return new Genesis(
         network,
         chainId,
@@ -304,7 +333,7 @@ public record Genesis(
         treasury,
         sequencer,
         allowCustomVesting,
-        newAllocations,
+        changed,
         economy,
         governance,
         points,

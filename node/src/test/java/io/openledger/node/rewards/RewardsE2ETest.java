@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.chain.challenge.ChallengeKind;
 import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.datanet.ContributionsMerkle;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.distributor.ClaimTree;
 import io.openledger.chain.distributor.Distribution;
@@ -293,6 +294,16 @@ class RewardsE2ETest {
         curator, DatanetModule.ADDRESS, DatanetModule.APPROVE.encodeCall(u(1), u(90)), Amount.ZERO);
     c.ok(
         curator, DatanetModule.ADDRESS, DatanetModule.APPROVE.encodeCall(u(2), u(60)), Amount.ZERO);
+    Hash root =
+        ContributionsMerkle.root(
+            List.of(
+                new ContributionsMerkle.Leaf(1, blob("alice")),
+                new ContributionsMerkle.Leaf(2, blob("bob"))));
+    c.ok(
+        curator,
+        DatanetModule.ADDRESS,
+        DatanetModule.PUBLISH_VERSION.encodeCall(u(1), root.toArray(), blob("index").toArray()),
+        Amount.ZERO);
     // a model on it, served by the operator, paid by the payer's key
     Hash base = Hash.keccak256("base".getBytes());
     c.ok(
@@ -358,8 +369,12 @@ class RewardsE2ETest {
         Amount.ZERO);
   }
 
+  private static Hash blob(String who) {
+    return Hash.keccak256((who + "'s facts").getBytes());
+  }
+
   private static byte[] contribute(String who) {
-    Hash blob = Hash.keccak256((who + "'s facts").getBytes());
+    Hash blob = blob(who);
     return DatanetModule.CONTRIBUTE.encodeCall(u(1), blob.toArray(), u(1_000), blob.toArray());
   }
 

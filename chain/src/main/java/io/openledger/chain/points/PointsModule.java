@@ -24,6 +24,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,7 +43,8 @@ import java.util.Optional;
  * accounts with points (8); {@code "at" ++ index (8)} → account (20), in the order they first
  * earned; {@code "data" ++ account} → its contributions accepted by others (8); {@code "batch" ++
  * operator ++ seq (8)} → the payouts of an open batch, 52 bytes each (account ++ amount), from its
- * post (or correction) to its finalization or voiding.
+ * post (or correction) to its finalization or voiding; {@code "award" ++ contributionId (8)} → day
+ * (8) ++ data points it earned (8), until an upheld adversarial-data flag takes them back.
  */
 public final class PointsModule implements SystemModule, BlockObserver {
   public static final Address ADDRESS = ModuleRegistry.moduleAddress(0x20);
@@ -84,6 +86,7 @@ public final class PointsModule implements SystemModule, BlockObserver {
   private static final byte[] AT = ascii("at");
   private static final byte[] DATA = ascii("data");
   private static final byte[] BATCH = ascii("batch");
+  private static final byte[] AWARD = ascii("award");
   private static final int PAYOUT_SIZE = Address.SIZE + 32;
 
   private final Optional<PointsRule> rule;
@@ -193,6 +196,9 @@ public final class PointsModule implements SystemModule, BlockObserver {
       } else if (from.equals(InferenceModule.ADDRESS)
           && topic.equals(InferenceModule.BATCH_FINALIZED.topic())) {
         finalized(topicAddress(log, 1), topicLong(log, 2));
+      } else if (from.equals(DatanetModule.ADDRESS)
+          && topic.equals(DatanetModule.CONTRIBUTION_PENALIZED.topic())) {
+        penalized(topicLong(log, 1), topicAddress(log, 2));
       } else if (from.equals(ChallengeModule.ADDRESS)
           && topic.equals(ChallengeModule.VOTED.topic())) {
         award(topicAddress(log, 2), PointsCategory.VALIDATION, rule.validationPointsPerVote());
@@ -211,10 +217,38 @@ public final class PointsModule implements SystemModule, BlockObserver {
       }
       byte[] slot = SystemModule.slot(DATA, c.contributor().toArray());
       state.putStorage(ADDRESS, slot, be64(Math.addExact(u64(state.storage(ADDRESS, slot)), 1)));
-      award(
-          c.contributor(),
-          PointsCategory.DATA,
-          Math.multiplyExact((long) c.score(), rule.dataPointsPerScore()));
+      long added =
+          award(
+              c.contributor(),
+              PointsCategory.DATA,
+              Math.multiplyExact((long) c.score(), rule.dataPointsPerScore()));
+      state.putStorage(
+          ADDRESS,
+          SystemModule.slot(AWARD, be64(contributionId)),
+          ByteBuffer.allocate(16).putLong(day).putLong(added).array());
+    }
+
+    /**
+     * An upheld adversarial-data flag takes back what the contribution earned (on the day it earned
+     * it) and no longer counts it as data accepted by others.
+     */
+    private void penalized(long contributionId, Address contributor) {
+      byte[] awardSlot = SystemModule.slot(AWARD, be64(contributionId));
+      Optional<byte[]> award = state.storage(ADDRESS, awardSlot);
+      if (award.isEmpty()) {
+        return; // its own datanet's, or accepted before points were recorded
+      }
+      state.deleteStorage(ADDRESS, awardSlot);
+      ByteBuffer b = ByteBuffer.wrap(award.get());
+      long awardDay = b.getLong();
+      long points = b.getLong();
+      byte[] dataSlot = SystemModule.slot(DATA, contributor.toArray());
+      state.putStorage(ADDRESS, dataSlot, be64(u64(state.storage(ADDRESS, dataSlot)) - 1));
+      byte[] slot = pointsSlot(contributor, awardDay, PointsCategory.DATA);
+      state.putStorage(ADDRESS, slot, be64(u64(state.storage(ADDRESS, slot)) - points));
+      byte[] totalSlot = accountTotalSlot(contributor);
+      state.putStorage(ADDRESS, totalSlot, be64(u64(state.storage(ADDRESS, totalSlot)) - points));
+      state.putStorage(ADDRESS, ALL, be64(u64(state.storage(ADDRESS, ALL)) - points));
     }
 
     /** Keeps an open batch's payouts (as posted or corrected) until it is final or voided. */
@@ -257,14 +291,17 @@ public final class PointsModule implements SystemModule, BlockObserver {
       }
     }
 
-    /** Adds {@code points} of {@code category} to {@code who} today, cut to the daily cap. */
-    private void award(Address who, PointsCategory category, long points) {
+    /**
+     * Adds {@code points} of {@code category} to {@code who} today, cut to the daily cap; returns
+     * what was added.
+     */
+    private long award(Address who, PointsCategory category, long points) {
       byte[] slot = pointsSlot(who, day, category);
       long before = u64(state.storage(ADDRESS, slot));
       long after = Math.min(rule.dailyCap(category), Math.addExact(before, points));
       long added = after - before;
       if (added <= 0) {
-        return;
+        return 0;
       }
       state.putStorage(ADDRESS, slot, be64(after));
       byte[] totalSlot = accountTotalSlot(who);
@@ -276,6 +313,7 @@ public final class PointsModule implements SystemModule, BlockObserver {
       }
       state.putStorage(ADDRESS, totalSlot, be64(Math.addExact(u64(total), added)));
       state.putStorage(ADDRESS, ALL, be64(Math.addExact(u64(state.storage(ADDRESS, ALL)), added)));
+      return added;
     }
   }
 
@@ -324,8 +362,8 @@ public final class PointsModule implements SystemModule, BlockObserver {
   private static List<Payout> decodePayouts(byte[] b) {
     List<Payout> out = new ArrayList<>();
     for (int at = 0; at + PAYOUT_SIZE <= b.length; at += PAYOUT_SIZE) {
-      byte[] account = java.util.Arrays.copyOfRange(b, at, at + Address.SIZE);
-      byte[] amount = java.util.Arrays.copyOfRange(b, at + Address.SIZE, at + PAYOUT_SIZE);
+      byte[] account = Arrays.copyOfRange(b, at, at + Address.SIZE);
+      byte[] amount = Arrays.copyOfRange(b, at + Address.SIZE, at + PAYOUT_SIZE);
       out.add(new Payout(Address.wrap(account), Amount.fromBytes(amount)));
     }
     return out;
@@ -350,7 +388,7 @@ public final class PointsModule implements SystemModule, BlockObserver {
 
   private static Address topicAddress(Log log, int i) {
     byte[] t = log.topics().get(i).toArray();
-    return Address.wrap(java.util.Arrays.copyOfRange(t, 12, 32));
+    return Address.wrap(Arrays.copyOfRange(t, 12, 32));
   }
 
   private static byte[] be64(long v) {

@@ -230,4 +230,34 @@ class PointsRecordingTest {
     assertThat(added)
         .isEqualTo(RULE.uptimePointsPerDay() + points(f.alice).usage() + points(f.bob).usage());
   }
+
+  @Test
+  void dataFlaggedAsAdversarialLosesThePointsItEarned() {
+    long day = today();
+    long before = PointsModule.totalPoints(f.c.state());
+    long bobData = 80 * RULE.dataPointsPerScore();
+    assertThat(points(f.bob).data()).isEqualTo(bobData);
+    f.registerValidators(thousand, thousand);
+    byte[] flag = ChallengeModule.FLAG_CONTRIBUTION.encodeCall(u(f.bobContribution), "spam");
+    long id =
+        ((BigInteger)
+                ChallengeModule.FLAG_CONTRIBUTION
+                    .decodeResult(f.send(f.challenger, P.minimumBond(), flag).returnData())
+                    .getFirst())
+            .longValue();
+    f.vote(f.validators.get(0), id, true);
+    f.vote(f.validators.get(1), id, true);
+    f.passTime(30);
+    f.resolve(id);
+    assertThat(f.info(id).status()).isEqualTo(ChallengeStatus.UPHELD);
+    assertThat(PointsModule.pointsOf(f.c.state(), f.bob.address(), day).data()).isZero();
+    assertThat(PointsModule.totalPointsOf(f.c.state(), f.bob.address())).isZero();
+    assertThat(f.c.view(PointsModule.ADDRESS, PointsModule.ACCEPTED_DATA_OF, f.bob.address()))
+        .containsExactly(BigInteger.ZERO);
+    // the votes earned their validators points; bob's were taken back
+    assertThat(PointsModule.totalPoints(f.c.state()))
+        .isEqualTo(before - bobData + 2 * RULE.validationPointsPerVote());
+    // alice's contribution was not flagged: hers stay
+    assertThat(points(f.alice).data()).isEqualTo(90 * RULE.dataPointsPerScore());
+  }
 }

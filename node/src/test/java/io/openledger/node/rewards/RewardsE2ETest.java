@@ -256,6 +256,9 @@ class RewardsE2ETest {
                   .value())
           .isEqualTo(vested);
       assertThat(vested).isPositive().isLessThan(a.amount().value());
+      assertThat(cli("rewards", "show", alice.address().toHex(), "--rpc", chain.url()))
+          .contains("Rewards of " + alice.address())
+          .contains("released " + Amount.of(vested).toOpenString() + " OPEN");
       String shown =
           cli(
               "rewards",

@@ -39,7 +39,7 @@ import java.util.Optional;
  * nothing and its views read zero.
  *
  * <p>Storage: {@code "pts" ++ account ++ day (8) ++ category (1)} → points (8); {@code "acct" ++
- * account} → the account's total (8); {@code "all"} → the total of all accounts (8); {@code "n"} →
+ * account} → the account's total (8); {@code "all"} → the total of all accounts (32); {@code "n"} →
  * accounts with points (8); {@code "at" ++ index (8)} → account (20), in the order they first
  * earned; {@code "data" ++ account} → its contributions accepted by others (8); {@code "batch" ++
  * operator ++ seq (8)} → the payouts of an open batch, 52 bytes each (account ++ amount), from its
@@ -127,7 +127,7 @@ public final class PointsModule implements SystemModule, BlockObserver {
       }
       case "totalPointsOf" ->
           TOTAL_POINTS_OF.encodeResult(u(u64(s.load(accountTotalSlot((Address) a.get(0))))));
-      case "totalPoints" -> TOTAL_POINTS.encodeResult(u(u64(s.load(ALL))));
+      case "totalPoints" -> TOTAL_POINTS.encodeResult(u256(s.load(ALL)));
       case "accountCount" -> ACCOUNT_COUNT.encodeResult(u(u64(s.load(COUNT))));
       case "accountAt" -> {
         long i = ((BigInteger) a.get(0)).longValue();
@@ -248,7 +248,7 @@ public final class PointsModule implements SystemModule, BlockObserver {
       state.putStorage(ADDRESS, slot, be64(u64(state.storage(ADDRESS, slot)) - points));
       byte[] totalSlot = accountTotalSlot(contributor);
       state.putStorage(ADDRESS, totalSlot, be64(u64(state.storage(ADDRESS, totalSlot)) - points));
-      state.putStorage(ADDRESS, ALL, be64(u64(state.storage(ADDRESS, ALL)) - points));
+      addToAll(u(-points));
     }
 
     /** Keeps an open batch's payouts (as posted or corrected) until it is final or voided. */
@@ -291,6 +291,11 @@ public final class PointsModule implements SystemModule, BlockObserver {
       }
     }
 
+    private void addToAll(BigInteger delta) {
+      state.putStorage(
+          ADDRESS, ALL, Amount.of(u256(state.storage(ADDRESS, ALL)).add(delta)).toBytes32());
+    }
+
     /**
      * Adds {@code points} of {@code category} to {@code who} today, cut to the daily cap; returns
      * what was added.
@@ -312,7 +317,7 @@ public final class PointsModule implements SystemModule, BlockObserver {
         state.putStorage(ADDRESS, COUNT, be64(n + 1));
       }
       state.putStorage(ADDRESS, totalSlot, be64(Math.addExact(u64(total), added)));
-      state.putStorage(ADDRESS, ALL, be64(Math.addExact(u64(state.storage(ADDRESS, ALL)), added)));
+      addToAll(u(added));
       return added;
     }
   }
@@ -336,9 +341,9 @@ public final class PointsModule implements SystemModule, BlockObserver {
     return u64(state.storage(ADDRESS, accountTotalSlot(account)));
   }
 
-  /** The total points of all accounts. */
-  public static long totalPoints(StateReader state) {
-    return u64(state.storage(ADDRESS, ALL));
+  /** The total points of all accounts (a uint256: it sums every account's). */
+  public static BigInteger totalPoints(StateReader state) {
+    return u256(state.storage(ADDRESS, ALL));
   }
 
   /** Every account with points, in the order they first earned. */
@@ -397,6 +402,10 @@ public final class PointsModule implements SystemModule, BlockObserver {
 
   private static long u64(Optional<byte[]> v) {
     return v.map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+  }
+
+  private static BigInteger u256(Optional<byte[]> v) {
+    return v.map(b -> new BigInteger(1, b)).orElse(BigInteger.ZERO);
   }
 
   private static BigInteger u(long v) {

@@ -107,7 +107,7 @@ public final class RewardsCommand implements Runnable {
       List<RewardsFile.Line> lines = new ArrayList<>();
       long totalPoints = 0;
       for (long p : points.values()) {
-        totalPoints += p;
+        totalPoints = Math.addExact(totalPoints, p);
       }
       for (int i = 0; i < entries.size(); i++) {
         ClaimTree.Entry e = entries.get(i);

@@ -4,6 +4,8 @@ import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.LogsBloom;
 import io.openledger.chain.block.Receipt;
+import io.openledger.chain.module.BlockObserver;
+import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.WorldState;
@@ -96,6 +98,11 @@ public final class BlockExecutor {
       if (env.gasLimit() - gasUsed < minGas) {
         skipRest(candidates, included.size() + skipped.size(), skipped);
         break;
+      }
+    }
+    for (SystemModule m : rules.modules().all()) {
+      if (m instanceof BlockObserver observer) {
+        observer.afterTransactions(state, env, receipts);
       }
     }
     return seal(env, included, receipts, results, skipped, state, gasUsed);

@@ -10,6 +10,8 @@ import io.openledger.chain.bridge.BridgeModule;
 import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.challenge.RecordVerifier;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.distributor.Distribution;
+import io.openledger.chain.distributor.DistributorModule;
 import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.exec.Eip1559FeeMarket;
 import io.openledger.chain.exec.ExecutedBlock;
@@ -25,6 +27,8 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.multicall.Multicall3Module;
+import io.openledger.chain.points.PointsModule;
+import io.openledger.chain.points.PointsRule;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateCommit;
 import io.openledger.chain.state.StateDatabase;
@@ -64,6 +68,10 @@ import java.util.Optional;
  *     EconomyParameters#DEFAULTS})
  * @param governance the governance module's parameters (section {@code governance}; absent: {@link
  *     GovernanceParameters#DEFAULTS})
+ * @param points the testnet points rule (section {@code points}, never on mainnet; absent: no
+ *     points are recorded)
+ * @param distributor the reward distribution (section {@code distributor}; its amount is part of
+ *     the community share)
  */
 public record Genesis(
     String network,
@@ -78,7 +86,9 @@ public record Genesis(
     boolean allowCustomVesting,
     List<Allocation> allocations,
     EconomyParameters economy,
-    GovernanceParameters governance) {
+    GovernanceParameters governance,
+    Optional<PointsRule> points,
+    Optional<Distribution> distributor) {
 
   public static final long DEVNET_CHAIN_ID = 1337;
   public static final long TESTNET_CHAIN_ID = 161201;
@@ -91,6 +101,41 @@ public record Genesis(
     allocations = List.copyOf(allocations);
     Objects.requireNonNull(economy, "economy");
     Objects.requireNonNull(governance, "governance");
+    Objects.requireNonNull(points, "points");
+    Objects.requireNonNull(distributor, "distributor");
+  }
+
+  /** A genesis without points or a distribution. */
+  public Genesis(
+      String network,
+      long chainId,
+      long timestamp,
+      long gasLimit,
+      Amount initialBaseFee,
+      Amount minimumBaseFee,
+      long blockTimeMs,
+      Address treasury,
+      Address sequencer,
+      boolean allowCustomVesting,
+      List<Allocation> allocations,
+      EconomyParameters economy,
+      GovernanceParameters governance) {
+    this(
+        network,
+        chainId,
+        timestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        allowCustomVesting,
+        allocations,
+        economy,
+        governance,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** A genesis with the default governance parameters ({@link GovernanceParameters#DEFAULTS}). */
@@ -178,7 +223,9 @@ public record Genesis(
         allowCustomVesting,
         allocations,
         newEconomy,
-        governance);
+        governance,
+        points,
+        distributor);
   }
 
   /** This genesis with another timestamp (a devnet starts its vesting clock when created). */
@@ -196,7 +243,9 @@ public record Genesis(
         allowCustomVesting,
         allocations,
         economy,
-        governance);
+        governance,
+        points,
+        distributor);
   }
 
   /** This genesis with other governance parameters (tests with short delays). */
@@ -214,7 +263,81 @@ public record Genesis(
         allowCustomVesting,
         allocations,
         economy,
-        newGovernance);
+        newGovernance,
+        points,
+        distributor);
+  }
+
+  /** This genesis with a testnet points rule (section {@code points}). */
+  public Genesis withPoints(PointsRule rule) {
+    return new Genesis(
+        network,
+        chainId,
+        timestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        allowCustomVesting,
+        allocations,
+        economy,
+        governance,
+        Optional.of(rule),
+        distributor);
+  }
+
+  /**
+   * This genesis with a reward distribution (section {@code distributor}) whose amount is taken
+   * from the community allocation at {@code d.returnTo()}, so every sum still holds.
+   *
+   * @throws IllegalArgumentException if no community allocation at that address holds the amount
+   */
+  public Genesis withDistributor(Distribution d) {
+    List<Allocation> changed = new java.util.ArrayList<>();
+    boolean taken = false;
+    for (Allocation a : allocations) {
+      if (!taken
+          && a.category() == AllocationCategory.COMMUNITY
+          && a.address().equals(d.returnTo())
+          && !a.amount().lessThan(d.amount())) {
+        changed.add(
+            new Allocation(
+                a.category(),
+                a.address(),
+                a.amount().subtract(d.amount()),
+                a.vesting(),
+                a.label()));
+        taken = true;
+      } else {
+        changed.add(a);
+      }
+    }
+    if (!taken) {
+      throw new IllegalArgumentException(
+          "no community allocation at "
+              + d.returnTo()
+              + " holds "
+              + d.amount().toOpenString()
+              + " OPEN");
+    }
+    return new Genesis(
+        network,
+        chainId,
+        timestamp,
+        gasLimit,
+        initialBaseFee,
+        minimumBaseFee,
+        blockTimeMs,
+        treasury,
+        sequencer,
+        allowCustomVesting,
+        changed,
+        economy,
+        governance,
+        points,
+        Optional.of(d));
   }
 
   /** Every problem with this genesis; empty when it is valid. */
@@ -270,6 +393,8 @@ public record Genesis(
             new GovernanceModule(governance, governed),
             new ParameterRegistryModule(governed),
             new BridgeModule(),
+            new PointsModule(points),
+            new DistributorModule(distributor, timestamp),
             new Multicall3Module()),
         treasury,
         VestingModule.LOCKED_BALANCES,
@@ -303,6 +428,7 @@ public record Genesis(
                           a.address(), a.amount(), timestamp, t.cliff(), t.duration())),
               () -> state.credit(a.address(), a.amount()));
     }
+    distributor.ifPresent(d -> DistributorModule.fund(state, d));
     var supply = state.supply();
     StateCommit commit = state.commit();
     BlockHeader header =

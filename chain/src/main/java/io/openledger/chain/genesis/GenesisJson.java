@@ -2,11 +2,14 @@ package io.openledger.chain.genesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openledger.chain.challenge.ChallengeParameters;
+import io.openledger.chain.distributor.Distribution;
 import io.openledger.chain.economy.EconomyParameters;
 import io.openledger.chain.governance.GovernanceParameters;
+import io.openledger.chain.points.PointsRule;
 import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +38,21 @@ final class GenesisJson {
           "allocations",
           "economy",
           "governance",
+          "points",
+          "distributor",
           "comment");
+  private static final Set<String> POINTS_FIELDS =
+      Set.of(
+          "version",
+          "dataPointsPerScore",
+          "dataDailyCap",
+          "usagePointsPerOpen",
+          "usageDailyCap",
+          "validationPointsPerVote",
+          "validationDailyCap",
+          "uptimePointsPerDay");
+  private static final Set<String> DISTRIBUTOR_FIELDS =
+      Set.of("root", "amount", "deadline", "returnTo", "vesting");
   private static final Set<String> GOVERNANCE_FIELDS =
       Set.of(
           "votingDelay",
@@ -120,6 +137,8 @@ final class GenesisJson {
     List<Allocation> allocations = allocations(root.get("allocations"));
     EconomyParameters economy = economy(root.get("economy"));
     GovernanceParameters governance = governance(root.get("governance"));
+    Optional<PointsRule> points = points(root.get("points"));
+    Optional<Distribution> distributor = distributor(root.get("distributor"));
     if (!problems.isEmpty()) {
       return null;
     }
@@ -136,7 +155,98 @@ final class GenesisJson {
         custom,
         allocations,
         economy,
-        governance);
+        governance,
+        points,
+        distributor);
+  }
+
+  /** The {@code points} section; absent: no points. A key left out takes its default. */
+  private Optional<PointsRule> points(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isObject()) {
+      problems.add("\"points\" must be an object (keys as in docs/points.md)");
+      return Optional.empty();
+    }
+    int before = problems.size();
+    unknownFields(n, POINTS_FIELDS, "points.");
+    PointsRule d = PointsRule.DEFAULTS;
+    long version = nonNegativeLong(n, "version", (long) d.version(), "points.version");
+    long[] v = {
+      nonNegativeLong(n, "dataPointsPerScore", d.dataPointsPerScore(), "points.dataPointsPerScore"),
+      nonNegativeLong(n, "dataDailyCap", d.dataDailyCap(), "points.dataDailyCap"),
+      nonNegativeLong(n, "usagePointsPerOpen", d.usagePointsPerOpen(), "points.usagePointsPerOpen"),
+      nonNegativeLong(n, "usageDailyCap", d.usageDailyCap(), "points.usageDailyCap"),
+      nonNegativeLong(
+          n,
+          "validationPointsPerVote",
+          d.validationPointsPerVote(),
+          "points.validationPointsPerVote"),
+      nonNegativeLong(n, "validationDailyCap", d.validationDailyCap(), "points.validationDailyCap"),
+      nonNegativeLong(n, "uptimePointsPerDay", d.uptimePointsPerDay(), "points.uptimePointsPerDay")
+    };
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new PointsRule(
+              (int) Math.min(version, Integer.MAX_VALUE),
+              v[0],
+              v[1],
+              v[2],
+              v[3],
+              v[4],
+              v[5],
+              v[6]));
+    } catch (IllegalArgumentException e) {
+      for (String p : e.getMessage().split("; ")) {
+        problems.add("points: " + p);
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** The {@code distributor} section; absent: no distribution. Every key is required. */
+  private Optional<Distribution> distributor(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    if (!n.isObject()) {
+      problems.add("\"distributor\" must be an object (keys as in docs/points.md)");
+      return Optional.empty();
+    }
+    int before = problems.size();
+    unknownFields(n, DISTRIBUTOR_FIELDS, "distributor.");
+    Hash root = Hash.ZERO;
+    JsonNode r = n.get("root");
+    if (r == null || !r.isTextual()) {
+      problems.add("distributor.root is missing (want 0x + 64 hex digits)");
+    } else {
+      try {
+        root = Hash.fromHex(r.asText());
+      } catch (IllegalArgumentException e) {
+        problems.add("distributor.root: " + e.getMessage());
+      }
+    }
+    Amount amount = openAmount(n.get("amount"), "distributor.amount");
+    long deadline = nonNegativeLong(n, "deadline", null, "distributor.deadline");
+    Address returnTo = address(n, "returnTo", "distributor.returnTo");
+    JsonNode vestingNode = n.get("vesting");
+    Optional<VestingTerms> vesting = Optional.empty();
+    if (vestingNode == null || vestingNode.isNull()) {
+      problems.add(
+          "distributor.vesting is missing (want {\"cliffSeconds\": N, \"durationSeconds\": N})");
+    } else {
+      vesting = vesting(vestingNode, "distributor.vesting");
+    }
+    if (problems.size() > before || vesting.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Distribution(
+            root, amount, deadline, returnTo, vesting.get().cliff(), vesting.get().duration()));
   }
 
   /**

@@ -25,7 +25,48 @@ final class GenesisValidator {
     parameters(g, p);
     p.addAll(GovernedParameters.of(g.economy()).genesisProblems());
     allocations(g, p);
+    rewards(g, p);
     return p;
+  }
+
+  /**
+   * Points only off mainnet; a distribution's pool must be a community address and its deadline
+   * after genesis.
+   */
+  private static void rewards(Genesis g, List<String> p) {
+    if (g.points().isPresent() && g.chainId() == Genesis.MAINNET_CHAIN_ID) {
+      p.add(
+          "points: testnet points are for testnets and devnets only, not chain id "
+              + g.chainId()
+              + " (mainnet): mainnet rewards come from a distributor section");
+    }
+    g.distributor()
+        .ifPresent(
+            d -> {
+              boolean community =
+                  g.allocations().stream()
+                      .anyMatch(
+                          a ->
+                              a.category() == AllocationCategory.COMMUNITY
+                                  && a.address().equals(d.returnTo()));
+              if (!community) {
+                p.add(
+                    "distributor.returnTo: "
+                        + d.returnTo()
+                        + " is not the address of a community allocation (the unclaimed rest goes"
+                        + " back to the community pool)");
+              }
+              if (g.timestamp() != 0 && d.deadline() <= g.timestamp()) {
+                p.add(
+                    "distributor.deadline "
+                        + d.deadline()
+                        + " is not after the genesis timestamp "
+                        + g.timestamp());
+              }
+              if (d.root().equals(io.openledger.chain.types.Hash.ZERO)) {
+                p.add("distributor.root is zero (want the root of the published list)");
+              }
+            });
   }
 
   private static void parameters(Genesis g, List<String> p) {
@@ -84,6 +125,12 @@ final class GenesisValidator {
       }
       vestingTerms(g, a, where, p);
     }
+    if (g.distributor().isPresent()) {
+      // the distributor's OPEN is part of the community share
+      Amount d = g.distributor().get().amount();
+      total = total.add(d);
+      byCategory.merge(AllocationCategory.COMMUNITY, d, Amount::add);
+    }
     for (AllocationCategory c : AllocationCategory.values()) {
       Amount got = byCategory.getOrDefault(c, Amount.ZERO);
       if (!got.equals(c.share())) {
@@ -96,7 +143,11 @@ final class GenesisValidator {
                 + c.share().toOpenString()
                 + " OPEN ("
                 + c.percent()
-                + " of the supply)");
+                + " of the supply"
+                + (c == AllocationCategory.COMMUNITY && g.distributor().isPresent()
+                    ? ", the distributor's amount included"
+                    : "")
+                + ")");
       }
     }
     if (!total.equals(Supply.TOTAL)) {

@@ -96,7 +96,11 @@ final class ChallengeFixture {
 
   /** With the fake verifier in the rules, or with none ({@link Genesis#rules()}). */
   ChallengeFixture(boolean withVerifier) {
-    Genesis g = Genesis.devnet().withTimestamp(TestChain.GENESIS_TIME);
+    this(Genesis.devnet().withTimestamp(TestChain.GENESIS_TIME), withVerifier);
+  }
+
+  /** Over {@code g} (e.g. the devnet with a points rule). */
+  ChallengeFixture(Genesis g, boolean withVerifier) {
     c =
         new EconomyChain(
             new TestChain(

@@ -27,7 +27,7 @@ import java.util.Map;
  * @param block the block that holds it
  * @param receipt the receipt as the node sent it
  */
-record ModuleTransaction(String hash, long block, JsonNode receipt) {
+public record ModuleTransaction(String hash, long block, JsonNode receipt) {
 
   /**
    * Sends {@code data} to {@code module} with {@code value}, waits for the receipt (progress on
@@ -35,7 +35,7 @@ record ModuleTransaction(String hash, long block, JsonNode receipt) {
    *
    * @throws CliException with the module's reason when the call is refused or reverts
    */
-  static ModuleTransaction send(
+  public static ModuleTransaction send(
       NodeClient node,
       KeyPair key,
       Address module,
@@ -93,7 +93,7 @@ record ModuleTransaction(String hash, long block, JsonNode receipt) {
   }
 
   /** The single log of {@code event}; a receipt without it means the node is not this chain. */
-  List<Object> event(Address module, AbiEvent event) {
+  public List<Object> event(Address module, AbiEvent event) {
     List<List<Object>> all = events(module, event);
     if (all.size() != 1) {
       throw new CliException(
@@ -112,7 +112,7 @@ record ModuleTransaction(String hash, long block, JsonNode receipt) {
   }
 
   /** {@code transaction} and {@code block} for a command's JSON output. */
-  Map<String, Object> json() {
+  public Map<String, Object> json() {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("transaction", hash);
     o.put("block", block);

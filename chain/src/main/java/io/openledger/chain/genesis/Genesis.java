@@ -248,6 +248,9 @@ public record Genesis(
 
   private ProtocolRules rules(Optional<RecordVerifier> verifier) {
     GovernedParameters governed = GovernedParameters.of(economy);
+    // every module reads the economy parameters in force from the registry (genesis values until
+    // an executed proposal sets one)
+    ParameterRegistryModule registry = new ParameterRegistryModule(governed);
     return new ProtocolRules(
         PROTOCOL_VERSION,
         chainId,
@@ -255,20 +258,14 @@ public record Genesis(
         new Eip1559FeeMarket(initialBaseFee, minimumBaseFee),
         ModuleRegistry.of(
             new VestingModule(),
-            new DatanetModule(economy),
+            new DatanetModule(registry),
             new ModelModule(treasury),
-            new InferenceModule(economy.inference(), economy.staking(), chainId),
-            new StakingModule(economy.staking(), treasury),
-            new ChallengeModule(
-                economy.challenges(),
-                economy.inference(),
-                economy.staking().unbondingDelay(),
-                treasury,
-                chainId,
-                verifier),
+            new InferenceModule(registry, chainId),
+            new StakingModule(registry, treasury),
+            new ChallengeModule(registry, treasury, chainId, verifier),
             new TreasuryModule(),
             new GovernanceModule(governance, governed),
-            new ParameterRegistryModule(governed),
+            registry,
             new BridgeModule(),
             new Multicall3Module()),
         treasury,

@@ -1,5 +1,7 @@
 package io.openledger.chain.governance;
 
+import io.openledger.chain.economy.EconomyParameters;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
@@ -28,9 +30,12 @@ import java.util.Optional;
  * proposal; a value out of bounds is refused with the name and the bounds.
  *
  * <p>Genesis writes nothing: a parameter without a stored value has its genesis value (set by
- * proposal 0). Storage: {@code "param" ++ name (32)} → value (32) ++ proposalId (32).
+ * proposal 0). Storage: {@code "param" ++ name (32)} → value (32) ++ proposalId (32); {@code
+ * "stored"} → a 256-bit word whose bit {@code i} (from the least significant) says parameter {@code
+ * i} of the listing has a stored value, so that the modules read the parameters in force with one
+ * storage read while no proposal has set any ({@link #economy}).
  */
-public final class ParameterRegistryModule implements SystemModule {
+public final class ParameterRegistryModule implements SystemModule, ParametersInForce {
   public static final Address ADDRESS = ModuleRegistry.moduleAddress(9);
   public static final String NAME = "parameters";
 
@@ -62,6 +67,7 @@ public final class ParameterRegistryModule implements SystemModule {
   public static final List<AbiEvent> EVENTS = List.of(PARAMETER_SET);
 
   private static final byte[] PARAM_PREFIX = "param".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STORED_SLOT = "stored".getBytes(StandardCharsets.US_ASCII);
 
   private final GovernedParameters governed;
   private final String abiJson;
@@ -140,6 +146,11 @@ public final class ParameterRegistryModule implements SystemModule {
     BigInteger proposal = GovernanceModule.executing(state);
     Entry old = entry(state, s);
     ctx.store(slot(s), concat(GovernanceModule.word(v), GovernanceModule.word(proposal)));
+    BigInteger stored = stored(state);
+    int bit = governed.indexOf(s);
+    if (!stored.testBit(bit)) {
+      ctx.store(STORED_SLOT, GovernanceModule.word(stored.setBit(bit)));
+    }
     ctx.emit(PARAMETER_SET, s.key(), old.value(), v, proposal);
   }
 
@@ -161,6 +172,43 @@ public final class ParameterRegistryModule implements SystemModule {
                     new BigInteger(1, Arrays.copyOfRange(x, 0, 32)),
                     new BigInteger(1, Arrays.copyOfRange(x, 32, 64))))
         .orElse(new Entry(s, s.genesisValue(), BigInteger.ZERO));
+  }
+
+  /**
+   * The economy parameters in force in {@code state}: the stored values over the genesis ones. One
+   * storage read while no proposal has set a parameter, plus one per parameter set; read through
+   * the caller's metered reader inside execution.
+   */
+  public EconomyParameters economy(StateReader state) {
+    BigInteger stored = stored(state);
+    if (stored.signum() == 0) {
+      return governed.genesis();
+    }
+    Map<String, BigInteger> values = new LinkedHashMap<>();
+    List<ParameterSpec> all = governed.all();
+    for (int i = 0; i < all.size(); i++) {
+      if (stored.testBit(i)) {
+        values.put(all.get(i).name(), entry(state, all.get(i)).value());
+      }
+    }
+    try {
+      return governed.economy(values);
+    } catch (IllegalArgumentException e) {
+      // only between the actions of one execution (its end checks the rules again)
+      throw new ModuleRevert("parameters: the values in force break a rule: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public EconomyParameters in(StateReader state) {
+    return economy(state);
+  }
+
+  private static BigInteger stored(StateReader state) {
+    return state
+        .storage(ADDRESS, STORED_SLOT)
+        .map(b -> new BigInteger(1, b))
+        .orElse(BigInteger.ZERO);
   }
 
   /** Every parameter in listing order, as {@code state} has it. */

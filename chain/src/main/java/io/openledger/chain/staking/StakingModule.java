@@ -1,5 +1,6 @@
 package io.openledger.chain.staking;
 
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.module.AbiEvent;
@@ -177,22 +178,29 @@ public final class StakingModule implements SystemModule {
   private static final byte[] TOTALS_SLOT = ascii("totals");
   private static final byte[] ENDPOINT_PREFIX = ascii("endpoint");
 
-  private final StakingParameters parameters;
+  private final ParametersInForce inForce;
   private final Address treasury;
   private final String abiJson;
 
   /**
-   * @param parameters delays, tier minimums and lock weights, from the rules
+   * @param inForce delays, tier minimums and lock weights as the state has them (the parameter
+   *     registry's values)
    * @param treasury receives rewards of a pool nobody holds
    */
-  public StakingModule(StakingParameters parameters, Address treasury) {
-    this.parameters = Objects.requireNonNull(parameters, "parameters");
+  public StakingModule(ParametersInForce inForce, Address treasury) {
+    this.inForce = Objects.requireNonNull(inForce, "inForce");
     this.treasury = Objects.requireNonNull(treasury, "treasury");
     this.abiJson = SystemModule.abiResource("/modules/Staking.abi.json");
   }
 
-  public StakingParameters parameters() {
-    return parameters;
+  /** The staking parameters in force in {@code state}. */
+  public StakingParameters parameters(StateReader state) {
+    return inForce.in(state).staking();
+  }
+
+  /** The staking parameters in force, read through the call's metered reader. */
+  private StakingParameters parameters(ModuleContext ctx) {
+    return parameters(new MeteredStateReader(ctx));
   }
 
   @Override
@@ -240,12 +248,12 @@ public final class StakingModule implements SystemModule {
       case "slash" ->
           SLASH.encodeResult(
               slash(ctx, (Address) a.get(0), ((BigInteger) a.get(1)).intValue()).value());
-      case "pool" -> poolView(slots, (Address) a.get(0));
+      case "pool" -> poolView(slots, (Address) a.get(0), parameters(ctx));
       case "shareClass" -> {
         LockTerm t = term(a.get(1));
         ShareClass c = pool(slots, (Address) a.get(0)).bonded(t);
         yield SHARE_CLASS.encodeResult(
-            c.stake().value(), c.shares(), uint(parameters.weightBps(t)));
+            c.stake().value(), c.shares(), uint(parameters(ctx).weightBps(t)));
       }
       case "position" -> {
         Address operator = (Address) a.get(0);
@@ -277,7 +285,7 @@ public final class StakingModule implements SystemModule {
         StakingTotals t = totals(slots);
         yield TOTALS.encodeResult(t.bonded().value(), t.unbonding().value());
       }
-      case "stakingParameters" -> parametersView();
+      case "stakingParameters" -> parametersView(parameters(ctx));
       case "setEndpoint" -> {
         setEndpoint(ctx, (String) a.get(0));
         yield new byte[0];
@@ -312,7 +320,7 @@ public final class StakingModule implements SystemModule {
     long lockedUntil =
         term == LockTerm.FLEXIBLE
             ? 0
-            : Math.addExact(ctx.blockTimestamp(), parameters.lockSeconds(term));
+            : Math.addExact(ctx.blockTimestamp(), parameters(ctx).lockSeconds(term));
     putPosition(
         ctx, operator, staker, term, new Position(pos.shares().add(d.minted()), lockedUntil));
     putPool(ctx, operator, pool.withBonded(term, d.after()));
@@ -371,7 +379,7 @@ public final class StakingModule implements SystemModule {
         new Position(left, left.signum() == 0 ? 0 : pos.lockedUntil()));
     putPool(ctx, operator, pool.withBonded(term, w.after()).withUnbonding(u.after()));
     long id = nextEntryId(ctx::load, operator, staker);
-    long releaseAt = Math.addExact(now, parameters.unbondingDelay());
+    long releaseAt = Math.addExact(now, parameters(ctx).unbondingDelay());
     ctx.store(entrySlot(operator, staker, id), new UnbondingEntry(u.minted(), releaseAt).encode());
     ctx.store(entriesSlot(operator, staker), ByteBuffer.allocate(8).putLong(id + 1).array());
     StakingTotals t = totals(ctx::load);
@@ -487,7 +495,7 @@ public final class StakingModule implements SystemModule {
     if (value.isZero()) {
       throw new ModuleRevert("staking: reward of zero");
     }
-    Pool.Rewarded r = pool(ctx::load, operator).reward(value, parameters);
+    Pool.Rewarded r = pool(ctx::load, operator).reward(value, parameters(ctx));
     Amount placed = value.subtract(r.unplaced());
     putPool(ctx, operator, r.after());
     StakingTotals t = totals(ctx::load);
@@ -637,7 +645,7 @@ public final class StakingModule implements SystemModule {
 
   // ---- views ----
 
-  private byte[] poolView(Slots slots, Address operator) {
+  private static byte[] poolView(Slots slots, Address operator, StakingParameters parameters) {
     Pool pool = pool(slots, operator);
     return POOL.encodeResult(
         pool.bondedStake().value(),
@@ -655,6 +663,7 @@ public final class StakingModule implements SystemModule {
     Optional<Model> m = ModelModule.readModel(state, modelId);
     Address operator = m.map(Model::operator).orElse(Address.ZERO);
     Amount bonded = pool(free(state), operator).bondedStake();
+    StakingParameters parameters = parameters(state);
     return MODEL_STAKE.encodeResult(
         uint(ms.tier().code()),
         parameters.minimum(ms.tier()).value(),
@@ -664,8 +673,7 @@ public final class StakingModule implements SystemModule {
         check(state, modelId, parameters).met());
   }
 
-  private byte[] parametersView() {
-    StakingParameters p = parameters;
+  private static byte[] parametersView(StakingParameters p) {
     return STAKING_PARAMETERS.encodeResult(
         uint(p.unbondingDelay()),
         uint(p.lockDaySeconds()),

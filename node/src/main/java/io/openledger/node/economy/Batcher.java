@@ -3,6 +3,7 @@ package io.openledger.node.economy;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.ContributionStanding;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.inference.ApiKey;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.Charge;
@@ -81,7 +82,7 @@ public final class Batcher implements AutoCloseable {
   private final Ledger ledger;
   private final KeyPair operatorKey;
   private final RecordLog log;
-  private final InferenceParameters parameters;
+  private final ParametersInForce inForce;
   private final Address treasury;
   private final Config config;
   private final int maxTransactionSize;
@@ -114,6 +115,8 @@ public final class Batcher implements AutoCloseable {
   }
 
   /**
+   * @param inForce the fee rule and revocation grace, read from the state each batch is built on
+   *     (the parameter registry's values, as the inference module reads them)
    * @param maxTransactionSize the chain's largest transaction ({@code
    *     ProtocolRules.maxTransactionSize}): a batch is cut to fit it
    */
@@ -121,14 +124,14 @@ public final class Batcher implements AutoCloseable {
       Ledger ledger,
       KeyPair operatorKey,
       RecordLog log,
-      InferenceParameters parameters,
+      ParametersInForce inForce,
       Address treasury,
       Config config,
       int maxTransactionSize) {
     this.ledger = ledger;
     this.operatorKey = operatorKey;
     this.log = log;
-    this.parameters = parameters;
+    this.inForce = inForce;
     this.treasury = treasury;
     this.config = config;
     this.maxTransactionSize = maxTransactionSize;
@@ -396,6 +399,7 @@ public final class Batcher implements AutoCloseable {
     }
     BlockView head = ledger.block(BlockRef.LATEST).orElseThrow();
     long landsAt = head.timestamp() + 1;
+    InferenceParameters parameters = inForce.in(state).inference();
     Contents c = contents(state, records, parameters, treasury, landsAt);
     byte[] data =
         InferenceModule.encodePostBatch(

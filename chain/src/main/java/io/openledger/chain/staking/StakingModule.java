@@ -1,8 +1,10 @@
 package io.openledger.chain.staking;
 
 import io.openledger.chain.economy.ParametersInForce;
+import io.openledger.chain.governance.GovernanceModule;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.module.Abi;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
@@ -326,6 +328,10 @@ public final class StakingModule implements SystemModule {
     putPool(ctx, operator, pool.withBonded(term, d.after()));
     StakingTotals t = totals(ctx::load);
     putTotals(ctx, new StakingTotals(t.bonded().add(value), t.unbonding()));
+    reportToGovernance(
+        ctx,
+        GovernanceModule.STAKE_ADDED.encodeCall(
+            staker, operator, uint(term.code()), value.value()));
     ctx.emit(
         STAKED, operator, staker, uint(term.code()), value.value(), d.minted(), uint(lockedUntil));
     return d.minted();
@@ -384,6 +390,10 @@ public final class StakingModule implements SystemModule {
     ctx.store(entriesSlot(operator, staker), ByteBuffer.allocate(8).putLong(id + 1).array());
     StakingTotals t = totals(ctx::load);
     putTotals(ctx, new StakingTotals(t.bonded().subtract(w.paid()), t.unbonding().add(w.paid())));
+    reportToGovernance(
+        ctx,
+        GovernanceModule.STAKE_REMOVED.encodeCall(
+            staker, operator, uint(term.code()), shares, pos.shares()));
     ctx.emit(
         UNBONDING,
         operator,
@@ -393,6 +403,19 @@ public final class StakingModule implements SystemModule {
         w.paid().value(),
         uint(releaseAt));
     return UNBOND.encodeResult(uint(id), w.paid().value());
+  }
+
+  /**
+   * Bonded stake votes (docs/governance.md): the governance module checkpoints each stake and
+   * unbonding in the block it happens.
+   */
+  private static void reportToGovernance(ModuleContext ctx, byte[] call) {
+    ModuleContext.CallOutcome out = ctx.call(GovernanceModule.ADDRESS, call, Amount.ZERO);
+    if (!out.success()) {
+      throw new ModuleRevert(
+          "staking: the governance module refused the stake's votes: "
+              + Abi.decodeError(out.returnData()).orElse("no reason"));
+    }
   }
 
   private Amount withdraw(ModuleContext ctx, Address operator, long id) {

@@ -273,14 +273,17 @@ public record Genesis(
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);
   }
 
-  /** The rules by block number (one version so far), without a record verifier. */
+  /**
+   * The rules by block number (one version so far, with the gas table upgrades governance schedules
+   * in the parameter registry), without a record verifier.
+   */
   public ProtocolSchedule schedule() {
-    return ProtocolSchedule.of(rules());
+    return ProtocolSchedule.of(rules()).withGasTables(ParameterRegistryModule::gasTableAt);
   }
 
   /** The rules by block number, with {@code verifier} deciding recomputed challenges. */
   public ProtocolSchedule schedule(RecordVerifier verifier) {
-    return ProtocolSchedule.of(rules(verifier));
+    return ProtocolSchedule.of(rules(verifier)).withGasTables(ParameterRegistryModule::gasTableAt);
   }
 
   /**

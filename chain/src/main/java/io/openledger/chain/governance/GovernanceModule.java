@@ -605,6 +605,10 @@ public final class GovernanceModule implements SystemModule {
         continue;
       }
       byte[] data = actions.calldatas().get(i);
+      if (ParameterRegistryModule.SET_GAS_TABLE.matches(data)) {
+        checkGasTableAction(i, data);
+        continue;
+      }
       if (!ParameterRegistryModule.SET_PARAMETER.matches(data)) {
         continue;
       }
@@ -640,6 +644,22 @@ public final class GovernanceModule implements SystemModule {
                 throw new ModuleRevert("governance: the proposal would break a rule: " + p);
               });
     }
+  }
+
+  /** A gas table upgrade naming a version this software does not know is refused when made. */
+  private static void checkGasTableAction(int i, byte[] data) {
+    List<Object> a;
+    try {
+      a = ParameterRegistryModule.SET_GAS_TABLE.decodeArguments(data);
+    } catch (AbiDecodingException e) {
+      throw new ModuleRevert(
+          "governance: action " + i + ": malformed setGasTable: " + e.getMessage());
+    }
+    ParameterRegistryModule.checkGasTable((BigInteger) a.get(0))
+        .ifPresent(
+            p -> {
+              throw new ModuleRevert("governance: action " + i + ": " + p);
+            });
   }
 
   private Map<String, BigInteger> registryValues(ModuleContext ctx) {

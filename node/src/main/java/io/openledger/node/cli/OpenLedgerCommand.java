@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
       io.openledger.node.economy.cli.ValidatorCommand.class,
       io.openledger.node.economy.cli.ChallengeCommand.class,
       io.openledger.node.economy.cli.VoteCommand.class,
+      io.openledger.node.economy.cli.GovCommand.class,
       io.openledger.node.factory.TrainCommand.class,
       io.openledger.node.factory.InfluenceCommand.class
     })

@@ -94,7 +94,7 @@ public final class GovernedParameters {
     return genesis;
   }
 
-  /** The listing index of {@code name} (its bit in the registry's set of stored values). */
+  /** The listing index of {@code spec} (its bit in the registry's word of stored values). */
   public int indexOf(ParameterSpec spec) {
     return specs.indexOf(spec);
   }

@@ -67,7 +67,10 @@ public final class GovCommand implements Runnable {
     @CommandLine.Mixin TxOptions tx = new TxOptions();
 
     ModuleTransaction send(Address to, Amount value, byte[] data) {
-      KeyPair key = signer.unlock();
+      return send(signer.unlock(), to, value, data);
+    }
+
+    ModuleTransaction send(KeyPair key, Address to, Amount value, byte[] data) {
       return ModuleTransaction.send(
           rpc.client(), key, to, value, data, tx.timeout(), spec.commandLine().getErr());
     }
@@ -137,10 +140,10 @@ public final class GovCommand implements Runnable {
 
     @Override
     public void run() {
-      Address delegatee =
-          to.equals("self") ? signer.unlock().address() : Wallets.parseAddress(to, "--to");
+      KeyPair key = signer.unlock();
+      Address delegatee = to.equals("self") ? key.address() : Wallets.parseAddress(to, "--to");
       ModuleTransaction sent =
-          send(GOV, Amount.ZERO, GovernanceModule.DELEGATE.encodeCall(delegatee));
+          send(key, GOV, Amount.ZERO, GovernanceModule.DELEGATE.encodeCall(delegatee));
       report(
           "Delegated your votes to " + delegatee + ".",
           Map.of("delegatee", delegatee.toHex()),

@@ -553,7 +553,7 @@ public final class ChallengeModule implements SystemModule {
                 + " trusts its operator up to the key's cap (revoke the key)");
       }
     }
-    Verdict verdict = decideNow(ctx, kind, record, evidence);
+    Verdict verdict = decideNow(ctx, kind, record, evidence, batchRule(ctx, operator, seq));
     if (kind.voted()) {
       requireVoters(ctx);
     }
@@ -629,7 +629,11 @@ public final class ChallengeModule implements SystemModule {
   }
 
   private Verdict decideNow(
-      ModuleContext ctx, ChallengeKind kind, InferenceRecord record, byte[] evidence) {
+      ModuleContext ctx,
+      ChallengeKind kind,
+      InferenceRecord record,
+      byte[] evidence,
+      FeeRuleV1 rule) {
     return switch (kind) {
       case HARMFUL_OUTPUT -> new Verdict.Pending();
       case FABRICATED_USAGE -> {
@@ -639,13 +643,17 @@ public final class ChallengeModule implements SystemModule {
             : new Verdict.Found(
                 "the record's spend signature is not the payer's", List.of(), Amount.ZERO);
       }
-      case WRONG_ATTRIBUTION, WRONG_TOKEN_COUNT -> recompute(ctx, kind, record, evidence);
+      case WRONG_ATTRIBUTION, WRONG_TOKEN_COUNT -> recompute(ctx, kind, record, evidence, rule);
       default -> throw new IllegalStateException(kind + " is not decided here");
     };
   }
 
   private Verdict recompute(
-      ModuleContext ctx, ChallengeKind kind, InferenceRecord record, byte[] evidence) {
+      ModuleContext ctx,
+      ChallengeKind kind,
+      InferenceRecord record,
+      byte[] evidence,
+      FeeRuleV1 rule) {
     RecordVerifier v =
         verifier.orElseThrow(
             () ->
@@ -668,12 +676,8 @@ public final class ChallengeModule implements SystemModule {
           try {
             fee =
                 fee.min(
-                    rule(new MeteredStateReader(ctx))
-                        .fee(
-                            u.promptTokens(),
-                            u.completionTokens(),
-                            m.pricePerKIn(),
-                            m.pricePerKOut()));
+                    rule.fee(
+                        u.promptTokens(), u.completionTokens(), m.pricePerKIn(), m.pricePerKOut()));
           } catch (ArithmeticException e) {
             throw new ModuleRevert("challenge: the recomputed fee leaves uint256");
           }
@@ -1227,7 +1231,9 @@ public final class ChallengeModule implements SystemModule {
     if (b.voided()) {
       return;
     }
-    Optional<List<Payout>> claimed = splitOf(state, record, record.fee(), record.attribution());
+    FeeRuleV1 rule = batchRule(state, c.operator(), c.seq());
+    Optional<List<Payout>> claimed =
+        splitOf(state, record, record.fee(), record.attribution(), rule);
     byte[] call;
     if (claimed.isEmpty()) {
       call = InferenceModule.VOID_BATCH.encodeCall(c.operator(), uint(c.seq()));
@@ -1235,7 +1241,7 @@ public final class ChallengeModule implements SystemModule {
       List<Payout> corrected =
           fee.isZero()
               ? List.of()
-              : splitOf(state, record, fee, attribution)
+              : splitOf(state, record, fee, attribution, rule)
                   .orElseThrow(
                       () ->
                           new ModuleRevert(
@@ -1254,12 +1260,23 @@ public final class ChallengeModule implements SystemModule {
   }
 
   private Optional<List<Payout>> splitOf(
-      StateReader state, InferenceRecord record, Amount fee, List<Attribution> attribution) {
-    return RecordPayouts.of(state, record, fee, attribution, rule(state), treasury);
+      StateReader state,
+      InferenceRecord record,
+      Amount fee,
+      List<Attribution> attribution,
+      FeeRuleV1 rule) {
+    return RecordPayouts.of(state, record, fee, attribution, rule, treasury);
   }
 
-  private FeeRuleV1 rule(StateReader state) {
-    return inForce.in(state).inference().feeRule();
+  /** The shares and platform fee the open batch was posted with: its records' split rule. */
+  private static FeeRuleV1 batchRule(StateReader state, Address operator, long seq) {
+    return InferenceModule.batchFeeRule(state, operator, seq)
+        .orElseThrow(
+            () -> new ModuleRevert("challenge: batch " + seq + " of " + operator + " is not open"));
+  }
+
+  private static FeeRuleV1 batchRule(ModuleContext ctx, Address operator, long seq) {
+    return batchRule(new MeteredStateReader(ctx), operator, seq);
   }
 
   /** A vote nobody can cast would only hold the batch up: refused while no validator is active. */

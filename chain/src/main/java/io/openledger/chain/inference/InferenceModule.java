@@ -189,6 +189,7 @@ public final class InferenceModule implements SystemModule {
   private static final byte[] KEY = ascii("key");
   private static final byte[] NEXT = ascii("next");
   private static final byte[] BATCH_PREFIX = ascii("batch");
+  private static final byte[] FEE_RULE_PREFIX = ascii("feerule");
   private static final byte[] EARNINGS_PREFIX = ascii("earnings");
   private static final byte[] CHARGED_PREFIX = ascii("charged");
   private static final byte[] TOTALS = ascii("totals");
@@ -476,6 +477,8 @@ public final class InferenceModule implements SystemModule {
                 .map(c -> new BatchCharge(c.payer(), c.keyHash(), c.amount()))
                 .toList());
     ctx.store(batchSlot(operator, seq), batch.encode());
+    // the shares and platform fee its records are split with, for a correction while it is open
+    ctx.store(feeRuleSlot(operator, seq), encodeFeeRule(economy.inference().feeRule()));
     ctx.store(nextSlot(operator), new NextBatch(seq + 1, firstRecord + recordCount).encode());
     InferenceTotals t = totals(ctx::load);
     putTotals(
@@ -688,6 +691,7 @@ public final class InferenceModule implements SystemModule {
               e.pending().subtract(p.amount()), e.claimable().add(p.amount()), e.claimed()));
     }
     ctx.store(batchSlot(operator, seq), b.finalizedCopy().encode());
+    ctx.store(feeRuleSlot(operator, seq), new byte[0]);
     InferenceTotals t = totals(ctx::load);
     putTotals(
         ctx,
@@ -841,6 +845,7 @@ public final class InferenceModule implements SystemModule {
       putEscrow(ctx, c.payer(), e.withBalance(e.balance().add(c.amount())));
     }
     ctx.store(batchSlot(operator, seq), b.voidedCopy().encode());
+    ctx.store(feeRuleSlot(operator, seq), new byte[0]);
     InferenceTotals t = totals(ctx::load);
     putTotals(
         ctx,
@@ -1004,6 +1009,36 @@ public final class InferenceModule implements SystemModule {
     return batch(free(state), operator, seq);
   }
 
+  /**
+   * The fee rule (shares and platform fee in force when it was posted) an open batch's records are
+   * split with; empty once the batch is final or voided, or if it was never posted.
+   */
+  public static Optional<FeeRuleV1> batchFeeRule(StateReader state, Address operator, long seq) {
+    return free(state)
+        .load(feeRuleSlot(operator, seq))
+        .map(
+            b -> {
+              ByteBuffer buf = ByteBuffer.wrap(b);
+              FeeShares shares =
+                  new FeeShares(buf.getShort(), buf.getShort(), buf.getShort(), buf.getShort());
+              byte[] fee = new byte[32];
+              buf.get(fee);
+              return new FeeRuleV1(shares, Amount.of(new BigInteger(1, fee)));
+            });
+  }
+
+  /** platformBps (2) ‖ ownerBps (2) ‖ stakersBps (2) ‖ dataBps (2) ‖ platformFee (32). */
+  private static byte[] encodeFeeRule(FeeRuleV1 rule) {
+    FeeShares s = rule.shares();
+    return ByteBuffer.allocate(40)
+        .putShort((short) s.platformBps())
+        .putShort((short) s.ownerBps())
+        .putShort((short) s.stakersBps())
+        .putShort((short) s.dataBps())
+        .put(rule.platformFee().toBytes32())
+        .array();
+  }
+
   /** The running totals over all escrows and earnings. */
   public static InferenceTotals totals(StateReader state) {
     return totals(free(state));
@@ -1091,6 +1126,11 @@ public final class InferenceModule implements SystemModule {
 
   private static byte[] nextSlot(Address operator) {
     return SystemModule.slot(NEXT, operator.toArray());
+  }
+
+  private static byte[] feeRuleSlot(Address operator, long seq) {
+    return SystemModule.slot(
+        FEE_RULE_PREFIX, operator.toArray(), ByteBuffer.allocate(8).putLong(seq).array());
   }
 
   private static byte[] batchSlot(Address operator, long seq) {

@@ -14,6 +14,7 @@ import io.openledger.chain.governance.GovernanceChain.Call;
 import io.openledger.chain.governance.GovernanceChain.Draft;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.Charge;
+import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.Payout;
 import io.openledger.chain.staking.StakedModels;
@@ -130,7 +131,13 @@ class RegistrySteersTest {
     g.block(25, List.of());
     g.ok(alice, GOV, Amount.ZERO, ok.queue());
     assertThat(postBatch(0).total()).isEqualTo(Amount.open(1)); // 1,000 OPEN bonded suffices
+    FeeRuleV1 genesisRule = EconomyParameters.DEVNET.inference().feeRule();
+    assertThat(InferenceModule.batchFeeRule(g.state(), operator.address(), 0))
+        .contains(genesisRule);
     g.ok(6, alice, GOV, Amount.ZERO, ok.execute());
+    // the open batch keeps the rule it was posted with: a correction splits its records with it
+    assertThat(InferenceModule.batchFeeRule(g.state(), operator.address(), 0))
+        .contains(genesisRule);
 
     List<Object> p = g.c.view(InferenceModule.ADDRESS, InferenceModule.PARAMETERS);
     assertThat(p.subList(3, 7))

@@ -68,7 +68,9 @@ public final class Batcher implements AutoCloseable {
    * Gas of a batch: a base plus a price per charge and per payout, with headroom over what {@code
    * openledger bench economy} measured (docs/BENCHMARKS.md, "Data economy"): about 44,000 for the
    * transaction and the batch, 48,600 per charge in key mode, 52,000 in signed mode (its signature
-   * check), 25,000 per payout, calldata included.
+   * check), 25,000 per payout, calldata included. Since then the batch also records its fee rule
+   * (one 40-byte slot, 20,640) and reads the parameters in force (2,100 while none is set by
+   * governance, more per parameter set), still well within the base.
    */
   static final long GAS_BASE = 200_000;
 

@@ -111,4 +111,15 @@ interface IGovernance {
     function version() external view returns (string memory);
 
     function proposalNeedsQueuing(uint256 proposalId) external view returns (bool);
+
+    /// @notice Only the staking module: `amount` staked by `staker` in `operator`'s pool votes from this block on.
+    function stakeAdded(address staker, address operator, uint8 term, uint256 amount) external;
+
+    /// @notice Only the staking module: `shares` of the position's `sharesBefore` unbond; that part of its stake stops voting.
+    function stakeRemoved(address staker, address operator, uint8 term, uint256 shares, uint256 sharesBefore) external;
+
+    /// @notice The OPEN `account` has staked and not unbonded, at the amounts staked: it votes as locked OPEN does.
+    function stakedOf(address account) external view returns (uint256);
+
+    function totalStaked() external view returns (uint256);
 }

@@ -10,6 +10,8 @@ pragma solidity ^0.8.20;
 interface IParameters {
     event ParameterSet(bytes32 indexed name, uint256 oldValue, uint256 newValue, uint256 proposalId);
 
+    event GasTableScheduled(uint256 version, uint256 activationBlock, uint256 proposalId);
+
     /// @notice Sets a parameter within its bounds; only the governance module calls it.
     function setParameter(bytes32 name, uint256 value) external;
 
@@ -20,4 +22,10 @@ interface IParameters {
     function parameterNames() external view returns (bytes32[] memory);
 
     function parameters() external view returns (bytes32[] memory names, uint256[] memory values, uint256[] memory mins, uint256[] memory maxs, uint256[] memory setBy);
+
+    /// @notice Only the governance module: every block from `activationBlock` on (at least 10 blocks after this one) is priced by gas table `version` (docs/gas.md).
+    function setGasTable(uint256 version, uint256 activationBlock) external;
+
+    /// @notice Every gas table upgrade scheduled, by activation block, with the proposal that scheduled it.
+    function gasTables() external view returns (uint256[] memory versions, uint256[] memory activationBlocks, uint256[] memory setBy);
 }

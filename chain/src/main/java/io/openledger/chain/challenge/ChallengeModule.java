@@ -3,11 +3,11 @@ package io.openledger.chain.challenge;
 import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.ContributionStatus;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.FeeRuleV1;
 import io.openledger.chain.inference.InferenceModule;
-import io.openledger.chain.inference.InferenceParameters;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
 import io.openledger.chain.inference.RecordsMerkle;
@@ -242,40 +242,40 @@ public final class ChallengeModule implements SystemModule {
   private static final byte[] TOTALS_SLOT = ascii("totals");
   private static final int BPS = 10_000;
 
-  private final ChallengeParameters parameters;
-  private final InferenceParameters inference;
-  private final long unbondingDelay;
+  private final ParametersInForce inForce;
   private final Address treasury;
   private final long chainId;
   private final Optional<RecordVerifier> verifier;
   private final String abiJson;
 
   /**
-   * @param parameters bonds, slash rates, windows, validator rules, from the rules
-   * @param inference the fee shares and platform fee a record's split is recomputed with
-   * @param unbondingDelay seconds between unregistering a validator and withdrawing its stake
+   * @param inForce bonds, slash rates, windows, validator rules, the fee shares and platform fee a
+   *     record's split is recomputed with and the unbonding delay of validators, as the state has
+   *     them (the parameter registry's values)
    * @param treasury receives forfeited bonds, penalties and the treasury's part of slashes
    * @param chainId the EIP-712 domain of payer signatures
    * @param verifier decides wrong attributions and token counts; empty: those kinds are refused
    */
   public ChallengeModule(
-      ChallengeParameters parameters,
-      InferenceParameters inference,
-      long unbondingDelay,
+      ParametersInForce inForce,
       Address treasury,
       long chainId,
       Optional<RecordVerifier> verifier) {
-    this.parameters = Objects.requireNonNull(parameters, "parameters");
-    this.inference = Objects.requireNonNull(inference, "inference");
-    this.unbondingDelay = unbondingDelay;
+    this.inForce = Objects.requireNonNull(inForce, "inForce");
     this.treasury = Objects.requireNonNull(treasury, "treasury");
     this.chainId = chainId;
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.abiJson = SystemModule.abiResource("/modules/Challenge.abi.json");
   }
 
-  public ChallengeParameters parameters() {
-    return parameters;
+  /** The challenge parameters in force in {@code state}. */
+  public ChallengeParameters parameters(StateReader state) {
+    return inForce.in(state).challenges();
+  }
+
+  /** The challenge parameters in force, read through the call's metered reader. */
+  private ChallengeParameters parameters(ModuleContext ctx) {
+    return parameters(new MeteredStateReader(ctx));
   }
 
   @Override
@@ -383,7 +383,7 @@ public final class ChallengeModule implements SystemModule {
             t.bonds().value(),
             uint(t.validators()));
       }
-      case "challengeParameters" -> parametersView();
+      case "challengeParameters" -> parametersView(parameters(ctx));
       default -> throw new IllegalStateException("no handler for " + f.signature());
     };
   }
@@ -410,19 +410,18 @@ public final class ChallengeModule implements SystemModule {
       }
       v = existing.get().withStake(existing.get().stake().add(value));
     } else {
-      if (value.lessThan(parameters.validatorMinimumStake())) {
+      ChallengeParameters p = parameters(ctx);
+      if (value.lessThan(p.validatorMinimumStake())) {
         throw new ModuleRevert(
             "challenge: a validator registers with at least "
-                + parameters.validatorMinimumStake().toOpenString()
+                + p.validatorMinimumStake().toOpenString()
                 + " OPEN, got "
                 + value.toOpenString()
                 + " OPEN");
       }
-      if (validators >= parameters.maxValidators()) {
+      if (validators >= p.maxValidators()) {
         throw new ModuleRevert(
-            "challenge: the validator set is full (maxValidators "
-                + parameters.maxValidators()
-                + ")");
+            "challenge: the validator set is full (maxValidators " + p.maxValidators() + ")");
       }
       v = new Validator(value, false, 0, count(ctx::load) + 1, 0, validators);
       ctx.store(listSlot(validators), who.toArray());
@@ -439,7 +438,10 @@ public final class ChallengeModule implements SystemModule {
   private long unregisterValidator(ModuleContext ctx) {
     Address who = ctx.caller();
     Validator v = activeValidator(ctx, who);
-    long releaseAt = Math.addExact(ctx.blockTimestamp(), unbondingDelay);
+    long releaseAt =
+        Math.addExact(
+            ctx.blockTimestamp(),
+            inForce.in(new MeteredStateReader(ctx)).staking().unbondingDelay());
     putValidator(ctx, who, v.unbondingUntil(releaseAt));
     ChallengeTotals t = totals(ctx::load);
     putTotals(
@@ -525,7 +527,7 @@ public final class ChallengeModule implements SystemModule {
     if (kind == ChallengeKind.ADVERSARIAL_DATA) {
       throw new ModuleRevert("challenge: adversarial data is claimed with flagContribution");
     }
-    checkBond(bond);
+    checkBond(ctx, bond);
     Batch batch = challengeableBatch(ctx, operator, seq);
     InferenceRecord record = provenRecord(ctx, operator, seq, batch, encodedRecord, proof, index);
     Optional<Long> earlier = challengedRecord(ctx::load, operator, record.number());
@@ -551,7 +553,7 @@ public final class ChallengeModule implements SystemModule {
                 + " trusts its operator up to the key's cap (revoke the key)");
       }
     }
-    Verdict verdict = decideNow(ctx, kind, record, evidence);
+    Verdict verdict = decideNow(ctx, kind, record, evidence, batchRule(ctx, operator, seq));
     if (kind.voted()) {
       requireVoters(ctx);
     }
@@ -574,7 +576,7 @@ public final class ChallengeModule implements SystemModule {
             Hash.ZERO,
             bond,
             now,
-            kind.voted() ? Math.addExact(now, parameters.voteWindow()) : now,
+            kind.voted() ? Math.addExact(now, parameters(ctx).voteWindow()) : now,
             t.activeStake(),
             Amount.ZERO,
             Amount.ZERO,
@@ -627,7 +629,11 @@ public final class ChallengeModule implements SystemModule {
   }
 
   private Verdict decideNow(
-      ModuleContext ctx, ChallengeKind kind, InferenceRecord record, byte[] evidence) {
+      ModuleContext ctx,
+      ChallengeKind kind,
+      InferenceRecord record,
+      byte[] evidence,
+      FeeRuleV1 rule) {
     return switch (kind) {
       case HARMFUL_OUTPUT -> new Verdict.Pending();
       case FABRICATED_USAGE -> {
@@ -637,13 +643,17 @@ public final class ChallengeModule implements SystemModule {
             : new Verdict.Found(
                 "the record's spend signature is not the payer's", List.of(), Amount.ZERO);
       }
-      case WRONG_ATTRIBUTION, WRONG_TOKEN_COUNT -> recompute(ctx, kind, record, evidence);
+      case WRONG_ATTRIBUTION, WRONG_TOKEN_COUNT -> recompute(ctx, kind, record, evidence, rule);
       default -> throw new IllegalStateException(kind + " is not decided here");
     };
   }
 
   private Verdict recompute(
-      ModuleContext ctx, ChallengeKind kind, InferenceRecord record, byte[] evidence) {
+      ModuleContext ctx,
+      ChallengeKind kind,
+      InferenceRecord record,
+      byte[] evidence,
+      FeeRuleV1 rule) {
     RecordVerifier v =
         verifier.orElseThrow(
             () ->
@@ -666,12 +676,8 @@ public final class ChallengeModule implements SystemModule {
           try {
             fee =
                 fee.min(
-                    rule()
-                        .fee(
-                            u.promptTokens(),
-                            u.completionTokens(),
-                            m.pricePerKIn(),
-                            m.pricePerKOut()));
+                    rule.fee(
+                        u.promptTokens(), u.completionTokens(), m.pricePerKIn(), m.pricePerKOut()));
           } catch (ArithmeticException e) {
             throw new ModuleRevert("challenge: the recomputed fee leaves uint256");
           }
@@ -771,7 +777,7 @@ public final class ChallengeModule implements SystemModule {
       long signedAt,
       byte[] payerSignature,
       Amount bond) {
-    checkBond(bond);
+    checkBond(ctx, bond);
     Model m = model(ctx, modelId);
     if (!m.operator().equals(operator)) {
       throw new ModuleRevert(
@@ -827,7 +833,7 @@ public final class ChallengeModule implements SystemModule {
             requestHash,
             bond,
             now,
-            Math.addExact(now, parameters.answerWindow()),
+            Math.addExact(now, parameters(ctx).answerWindow()),
             t.activeStake(),
             Amount.ZERO,
             Amount.ZERO,
@@ -908,7 +914,7 @@ public final class ChallengeModule implements SystemModule {
   // ---- adversarial data ----
 
   private long flag(ModuleContext ctx, long contributionId, String reason, Amount bond) {
-    checkBond(bond);
+    checkBond(ctx, bond);
     Contribution contribution =
         DatanetModule.readContribution(new MeteredStateReader(ctx), contributionId)
             .orElseThrow(
@@ -953,7 +959,7 @@ public final class ChallengeModule implements SystemModule {
             Hash.keccak256(reason.getBytes(StandardCharsets.UTF_8)),
             bond,
             now,
-            Math.addExact(now, parameters.voteWindow()),
+            Math.addExact(now, parameters(ctx).voteWindow()),
             t.activeStake(),
             Amount.ZERO,
             Amount.ZERO,
@@ -1040,13 +1046,13 @@ public final class ChallengeModule implements SystemModule {
       return ChallengeStatus.UPHELD;
     }
     Amount voted = c.upheldWeight().add(c.rejectedWeight());
+    ChallengeParameters p = parameters(ctx);
     ChallengeStatus outcome;
     String reason;
-    if (voted.isZero()
-        || voted.multiply(BPS).lessThan(c.eligibleStake().multiply(parameters.quorumBps()))) {
+    if (voted.isZero() || voted.multiply(BPS).lessThan(c.eligibleStake().multiply(p.quorumBps()))) {
       outcome = ChallengeStatus.NO_QUORUM;
       reason = "no quorum: " + voted + " of " + c.eligibleStake() + " validator stake voted";
-    } else if (c.upheldWeight().multiply(BPS).lessThan(voted.multiply(parameters.majorityBps()))) {
+    } else if (c.upheldWeight().multiply(BPS).lessThan(voted.multiply(p.majorityBps()))) {
       outcome = ChallengeStatus.REJECTED;
       reason = "validators rejected it: " + c.rejectedWeight() + " against " + c.upheldWeight();
     } else {
@@ -1087,6 +1093,7 @@ public final class ChallengeModule implements SystemModule {
    * validators, every read and write charged.
    */
   private void settleValidators(ModuleContext ctx, Challenge c, ChallengeStatus outcome) {
+    ChallengeParameters p = parameters(ctx);
     int n = totals(ctx::load).validators();
     for (int i = 0; i < n; i++) {
       Address who = listed(ctx::load, i);
@@ -1099,13 +1106,14 @@ public final class ChallengeModule implements SystemModule {
                 ? !votedUpheld
                 : outcome == ChallengeStatus.REJECTED && votedUpheld;
         if (lost) {
-          penalize(ctx, who, v, "voted against the outcome of challenge " + c.id());
+          penalize(ctx, p, who, v, "voted against the outcome of challenge " + c.id());
         }
       } else if (v.mayVoteOn(c.id())) {
         int misses = v.misses() + 1;
-        if (misses >= parameters.validatorMissLimit()) {
+        if (misses >= p.validatorMissLimit()) {
           penalize(
               ctx,
+              p,
               who,
               v.withMisses(0),
               "missed " + misses + " votes in a row (challenge " + c.id() + ")");
@@ -1116,8 +1124,9 @@ public final class ChallengeModule implements SystemModule {
     }
   }
 
-  private void penalize(ModuleContext ctx, Address who, Validator v, String why) {
-    Amount cut = v.stake().multiply(parameters.validatorPenaltyBps()).divide(BPS);
+  private void penalize(
+      ModuleContext ctx, ChallengeParameters p, Address who, Validator v, String why) {
+    Amount cut = v.stake().multiply(p.validatorPenaltyBps()).divide(BPS);
     putValidator(ctx, who, v.withStake(v.stake().subtract(cut)));
     ChallengeTotals t = totals(ctx::load);
     putTotals(
@@ -1143,7 +1152,7 @@ public final class ChallengeModule implements SystemModule {
         received(
             ctx,
             StakingModule.ADDRESS,
-            StakingModule.SLASH.encodeCall(c.operator(), uint(parameters.slashBps(c.kind()))),
+            StakingModule.SLASH.encodeCall(c.operator(), uint(parameters(ctx).slashBps(c.kind()))),
             "the staking module refused the slash");
     Address payer = c.kind() == ChallengeKind.WRONG_ATTRIBUTION ? Address.ZERO : c.payer();
     split(ctx, c, cut, payer);
@@ -1175,11 +1184,10 @@ public final class ChallengeModule implements SystemModule {
   }
 
   private void split(ModuleContext ctx, Challenge c, Amount cut, Address payer) {
-    Amount toChallenger = cut.multiply(parameters.challengerBps()).divide(BPS);
+    ChallengeParameters p = parameters(ctx);
+    Amount toChallenger = cut.multiply(p.challengerBps()).divide(BPS);
     Amount toPayer =
-        payer.equals(Address.ZERO)
-            ? Amount.ZERO
-            : cut.multiply(parameters.harmedPayerBps()).divide(BPS);
+        payer.equals(Address.ZERO) ? Amount.ZERO : cut.multiply(p.harmedPayerBps()).divide(BPS);
     Amount toTreasury = cut.subtract(toChallenger).subtract(toPayer);
     pay(ctx, c.challenger(), toChallenger);
     pay(ctx, payer, toPayer);
@@ -1223,7 +1231,9 @@ public final class ChallengeModule implements SystemModule {
     if (b.voided()) {
       return;
     }
-    Optional<List<Payout>> claimed = splitOf(state, record, record.fee(), record.attribution());
+    FeeRuleV1 rule = batchRule(state, c.operator(), c.seq());
+    Optional<List<Payout>> claimed =
+        splitOf(state, record, record.fee(), record.attribution(), rule);
     byte[] call;
     if (claimed.isEmpty()) {
       call = InferenceModule.VOID_BATCH.encodeCall(c.operator(), uint(c.seq()));
@@ -1231,7 +1241,7 @@ public final class ChallengeModule implements SystemModule {
       List<Payout> corrected =
           fee.isZero()
               ? List.of()
-              : splitOf(state, record, fee, attribution)
+              : splitOf(state, record, fee, attribution, rule)
                   .orElseThrow(
                       () ->
                           new ModuleRevert(
@@ -1250,12 +1260,23 @@ public final class ChallengeModule implements SystemModule {
   }
 
   private Optional<List<Payout>> splitOf(
-      StateReader state, InferenceRecord record, Amount fee, List<Attribution> attribution) {
-    return RecordPayouts.of(state, record, fee, attribution, rule(), treasury);
+      StateReader state,
+      InferenceRecord record,
+      Amount fee,
+      List<Attribution> attribution,
+      FeeRuleV1 rule) {
+    return RecordPayouts.of(state, record, fee, attribution, rule, treasury);
   }
 
-  private FeeRuleV1 rule() {
-    return new FeeRuleV1(inference.shares(), inference.platformFee());
+  /** The shares and platform fee the open batch was posted with: its records' split rule. */
+  private static FeeRuleV1 batchRule(StateReader state, Address operator, long seq) {
+    return InferenceModule.batchFeeRule(state, operator, seq)
+        .orElseThrow(
+            () -> new ModuleRevert("challenge: batch " + seq + " of " + operator + " is not open"));
+  }
+
+  private static FeeRuleV1 batchRule(ModuleContext ctx, Address operator, long seq) {
+    return batchRule(new MeteredStateReader(ctx), operator, seq);
   }
 
   /** A vote nobody can cast would only hold the batch up: refused while no validator is active. */
@@ -1265,13 +1286,14 @@ public final class ChallengeModule implements SystemModule {
     }
   }
 
-  private void checkBond(Amount bond) {
-    if (bond.lessThan(parameters.minimumBond())) {
+  private void checkBond(ModuleContext ctx, Amount bond) {
+    Amount minimum = parameters(ctx).minimumBond();
+    if (bond.lessThan(minimum)) {
       throw new ModuleRevert(
           "challenge: a bond of "
               + bond.toOpenString()
               + " OPEN is below the minimum "
-              + parameters.minimumBond().toOpenString()
+              + minimum.toOpenString()
               + " OPEN");
     }
   }
@@ -1344,8 +1366,7 @@ public final class ChallengeModule implements SystemModule {
         c.slashed().value());
   }
 
-  private byte[] parametersView() {
-    ChallengeParameters p = parameters;
+  private static byte[] parametersView(ChallengeParameters p) {
     return CHALLENGE_PARAMETERS.encodeResult(
         p.minimumBond().value(),
         uint(p.attributionSlashBps()),

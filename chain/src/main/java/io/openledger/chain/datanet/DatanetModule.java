@@ -1,6 +1,7 @@
 package io.openledger.chain.datanet;
 
 import io.openledger.chain.economy.EconomyParameters;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
@@ -238,17 +239,23 @@ public final class DatanetModule implements SystemModule {
   private static final byte[] PENALTY_PREFIX = ascii("penalty");
   private static final byte[] TRAINING_FEE_PREFIX = ascii("trainingfee");
 
-  private final EconomyParameters params;
+  private final ParametersInForce inForce;
   private final String abiJson;
 
-  public DatanetModule(EconomyParameters params) {
-    this.params = params;
+  /** Limits and bond as the state has them (the parameter registry's values). */
+  public DatanetModule(ParametersInForce inForce) {
+    this.inForce = java.util.Objects.requireNonNull(inForce, "inForce");
     this.abiJson = SystemModule.abiResource("/modules/Datanet.abi.json");
   }
 
-  /** What every {@code contribute} must send (the rules' {@code contributionBond}). */
-  public Amount contributionBond() {
-    return params.contributionBond();
+  /** Limits and bond that never change. */
+  public DatanetModule(EconomyParameters params) {
+    this(ParametersInForce.fixed(params));
+  }
+
+  /** What every {@code contribute} in {@code state} must send (the {@code contributionBond}). */
+  public Amount contributionBond(StateReader state) {
+    return inForce.in(state).contributionBond();
   }
 
   @Override
@@ -355,6 +362,7 @@ public final class DatanetModule implements SystemModule {
       Hash blobHash,
       BigInteger sizeArg,
       Hash metadataHash) {
+    EconomyParameters params = inForce.in(s);
     if (!bond.equals(params.contributionBond())) {
       throw new ModuleRevert(
           "datanet: a contribution needs a bond of exactly "
@@ -510,7 +518,8 @@ public final class DatanetModule implements SystemModule {
     if (bond.penalized()) {
       throw new ModuleRevert("datanet: contribution " + c.id() + " is already penalized");
     }
-    PenaltyScore score = readPenaltyScore(s, c.contributor()).plusOne(params.penaltyThreshold());
+    PenaltyScore score =
+        readPenaltyScore(s, c.contributor()).plusOne(inForce.in(s).penaltyThreshold());
     ctx.store(bondSlot(c.id()), new ContributionBond(Amount.ZERO, true).encode());
     ctx.store(penaltySlot(c.contributor()), score.encode());
     if (!bond.held().isZero()) {
@@ -693,12 +702,14 @@ public final class DatanetModule implements SystemModule {
       }
       case "datanetCount" -> f.encodeResult(u(datanetCount(s)));
       case "contributionCount" -> f.encodeResult(u(contributionCount(s)));
-      case "limits" ->
-          f.encodeResult(
-              u(params.maxSubmissionBytes()),
-              u(params.maxContributorBytesPerDay()),
-              u(params.maxDatanetBytesPerDay()),
-              u(params.maxSubmissionsPerContributorPerDay()));
+      case "limits" -> {
+        EconomyParameters params = inForce.in(s);
+        yield f.encodeResult(
+            u(params.maxSubmissionBytes()),
+            u(params.maxContributorBytesPerDay()),
+            u(params.maxDatanetBytesPerDay()),
+            u(params.maxSubmissionsPerContributorPerDay()));
+      }
       case "contributionBond" -> {
         Contribution c = requireContribution(s, big(a, 0));
         ContributionBond b = readBond(s, c.id());
@@ -708,8 +719,10 @@ public final class DatanetModule implements SystemModule {
         PenaltyScore p = readPenaltyScore(s, (Address) a.get(0));
         yield f.encodeResult(u(p.score()), p.barred());
       }
-      case "contributionTerms" ->
-          f.encodeResult(params.contributionBond().value(), u(params.penaltyThreshold()));
+      case "contributionTerms" -> {
+        EconomyParameters params = inForce.in(s);
+        yield f.encodeResult(params.contributionBond().value(), u(params.penaltyThreshold()));
+      }
       case "trainingFee" -> {
         requireHeader(s, big(a, 0));
         yield f.encodeResult(trainingFee(s, knownDatanet(big(a, 0))).value());

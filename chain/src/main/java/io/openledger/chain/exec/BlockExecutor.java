@@ -49,10 +49,10 @@ public final class BlockExecutor {
    */
   public ExecutedBlock execute(
       BlockHeader parent, BlockEnvironment env, List<Transaction> candidates) {
-    ProtocolRules rules = schedule.rulesAt(env.number());
+    WorldState state = states.open(parent.stateRoot(), parent.number());
+    ProtocolRules rules = schedule.rulesAt(env.number(), state);
     TransactionValidator validator = new TransactionValidator(rules);
     TransactionExecutor executor = new TransactionExecutor(rules);
-    WorldState state = states.open(parent.stateRoot(), parent.number());
     long minGas = rules.gasSchedule().transactionBase();
 
     List<Transaction> included = new ArrayList<>();

@@ -26,6 +26,21 @@ public record ProtocolRules(
     LockedBalances lockedBalances,
     int maxTransactionSize) {
 
+  /** These rules with {@code gas} as the gas table (a scheduled gas table upgrade). */
+  public ProtocolRules withGasSchedule(GasSchedule gas) {
+    return gas == gasSchedule
+        ? this
+        : new ProtocolRules(
+            version,
+            chainId,
+            gas,
+            feeMarket,
+            modules,
+            treasury,
+            lockedBalances,
+            maxTransactionSize);
+  }
+
   /** geth's txMaxSize: 4 slots of 32 KiB. */
   public static final int DEFAULT_MAX_TRANSACTION_SIZE = 128 * 1024;
 }

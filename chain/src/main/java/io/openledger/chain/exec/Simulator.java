@@ -74,8 +74,8 @@ public final class Simulator {
   }
 
   private SimulationResult run(Hash stateRoot, BlockEnvironment env, Call call, long gas) {
-    ProtocolRules rules = schedule.rulesAt(env.number());
     WorldState state = states.open(stateRoot, Math.max(0, env.number() - 1));
+    ProtocolRules rules = schedule.rulesAt(env.number(), state);
     Address from = call.from() != null ? call.from() : Address.ZERO;
     Amount maxFee =
         priceOrZero(call.maxFeePerGas() != null ? call.maxFeePerGas() : call.gasPrice());
@@ -147,7 +147,7 @@ public final class Simulator {
     if (!value.lessThan(balance)) {
       return Optional.of(new SimulationResult.Invalid(INSUFFICIENT_FUNDS_FOR_TRANSFER));
     }
-    ProtocolRules rules = schedule.rulesAt(env.number());
+    ProtocolRules rules = schedule.rulesAt(env.number(), states.at(stateRoot));
     long intrinsic =
         new TransactionValidator(rules)
             .intrinsicGas(call.to(), call.data() != null ? call.data() : new byte[0]);

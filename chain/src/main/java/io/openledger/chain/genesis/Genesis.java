@@ -371,6 +371,9 @@ public record Genesis(
 
   private ProtocolRules rules(Optional<RecordVerifier> verifier) {
     GovernedParameters governed = GovernedParameters.of(economy);
+    // every module reads the economy parameters in force from the registry (genesis values until
+    // an executed proposal sets one)
+    ParameterRegistryModule registry = new ParameterRegistryModule(governed);
     return new ProtocolRules(
         PROTOCOL_VERSION,
         chainId,
@@ -378,20 +381,14 @@ public record Genesis(
         new Eip1559FeeMarket(initialBaseFee, minimumBaseFee),
         ModuleRegistry.of(
             new VestingModule(),
-            new DatanetModule(economy),
+            new DatanetModule(registry),
             new ModelModule(treasury),
-            new InferenceModule(economy.inference(), economy.staking(), chainId),
-            new StakingModule(economy.staking(), treasury),
-            new ChallengeModule(
-                economy.challenges(),
-                economy.inference(),
-                economy.staking().unbondingDelay(),
-                treasury,
-                chainId,
-                verifier),
+            new InferenceModule(registry, chainId),
+            new StakingModule(registry, treasury),
+            new ChallengeModule(registry, treasury, chainId, verifier),
             new TreasuryModule(),
             new GovernanceModule(governance, governed),
-            new ParameterRegistryModule(governed),
+            registry,
             new BridgeModule(),
             new PointsModule(points),
             new DistributorModule(distributor, timestamp),
@@ -401,14 +398,17 @@ public record Genesis(
         ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE);
   }
 
-  /** The rules by block number (one version so far), without a record verifier. */
+  /**
+   * The rules by block number (one version so far, with the gas table upgrades governance schedules
+   * in the parameter registry), without a record verifier.
+   */
   public ProtocolSchedule schedule() {
-    return ProtocolSchedule.of(rules());
+    return ProtocolSchedule.of(rules()).withGasTables(ParameterRegistryModule::gasTableAt);
   }
 
   /** The rules by block number, with {@code verifier} deciding recomputed challenges. */
   public ProtocolSchedule schedule(RecordVerifier verifier) {
-    return ProtocolSchedule.of(rules(verifier));
+    return ProtocolSchedule.of(rules(verifier)).withGasTables(ParameterRegistryModule::gasTableAt);
   }
 
   /**

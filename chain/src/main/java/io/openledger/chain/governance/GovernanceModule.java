@@ -11,6 +11,7 @@ import io.openledger.chain.module.ModuleRegistry;
 import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.module.SystemModule.Slots;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -57,6 +58,12 @@ public final class GovernanceModule implements SystemModule {
   public static final AbiFunction DELEGATES = AbiFunction.of("delegates(address)", "address", true);
   public static final AbiFunction LOCKED_OF = AbiFunction.of("lockedOf(address)", "uint256", true);
   public static final AbiFunction TOTAL_LOCKED = AbiFunction.of("totalLocked()", "uint256", true);
+  public static final AbiFunction STAKE_ADDED =
+      AbiFunction.of("stakeAdded(address,address,uint8,uint256)", "", false);
+  public static final AbiFunction STAKE_REMOVED =
+      AbiFunction.of("stakeRemoved(address,address,uint8,uint256,uint256)", "", false);
+  public static final AbiFunction STAKED_OF = AbiFunction.of("stakedOf(address)", "uint256", true);
+  public static final AbiFunction TOTAL_STAKED = AbiFunction.of("totalStaked()", "uint256", true);
   public static final AbiFunction VOTES_OF = AbiFunction.of("votesOf(address)", "uint256", true);
   public static final AbiFunction GET_VOTES =
       AbiFunction.of("getVotes(address,uint256)", "uint256", true);
@@ -151,7 +158,11 @@ public final class GovernanceModule implements SystemModule {
           PROPOSAL_AT,
           GOVERNOR_NAME,
           VERSION,
-          PROPOSAL_NEEDS_QUEUING);
+          PROPOSAL_NEEDS_QUEUING,
+          STAKE_ADDED,
+          STAKE_REMOVED,
+          STAKED_OF,
+          TOTAL_STAKED);
 
   public static final AbiEvent PROPOSAL_CREATED =
       event(
@@ -228,6 +239,9 @@ public final class GovernanceModule implements SystemModule {
   private static final byte[] COUNT_SLOT = ascii("count");
   private static final byte[] INDEX_PREFIX = ascii("index");
   private static final byte[] EXECUTING_SLOT = ascii("executing");
+  private static final byte[] STAKED_PREFIX = ascii("staked");
+  private static final byte[] PRINCIPAL_PREFIX = ascii("principal");
+  private static final byte[] STAKED_TOTAL_SLOT = ascii("stakedTotal");
 
   private final GovernanceParameters parameters;
   private final GovernedParameters governed;
@@ -319,7 +333,23 @@ public final class GovernanceModule implements SystemModule {
       }
       case "delegates" -> DELEGATES.encodeResult(delegateOf(s, (Address) a.get(0)));
       case "lockedOf" -> LOCKED_OF.encodeResult(locked(s, (Address) a.get(0)));
-      case "totalLocked" -> TOTAL_LOCKED.encodeResult(Checkpoints.latest(s, TOTAL_KEY));
+      case "totalLocked" -> TOTAL_LOCKED.encodeResult(totalLocked(s));
+      case "stakeAdded" -> {
+        stakeAdded(ctx, (Address) a.get(0), (Address) a.get(1), a.get(2), (BigInteger) a.get(3));
+        yield new byte[0];
+      }
+      case "stakeRemoved" -> {
+        stakeRemoved(
+            ctx,
+            (Address) a.get(0),
+            (Address) a.get(1),
+            a.get(2),
+            (BigInteger) a.get(3),
+            (BigInteger) a.get(4));
+        yield new byte[0];
+      }
+      case "stakedOf" -> STAKED_OF.encodeResult(staked(s, (Address) a.get(0)));
+      case "totalStaked" -> TOTAL_STAKED.encodeResult(stakedTotal(s));
       case "votesOf" -> VOTES_OF.encodeResult(Checkpoints.latest(s, votesKey((Address) a.get(0))));
       case "getVotes" ->
           GET_VOTES.encodeResult(
@@ -422,7 +452,65 @@ public final class GovernanceModule implements SystemModule {
     Address from = delegateOf(s, who);
     ctx.store(delegateSlot(who), to.equals(Address.ZERO) ? new byte[0] : to.toArray());
     ctx.emit(DELEGATE_CHANGED, who, from, to);
-    moveVotes(ctx, from, to, locked(s, who));
+    moveVotes(ctx, from, to, locked(s, who).add(staked(s, who)));
+  }
+
+  /**
+   * The staking module reports {@code amount} base units staked by {@code staker} in the {@code
+   * term} class of {@code operator}'s pool: they vote from this block on, at the amount staked
+   * (rewards and slashes move no votes), for whomever the staker delegates to.
+   */
+  private void stakeAdded(
+      ModuleContext ctx, Address staker, Address operator, Object term, BigInteger amount) {
+    onlyStaking(ctx);
+    Slots s = ctx::load;
+    byte[] slot = principalSlot(staker, operator, term);
+    ctx.store(slot, word(principal(s, slot).add(amount)));
+    ctx.store(stakedSlot(staker), word(staked(s, staker).add(amount)));
+    ctx.store(STAKED_TOTAL_SLOT, word(stakedTotal(s).add(amount)));
+    pushTotal(ctx, amount);
+    moveVotes(ctx, Address.ZERO, delegateOf(s, staker), amount);
+  }
+
+  /**
+   * The staking module reports {@code shares} of the {@code sharesBefore} a position held
+   * unbonding: the same part of the amount staked in it stops voting from this block on (rounded
+   * down; the last shares take what is left, so a position unbonded whole votes with nothing).
+   */
+  private void stakeRemoved(
+      ModuleContext ctx,
+      Address staker,
+      Address operator,
+      Object term,
+      BigInteger shares,
+      BigInteger sharesBefore) {
+    onlyStaking(ctx);
+    if (shares.signum() <= 0 || shares.compareTo(sharesBefore) > 0) {
+      throw new ModuleRevert(
+          "governance: cannot remove " + shares + " of " + sharesBefore + " staked shares");
+    }
+    Slots s = ctx::load;
+    byte[] slot = principalSlot(staker, operator, term);
+    BigInteger principal = principal(s, slot);
+    BigInteger removed =
+        shares.equals(sharesBefore) ? principal : principal.multiply(shares).divide(sharesBefore);
+    if (removed.signum() == 0) {
+      return;
+    }
+    BigInteger left = principal.subtract(removed);
+    ctx.store(slot, left.signum() == 0 ? new byte[0] : word(left));
+    BigInteger mine = staked(s, staker).subtract(removed);
+    ctx.store(stakedSlot(staker), mine.signum() == 0 ? new byte[0] : word(mine));
+    ctx.store(STAKED_TOTAL_SLOT, word(stakedTotal(s).subtract(removed)));
+    pushTotal(ctx, removed.negate());
+    moveVotes(ctx, delegateOf(s, staker), Address.ZERO, removed);
+  }
+
+  private static void onlyStaking(ModuleContext ctx) {
+    if (!ctx.caller().equals(StakingModule.ADDRESS)) {
+      throw new ModuleRevert(
+          "governance: only the staking module " + StakingModule.ADDRESS + " reports stake");
+    }
   }
 
   /** OpenZeppelin's {@code _moveDelegateVotes}: the zero address stands for "nobody". */
@@ -517,6 +605,10 @@ public final class GovernanceModule implements SystemModule {
         continue;
       }
       byte[] data = actions.calldatas().get(i);
+      if (ParameterRegistryModule.SET_GAS_TABLE.matches(data)) {
+        checkGasTableAction(i, data);
+        continue;
+      }
       if (!ParameterRegistryModule.SET_PARAMETER.matches(data)) {
         continue;
       }
@@ -552,6 +644,22 @@ public final class GovernanceModule implements SystemModule {
                 throw new ModuleRevert("governance: the proposal would break a rule: " + p);
               });
     }
+  }
+
+  /** A gas table upgrade naming a version this software does not know is refused when made. */
+  private static void checkGasTableAction(int i, byte[] data) {
+    List<Object> a;
+    try {
+      a = ParameterRegistryModule.SET_GAS_TABLE.decodeArguments(data);
+    } catch (AbiDecodingException e) {
+      throw new ModuleRevert(
+          "governance: action " + i + ": malformed setGasTable: " + e.getMessage());
+    }
+    ParameterRegistryModule.checkGasTable((BigInteger) a.get(0))
+        .ifPresent(
+            p -> {
+              throw new ModuleRevert("governance: action " + i + ": " + p);
+            });
   }
 
   private Map<String, BigInteger> registryValues(ModuleContext ctx) {
@@ -737,7 +845,18 @@ public final class GovernanceModule implements SystemModule {
     return Checkpoints.upperLookupByBlock(free(state), votesKey(a), block);
   }
 
+  /** All OPEN locked for voting now (the voting supply less the OPEN staked). */
   public static BigInteger totalLocked(StateReader state) {
+    return totalLocked(free(state));
+  }
+
+  /** The amount staked of {@code a} that votes (what it staked and has not unbonded). */
+  public static BigInteger stakedOf(StateReader state, Address a) {
+    return staked(free(state), a);
+  }
+
+  /** All OPEN locked or staked now: the voting supply the quorum is a share of. */
+  public static BigInteger votingSupply(StateReader state) {
     return Checkpoints.latest(free(state), TOTAL_KEY);
   }
 
@@ -782,6 +901,33 @@ public final class GovernanceModule implements SystemModule {
           }
         });
     return t;
+  }
+
+  private static BigInteger totalLocked(Slots s) {
+    return Checkpoints.latest(s, TOTAL_KEY).subtract(stakedTotal(s));
+  }
+
+  private static BigInteger staked(Slots s, Address a) {
+    return s.load(stakedSlot(a)).map(b -> new BigInteger(1, b)).orElse(BigInteger.ZERO);
+  }
+
+  private static BigInteger stakedTotal(Slots s) {
+    return s.load(STAKED_TOTAL_SLOT).map(b -> new BigInteger(1, b)).orElse(BigInteger.ZERO);
+  }
+
+  private static BigInteger principal(Slots s, byte[] slot) {
+    return s.load(slot).map(b -> new BigInteger(1, b)).orElse(BigInteger.ZERO);
+  }
+
+  private static byte[] stakedSlot(Address a) {
+    return SystemModule.slot(STAKED_PREFIX, a.toArray());
+  }
+
+  private static byte[] principalSlot(Address staker, Address operator, Object term) {
+    byte[] key = Arrays.copyOf(staker.toArray(), 41);
+    System.arraycopy(operator.toArray(), 0, key, 20, 20);
+    key[40] = ((BigInteger) term).byteValueExact();
+    return SystemModule.slot(PRINCIPAL_PREFIX, key);
   }
 
   private static BigInteger locked(Slots s, Address a) {

@@ -30,10 +30,12 @@ public final class GovernedParameters {
   private static final BigInteger BPS = BigInteger.valueOf(EconomyParameters.TOTAL_BPS);
   private static final BigInteger SUPPLY = Amount.open(1_000_000_000).value();
 
+  private final EconomyParameters genesis;
   private final List<ParameterSpec> specs;
   private final Map<String, ParameterSpec> byName = new LinkedHashMap<>();
 
-  private GovernedParameters(List<ParameterSpec> specs) {
+  private GovernedParameters(EconomyParameters genesis, List<ParameterSpec> specs) {
+    this.genesis = genesis;
     this.specs = List.copyOf(specs);
     for (ParameterSpec s : specs) {
       byName.put(s.name(), s);
@@ -84,7 +86,89 @@ public final class GovernedParameters {
     seconds(l, "answerWindow", c.answerWindow(), 1);
     range(l, "maxValidators", c.maxValidators(), 1, ChallengeParameters.MAX_VALIDATORS_LIMIT);
     range(l, "validatorMissLimit", c.validatorMissLimit(), 1, 1_000);
-    return new GovernedParameters(l);
+    return new GovernedParameters(e, l);
+  }
+
+  /** The genesis {@code economy} section these parameters start from. */
+  public EconomyParameters genesis() {
+    return genesis;
+  }
+
+  /** The listing index of {@code spec} (its bit in the registry's word of stored values). */
+  public int indexOf(ParameterSpec spec) {
+    return specs.indexOf(spec);
+  }
+
+  /**
+   * The economy parameters with these values: every governable parameter by name (a parameter
+   * missing from {@code values} keeps its genesis value). Values within their bounds and the
+   * cross-rules ({@link #crossCheck}) always build; the records' own checks refuse the rest.
+   *
+   * @throws IllegalArgumentException naming a value the records refuse
+   */
+  public EconomyParameters economy(Map<String, BigInteger> values) {
+    Map<String, BigInteger> v = new LinkedHashMap<>();
+    for (ParameterSpec s : specs) {
+      v.put(s.name(), values.getOrDefault(s.name(), s.genesisValue()));
+    }
+    StakingParameters staking =
+        new StakingParameters(
+            longOf(v, "unbondingDelay"),
+            longOf(v, "lockDaySeconds"),
+            open(v, "experimentalMinimumStake"),
+            open(v, "standardMinimumStake"),
+            open(v, "criticalMinimumStake"),
+            intOf(v, "lockWeight30Bps"),
+            intOf(v, "lockWeight90Bps"),
+            intOf(v, "lockWeight180Bps"),
+            intOf(v, "lockWeight365Bps"));
+    ChallengeParameters challenges =
+        new ChallengeParameters(
+            open(v, "challengeBond"),
+            intOf(v, "attributionSlashBps"),
+            intOf(v, "tokenCountSlashBps"),
+            intOf(v, "harmfulOutputSlashBps"),
+            intOf(v, "challengerBps"),
+            longOf(v, "voteWindow"),
+            intOf(v, "voteQuorumBps"),
+            intOf(v, "voteMajorityBps"),
+            open(v, "validatorMinimumStake"),
+            intOf(v, "validatorPenaltyBps"),
+            intOf(v, "fabricatedUsageSlashBps"),
+            intOf(v, "unavailabilitySlashBps"),
+            intOf(v, "harmedPayerBps"),
+            longOf(v, "answerWindow"),
+            intOf(v, "maxValidators"),
+            intOf(v, "validatorMissLimit"));
+    return new EconomyParameters(
+        longOf(v, "maxSubmissionBytes"),
+        longOf(v, "maxContributorBytesPerDay"),
+        longOf(v, "maxDatanetBytesPerDay"),
+        intOf(v, "maxSubmissionsPerContributorDay"),
+        intOf(v, "platformBps"),
+        intOf(v, "ownerBps"),
+        intOf(v, "stakersBps"),
+        intOf(v, "dataBps"),
+        open(v, "platformFee"),
+        longOf(v, "challengeWindow"),
+        longOf(v, "withdrawalDelay"),
+        longOf(v, "revocationGrace"),
+        staking,
+        challenges,
+        open(v, "contributionBond"),
+        intOf(v, "penaltyThreshold"));
+  }
+
+  private static long longOf(Map<String, BigInteger> v, String name) {
+    return v.get(name).longValueExact();
+  }
+
+  private static int intOf(Map<String, BigInteger> v, String name) {
+    return v.get(name).intValueExact();
+  }
+
+  private static Amount open(Map<String, BigInteger> v, String name) {
+    return Amount.of(v.get(name));
   }
 
   /** Every governable parameter, in listing order. */

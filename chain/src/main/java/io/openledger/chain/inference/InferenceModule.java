@@ -1,6 +1,8 @@
 package io.openledger.chain.inference;
 
 import io.openledger.chain.challenge.ChallengeModule;
+import io.openledger.chain.economy.EconomyParameters;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
@@ -11,7 +13,6 @@ import io.openledger.chain.module.ModuleRevert;
 import io.openledger.chain.module.SystemModule;
 import io.openledger.chain.module.SystemModule.Slots;
 import io.openledger.chain.staking.StakingModule;
-import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -188,29 +189,38 @@ public final class InferenceModule implements SystemModule {
   private static final byte[] KEY = ascii("key");
   private static final byte[] NEXT = ascii("next");
   private static final byte[] BATCH_PREFIX = ascii("batch");
+  private static final byte[] FEE_RULE_PREFIX = ascii("feerule");
   private static final byte[] EARNINGS_PREFIX = ascii("earnings");
   private static final byte[] CHARGED_PREFIX = ascii("charged");
   private static final byte[] TOTALS = ascii("totals");
 
-  private final InferenceParameters parameters;
-  private final StakingParameters staking;
+  private final ParametersInForce inForce;
   private final long chainId;
   private final String abiJson;
 
   /**
-   * @param parameters windows, shares and the platform fee, from the rules
-   * @param staking the tier minimums a batch's operator must meet
+   * @param inForce windows, shares, the platform fee and the tier minimums a batch's operator must
+   *     meet, as the state has them (the parameter registry's values)
    * @param chainId the chain's EIP-155 id: part of the EIP-712 domain of signed-mode charges
    */
-  public InferenceModule(InferenceParameters parameters, StakingParameters staking, long chainId) {
-    this.parameters = java.util.Objects.requireNonNull(parameters, "parameters");
-    this.staking = java.util.Objects.requireNonNull(staking, "staking");
+  public InferenceModule(ParametersInForce inForce, long chainId) {
+    this.inForce = java.util.Objects.requireNonNull(inForce, "inForce");
     this.chainId = chainId;
     this.abiJson = SystemModule.abiResource("/modules/Inference.abi.json");
   }
 
-  public InferenceParameters parameters() {
-    return parameters;
+  /** The windows, shares and platform fee in force in {@code state}. */
+  public InferenceParameters parameters(StateReader state) {
+    return inForce.in(state).inference();
+  }
+
+  /** The economy parameters in force, read through the call's metered reader. */
+  private EconomyParameters economy(ModuleContext ctx) {
+    return inForce.in(new MeteredStateReader(ctx));
+  }
+
+  private InferenceParameters parameters(ModuleContext ctx) {
+    return economy(ctx).inference();
   }
 
   public long chainId() {
@@ -286,7 +296,7 @@ public final class InferenceModule implements SystemModule {
         yield EARNINGS.encodeResult(
             e.pending().value(), e.claimable().value(), e.claimed().value());
       }
-      case "parameters" -> parametersView();
+      case "parameters" -> parametersView(parameters(ctx));
       case "correctBatch" ->
           CORRECT_BATCH.encodeResult(
               correctBatch(
@@ -331,7 +341,7 @@ public final class InferenceModule implements SystemModule {
       throw new ModuleRevert(
           "inference: withdrawal of " + amount + " exceeds the escrow of " + e.balance());
     }
-    long at = Math.addExact(ctx.blockTimestamp(), parameters.withdrawalDelay());
+    long at = Math.addExact(ctx.blockTimestamp(), parameters(ctx).withdrawalDelay());
     putEscrow(ctx, payer, new Escrow(e.balance(), amount, at));
     ctx.emit(WITHDRAWAL_REQUESTED, payer, amount.value(), uint(at));
   }
@@ -397,7 +407,7 @@ public final class InferenceModule implements SystemModule {
                   k.spent(),
                   0,
                   before,
-                  Math.addExact(now, parameters.revocationGrace()))
+                  Math.addExact(now, parameters(ctx).revocationGrace()))
               : new ApiKey(payer, cap, k.spent(), 0, k.graceCap(), k.graceUntil());
     }
     ctx.store(keySlot(keyHash), key.encode());
@@ -435,15 +445,16 @@ public final class InferenceModule implements SystemModule {
     NextBatch next = nextBatch(ctx::load, operator);
     checkSequence(next, seq, firstRecord, recordCount);
     Amount total = checkAmounts(charges, payouts);
+    EconomyParameters economy = economy(ctx);
     if (!charges.isEmpty()) {
       Optional<String> understaked =
-          StakingModule.batchRefusal(new MeteredStateReader(ctx), operator, staking);
+          StakingModule.batchRefusal(new MeteredStateReader(ctx), operator, economy.staking());
       if (understaked.isPresent()) {
         throw new ModuleRevert("inference: " + understaked.get());
       }
     }
     for (int i = 0; i < charges.size(); i++) {
-      applyCharge(ctx, operator, i, charges.get(i));
+      applyCharge(ctx, operator, i, charges.get(i), economy.revocationGrace());
     }
     for (Payout p : payouts) {
       Earnings e = earnings(ctx::load, p.account());
@@ -458,7 +469,7 @@ public final class InferenceModule implements SystemModule {
             recordCount,
             total,
             now,
-            Math.addExact(now, parameters.challengeWindow()),
+            Math.addExact(now, economy.challengeWindow()),
             false,
             payouts,
             false,
@@ -466,6 +477,8 @@ public final class InferenceModule implements SystemModule {
                 .map(c -> new BatchCharge(c.payer(), c.keyHash(), c.amount()))
                 .toList());
     ctx.store(batchSlot(operator, seq), batch.encode());
+    // the shares and platform fee its records are split with, for a correction while it is open
+    ctx.store(feeRuleSlot(operator, seq), encodeFeeRule(economy.inference().feeRule()));
     ctx.store(nextSlot(operator), new NextBatch(seq + 1, firstRecord + recordCount).encode());
     InferenceTotals t = totals(ctx::load);
     putTotals(
@@ -543,7 +556,8 @@ public final class InferenceModule implements SystemModule {
     return charged;
   }
 
-  private void applyCharge(ModuleContext ctx, Address operator, int i, Charge c) {
+  private void applyCharge(
+      ModuleContext ctx, Address operator, int i, Charge c, long revocationGrace) {
     String which = "inference: charge " + i + " (payer " + c.payer() + "): ";
     Escrow e = escrow(ctx::load, c.payer());
     if (e.isEmpty()) {
@@ -555,12 +569,12 @@ public final class InferenceModule implements SystemModule {
     if (c.signedMode()) {
       applySigned(ctx, operator, which, c);
     } else {
-      applyKey(ctx, which, c);
+      applyKey(ctx, which, c, revocationGrace);
     }
     putEscrow(ctx, c.payer(), e.withBalance(e.balance().subtract(c.amount())));
   }
 
-  private void applyKey(ModuleContext ctx, String which, Charge c) {
+  private static void applyKey(ModuleContext ctx, String which, Charge c, long revocationGrace) {
     if (c.signature().length != 0 || !c.authorized().isZero()) {
       throw new ModuleRevert(which + "key mode takes no signature and no authorized amount");
     }
@@ -572,7 +586,7 @@ public final class InferenceModule implements SystemModule {
       throw new ModuleRevert(which + "key " + keyHash + " belongs to " + k.payer());
     }
     long now = ctx.blockTimestamp();
-    if (k.revoked() && now - k.revokedAt() > parameters.revocationGrace()) {
+    if (k.revoked() && now - k.revokedAt() > revocationGrace) {
       throw new ModuleRevert(
           which
               + "key "
@@ -580,7 +594,7 @@ public final class InferenceModule implements SystemModule {
               + " was revoked at "
               + k.revokedAt()
               + "; its grace ended at "
-              + (k.revokedAt() + parameters.revocationGrace()));
+              + (k.revokedAt() + revocationGrace));
     }
     Amount spent = k.spent().add(c.amount());
     Amount cap = k.capAt(now);
@@ -677,6 +691,7 @@ public final class InferenceModule implements SystemModule {
               e.pending().subtract(p.amount()), e.claimable().add(p.amount()), e.claimed()));
     }
     ctx.store(batchSlot(operator, seq), b.finalizedCopy().encode());
+    ctx.store(feeRuleSlot(operator, seq), new byte[0]);
     InferenceTotals t = totals(ctx::load);
     putTotals(
         ctx,
@@ -830,6 +845,7 @@ public final class InferenceModule implements SystemModule {
       putEscrow(ctx, c.payer(), e.withBalance(e.balance().add(c.amount())));
     }
     ctx.store(batchSlot(operator, seq), b.voidedCopy().encode());
+    ctx.store(feeRuleSlot(operator, seq), new byte[0]);
     InferenceTotals t = totals(ctx::load);
     putTotals(
         ctx,
@@ -914,7 +930,7 @@ public final class InferenceModule implements SystemModule {
     return BATCH_CHARGES.encodeResult(charges, b.map(Batch::voided).orElse(false));
   }
 
-  private byte[] parametersView() {
+  private static byte[] parametersView(InferenceParameters parameters) {
     FeeShares s = parameters.shares();
     return PARAMETERS.encodeResult(
         uint(parameters.challengeWindow()),
@@ -991,6 +1007,36 @@ public final class InferenceModule implements SystemModule {
   /** Batch {@code seq} of {@code operator}, if posted. */
   public static Optional<Batch> batch(StateReader state, Address operator, long seq) {
     return batch(free(state), operator, seq);
+  }
+
+  /**
+   * The fee rule (shares and platform fee in force when it was posted) an open batch's records are
+   * split with; empty once the batch is final or voided, or if it was never posted.
+   */
+  public static Optional<FeeRuleV1> batchFeeRule(StateReader state, Address operator, long seq) {
+    return free(state)
+        .load(feeRuleSlot(operator, seq))
+        .map(
+            b -> {
+              ByteBuffer buf = ByteBuffer.wrap(b);
+              FeeShares shares =
+                  new FeeShares(buf.getShort(), buf.getShort(), buf.getShort(), buf.getShort());
+              byte[] fee = new byte[32];
+              buf.get(fee);
+              return new FeeRuleV1(shares, Amount.of(new BigInteger(1, fee)));
+            });
+  }
+
+  /** platformBps (2) ‖ ownerBps (2) ‖ stakersBps (2) ‖ dataBps (2) ‖ platformFee (32). */
+  private static byte[] encodeFeeRule(FeeRuleV1 rule) {
+    FeeShares s = rule.shares();
+    return ByteBuffer.allocate(40)
+        .putShort((short) s.platformBps())
+        .putShort((short) s.ownerBps())
+        .putShort((short) s.stakersBps())
+        .putShort((short) s.dataBps())
+        .put(rule.platformFee().toBytes32())
+        .array();
   }
 
   /** The running totals over all escrows and earnings. */
@@ -1080,6 +1126,11 @@ public final class InferenceModule implements SystemModule {
 
   private static byte[] nextSlot(Address operator) {
     return SystemModule.slot(NEXT, operator.toArray());
+  }
+
+  private static byte[] feeRuleSlot(Address operator, long seq) {
+    return SystemModule.slot(
+        FEE_RULE_PREFIX, operator.toArray(), ByteBuffer.allocate(8).putLong(seq).array());
   }
 
   private static byte[] batchSlot(Address operator, long seq) {

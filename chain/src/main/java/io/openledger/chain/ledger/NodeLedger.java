@@ -375,7 +375,7 @@ final class NodeLedger implements Ledger {
     BlockHeader parent = head.header();
     Hash root = parent.stateRoot();
     TransactionValidator validator =
-        new TransactionValidator(spec.protocol().rulesAt(parent.number() + 1));
+        new TransactionValidator(spec.protocol().rulesAt(parent.number() + 1, states.at(root)));
     ValidationResult r =
         validator.validateForAdmission(
             tx, pending, nextBaseFee, spec.gasLimit(), new LazyState(() -> states.at(root)));

@@ -1,7 +1,10 @@
 package io.openledger.chain.staking;
 
+import io.openledger.chain.economy.ParametersInForce;
+import io.openledger.chain.governance.GovernanceModule;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
+import io.openledger.chain.module.Abi;
 import io.openledger.chain.module.AbiEvent;
 import io.openledger.chain.module.AbiFunction;
 import io.openledger.chain.module.AbiType;
@@ -177,22 +180,29 @@ public final class StakingModule implements SystemModule {
   private static final byte[] TOTALS_SLOT = ascii("totals");
   private static final byte[] ENDPOINT_PREFIX = ascii("endpoint");
 
-  private final StakingParameters parameters;
+  private final ParametersInForce inForce;
   private final Address treasury;
   private final String abiJson;
 
   /**
-   * @param parameters delays, tier minimums and lock weights, from the rules
+   * @param inForce delays, tier minimums and lock weights as the state has them (the parameter
+   *     registry's values)
    * @param treasury receives rewards of a pool nobody holds
    */
-  public StakingModule(StakingParameters parameters, Address treasury) {
-    this.parameters = Objects.requireNonNull(parameters, "parameters");
+  public StakingModule(ParametersInForce inForce, Address treasury) {
+    this.inForce = Objects.requireNonNull(inForce, "inForce");
     this.treasury = Objects.requireNonNull(treasury, "treasury");
     this.abiJson = SystemModule.abiResource("/modules/Staking.abi.json");
   }
 
-  public StakingParameters parameters() {
-    return parameters;
+  /** The staking parameters in force in {@code state}. */
+  public StakingParameters parameters(StateReader state) {
+    return inForce.in(state).staking();
+  }
+
+  /** The staking parameters in force, read through the call's metered reader. */
+  private StakingParameters parameters(ModuleContext ctx) {
+    return parameters(new MeteredStateReader(ctx));
   }
 
   @Override
@@ -240,12 +250,12 @@ public final class StakingModule implements SystemModule {
       case "slash" ->
           SLASH.encodeResult(
               slash(ctx, (Address) a.get(0), ((BigInteger) a.get(1)).intValue()).value());
-      case "pool" -> poolView(slots, (Address) a.get(0));
+      case "pool" -> poolView(slots, (Address) a.get(0), parameters(ctx));
       case "shareClass" -> {
         LockTerm t = term(a.get(1));
         ShareClass c = pool(slots, (Address) a.get(0)).bonded(t);
         yield SHARE_CLASS.encodeResult(
-            c.stake().value(), c.shares(), uint(parameters.weightBps(t)));
+            c.stake().value(), c.shares(), uint(parameters(ctx).weightBps(t)));
       }
       case "position" -> {
         Address operator = (Address) a.get(0);
@@ -277,7 +287,7 @@ public final class StakingModule implements SystemModule {
         StakingTotals t = totals(slots);
         yield TOTALS.encodeResult(t.bonded().value(), t.unbonding().value());
       }
-      case "stakingParameters" -> parametersView();
+      case "stakingParameters" -> parametersView(parameters(ctx));
       case "setEndpoint" -> {
         setEndpoint(ctx, (String) a.get(0));
         yield new byte[0];
@@ -312,12 +322,16 @@ public final class StakingModule implements SystemModule {
     long lockedUntil =
         term == LockTerm.FLEXIBLE
             ? 0
-            : Math.addExact(ctx.blockTimestamp(), parameters.lockSeconds(term));
+            : Math.addExact(ctx.blockTimestamp(), parameters(ctx).lockSeconds(term));
     putPosition(
         ctx, operator, staker, term, new Position(pos.shares().add(d.minted()), lockedUntil));
     putPool(ctx, operator, pool.withBonded(term, d.after()));
     StakingTotals t = totals(ctx::load);
     putTotals(ctx, new StakingTotals(t.bonded().add(value), t.unbonding()));
+    reportToGovernance(
+        ctx,
+        GovernanceModule.STAKE_ADDED.encodeCall(
+            staker, operator, uint(term.code()), value.value()));
     ctx.emit(
         STAKED, operator, staker, uint(term.code()), value.value(), d.minted(), uint(lockedUntil));
     return d.minted();
@@ -371,11 +385,15 @@ public final class StakingModule implements SystemModule {
         new Position(left, left.signum() == 0 ? 0 : pos.lockedUntil()));
     putPool(ctx, operator, pool.withBonded(term, w.after()).withUnbonding(u.after()));
     long id = nextEntryId(ctx::load, operator, staker);
-    long releaseAt = Math.addExact(now, parameters.unbondingDelay());
+    long releaseAt = Math.addExact(now, parameters(ctx).unbondingDelay());
     ctx.store(entrySlot(operator, staker, id), new UnbondingEntry(u.minted(), releaseAt).encode());
     ctx.store(entriesSlot(operator, staker), ByteBuffer.allocate(8).putLong(id + 1).array());
     StakingTotals t = totals(ctx::load);
     putTotals(ctx, new StakingTotals(t.bonded().subtract(w.paid()), t.unbonding().add(w.paid())));
+    reportToGovernance(
+        ctx,
+        GovernanceModule.STAKE_REMOVED.encodeCall(
+            staker, operator, uint(term.code()), shares, pos.shares()));
     ctx.emit(
         UNBONDING,
         operator,
@@ -385,6 +403,19 @@ public final class StakingModule implements SystemModule {
         w.paid().value(),
         uint(releaseAt));
     return UNBOND.encodeResult(uint(id), w.paid().value());
+  }
+
+  /**
+   * Bonded stake votes (docs/governance.md): the governance module checkpoints each stake and
+   * unbonding in the block it happens.
+   */
+  private static void reportToGovernance(ModuleContext ctx, byte[] call) {
+    ModuleContext.CallOutcome out = ctx.call(GovernanceModule.ADDRESS, call, Amount.ZERO);
+    if (!out.success()) {
+      throw new ModuleRevert(
+          "staking: the governance module refused the stake's votes: "
+              + Abi.decodeError(out.returnData()).orElse("no reason"));
+    }
   }
 
   private Amount withdraw(ModuleContext ctx, Address operator, long id) {
@@ -487,7 +518,7 @@ public final class StakingModule implements SystemModule {
     if (value.isZero()) {
       throw new ModuleRevert("staking: reward of zero");
     }
-    Pool.Rewarded r = pool(ctx::load, operator).reward(value, parameters);
+    Pool.Rewarded r = pool(ctx::load, operator).reward(value, parameters(ctx));
     Amount placed = value.subtract(r.unplaced());
     putPool(ctx, operator, r.after());
     StakingTotals t = totals(ctx::load);
@@ -637,7 +668,7 @@ public final class StakingModule implements SystemModule {
 
   // ---- views ----
 
-  private byte[] poolView(Slots slots, Address operator) {
+  private static byte[] poolView(Slots slots, Address operator, StakingParameters parameters) {
     Pool pool = pool(slots, operator);
     return POOL.encodeResult(
         pool.bondedStake().value(),
@@ -655,6 +686,7 @@ public final class StakingModule implements SystemModule {
     Optional<Model> m = ModelModule.readModel(state, modelId);
     Address operator = m.map(Model::operator).orElse(Address.ZERO);
     Amount bonded = pool(free(state), operator).bondedStake();
+    StakingParameters parameters = parameters(state);
     return MODEL_STAKE.encodeResult(
         uint(ms.tier().code()),
         parameters.minimum(ms.tier()).value(),
@@ -664,8 +696,7 @@ public final class StakingModule implements SystemModule {
         check(state, modelId, parameters).met());
   }
 
-  private byte[] parametersView() {
-    StakingParameters p = parameters;
+  private static byte[] parametersView(StakingParameters p) {
     return STAKING_PARAMETERS.encodeResult(
         uint(p.unbondingDelay()),
         uint(p.lockDaySeconds()),

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openledger.chain.block.Log;
 import io.openledger.chain.challenge.ChallengeFixture.Posted;
+import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.exec.TransactionResult;
+import io.openledger.chain.governance.GovernanceModule;
+import io.openledger.chain.governance.ParameterRegistryModule;
+import io.openledger.chain.governance.ParameterSpec;
 import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.BatchCharge;
 import io.openledger.chain.inference.Charge;
@@ -94,6 +98,70 @@ class ChallengeRecordsTest {
         InferenceModule.FINALIZE_BATCH.encodeCall(f.operator.address(), u(0)));
     assertThat(InferenceModule.earnings(f.c.state(), f.alice.address()).claimable())
         .isEqualTo(ChallengeFixture.asMap(honestSplit).get(f.alice.address()));
+  }
+
+  @Test
+  void aShareChangeWhileTheBatchIsOpenStillCorrectsItWithTheSharesItWasPostedWith() {
+    // a proposal halving the platform share is queued before the batch and executed after it
+    KeyPair voter = f.curator;
+    Address gov = GovernanceModule.ADDRESS;
+    f.send(voter, gov, Amount.open(20_000), GovernanceModule.LOCK.encodeCall());
+    f.send(voter, gov, Amount.ZERO, GovernanceModule.DELEGATE.encodeCall(voter.address()));
+    List<Address> targets =
+        List.of(ParameterRegistryModule.ADDRESS, ParameterRegistryModule.ADDRESS);
+    List<BigInteger> values = List.of(BigInteger.ZERO, BigInteger.ZERO);
+    List<byte[]> calls =
+        List.of(
+            ParameterRegistryModule.SET_PARAMETER.encodeCall(
+                ParameterSpec.key("platformBps"), u(500)),
+            ParameterRegistryModule.SET_PARAMETER.encodeCall(
+                ParameterSpec.key("ownerBps"), u(2_500)));
+    String text = "halve the platform share";
+    byte[] hash = GovernanceModule.descriptionHash(text);
+    BigInteger id =
+        GovernanceModule.hashProposal(new GovernanceModule.Actions(targets, values, calls), hash);
+    f.send(
+        voter, gov, Amount.ZERO, GovernanceModule.PROPOSE.encodeCall(targets, values, calls, text));
+    f.passTime(3);
+    f.send(voter, gov, Amount.ZERO, GovernanceModule.CAST_VOTE.encodeCall(id, BigInteger.ONE));
+    f.passTime(25);
+    f.send(
+        voter, gov, Amount.ZERO, GovernanceModule.QUEUE.encodeCall(targets, values, calls, hash));
+
+    String out0 = f.output("rust");
+    String out1 = f.output("java");
+    InferenceRecord honest = f.honest("what is rust", out0);
+    List<Attribution> truth = ChallengeFixture.attributionOf(out1);
+    InferenceRecord cheat =
+        f.keyRecord(
+            "what is java",
+            out1,
+            List.of(new Attribution(f.aliceContribution, 900_000), truth.get(1)),
+            ChallengeFixture.words("what is java"),
+            ChallengeFixture.words(out1));
+    Posted p = f.post(List.of(honest, cheat)); // split with the genesis shares
+    f.passTime(6);
+    f.send(
+        voter, gov, Amount.ZERO, GovernanceModule.EXECUTE.encodeCall(targets, values, calls, hash));
+    assertThat(InferenceModule.batchFeeRule(f.c.state(), f.operator.address(), p.seq()))
+        .contains(ChallengeFixture.RULE);
+
+    f.send(
+        f.challenger,
+        bond,
+        f.challengeCall(
+            p, 1, ChallengeKind.WRONG_ATTRIBUTION, out1.getBytes(StandardCharsets.UTF_8)));
+    assertThat(f.info(1).status()).isEqualTo(ChallengeStatus.UPHELD);
+    // corrected, not voided: the honest record's split stays, the cheat's is the true one, both
+    // with the shares the batch was posted with
+    assertThat(
+            InferenceModule.batch(f.c.state(), f.operator.address(), p.seq())
+                .orElseThrow()
+                .voided())
+        .isFalse();
+    List<Payout> honestSplit = new ArrayList<>(f.claimedSplit(honest));
+    honestSplit.addAll(f.split(cheat, cheat.fee(), truth));
+    assertThat(f.payouts(p.seq())).isEqualTo(ChallengeFixture.asMap(honestSplit));
   }
 
   @Test

@@ -30,6 +30,7 @@ public final class TestChain {
   public final Genesis genesis;
   public final BlockExecutor executor;
   public final Simulator simulator;
+  private final java.util.List<ExecutedBlock> produced = new java.util.ArrayList<>();
   private ExecutedBlock head;
 
   public TestChain(KeyValueStore store, Genesis genesis) {
@@ -86,7 +87,26 @@ public final class TestChain {
     ExecutedBlock b = executor.execute(head(), env, candidates);
     commit(b);
     head = b;
+    produced.add(b);
     return b;
+  }
+
+  /** Every block produced after genesis, in order (for a follower to replay). */
+  public List<ExecutedBlock> produced() {
+    return List.copyOf(produced);
+  }
+
+  /**
+   * Replays a block another chain produced on this chain's head, as a follower does, and commits it
+   * when it reproduces the header.
+   */
+  public ReplayResult follow(io.openledger.chain.block.Block block) {
+    ReplayResult r = executor.replay(head(), block);
+    if (r instanceof ReplayResult.Match(ExecutedBlock e)) {
+      commit(e);
+      head = e;
+    }
+    return r;
   }
 
   private void commit(ExecutedBlock b) {

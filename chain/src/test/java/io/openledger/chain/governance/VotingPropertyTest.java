@@ -12,6 +12,8 @@ import io.openledger.chain.datanet.EconomyChain;
 import io.openledger.chain.exec.TransactionResult;
 import io.openledger.chain.governance.GovernanceChain.Call;
 import io.openledger.chain.governance.GovernanceChain.Draft;
+import io.openledger.chain.staking.LockTerm;
+import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
@@ -25,13 +27,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random histories of locking, unlocking, delegation, plain transfers, proposals and votes,
- * one to three transactions a block, through real blocks. A naive model (who has locked what, who
- * delegates to whom, copied whole after every block) is the judge: every account's votes now, at
- * every past block and at every past timestamp equal the model's recount; every proposal's tally
- * equals the recount of its voters' power at its snapshot; and no power is counted twice (the votes
- * of all delegatees never exceed the OPEN locked, and a tally never exceeds what was locked at its
- * snapshot). Each transaction succeeds exactly when the model says it should.
+ * Seeded random histories of locking, unlocking, staking, unbonding, delegation, plain transfers,
+ * proposals and votes, one to three transactions a block, through real blocks. A naive model (who
+ * has locked what, who has staked what in which pool, who delegates to whom, copied whole after
+ * every block) is the judge: every account's votes now, at every past block and at every past
+ * timestamp equal the model's recount; every proposal's tally equals the recount of its voters'
+ * power at its snapshot; and no power is counted twice (the votes of all delegatees never exceed
+ * the OPEN locked, and a tally never exceeds what was locked at its snapshot). Each transaction
+ * succeeds exactly when the model says it should.
  */
 class VotingPropertyTest {
   private static final int ACCOUNTS = 6;
@@ -45,9 +48,15 @@ class VotingPropertyTest {
 
   private final List<KeyPair> keys = new ArrayList<>();
   private final Map<Address, BigInteger> locked = new HashMap<>();
+
+  /** Amount staked and not unbonded, per staker and operator (flexible class). */
+  private final Map<List<Address>, BigInteger> staked = new HashMap<>();
+
   private final Map<Address, Address> delegates = new HashMap<>();
   private final List<Snapshot> history = new ArrayList<>();
   private final List<Open> proposals = new ArrayList<>();
+  private int stakes;
+  private int unbonds;
 
   @Test
   void voteCountingEqualsANaiveRecountAndNothingCountsTwice() {
@@ -59,6 +68,7 @@ class VotingPropertyTest {
   private void run(long seed) {
     keys.clear();
     locked.clear();
+    staked.clear();
     delegates.clear();
     history.clear();
     proposals.clear();
@@ -75,9 +85,10 @@ class VotingPropertyTest {
       List<Boolean> expected = new ArrayList<>();
       List<Runnable> effects = new ArrayList<>();
       Map<Address, Amount> spentHere = new HashMap<>();
+      java.util.Set<Address> stakedHere = new java.util.HashSet<>();
       int n = 1 + rnd.nextInt(3);
       for (int k = 0; k < n; k++) {
-        op(g, rnd, ts, calls, expected, effects, spentHere);
+        op(g, rnd, ts, calls, expected, effects, spentHere, stakedHere);
       }
       List<TransactionResult> results = g.block(seconds, calls);
       for (int i = 0; i < results.size(); i++) {
@@ -90,6 +101,8 @@ class VotingPropertyTest {
     }
     checkHistory(g.state(), seed);
     checkTallies(g.state(), seed);
+    assertThat(stakes).as("seed %d staked", seed).isPositive();
+    assertThat(unbonds).as("seed %d unbonded", seed).isPositive();
   }
 
   /** Picks one call, predicts its outcome and applies it to the model (in block order). */
@@ -100,11 +113,14 @@ class VotingPropertyTest {
       List<Call> calls,
       List<Boolean> expected,
       List<Runnable> effects,
-      Map<Address, Amount> spentHere) {
+      Map<Address, Amount> spentHere,
+      java.util.Set<Address> stakedHere) {
     KeyPair who = keys.get(rnd.nextInt(ACCOUNTS));
     Address a = who.address();
-    int kind = rnd.nextInt(10);
-    if (kind <= 2) { // lock
+    int kind = rnd.nextInt(13);
+    if (kind >= 10) {
+      stakeOp(g, rnd, who, calls, expected, spentHere, stakedHere);
+    } else if (kind <= 2) { // lock
       Amount amount = Amount.open(1 + rnd.nextInt(6_000)).add(Amount.of(rnd.nextInt(1_000)));
       Amount free = g.state().balance(a).subtract(spentHere.getOrDefault(a, Amount.ZERO));
       if (free.lessThan(amount.add(Amount.open(10)))) {
@@ -165,14 +181,89 @@ class VotingPropertyTest {
     }
   }
 
+  /**
+   * Stakes into a pool of one of the accounts, or unbonds all or part of a position (at most one
+   * staking call per account and block, so the position's shares are those of the state before the
+   * block). Unbonding removes the same part of the amount staked, rounded down; all of it when the
+   * position unbonds whole.
+   */
+  private void stakeOp(
+      GovernanceChain g,
+      SplittableRandom rnd,
+      KeyPair who,
+      List<Call> calls,
+      List<Boolean> expected,
+      Map<Address, Amount> spentHere,
+      java.util.Set<Address> stakedHere) {
+    Address a = who.address();
+    if (!stakedHere.add(a)) {
+      return;
+    }
+    Address operator = keys.get(rnd.nextInt(3)).address();
+    List<Address> k = List.of(a, operator);
+    BigInteger principal = staked.getOrDefault(k, BigInteger.ZERO);
+    if (principal.signum() == 0 || rnd.nextInt(2) == 0) {
+      Amount amount = Amount.open(1 + rnd.nextInt(6_000)).add(Amount.of(rnd.nextInt(1_000)));
+      Amount free = g.state().balance(a).subtract(spentHere.getOrDefault(a, Amount.ZERO));
+      if (free.lessThan(amount.add(Amount.open(10)))) {
+        return;
+      }
+      spentHere.merge(a, amount, Amount::add);
+      calls.add(
+          new Call(
+              who,
+              StakingModule.ADDRESS,
+              amount,
+              StakingModule.STAKE.encodeCall(operator, BigInteger.ZERO)));
+      expected.add(true);
+      staked.merge(k, amount.value(), BigInteger::add);
+      stakes++;
+      return;
+    }
+    BigInteger shares = StakingModule.position(g.state(), operator, a, LockTerm.FLEXIBLE).shares();
+    BigInteger out =
+        rnd.nextInt(3) == 0
+            ? shares
+            : shares
+                .multiply(BigInteger.valueOf(1 + rnd.nextInt(99)))
+                .divide(BigInteger.valueOf(100))
+                .max(BigInteger.ONE);
+    calls.add(
+        new Call(
+            who,
+            StakingModule.ADDRESS,
+            Amount.ZERO,
+            StakingModule.UNBOND.encodeCall(operator, BigInteger.ZERO, out)));
+    expected.add(true);
+    unbonds++;
+    staked.put(
+        k,
+        out.equals(shares)
+            ? BigInteger.ZERO
+            : principal.subtract(principal.multiply(out).divide(shares)));
+  }
+
+  private BigInteger stakedBy(Address a) {
+    BigInteger sum = BigInteger.ZERO;
+    for (Map.Entry<List<Address>, BigInteger> e : staked.entrySet()) {
+      if (e.getKey().getFirst().equals(a)) {
+        sum = sum.add(e.getValue());
+      }
+    }
+    return sum;
+  }
+
   private Snapshot snapshot(long ts, long block) {
     Map<Address, BigInteger> votes = new HashMap<>();
     BigInteger total = BigInteger.ZERO;
-    for (Map.Entry<Address, BigInteger> e : locked.entrySet()) {
-      total = total.add(e.getValue());
-      Address to = delegates.getOrDefault(e.getKey(), Address.ZERO);
-      if (!to.equals(Address.ZERO)) {
-        votes.merge(to, e.getValue(), BigInteger::add);
+    java.util.Set<Address> holders = new java.util.HashSet<>(locked.keySet());
+    staked.keySet().forEach(k -> holders.add(k.getFirst()));
+    for (Address h : holders) {
+      BigInteger power = locked.getOrDefault(h, BigInteger.ZERO).add(stakedBy(h));
+      total = total.add(power);
+      Address to = delegates.getOrDefault(h, Address.ZERO);
+      if (!to.equals(Address.ZERO) && power.signum() > 0) {
+        votes.merge(to, power, BigInteger::add);
       }
     }
     return new Snapshot(ts, block, votes, total);
@@ -200,11 +291,14 @@ class VotingPropertyTest {
           .isEqualTo(last.votes().getOrDefault(a, BigInteger.ZERO));
       assertThat(GovernanceModule.lockedOf(state, a))
           .isEqualTo(locked.getOrDefault(a, BigInteger.ZERO));
+      assertThat(GovernanceModule.stakedOf(state, a)).isEqualTo(stakedBy(a));
       assertThat(GovernanceModule.delegates(state, a))
           .isEqualTo(delegates.getOrDefault(a, Address.ZERO));
       sum = sum.add(v);
     }
-    assertThat(GovernanceModule.totalLocked(state)).isEqualTo(last.total());
+    assertThat(GovernanceModule.votingSupply(state)).isEqualTo(last.total());
+    assertThat(GovernanceModule.totalLocked(state))
+        .isEqualTo(locked.values().stream().reduce(BigInteger.ZERO, BigInteger::add));
     assertThat(sum).as("seed %d: votes counted twice", seed).isLessThanOrEqualTo(last.total());
   }
 

@@ -607,7 +607,8 @@ final class EconomyBenchmark {
       long blockGasLimit) {
     ProtocolRules rules = spec.protocol().rulesAt(chain.ledger().headNumber());
     InferenceParameters parameters =
-        ((InferenceModule) rules.modules().get(InferenceModule.ADDRESS).orElseThrow()).parameters();
+        ((InferenceModule) rules.modules().get(InferenceModule.ADDRESS).orElseThrow())
+            .parameters(chain.ledger().state(BlockRef.LATEST).orElseThrow());
     progress.accept(
         String.format(
             Locale.ROOT,

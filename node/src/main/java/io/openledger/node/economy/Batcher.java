@@ -3,6 +3,7 @@ package io.openledger.node.economy;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.ContributionStanding;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.inference.ApiKey;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.Charge;
@@ -67,7 +68,9 @@ public final class Batcher implements AutoCloseable {
    * Gas of a batch: a base plus a price per charge and per payout, with headroom over what {@code
    * openledger bench economy} measured (docs/BENCHMARKS.md, "Data economy"): about 44,000 for the
    * transaction and the batch, 48,600 per charge in key mode, 52,000 in signed mode (its signature
-   * check), 25,000 per payout, calldata included.
+   * check), 25,000 per payout, calldata included. Since then the batch also records its fee rule
+   * (one 40-byte slot, 20,640) and reads the parameters in force (2,100 while none is set by
+   * governance, more per parameter set), still well within the base.
    */
   static final long GAS_BASE = 200_000;
 
@@ -81,7 +84,7 @@ public final class Batcher implements AutoCloseable {
   private final Ledger ledger;
   private final KeyPair operatorKey;
   private final RecordLog log;
-  private final InferenceParameters parameters;
+  private final ParametersInForce inForce;
   private final Address treasury;
   private final Config config;
   private final int maxTransactionSize;
@@ -114,6 +117,8 @@ public final class Batcher implements AutoCloseable {
   }
 
   /**
+   * @param inForce the fee rule and revocation grace, read from the state each batch is built on
+   *     (the parameter registry's values, as the inference module reads them)
    * @param maxTransactionSize the chain's largest transaction ({@code
    *     ProtocolRules.maxTransactionSize}): a batch is cut to fit it
    */
@@ -121,14 +126,14 @@ public final class Batcher implements AutoCloseable {
       Ledger ledger,
       KeyPair operatorKey,
       RecordLog log,
-      InferenceParameters parameters,
+      ParametersInForce inForce,
       Address treasury,
       Config config,
       int maxTransactionSize) {
     this.ledger = ledger;
     this.operatorKey = operatorKey;
     this.log = log;
-    this.parameters = parameters;
+    this.inForce = inForce;
     this.treasury = treasury;
     this.config = config;
     this.maxTransactionSize = maxTransactionSize;
@@ -396,6 +401,7 @@ public final class Batcher implements AutoCloseable {
     }
     BlockView head = ledger.block(BlockRef.LATEST).orElseThrow();
     long landsAt = head.timestamp() + 1;
+    InferenceParameters parameters = inForce.in(state).inference();
     Contents c = contents(state, records, parameters, treasury, landsAt);
     byte[] data =
         InferenceModule.encodePostBatch(

@@ -4,9 +4,9 @@ import io.openledger.chain.challenge.ChallengeModule;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.exec.ProtocolRules;
-import io.openledger.chain.inference.FeeRuleV1;
-import io.openledger.chain.inference.InferenceModule;
+import io.openledger.chain.governance.ParameterRegistryModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.SubmitResult;
@@ -66,8 +66,8 @@ public final class EconomyService implements AutoCloseable {
 
   private final List<AutoCloseable> open = new ArrayList<>();
   private final List<Consumer<StoredRecord>> recordListeners = new CopyOnWriteArrayList<>();
-  private StakingParameters stakingParameters;
-  private Amount contributionBond;
+  private ParametersInForce inForce;
+  private Supplier<StateReader> head;
   private DiskBlobStore blobs;
   private RecordLog records;
   private EconomyIndexer indexer;
@@ -200,30 +200,15 @@ public final class EconomyService implements AutoCloseable {
   }
 
   private void open(Ledger ledger, ProtocolRules rules, Options o) {
-    InferenceModule inference =
-        (InferenceModule)
+    ParametersInForce inForce =
+        (ParametersInForce)
             rules
                 .modules()
-                .get(InferenceModule.ADDRESS)
+                .get(ParameterRegistryModule.ADDRESS)
                 .orElseThrow(
-                    () -> new IllegalStateException("these rules have no inference module"));
-    FeeRuleV1 feeRule = inference.parameters().feeRule();
-    stakingParameters =
-        ((StakingModule)
-                rules
-                    .modules()
-                    .get(StakingModule.ADDRESS)
-                    .orElseThrow(
-                        () -> new IllegalStateException("these rules have no staking module")))
-            .parameters();
-    contributionBond =
-        ((DatanetModule)
-                rules
-                    .modules()
-                    .get(DatanetModule.ADDRESS)
-                    .orElseThrow(
-                        () -> new IllegalStateException("these rules have no datanet module")))
-            .contributionBond();
+                    () -> new IllegalStateException("these rules have no parameter registry"));
+    this.inForce = inForce;
+    head = () -> ledger.state(BlockRef.LATEST).orElseThrow();
     try {
       blobs = keep(DiskBlobStore.open(o.dataDir().resolve("blobs"), InstantSource.system()));
     } catch (IOException e) {
@@ -239,13 +224,17 @@ public final class EconomyService implements AutoCloseable {
             ledger,
             o.operatorKey(),
             rules.treasury(),
-            feeRule,
-            stakingParameters,
+            inForce,
             indexer,
             records,
             r -> recordListeners.forEach(l -> l.accept(r)));
-    Supplier<StateReader> head = () -> ledger.state(BlockRef.LATEST).orElseThrow();
-    book = PayoutBook.load(records, o.operatorKey().address(), feeRule, rules.treasury(), head);
+    book =
+        PayoutBook.load(
+            records,
+            o.operatorKey().address(),
+            state -> inForce.in(state).inference().feeRule(),
+            rules.treasury(),
+            head);
     onRecord(book::add);
     batcher =
         keep(
@@ -253,7 +242,7 @@ public final class EconomyService implements AutoCloseable {
                 ledger,
                 o.operatorKey(),
                 records,
-                inference.parameters(),
+                inForce,
                 rules.treasury(),
                 o.batching(),
                 rules.maxTransactionSize()));
@@ -273,7 +262,12 @@ public final class EconomyService implements AutoCloseable {
     routes.addAll(new DatanetRoutes(ledger, indexer).routes());
     ServerExtensions ext =
         new EconomyApi(
-                records, book, head, o.operatorKey().address(), stakingParameters, ledger::logs)
+                records,
+                book,
+                head,
+                o.operatorKey().address(),
+                state -> inForce.in(state).staking(),
+                ledger::logs)
             .mount(ServerExtensions.none().withGate(gate));
     for (ExtensionRoute r : routes) {
       ext = ext.withRoute(r.method(), r.path(), r.handler());
@@ -430,14 +424,14 @@ public final class EconomyService implements AutoCloseable {
     recordListeners.add(listener);
   }
 
-  /** The tier minimums the gate and the chain hold this node's operator to. */
+  /** The tier minimums the gate and the chain hold this node's operator to, at the head. */
   public StakingParameters stakingParameters() {
-    return stakingParameters;
+    return inForce.in(head.get()).staking();
   }
 
-  /** What every contribution sends with it on this chain (the rules' {@code contributionBond}). */
+  /** What every contribution sends with it now (the registry's {@code contributionBond}). */
   public Amount contributionBond() {
-    return contributionBond;
+    return inForce.in(head.get()).contributionBond();
   }
 
   public DiskBlobStore blobs() {

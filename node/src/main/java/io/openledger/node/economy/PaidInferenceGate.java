@@ -10,6 +10,8 @@ import io.openledger.attribution.trace.Tracer;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.Contribution;
 import io.openledger.chain.datanet.DatanetModule;
+import io.openledger.chain.economy.EconomyParameters;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.inference.ApiKey;
 import io.openledger.chain.inference.Attribution;
 import io.openledger.chain.inference.ContributionShare;
@@ -27,7 +29,6 @@ import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.staking.StakingModule;
-import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.staking.TierCheck;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
@@ -75,8 +76,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
   private final Ledger ledger;
   private final KeyPair operatorKey;
   private final Address treasury;
-  private final FeeRule feeRule;
-  private final StakingParameters staking;
+  private final ParametersInForce inForce;
   private final EconomyIndexer indexer;
   private final RecordLog log;
   private final SpendBook book;
@@ -99,22 +99,22 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
       implements Ticket {}
 
   /**
+   * @param inForce the fee rule and tier minimums, read from the head state for each request and
+   *     each record (the parameter registry's values, as the chain reads them)
    * @param onRecord told of each record once it is on disk (the read API's aggregates)
    */
   public PaidInferenceGate(
       Ledger ledger,
       KeyPair operatorKey,
       Address treasury,
-      FeeRule feeRule,
-      StakingParameters staking,
+      ParametersInForce inForce,
       EconomyIndexer indexer,
       RecordLog log,
       Consumer<StoredRecord> onRecord) {
     this.ledger = ledger;
     this.operatorKey = operatorKey;
     this.treasury = treasury;
-    this.feeRule = feeRule;
-    this.staking = staking;
+    this.inForce = inForce;
     this.indexer = indexer;
     this.log = log;
     this.onRecord = onRecord;
@@ -203,9 +203,12 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     }
     // the chain refuses a paid batch of an operator under its tier minimum: serve nothing it
     // could not post
-    if (StakingModule.check(state, model.id(), staking) instanceof TierCheck.Unmet(String why)) {
+    EconomyParameters rules = inForce.in(state);
+    if (StakingModule.check(state, model.id(), rules.staking())
+        instanceof TierCheck.Unmet(String why)) {
       return Admission.unavailable(why, STAKE_RETRY_SECONDS);
     }
+    FeeRule feeRule = rules.inference().feeRule();
     Amount maxFee =
         feeRule.fee(
             request.promptTokens(),
@@ -353,6 +356,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
     // penalized contributions and barred contributors earn nothing: their part goes to the owner
     EarningAttribution earning =
         EarningAttribution.of(attribution, id -> DatanetModule.standing(state, onChain.get(id)));
+    FeeRule feeRule = inForce.in(state).inference().feeRule();
     Amount fee =
         feeRule.fee(
             completed.promptTokens(),

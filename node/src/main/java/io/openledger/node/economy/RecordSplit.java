@@ -30,7 +30,8 @@ import java.util.function.LongFunction;
  * {@link FeeRuleV1} with the record's attribution. Whenever the current prices give the record's
  * fee this is exactly the split of the record's tokens at those prices; when they changed, it is
  * still the split the payer was charged for. The shares and the platform fee are protocol
- * parameters (the genesis file), the same for every record of the chain.
+ * parameters that governance may change (the parameter registry): a record is split with the values
+ * in force in the state its batch is built on (docs/governance.md, "The registry steers").
  *
  * <p>The parties: the model's owner (never changes), the staking module's address (the stakers
  * share, paid into the record operator's stake pool when its batch is final), the treasury, and

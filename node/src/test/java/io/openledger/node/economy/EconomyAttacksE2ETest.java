@@ -8,6 +8,7 @@ import io.openledger.attribution.dedup.NearDuplicateIndex;
 import io.openledger.chain.crypto.KeyPair;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.economy.EconomyParameters;
+import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.inference.Batch;
 import io.openledger.chain.inference.Earnings;
 import io.openledger.chain.inference.Escrow;
@@ -512,7 +513,7 @@ class EconomyAttacksE2ETest {
             node.ledger(),
             EconomyNode.OPERATOR,
             node.economy().records(),
-            PARAMETERS.inference(),
+            ParametersInForce.fixed(PARAMETERS),
             TREASURY,
             MANUAL,
             limit)) {

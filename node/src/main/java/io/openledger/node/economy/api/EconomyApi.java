@@ -29,7 +29,8 @@ public final class EconomyApi {
    * The routes of {@link #EconomyApi(RecordLog, PayoutBook, Supplier, Address, Function)} and
    * {@code GET /v1/economy/stake/{address}}, which reads the chain's log index.
    *
-   * @param staking the tier minimums and lock weights of the rules
+   * @param staking the tier minimums and lock weights in force in a state (the parameter registry's
+   *     values)
    * @param logs {@code eth_getLogs} ({@code Ledger.logs})
    */
   public EconomyApi(
@@ -37,7 +38,7 @@ public final class EconomyApi {
       PayoutBook book,
       Supplier<StateReader> head,
       Address operator,
-      StakingParameters staking,
+      Function<StateReader, StakingParameters> staking,
       Function<LogFilter, QueryResult<List<LogView>>> logs) {
     this.routes =
         Stream.concat(

@@ -31,6 +31,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -56,7 +57,7 @@ public final class PayoutBook {
   private static final int SCAN_CHUNK = 1_000;
 
   private final Address operator;
-  private final FeeRuleV1 rule;
+  private final Function<StateReader, FeeRuleV1> rule;
   private final Address treasury;
   private final Supplier<StateReader> head;
 
@@ -80,12 +81,15 @@ public final class PayoutBook {
    * An empty book.
    *
    * @param operator this node's operator: only its records are added
-   * @param rule the chain's fee rule (genesis {@code economy} section)
+   * @param rule the chain's fee rule in a state (the parameter registry's shares and platform fee)
    * @param treasury the chain's treasury
-   * @param head the chain's latest state, to read model owners and contributors
+   * @param head the chain's latest state, to read model owners, contributors and the fee rule
    */
   public PayoutBook(
-      Address operator, FeeRuleV1 rule, Address treasury, Supplier<StateReader> head) {
+      Address operator,
+      Function<StateReader, FeeRuleV1> rule,
+      Address treasury,
+      Supplier<StateReader> head) {
     this.operator = Objects.requireNonNull(operator, "operator");
     this.rule = Objects.requireNonNull(rule, "rule");
     this.treasury = Objects.requireNonNull(treasury, "treasury");
@@ -102,7 +106,7 @@ public final class PayoutBook {
   public static PayoutBook load(
       RecordLog log,
       Address operator,
-      FeeRuleV1 rule,
+      Function<StateReader, FeeRuleV1> rule,
       Address treasury,
       Supplier<StateReader> head) {
     PayoutBook book = new PayoutBook(operator, rule, treasury, head);
@@ -194,7 +198,8 @@ public final class PayoutBook {
    * @throws IllegalArgumentException if a contribution is not on chain
    */
   public RecordSplit split(InferenceRecord record) {
-    return RecordSplit.of(record, rule, ownerOf(record.modelId()), treasury, head.get());
+    StateReader state = head.get();
+    return RecordSplit.of(record, rule.apply(state), ownerOf(record.modelId()), treasury, state);
   }
 
   /**

@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  */
 record StakeRoute(
     Supplier<StateReader> head,
-    StakingParameters parameters,
+    Function<StateReader, StakingParameters> parametersIn,
     Function<LogFilter, QueryResult<List<LogView>>> logs)
     implements EconomyRoute {
 
@@ -105,6 +105,7 @@ record StakeRoute(
 
   private ObjectNode pool(StateReader state, Address operator) {
     Pool pool = StakingModule.pool(state, operator);
+    StakingParameters parameters = parametersIn.apply(state);
     ObjectNode p = EconomyJson.object();
     p.put("bonded", EconomyJson.amount(pool.bondedStake()));
     p.put("unbonding", EconomyJson.amount(pool.unbonding().stake()));

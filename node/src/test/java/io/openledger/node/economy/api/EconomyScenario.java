@@ -247,7 +247,7 @@ final class EconomyScenario {
   }
 
   PayoutBook loadBook() {
-    return PayoutBook.load(log, operator.address(), rule, treasury, chain::state);
+    return PayoutBook.load(log, operator.address(), state -> rule, treasury, chain::state);
   }
 
   /** Every account any record paid, with what all records paid it (the gate's splits). */

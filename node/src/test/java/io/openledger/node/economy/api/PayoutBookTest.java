@@ -208,7 +208,7 @@ class PayoutBookTest {
     }
     PayoutBook loaded = s.loadBook();
     PayoutBook concurrent =
-        new PayoutBook(s.operator.address(), s.rule, s.treasury, s.chain::state);
+        new PayoutBook(s.operator.address(), state -> s.rule, s.treasury, s.chain::state);
     List<StoredRecord> shuffled = new ArrayList<>(s.records);
     shuffled.addAll(s.records); // every record twice
     Collections.shuffle(shuffled, new java.util.Random(3));

@@ -157,23 +157,34 @@ public final class GovCommand implements Runnable {
       description =
           "Propose actions (repeatable, in order): --set-parameter, --spend, --upgrade-gas-table.")
   static final class Propose extends Signed {
+    /** An action as given on the command line, kept in command-line order. */
+    private record Given(String option, String arg) {}
+
+    private final List<Given> given = new ArrayList<>();
+
     @Option(
         names = "--set-parameter",
         paramLabel = "NAME=VALUE",
         description = "Set a registry parameter (base units, seconds or basis points).")
-    List<String> setParameters = new ArrayList<>();
+    void setParameter(String arg) {
+      given.add(new Given("--set-parameter", arg));
+    }
 
     @Option(
         names = "--spend",
         paramLabel = "TO=AMOUNT",
         description = "Pay AMOUNT OPEN from the treasury to TO.")
-    List<String> spends = new ArrayList<>();
+    void spend(String arg) {
+      given.add(new Given("--spend", arg));
+    }
 
     @Option(
         names = "--upgrade-gas-table",
         paramLabel = "VERSION@BLOCK",
         description = "Price every block from BLOCK on by gas table VERSION.")
-    List<String> upgrades = new ArrayList<>();
+    void upgrade(String arg) {
+      given.add(new Given("--upgrade-gas-table", arg));
+    }
 
     @Option(names = "--description", required = true, paramLabel = "TEXT")
     String description;
@@ -182,14 +193,14 @@ public final class GovCommand implements Runnable {
     public void run() {
       NodeClient node = rpc.client();
       List<Action> actions = new ArrayList<>();
-      for (String s : setParameters) {
-        actions.add(Action.setParameter(node, s));
-      }
-      for (String s : spends) {
-        actions.add(Action.spend(s));
-      }
-      for (String s : upgrades) {
-        actions.add(Action.upgrade(s));
+      for (Given g : given) {
+        actions.add(
+            switch (g.option()) {
+              case "--set-parameter" -> Action.setParameter(node, g.arg());
+              case "--spend" -> Action.spend(g.arg());
+              case "--upgrade-gas-table" -> Action.upgrade(g.arg());
+              default -> throw new IllegalStateException("unknown action option " + g.option());
+            });
       }
       if (actions.isEmpty()) {
         throw new CliException(

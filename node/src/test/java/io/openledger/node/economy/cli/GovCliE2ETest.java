@@ -92,6 +92,9 @@ class GovCliE2ETest {
           cli(
                   "gov",
                   "propose",
+                  // actions run in command-line order, whatever their kind
+                  "--upgrade-gas-table",
+                  "2@1000000",
                   "--set-parameter",
                   "maxSubmissionBytes=1000",
                   "--description",
@@ -124,6 +127,8 @@ class GovCliE2ETest {
       assertThat(shown.get("state").asText()).isEqualTo("ACTIVE");
       assertThat(shown.get("for").asText()).isEqualTo(Amount.open(20_000).value().toString());
       assertThat(shown.get("actions").get(0).asText())
+          .isEqualTo("upgrade to gas table 2 at block 1000000");
+      assertThat(shown.get("actions").get(1).asText())
           .isEqualTo("set parameter maxSubmissionBytes = 1000");
       assertThat(shown.get("description").asText()).isEqualTo("smaller submissions");
 

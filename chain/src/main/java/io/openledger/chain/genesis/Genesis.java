@@ -46,6 +46,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A chain's genesis: its parameters and the allocation of the fixed supply, read from a genesis
@@ -105,40 +106,10 @@ public record Genesis(
     Objects.requireNonNull(distributor, "distributor");
   }
 
-  /** A genesis without points or a distribution. */
-  public Genesis(
-      String network,
-      long chainId,
-      long timestamp,
-      long gasLimit,
-      Amount initialBaseFee,
-      Amount minimumBaseFee,
-      long blockTimeMs,
-      Address treasury,
-      Address sequencer,
-      boolean allowCustomVesting,
-      List<Allocation> allocations,
-      EconomyParameters economy,
-      GovernanceParameters governance) {
-    this(
-        network,
-        chainId,
-        timestamp,
-        gasLimit,
-        initialBaseFee,
-        minimumBaseFee,
-        blockTimeMs,
-        treasury,
-        sequencer,
-        allowCustomVesting,
-        allocations,
-        economy,
-        governance,
-        Optional.empty(),
-        Optional.empty());
-  }
-
-  /** A genesis with the default governance parameters ({@link GovernanceParameters#DEFAULTS}). */
+  /**
+   * A genesis with the default governance parameters ({@link GovernanceParameters#DEFAULTS}), no
+   * points and no distribution.
+   */
   public Genesis(
       String network,
       long chainId,
@@ -165,7 +136,9 @@ public record Genesis(
         allowCustomVesting,
         allocations,
         economy,
-        GovernanceParameters.DEFAULTS);
+        GovernanceParameters.DEFAULTS,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -210,82 +183,22 @@ public record Genesis(
 
   /** This genesis with other economy parameters (tests with short windows). */
   public Genesis withEconomy(EconomyParameters newEconomy) {
-    return new Genesis(
-        network,
-        chainId,
-        timestamp,
-        gasLimit,
-        initialBaseFee,
-        minimumBaseFee,
-        blockTimeMs,
-        treasury,
-        sequencer,
-        allowCustomVesting,
-        allocations,
-        newEconomy,
-        governance,
-        points,
-        distributor);
+    return with(c -> c.economy = newEconomy);
   }
 
   /** This genesis with another timestamp (a devnet starts its vesting clock when created). */
   public Genesis withTimestamp(long newTimestamp) {
-    return new Genesis(
-        network,
-        chainId,
-        newTimestamp,
-        gasLimit,
-        initialBaseFee,
-        minimumBaseFee,
-        blockTimeMs,
-        treasury,
-        sequencer,
-        allowCustomVesting,
-        allocations,
-        economy,
-        governance,
-        points,
-        distributor);
+    return with(c -> c.timestamp = newTimestamp);
   }
 
   /** This genesis with other governance parameters (tests with short delays). */
   public Genesis withGovernance(GovernanceParameters newGovernance) {
-    return new Genesis(
-        network,
-        chainId,
-        timestamp,
-        gasLimit,
-        initialBaseFee,
-        minimumBaseFee,
-        blockTimeMs,
-        treasury,
-        sequencer,
-        allowCustomVesting,
-        allocations,
-        economy,
-        newGovernance,
-        points,
-        distributor);
+    return with(c -> c.governance = newGovernance);
   }
 
   /** This genesis with a testnet points rule (section {@code points}). */
   public Genesis withPoints(PointsRule rule) {
-    return new Genesis(
-        network,
-        chainId,
-        timestamp,
-        gasLimit,
-        initialBaseFee,
-        minimumBaseFee,
-        blockTimeMs,
-        treasury,
-        sequencer,
-        allowCustomVesting,
-        allocations,
-        economy,
-        governance,
-        Optional.of(rule),
-        distributor);
+    return with(c -> c.points = Optional.of(rule));
   }
 
   /**
@@ -322,22 +235,74 @@ public record Genesis(
               + d.amount().toOpenString()
               + " OPEN");
     }
-    return new Genesis(
-        network,
-        chainId,
-        timestamp,
-        gasLimit,
-        initialBaseFee,
-        minimumBaseFee,
-        blockTimeMs,
-        treasury,
-        sequencer,
-        allowCustomVesting,
-        changed,
-        economy,
-        governance,
-        points,
-        Optional.of(d));
+    return with(
+        c -> {
+          c.allocations = changed;
+          c.distributor = Optional.of(d);
+        });
+  }
+
+  /** This genesis with the fields {@code change} sets; the others as they are. */
+  private Genesis with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The fields of a genesis, for the with-ers: each changes only its own. */
+  private static final class Copy {
+    private final String network;
+    private final long chainId;
+    private long timestamp;
+    private final long gasLimit;
+    private final Amount initialBaseFee;
+    private final Amount minimumBaseFee;
+    private final long blockTimeMs;
+    private final Address treasury;
+    private final Address sequencer;
+    private final boolean allowCustomVesting;
+    private List<Allocation> allocations;
+    private EconomyParameters economy;
+    private GovernanceParameters governance;
+    private Optional<PointsRule> points;
+    private Optional<Distribution> distributor;
+
+    Copy(Genesis g) {
+      network = g.network;
+      chainId = g.chainId;
+      timestamp = g.timestamp;
+      gasLimit = g.gasLimit;
+      initialBaseFee = g.initialBaseFee;
+      minimumBaseFee = g.minimumBaseFee;
+      blockTimeMs = g.blockTimeMs;
+      treasury = g.treasury;
+      sequencer = g.sequencer;
+      allowCustomVesting = g.allowCustomVesting;
+      allocations = g.allocations;
+      economy = g.economy;
+      governance = g.governance;
+      points = g.points;
+      distributor = g.distributor;
+    }
+
+    Genesis build() {
+      return new Genesis(
+          network,
+          chainId,
+          timestamp,
+          gasLimit,
+          initialBaseFee,
+          minimumBaseFee,
+          blockTimeMs,
+          treasury,
+          sequencer,
+          allowCustomVesting,
+          allocations,
+          economy,
+          governance,
+          points,
+          distributor);
+    }
   }
 
   /** Every problem with this genesis; empty when it is valid. */

@@ -115,25 +115,13 @@ public final class BridgeModule implements SystemModule {
   static final byte[] TOTAL_WITHDRAWN_SLOT = ascii("totalWithdrawn");
   static final byte[] TOTAL_DEPOSITED_SLOT = ascii("totalDeposited");
 
-  private final String abiJson;
+  public BridgeModule() {}
 
-  public BridgeModule() {
-    this.abiJson = SystemModule.abiResource("/modules/Bridge.abi.json");
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Bridge.abi.json");
 
   @Override
-  public Address address() {
-    return ADDRESS;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -246,7 +246,6 @@ public final class ChallengeModule implements SystemModule {
   private final Address treasury;
   private final long chainId;
   private final Optional<RecordVerifier> verifier;
-  private final String abiJson;
 
   /**
    * @param inForce bonds, slash rates, windows, validator rules, the fee shares and platform fee a
@@ -265,7 +264,6 @@ public final class ChallengeModule implements SystemModule {
     this.treasury = Objects.requireNonNull(treasury, "treasury");
     this.chainId = chainId;
     this.verifier = Objects.requireNonNull(verifier, "verifier");
-    this.abiJson = SystemModule.abiResource("/modules/Challenge.abi.json");
   }
 
   /** The challenge parameters in force in {@code state}. */
@@ -278,19 +276,11 @@ public final class ChallengeModule implements SystemModule {
     return parameters(new MeteredStateReader(ctx));
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Challenge.abi.json");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

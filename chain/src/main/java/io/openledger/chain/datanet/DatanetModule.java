@@ -240,12 +240,10 @@ public final class DatanetModule implements SystemModule {
   private static final byte[] TRAINING_FEE_PREFIX = ascii("trainingfee");
 
   private final ParametersInForce inForce;
-  private final String abiJson;
 
   /** Limits and bond as the state has them (the parameter registry's values). */
   public DatanetModule(ParametersInForce inForce) {
     this.inForce = java.util.Objects.requireNonNull(inForce, "inForce");
-    this.abiJson = SystemModule.abiResource("/modules/Datanet.abi.json");
   }
 
   /** Limits and bond that never change. */
@@ -258,19 +256,11 @@ public final class DatanetModule implements SystemModule {
     return inForce.in(state).contributionBond();
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Datanet.abi.json");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -106,7 +106,6 @@ public final class DistributorModule implements SystemModule {
 
   private final Optional<Distribution> distribution;
   private final long genesisTime;
-  private final String abiJson = SystemModule.abiResource("/modules/Distributor.abi.json");
 
   /**
    * @param distribution the genesis {@code distributor} section; empty: every call but the views
@@ -118,19 +117,11 @@ public final class DistributorModule implements SystemModule {
     this.genesisTime = genesisTime;
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Distributor.abi.json");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -245,7 +245,6 @@ public final class GovernanceModule implements SystemModule {
 
   private final GovernanceParameters parameters;
   private final GovernedParameters governed;
-  private final String abiJson;
 
   /**
    * @param parameters delays, threshold and quorum, from the genesis {@code governance} section
@@ -254,26 +253,10 @@ public final class GovernanceModule implements SystemModule {
   public GovernanceModule(GovernanceParameters parameters, GovernedParameters governed) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.governed = Objects.requireNonNull(governed, "governed");
-    this.abiJson = SystemModule.abiResource("/modules/Governance.abi.json");
   }
 
   public GovernanceParameters parameters() {
     return parameters;
-  }
-
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
   }
 
   /**
@@ -310,6 +293,13 @@ public final class GovernanceModule implements SystemModule {
   /** keccak256 of the description's UTF-8, as {@code execute} and {@code queue} take it. */
   public static byte[] descriptionHash(String description) {
     return Hash.keccak256(description.getBytes(StandardCharsets.UTF_8)).toArray();
+  }
+
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Governance.abi.json");
+
+  @Override
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -98,34 +98,24 @@ public final class ParameterRegistryModule implements SystemModule, ParametersIn
   private static final byte[] GAS_TABLES_SLOT = "gasTables".getBytes(StandardCharsets.US_ASCII);
 
   private final GovernedParameters governed;
-  private final String abiJson;
 
   public ParameterRegistryModule(GovernedParameters governed) {
     this.governed = Objects.requireNonNull(governed, "governed");
-    this.abiJson = SystemModule.abiResource("/modules/Parameters.abi.json");
   }
 
   public GovernedParameters governed() {
     return governed;
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
-  }
-
   /** A parameter now: value, bounds and the proposal that last set it (0: genesis). */
   public record Entry(ParameterSpec spec, BigInteger value, BigInteger setBy) {}
+
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Parameters.abi.json");
+
+  @Override
+  public Identity identity() {
+    return identity;
+  }
 
   @Override
   public byte[] call(ModuleContext ctx, byte[] calldata, Amount value) {

@@ -48,21 +48,11 @@ public final class TreasuryModule implements SystemModule {
   /** Every event, in ABI file order. */
   public static final List<AbiEvent> EVENTS = List.of(SPENT, DEPOSITED);
 
-  private final String abiJson = SystemModule.abiResource("/modules/Treasury.abi.json");
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Treasury.abi.json");
 
   @Override
-  public Address address() {
-    return ADDRESS;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

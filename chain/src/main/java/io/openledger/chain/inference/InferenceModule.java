@@ -196,7 +196,6 @@ public final class InferenceModule implements SystemModule {
 
   private final ParametersInForce inForce;
   private final long chainId;
-  private final String abiJson;
 
   /**
    * @param inForce windows, shares, the platform fee and the tier minimums a batch's operator must
@@ -206,7 +205,6 @@ public final class InferenceModule implements SystemModule {
   public InferenceModule(ParametersInForce inForce, long chainId) {
     this.inForce = java.util.Objects.requireNonNull(inForce, "inForce");
     this.chainId = chainId;
-    this.abiJson = SystemModule.abiResource("/modules/Inference.abi.json");
   }
 
   /** The windows, shares and platform fee in force in {@code state}. */
@@ -227,19 +225,11 @@ public final class InferenceModule implements SystemModule {
     return chainId;
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Inference.abi.json");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

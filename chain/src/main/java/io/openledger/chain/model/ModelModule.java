@@ -163,7 +163,6 @@ public final class ModelModule implements SystemModule {
   private static final byte[] REPORT_PREFIX = "report".getBytes(StandardCharsets.US_ASCII);
 
   private final Address treasury;
-  private final String abiJson;
 
   /**
    * @param treasury receives the training-fee shares of contributions whose contributor registers
@@ -171,22 +170,13 @@ public final class ModelModule implements SystemModule {
    */
   public ModelModule(Address treasury) {
     this.treasury = Objects.requireNonNull(treasury, "treasury");
-    this.abiJson = SystemModule.abiResource("/modules/Model.abi.json");
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Model.abi.json");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -25,14 +25,38 @@ import java.util.Optional;
  */
 public interface SystemModule {
 
+  /**
+   * What identifies a module to wallets and tools.
+   *
+   * @param address the reserved address wallets send calls to
+   * @param name short name, e.g. {@code "vesting"} (also the stem of the ABI resource file)
+   * @param abiJson the Solidity ABI JSON of the module, as shipped under {@code
+   *     modules/<Name>.abi.json}
+   */
+  record Identity(Address address, String name, String abiJson) {
+    /** With the ABI JSON read from the classpath resource {@code abiResource}. */
+    public static Identity of(Address address, String name, String abiResource) {
+      return new Identity(address, name, abiResource(abiResource));
+    }
+  }
+
+  /** The module's address, name and ABI. */
+  Identity identity();
+
   /** The reserved address wallets send calls to. */
-  Address address();
+  default Address address() {
+    return identity().address();
+  }
 
   /** Short name, e.g. {@code "vesting"} (also the stem of the ABI resource file). */
-  String name();
+  default String name() {
+    return identity().name();
+  }
 
   /** The Solidity ABI JSON of the module, as shipped under {@code modules/<Name>.abi.json}. */
-  String abiJson();
+  default String abiJson() {
+    return identity().abiJson();
+  }
 
   /**
    * Runs one call.

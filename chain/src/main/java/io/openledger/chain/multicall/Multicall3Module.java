@@ -99,25 +99,13 @@ public final class Multicall3Module implements SystemModule {
   /** Multicall3's reason when {@code aggregate3Value}'s values do not add up to the call's. */
   public static final String VALUE_MISMATCH = "Multicall3: value mismatch";
 
-  private final String abiJson;
+  public Multicall3Module() {}
 
-  public Multicall3Module() {
-    this.abiJson = SystemModule.abiResource("/modules/Multicall3.abi.json");
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Multicall3.abi.json");
 
   @Override
-  public Address address() {
-    return ADDRESS;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

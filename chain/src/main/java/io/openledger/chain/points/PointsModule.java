@@ -90,7 +90,6 @@ public final class PointsModule implements SystemModule, BlockObserver {
   private static final int PAYOUT_SIZE = Address.SIZE + 32;
 
   private final Optional<PointsRule> rule;
-  private final String abiJson = SystemModule.abiResource("/modules/Points.abi.json");
 
   /**
    * @param rule the genesis {@code points} section; empty: record nothing
@@ -99,19 +98,11 @@ public final class PointsModule implements SystemModule, BlockObserver {
     this.rule = rule;
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Points.abi.json");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -182,7 +182,6 @@ public final class StakingModule implements SystemModule {
 
   private final ParametersInForce inForce;
   private final Address treasury;
-  private final String abiJson;
 
   /**
    * @param inForce delays, tier minimums and lock weights as the state has them (the parameter
@@ -192,7 +191,6 @@ public final class StakingModule implements SystemModule {
   public StakingModule(ParametersInForce inForce, Address treasury) {
     this.inForce = Objects.requireNonNull(inForce, "inForce");
     this.treasury = Objects.requireNonNull(treasury, "treasury");
-    this.abiJson = SystemModule.abiResource("/modules/Staking.abi.json");
   }
 
   /** The staking parameters in force in {@code state}. */
@@ -205,19 +203,11 @@ public final class StakingModule implements SystemModule {
     return parameters(new MeteredStateReader(ctx));
   }
 
-  @Override
-  public Address address() {
-    return ADDRESS;
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Staking.abi.json");
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -63,25 +63,13 @@ public final class VestingModule implements SystemModule {
 
   private static final byte[] SCHEDULE_PREFIX = "schedule".getBytes(StandardCharsets.US_ASCII);
 
-  private final String abiJson;
+  public VestingModule() {}
 
-  public VestingModule() {
-    this.abiJson = SystemModule.abiResource("/modules/Vesting.abi.json");
-  }
+  private final Identity identity = Identity.of(ADDRESS, NAME, "/modules/Vesting.abi.json");
 
   @Override
-  public Address address() {
-    return ADDRESS;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String abiJson() {
-    return abiJson;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

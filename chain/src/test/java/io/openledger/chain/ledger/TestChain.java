@@ -39,18 +39,8 @@ final class TestChain {
     static final Hash PING = Hash.keccak256("Ping(bytes32)".getBytes());
 
     @Override
-    public Address address() {
-      return ADDRESS;
-    }
-
-    @Override
-    public String name() {
-      return "ping";
-    }
-
-    @Override
-    public String abiJson() {
-      return "[]";
+    public Identity identity() {
+      return new Identity(ADDRESS, "ping", "[]");
     }
 
     @Override

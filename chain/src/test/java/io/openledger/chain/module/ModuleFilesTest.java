@@ -164,18 +164,9 @@ class ModuleFilesTest {
     SystemModule elsewhere =
         new SystemModule() {
           @Override
-          public Address address() {
-            return Address.fromHex("0xcA11bde05977b3631167028862bE2a173976CA12");
-          }
-
-          @Override
-          public String name() {
-            return "impostor";
-          }
-
-          @Override
-          public String abiJson() {
-            return "[]";
+          public Identity identity() {
+            return new Identity(
+                Address.fromHex("0xcA11bde05977b3631167028862bE2a173976CA12"), "impostor", "[]");
           }
 
           @Override

@@ -73,20 +73,6 @@ public final class PostedOutputs {
         ((BigInteger) r.get(2).getValue()).longValueExact());
   }
 
-  /** The first output at or after L2 block {@code l2Block}, or empty when none covers it yet. */
-  public Optional<Output> covering(long l2Block) {
-    Optional<Output> latest = latest();
-    if (latest.isEmpty() || latest.get().l2BlockNumber() < l2Block) {
-      return Optional.empty();
-    }
-    Function f =
-        new Function(
-            "getL2OutputIndexAfter",
-            List.of(new Uint256(l2Block)),
-            List.of(new TypeReference<Uint256>() {}));
-    return Optional.of(get(((BigInteger) call(f).getFirst().getValue()).longValueExact()));
-  }
-
   /** The challenge period, seconds. */
   public long finalizationPeriodSeconds() {
     return uint("finalizationPeriodSeconds").longValueExact();

@@ -265,8 +265,9 @@ public final class BridgeCommand implements Runnable {
       name = "prove",
       mixinStandardHelpOptions = true,
       description =
-          "Prove a withdrawal on L1 against the first posted output that covers its L2 block"
-              + " (state proof from the L2's eth_getProof); anyone may prove.")
+          "Prove a withdrawal on L1 against the latest posted output, once it covers the"
+              + " withdrawal's L2 block (state proof from the L2's eth_getProof); anyone may"
+              + " prove.")
   static final class Prove extends OnBothChains {
     @CommandLine.Mixin SignerOptions signer = new SignerOptions();
 

@@ -112,10 +112,11 @@ sealed interface WithdrawalStatus {
       }
       // the output it was proven against was deleted: it must be proven again
     }
-    Optional<PostedOutputs.Output> covering = oracle.covering(w.l2Block());
-    if (covering.isPresent()) {
-      return new Provable(w, covering.get());
+    // the latest output: its block's state is the newest, so a pruning L2 node still proves it
+    Optional<PostedOutputs.Output> latest = oracle.latest();
+    if (latest.isPresent() && latest.get().l2BlockNumber() >= w.l2Block()) {
+      return new Provable(w, latest.get());
     }
-    return new WaitingForOutput(w, oracle.latest());
+    return new WaitingForOutput(w, latest);
   }
 }

@@ -3,7 +3,6 @@ package io.openledger.node.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.openledger.chain.bridge.BridgeModule;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.ledger.BlockRef;
@@ -43,10 +42,10 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.crypto.Credentials;
 
 /**
- * {@code openledger bridge withdraw|status|prove|finalize|deposit} through the real CLI against a
- * real node and anvil: the withdrawal waits for an output, is proven against it, cannot finalize
- * before the challenge period, finalizes after it (OPEN on L1), cannot finalize twice; the OPEN
- * deposited back is credited on the L2.
+ * {@code openledger bridge deploy|withdraw|status|prove|finalize|deposit} through the real CLI
+ * against a real node and anvil: the L1 contracts deployed, the withdrawal waits for an output, is
+ * proven against it, cannot finalize before the challenge period, finalizes after it (OPEN on L1),
+ * cannot finalize twice; the OPEN deposited back is credited on the L2.
  */
 class BridgeCliEndToEndTest {
   private static final long CHALLENGE_PERIOD = 3600;
@@ -62,16 +61,35 @@ class BridgeCliEndToEndTest {
   @BeforeEach
   void start() throws Exception {
     anvil = Anvil.start(Path.of(System.getProperty("l1.nodeModules", "../l1/node_modules")));
-    L1Sender deployer = l1Sender(0);
+    Path deployerKey =
+        Files.writeString(dir.resolve("dev0.key"), DevAccounts.ALL.get(0).privateKeyHex());
+    Run deployed =
+        run(
+            "bridge",
+            "deploy",
+            "--l1-rpc",
+            anvil.rpcUrl(),
+            "--private-key-file",
+            deployerKey.toString(),
+            "--proposer",
+            l1Sender(1).address(),
+            "--challenger",
+            l1Sender(0).address(),
+            "--batcher",
+            l1Sender(2).address(),
+            "--challenge-period",
+            Long.toString(CHALLENGE_PERIOD),
+            "--json");
+    assertThat(deployed.exit()).as(deployed.err()).isZero();
+    JsonNode d = deployed.json();
     l1 =
-        L1Deployment.deploy(
-            deployer,
-            new L1Deployment.Config(
-                Address.fromHex(l1Sender(1).address()),
-                Address.fromHex(deployer.address()),
-                Address.fromHex(l1Sender(2).address()),
-                CHALLENGE_PERIOD,
-                BridgeModule.ADDRESS));
+        new L1Deployment(
+            d.get("oracle").asText(),
+            d.get("portal").asText(),
+            d.get("token").asText(),
+            d.get("inbox").asText());
+    assertThat(new PostedOutputs(anvil.web3j(), l1.oracle()).finalizationPeriodSeconds())
+        .isEqualTo(CHALLENGE_PERIOD);
     watcher =
         new L1DepositWatcher(
             new PortalDeposits(anvil.web3j(), l1.portal(), 0, 0), Duration.ofMillis(100));

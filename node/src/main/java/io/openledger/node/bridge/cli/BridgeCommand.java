@@ -6,6 +6,7 @@ import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import io.openledger.l1.L1Abi;
+import io.openledger.l1.L1Deployment;
 import io.openledger.l1.L1Sender;
 import io.openledger.l1.OutputRoot;
 import io.openledger.l1.PortalDeposits;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Parameters;
       "The same key signs on both chains (the same address)."
     },
     subcommands = {
+      BridgeCommand.Deploy.class,
       BridgeCommand.Deposit.class,
       BridgeCommand.Withdraw.class,
       BridgeCommand.Prove.class,
@@ -96,6 +98,115 @@ public final class BridgeCommand implements Runnable {
     o.put("l2Block", w.l2Block());
     o.put("l2Transaction", w.l2Transaction());
     return o;
+  }
+
+  @Command(
+      name = "deploy",
+      mixinStandardHelpOptions = true,
+      description =
+          "Deploy the L1 contracts of an L2 (OutputOracle, Portal with its OpenToken, BatchInbox)"
+              + " from the signer's L1 key; prints their addresses for openledger node's --l1-*"
+              + " options.")
+  static final class Deploy implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin SignerOptions signer = new SignerOptions();
+
+    @Option(
+        names = "--l1-rpc",
+        paramLabel = "URL",
+        required = true,
+        description = "Ethereum (L1) JSON-RPC endpoint.")
+    String rpc;
+
+    @Option(
+        names = "--proposer",
+        paramLabel = "ADDRESS",
+        required = true,
+        description = "The only L1 account that posts output roots.")
+    String proposer;
+
+    @Option(
+        names = "--challenger",
+        paramLabel = "ADDRESS",
+        required = true,
+        description = "The only L1 account that deletes outputs in their challenge period.")
+    String challenger;
+
+    @Option(
+        names = "--batcher",
+        paramLabel = "ADDRESS",
+        required = true,
+        description = "The only L1 account whose batches the inbox accepts.")
+    String batcher;
+
+    @Option(
+        names = "--challenge-period",
+        paramLabel = "SECONDS",
+        defaultValue = "604800",
+        description = "Seconds an output can be challenged (default: ${DEFAULT-VALUE}, 7 days).")
+    long challengePeriod;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    public void run() {
+      if (challengePeriod < 1) {
+        throw new CliException("--challenge-period must be at least 1 s, got " + challengePeriod);
+      }
+      L1Deployment.Config config =
+          new L1Deployment.Config(
+              Wallets.parseAddress(proposer, "--proposer"),
+              Wallets.parseAddress(challenger, "--challenger"),
+              Wallets.parseAddress(batcher, "--batcher"),
+              challengePeriod,
+              BridgeModule.ADDRESS);
+      KeyPair key = signer.unlock();
+      L1Options l1 = new L1Options();
+      l1.rpc = rpc;
+      long[] startBlock = new long[1];
+      L1Deployment d =
+          onL1(
+              l1,
+              c -> {
+                try {
+                  startBlock[0] =
+                      c.web3j().ethBlockNumber().send().getBlockNumber().longValueExact() + 1;
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                return L1Deployment.deploy(c.sender(key), config);
+              });
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("oracle", d.oracle());
+      o.put("portal", d.portal());
+      o.put("token", d.token());
+      o.put("inbox", d.inbox());
+      o.put("startBlock", startBlock[0]);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        Wallets.printJson(out, o);
+      } else {
+        out.println("OutputOracle  " + d.oracle());
+        out.println("Portal        " + d.portal());
+        out.println("OpenToken     " + d.token());
+        out.println("BatchInbox    " + d.inbox());
+        out.println("start block   " + startBlock[0]);
+        out.println(
+            "Run the sequencer with: --l1-rpc "
+                + rpc
+                + " --l1-portal "
+                + d.portal()
+                + " --l1-start-block "
+                + startBlock[0]
+                + " --l1-oracle "
+                + d.oracle()
+                + " --proposer-key-file FILE --l1-inbox "
+                + d.inbox()
+                + " --batcher-key-file FILE");
+      }
+      out.flush();
+    }
   }
 
   @Command(

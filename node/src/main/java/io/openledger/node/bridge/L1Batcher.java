@@ -92,6 +92,11 @@ public final class L1Batcher implements AutoCloseable {
     return next;
   }
 
+  /** The last L2 block on L1 (0: none), read from L1 when not known. */
+  public synchronized long postedThrough() {
+    return nextBlock() - 1;
+  }
+
   /**
    * Posts every waiting block in frames of at most {@code maxFrameBytes}, when at least {@code
    * minBlocks} are waiting; returns the frames posted.

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * The proposer role: posts the output root ({@link OutputRoot}) of every {@code interval}-th L2
  * block (blocks {@code interval}, {@code 2·interval}, …) to the OutputOracle with its own L1 key.
  *
- * <p>It keeps no state of its own: the next block to post is the first multiple of {@code interval}
- * after the oracle's latest output, read from L1 at every step, so a restart resumes with no gap,
- * and the oracle's strictly increasing block numbers make a second post of a block impossible.
- * Before posting it checks that the oracle's latest output, when this node has that block, is the
- * root this node computes; a mismatch (another chain, a wrong post) stops it with the two roots
- * named.
+ * <p>With a batcher in the same node it posts only blocks the batcher has put on L1. It keeps no
+ * state of its own: the next block to post is the first multiple of {@code interval} after the
+ * oracle's latest output, read from L1 at every step, so a restart resumes with no gap, and the
+ * oracle's strictly increasing block numbers make a second post of a block impossible. Before
+ * posting it checks that the oracle's latest output, when this node has that block, is the root
+ * this node computes; a mismatch (another chain, a wrong post) stops it with the two roots named.
  */
 public final class OutputProposer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputProposer.class);
@@ -33,6 +34,7 @@ public final class OutputProposer implements AutoCloseable {
   private final L1Sender proposer;
   private final PostedOutputs oracle;
   private final long interval;
+  private final LongSupplier safeHead;
   private volatile boolean running;
   private Thread thread;
 
@@ -40,6 +42,22 @@ public final class OutputProposer implements AutoCloseable {
    * @param interval L2 blocks between outputs (at least 1)
    */
   public OutputProposer(Ledger ledger, L1Sender proposer, PostedOutputs oracle, long interval) {
+    this(ledger, proposer, oracle, interval, ledger::headNumber);
+  }
+
+  /**
+   * A proposer that posts only blocks up to {@code safeHead}: the last L2 block whose batch is on
+   * L1 ({@link L1Batcher#postedThrough()}), so that no output commits to a block nobody can rebuild
+   * from L1 (the OP Stack's proposer posts safe blocks only).
+   *
+   * @param interval L2 blocks between outputs (at least 1)
+   */
+  public OutputProposer(
+      Ledger ledger,
+      L1Sender proposer,
+      PostedOutputs oracle,
+      long interval,
+      LongSupplier safeHead) {
     if (interval < 1) {
       throw new IllegalArgumentException("output interval must be at least 1 block: " + interval);
     }
@@ -47,6 +65,7 @@ public final class OutputProposer implements AutoCloseable {
     this.proposer = proposer;
     this.oracle = oracle;
     this.interval = interval;
+    this.safeHead = safeHead;
   }
 
   /** The output root of committed L2 block {@code number}, from this node's state. */
@@ -86,7 +105,7 @@ public final class OutputProposer implements AutoCloseable {
     long index = latest.map(o -> o.index() + 1).orElse(0L);
     List<PostedOutputs.Output> posted = new ArrayList<>();
     for (long next = (latestBlock / interval + 1) * interval;
-        next <= ledger.headNumber();
+        next <= Math.min(ledger.headNumber(), safeHead.getAsLong());
         next += interval) {
       var root = outputAt(ledger, next).hash();
       proposer.send(oracle.oracle(), L1Abi.proposeL2Output(root, next));

@@ -86,25 +86,32 @@ public final class SettlementRoleOptions {
   public AutoCloseable start(Web3j l1, Ledger ledger, PrintWriter out) {
     check();
     List<AutoCloseable> roles = new ArrayList<>();
-    if (oracle != null) {
-      L1Sender key = sender(l1, proposerKeyFile);
-      roles.add(
-          new OutputProposer(ledger, key, new PostedOutputs(l1, address(oracle)), outputInterval)
-              .start(Duration.ofSeconds(1)));
-      out.println("  proposer     " + key.address() + " -> " + oracle + " every " + outputInterval);
-    }
+    L1Batcher batcher = null;
     if (inbox != null) {
       L1Sender key = sender(l1, batcherKeyFile);
-      roles.add(
+      batcher =
           new L1Batcher(
-                  ledger,
-                  key,
-                  address(inbox),
-                  new PostedBatches(l1, address(inbox), 0),
-                  batchMinBlocks,
-                  L1Batcher.DEFAULT_MAX_FRAME_BYTES)
-              .start(Duration.ofSeconds(1)));
+              ledger,
+              key,
+              address(inbox),
+              new PostedBatches(l1, address(inbox), 0),
+              batchMinBlocks,
+              L1Batcher.DEFAULT_MAX_FRAME_BYTES);
       out.println("  batcher      " + key.address() + " -> " + inbox);
+    }
+    if (oracle != null) {
+      L1Sender key = sender(l1, proposerKeyFile);
+      PostedOutputs outputs = new PostedOutputs(l1, address(oracle));
+      // with the batcher here, outputs wait for their blocks' batches to be on L1
+      OutputProposer proposer =
+          batcher == null
+              ? new OutputProposer(ledger, key, outputs, outputInterval)
+              : new OutputProposer(ledger, key, outputs, outputInterval, batcher::postedThrough);
+      roles.add(proposer.start(Duration.ofSeconds(1)));
+      out.println("  proposer     " + key.address() + " -> " + oracle + " every " + outputInterval);
+    }
+    if (batcher != null) {
+      roles.add(batcher.start(Duration.ofSeconds(1)));
     }
     return () -> {
       for (AutoCloseable r : roles) {

@@ -88,6 +88,10 @@ class BridgeCliEndToEndTest {
             d.get("portal").asText(),
             d.get("token").asText(),
             d.get("inbox").asText());
+    // a fresh anvil: dev key 0's first three contracts, as docs/settlement.md shows them
+    assertThat(l1.oracle()).isEqualToIgnoringCase("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    assertThat(l1.portal()).isEqualToIgnoringCase("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+    assertThat(l1.inbox()).isEqualToIgnoringCase("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
     assertThat(new PostedOutputs(anvil.web3j(), l1.oracle()).finalizationPeriodSeconds())
         .isEqualTo(CHALLENGE_PERIOD);
     watcher =

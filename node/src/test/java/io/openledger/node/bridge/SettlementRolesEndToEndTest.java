@@ -266,6 +266,26 @@ class SettlementRolesEndToEndTest {
     }
   }
 
+  @Test
+  void withTheBatcherTheProposerPostsOnlyBlocksWhoseBatchIsOnL1() {
+    L1Batcher b = batcher(5);
+    OutputProposer p =
+        new OutputProposer(
+            ledger,
+            sender(1),
+            new PostedOutputs(anvil.web3j(), l1.oracle()),
+            INTERVAL,
+            b::postedThrough);
+    for (int i = 0; i < 4; i++) {
+      produceBusyBlock();
+    }
+    assertThat(b.postDue()).as("4 blocks wait, 5 needed").isEmpty();
+    assertThat(p.proposeDue()).as("block 3 is not on L1 yet").isEmpty();
+    produceBusyBlock();
+    assertThat(b.postDue()).hasSize(1);
+    assertThat(p.proposeDue()).extracting(PostedOutputs.Output::l2BlockNumber).containsExactly(3L);
+  }
+
   /**
    * Bytes and L1 gas per simple L2 transfer, for docs/BENCHMARKS.md: 600 transfers from 6 senders
    * to fresh addresses in 6 blocks, posted as one frame. Printed, not asserted.

@@ -13,6 +13,7 @@ import io.openledger.chain.state.StateRetention;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.l1.Anvil;
+import io.openledger.l1.L1Abi;
 import io.openledger.l1.L1Deployment;
 import io.openledger.l1.L1Sender;
 import io.openledger.l1.PortalDeposits;
@@ -245,5 +246,32 @@ class BridgeCliEndToEndTest {
         bridge("status", "0x1111111111111111111111111111111111111111111111111111111111111111");
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("has no withdrawal 0x1111");
+  }
+
+  @Test
+  void aDeletedOutputSendsTheWithdrawalBackToWaitingAndARepostRestartsTheClock() throws Exception {
+    Run withdrawn = bridge("withdraw", "1", "--private-key-file", key.toString(), "--json");
+    String hash = withdrawn.json().get("withdrawalHash").asText();
+    proposer.proposeDue();
+    assertThat(bridge("prove", hash, "--private-key-file", key.toString()).exit()).isZero();
+    long before = bridge("status", hash, "--json").json().get("finalizableAt").asLong();
+
+    // the challenger deletes every output: nothing to finalize against
+    l1Sender(0).send(l1.oracle(), L1Abi.deleteL2Outputs(0));
+    Run deleted = bridge("status", hash, "--json");
+    assertThat(deleted.json().get("status").asText()).isEqualTo("waiting for output");
+    Run refused = bridge("finalize", hash, "--private-key-file", key.toString());
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("is waiting for output");
+
+    // the proposer posts the same roots again: the proof stands, the output's period starts over
+    anvil.advanceTime(600);
+    proposer.proposeDue();
+    Run reposted = bridge("status", hash, "--json");
+    assertThat(reposted.json().get("status").asText()).isEqualTo("proven");
+    assertThat(reposted.json().get("finalizableAt").asLong()).isGreaterThanOrEqualTo(before + 600);
+    anvil.advanceTime(CHALLENGE_PERIOD);
+    assertThat(bridge("finalize", hash, "--private-key-file", key.toString()).exit()).isZero();
+    assertThat(l1Balance(DevAccounts.ALL.get(3).address())).isEqualTo(Amount.open(1).value());
   }
 }

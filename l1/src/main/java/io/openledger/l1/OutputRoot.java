@@ -1,5 +1,8 @@
 package io.openledger.l1;
 
+import io.openledger.chain.bridge.BridgeModule;
+import io.openledger.chain.ledger.BlockView;
+import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Hash;
 import java.util.Objects;
 
@@ -20,6 +23,15 @@ public record OutputRoot(Hash stateRoot, Hash withdrawalsRoot, Hash blockHash) {
     Objects.requireNonNull(stateRoot, "stateRoot");
     Objects.requireNonNull(withdrawalsRoot, "withdrawalsRoot");
     Objects.requireNonNull(blockHash, "blockHash");
+  }
+
+  /**
+   * The output of a committed L2 block: its state root and hash, and the bridge module's
+   * withdrawals root in {@code stateAfter}, the state after that block.
+   */
+  public static OutputRoot of(BlockView block, StateReader stateAfter) {
+    return new OutputRoot(
+        block.stateRoot(), BridgeModule.withdrawalsRoot(stateAfter), block.hash());
   }
 
   /**

@@ -142,7 +142,7 @@ public final class PortalDeposits {
   }
 
   /** A {@code DepositInitiated} log as a deposit. */
-  static L1Deposit decode(Log log) {
+  public static L1Deposit decode(Log log) {
     List<String> t = log.getTopics();
     if (t.size() != 4 || !t.getFirst().equals(DEPOSIT_INITIATED)) {
       throw new IllegalArgumentException("not a DepositInitiated log: " + t);

@@ -44,6 +44,7 @@ import picocli.CommandLine.Command;
       io.openledger.node.economy.cli.VoteCommand.class,
       io.openledger.node.rewards.RewardsCommand.class,
       io.openledger.node.economy.cli.GovCommand.class,
+      io.openledger.node.bridge.cli.BridgeCommand.class,
       io.openledger.node.factory.TrainCommand.class,
       io.openledger.node.factory.InfluenceCommand.class
     })

@@ -115,10 +115,12 @@ public final class DevnetCommand implements Callable<Integer> {
     }
     banner(out, runner);
     DemoBanner.print(out, runner, demo);
+    AutoCloseable roles = node.startRoles(runner.ledger(), out);
     out.println("Press Ctrl+C to stop.");
     out.flush();
     int code = NodeOptions.runUntilStopped(runner, out);
     node.depositWatcher.ifPresent(L1DepositWatcher::close);
+    NodeOptions.closeRoles(roles);
     return code;
   }
 

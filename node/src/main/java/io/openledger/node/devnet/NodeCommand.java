@@ -109,10 +109,12 @@ public final class NodeCommand implements Callable<Integer> {
     out.println("  RPC (HTTP)   " + runner.rpc().httpUrl());
     out.println("  RPC (WS)     " + runner.rpc().wsUrl());
     runner.economy().ifPresent(e -> DemoBanner.print(out, runner, Optional.empty()));
+    AutoCloseable roles = node.startRoles(runner.ledger(), out);
     out.println("Press Ctrl+C to stop.");
     out.flush();
     int code = NodeOptions.runUntilStopped(runner, out);
     node.depositWatcher.ifPresent(L1DepositWatcher::close);
+    NodeOptions.closeRoles(roles);
     return code;
   }
 

@@ -1,12 +1,14 @@
 package io.openledger.node.devnet;
 
 import io.openledger.chain.ledger.BlockView;
+import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.LedgerOpenException;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.chain.state.StateRetention;
 import io.openledger.l1.PortalDeposits;
 import io.openledger.node.bridge.L1DepositWatcher;
+import io.openledger.node.bridge.SettlementRoleOptions;
 import io.openledger.node.challenge.NodeRecordVerifier;
 import io.openledger.node.cli.CliException;
 import java.io.PrintWriter;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options and the run loop shared by {@code openledger devnet} and {@code openledger node}. */
@@ -47,7 +50,9 @@ final class NodeOptions {
   @Option(
       names = "--l1-rpc",
       paramLabel = "URL",
-      description = "Ethereum (L1) JSON-RPC to derive deposits from (needs --l1-portal).")
+      description =
+          "Ethereum (L1) JSON-RPC: deposits (--l1-portal), the proposer (--l1-oracle), the"
+              + " batcher (--l1-inbox).")
   String l1Rpc;
 
   @Option(
@@ -71,6 +76,20 @@ final class NodeOptions {
       defaultValue = "0",
       description = "First L1 block to read deposits from: the Portal's deployment block.")
   long l1StartBlock;
+
+  /** The proposer and batcher roles (started by {@link #startRoles} once the ledger is open). */
+  @Mixin SettlementRoleOptions roles = new SettlementRoleOptions();
+
+  /**
+   * Starts the L1 roles asked for on {@code ledger}; closing the result stops them (a no-op when
+   * none).
+   */
+  AutoCloseable startRoles(Ledger ledger, PrintWriter out) {
+    if (l1Rpc == null || !roles.any()) {
+      return () -> {};
+    }
+    return roles.start(Web3j.build(new HttpService(l1Rpc)), ledger, out);
+  }
 
   /** The L1 deposit watcher these options ask for, if any (started by {@link #ledgerConfig}). */
   Optional<L1DepositWatcher> depositWatcher = Optional.empty();
@@ -122,11 +141,20 @@ final class NodeOptions {
         LedgerConfig.DEFAULT
             .withSequencer(SequencerConfig.DEFAULT.withBlockInterval(Duration.ofMillis(ms)))
             .withStateRetention(stateRetention(defaultRetention));
-    if (l1Rpc == null && l1Portal == null) {
+    if (l1Rpc == null) {
+      if (l1Portal != null || roles.any()) {
+        throw new CliException(
+            "--l1-portal, --l1-oracle and --l1-inbox need --l1-rpc (the L1 node's JSON-RPC)");
+      }
       return config;
     }
-    if (l1Rpc == null || l1Portal == null) {
-      throw new CliException("--l1-rpc and --l1-portal go together: give both or neither");
+    if (l1Portal == null && !roles.any()) {
+      throw new CliException(
+          "--l1-rpc needs --l1-portal (deposits), --l1-oracle (proposer) or --l1-inbox (batcher)");
+    }
+    roles.check();
+    if (l1Portal == null) {
+      return config;
     }
     if (!l1Portal.matches("0x[0-9a-fA-F]{40}")) {
       throw new CliException("--l1-portal must be a 0x-prefixed 20-byte address, got " + l1Portal);
@@ -141,6 +169,14 @@ final class NodeOptions {
             Duration.ofSeconds(1));
     depositWatcher = Optional.of(watcher);
     return config.withDeposits(watcher);
+  }
+
+  static void closeRoles(AutoCloseable roles) {
+    try {
+      roles.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping the L1 roles failed", e);
+    }
   }
 
   /** Keeps Jetty's and Javalin's start-up chatter out of the user's terminal. */

@@ -41,4 +41,55 @@ class NodeOptionsTest {
         .hasMessage(
             "--prune-keep must be at least 2 blocks (the head's state and its parent's), got 1");
   }
+
+  @Test
+  void theL1RolesNeedTheL1NodeAndTheirKeys() {
+    assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, "--l1-oracle", ADDRESS))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "--l1-portal, --l1-oracle and --l1-inbox need --l1-rpc (the L1 node's JSON-RPC)");
+    assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, "--l1-rpc", "http://127.0.0.1:1"))
+        .isInstanceOf(CliException.class)
+        .hasMessage(
+            "--l1-rpc needs --l1-portal (deposits), --l1-oracle (proposer) or --l1-inbox"
+                + " (batcher)");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    StateRetention.ARCHIVE,
+                    "--l1-rpc",
+                    "http://127.0.0.1:1",
+                    "--l1-oracle",
+                    ADDRESS))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--l1-oracle and --proposer-key-file go together: give both or neither");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    StateRetention.ARCHIVE,
+                    "--l1-rpc",
+                    "http://127.0.0.1:1",
+                    "--l1-inbox",
+                    "0x12",
+                    "--batcher-key-file",
+                    "k"))
+        .isInstanceOf(CliException.class)
+        .hasMessage("an L1 contract address is 0x and 40 hex digits, got 0x12");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    StateRetention.ARCHIVE,
+                    "--l1-rpc",
+                    "http://127.0.0.1:1",
+                    "--l1-oracle",
+                    ADDRESS,
+                    "--proposer-key-file",
+                    "k",
+                    "--output-interval",
+                    "0"))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--output-interval must be at least 1 block, got 0");
+  }
+
+  private static final String ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 }

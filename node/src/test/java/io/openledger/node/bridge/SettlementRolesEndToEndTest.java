@@ -1,0 +1,337 @@
+package io.openledger.node.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openledger.chain.bridge.BridgeModule;
+import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.genesis.DevAccounts;
+import io.openledger.chain.genesis.Genesis;
+import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.ledger.BlockView;
+import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.LedgerConfig;
+import io.openledger.chain.ledger.SubmitResult;
+import io.openledger.chain.tx.Transaction;
+import io.openledger.chain.tx.TransactionBuilder;
+import io.openledger.chain.tx.TransactionDecoder;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.l1.Anvil;
+import io.openledger.l1.BatchFrame;
+import io.openledger.l1.L1Deployment;
+import io.openledger.l1.L1Sender;
+import io.openledger.l1.PostedBatches;
+import io.openledger.l1.PostedOutputs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The proposer and the batcher of a node against a real anvil: outputs of every N-th L2 block and
+ * batches of every L2 block reach L1 in order, across restarts of the roles and of the node, with
+ * no gap and nothing twice, and what L1 holds is exactly the node's chain.
+ */
+class SettlementRolesEndToEndTest {
+  private static final long INTERVAL = 3;
+
+  @TempDir Path dir;
+  private Anvil anvil;
+  private L1Deployment l1;
+  private Ledger ledger;
+  private final SplittableRandom random = new SplittableRandom(42);
+
+  @BeforeEach
+  void start() {
+    anvil = Anvil.start(Path.of(System.getProperty("l1.nodeModules", "../l1/node_modules")));
+    L1Sender deployer = sender(0);
+    l1 =
+        L1Deployment.deploy(
+            deployer,
+            new L1Deployment.Config(
+                Address.fromHex(sender(1).address()),
+                Address.fromHex(deployer.address()),
+                Address.fromHex(sender(2).address()),
+                3600,
+                BridgeModule.ADDRESS));
+    ledger = open(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    ledger.close();
+    anvil.close();
+  }
+
+  private static Ledger open(Path d) {
+    return Ledger.open(d, Genesis.devnet(), LedgerConfig.onDemand().withSyncWrites(false));
+  }
+
+  private L1Sender sender(int i) {
+    return new L1Sender(
+        anvil.web3j(), Credentials.create(DevAccounts.ALL.get(i).privateKeyHex()), Anvil.CHAIN_ID);
+  }
+
+  private OutputProposer proposer() {
+    return new OutputProposer(
+        ledger, sender(1), new PostedOutputs(anvil.web3j(), l1.oracle()), INTERVAL);
+  }
+
+  private L1Batcher batcher(int minBlocks) {
+    return new L1Batcher(
+        ledger,
+        sender(2),
+        l1.inbox(),
+        new PostedBatches(anvil.web3j(), l1.inbox(), 0),
+        minBlocks,
+        L1Batcher.DEFAULT_MAX_FRAME_BYTES);
+  }
+
+  private static KeyPair dev(int i) {
+    return KeyPair.fromPrivateKeyHex(DevAccounts.ALL.get(i).privateKeyHex());
+  }
+
+  private Transaction transfer(KeyPair from, long nonce, Address to, Amount value) {
+    return TransactionBuilder.eip1559(ledger.chainId())
+        .nonce(nonce)
+        .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
+        .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
+        .gasLimit(21_000)
+        .to(to)
+        .value(value)
+        .sign(from);
+  }
+
+  private Address randomAddress() {
+    byte[] a = new byte[20];
+    random.nextBytes(a);
+    return Address.wrap(a);
+  }
+
+  /** A block with a few transfers and, now and then, a withdrawal (so the roots move). */
+  private BlockView produceBusyBlock() {
+    KeyPair alice = dev(0);
+    long nonce = ledger.nonce(alice.address(), BlockRef.LATEST).orElseThrow();
+    int n = random.nextInt(0, 4);
+    for (int i = 0; i < n; i++) {
+      submit(transfer(alice, nonce++, randomAddress(), Amount.of(1 + random.nextInt(1000))));
+    }
+    if (random.nextInt(3) == 0) {
+      submit(
+          TransactionBuilder.eip1559(ledger.chainId())
+              .nonce(nonce)
+              .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
+              .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
+              .gasLimit(200_000)
+              .to(BridgeModule.ADDRESS)
+              .value(Amount.open(1))
+              .data(BridgeModule.WITHDRAW.encodeCall(randomAddress()))
+              .sign(alice));
+    }
+    return ledger.produceBlock();
+  }
+
+  private void submit(Transaction tx) {
+    assertThat(ledger.submit(tx.encode())).isInstanceOf(SubmitResult.Accepted.class);
+  }
+
+  @Test
+  void outputsOfEveryNthBlockAcrossRestartsWithoutGapOrDuplicate() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      produceBusyBlock();
+    }
+    OutputProposer p = proposer();
+    assertThat(p.nextBlock()).isEqualTo(3);
+    assertThat(p.proposeDue())
+        .extracting(PostedOutputs.Output::l2BlockNumber)
+        .containsExactly(3L, 6L);
+    assertThat(p.proposeDue()).as("nothing new is due").isEmpty();
+
+    // the proposer runs on its own thread while blocks are made, and is stopped mid-way
+    OutputProposer running = proposer().start(Duration.ofMillis(20));
+    for (int i = 0; i < 8; i++) {
+      produceBusyBlock();
+      Thread.sleep(random.nextInt(0, 40));
+    }
+    running.close();
+
+    // the node restarts; a fresh proposer resumes from the oracle
+    ledger.close();
+    ledger = open(dir);
+    for (int i = 0; i < 6; i++) {
+      produceBusyBlock();
+    }
+    OutputProposer resumed = proposer();
+    resumed.proposeDue();
+    long head = ledger.headNumber();
+    assertThat(head).isEqualTo(21);
+
+    PostedOutputs oracle = new PostedOutputs(anvil.web3j(), l1.oracle());
+    long count = oracle.nextOutputIndex();
+    assertThat(count).isEqualTo(head / INTERVAL);
+    for (long i = 0; i < count; i++) {
+      PostedOutputs.Output o = oracle.get(i);
+      assertThat(o.l2BlockNumber()).as("output %d", i).isEqualTo((i + 1) * INTERVAL);
+      assertThat(o.outputRoot())
+          .as("output of block %d", o.l2BlockNumber())
+          .isEqualTo(OutputProposer.outputAt(ledger, o.l2BlockNumber()).hash());
+    }
+    assertThat(BridgeModule.withdrawalNonce(ledger.state(BlockRef.LATEST).orElseThrow()))
+        .as("withdrawals moved the roots")
+        .isPositive();
+  }
+
+  @Test
+  void aProposerOnAnotherChainRefusesToPost() {
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    proposer().proposeDue();
+    // another node, other transactions: its block 3 is not the one posted
+    try (Ledger other = open(dir.resolve("other"))) {
+      for (int i = 0; i < 6; i++) {
+        other.produceBlock();
+      }
+      OutputProposer wrong =
+          new OutputProposer(
+              other, sender(1), new PostedOutputs(anvil.web3j(), l1.oracle()), INTERVAL);
+      assertThatThrownBy(wrong::proposeDue)
+          .hasMessageContaining("for L2 block 3 is")
+          .hasMessageContaining("not proposing on another chain's outputs");
+    }
+    assertThat(new PostedOutputs(anvil.web3j(), l1.oracle()).nextOutputIndex()).isEqualTo(1);
+  }
+
+  @Test
+  void batchesHoldEveryBlockOnceAcrossRestarts() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      produceBusyBlock();
+    }
+    L1Batcher b = batcher(2);
+    assertThat(b.nextBlock()).isEqualTo(1);
+    assertThat(b.postDue()).hasSize(1);
+    assertThat(b.nextBlock()).isEqualTo(6);
+    produceBusyBlock();
+    assertThat(b.postDue()).as("one block waiting, two needed").isEmpty();
+
+    // the batcher runs on its own thread while blocks are made, and is stopped mid-way
+    L1Batcher running = batcher(1).start(Duration.ofMillis(20));
+    for (int i = 0; i < 8; i++) {
+      produceBusyBlock();
+      Thread.sleep(random.nextInt(0, 40));
+    }
+    running.close();
+
+    // the node restarts; a fresh batcher resumes from what the inbox holds
+    ledger.close();
+    ledger = open(dir);
+    for (int i = 0; i < 4; i++) {
+      produceBusyBlock();
+    }
+    L1Batcher resumed = batcher(1);
+    resumed.postDue();
+    assertThat(resumed.nextBlock()).isEqualTo(ledger.headNumber() + 1);
+
+    List<BatchFrame.Block> derived = new ArrayList<>();
+    for (PostedBatches.Posted p : new PostedBatches(anvil.web3j(), l1.inbox(), 0).all()) {
+      derived.addAll(p.frame().blocks());
+    }
+    assertThat(derived)
+        .extracting(BatchFrame.Block::number)
+        .as("every block once, in order")
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, ledger.headNumber()).boxed().toList());
+    for (BatchFrame.Block d : derived) {
+      BlockView block = ledger.block(BlockRef.number(d.number())).orElseThrow();
+      assertThat(d.timestamp()).isEqualTo(block.timestamp());
+      assertThat(
+              d.transactions().stream()
+                  .map(t -> TransactionDecoder.decodeStored(t).hash())
+                  .toList())
+          .as("transactions of block %d", d.number())
+          .isEqualTo(block.transactionHashes());
+      assertThat(d.transactions().stream().map(HexFormat.of()::formatHex).toList())
+          .isEqualTo(
+              block.transactionHashes().stream()
+                  .map(h -> HexFormat.of().formatHex(ledger.rawTransaction(h).orElseThrow()))
+                  .toList());
+    }
+  }
+
+  @Test
+  void withTheBatcherTheProposerPostsOnlyBlocksWhoseBatchIsOnL1() {
+    L1Batcher b = batcher(5);
+    OutputProposer p =
+        new OutputProposer(
+            ledger,
+            sender(1),
+            new PostedOutputs(anvil.web3j(), l1.oracle()),
+            INTERVAL,
+            b::postedThrough);
+    for (int i = 0; i < 4; i++) {
+      produceBusyBlock();
+    }
+    assertThat(b.postDue()).as("4 blocks wait, 5 needed").isEmpty();
+    assertThat(p.proposeDue()).as("block 3 is not on L1 yet").isEmpty();
+    produceBusyBlock();
+    assertThat(b.postDue()).hasSize(1);
+    assertThat(p.proposeDue()).extracting(PostedOutputs.Output::l2BlockNumber).containsExactly(3L);
+  }
+
+  /**
+   * Bytes and L1 gas per simple L2 transfer, for docs/BENCHMARKS.md: 600 transfers from 6 senders
+   * to fresh addresses in 6 blocks, posted as one frame. Printed, not asserted.
+   */
+  @Test
+  void recordsTheL1CostOfTransfers() {
+    int perBlock = 100;
+    int blocks = 6;
+    List<KeyPair> senders = List.of(dev(0), dev(2), dev(3), dev(4), dev(5), dev(6));
+    long[] nonces = new long[senders.size()];
+    for (int s = 0; s < senders.size(); s++) {
+      nonces[s] = ledger.nonce(senders.get(s).address(), BlockRef.LATEST).orElseThrow();
+    }
+    for (int b = 0; b < blocks; b++) {
+      for (int i = 0; i < perBlock; i++) {
+        int s = i % senders.size();
+        submit(
+            transfer(
+                senders.get(s),
+                nonces[s]++,
+                randomAddress(),
+                Amount.of(1_000_000_000_000L * (1 + random.nextInt(1_000_000)))));
+      }
+      assertThat(ledger.produceBlock().transactions()).hasSize(perBlock);
+    }
+    List<L1Batcher.PostedFrame> frames = batcher(blocks).postDue();
+    assertThat(frames).hasSize(1);
+    int transfers = perBlock * blocks;
+    long raw = 0;
+    for (long n = 1; n <= blocks; n++) {
+      for (byte[] t : L1Batcher.batchBlock(ledger, n).transactions()) {
+        raw += t.length;
+      }
+    }
+    long bytes = frames.getFirst().bytes();
+    long gas = frames.getFirst().receipt().getGasUsed().longValueExact();
+    System.out.printf(
+        "L1 cost of %d L2 transfers in one frame: %d bytes of signed transactions, %d bytes"
+            + " posted (%.1f per transfer, zlib ratio %.2f), %d L1 gas (%.0f per transfer)%n",
+        transfers,
+        raw,
+        bytes,
+        (double) bytes / transfers,
+        (double) raw / bytes,
+        gas,
+        (double) gas / transfers);
+    assertThat(bytes).isLessThan(raw);
+  }
+}

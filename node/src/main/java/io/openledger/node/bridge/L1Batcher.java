@@ -41,8 +41,7 @@ public final class L1Batcher implements AutoCloseable {
   private final int minBlocks;
   private final int maxFrameBytes;
   private long next = -1; // the next L2 block to post; -1: read it from L1
-  private volatile boolean running;
-  private Thread thread;
+  private PollingThread thread;
 
   /**
    * @param minBlocks blocks waiting before a frame is posted (at least 1)
@@ -160,39 +159,14 @@ public final class L1Batcher implements AutoCloseable {
 
   /** Runs {@link #postDue()} every {@code poll} on a daemon thread until {@link #close()}. */
   public L1Batcher start(Duration poll) {
-    running = true;
-    thread =
-        Thread.ofPlatform()
-            .name("l1-batcher")
-            .daemon()
-            .start(
-                () -> {
-                  while (running) {
-                    try {
-                      postDue();
-                    } catch (RuntimeException e) {
-                      LOG.warn("posting batches failed; retrying: {}", e.getMessage());
-                    }
-                    try {
-                      Thread.sleep(poll);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
+    thread = new PollingThread("l1-batcher", poll, this::postDue, LOG, "posting batches");
     return this;
   }
 
   @Override
   public void close() {
-    running = false;
     if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      thread.close();
     }
   }
 }

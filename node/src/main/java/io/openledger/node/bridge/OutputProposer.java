@@ -35,8 +35,7 @@ public final class OutputProposer implements AutoCloseable {
   private final PostedOutputs oracle;
   private final long interval;
   private final LongSupplier safeHead;
-  private volatile boolean running;
-  private Thread thread;
+  private PollingThread thread;
 
   /**
    * @param interval L2 blocks between outputs (at least 1)
@@ -137,39 +136,14 @@ public final class OutputProposer implements AutoCloseable {
 
   /** Runs {@link #proposeDue()} every {@code poll} on a daemon thread until {@link #close()}. */
   public OutputProposer start(Duration poll) {
-    running = true;
-    thread =
-        Thread.ofPlatform()
-            .name("l1-proposer")
-            .daemon()
-            .start(
-                () -> {
-                  while (running) {
-                    try {
-                      proposeDue();
-                    } catch (RuntimeException e) {
-                      LOG.warn("posting outputs failed; retrying: {}", e.getMessage());
-                    }
-                    try {
-                      Thread.sleep(poll);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
+    thread = new PollingThread("l1-proposer", poll, this::proposeDue, LOG, "posting outputs");
     return this;
   }
 
   @Override
   public void close() {
-    running = false;
     if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      thread.close();
     }
   }
 }

@@ -12,6 +12,7 @@ import io.openledger.chain.state.StateReader;
 import io.openledger.chain.tx.DepositTransaction;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.tx.TransactionDecoder;
+import io.openledger.chain.types.Hash;
 import io.openledger.l1.BatchFrame;
 import io.openledger.l1.OutputRoot;
 import io.openledger.l1.PortalDeposits;
@@ -80,7 +81,7 @@ public final class L1Follower implements AutoCloseable {
   private long scannedFrames; // the last L1 block whose frames were read
   private long scannedDeposits; // the last L1 block whose deposits were read
   private long nextFromL1 = 1; // the next L2 block number a frame on L1 should carry
-  private long checkedOutputs; // outputs 0..checkedOutputs-1 were checked
+  private final List<Hash> checkedRoots = new ArrayList<>(); // outputs 0, 1, ... checked so far
   private volatile DerivationHalted halted;
   private PollingThread thread;
 
@@ -121,7 +122,7 @@ public final class L1Follower implements AutoCloseable {
 
   /** How many outputs of the oracle this follower has checked (indexes 0 to this, exclusive). */
   public synchronized long checkedOutputs() {
-    return checkedOutputs;
+    return checkedRoots.size();
   }
 
   /**
@@ -350,11 +351,15 @@ public final class L1Follower implements AutoCloseable {
   /** Compares each posted output whose block is derived with the root computed here. */
   private void checkOutputs() {
     long next = oracle.nextOutputIndex();
-    if (next < checkedOutputs) {
-      checkedOutputs = next; // the challenger deleted outputs: those posted again are checked
+    // the challenger deleted outputs (and the proposer may have posted others at their indexes):
+    // check again from the first index whose root is not the one checked
+    while (!checkedRoots.isEmpty()
+        && (checkedRoots.size() > next
+            || !oracle.get(checkedRoots.size() - 1).outputRoot().equals(checkedRoots.getLast()))) {
+      checkedRoots.removeLast();
     }
-    while (checkedOutputs < next) {
-      PostedOutputs.Output o = oracle.get(checkedOutputs);
+    while (checkedRoots.size() < next) {
+      PostedOutputs.Output o = oracle.get(checkedRoots.size());
       if (o.l2BlockNumber() > ledger.headNumber()) {
         return; // not derived yet
       }
@@ -368,7 +373,7 @@ public final class L1Follower implements AutoCloseable {
             o.index(),
             o.l2BlockNumber(),
             e.getMessage());
-        checkedOutputs++;
+        checkedRoots.add(o.outputRoot());
         continue;
       }
       OutputRoot ours = OutputRoot.of(block, state);
@@ -403,7 +408,7 @@ public final class L1Follower implements AutoCloseable {
                 + ")");
       }
       LOG.debug("output {} for L2 block {} checks", o.index(), o.l2BlockNumber());
-      checkedOutputs++;
+      checkedRoots.add(o.outputRoot());
     }
   }
 

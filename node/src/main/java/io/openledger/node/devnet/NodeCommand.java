@@ -229,6 +229,11 @@ public final class NodeCommand implements Callable<Integer> {
       out.flush();
     }
     stopped.countDown();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is what stopped it
+    }
     return halt.get() != null ? HALTED : 0;
   }
 

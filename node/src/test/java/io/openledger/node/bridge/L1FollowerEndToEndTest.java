@@ -360,6 +360,27 @@ class L1FollowerEndToEndTest {
   }
 
   @Test
+  void anOutputDeletedAndPostedAgainWrongIsCheckedAgain() {
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    batcher().postDue();
+    postOutput(2);
+    L1Follower f = follower();
+    assertThat(f.followOnce()).isEqualTo(3);
+    assertThat(f.checkedOutputs()).isEqualTo(1);
+
+    // the challenger deletes it and a wrong root is posted at the same index
+    sender(0).send(l1.oracle(), L1Abi.deleteL2Outputs(0));
+    Hash bogus = Hash.keccak256("posted again".getBytes());
+    sender(1).send(l1.oracle(), L1Abi.proposeL2Output(bogus, 2));
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("output 0 for L2 block 2")
+        .hasMessageContaining("is " + bogus);
+  }
+
+  @Test
   void aForgedDepositHaltsTheFollower() throws Exception {
     for (int i = 0; i < 2; i++) {
       produceBusyBlock();

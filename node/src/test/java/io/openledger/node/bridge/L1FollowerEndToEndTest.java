@@ -56,7 +56,7 @@ import org.web3j.crypto.Credentials;
  * deposit and a deposit left out past the inclusion window each halt it with a report.
  */
 class L1FollowerEndToEndTest {
-  private static final long CHALLENGE_PERIOD = 1;
+  private static final long CHALLENGE_PERIOD = 60;
 
   @TempDir Path dir;
   private Anvil anvil;

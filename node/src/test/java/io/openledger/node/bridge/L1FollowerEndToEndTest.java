@@ -381,6 +381,68 @@ class L1FollowerEndToEndTest {
   }
 
   @Test
+  void aBlockThatDoesNotApplyHaltsTheFollower() throws Exception {
+    produceBusyBlock();
+    batcher().postDue();
+    Transaction tooHigh =
+        TransactionBuilder.eip1559(sequencer.chainId())
+            .nonce(100)
+            .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
+            .maxFeePerGas(Amount.of(100_000_000_000L))
+            .gasLimit(21_000)
+            .to(bob)
+            .value(Amount.of(1))
+            .sign(dev(0));
+    postFrame(new BatchFrame.Block(2, sequencerTimestamp() + 1, List.of(tooHigh.encode())));
+    long l1Block = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("(L1 block " + l1Block + ")")
+        .hasMessageContaining(
+            "L2 block 2 cannot be applied: block 2: transaction "
+                + tooHigh.hash()
+                + " does not apply");
+    assertThat(followerLedger.headNumber()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingBlockHaltsTheFollower() {
+    produceBusyBlock();
+    batcher().postDue();
+    postFrame(new BatchFrame.Block(3, sequencerTimestamp() + 5, List.of()));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining(
+            "its frame starts at L2 block 3 but the inbox holds blocks only up to 1: L2 blocks"
+                + " 2..2 are missing");
+    assertThat(followerLedger.headNumber()).isEqualTo(1);
+  }
+
+  @Test
+  void aDepositOutOfOrderHaltsTheFollower() throws Exception {
+    withdrawToL1(Amount.open(10));
+    deposit(Amount.open(3));
+    long firstBlock = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+    deposit(Amount.open(4));
+    Deposit second = new Deposit(1, l1User, bob, Amount.open(4));
+    long head = sequencer.headNumber();
+    postFrame(
+        new BatchFrame.Block(
+            head + 1, sequencerTimestamp() + 1, List.of(second.toTransaction().encode())));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("deposit 0 (L1 block " + firstBlock + ": 3000000000000000000 base")
+        .hasMessageContaining("comes next, but L2 block " + (head + 1) + " credits deposit 1");
+    assertThat(followerLedger.headNumber()).isEqualTo(head);
+  }
+
+  @Test
   void aForgedDepositHaltsTheFollower() throws Exception {
     for (int i = 0; i < 2; i++) {
       produceBusyBlock();

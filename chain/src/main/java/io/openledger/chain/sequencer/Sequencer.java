@@ -214,35 +214,88 @@ public final class Sequencer implements AutoCloseable {
       long t1 = System.nanoTime();
       ExecutedBlock executed = executor.execute(parent, env, candidates);
       long t2 = System.nanoTime();
-      Block block = executed.block();
-      List<Address> senders = new ArrayList<>(block.transactions().size());
-      for (Transaction tx : block.transactions()) {
-        senders.add(tx.sender());
-      }
-      Hash hash = block.hash();
-      CommittedBlock committed = new CommittedBlock(executed, hash, senders);
-      try (WriteBatch batch = store.newBatch()) {
-        executed.stateCommit().writeTo(batch);
-        ChainStore.putBlock(batch, block, senders, executed.receipts());
-        pruner.onCommit(store, batch, block.number(), executed.stateCommit());
-        batch.commit(durability);
-      }
-      long t3 = System.nanoTime();
-      head = block.header();
-      headHash = hash;
-      onCommitted.accept(committed);
+      CommittedBlock committed = commit(executed);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
-            "block {} txs {} select {} ms, execute {} ms, commit {} ms, after {} ms",
-            block.number(),
-            block.transactions().size(),
+            "block {} txs {} select {} ms, execute {} ms, commit+after {} ms",
+            committed.block().number(),
+            committed.block().transactions().size(),
             (t1 - t0) / 1_000_000,
             (t2 - t1) / 1_000_000,
-            (t3 - t2) / 1_000_000,
-            (System.nanoTime() - t3) / 1_000_000);
+            (System.nanoTime() - t2) / 1_000_000);
       }
       return committed;
     }
+  }
+
+  /**
+   * Commits a block whose contents were decided elsewhere (a follower deriving the chain from L1):
+   * on the head, at {@code timestamp}, with exactly {@code transactions} and nothing from the pool,
+   * in the environment {@link #produce} uses (this sequencer's gas limit and coinbase, the base fee
+   * by the fee market). The block is stored as a produced one.
+   *
+   * @throws BlockRefused when the timestamp does not follow the head's or a transaction does not
+   *     apply on the head's state (the first one, with the executor's reason); nothing is written
+   */
+  public CommittedBlock importBlock(long timestamp, List<Transaction> transactions) {
+    synchronized (production) {
+      BlockHeader parent = head;
+      long number = parent.number() + 1;
+      if (timestamp <= parent.timestamp()) {
+        throw new BlockRefused(
+            "block "
+                + number
+                + ": timestamp "
+                + timestamp
+                + " does not follow its parent's ("
+                + parent.timestamp()
+                + ")");
+      }
+      FeeMarket fees = protocol.rulesAt(number).feeMarket();
+      BlockEnvironment env =
+          BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees)
+              .withHistory(new ChainStore(store)::hashByNumber);
+      ExecutedBlock executed = executor.execute(parent, env, transactions);
+      if (!executed.skipped().isEmpty()) {
+        var s = executed.skipped().getFirst();
+        throw new BlockRefused(
+            "block "
+                + number
+                + ": transaction "
+                + s.transaction().hash()
+                + " does not apply: "
+                + s.reason().message());
+      }
+      return commit(executed);
+    }
+  }
+
+  /** A block {@link #importBlock} refuses; the message names the block and what is wrong. */
+  public static final class BlockRefused extends RuntimeException {
+    public BlockRefused(String message) {
+      super(message);
+    }
+  }
+
+  /** Writes an executed block in one batch, makes it the head and tells {@code onCommitted}. */
+  private CommittedBlock commit(ExecutedBlock executed) {
+    Block block = executed.block();
+    List<Address> senders = new ArrayList<>(block.transactions().size());
+    for (Transaction tx : block.transactions()) {
+      senders.add(tx.sender());
+    }
+    Hash hash = block.hash();
+    CommittedBlock committed = new CommittedBlock(executed, hash, senders);
+    try (WriteBatch batch = store.newBatch()) {
+      executed.stateCommit().writeTo(batch);
+      ChainStore.putBlock(batch, block, senders, executed.receipts());
+      pruner.onCommit(store, batch, block.number(), executed.stateCommit());
+      batch.commit(durability);
+    }
+    head = block.header();
+    headHash = hash;
+    onCommitted.accept(committed);
+    return committed;
   }
 
   /** Stops producing; a block being committed completes first. */

@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.web3j.abi.EventEncoder;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
@@ -17,8 +18,12 @@ import org.web3j.abi.datatypes.generated.Uint128;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
 
 /**
  * The OutputOracle's posted outputs, read from L1 with {@code eth_call} at the latest block: what
@@ -71,6 +76,47 @@ public final class PostedOutputs {
         Hash.wrap((byte[]) r.get(0).getValue()),
         ((BigInteger) r.get(1).getValue()).longValueExact(),
         ((BigInteger) r.get(2).getValue()).longValueExact());
+  }
+
+  /**
+   * Where an output was posted on L1: the transaction and block of its {@code
+   * OutputProposed(bytes32 indexed outputRoot, uint256 indexed outputIndex, uint256 indexed
+   * l2BlockNumber, uint256 l1Timestamp)} log.
+   */
+  public record Proposal(long l1Block, Hash l1Transaction) {}
+
+  /** {@code OutputProposed(bytes32,uint256,uint256,uint256)}'s topic 0. */
+  public static final String OUTPUT_PROPOSED =
+      EventEncoder.buildEventSignature("OutputProposed(bytes32,uint256,uint256,uint256)");
+
+  /**
+   * The L1 transaction that posted {@code output} (the latest {@code OutputProposed} log with its
+   * index and root), or empty when L1 has no such log.
+   */
+  public Optional<Proposal> proposal(Output output) {
+    EthFilter filter =
+        new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, oracle);
+    filter.addSingleTopic(OUTPUT_PROPOSED);
+    filter.addSingleTopic(output.outputRoot().toHex());
+    filter.addSingleTopic(
+        Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(output.index()), 64));
+    try {
+      EthLog logs = web3j.ethGetLogs(filter).send();
+      if (logs.hasError()) {
+        throw new IllegalStateException("eth_getLogs failed: " + logs.getError().getMessage());
+      }
+      Optional<Proposal> found = Optional.empty();
+      for (EthLog.LogResult<?> r : logs.getLogs()) {
+        Log log = (Log) r.get();
+        found =
+            Optional.of(
+                new Proposal(
+                    log.getBlockNumber().longValueExact(), Hash.fromHex(log.getTransactionHash())));
+      }
+      return found;
+    } catch (IOException e) {
+      throw new UncheckedIOException("L1 unreachable (eth_getLogs)", e);
+    }
   }
 
   /** The challenge period, seconds. */

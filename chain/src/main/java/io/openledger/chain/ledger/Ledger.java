@@ -60,6 +60,23 @@ public interface Ledger extends AutoCloseable {
     return NodeLedger.open(dataDir, spec, config, clock);
   }
 
+  /**
+   * Opens (creating on first use) the ledger of a follower in {@code dataDir}: the same store as a
+   * sequencer's, but no block production and no pool; blocks come in through {@link
+   * FollowerLedger#importBlock}. A follower needs a genesis with a fixed timestamp ({@code
+   * spec.genesisTimestamp()} not 0): block 0 must be the sequencer's.
+   *
+   * @throws LedgerOpenException as {@link #open}, and when the genesis timestamp is 0
+   */
+  static FollowerLedger openFollower(Path dataDir, ChainSpec spec, LedgerConfig config) {
+    if (spec.genesisTimestamp() == 0) {
+      throw new LedgerOpenException(
+          "a follower needs the genesis timestamp of the chain it follows (its block 0): this"
+              + " genesis has timestamp 0, which a sequencer replaces with its creation time");
+    }
+    return NodeLedger.openFollower(dataDir, spec, config);
+  }
+
   // ---- chain ----
 
   /** EIP-155 chain id (1337 devnet, 161201 testnet, 1612 mainnet, or as the genesis says). */

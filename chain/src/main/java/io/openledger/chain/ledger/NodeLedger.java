@@ -15,6 +15,7 @@ import io.openledger.chain.mempool.Admission;
 import io.openledger.chain.mempool.Mempool;
 import io.openledger.chain.sequencer.CommittedBlock;
 import io.openledger.chain.sequencer.Sequencer;
+import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.chain.state.Account;
 import io.openledger.chain.state.StateDatabase;
 import io.openledger.chain.state.StateKeys;
@@ -57,7 +58,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@link Ledger} of a node: RocksDB, the mempool and the sequencer in one process. */
-final class NodeLedger implements Ledger {
+final class NodeLedger implements FollowerLedger {
   private static final Logger LOG = LoggerFactory.getLogger(NodeLedger.class);
 
   /** {@code eth_getCode} of a system module: 0xfe, an opcode no EVM runs, as "code is here". */
@@ -97,10 +98,29 @@ final class NodeLedger implements Ledger {
   private volatile Head head;
   private volatile boolean closed;
 
+  /** A follower's ledger: no production, no pool; blocks come from {@link #importBlock}. */
+  private final boolean follower;
+
   /** Subdirectory of the data directory holding the persisted pool ({@code PENDING_TXS}). */
   static final String POOL_DIR = "pool";
 
   static Ledger open(Path dataDir, ChainSpec spec, LedgerConfig config, InstantSource clock) {
+    return open(dataDir, spec, config, clock, false);
+  }
+
+  /** A follower's ledger: never produces, refuses transactions, imports blocks. */
+  static FollowerLedger openFollower(Path dataDir, ChainSpec spec, LedgerConfig config) {
+    return open(
+        dataDir,
+        spec,
+        config.withSequencer(
+            config.sequencer().withProduction(SequencerConfig.Production.ON_DEMAND)),
+        InstantSource.system(),
+        true);
+  }
+
+  private static NodeLedger open(
+      Path dataDir, ChainSpec spec, LedgerConfig config, InstantSource clock, boolean follower) {
     KeyValueStore store;
     KeyValueStore poolStore;
     try {
@@ -115,7 +135,7 @@ final class NodeLedger implements Ledger {
       throw new LedgerOpenException(e.getMessage(), e);
     }
     try {
-      return new NodeLedger(store, poolStore, spec, config, clock, dataDir);
+      return new NodeLedger(store, poolStore, spec, config, clock, dataDir, follower);
     } catch (RuntimeException e) {
       poolStore.close();
       store.close();
@@ -134,7 +154,9 @@ final class NodeLedger implements Ledger {
       ChainSpec spec,
       LedgerConfig config,
       InstantSource clock,
-      Path dir) {
+      Path dir,
+      boolean follower) {
+    this.follower = follower;
     this.store = store;
     this.poolStore = poolStore;
     this.spec = spec;
@@ -547,6 +569,9 @@ final class NodeLedger implements Ledger {
 
   @Override
   public List<SubmitResult> submitAll(List<byte[]> raws) {
+    if (follower) {
+      return raws.stream().map(r -> SubmitResult.rejected(READ_ONLY)).toList();
+    }
     if (closed) {
       return raws.stream().map(r -> SubmitResult.rejected("node is shutting down")).toList();
     }
@@ -1068,7 +1093,21 @@ final class NodeLedger implements Ledger {
     if (closed) {
       throw new IllegalStateException("ledger is closed");
     }
+    if (follower) {
+      throw new IllegalStateException(READ_ONLY);
+    }
     return committedView(sequencer.produce());
+  }
+
+  @Override
+  public BlockView importBlock(long timestamp, List<Transaction> transactions) {
+    if (closed) {
+      throw new IllegalStateException("ledger is closed");
+    }
+    if (!follower) {
+      throw new IllegalStateException("only a follower's ledger imports blocks");
+    }
+    return committedView(sequencer.importBlock(timestamp, transactions));
   }
 
   /** The supply counters at the head (tests and tools check the invariant with it). */

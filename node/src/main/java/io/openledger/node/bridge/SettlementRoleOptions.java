@@ -67,6 +67,28 @@ public final class SettlementRoleOptions {
     return oracle != null || inbox != null || proposerKeyFile != null || batcherKeyFile != null;
   }
 
+  /** {@code --l1-oracle}, or null. */
+  public String oracle() {
+    return oracle == null ? null : address(oracle);
+  }
+
+  /** {@code --l1-inbox}, or null. */
+  public String inbox() {
+    return inbox == null ? null : address(inbox);
+  }
+
+  /** The options of the proposer's and batcher's keys given, by name (a follower takes none). */
+  public List<String> keyOptions() {
+    List<String> given = new ArrayList<>();
+    if (proposerKeyFile != null) {
+      given.add("--proposer-key-file");
+    }
+    if (batcherKeyFile != null) {
+      given.add("--batcher-key-file");
+    }
+    return given;
+  }
+
   /** Checks the options before the node starts, naming what is wrong. */
   public void check() {
     pair(oracle, proposerKeyFile, "--l1-oracle", "--proposer-key-file");

@@ -2,6 +2,7 @@ package io.openledger.node.devnet;
 
 import io.openledger.chain.ledger.BlockView;
 import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.chain.ledger.FollowerLedger;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
 import io.openledger.chain.ledger.Subscription;
@@ -22,6 +23,7 @@ public final class NodeRunner implements AutoCloseable {
   private final Ledger ledger;
   private final JsonRpcService rpc;
   private final Optional<EconomyService> economy;
+  private FollowerLedger follower; // set by startFollower
   private final java.util.List<Subscription> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -91,6 +93,31 @@ public final class NodeRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * A follower (docs/settlement.md, "The follower"): opens the ledger read-only ({@link
+   * Ledger#openFollower}: no production, {@code eth_sendRawTransaction} refused), then starts the
+   * RPC server; the caller imports the blocks it derives from L1. No data economy.
+   *
+   * @throws io.openledger.chain.ledger.LedgerOpenException when the data directory or the genesis
+   *     is refused
+   */
+  public static NodeRunner startFollower(Options o) {
+    if (o.economy().isPresent()) {
+      throw new IllegalArgumentException("a follower runs no data economy");
+    }
+    FollowerLedger ledger = Ledger.openFollower(o.dataDir(), o.spec(), o.ledgerConfig());
+    try {
+      NodeRunner runner =
+          new NodeRunner(
+              ledger, JsonRpcService.start(ledger, o.rpcHost(), o.rpcPort()), Optional.empty());
+      runner.follower = ledger;
+      return runner;
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw e;
+    }
+  }
+
   /** Tells {@code onBlock} of each block committed from now on (the devnet's block log). */
   public void onBlock(Consumer<BlockView> onBlock) {
     listeners.add(ledger.onNewHead(onBlock));
@@ -98,6 +125,14 @@ public final class NodeRunner implements AutoCloseable {
 
   public Ledger ledger() {
     return ledger;
+  }
+
+  /** The ledger of a node started with {@link #startFollower}. */
+  public FollowerLedger followerLedger() {
+    if (follower == null) {
+      throw new IllegalStateException("not a follower");
+    }
+    return follower;
   }
 
   public JsonRpcService rpc() {

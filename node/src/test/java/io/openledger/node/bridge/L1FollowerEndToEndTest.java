@@ -1,0 +1,489 @@
+package io.openledger.node.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.openledger.chain.bridge.BridgeModule;
+import io.openledger.chain.bridge.Deposit;
+import io.openledger.chain.crypto.KeyPair;
+import io.openledger.chain.genesis.DevAccounts;
+import io.openledger.chain.genesis.Genesis;
+import io.openledger.chain.ledger.AccountProof;
+import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.ledger.BlockView;
+import io.openledger.chain.ledger.ChainSpec;
+import io.openledger.chain.ledger.FollowerLedger;
+import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.LedgerConfig;
+import io.openledger.chain.ledger.QueryResult;
+import io.openledger.chain.ledger.SubmitResult;
+import io.openledger.chain.tx.Transaction;
+import io.openledger.chain.tx.TransactionBuilder;
+import io.openledger.chain.types.Address;
+import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
+import io.openledger.l1.Anvil;
+import io.openledger.l1.BatchFrame;
+import io.openledger.l1.L1Abi;
+import io.openledger.l1.L1Deployment;
+import io.openledger.l1.L1Sender;
+import io.openledger.l1.OutputRoot;
+import io.openledger.l1.PortalDeposits;
+import io.openledger.l1.PostedBatches;
+import io.openledger.l1.PostedOutputs;
+import io.openledger.l1.Withdrawal;
+import io.openledger.node.rpc.JsonRpcService;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The follower against a real anvil: a sequencer with its batcher and proposer runs transfers, a
+ * withdrawal (finalized on L1) and a deposit back; a follower started from nothing, restarted
+ * midway, rebuilds the same chain from L1 alone and checks every output. A wrong output, a forged
+ * deposit and a deposit left out past the inclusion window each halt it with a report.
+ */
+class L1FollowerEndToEndTest {
+  private static final long CHALLENGE_PERIOD = 60;
+
+  @TempDir Path dir;
+  private Anvil anvil;
+  private L1Deployment l1;
+  private Genesis genesis;
+  private L1DepositWatcher watcher;
+  private Ledger sequencer;
+  private FollowerLedger followerLedger;
+  private final SplittableRandom random = new SplittableRandom(7);
+  private final Address l1User = dev(3).address();
+  private final Address bob = Address.fromHex("0x000000000000000000000000000000000000b0b0");
+
+  @BeforeEach
+  void start() {
+    anvil = Anvil.start(Path.of(System.getProperty("l1.nodeModules", "../l1/node_modules")));
+    L1Sender deployer = sender(0);
+    l1 =
+        L1Deployment.deploy(
+            deployer,
+            new L1Deployment.Config(
+                Address.fromHex(sender(1).address()),
+                Address.fromHex(deployer.address()),
+                Address.fromHex(sender(2).address()),
+                CHALLENGE_PERIOD,
+                BridgeModule.ADDRESS));
+    // a fixed genesis time: the follower must build the same block 0
+    genesis = Genesis.devnet().withTimestamp(System.currentTimeMillis() / 1000 - 1000);
+    watcher =
+        new L1DepositWatcher(
+            new PortalDeposits(anvil.web3j(), l1.portal(), 0, 0), Duration.ofHours(1));
+    sequencer =
+        Ledger.open(
+            dir.resolve("sequencer"),
+            genesis,
+            LedgerConfig.onDemand().withSyncWrites(false).withDeposits(watcher));
+  }
+
+  @AfterEach
+  void stop() {
+    if (followerLedger != null) {
+      followerLedger.close();
+    }
+    sequencer.close();
+    watcher.close();
+    anvil.close();
+  }
+
+  private L1Sender sender(int i) {
+    return new L1Sender(
+        anvil.web3j(), Credentials.create(DevAccounts.ALL.get(i).privateKeyHex()), Anvil.CHAIN_ID);
+  }
+
+  private L1Follower follower() {
+    if (followerLedger == null) {
+      followerLedger =
+          Ledger.openFollower(
+              dir.resolve("follower"),
+              ChainSpec.from(genesis),
+              LedgerConfig.DEFAULT.withSyncWrites(false));
+    }
+    return new L1Follower(
+        followerLedger,
+        anvil.web3j(),
+        new PostedBatches(anvil.web3j(), l1.inbox(), 0),
+        new PostedOutputs(anvil.web3j(), l1.oracle()),
+        new PortalDeposits(anvil.web3j(), l1.portal(), 0, 0),
+        0,
+        0);
+  }
+
+  private void restartFollower() {
+    followerLedger.close();
+    followerLedger = null;
+  }
+
+  private L1Batcher batcher() {
+    return new L1Batcher(
+        sequencer,
+        sender(2),
+        l1.inbox(),
+        new PostedBatches(anvil.web3j(), l1.inbox(), 0),
+        1,
+        L1Batcher.DEFAULT_MAX_FRAME_BYTES);
+  }
+
+  private PostedOutputs oracle() {
+    return new PostedOutputs(anvil.web3j(), l1.oracle());
+  }
+
+  private static KeyPair dev(int i) {
+    return KeyPair.fromPrivateKeyHex(DevAccounts.ALL.get(i).privateKeyHex());
+  }
+
+  private TransactionBuilder tx(KeyPair from) {
+    return TransactionBuilder.eip1559(sequencer.chainId())
+        .nonce(sequencer.nonce(from.address(), BlockRef.PENDING).orElseThrow())
+        .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
+        .maxFeePerGas(sequencer.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)));
+  }
+
+  private void submit(Transaction t) {
+    assertThat(sequencer.submit(t.encode())).isInstanceOf(SubmitResult.Accepted.class);
+  }
+
+  /** A block with a few transfers to random addresses (and the deposits due). */
+  private BlockView produceBusyBlock() {
+    int n = random.nextInt(0, 4);
+    for (int i = 0; i < n; i++) {
+      byte[] a = new byte[20];
+      random.nextBytes(a);
+      submit(
+          tx(dev(0))
+              .gasLimit(21_000)
+              .to(Address.wrap(a))
+              .value(Amount.of(1 + random.nextInt(1000)))
+              .sign(dev(0)));
+    }
+    watcher.poll();
+    return sequencer.produceBlock();
+  }
+
+  /** Posts the output of the sequencer's block {@code n} with the proposer's key; its index. */
+  private long postOutput(long n) {
+    sender(1)
+        .send(l1.oracle(), L1Abi.proposeL2Output(OutputProposer.outputAt(sequencer, n).hash(), n));
+    return oracle().nextOutputIndex() - 1;
+  }
+
+  /**
+   * Withdraws {@code amount} on the L2 to {@code l1User}, posts the batches and the block's output,
+   * proves and finalizes on L1: the L1 OPEN a deposit needs.
+   */
+  private void withdrawToL1(Amount amount) {
+    long nonce = BridgeModule.withdrawalNonce(sequencer.state(BlockRef.LATEST).orElseThrow());
+    submit(
+        tx(dev(0))
+            .gasLimit(200_000)
+            .to(BridgeModule.ADDRESS)
+            .value(amount)
+            .data(BridgeModule.WITHDRAW.encodeCall(l1User))
+            .sign(dev(0)));
+    BlockView b = sequencer.produceBlock();
+    batcher().postDue();
+    long index = postOutput(b.number());
+    Withdrawal w = new Withdrawal(BigInteger.valueOf(nonce), dev(0).address(), l1User, amount);
+    OutputRoot output = OutputProposer.outputAt(sequencer, b.number());
+    AccountProof proof =
+        ((QueryResult.Ok<AccountProof>)
+                sequencer.proof(
+                    BridgeModule.ADDRESS, List.of(w.hash()), BlockRef.number(b.number())))
+            .value();
+    L1Sender user = sender(3);
+    user.send(
+        l1.portal(),
+        L1Abi.proveWithdrawal(
+            w,
+            BigInteger.valueOf(index),
+            output,
+            proof.storageProof().getFirst().proof().getFirst()));
+    anvil.advanceTime(CHALLENGE_PERIOD + 1);
+    user.send(l1.portal(), L1Abi.finalizeWithdrawal(w));
+  }
+
+  /** Deposits {@code amount} to bob on L1; returns the L1 block's timestamp. */
+  private long deposit(Amount amount) {
+    var receipt = sender(3).send(l1.portal(), L1Abi.deposit(bob, amount));
+    try {
+      return anvil
+          .web3j()
+          .ethGetBlockByHash(receipt.getBlockHash(), false)
+          .send()
+          .getBlock()
+          .getTimestamp()
+          .longValueExact();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Posts a hand-made frame with the batcher's key. */
+  private void postFrame(BatchFrame.Block... blocks) {
+    sender(2)
+        .send(
+            l1.inbox(), "0x" + HexFormat.of().formatHex(new BatchFrame(List.of(blocks)).encode()));
+  }
+
+  private long sequencerTimestamp() {
+    return sequencer.block(BlockRef.LATEST).orElseThrow().timestamp();
+  }
+
+  @Test
+  void aFollowerFromNothingRebuildsTheSequencersChainAcrossARestart() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    withdrawToL1(Amount.open(300));
+    produceBusyBlock();
+    batcher().postDue();
+
+    // started from nothing, it reaches what L1 holds
+    L1Follower f = follower();
+    assertThat(f.followOnce()).isEqualTo(sequencer.headNumber());
+    assertThat(f.checkedOutputs()).isEqualTo(1);
+
+    // the sequencer goes on: a deposit back from L1, more transfers, outputs by its proposer
+    deposit(Amount.open(100));
+    BlockView credited = produceBusyBlock();
+    assertThat(credited.transactionHashes())
+        .contains(new Deposit(0, l1User, bob, Amount.open(100)).toTransaction().hash());
+    for (int i = 0; i < 4; i++) {
+      produceBusyBlock();
+    }
+    L1Batcher b = batcher();
+    OutputProposer p = new OutputProposer(sequencer, sender(1), oracle(), 3, b::postedThrough);
+    b.postDue();
+    p.proposeDue();
+
+    // the follower restarts and resumes from its own head
+    long before = followerLedger.headNumber();
+    restartFollower();
+    f = follower();
+    assertThat(followerLedger.headNumber()).isEqualTo(before);
+    assertThat(f.followOnce()).isEqualTo(sequencer.headNumber());
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    b.postDue();
+    p.proposeDue();
+    assertThat(f.followOnce()).isEqualTo(sequencer.headNumber());
+
+    long head = sequencer.headNumber();
+    for (long n = 0; n <= head; n++) {
+      BlockView want = sequencer.block(BlockRef.number(n)).orElseThrow();
+      BlockView got = followerLedger.block(BlockRef.number(n)).orElseThrow();
+      assertThat(got.hash()).as("block %d", n).isEqualTo(want.hash());
+      assertThat(got.stateRoot()).as("state root of block %d", n).isEqualTo(want.stateRoot());
+    }
+    assertThat(followerLedger.state(BlockRef.LATEST).orElseThrow().balance(bob))
+        .isEqualTo(Amount.open(100));
+    assertThat(oracle().nextOutputIndex()).isGreaterThan(2);
+    assertThat(f.checkedOutputs()).as("every output checked").isEqualTo(oracle().nextOutputIndex());
+    assertThat(f.halted()).isNull();
+
+    // its JSON-RPC serves the chain read-only
+    Transaction t = tx(dev(0)).gasLimit(21_000).to(bob).value(Amount.of(1)).sign(dev(0));
+    assertThat(followerLedger.submit(t.encode()))
+        .isEqualTo(SubmitResult.rejected(FollowerLedger.READ_ONLY));
+    try (JsonRpcService rpc = JsonRpcService.start(followerLedger, "127.0.0.1", 0)) {
+      String body =
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"0x"
+              + HexFormat.of().formatHex(t.encode())
+              + "\"]}";
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(rpc.httpUrl()))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.body()).contains("serves the chain read-only").contains("\"error\"");
+      String head0 =
+          "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"latest\","
+              + "false]}";
+      HttpResponse<String> h =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(rpc.httpUrl()))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(head0))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(h.body()).contains(sequencer.block(BlockRef.LATEST).orElseThrow().hash().toHex());
+    }
+  }
+
+  @Test
+  void aWrongOutputHaltsTheFollowerWithAReport() {
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    batcher().postDue();
+    Hash bogus = Hash.keccak256("not the output".getBytes());
+    var posted = sender(1).send(l1.oracle(), L1Abi.proposeL2Output(bogus, 2));
+    OutputRoot ours = OutputProposer.outputAt(sequencer, 2);
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("output 0 for L2 block 2")
+        .hasMessageContaining("posted by L1 transaction " + posted.getTransactionHash())
+        .hasMessageContaining("in L1 block " + posted.getBlockNumber())
+        .hasMessageContaining("is " + bogus)
+        .hasMessageContaining("gives " + ours.hash())
+        .hasMessageContaining("state root " + ours.stateRoot())
+        .hasMessageContaining("withdrawals root " + ours.withdrawalsRoot())
+        .hasMessageContaining("block hash " + ours.blockHash());
+    assertThat(followerLedger.headNumber()).as("nothing derived past the output").isEqualTo(2);
+    assertThatThrownBy(f::followOnce).isSameAs(f.halted());
+    assertThat(followerLedger.headNumber()).isEqualTo(2);
+  }
+
+  @Test
+  void anOutputDeletedAndPostedAgainWrongIsCheckedAgain() {
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    batcher().postDue();
+    postOutput(2);
+    L1Follower f = follower();
+    assertThat(f.followOnce()).isEqualTo(3);
+    assertThat(f.checkedOutputs()).isEqualTo(1);
+
+    // the challenger deletes it and a wrong root is posted at the same index
+    sender(0).send(l1.oracle(), L1Abi.deleteL2Outputs(0));
+    Hash bogus = Hash.keccak256("posted again".getBytes());
+    sender(1).send(l1.oracle(), L1Abi.proposeL2Output(bogus, 2));
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("output 0 for L2 block 2")
+        .hasMessageContaining("is " + bogus);
+  }
+
+  @Test
+  void aBlockThatDoesNotApplyHaltsTheFollower() throws Exception {
+    produceBusyBlock();
+    batcher().postDue();
+    Transaction tooHigh =
+        TransactionBuilder.eip1559(sequencer.chainId())
+            .nonce(100)
+            .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
+            .maxFeePerGas(Amount.of(100_000_000_000L))
+            .gasLimit(21_000)
+            .to(bob)
+            .value(Amount.of(1))
+            .sign(dev(0));
+    postFrame(new BatchFrame.Block(2, sequencerTimestamp() + 1, List.of(tooHigh.encode())));
+    long l1Block = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("(L1 block " + l1Block + ")")
+        .hasMessageContaining(
+            "L2 block 2 cannot be applied: block 2: transaction "
+                + tooHigh.hash()
+                + " does not apply");
+    assertThat(followerLedger.headNumber()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingBlockHaltsTheFollower() {
+    produceBusyBlock();
+    batcher().postDue();
+    postFrame(new BatchFrame.Block(3, sequencerTimestamp() + 5, List.of()));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining(
+            "its frame starts at L2 block 3 but the inbox holds blocks only up to 1: L2 blocks"
+                + " 2..2 are missing");
+    assertThat(followerLedger.headNumber()).isEqualTo(1);
+  }
+
+  @Test
+  void aDepositOutOfOrderHaltsTheFollower() throws Exception {
+    withdrawToL1(Amount.open(10));
+    deposit(Amount.open(3));
+    long firstBlock = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+    deposit(Amount.open(4));
+    Deposit second = new Deposit(1, l1User, bob, Amount.open(4));
+    long head = sequencer.headNumber();
+    postFrame(
+        new BatchFrame.Block(
+            head + 1, sequencerTimestamp() + 1, List.of(second.toTransaction().encode())));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("deposit 0 (L1 block " + firstBlock + ": 3000000000000000000 base")
+        .hasMessageContaining("comes next, but L2 block " + (head + 1) + " credits deposit 1");
+    assertThat(followerLedger.headNumber()).isEqualTo(head);
+  }
+
+  @Test
+  void aForgedDepositHaltsTheFollower() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      produceBusyBlock();
+    }
+    batcher().postDue();
+    Deposit forged = new Deposit(0, l1User, bob, Amount.open(5));
+    postFrame(
+        new BatchFrame.Block(
+            3, sequencerTimestamp() + 1, List.of(forged.toTransaction().encode())));
+    long l1Block = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("(L1 block " + l1Block + ")")
+        .hasMessageContaining("forged deposit: L2 block 3 credits deposit 0")
+        .hasMessageContaining("which the Portal has not logged by L1 block " + l1Block);
+    assertThat(followerLedger.headNumber()).as("the forged block is not stored").isEqualTo(2);
+    assertThat(followerLedger.state(BlockRef.LATEST).orElseThrow().balance(bob))
+        .isEqualTo(Amount.ZERO);
+  }
+
+  @Test
+  void aDepositLeftOutPastTheWindowHaltsTheFollower() throws Exception {
+    withdrawToL1(Amount.open(10));
+    long depositTime = deposit(Amount.open(10));
+    long depositBlock = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+    long head = sequencer.headNumber();
+    long due = depositTime + Deposit.INCLUSION_WINDOW_SECONDS;
+    // a sequencer that ignores the deposit: within the window that is allowed ...
+    postFrame(new BatchFrame.Block(head + 1, due - 1, List.of()));
+    // ... from the window's end on, not
+    postFrame(new BatchFrame.Block(head + 2, due, List.of()));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining(
+            "deposit 0 (L1 block " + depositBlock + ", timestamp " + depositTime + ")")
+        .hasMessageContaining("was due by L2 time " + due)
+        .hasMessageContaining("L2 block " + (head + 2) + " (timestamp " + due + ") leaves it out");
+    assertThat(followerLedger.headNumber()).isEqualTo(head + 1);
+  }
+}

@@ -281,18 +281,7 @@ public final class Sequencer implements AutoCloseable {
       awaitCommitted(previous); // throws if it failed: this block was built on it and is dropped
     }
     long t3 = System.nanoTime();
-    Block block = executed.block();
-    List<Address> senders = new ArrayList<>(block.transactions().size());
-    Map<Address, Long> nextNonces = new HashMap<>();
-    for (Transaction tx : block.transactions()) {
-      senders.add(tx.sender());
-      if (!(tx instanceof DepositTransaction)) {
-        nextNonces.merge(tx.sender(), tx.nonce() + 1, Math::max);
-      }
-    }
-    InFlight queued =
-        new InFlight(
-            new CommittedBlock(executed, block.hash(), senders), nextNonces, t0, t1, t2, t3);
+    InFlight queued = inFlight(executed, t0, t1, t2, t3);
     executor.states().stage(executed.stateCommit());
     inFlight = queued;
     try {
@@ -305,7 +294,79 @@ public final class Sequencer implements AutoCloseable {
     return queued;
   }
 
-  /** On the commit thread: writes the block's one batch, then makes it the head. */
+  private static InFlight inFlight(ExecutedBlock executed, long t0, long t1, long t2, long t3) {
+    Block block = executed.block();
+    List<Address> senders = new ArrayList<>(block.transactions().size());
+    Map<Address, Long> nextNonces = new HashMap<>();
+    for (Transaction tx : block.transactions()) {
+      senders.add(tx.sender());
+      if (!(tx instanceof DepositTransaction)) {
+        nextNonces.merge(tx.sender(), tx.nonce() + 1, Math::max);
+      }
+    }
+    return new InFlight(
+        new CommittedBlock(executed, block.hash(), senders), nextNonces, t0, t1, t2, t3);
+  }
+
+  /**
+   * Commits a block whose contents were decided elsewhere (a follower deriving the chain from L1):
+   * on the head, at {@code timestamp}, with exactly {@code transactions} and nothing from the pool,
+   * in the environment {@link #produce} uses (this sequencer's gas limit and coinbase, the base fee
+   * by the fee market). The block is stored as a produced one, on the caller's thread.
+   *
+   * @throws BlockRefused when the timestamp does not follow the head's or a transaction does not
+   *     apply on the head's state (the first one, with the executor's reason); nothing is written
+   */
+  public CommittedBlock importBlock(long timestamp, List<Transaction> transactions) {
+    synchronized (production) {
+      InFlight previous = inFlight;
+      if (previous != null) {
+        awaitCommitted(previous);
+      }
+      BlockHeader parent = head;
+      long number = parent.number() + 1;
+      if (timestamp <= parent.timestamp()) {
+        throw new BlockRefused(
+            "block "
+                + number
+                + ": timestamp "
+                + timestamp
+                + " does not follow its parent's ("
+                + parent.timestamp()
+                + ")");
+      }
+      FeeMarket fees = protocol.rulesAt(number).feeMarket();
+      BlockEnvironment env =
+          BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees)
+              .withHistory(new ChainStore(store)::hashByNumber);
+      long t0 = System.nanoTime();
+      ExecutedBlock executed = executor.execute(parent, env, transactions);
+      long t1 = System.nanoTime();
+      if (!executed.skipped().isEmpty()) {
+        var s = executed.skipped().getFirst();
+        throw new BlockRefused(
+            "block "
+                + number
+                + ": transaction "
+                + s.transaction().hash()
+                + " does not apply: "
+                + s.reason().message());
+      }
+      return commit(inFlight(executed, t0, t0, t1, t1));
+    }
+  }
+
+  /** A block {@link #importBlock} refuses; the message names the block and what is wrong. */
+  public static final class BlockRefused extends RuntimeException {
+    public BlockRefused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Writes the block's one batch, then makes it the head and tells {@code onCommitted}: on the
+   * commit thread for produced blocks, on the caller's for imported ones.
+   */
   private CommittedBlock commit(InFlight queued) {
     CommittedBlock committed = queued.committed();
     ExecutedBlock executed = committed.executed();

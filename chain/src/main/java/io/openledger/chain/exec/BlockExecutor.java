@@ -37,6 +37,11 @@ public final class BlockExecutor {
     this.history = history;
   }
 
+  /** The states blocks are executed on. */
+  public StateDatabase states() {
+    return states;
+  }
+
   /**
    * Executes {@code candidates} in order on the parent's state. Transactions that are invalid
    * against the state reached so far are skipped and reported (as are those that no longer fit in

@@ -314,13 +314,25 @@ public final class Mempool {
    * @param maxCount most transactions to take
    */
   public synchronized List<Transaction> select(Amount blockBaseFee, long gasLimit, int maxCount) {
+    return select(blockBaseFee, gasLimit, maxCount, Map.of());
+  }
+
+  /**
+   * {@link #select(Amount, long, int)} for a block built on a parent that is executed but not yet
+   * committed: {@code nextNonces} gives, for each sender with transactions in that parent, the
+   * nonce its next transaction must have (the pool still holds the parent's transactions until
+   * {@link #onBlockCommitted}). A sender's selection starts at the larger of that and its head
+   * nonce.
+   */
+  public synchronized List<Transaction> select(
+      Amount blockBaseFee, long gasLimit, int maxCount, Map<Address, Long> nextNonces) {
     long fee = PooledTransaction.saturate(blockBaseFee);
     record Head(PooledTransaction p, long tip, Iterator<PooledTransaction> rest) {}
     PriorityQueue<Head> heap =
         new PriorityQueue<>(
             Comparator.comparingLong((Head h) -> h.tip).reversed().thenComparingLong(h -> h.p.seq));
     for (Map.Entry<Address, TreeMap<Long, PooledTransaction>> e : bySender.entrySet()) {
-      long headNonce = headNonce(e.getKey());
+      long headNonce = Math.max(headNonce(e.getKey()), nextNonces.getOrDefault(e.getKey(), 0L));
       Iterator<PooledTransaction> it = e.getValue().tailMap(headNonce, true).values().iterator();
       if (it.hasNext()) {
         PooledTransaction first = it.next();

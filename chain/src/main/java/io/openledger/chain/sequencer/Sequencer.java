@@ -13,13 +13,22 @@ import io.openledger.chain.store.ChainStore;
 import io.openledger.chain.store.Durability;
 import io.openledger.chain.store.KeyValueStore;
 import io.openledger.chain.store.WriteBatch;
+import io.openledger.chain.tx.DepositTransaction;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -33,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * the block, or any receipt in it, becomes visible. So a receipt a client has seen survives a
  * crash. (The persisted pool lives in a store of its own; its entries for the block's transactions
  * are deleted after the commit, and any left by a crash are dropped when the pool is reloaded.)
+ *
+ * <p>The production loop is pipelined: block n+1 is selected and executed on block n's state (its
+ * tree nodes staged in memory, {@link io.openledger.chain.state.StateDatabase#stage}) while block
+ * n's batch is written and fsynced on the commit thread. Block n+1 is queued only once n is
+ * durable, so blocks still become durable, and visible, strictly in order, and a crash loses at
+ * most blocks no receipt of which was ever visible. A failed commit drops the block built on it;
+ * the next one is built on the last durable block again (its transactions are still in the pool).
  *
  * <p>Timestamps come from the sequencer's clock in seconds but are never less than the parent's +
  * 1, so they strictly increase (under sustained production faster than one block a second they run
@@ -63,6 +79,14 @@ public final class Sequencer implements AutoCloseable {
   private final Semaphore wake = new Semaphore(0);
   private final Object production = new Object();
 
+  /** Writes blocks in order, one at a time, while the next one is built. */
+  private final ExecutorService committer =
+      Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().name("block-commit").daemon().factory());
+
+  /** The last block built and queued for commit, until it is known to be durable. */
+  private InFlight inFlight;
+
   private volatile BlockHeader head;
   private volatile Hash headHash;
   private volatile boolean running;
@@ -70,8 +94,8 @@ public final class Sequencer implements AutoCloseable {
 
   /**
    * @param head the latest committed block (genesis on a fresh chain)
-   * @param onCommitted called on the production thread after each block is durable and is the head,
-   *     before the next block starts
+   * @param onCommitted called on the commit thread after each block is durable and is the head, in
+   *     block order, before the next block is committed (the next block may already be executing)
    * @param pruner adds each block's state-pruning step to the block's batch
    */
   public Sequencer(
@@ -157,14 +181,14 @@ public final class Sequencer implements AutoCloseable {
           }
           next = Math.max(next + intervalNanos, System.nanoTime());
           if (running) {
-            produce(true);
+            produceNext(true);
           }
         } else {
           boolean woken =
               wake.tryAcquire(Math.max(1, next - System.nanoTime()), TimeUnit.NANOSECONDS);
           wake.drainPermits();
           boolean due = System.nanoTime() >= next;
-          if (running && (woken || due) && produce(due) != null) {
+          if (running && (woken || due) && produceNext(due)) {
             next = System.nanoTime() + intervalNanos;
           } else if (due) {
             next = System.nanoTime() + intervalNanos;
@@ -185,7 +209,10 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
-  /** Makes, commits and returns a block now, empty if nothing is pending. */
+  /**
+   * Makes, commits and returns a block now, empty if nothing is pending; waits for a block still
+   * being committed first, and for this one to be durable and handed to {@code onCommitted}.
+   */
   public CommittedBlock produce() {
     return produce(true);
   }
@@ -195,50 +222,107 @@ public final class Sequencer implements AutoCloseable {
    */
   public CommittedBlock produce(boolean evenIfEmpty) {
     synchronized (production) {
-      BlockHeader parent = head;
-      long timestamp = Math.max(clock.millis() / 1000, parent.timestamp() + 1);
-      FeeMarket fees = protocol.rulesAt(parent.number() + 1).feeMarket();
-      BlockEnvironment env =
-          BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees)
-              .withHistory(new ChainStore(store)::hashByNumber);
-      long t0 = System.nanoTime();
-      List<Transaction> due = deposits.due(parent);
-      List<Transaction> pooled =
-          pool.select(env.baseFee(), env.gasLimit(), config.maxTransactionsPerBlock());
-      if (due.isEmpty() && pooled.isEmpty() && !evenIfEmpty) {
-        return null;
-      }
-      List<Transaction> candidates = new ArrayList<>(due.size() + pooled.size());
-      candidates.addAll(due); // deposits first: forced inclusion
-      candidates.addAll(pooled);
-      long t1 = System.nanoTime();
-      ExecutedBlock executed = executor.execute(parent, env, candidates);
-      long t2 = System.nanoTime();
-      CommittedBlock committed = commit(executed);
-      if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "block {} txs {} select {} ms, execute {} ms, commit+after {} ms",
-            committed.block().number(),
-            committed.block().transactions().size(),
-            (t1 - t0) / 1_000_000,
-            (t2 - t1) / 1_000_000,
-            (System.nanoTime() - t2) / 1_000_000);
-      }
-      return committed;
+      InFlight block = build(evenIfEmpty);
+      return block == null ? null : awaitCommitted(block);
     }
+  }
+
+  /**
+   * The production loop's step: builds the next block on the last one built, which may still be
+   * committing, then hands it to the commit thread and returns without waiting for its write. So
+   * block n+1 is selected and executed while block n's batch is written and fsynced, and a large
+   * block does not delay the next by its commit.
+   *
+   * @return whether a block was made
+   */
+  private boolean produceNext(boolean evenIfEmpty) {
+    synchronized (production) {
+      return build(evenIfEmpty) != null;
+    }
+  }
+
+  /**
+   * Selects and executes the next block on the last block built, waits until that one is durable,
+   * then stages the new block's state and queues its commit. Called holding {@code production}.
+   *
+   * @return the queued block, or null when nothing was pending and {@code evenIfEmpty} is false
+   */
+  private InFlight build(boolean evenIfEmpty) {
+    InFlight previous = inFlight;
+    BlockHeader parent = previous == null ? head : previous.block().header();
+    long timestamp = Math.max(clock.millis() / 1000, parent.timestamp() + 1);
+    FeeMarket fees = protocol.rulesAt(parent.number() + 1).feeMarket();
+    ChainStore stored = new ChainStore(store);
+    BlockEnvironment env =
+        BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees)
+            .withHistory(
+                number ->
+                    previous != null && number == previous.block().number()
+                        ? Optional.of(previous.hash())
+                        : stored.hashByNumber(number));
+    long t0 = System.nanoTime();
+    List<Transaction> due = deposits.due(parent);
+    List<Transaction> pooled =
+        pool.select(
+            env.baseFee(),
+            env.gasLimit(),
+            config.maxTransactionsPerBlock(),
+            previous == null ? Map.of() : previous.nextNonces());
+    if (due.isEmpty() && pooled.isEmpty() && !evenIfEmpty) {
+      return null;
+    }
+    List<Transaction> candidates = new ArrayList<>(due.size() + pooled.size());
+    candidates.addAll(due); // deposits first: forced inclusion
+    candidates.addAll(pooled);
+    long t1 = System.nanoTime();
+    ExecutedBlock executed = executor.execute(parent, env, candidates);
+    long t2 = System.nanoTime();
+    if (previous != null) {
+      awaitCommitted(previous); // throws if it failed: this block was built on it and is dropped
+    }
+    long t3 = System.nanoTime();
+    InFlight queued = inFlight(executed, t0, t1, t2, t3);
+    executor.states().stage(executed.stateCommit());
+    inFlight = queued;
+    try {
+      queued.done = committer.submit(() -> commit(queued));
+    } catch (RejectedExecutionException e) {
+      executor.states().unstage(executed.stateCommit());
+      inFlight = previous;
+      throw new IllegalStateException("sequencer is closed", e);
+    }
+    return queued;
+  }
+
+  private static InFlight inFlight(ExecutedBlock executed, long t0, long t1, long t2, long t3) {
+    Block block = executed.block();
+    List<Address> senders = new ArrayList<>(block.transactions().size());
+    Map<Address, Long> nextNonces = new HashMap<>();
+    for (Transaction tx : block.transactions()) {
+      senders.add(tx.sender());
+      if (!(tx instanceof DepositTransaction)) {
+        nextNonces.merge(tx.sender(), tx.nonce() + 1, Math::max);
+      }
+    }
+    return new InFlight(
+        new CommittedBlock(executed, block.hash(), senders), nextNonces, t0, t1, t2, t3);
   }
 
   /**
    * Commits a block whose contents were decided elsewhere (a follower deriving the chain from L1):
    * on the head, at {@code timestamp}, with exactly {@code transactions} and nothing from the pool,
    * in the environment {@link #produce} uses (this sequencer's gas limit and coinbase, the base fee
-   * by the fee market). The block is stored as a produced one.
+   * by the fee market). The block is stored as a produced one, on the caller's thread.
    *
    * @throws BlockRefused when the timestamp does not follow the head's or a transaction does not
    *     apply on the head's state (the first one, with the executor's reason); nothing is written
    */
   public CommittedBlock importBlock(long timestamp, List<Transaction> transactions) {
     synchronized (production) {
+      InFlight previous = inFlight;
+      if (previous != null) {
+        awaitCommitted(previous);
+      }
       BlockHeader parent = head;
       long number = parent.number() + 1;
       if (timestamp <= parent.timestamp()) {
@@ -255,7 +339,9 @@ public final class Sequencer implements AutoCloseable {
       BlockEnvironment env =
           BlockEnvironment.after(parent, timestamp, identity.gasLimit(), identity.coinbase(), fees)
               .withHistory(new ChainStore(store)::hashByNumber);
+      long t0 = System.nanoTime();
       ExecutedBlock executed = executor.execute(parent, env, transactions);
+      long t1 = System.nanoTime();
       if (!executed.skipped().isEmpty()) {
         var s = executed.skipped().getFirst();
         throw new BlockRefused(
@@ -266,7 +352,7 @@ public final class Sequencer implements AutoCloseable {
                 + " does not apply: "
                 + s.reason().message());
       }
-      return commit(executed);
+      return commit(inFlight(executed, t0, t0, t1, t1));
     }
   }
 
@@ -277,25 +363,118 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
-  /** Writes an executed block in one batch, makes it the head and tells {@code onCommitted}. */
-  private CommittedBlock commit(ExecutedBlock executed) {
-    Block block = executed.block();
-    List<Address> senders = new ArrayList<>(block.transactions().size());
-    for (Transaction tx : block.transactions()) {
-      senders.add(tx.sender());
-    }
-    Hash hash = block.hash();
-    CommittedBlock committed = new CommittedBlock(executed, hash, senders);
+  /**
+   * Writes the block's one batch, then makes it the head and tells {@code onCommitted}: on the
+   * commit thread for produced blocks, on the caller's for imported ones.
+   */
+  private CommittedBlock commit(InFlight queued) {
+    CommittedBlock committed = queued.committed();
+    ExecutedBlock executed = committed.executed();
+    Block block = committed.block();
+    long t4 = System.nanoTime();
     try (WriteBatch batch = store.newBatch()) {
       executed.stateCommit().writeTo(batch);
-      ChainStore.putBlock(batch, block, senders, executed.receipts());
+      ChainStore.putBlock(batch, block, committed.senders(), executed.receipts());
       pruner.onCommit(store, batch, block.number(), executed.stateCommit());
       batch.commit(durability);
+    } finally {
+      executor.states().unstage(executed.stateCommit());
     }
+    long t5 = System.nanoTime();
     head = block.header();
-    headHash = hash;
+    headHash = committed.hash();
     onCommitted.accept(committed);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "block {} txs {} select {} ms, execute {} ms, wait for parent {} ms, commit {} ms,"
+              + " after {} ms",
+          block.number(),
+          block.transactions().size(),
+          (queued.t1 - queued.t0) / 1_000_000,
+          (queued.t2 - queued.t1) / 1_000_000,
+          (queued.t3 - queued.t2) / 1_000_000,
+          (t5 - t4) / 1_000_000,
+          (System.nanoTime() - t5) / 1_000_000);
+    }
     return committed;
+  }
+
+  /**
+   * Waits until {@code queued} is durable and {@code onCommitted} has run for it.
+   *
+   * @throws IllegalStateException if its commit failed; the blocks built on it are dropped and the
+   *     next one is built on the last durable block again
+   */
+  private CommittedBlock awaitCommitted(InFlight queued) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return queued.done.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the write goes on regardless: wait for its outcome
+        } catch (ExecutionException e) {
+          if (inFlight == queued) {
+            inFlight = null;
+          }
+          throw new IllegalStateException(
+              "commit of block " + queued.committed().block().number() + " failed", e.getCause());
+        }
+      }
+    } finally {
+      if (inFlight == queued && queued.done.isDone()) {
+        inFlight = null;
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * A block executed and queued for its commit.
+   *
+   * @param nextNonces each sender's next nonce after the block, for selecting the one after
+   */
+  private static final class InFlight {
+    private final CommittedBlock committed;
+    private final Map<Address, Long> nextNonces;
+    private final long t0;
+    private final long t1;
+    private final long t2;
+    private final long t3;
+    private volatile Future<CommittedBlock> done;
+
+    InFlight(
+        CommittedBlock committed,
+        Map<Address, Long> nextNonces,
+        long t0,
+        long t1,
+        long t2,
+        long t3) {
+      this.committed = committed;
+      this.nextNonces = nextNonces;
+      this.t0 = t0;
+      this.t1 = t1;
+      this.t2 = t2;
+      this.t3 = t3;
+    }
+
+    CommittedBlock committed() {
+      return committed;
+    }
+
+    Block block() {
+      return committed.block();
+    }
+
+    Hash hash() {
+      return committed.hash();
+    }
+
+    Map<Address, Long> nextNonces() {
+      return nextNonces;
+    }
   }
 
   /** Stops producing; a block being committed completes first. */
@@ -313,6 +492,15 @@ public final class Sequencer implements AutoCloseable {
       }
     }
     synchronized (production) {
+      InFlight last = inFlight;
+      if (last != null) {
+        try {
+          awaitCommitted(last);
+        } catch (IllegalStateException e) {
+          LOG.error("the last block's commit failed", e);
+        }
+      }
+      committer.shutdown();
       LOG.debug("sequencer stopped at block {}", head.number());
     }
   }

@@ -1,11 +1,14 @@
 package io.openledger.chain.state;
 
+import io.openledger.chain.store.Column;
 import io.openledger.chain.store.KeyValueReader;
 import io.openledger.chain.trie.JellyfishMerkleTree;
 import io.openledger.chain.trie.SparseMerkleProof;
 import io.openledger.chain.trie.StoredSparseMerkleTree;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Hash;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The state of every committed block, over the store's trie nodes: opens a {@link WorldState} for
@@ -41,6 +44,25 @@ public final class StateDatabase {
   /** Read-only state at {@code root} (eth_getBalance, eth_call ...). */
   public StateReader at(Hash root) {
     return open(root, 0);
+  }
+
+  /**
+   * Makes the state at {@code commit}'s root readable before its batch is durable (the pipelined
+   * sequencer builds the next block on it); {@link #unstage} once the batch is committed.
+   */
+  public void stage(StateCommit commit) {
+    Map<Hash, byte[]> nodes = new HashMap<>();
+    for (StateCommit.Write w : commit.writes()) {
+      if (w.column() == Column.TRIE_NODES && w.value() != null) {
+        nodes.put(Hash.wrap(w.key()), w.value());
+      }
+    }
+    tree.stage(nodes);
+  }
+
+  /** Forgets what {@link #stage} made readable: the batch is in the store, or was abandoned. */
+  public void unstage(StateCommit commit) {
+    tree.unstage(commit.newNodes());
   }
 
   /** Proof of an account (inclusion, or exclusion if it was never funded) at {@code root}. */

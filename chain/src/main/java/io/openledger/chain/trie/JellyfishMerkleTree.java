@@ -7,11 +7,13 @@ import io.openledger.chain.store.TypedColumn;
 import io.openledger.chain.types.Hash;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stored, versioned state tree: a binary sparse Merkle tree over keccak-256 in the style of
@@ -36,12 +38,24 @@ public final class JellyfishMerkleTree {
   private final NodeCache cache;
 
   /**
+   * Nodes of roots built but not yet durable in the store (a pipelined sequencer executes block n+1
+   * on block n's root while n's batch is still being written): read after the cache and before the
+   * store, shared by every view of this tree.
+   */
+  private final Map<Hash, byte[]> staged;
+
+  /**
    * @param store where committed nodes are read ({@link Column#TRIE_NODES})
    * @param cache hot nodes, shared freely between trees over the same store
    */
   public JellyfishMerkleTree(KeyValueReader store, NodeCache cache) {
+    this(store, cache, new ConcurrentHashMap<>());
+  }
+
+  private JellyfishMerkleTree(KeyValueReader store, NodeCache cache, Map<Hash, byte[]> staged) {
     this.store = Objects.requireNonNull(store, "store");
     this.cache = Objects.requireNonNull(cache, "cache");
+    this.staged = staged;
   }
 
   /** A tree with a private cache of {@link NodeCache#DEFAULT_MAX_NODES} nodes. */
@@ -51,7 +65,29 @@ public final class JellyfishMerkleTree {
 
   /** The same tree, with the same cache, reading from {@code view} (e.g. a snapshot). */
   public JellyfishMerkleTree reading(KeyValueReader view) {
-    return new JellyfishMerkleTree(view, cache);
+    return new JellyfishMerkleTree(view, cache, staged);
+  }
+
+  /**
+   * Makes nodes readable before they are in the store: those of a root whose write batch is not yet
+   * committed. {@link #unstage} them once the batch is durable (or abandoned).
+   *
+   * @param nodes node hash to encoded node
+   */
+  public void stage(Map<Hash, byte[]> nodes) {
+    staged.putAll(nodes);
+  }
+
+  /** Forgets staged nodes: their batch is in the store now, or was abandoned. */
+  public void unstage(Collection<Hash> hashes) {
+    for (Hash h : hashes) {
+      staged.remove(h);
+    }
+  }
+
+  /** How many nodes are staged (0 whenever nothing is being committed). */
+  public int stagedCount() {
+    return staged.size();
   }
 
   public NodeCache cache() {
@@ -153,6 +189,9 @@ public final class JellyfishMerkleTree {
       return node;
     }
     byte[] bytes = overlay.get(hash);
+    if (bytes == null) {
+      bytes = staged.get(hash);
+    }
     if (bytes == null) {
       bytes =
           store

@@ -132,6 +132,42 @@ class JellyfishMerkleTreeTest {
     assertThat(coldReader.get(u.root(), someKey)).hasValue(entries.get(someKey));
   }
 
+  /**
+   * Staged nodes make a root readable, by every view of the tree, before its batch is committed
+   * (the pipelined sequencer builds on them); unstaged after the commit they are read from the
+   * store, and unstaged without a commit the root is unreadable again.
+   */
+  @Test
+  void stagedNodesAreReadableUntilUnstaged() {
+    SplittableRandom r = new SplittableRandom(7);
+    KeyValueStore store = new InMemoryKeyValueStore();
+    JellyfishMerkleTree tree = new JellyfishMerkleTree(store, NodeCache.disabled());
+    TreeMap<Hash, byte[]> first = randomEntries(r, 80);
+    TreeUpdate u1 = tree.apply(Hash.ZERO, puts(first), 1);
+    tree.stage(u1.newNodes());
+    assertThat(tree.stagedCount()).isEqualTo(u1.newNodes().size());
+    JellyfishMerkleTree view = tree.reading(store);
+    for (Map.Entry<Hash, byte[]> e : first.entrySet()) {
+      assertThat(view.get(u1.root(), e.getKey())).hasValue(e.getValue());
+    }
+    // the next version is built on the staged root, as block n+1 is on block n
+    TreeMap<Hash, byte[]> second = randomEntries(r, 40);
+    TreeUpdate u2 = tree.apply(u1.root(), puts(second), 2);
+    commit(store, u1);
+    tree.unstage(u1.newNodes().keySet());
+    assertThat(tree.stagedCount()).isZero();
+    tree.stage(u2.newNodes());
+    for (Map.Entry<Hash, byte[]> e : first.entrySet()) {
+      assertThat(tree.get(u2.root(), e.getKey()))
+          .hasValue(second.getOrDefault(e.getKey(), e.getValue()));
+    }
+    tree.unstage(u2.newNodes().keySet());
+    Hash someKey = second.firstKey();
+    assertThatThrownBy(() -> tree.get(u2.root(), someKey)).isInstanceOf(MissingNodeException.class);
+    commit(store, u2);
+    assertThat(tree.get(u2.root(), someKey)).hasValue(second.get(someKey));
+  }
+
   /** newNodes is exactly what the new root adds; staleNodes exactly what it drops. */
   @Test
   void newAndStaleNodesAreExactlyTheDifferenceBetweenRoots() {

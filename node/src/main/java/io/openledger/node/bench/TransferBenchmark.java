@@ -61,6 +61,8 @@ final class TransferBenchmark {
    *     as the node takes them, with at most {@code maxPending} sent but not yet mined
    * @param dataDir where the chain goes; null for a fresh temporary directory, deleted afterwards
    * @param jfr where to write a Java Flight Recording of the measured window, or null
+   * @param against JSON-RPC URL of another node to load instead of a throw-away devnet (anvil, for
+   *     the side-by-side figures), or null; its senders are funded from the dev accounts
    */
   record Settings(
       int senders,
@@ -74,7 +76,8 @@ final class TransferBenchmark {
       SequencerConfig.Production production,
       boolean syncWrites,
       Path dataDir,
-      Path jfr) {}
+      Path jfr,
+      String against) {}
 
   private final Settings s;
   private final Consumer<String> progress;
@@ -107,6 +110,9 @@ final class TransferBenchmark {
 
   /** Runs the benchmark; the figures, keys naming figure and unit. */
   Map<String, Object> run() throws Exception {
+    if (s.against() != null) {
+      return runAgainst(s.against());
+    }
     Path dir = s.dataDir() != null ? s.dataDir() : Files.createTempDirectory("openledger-bench-");
     try {
       return runIn(dir);
@@ -153,6 +159,90 @@ final class TransferBenchmark {
     }
   }
 
+  /**
+   * The same load against another node: the senders are funded over its JSON-RPC from the dev
+   * accounts (the Hardhat/Anvil mnemonic, which funds them on anvil too), then the same pre-signed
+   * transfers are sent and watched. Its block time and gas limit are its own settings.
+   */
+  private Map<String, Object> runAgainst(String url) throws Exception {
+    RpcClient client = new RpcClient(url);
+    long chainId = Long.decode(client.call("eth_chainId", "[]").asText());
+    progress.accept("loading the node at " + url + " (chain id " + chainId + ")");
+    List<KeyPair> senders = senderKeys(s.senders());
+    fundOverRpc(client, chainId, senders);
+    int perSender = transfersPerSender();
+    presign(senders, perSender, chainId);
+    long startBlock = Long.decode(client.call("eth_blockNumber", "[]").asText());
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "sending %,d transfers from %,d senders: %d clients, batches of %d, %s",
+            rawHex.length,
+            senders.size(),
+            s.clients(),
+            s.batch(),
+            s.rate() > 0 ? s.rate() + " transfers/s" : "as fast as accepted"));
+    Map<String, Object> figures = load(client, startBlock);
+    figures.put("node", url);
+    return figures;
+  }
+
+  private void fundOverRpc(RpcClient client, long chainId, List<KeyPair> senders)
+      throws IOException, InterruptedException {
+    List<KeyPair> funders = funders();
+    long[] nonces = new long[funders.size()];
+    for (int f = 0; f < funders.size(); f++) {
+      String address = "\"" + funders.get(f).address().toHex() + "\"";
+      nonces[f] =
+          Long.decode(
+              client.call("eth_getTransactionCount", "[" + address + ",\"pending\"]").asText());
+    }
+    int window = MempoolConfig.DEFAULT.accountSlots();
+    int done = 0;
+    progress.accept("funding " + senders.size() + " senders");
+    while (done < senders.size()) {
+      List<String> round = new ArrayList<>();
+      String last = null;
+      for (int f = 0; f < funders.size() && done < senders.size(); f++) {
+        for (int k = 0; k < window && done < senders.size(); k++) {
+          Transaction tx =
+              fundingTransfer(chainId, funders.get(f), nonces[f]++, senders.get(done++));
+          round.add(Bytes.toHex(tx.encode()));
+          last = tx.hash().toHex();
+        }
+      }
+      for (RpcClient.Answer a : client.sendRawBatch(round)) {
+        if (a.error() != null) {
+          throw new IllegalStateException("funding transfer refused: " + a.error());
+        }
+      }
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (client.call("eth_getTransactionReceipt", "[\"" + last + "\"]").isNull()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("funding transfers were not mined within 2 minutes");
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static List<KeyPair> funders() {
+    return DevAccounts.ALL.stream()
+        .filter(a -> a.index() != DevAccounts.VESTING_DEMO.index())
+        .map(a -> KeyPair.fromPrivateKeyHex(a.privateKeyHex()))
+        .toList();
+  }
+
+  private static Transaction fundingTransfer(long chainId, KeyPair from, long nonce, KeyPair to) {
+    return TransactionBuilder.eip1559(chainId)
+        .nonce(nonce)
+        .maxFeePerGas(GWEI.multiply(1_000))
+        .maxPriorityFeePerGas(GWEI)
+        .to(to.address())
+        .value(Amount.open(10))
+        .sign(from);
+  }
+
   // ---- set-up (not timed) ----
 
   /** Deterministic sender keys: keccak256("openledger-bench-sender-" + i). */
@@ -173,11 +263,7 @@ final class TransferBenchmark {
    * guarantees.
    */
   private void fund(Ledger ledger, List<KeyPair> senders) throws InterruptedException {
-    List<KeyPair> funders =
-        DevAccounts.ALL.stream()
-            .filter(a -> a.index() != DevAccounts.VESTING_DEMO.index())
-            .map(a -> KeyPair.fromPrivateKeyHex(a.privateKeyHex()))
-            .toList();
+    List<KeyPair> funders = funders();
     long[] nonces = new long[funders.size()];
     int window = MempoolConfig.DEFAULT.accountSlots();
     int done = 0;
@@ -186,15 +272,9 @@ final class TransferBenchmark {
       List<byte[]> round = new ArrayList<>();
       for (int f = 0; f < funders.size() && done < senders.size(); f++) {
         for (int k = 0; k < window && done < senders.size(); k++) {
-          Transaction tx =
-              TransactionBuilder.eip1559(ledger.chainId())
-                  .nonce(nonces[f]++)
-                  .maxFeePerGas(GWEI.multiply(1_000))
-                  .maxPriorityFeePerGas(GWEI)
-                  .to(senders.get(done++).address())
-                  .value(Amount.open(10))
-                  .sign(funders.get(f));
-          round.add(tx.encode());
+          round.add(
+              fundingTransfer(ledger.chainId(), funders.get(f), nonces[f]++, senders.get(done++))
+                  .encode());
         }
       }
       Hash last = null;
@@ -450,7 +530,7 @@ final class TransferBenchmark {
     m.put("p99_ms", round1(percentile(latencies, 99) / 1e6));
     m.put("max_ms", round1(latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6));
     m.put("measured_s", round1(seconds));
-    if (latencies.length > 0) {
+    if (latencies.length > 0 && s.against() == null) {
       // CPU time is far less disturbed by other processes on the machine than wall time.
       double nodeUs = cpu.nodeNanos() / 1e3 / latencies.length;
       m.put("node_cpu_us_per_transfer", round1(nodeUs));
@@ -472,9 +552,11 @@ final class TransferBenchmark {
     m.put("clients", s.clients());
     m.put("batch", s.batch());
     m.put("rate_target_per_s", s.rate());
-    m.put("production", s.production().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    m.put("block_time_ms", s.blockTime().toMillis());
-    m.put("sync_writes", s.syncWrites());
+    if (s.against() == null) {
+      m.put("production", s.production().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      m.put("block_time_ms", s.blockTime().toMillis());
+      m.put("sync_writes", s.syncWrites());
+    }
     m.put("signatures", Secp256k1.get().name());
     if (!rejections.isEmpty()) {
       Map<String, Long> top = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import io.openledger.node.rpc.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -117,6 +118,15 @@ public final class TransfersBenchCommand implements Callable<Integer> {
       description = "Write a Java Flight Recording of the measured window to FILE.")
   Path jfr;
 
+  @Option(
+      names = "--against",
+      paramLabel = "URL",
+      description =
+          "Load another node's JSON-RPC instead of a throw-away devnet (e.g. anvil started with"
+              + " --block-time 2), with the same pre-signed transfers; senders are funded from the"
+              + " dev accounts. Its block time and gas limit are its own.")
+  String against;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -127,6 +137,15 @@ public final class TransfersBenchCommand implements Callable<Integer> {
     }
     if (rate < 0 || maxPending < 1 || blockTimeMs < 1) {
       throw new CliException("--rate must be >= 0, --max-pending and --block-time >= 1");
+    }
+    if (against != null) {
+      for (String own :
+          List.of("--block-time", "--production", "--no-sync", "--data-dir", "--jfr")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(own)) {
+          throw new CliException(
+              own + " sets up the bench's own devnet and cannot be used with --against");
+        }
+      }
     }
     SequencerConfig.Production mode =
         switch (production) {
@@ -150,7 +169,8 @@ public final class TransfersBenchCommand implements Callable<Integer> {
             mode,
             !noSync,
             dataDir,
-            jfr);
+            jfr,
+            against);
     Map<String, Object> figures =
         new TransferBenchmark(
                 settings,

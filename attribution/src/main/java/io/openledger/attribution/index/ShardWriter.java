@@ -68,7 +68,7 @@ public final class ShardWriter {
   public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
     Corpus corpus = tokenizeAll(contributions, progress);
     progress.start(BuildProgress.Phase.SORT, 100);
-    int[] sa = SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length);
+    int[] sa = SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length, threads);
     progress.progress(100);
     try {
       return writeFile(corpus, sa, file, progress);

@@ -35,8 +35,37 @@ public final class SuffixArrays {
    * @param maxToken the largest token value
    */
   public static int[] build(int[] text, int maxToken) {
+    return build(text, maxToken, 1);
+  }
+
+  /**
+   * As {@link #build(int[], int)} on {@code threads} threads (the caller and {@code threads - 1}
+   * helpers); the result is the same for every thread count.
+   */
+  public static int[] build(int[] text, int maxToken, int threads) {
+    checkThreads(threads);
     checkTokens(text, maxToken);
-    return sais(text.clone(), text.length, maxToken);
+    try (InductionTeam team = InductionTeam.of(threads, text.length)) {
+      return sais(text.clone(), text.length, maxToken, team);
+    }
+  }
+
+  /**
+   * The block-parallel induction on {@code threads} threads even for one thread or a short text:
+   * for tests, which compare it with the sequential loops of {@link #build(int[], int)}.
+   */
+  static int[] buildBlocked(int[] text, int maxToken, int threads) {
+    checkThreads(threads);
+    checkTokens(text, maxToken);
+    try (InductionTeam team = new InductionTeam(threads)) {
+      return sais(text.clone(), text.length, maxToken, team);
+    }
+  }
+
+  private static void checkThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1");
+    }
   }
 
   /**
@@ -44,13 +73,14 @@ public final class SuffixArrays {
    * and restored before it returns (so no other thread may read it meanwhile). Saves a copy of the
    * text.
    */
-  static int[] buildInPlace(int[] text, int n, int maxToken) {
+  static int[] buildInPlace(int[] text, int n, int maxToken, int threads) {
     if (n > text.length) {
       throw new IllegalArgumentException("n > text.length");
     }
+    checkThreads(threads);
     checkTokens(text, n, maxToken);
-    try {
-      return sais(text, n, maxToken);
+    try (InductionTeam team = InductionTeam.of(threads, n)) {
+      return sais(text, n, maxToken, team);
     } finally {
       for (int i = 0; i < n; i++) {
         text[i] &= VALUE;
@@ -110,7 +140,8 @@ public final class SuffixArrays {
 
   // s[0..n) with values in [0, upper], no type bits yet. On return s carries type bits (S-type
   // suffixes have the sign bit set); callers that keep s strip them.
-  private static int[] sais(int[] s, int n, int upper) {
+  // team: null for the sequential induction loops.
+  private static int[] sais(int[] s, int n, int upper, InductionTeam team) {
     if (n < NAIVE_BELOW) {
       return naive(s, n);
     }
@@ -157,7 +188,7 @@ public final class SuffixArrays {
       }
     }
     int[] sa = new int[n];
-    induce(s, n, upper, sa, lms, m, sumL, sumS, buf);
+    induce(s, n, upper, sa, lms, m, sumL, sumS, buf, team);
     if (m == 0) {
       return sa;
     }
@@ -184,12 +215,12 @@ public final class SuffixArrays {
         recSa[recS[j]] = j;
       }
     } else {
-      recSa = sais(recS, m, recUpper);
+      recSa = sais(recS, m, recUpper, team);
     }
     for (int i = 0; i < m; i++) {
       recSa[i] = lms[recSa[i]];
     }
-    induce(s, n, upper, sa, recSa, m, sumL, sumS, buf);
+    induce(s, n, upper, sa, recSa, m, sumL, sumS, buf, team);
     return sa;
   }
 
@@ -228,7 +259,16 @@ public final class SuffixArrays {
   // Places the LMS suffixes given (in order) at the start of their buckets' S-parts, then induces
   // the order of L-type suffixes left to right and of S-type suffixes right to left.
   private static void induce(
-      int[] s, int n, int upper, int[] sa, int[] lms, int m, int[] sumL, int[] sumS, int[] buf) {
+      int[] s,
+      int n,
+      int upper,
+      int[] sa,
+      int[] lms,
+      int m,
+      int[] sumL,
+      int[] sumS,
+      int[] buf,
+      InductionTeam team) {
     Arrays.fill(sa, 0, n, -1);
     System.arraycopy(sumS, 0, buf, 0, upper + 2);
     for (int i = 0; i < m; i++) {
@@ -237,6 +277,12 @@ public final class SuffixArrays {
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
     sa[buf[s[n - 1] & VALUE]++] = n - 1;
+    if (team != null && team.takes(n)) {
+      team.induceL(s, sa, n, buf);
+      System.arraycopy(sumL, 0, buf, 0, upper + 2);
+      team.induceS(s, sa, n, buf);
+      return;
+    }
     int touched = 0;
     for (int i = 0; i < n; i++) {
       // Read ahead: start the cache miss for the suffix PREFETCH entries later now (if that entry

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * The two induction scans of SA-IS on several threads, block by block (the scheme of libsais, Ilya
@@ -81,14 +82,22 @@ final class InductionTeam implements AutoCloseable {
    * L-slots ({@code buf[c]++}). Token values carry the S-type flag in the sign bit.
    */
   void induceL(int[] s, int[] sa, int n, int[] buf) {
-    run(new Scan(s, sa, n, buf, true));
+    run(new Scan(Kind.L_TYPE, s, sa, n, buf, null));
+  }
+
+  /**
+   * Places the LMS suffixes {@code lms[0, m)}, in that order, each at the next free slot of its
+   * bucket ({@code buf[c]++}), as the first step of an induction does.
+   */
+  void placeLms(int[] s, int[] sa, int[] lms, int m, int[] buf) {
+    run(new Scan(Kind.LMS, s, sa, m, buf, lms));
   }
 
   /**
    * Right to left: each S-type suffix {@code v - 1} at the back of its bucket ({@code --buf[c+1]}).
    */
   void induceS(int[] s, int[] sa, int n, int[] buf) {
-    run(new Scan(s, sa, n, buf, false));
+    run(new Scan(Kind.S_TYPE, s, sa, n, buf, null));
   }
 
   private void run(Scan scan) {
@@ -96,15 +105,53 @@ final class InductionTeam implements AutoCloseable {
       scan.party(0);
       return;
     }
+    together(scan::partyOrBreak, scan.barrier::reset);
+  }
+
+  /** A part of a loop over an index range. */
+  interface Range {
+    void run(int from, int to);
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} cut into one range per thread, all at once; the cuts are
+   * multiples of 64, so that ranges never share a word of a bit set indexed like the loop.
+   */
+  void forRanges(int n, Range body) {
+    if (helpers == null) {
+      body.run(0, n);
+      return;
+    }
+    together(
+        id -> {
+          int from = cut(n, id);
+          int to = cut(n, id + 1);
+          if (from < to) {
+            body.run(from, to);
+          }
+        },
+        () -> {});
+  }
+
+  private int cut(int n, int part) {
+    if (part == parties) {
+      return n;
+    }
+    long at = ((long) n * part / parties + 63) & ~63L;
+    return (int) Math.min(n, at);
+  }
+
+  // Runs party(0) on this thread and party(1..) on the helpers, and waits for all of them.
+  private void together(IntConsumer party, Runnable breakOthers) {
     List<Future<?>> running = new ArrayList<>(parties - 1);
     for (int id = 1; id < parties; id++) {
-      int party = id;
-      running.add(helpers.submit(() -> scan.partyOrBreak(party)));
+      int p = id;
+      running.add(helpers.submit(() -> party.accept(p)));
     }
     // The failure to report is the first one that is not "another party failed".
     Throwable failure = null;
     try {
-      scan.partyOrBreak(0);
+      party.accept(0);
     } catch (RuntimeException | Error e) {
       failure = e;
     }
@@ -113,7 +160,7 @@ final class InductionTeam implements AutoCloseable {
         f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        scan.barrier.reset();
+        breakOthers.run();
         throw new IllegalStateException("interrupted while sorting suffixes", e);
       } catch (ExecutionException e) {
         if (failure == null || failure instanceof PartyFailed) {
@@ -143,21 +190,31 @@ final class InductionTeam implements AutoCloseable {
     }
   }
 
-  /** One induction scan, run by every party in lock step. */
+  private enum Kind {
+    L_TYPE,
+    S_TYPE,
+    LMS
+  }
+
+  /** One induction scan (or the placing of the LMS suffixes), run by every party in lock step. */
   private final class Scan {
+    final Kind kind;
     final int[] s;
     final int[] sa;
-    final int n;
+    final int n; // entries scanned: of sa, or of lms
     final int[] buf;
+    final int[] lms;
     final boolean leftToRight;
     final CyclicBarrier barrier;
 
-    Scan(int[] s, int[] sa, int n, int[] buf, boolean leftToRight) {
+    Scan(Kind kind, int[] s, int[] sa, int n, int[] buf, int[] lms) {
+      this.kind = kind;
       this.s = s;
       this.sa = sa;
       this.n = n;
       this.buf = buf;
-      this.leftToRight = leftToRight;
+      this.lms = lms;
+      this.leftToRight = kind != Kind.S_TYPE;
       this.barrier = parties > 1 ? new CyclicBarrier(parties) : null;
     }
 
@@ -187,15 +244,23 @@ final class InductionTeam implements AutoCloseable {
       int len = end - start;
       int lo = start + (int) ((long) len * id / parties);
       int hi = start + (int) ((long) len * (id + 1) / parties);
-      for (int i = lo; i < hi; i++) {
-        gather(i - start, sa[i]);
+      if (kind == Kind.LMS) {
+        for (int i = lo; i < hi; i++) {
+          int d = lms[i];
+          induced[i - start] = d;
+          bucket[i - start] = s[d] & VALUE;
+        }
+      } else {
+        for (int i = lo; i < hi; i++) {
+          gather(i - start, sa[i]);
+        }
       }
       await();
       if (id == 0) {
-        if (leftToRight) {
-          sortLeftToRight(start, end);
-        } else {
-          sortRightToLeft(start, end);
+        switch (kind) {
+          case L_TYPE -> sortLeftToRight(start, end);
+          case S_TYPE -> sortRightToLeft(start, end);
+          case LMS -> sortLms(end - start);
         }
       }
       await();
@@ -239,6 +304,13 @@ final class InductionTeam implements AutoCloseable {
             gather(d - start, p);
           }
         }
+      }
+    }
+
+    private void sortLms(int len) {
+      int[] b = buf;
+      for (int j = 0; j < len; j++) {
+        slot[j] = b[bucket[j]]++;
       }
     }
 

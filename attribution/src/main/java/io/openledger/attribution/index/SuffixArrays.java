@@ -202,26 +202,56 @@ public final class SuffixArrays {
     }
     // sa is free until the second induction: use it as position -> LMS ordinal (LMS positions are
     // at least 2 apart, so pos >> 1 is unique).
-    for (int j = 0; j < m; j++) {
-      sa[lms[j] >> 1] = j;
-    }
+    InductionTeam here = team != null && team.takes(n) ? team : null;
+    int[] ordinal = sa;
+    forRanges(
+        here,
+        m,
+        (from, to) -> {
+          for (int j = from; j < to; j++) {
+            ordinal[lms[j] >> 1] = j;
+          }
+        });
     isLms = null;
     int[] recS = new int[m];
-    int recUpper = name(s, n, sa, lms, sortedLms, m, recS);
+    int recUpper =
+        here == null
+            ? name(s, n, sa, lms, sortedLms, m, recS)
+            : nameInParallel(s, n, sa, lms, sortedLms, m, recS, here);
     int[] recSa;
     if (recUpper + 1 == m) {
-      recSa = sortedLms; // reuse: all names distinct, so the order is the names' order
-      for (int j = 0; j < m; j++) {
-        recSa[recS[j]] = j;
-      }
+      int[] inverse = sortedLms; // reuse: all names distinct, so the order is the names' order
+      forRanges(
+          here,
+          m,
+          (from, to) -> {
+            for (int j = from; j < to; j++) {
+              inverse[recS[j]] = j;
+            }
+          });
+      recSa = inverse;
     } else {
       recSa = sais(recS, m, recUpper, team);
     }
-    for (int i = 0; i < m; i++) {
-      recSa[i] = lms[recSa[i]];
-    }
+    int[] lmsSa = recSa;
+    forRanges(
+        here,
+        m,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            lmsSa[i] = lms[lmsSa[i]];
+          }
+        });
     induce(s, n, upper, sa, recSa, m, sumL, sumS, buf, team);
     return sa;
+  }
+
+  private static void forRanges(InductionTeam team, int n, InductionTeam.Range body) {
+    if (team == null) {
+      body.run(0, n);
+    } else {
+      team.forRanges(n, body);
+    }
   }
 
   // Names each LMS substring by its rank among distinct LMS substrings; equal substrings (equal
@@ -232,28 +262,71 @@ public final class SuffixArrays {
     int recUpper = 0;
     recS[ordinal[sortedLms[0] >> 1]] = 0;
     for (int i = 1; i < m; i++) {
-      int l = sortedLms[i - 1];
-      int r = sortedLms[i];
-      int ordL = ordinal[l >> 1];
-      int ordR = ordinal[r >> 1];
-      int endL = ordL + 1 < m ? lms[ordL + 1] : n;
-      int endR = ordR + 1 < m ? lms[ordR + 1] : n;
-      boolean same = endL - l == endR - r;
-      if (same) {
-        while (l < endL && s[l] == s[r]) {
-          l++;
-          r++;
-        }
-        if (l < endL || l == n || r == n || s[l] != s[r]) {
-          same = false;
-        }
-      }
-      if (!same) {
+      if (!sameLmsSubstring(s, n, ordinal, lms, m, sortedLms[i - 1], sortedLms[i])) {
         recUpper++;
       }
-      recS[ordR] = recUpper;
+      recS[ordinal[sortedLms[i] >> 1]] = recUpper;
     }
     return recUpper;
+  }
+
+  // As name, in two parallel passes: which sorted LMS substrings differ from their predecessor (a
+  // bit each; the comparisons are independent), then the names, a running count of those bits from
+  // each range's count before it.
+  private static int nameInParallel(
+      int[] s,
+      int n,
+      int[] ordinal,
+      int[] lms,
+      int[] sortedLms,
+      int m,
+      int[] recS,
+      InductionTeam team) {
+    long[] differs = new long[(m + 63) >>> 6];
+    team.forRanges(
+        m,
+        (from, to) -> {
+          for (int i = Math.max(1, from); i < to; i++) {
+            if (!sameLmsSubstring(s, n, ordinal, lms, m, sortedLms[i - 1], sortedLms[i])) {
+              differs[i >>> 6] |= 1L << i;
+            }
+          }
+        });
+    // namesBefore[w]: set bits in the words before word w
+    int[] namesBefore = new int[differs.length + 1];
+    for (int w = 0; w < differs.length; w++) {
+      namesBefore[w + 1] = namesBefore[w] + Long.bitCount(differs[w]);
+    }
+    team.forRanges(
+        m,
+        (from, to) -> {
+          int name = namesBefore[from >>> 6];
+          for (int i = from; i < to; i++) {
+            if ((differs[i >>> 6] & (1L << i)) != 0) {
+              name++;
+            }
+            recS[ordinal[sortedLms[i] >> 1]] = name;
+          }
+        });
+    return namesBefore[differs.length];
+  }
+
+  // Whether the LMS substrings at l and r (from an LMS position to the next one, inclusive) are
+  // equal: the same tokens with the same types, neither running into the end of the text.
+  private static boolean sameLmsSubstring(
+      int[] s, int n, int[] ordinal, int[] lms, int m, int l, int r) {
+    int ordL = ordinal[l >> 1];
+    int ordR = ordinal[r >> 1];
+    int endL = ordL + 1 < m ? lms[ordL + 1] : n;
+    int endR = ordR + 1 < m ? lms[ordR + 1] : n;
+    if (endL - l != endR - r) {
+      return false;
+    }
+    while (l < endL && s[l] == s[r]) {
+      l++;
+      r++;
+    }
+    return l == endL && l != n && r != n && s[l] == s[r];
   }
 
   // Places the LMS suffixes given (in order) at the start of their buckets' S-parts, then induces
@@ -269,20 +342,24 @@ public final class SuffixArrays {
       int[] sumS,
       int[] buf,
       InductionTeam team) {
-    Arrays.fill(sa, 0, n, -1);
     System.arraycopy(sumS, 0, buf, 0, upper + 2);
+    if (team != null && team.takes(n)) {
+      team.forRanges(n, (from, to) -> Arrays.fill(sa, from, to, -1));
+      team.placeLms(s, sa, lms, m, buf);
+      System.arraycopy(sumL, 0, buf, 0, upper + 2);
+      sa[buf[s[n - 1] & VALUE]++] = n - 1;
+      team.induceL(s, sa, n, buf);
+      System.arraycopy(sumL, 0, buf, 0, upper + 2);
+      team.induceS(s, sa, n, buf);
+      return;
+    }
+    Arrays.fill(sa, 0, n, -1);
     for (int i = 0; i < m; i++) {
       int d = lms[i];
       sa[buf[s[d] & VALUE]++] = d;
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
     sa[buf[s[n - 1] & VALUE]++] = n - 1;
-    if (team != null && team.takes(n)) {
-      team.induceL(s, sa, n, buf);
-      System.arraycopy(sumL, 0, buf, 0, upper + 2);
-      team.induceS(s, sa, n, buf);
-      return;
-    }
     int touched = 0;
     for (int i = 0; i < n; i++) {
       // Read ahead: start the cache miss for the suffix PREFETCH entries later now (if that entry

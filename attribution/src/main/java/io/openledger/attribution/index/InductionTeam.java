@@ -8,44 +8,52 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * The two induction scans of SA-IS on several threads, block by block (the scheme of libsais, Ilya
- * Grebnov). A scan reads the suffix array in order and, for each suffix {@code v} it meets, writes
- * {@code v - 1} into the next free slot of its bucket; the slots depend on every earlier step, so
- * the scan itself is sequential. What costs is memory latency: the read of the token before a
- * random suffix, and the write to a random slot. So each block of {@link #BLOCK} entries goes in
- * three steps:
+ * The two induction scans of SA-IS on several threads, block by block (after libsais, Ilya
+ * Grebnov), and the other loops of SA-IS that split into independent ranges. A scan reads the
+ * suffix array in order and, for each suffix {@code v} it meets, writes {@code v - 1} into the next
+ * free slot of its bucket; the slots depend on every earlier step, so the scan itself is
+ * sequential. What costs is memory latency: the read of the token before a random suffix, and the
+ * write to a random slot. So each block of {@link #BLOCK} entries goes in three steps:
  *
  * <ol>
- *   <li>gather (all threads, each a part of the block): for each entry, the suffix it induces and
- *       that suffix's bucket: the random reads of the text;
+ *   <li>gather (all threads, in chunks): for each entry, the suffix it induces and that suffix's
+ *       bucket: the random reads of the text, without branches on what they read so that many cache
+ *       misses are in flight at once;
  *   <li>sort (one thread, in scan order): take the bucket slots, the same sequence of bucket
  *       counter updates as the sequential scan; an entry written inside the block itself (the scan
  *       would meet it later in the same block) is gathered again here, which is rare;
- *   <li>place (all threads): the random writes into the suffix array.
+ *   <li>place (all threads, each a part of the block): the random writes into the suffix array.
  * </ol>
  *
- * <p>Every entry is read after every write that the sequential scan makes before reading it, so the
+ * <p>Blocks overlap: while one thread sorts block k the others gather block k + 1, and join in when
+ * the sort is done; placing block k then gathers again each entry of block k + 1 it writes. Every
+ * entry is thus read after every write that the sequential scan makes before reading it, so the
  * result is the sequential scan's, entry for entry, for any number of threads.
  */
 final class InductionTeam implements AutoCloseable {
   /** Texts shorter than this are induced by the sequential loops. */
   static final int MIN_PARALLEL = 1 << 16;
 
-  // Entries per block: 3 ints each of working space, so that it stays in the caches (768 KiB).
-  private static final int BLOCK = 1 << 16;
+  // Entries per block: 3 ints each of working space, twice, so that it stays in the caches.
+  private static final int BLOCK = 1 << 15;
+  // Entries the threads take at a time when gathering a block.
+  private static final int CHUNK = 1 << 12;
   private static final int VALUE = Integer.MAX_VALUE;
 
   private final int parties;
   private final int minLength;
   private final ExecutorService helpers;
-  // Per entry start + j of the current block: the suffix it induces (-1: none), that suffix's
-  // bucket counter index, and the slot it goes to.
-  private final int[] induced = new int[BLOCK];
-  private final int[] bucket = new int[BLOCK];
-  private final int[] slot = new int[BLOCK];
+  // Two sets (the block being sorted and the next one, being gathered) of, per entry start + j of
+  // a block: the suffix it induces (-1: none), that suffix's bucket counter, and its slot.
+  private final int[][] induced = new int[2][BLOCK];
+  private final int[][] bucket = new int[2][BLOCK];
+  private final int[][] slot = new int[2][BLOCK];
+  // The next chunk of the block being gathered that no thread has taken yet.
+  private final AtomicInteger nextChunk = new AtomicInteger();
 
   /** A team of {@code threads} threads, used for texts of any length (tests). */
   InductionTeam(int threads) {
@@ -79,7 +87,8 @@ final class InductionTeam implements AutoCloseable {
 
   /**
    * Left to right: each L-type suffix {@code v - 1} is written at the front of its bucket's free
-   * L-slots ({@code buf[c]++}). Token values carry the S-type flag in the sign bit.
+   * L-slots ({@code buf[c]++}). Token values carry the S-type flag in the sign bit; the last entry
+   * of {@code buf} is a spare counter, past those of the buckets.
    */
   void induceL(int[] s, int[] sa, int n, int[] buf) {
     run(new Scan(Kind.L_TYPE, s, sa, n, buf, null));
@@ -206,6 +215,8 @@ final class InductionTeam implements AutoCloseable {
     final int[] lms;
     final boolean leftToRight;
     final CyclicBarrier barrier;
+    // The counter taken by entries that induce nothing: the last one of buf, past every bucket's.
+    final int dummy;
 
     Scan(Kind kind, int[] s, int[] sa, int n, int[] buf, int[] lms) {
       this.kind = kind;
@@ -215,6 +226,7 @@ final class InductionTeam implements AutoCloseable {
       this.buf = buf;
       this.lms = lms;
       this.leftToRight = kind != Kind.S_TYPE;
+      this.dummy = buf.length - 1;
       this.barrier = parties > 1 ? new CyclicBarrier(parties) : null;
     }
 
@@ -229,101 +241,159 @@ final class InductionTeam implements AutoCloseable {
     }
 
     void party(int id) {
-      if (leftToRight) {
-        for (int start = 0; start < n; start += BLOCK) {
-          block(id, start, Math.min(n, start + BLOCK));
+      int blocks = (n + BLOCK - 1) / BLOCK;
+      if (blocks == 0) {
+        return;
+      }
+      int len = end(0) - start(0);
+      gather(0, start(0), start(0) + share(len, id), start(0) + share(len, id + 1));
+      await();
+      for (int k = 0; k < blocks; k++) {
+        int set = k & 1;
+        boolean more = k + 1 < blocks;
+        if (id == 0) {
+          sort(set, start(k), end(k));
         }
-      } else {
-        for (int end = n; end > 0; end -= BLOCK) {
-          block(id, Math.max(0, end - BLOCK), end);
+        if (more) {
+          gatherChunks(set ^ 1, start(k + 1), end(k + 1));
         }
+        await();
+        if (id == 0) {
+          nextChunk.set(0); // no one gathers until the next barrier
+        }
+        len = end(k) - start(k);
+        int from = start(k) + share(len, id);
+        int to = start(k) + share(len, id + 1);
+        if (more) {
+          place(set, start(k), from, to, start(k + 1), end(k + 1));
+        } else {
+          place(set, start(k), from, to, 0, 0);
+        }
+        await();
       }
     }
 
-    private void block(int id, int start, int end) {
-      int len = end - start;
-      int lo = start + (int) ((long) len * id / parties);
-      int hi = start + (int) ((long) len * (id + 1) / parties);
-      if (kind == Kind.LMS) {
-        for (int i = lo; i < hi; i++) {
-          int d = lms[i];
-          induced[i - start] = d;
-          bucket[i - start] = s[d] & VALUE;
-        }
-      } else {
-        for (int i = lo; i < hi; i++) {
-          gather(i - start, sa[i]);
-        }
-      }
-      await();
-      if (id == 0) {
-        switch (kind) {
-          case L_TYPE -> sortLeftToRight(start, end);
-          case S_TYPE -> sortRightToLeft(start, end);
-          case LMS -> sortLms(end - start);
-        }
-      }
-      await();
-      for (int j = lo - start, to = hi - start; j < to; j++) {
-        int p = induced[j];
-        if (p >= 0) {
-          sa[slot[j]] = p;
-        }
-      }
-      await();
+    // Block k in scan order: left to right from 0, or right to left from n.
+    private int start(int k) {
+      return leftToRight ? k * BLOCK : Math.max(0, n - (k + 1) * BLOCK);
     }
 
-    // Entry j of the block holds suffix v: record the suffix v - 1 it induces, if any.
-    private void gather(int j, int v) {
-      int p = -1;
-      if (v >= 1) {
-        int c = s[v - 1];
-        if (leftToRight) {
-          if (c >= 0) { // L-type
-            p = v - 1;
-            bucket[j] = c;
-          }
-        } else if (c < 0) { // S-type
-          p = v - 1;
-          bucket[j] = (c & VALUE) + 1;
-        }
-      }
-      induced[j] = p;
+    private int end(int k) {
+      return leftToRight ? Math.min(n, (k + 1) * BLOCK) : n - k * BLOCK;
     }
 
-    // Slots taken left to right land after the entry (d > start + j); one inside the block is an
-    // entry this block has yet to scan, with its new content.
-    private void sortLeftToRight(int start, int end) {
-      int[] b = buf;
-      for (int j = 0, len = end - start; j < len; j++) {
-        int p = induced[j];
-        if (p >= 0) {
-          int d = b[bucket[j]]++;
-          slot[j] = d;
-          if (d < end) {
-            gather(d - start, p);
+    private int share(int len, int part) {
+      return (int) ((long) len * part / parties);
+    }
+
+    private void gatherChunks(int set, int start, int end) {
+      for (int c = nextChunk.getAndIncrement(); start + c * CHUNK < end; ) {
+        int from = start + c * CHUNK;
+        gather(set, start, from, Math.min(end, from + CHUNK));
+        c = nextChunk.getAndIncrement();
+      }
+    }
+
+    // Entries [from, to) of the block that starts at start, into the given set.
+    private void gather(int set, int start, int from, int to) {
+      int[] p = induced[set];
+      int[] c = bucket[set];
+      switch (kind) {
+        case L_TYPE -> {
+          for (int i = from; i < to; i++) {
+            gatherL(p, c, i - start, sa[i]);
           }
         }
+        case S_TYPE -> {
+          for (int i = from; i < to; i++) {
+            gatherS(p, c, i - start, sa[i]);
+          }
+        }
+        case LMS -> {
+          for (int i = from; i < to; i++) {
+            int d = lms[i];
+            p[i - start] = d;
+            c[i - start] = s[d] & VALUE;
+          }
+        }
       }
     }
 
-    private void sortLms(int len) {
+    // Entry j of a block holds suffix v: record the suffix v - 1 it induces when v - 1 is L-type,
+    // else the dummy counter. No branch on the text: a mispredicted branch waits for its cache
+    // miss, while these selects let the misses of many entries overlap.
+    private void gatherL(int[] induced, int[] bucket, int j, int v) {
+      int q = v - 1;
+      int c = s[Math.max(q, 0)];
+      boolean take = q >= 0 & c >= 0;
+      induced[j] = take ? q : -1;
+      bucket[j] = take ? c : dummy;
+    }
+
+    // As gatherL for an S-type v - 1, whose counter is the end of its bucket.
+    private void gatherS(int[] induced, int[] bucket, int j, int v) {
+      int q = v - 1;
+      int c = s[Math.max(q, 0)];
+      boolean take = q >= 0 & c < 0;
+      induced[j] = take ? q : -1;
+      bucket[j] = take ? (c & VALUE) + 1 : dummy;
+    }
+
+    // Takes the slots in scan order. Left to right a slot lands after its entry, right to left
+    // before it; one inside the block is an entry this block has yet to scan: gathered again here
+    // with its new content (rare: a token repeated).
+    private void sort(int set, int start, int end) {
       int[] b = buf;
-      for (int j = 0; j < len; j++) {
-        slot[j] = b[bucket[j]]++;
+      int[] p = induced[set];
+      int[] c = bucket[set];
+      int[] d = slot[set];
+      switch (kind) {
+        case L_TYPE -> {
+          b[dummy] = n; // never inside the block
+          for (int j = 0, len = end - start; j < len; j++) {
+            int at = b[c[j]]++;
+            d[j] = at;
+            if (at < end) {
+              gatherL(p, c, at - start, p[j]);
+            }
+          }
+        }
+        case S_TYPE -> {
+          b[dummy] = 0; // counts down from 0: never inside the block
+          for (int j = end - start - 1; j >= 0; j--) {
+            int at = --b[c[j]];
+            d[j] = at;
+            if (at >= start) {
+              gatherS(p, c, at - start, p[j]);
+            }
+          }
+        }
+        case LMS -> {
+          for (int j = 0, len = end - start; j < len; j++) {
+            d[j] = b[c[j]]++;
+          }
+        }
       }
     }
 
-    // Slots taken right to left land before the entry (d < start + j).
-    private void sortRightToLeft(int start, int end) {
-      int[] b = buf;
-      for (int j = end - start - 1; j >= 0; j--) {
-        int p = induced[j];
-        if (p >= 0) {
-          int d = --b[bucket[j]];
-          slot[j] = d;
-          if (d >= start) {
-            gather(d - start, p);
+    // Writes entries [from, to) of the sorted block into their slots. A slot inside the next block
+    // (gathered meanwhile, before this write) is gathered again, with its new content.
+    private void place(int set, int start, int from, int to, int nextStart, int nextEnd) {
+      int[] p = induced[set];
+      int[] d = slot[set];
+      int[] nextInduced = induced[set ^ 1];
+      int[] nextBucket = bucket[set ^ 1];
+      for (int j = from - start, last = to - start; j < last; j++) {
+        int q = p[j];
+        if (q >= 0) {
+          int at = d[j];
+          sa[at] = q;
+          if (at >= nextStart && at < nextEnd) {
+            if (kind == Kind.L_TYPE) {
+              gatherL(nextInduced, nextBucket, at - nextStart, q);
+            } else if (kind == Kind.S_TYPE) {
+              gatherS(nextInduced, nextBucket, at - nextStart, q);
+            }
           }
         }
       }

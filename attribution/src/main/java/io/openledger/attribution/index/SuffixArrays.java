@@ -170,7 +170,7 @@ public final class SuffixArrays {
       sumS[c] += sumL[c];
       sumL[c + 1] += sumS[c];
     }
-    int[] buf = new int[upper + 2];
+    int[] buf = new int[upper + 3]; // the last entry: a spare counter for InductionTeam
 
     // LMS positions (S-type with an L-type left neighbour), in text order.
     int m = 0;

@@ -85,7 +85,9 @@ class CorpusIndexTest {
 
   @Test
   void sameBytesOnEveryRunAndThreadCount() throws IOException {
-    List<Contribution> docs = corpus(60_000, 2);
+    // long enough for the parallel suffix sorting (InductionTeam.MIN_PARALLEL tokens) at the top
+    // level and in its first recursion
+    List<Contribution> docs = corpus(250_000, 2);
     byte[] reference = null;
     for (int threads : new int[] {1, 2, 3, 8, 1}) {
       Path file = dir.resolve("t" + threads + "-" + System.nanoTime() + ".olsa");

@@ -31,8 +31,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Builds one shard file from contributions: tokenize (in parallel, in batches), intern tokens, sort
- * suffixes (SA-IS), write the sections. The file depends only on the contributions and their order,
- * never on the thread count.
+ * suffixes (SA-IS, on the same number of threads), write the sections. The file depends only on the
+ * contributions and their order, never on the thread count.
  */
 public final class ShardWriter {
   /** Summary of a written shard. */
@@ -51,7 +51,7 @@ public final class ShardWriter {
 
   private final int threads;
 
-  /** A writer tokenizing on {@code threads} threads (at least 1). */
+  /** A writer tokenizing and sorting suffixes on {@code threads} threads (at least 1). */
   public ShardWriter(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1");

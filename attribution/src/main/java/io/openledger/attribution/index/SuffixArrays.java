@@ -15,6 +15,10 @@ import java.util.Arrays;
  * both; when all reduced names are distinct the recursion is replaced by a direct placement. Memory
  * at the top level: the array returned plus about 2 ints per LMS suffix (at most n/2 of them) times
  * two, besides the input.
+ *
+ * <p>Threads: with more than one (and a text of at least {@link InductionTeam#MIN_PARALLEL}
+ * tokens), the induction scans run block by block on all of them ({@link InductionTeam}), and the
+ * naming of LMS substrings and the index maps in ranges; the result is the same array.
  */
 public final class SuffixArrays {
   private static final int NAIVE_BELOW = 16;

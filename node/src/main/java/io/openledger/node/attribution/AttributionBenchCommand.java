@@ -42,7 +42,7 @@ public final class AttributionBenchCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Tokenizer threads (default: available processors).")
+      description = "Threads for tokenizing and suffix sorting (default: available processors).")
   Integer threads;
 
   @Option(

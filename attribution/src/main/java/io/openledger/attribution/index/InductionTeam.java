@@ -17,22 +17,23 @@ import java.util.function.IntConsumer;
  * suffix array in order and, for each suffix {@code v} it meets, writes {@code v - 1} into the next
  * free slot of its bucket; the slots depend on every earlier step, so the scan itself is
  * sequential. What costs is memory latency: the read of the token before a random suffix, and the
- * write to a random slot. So each block of {@link #BLOCK} entries goes in three steps:
+ * write to a random slot. So each block of {@link #BLOCK} entries goes in two steps:
  *
  * <ol>
  *   <li>gather (all threads, in chunks): for each entry, the suffix it induces and that suffix's
  *       bucket: the random reads of the text, without branches on what they read so that many cache
  *       misses are in flight at once;
- *   <li>sort (one thread, in scan order): take the bucket slots, the same sequence of bucket
- *       counter updates as the sequential scan; an entry written inside the block itself (the scan
- *       would meet it later in the same block) is gathered again here, which is rare;
- *   <li>place (all threads, each a part of the block): the random writes into the suffix array.
+ *   <li>sort and place (one thread, in scan order): take the bucket slots, the same sequence of
+ *       bucket counter updates as the sequential scan, and write the suffixes there; an entry
+ *       written inside the block itself (the scan would meet it later in the same block) is
+ *       gathered again on the spot, which is rare.
  * </ol>
  *
- * <p>Blocks overlap: while one thread sorts block k the others gather block k + 1, and join in when
- * the sort is done; placing block k then gathers again each entry of block k + 1 it writes. Every
- * entry is thus read after every write that the sequential scan makes before reading it, so the
- * result is the sequential scan's, entry for entry, for any number of threads.
+ * <p>Blocks overlap: while one thread sorts block k the others gather block k + 1, and it joins
+ * them when its sort is done. The entries of block k + 1 that the sort of block k wrote meanwhile
+ * are gathered again before block k + 1 is sorted. Every entry is thus read after every write that
+ * the sequential scan makes before reading it, so the result is the sequential scan's, entry for
+ * entry, for any number of threads. One barrier per block; one thread alone runs the same steps.
  */
 final class InductionTeam implements AutoCloseable {
   /** Texts shorter than this are induced by the sequential loops. */
@@ -48,12 +49,11 @@ final class InductionTeam implements AutoCloseable {
   private final int minLength;
   private final ExecutorService helpers;
   // Two sets (the block being sorted and the next one, being gathered) of, per entry start + j of
-  // a block: the suffix it induces (-1: none), that suffix's bucket counter, and its slot.
+  // a block: the suffix it induces (-1: none) and that suffix's bucket counter.
   private final int[][] induced = new int[2][BLOCK];
   private final int[][] bucket = new int[2][BLOCK];
-  private final int[][] slot = new int[2][BLOCK];
-  // The next chunk of the block being gathered that no thread has taken yet.
-  private final AtomicInteger nextChunk = new AtomicInteger();
+  // Entries of the next block written by the sort of the current one (positions in the array).
+  private final int[] rewrittenAt = new int[BLOCK];
 
   /** A team of {@code threads} threads, used for texts of any length (tests). */
   InductionTeam(int threads) {
@@ -215,6 +215,8 @@ final class InductionTeam implements AutoCloseable {
     final int[] lms;
     final boolean leftToRight;
     final CyclicBarrier barrier;
+    // Per set: the next chunk of the block being gathered into it that no thread has taken yet.
+    final AtomicInteger[] nextChunk = {new AtomicInteger(), new AtomicInteger()};
     // The counter taken by entries that induce nothing: the last one of buf, past every bucket's.
     final int dummy;
 
@@ -248,26 +250,20 @@ final class InductionTeam implements AutoCloseable {
       int len = end(0) - start(0);
       gather(0, start(0), start(0) + share(len, id), start(0) + share(len, id + 1));
       await();
+      int rewritten = 0; // entries of block k written by block k - 1 after they were gathered
       for (int k = 0; k < blocks; k++) {
         int set = k & 1;
         boolean more = k + 1 < blocks;
         if (id == 0) {
-          sort(set, start(k), end(k));
+          regather(set, start(k), rewritten);
+          nextChunk[set].set(0); // this set is next gathered in step k + 1
+          rewritten =
+              more
+                  ? sortAndPlace(set, start(k), end(k), start(k + 1), end(k + 1))
+                  : sortAndPlace(set, start(k), end(k), 0, 0);
         }
         if (more) {
           gatherChunks(set ^ 1, start(k + 1), end(k + 1));
-        }
-        await();
-        if (id == 0) {
-          nextChunk.set(0); // no one gathers until the next barrier
-        }
-        len = end(k) - start(k);
-        int from = start(k) + share(len, id);
-        int to = start(k) + share(len, id + 1);
-        if (more) {
-          place(set, start(k), from, to, start(k + 1), end(k + 1));
-        } else {
-          place(set, start(k), from, to, 0, 0);
         }
         await();
       }
@@ -287,10 +283,23 @@ final class InductionTeam implements AutoCloseable {
     }
 
     private void gatherChunks(int set, int start, int end) {
-      for (int c = nextChunk.getAndIncrement(); start + c * CHUNK < end; ) {
+      AtomicInteger chunks = nextChunk[set];
+      for (int c = chunks.getAndIncrement(); start + c * CHUNK < end; ) {
         int from = start + c * CHUNK;
         gather(set, start, from, Math.min(end, from + CHUNK));
-        c = nextChunk.getAndIncrement();
+        c = chunks.getAndIncrement();
+      }
+    }
+
+    // The entries at rewrittenAt[0, count) were written while or after they were gathered: again.
+    private void regather(int set, int start, int count) {
+      for (int r = 0; r < count; r++) {
+        int at = rewrittenAt[r];
+        if (kind == Kind.L_TYPE) {
+          gatherL(induced[set], bucket[set], at - start, sa[at]);
+        } else {
+          gatherS(induced[set], bucket[set], at - start, sa[at]);
+        }
       }
     }
 
@@ -339,64 +348,52 @@ final class InductionTeam implements AutoCloseable {
       bucket[j] = take ? (c & VALUE) + 1 : dummy;
     }
 
-    // Takes the slots in scan order. Left to right a slot lands after its entry, right to left
-    // before it; one inside the block is an entry this block has yet to scan: gathered again here
-    // with its new content (rare: a token repeated).
-    private void sort(int set, int start, int end) {
+    // Takes the slots in scan order and writes the suffixes, as the sequential scan does. Left to
+    // right a slot lands after its entry, right to left before it; one inside the block is an entry
+    // this block has yet to scan: gathered again here with its new content (rare: a token
+    // repeated). One inside the next block, which the other threads are gathering now, is noted in
+    // rewrittenAt and gathered again before that block is sorted. Returns how many were noted.
+    private int sortAndPlace(int set, int start, int end, int nextStart, int nextEnd) {
       int[] b = buf;
       int[] p = induced[set];
       int[] c = bucket[set];
-      int[] d = slot[set];
+      int rewritten = 0;
       switch (kind) {
         case L_TYPE -> {
-          b[dummy] = n; // never inside the block
           for (int j = 0, len = end - start; j < len; j++) {
-            int at = b[c[j]]++;
-            d[j] = at;
-            if (at < end) {
-              gatherL(p, c, at - start, p[j]);
+            int q = p[j];
+            if (q >= 0) {
+              int at = b[c[j]]++;
+              sa[at] = q;
+              if (at < end) {
+                gatherL(p, c, at - start, q);
+              } else if (at < nextEnd) {
+                rewrittenAt[rewritten++] = at;
+              }
             }
           }
         }
         case S_TYPE -> {
-          b[dummy] = 0; // counts down from 0: never inside the block
           for (int j = end - start - 1; j >= 0; j--) {
-            int at = --b[c[j]];
-            d[j] = at;
-            if (at >= start) {
-              gatherS(p, c, at - start, p[j]);
+            int q = p[j];
+            if (q >= 0) {
+              int at = --b[c[j]];
+              sa[at] = q;
+              if (at >= start) {
+                gatherS(p, c, at - start, q);
+              } else if (at >= nextStart && nextStart < nextEnd) {
+                rewrittenAt[rewritten++] = at;
+              }
             }
           }
         }
         case LMS -> {
           for (int j = 0, len = end - start; j < len; j++) {
-            d[j] = b[c[j]]++;
+            sa[b[c[j]]++] = p[j];
           }
         }
       }
-    }
-
-    // Writes entries [from, to) of the sorted block into their slots. A slot inside the next block
-    // (gathered meanwhile, before this write) is gathered again, with its new content.
-    private void place(int set, int start, int from, int to, int nextStart, int nextEnd) {
-      int[] p = induced[set];
-      int[] d = slot[set];
-      int[] nextInduced = induced[set ^ 1];
-      int[] nextBucket = bucket[set ^ 1];
-      for (int j = from - start, last = to - start; j < last; j++) {
-        int q = p[j];
-        if (q >= 0) {
-          int at = d[j];
-          sa[at] = q;
-          if (at >= nextStart && at < nextEnd) {
-            if (kind == Kind.L_TYPE) {
-              gatherL(nextInduced, nextBucket, at - nextStart, q);
-            } else if (kind == Kind.S_TYPE) {
-              gatherS(nextInduced, nextBucket, at - nextStart, q);
-            }
-          }
-        }
-      }
+      return rewritten;
     }
 
     private void await() {

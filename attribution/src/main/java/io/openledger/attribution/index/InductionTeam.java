@@ -122,13 +122,31 @@ final class InductionTeam implements AutoCloseable {
     void run(int from, int to);
   }
 
+  /** A part of a loop over an index range, knowing which part it is. */
+  interface Part {
+    void run(int part, int from, int to);
+  }
+
+  /** How many parts {@link #forParts} cuts a loop into. */
+  int parties() {
+    return parties;
+  }
+
   /**
    * Runs {@code body} over {@code [0, n)} cut into one range per thread, all at once; the cuts are
    * multiples of 64, so that ranges never share a word of a bit set indexed like the loop.
    */
   void forRanges(int n, Range body) {
+    forParts(n, (part, from, to) -> body.run(from, to));
+  }
+
+  /**
+   * As {@link #forRanges}, telling each range its part number ({@code [0, parties())}, in index
+   * order); the cuts are the same on every call with the same {@code n}.
+   */
+  void forParts(int n, Part body) {
     if (helpers == null) {
-      body.run(0, n);
+      body.run(0, 0, n);
       return;
     }
     together(
@@ -136,7 +154,7 @@ final class InductionTeam implements AutoCloseable {
           int from = cut(n, id);
           int to = cut(n, id + 1);
           if (from < to) {
-            body.run(from, to);
+            body.run(id, from, to);
           }
         },
         () -> {});

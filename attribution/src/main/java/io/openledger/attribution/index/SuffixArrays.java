@@ -149,48 +149,20 @@ public final class SuffixArrays {
     if (n < NAIVE_BELOW) {
       return naive(s, n);
     }
-    // Types: suffix i is S-type when smaller than suffix i+1. The last suffix is L-type (the
-    // virtual sentinel after it is smaller than every token).
-    for (int i = n - 2; i >= 0; i--) {
-      int a = s[i];
-      int next = s[i + 1];
-      int b = next & VALUE;
-      if (a < b || (a == b && next < 0)) {
-        s[i] = a | S_TYPE;
-      }
-    }
+    InductionTeam here = team != null && team.takes(n) ? team : null;
+    classify(s, n, here);
     // Bucket c spans [sumL[c], sumL[c+1]); its L-type suffixes come first, S-type from sumS[c].
     int[] sumL = new int[upper + 2];
     int[] sumS = new int[upper + 2];
-    for (int i = 0; i < n; i++) {
-      int v = s[i];
-      if (v >= 0) {
-        sumS[v]++;
-      } else {
-        sumL[(v & VALUE) + 1]++;
-      }
-    }
+    count(s, n, upper, sumL, sumS, here);
     for (int c = 0; c <= upper; c++) {
       sumS[c] += sumL[c];
       sumL[c + 1] += sumS[c];
     }
     int[] buf = new int[upper + 3]; // the last entry: a spare counter for InductionTeam
-
-    // LMS positions (S-type with an L-type left neighbour), in text order.
-    int m = 0;
-    for (int i = 1; i < n; i++) {
-      if (s[i] < 0 && s[i - 1] >= 0) {
-        m++;
-      }
-    }
-    int[] lms = new int[m];
     long[] isLms = new long[(n >>> 6) + 1]; // one bit per position: far fewer cache misses than s
-    for (int i = 1, j = 0; i < n; i++) {
-      if (s[i] < 0 && s[i - 1] >= 0) {
-        lms[j++] = i;
-        isLms[i >>> 6] |= 1L << i;
-      }
-    }
+    int[] lms = findLms(s, n, isLms, here);
+    int m = lms.length;
     int[] sa = new int[n];
     induce(s, n, upper, sa, lms, m, sumL, sumS, buf, team);
     if (m == 0) {
@@ -206,7 +178,6 @@ public final class SuffixArrays {
     }
     // sa is free until the second induction: use it as position -> LMS ordinal (LMS positions are
     // at least 2 apart, so pos >> 1 is unique).
-    InductionTeam here = team != null && team.takes(n) ? team : null;
     int[] ordinal = sa;
     forRanges(
         here,
@@ -248,6 +219,125 @@ public final class SuffixArrays {
         });
     induce(s, n, upper, sa, recSa, m, sumL, sumS, buf, team);
     return sa;
+  }
+
+  // Types: suffix i is S-type when smaller than suffix i+1 (flagged in the sign bit of s[i]). The
+  // last suffix is L-type (the virtual sentinel after it is smaller than every token).
+  private static void classify(int[] s, int n, InductionTeam team) {
+    forRanges(
+        team,
+        n,
+        (from, to) -> {
+          // The first suffix of the next range, from the text alone: that range may be setting
+          // its flags now.
+          boolean nextS = to < n && smallerThanNext(s, n, to);
+          for (int i = to - 1; i >= from; i--) {
+            if (i == n - 1) {
+              continue;
+            }
+            int a = s[i];
+            int b;
+            boolean bS;
+            if (i + 1 == to) {
+              b = s[to] & VALUE;
+              bS = nextS;
+            } else {
+              int next = s[i + 1];
+              b = next & VALUE;
+              bS = next < 0;
+            }
+            if (a < b || (a == b && bS)) {
+              s[i] = a | S_TYPE;
+            }
+          }
+        });
+  }
+
+  // Whether suffix i is S-type, by the first token after it that differs from s[i].
+  private static boolean smallerThanNext(int[] s, int n, int i) {
+    int a = s[i] & VALUE;
+    int j = i + 1;
+    while (j < n && (s[j] & VALUE) == a) {
+      j++;
+    }
+    return j < n && a < (s[j] & VALUE);
+  }
+
+  // sumS[c] = L-type suffixes starting with c, sumL[c + 1] = S-type ones. In parallel only when
+  // the per-thread counters are small beside the text.
+  private static void count(int[] s, int n, int upper, int[] sumL, int[] sumS, InductionTeam team) {
+    if (team == null || upper >= n / 16) {
+      countRange(s, 0, n, sumL, sumS);
+      return;
+    }
+    int parts = team.parties();
+    int[][] partL = new int[parts][];
+    int[][] partS = new int[parts][];
+    partL[0] = sumL;
+    partS[0] = sumS;
+    for (int p = 1; p < parts; p++) {
+      partL[p] = new int[upper + 2];
+      partS[p] = new int[upper + 2];
+    }
+    team.forParts(n, (part, from, to) -> countRange(s, from, to, partL[part], partS[part]));
+    for (int p = 1; p < parts; p++) {
+      for (int c = 0; c < upper + 2; c++) {
+        sumL[c] += partL[p][c];
+        sumS[c] += partS[p][c];
+      }
+    }
+  }
+
+  private static void countRange(int[] s, int from, int to, int[] sumL, int[] sumS) {
+    for (int i = from; i < to; i++) {
+      int v = s[i];
+      if (v >= 0) {
+        sumS[v]++;
+      } else {
+        sumL[(v & VALUE) + 1]++;
+      }
+    }
+  }
+
+  // LMS positions (S-type with an L-type left neighbour), in text order; marked in isLms too.
+  private static int[] findLms(int[] s, int n, long[] isLms, InductionTeam team) {
+    int parts = team == null ? 1 : team.parties();
+    int[] before = new int[parts + 1]; // LMS positions in the parts before part p
+    InductionTeam.Part counting =
+        (part, from, to) -> {
+          int c = 0;
+          for (int i = Math.max(1, from); i < to; i++) {
+            if (s[i] < 0 && s[i - 1] >= 0) {
+              c++;
+            }
+          }
+          before[part + 1] = c;
+        };
+    if (team == null) {
+      counting.run(0, 0, n);
+    } else {
+      team.forParts(n, counting);
+    }
+    for (int p = 0; p < parts; p++) {
+      before[p + 1] += before[p];
+    }
+    int[] lms = new int[before[parts]];
+    InductionTeam.Part listing =
+        (part, from, to) -> {
+          int j = before[part];
+          for (int i = Math.max(1, from); i < to; i++) {
+            if (s[i] < 0 && s[i - 1] >= 0) {
+              lms[j++] = i;
+              isLms[i >>> 6] |= 1L << i;
+            }
+          }
+        };
+    if (team == null) {
+      listing.run(0, 0, n);
+    } else {
+      team.forParts(n, listing);
+    }
+    return lms;
   }
 
   private static void forRanges(InductionTeam team, int n, InductionTeam.Range body) {

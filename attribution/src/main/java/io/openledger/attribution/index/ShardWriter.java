@@ -50,13 +50,26 @@ public final class ShardWriter {
   private static final int TOUCH_AHEAD = 8;
 
   private final int threads;
+  private final int sortThreads;
 
   /** A writer tokenizing and sorting suffixes on {@code threads} threads (at least 1). */
   public ShardWriter(int threads) {
+    this(threads, threads);
+  }
+
+  /**
+   * A writer tokenizing on {@code threads} threads and sorting suffixes on {@code sortThreads}
+   * (both at least 1; 1 sorts with the sequential loops). The file is the same for all counts.
+   */
+  public ShardWriter(int threads, int sortThreads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1");
     }
+    if (sortThreads < 1) {
+      throw new IllegalArgumentException("sortThreads must be >= 1");
+    }
     this.threads = threads;
+    this.sortThreads = sortThreads;
   }
 
   /**
@@ -68,7 +81,8 @@ public final class ShardWriter {
   public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
     Corpus corpus = tokenizeAll(contributions, progress);
     progress.start(BuildProgress.Phase.SORT, 100);
-    int[] sa = SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length, threads);
+    int[] sa =
+        SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length, sortThreads);
     progress.progress(100);
     try {
       return writeFile(corpus, sa, file, progress);

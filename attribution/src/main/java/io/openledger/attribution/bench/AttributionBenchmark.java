@@ -30,6 +30,7 @@ public final class AttributionBenchmark {
   public record Options(
       List<Long> sizes,
       int threads,
+      int sortThreads,
       int traces,
       int outputTokens,
       int dedupQueries,
@@ -39,6 +40,7 @@ public final class AttributionBenchmark {
   public static Options standard(Path workDir) {
     return new Options(
         List.of(10_000_000L, 100_000_000L),
+        Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().availableProcessors(),
         300,
         512,
@@ -52,6 +54,7 @@ public final class AttributionBenchmark {
   public static Map<String, Object> run(Options o, Consumer<String> log) {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("threads", o.threads());
+    figures.put("sort_threads", o.sortThreads());
     figures.put("output_tokens", o.outputTokens());
     SyntheticCorpus text = new SyntheticCorpus(500_000, 2026);
     boolean dedupDone = false;
@@ -66,7 +69,8 @@ public final class AttributionBenchmark {
       long t0 = System.nanoTime();
       long cpu0 = processCpuNanos();
       ShardWriter.ShardStats stats =
-          new ShardWriter(o.threads()).write(docs.iterator(), file, BuildProgress.NONE);
+          new ShardWriter(o.threads(), o.sortThreads())
+              .write(docs.iterator(), file, BuildProgress.NONE);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
       figures.put("build_" + key + "_tokens", stats.tokens());

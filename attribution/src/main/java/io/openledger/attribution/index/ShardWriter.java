@@ -31,8 +31,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Builds one shard file from contributions: tokenize (in parallel, in batches), intern tokens, sort
- * suffixes (SA-IS), write the sections. The file depends only on the contributions and their order,
- * never on the thread count.
+ * suffixes (SA-IS, on the same number of threads), write the sections. The file depends only on the
+ * contributions and their order, never on the thread count.
  */
 public final class ShardWriter {
   /** Summary of a written shard. */
@@ -50,13 +50,26 @@ public final class ShardWriter {
   private static final int TOUCH_AHEAD = 8;
 
   private final int threads;
+  private final int sortThreads;
 
-  /** A writer tokenizing on {@code threads} threads (at least 1). */
+  /** A writer tokenizing and sorting suffixes on {@code threads} threads (at least 1). */
   public ShardWriter(int threads) {
+    this(threads, threads);
+  }
+
+  /**
+   * A writer tokenizing on {@code threads} threads and sorting suffixes on {@code sortThreads}
+   * (both at least 1; 1 sorts with the sequential loops). The file is the same for all counts.
+   */
+  public ShardWriter(int threads, int sortThreads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1");
     }
+    if (sortThreads < 1) {
+      throw new IllegalArgumentException("sortThreads must be >= 1");
+    }
     this.threads = threads;
+    this.sortThreads = sortThreads;
   }
 
   /**
@@ -68,7 +81,8 @@ public final class ShardWriter {
   public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
     Corpus corpus = tokenizeAll(contributions, progress);
     progress.start(BuildProgress.Phase.SORT, 100);
-    int[] sa = SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length);
+    int[] sa =
+        SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length, sortThreads);
     progress.progress(100);
     try {
       return writeFile(corpus, sa, file, progress);

@@ -15,6 +15,10 @@ import java.util.Arrays;
  * both; when all reduced names are distinct the recursion is replaced by a direct placement. Memory
  * at the top level: the array returned plus about 2 ints per LMS suffix (at most n/2 of them) times
  * two, besides the input.
+ *
+ * <p>Threads: with more than one (and a text of at least {@link InductionTeam#MIN_PARALLEL}
+ * tokens), the induction scans run block by block on all of them ({@link InductionTeam}), and the
+ * naming of LMS substrings and the index maps in ranges; the result is the same array.
  */
 public final class SuffixArrays {
   private static final int NAIVE_BELOW = 16;
@@ -35,8 +39,37 @@ public final class SuffixArrays {
    * @param maxToken the largest token value
    */
   public static int[] build(int[] text, int maxToken) {
+    return build(text, maxToken, 1);
+  }
+
+  /**
+   * As {@link #build(int[], int)} on {@code threads} threads (the caller and {@code threads - 1}
+   * helpers); the result is the same for every thread count.
+   */
+  public static int[] build(int[] text, int maxToken, int threads) {
+    checkThreads(threads);
     checkTokens(text, maxToken);
-    return sais(text.clone(), text.length, maxToken);
+    try (InductionTeam team = InductionTeam.of(threads, text.length)) {
+      return sais(text.clone(), text.length, maxToken, team);
+    }
+  }
+
+  /**
+   * The block-parallel induction on {@code threads} threads even for one thread or a short text:
+   * for tests, which compare it with the sequential loops of {@link #build(int[], int)}.
+   */
+  static int[] buildBlocked(int[] text, int maxToken, int threads) {
+    checkThreads(threads);
+    checkTokens(text, maxToken);
+    try (InductionTeam team = new InductionTeam(threads)) {
+      return sais(text.clone(), text.length, maxToken, team);
+    }
+  }
+
+  private static void checkThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1");
+    }
   }
 
   /**
@@ -44,13 +77,14 @@ public final class SuffixArrays {
    * and restored before it returns (so no other thread may read it meanwhile). Saves a copy of the
    * text.
    */
-  static int[] buildInPlace(int[] text, int n, int maxToken) {
+  static int[] buildInPlace(int[] text, int n, int maxToken, int threads) {
     if (n > text.length) {
       throw new IllegalArgumentException("n > text.length");
     }
+    checkThreads(threads);
     checkTokens(text, n, maxToken);
-    try {
-      return sais(text, n, maxToken);
+    try (InductionTeam team = InductionTeam.of(threads, n)) {
+      return sais(text, n, maxToken, team);
     } finally {
       for (int i = 0; i < n; i++) {
         text[i] &= VALUE;
@@ -110,54 +144,27 @@ public final class SuffixArrays {
 
   // s[0..n) with values in [0, upper], no type bits yet. On return s carries type bits (S-type
   // suffixes have the sign bit set); callers that keep s strip them.
-  private static int[] sais(int[] s, int n, int upper) {
+  // team: null for the sequential induction loops.
+  private static int[] sais(int[] s, int n, int upper, InductionTeam team) {
     if (n < NAIVE_BELOW) {
       return naive(s, n);
     }
-    // Types: suffix i is S-type when smaller than suffix i+1. The last suffix is L-type (the
-    // virtual sentinel after it is smaller than every token).
-    for (int i = n - 2; i >= 0; i--) {
-      int a = s[i];
-      int next = s[i + 1];
-      int b = next & VALUE;
-      if (a < b || (a == b && next < 0)) {
-        s[i] = a | S_TYPE;
-      }
-    }
+    InductionTeam here = team != null && team.takes(n) ? team : null;
+    classify(s, n, here);
     // Bucket c spans [sumL[c], sumL[c+1]); its L-type suffixes come first, S-type from sumS[c].
     int[] sumL = new int[upper + 2];
     int[] sumS = new int[upper + 2];
-    for (int i = 0; i < n; i++) {
-      int v = s[i];
-      if (v >= 0) {
-        sumS[v]++;
-      } else {
-        sumL[(v & VALUE) + 1]++;
-      }
-    }
+    count(s, n, upper, sumL, sumS, here);
     for (int c = 0; c <= upper; c++) {
       sumS[c] += sumL[c];
       sumL[c + 1] += sumS[c];
     }
-    int[] buf = new int[upper + 2];
-
-    // LMS positions (S-type with an L-type left neighbour), in text order.
-    int m = 0;
-    for (int i = 1; i < n; i++) {
-      if (s[i] < 0 && s[i - 1] >= 0) {
-        m++;
-      }
-    }
-    int[] lms = new int[m];
+    int[] buf = new int[upper + 3]; // the last entry: a spare counter for InductionTeam
     long[] isLms = new long[(n >>> 6) + 1]; // one bit per position: far fewer cache misses than s
-    for (int i = 1, j = 0; i < n; i++) {
-      if (s[i] < 0 && s[i - 1] >= 0) {
-        lms[j++] = i;
-        isLms[i >>> 6] |= 1L << i;
-      }
-    }
+    int[] lms = findLms(s, n, isLms, here);
+    int m = lms.length;
     int[] sa = new int[n];
-    induce(s, n, upper, sa, lms, m, sumL, sumS, buf);
+    induce(s, n, upper, sa, lms, m, sumL, sumS, buf, team);
     if (m == 0) {
       return sa;
     }
@@ -171,26 +178,174 @@ public final class SuffixArrays {
     }
     // sa is free until the second induction: use it as position -> LMS ordinal (LMS positions are
     // at least 2 apart, so pos >> 1 is unique).
-    for (int j = 0; j < m; j++) {
-      sa[lms[j] >> 1] = j;
-    }
+    int[] ordinal = sa;
+    forRanges(
+        here,
+        m,
+        (from, to) -> {
+          for (int j = from; j < to; j++) {
+            ordinal[lms[j] >> 1] = j;
+          }
+        });
     isLms = null;
     int[] recS = new int[m];
-    int recUpper = name(s, n, sa, lms, sortedLms, m, recS);
+    int recUpper =
+        here == null
+            ? name(s, n, sa, lms, sortedLms, m, recS)
+            : nameInParallel(s, n, sa, lms, sortedLms, m, recS, here);
     int[] recSa;
     if (recUpper + 1 == m) {
-      recSa = sortedLms; // reuse: all names distinct, so the order is the names' order
-      for (int j = 0; j < m; j++) {
-        recSa[recS[j]] = j;
-      }
+      int[] inverse = sortedLms; // reuse: all names distinct, so the order is the names' order
+      forRanges(
+          here,
+          m,
+          (from, to) -> {
+            for (int j = from; j < to; j++) {
+              inverse[recS[j]] = j;
+            }
+          });
+      recSa = inverse;
     } else {
-      recSa = sais(recS, m, recUpper);
+      recSa = sais(recS, m, recUpper, team);
     }
-    for (int i = 0; i < m; i++) {
-      recSa[i] = lms[recSa[i]];
-    }
-    induce(s, n, upper, sa, recSa, m, sumL, sumS, buf);
+    int[] lmsSa = recSa;
+    forRanges(
+        here,
+        m,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            lmsSa[i] = lms[lmsSa[i]];
+          }
+        });
+    induce(s, n, upper, sa, recSa, m, sumL, sumS, buf, team);
     return sa;
+  }
+
+  // Types: suffix i is S-type when smaller than suffix i+1 (flagged in the sign bit of s[i]). The
+  // last suffix is L-type (the virtual sentinel after it is smaller than every token).
+  private static void classify(int[] s, int n, InductionTeam team) {
+    forRanges(
+        team,
+        n,
+        (from, to) -> {
+          // The first suffix of the next range, from the text alone: that range may be setting
+          // its flags now.
+          boolean nextS = to < n && smallerThanNext(s, n, to);
+          for (int i = to - 1; i >= from; i--) {
+            if (i == n - 1) {
+              continue;
+            }
+            int a = s[i];
+            int b;
+            boolean bS;
+            if (i + 1 == to) {
+              b = s[to] & VALUE;
+              bS = nextS;
+            } else {
+              int next = s[i + 1];
+              b = next & VALUE;
+              bS = next < 0;
+            }
+            if (a < b || (a == b && bS)) {
+              s[i] = a | S_TYPE;
+            }
+          }
+        });
+  }
+
+  // Whether suffix i is S-type, by the first token after it that differs from s[i].
+  private static boolean smallerThanNext(int[] s, int n, int i) {
+    int a = s[i] & VALUE;
+    int j = i + 1;
+    while (j < n && (s[j] & VALUE) == a) {
+      j++;
+    }
+    return j < n && a < (s[j] & VALUE);
+  }
+
+  // sumS[c] = L-type suffixes starting with c, sumL[c + 1] = S-type ones. In parallel only when
+  // the per-thread counters are small beside the text.
+  private static void count(int[] s, int n, int upper, int[] sumL, int[] sumS, InductionTeam team) {
+    if (team == null || upper >= n / 16) {
+      countRange(s, 0, n, sumL, sumS);
+      return;
+    }
+    int parts = team.parties();
+    int[][] partL = new int[parts][];
+    int[][] partS = new int[parts][];
+    partL[0] = sumL;
+    partS[0] = sumS;
+    for (int p = 1; p < parts; p++) {
+      partL[p] = new int[upper + 2];
+      partS[p] = new int[upper + 2];
+    }
+    team.forParts(n, (part, from, to) -> countRange(s, from, to, partL[part], partS[part]));
+    for (int p = 1; p < parts; p++) {
+      for (int c = 0; c < upper + 2; c++) {
+        sumL[c] += partL[p][c];
+        sumS[c] += partS[p][c];
+      }
+    }
+  }
+
+  private static void countRange(int[] s, int from, int to, int[] sumL, int[] sumS) {
+    for (int i = from; i < to; i++) {
+      int v = s[i];
+      if (v >= 0) {
+        sumS[v]++;
+      } else {
+        sumL[(v & VALUE) + 1]++;
+      }
+    }
+  }
+
+  // LMS positions (S-type with an L-type left neighbour), in text order; marked in isLms too.
+  private static int[] findLms(int[] s, int n, long[] isLms, InductionTeam team) {
+    int parts = team == null ? 1 : team.parties();
+    int[] before = new int[parts + 1]; // LMS positions in the parts before part p
+    InductionTeam.Part counting =
+        (part, from, to) -> {
+          int c = 0;
+          for (int i = Math.max(1, from); i < to; i++) {
+            if (s[i] < 0 && s[i - 1] >= 0) {
+              c++;
+            }
+          }
+          before[part + 1] = c;
+        };
+    if (team == null) {
+      counting.run(0, 0, n);
+    } else {
+      team.forParts(n, counting);
+    }
+    for (int p = 0; p < parts; p++) {
+      before[p + 1] += before[p];
+    }
+    int[] lms = new int[before[parts]];
+    InductionTeam.Part listing =
+        (part, from, to) -> {
+          int j = before[part];
+          for (int i = Math.max(1, from); i < to; i++) {
+            if (s[i] < 0 && s[i - 1] >= 0) {
+              lms[j++] = i;
+              isLms[i >>> 6] |= 1L << i;
+            }
+          }
+        };
+    if (team == null) {
+      listing.run(0, 0, n);
+    } else {
+      team.forParts(n, listing);
+    }
+    return lms;
+  }
+
+  private static void forRanges(InductionTeam team, int n, InductionTeam.Range body) {
+    if (team == null) {
+      body.run(0, n);
+    } else {
+      team.forRanges(n, body);
+    }
   }
 
   // Names each LMS substring by its rank among distinct LMS substrings; equal substrings (equal
@@ -201,36 +356,98 @@ public final class SuffixArrays {
     int recUpper = 0;
     recS[ordinal[sortedLms[0] >> 1]] = 0;
     for (int i = 1; i < m; i++) {
-      int l = sortedLms[i - 1];
-      int r = sortedLms[i];
-      int ordL = ordinal[l >> 1];
-      int ordR = ordinal[r >> 1];
-      int endL = ordL + 1 < m ? lms[ordL + 1] : n;
-      int endR = ordR + 1 < m ? lms[ordR + 1] : n;
-      boolean same = endL - l == endR - r;
-      if (same) {
-        while (l < endL && s[l] == s[r]) {
-          l++;
-          r++;
-        }
-        if (l < endL || l == n || r == n || s[l] != s[r]) {
-          same = false;
-        }
-      }
-      if (!same) {
+      if (!sameLmsSubstring(s, n, ordinal, lms, m, sortedLms[i - 1], sortedLms[i])) {
         recUpper++;
       }
-      recS[ordR] = recUpper;
+      recS[ordinal[sortedLms[i] >> 1]] = recUpper;
     }
     return recUpper;
+  }
+
+  // As name, in two parallel passes: which sorted LMS substrings differ from their predecessor (a
+  // bit each; the comparisons are independent), then the names, a running count of those bits from
+  // each range's count before it.
+  private static int nameInParallel(
+      int[] s,
+      int n,
+      int[] ordinal,
+      int[] lms,
+      int[] sortedLms,
+      int m,
+      int[] recS,
+      InductionTeam team) {
+    long[] differs = new long[(m + 63) >>> 6];
+    team.forRanges(
+        m,
+        (from, to) -> {
+          for (int i = Math.max(1, from); i < to; i++) {
+            if (!sameLmsSubstring(s, n, ordinal, lms, m, sortedLms[i - 1], sortedLms[i])) {
+              differs[i >>> 6] |= 1L << i;
+            }
+          }
+        });
+    // namesBefore[w]: set bits in the words before word w
+    int[] namesBefore = new int[differs.length + 1];
+    for (int w = 0; w < differs.length; w++) {
+      namesBefore[w + 1] = namesBefore[w] + Long.bitCount(differs[w]);
+    }
+    team.forRanges(
+        m,
+        (from, to) -> {
+          int name = namesBefore[from >>> 6];
+          for (int i = from; i < to; i++) {
+            if ((differs[i >>> 6] & (1L << i)) != 0) {
+              name++;
+            }
+            recS[ordinal[sortedLms[i] >> 1]] = name;
+          }
+        });
+    return namesBefore[differs.length];
+  }
+
+  // Whether the LMS substrings at l and r (from an LMS position to the next one, inclusive) are
+  // equal: the same tokens with the same types, neither running into the end of the text.
+  private static boolean sameLmsSubstring(
+      int[] s, int n, int[] ordinal, int[] lms, int m, int l, int r) {
+    int ordL = ordinal[l >> 1];
+    int ordR = ordinal[r >> 1];
+    int endL = ordL + 1 < m ? lms[ordL + 1] : n;
+    int endR = ordR + 1 < m ? lms[ordR + 1] : n;
+    if (endL - l != endR - r) {
+      return false;
+    }
+    while (l < endL && s[l] == s[r]) {
+      l++;
+      r++;
+    }
+    return l == endL && l != n && r != n && s[l] == s[r];
   }
 
   // Places the LMS suffixes given (in order) at the start of their buckets' S-parts, then induces
   // the order of L-type suffixes left to right and of S-type suffixes right to left.
   private static void induce(
-      int[] s, int n, int upper, int[] sa, int[] lms, int m, int[] sumL, int[] sumS, int[] buf) {
-    Arrays.fill(sa, 0, n, -1);
+      int[] s,
+      int n,
+      int upper,
+      int[] sa,
+      int[] lms,
+      int m,
+      int[] sumL,
+      int[] sumS,
+      int[] buf,
+      InductionTeam team) {
     System.arraycopy(sumS, 0, buf, 0, upper + 2);
+    if (team != null && team.takes(n)) {
+      team.forRanges(n, (from, to) -> Arrays.fill(sa, from, to, -1));
+      team.placeLms(s, sa, lms, m, buf);
+      System.arraycopy(sumL, 0, buf, 0, upper + 2);
+      sa[buf[s[n - 1] & VALUE]++] = n - 1;
+      team.induceL(s, sa, n, buf);
+      System.arraycopy(sumL, 0, buf, 0, upper + 2);
+      team.induceS(s, sa, n, buf);
+      return;
+    }
+    Arrays.fill(sa, 0, n, -1);
     for (int i = 0; i < m; i++) {
       int d = lms[i];
       sa[buf[s[d] & VALUE]++] = d;

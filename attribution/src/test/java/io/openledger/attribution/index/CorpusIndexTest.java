@@ -85,16 +85,22 @@ class CorpusIndexTest {
 
   @Test
   void sameBytesOnEveryRunAndThreadCount() throws IOException {
-    List<Contribution> docs = corpus(60_000, 2);
+    // long enough for the parallel suffix sorting (InductionTeam.MIN_PARALLEL tokens) at the top
+    // level and in its first recursion
+    List<Contribution> docs = corpus(250_000, 2);
     byte[] reference = null;
-    for (int threads : new int[] {1, 2, 3, 8, 1}) {
-      Path file = dir.resolve("t" + threads + "-" + System.nanoTime() + ".olsa");
-      new ShardWriter(threads).write(docs.iterator(), file, BuildProgress.NONE);
+    // tokenizing threads, sorting threads
+    int[][] runs = {{1, 1}, {2, 2}, {3, 3}, {8, 8}, {2, 1}, {1, 2}, {1, 1}};
+    for (int[] run : runs) {
+      Path file = dir.resolve("t" + run[0] + "-" + run[1] + "-" + System.nanoTime() + ".olsa");
+      new ShardWriter(run[0], run[1]).write(docs.iterator(), file, BuildProgress.NONE);
       byte[] bytes = Files.readAllBytes(file);
       if (reference == null) {
         reference = bytes;
       }
-      assertThat(bytes).as("%d threads", threads).isEqualTo(reference);
+      assertThat(bytes)
+          .as("%d tokenizing, %d sorting threads", run[0], run[1])
+          .isEqualTo(reference);
     }
   }
 

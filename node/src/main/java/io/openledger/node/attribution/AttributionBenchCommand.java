@@ -42,8 +42,16 @@ public final class AttributionBenchCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Tokenizer threads (default: available processors).")
+      description = "Threads for tokenizing and suffix sorting (default: available processors).")
   Integer threads;
+
+  @Option(
+      names = "--sort-threads",
+      paramLabel = "N",
+      description =
+          "Threads for suffix sorting alone (default: --threads); 1 runs the sequential SA-IS, to"
+              + " compare.")
+  Integer sortThreads;
 
   @Option(
       names = "--traces",
@@ -104,11 +112,18 @@ public final class AttributionBenchCommand implements Callable<Integer> {
     if (traces < 1) {
       throw new CliException("--traces must be at least 1");
     }
+    if (threads != null && threads < 1) {
+      throw new CliException("--threads must be at least 1");
+    }
+    if (sortThreads != null && sortThreads < 1) {
+      throw new CliException("--sort-threads must be at least 1");
+    }
     requireHeapFor(s.stream().mapToLong(Long::longValue).max().orElseThrow());
     AttributionBenchmark.Options o =
         new AttributionBenchmark.Options(
             s,
             threads == null ? std.threads() : threads,
+            sortThreads != null ? sortThreads : threads != null ? threads : std.sortThreads(),
             traces,
             std.outputTokens(),
             std.dedupQueries(),

@@ -13,10 +13,13 @@ import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
- * The node's chain as the JSON-RPC server and the CLI see it: submit transactions, read blocks,
- * transactions, receipts, accounts and logs, simulate calls, follow new blocks. One instance owns
- * one data directory (RocksDB), the mempool and the sequencer that turns pending transactions into
- * blocks.
+ * A node's chain: one data directory (RocksDB), the mempool and the sequencer that turns pending
+ * transactions into blocks, seen through five services, each handed to the code that needs it and
+ * nothing more: {@link #chain()} (blocks, transactions, receipts, logs), {@link #intake()}
+ * (submitting transactions, the pool), {@link #state()} (accounts, module storage, proofs, calls),
+ * {@link #fees()} (base fee, tips, fee history) and {@link #events()} (new heads, logs, pending
+ * transactions). Whoever opens the ledger owns the sequencer: it alone produces blocks on demand
+ * and closes the ledger.
  *
  * <p>Opened with {@code Ledger.open(Path dataDir, Genesis genesis, LedgerConfig config)} (added
  * with the implementation): a fresh directory gets the genesis block 0; a used one recovers its
@@ -31,9 +34,9 @@ import java.util.function.Consumer;
  * state (a RocksDB snapshot), never half a block. A receipt becomes visible only after its block is
  * durably committed.
  *
- * <p>Methods answering {@link Optional#empty()} mean "no such block/transaction" (JSON-RPC {@code
- * null}); inputs the caller got wrong come back as {@link QueryResult.Failed} or {@link
- * SubmitResult.Rejected} with the message Ethereum clients expect.
+ * <p>Methods answering {@link java.util.Optional#empty()} mean "no such block/transaction"
+ * (JSON-RPC {@code null}); inputs the caller got wrong come back as {@link QueryResult.Failed} or
+ * {@link SubmitResult.Rejected} with the message Ethereum clients expect.
  */
 public interface Ledger extends AutoCloseable {
 
@@ -60,143 +63,139 @@ public interface Ledger extends AutoCloseable {
     return NodeLedger.open(dataDir, spec, config, clock);
   }
 
-  // ---- chain ----
+  /** Blocks, transactions, receipts and logs. */
+  ChainQueries chain();
 
-  /** EIP-155 chain id (1337 devnet, 161201 testnet, 1612 mainnet, or as the genesis says). */
-  long chainId();
+  /** Submitting transactions, and the pool they wait in. */
+  TransactionIntake intake();
 
-  /** Number of the latest committed block ({@code eth_blockNumber}). */
-  long headNumber();
+  /** Accounts, module storage, proofs and simulated calls at a block. */
+  StateQueries state();
 
-  /**
-   * A committed block; {@code safe} and {@code finalized} give the head; {@code pending} the block
-   * being built (number head + 1, no hash yet, the pool's transactions the next block would take,
-   * executed but not committed).
-   */
-  Optional<BlockView> block(BlockRef ref);
+  /** The next base fee, suggested tips, the fee history. */
+  FeeOracle fees();
 
-  Optional<BlockView> blockByHash(Hash hash);
+  /** Listeners for new blocks, logs and pending transactions. */
+  ChainEvents events();
 
-  // ---- transactions ----
+  // ---- forwarding to the services while callers move to them; removed after ----
 
-  /**
-   * Decodes, verifies (signature, chain id, intrinsic gas, size) and admits a signed transaction
-   * ({@code eth_sendRawTransaction}) against the pending state: nonce, balance including the
-   * sender's pending spends, fee against the next block's base fee. Accepted only after the
-   * transaction is written to the store's log, so it survives a crash of the node (and a power loss
-   * too with {@link LedgerConfig#syncAdmissions()}). Rejected input changes nothing.
-   */
-  SubmitResult submit(byte[] rawTransaction);
+  default long chainId() {
+    return chain().chainId();
+  }
 
-  /**
-   * {@link #submit} for many transactions at once (a JSON-RPC batch): signatures are recovered in
-   * parallel and the pool is persisted with one write; results in the order given.
-   */
-  List<SubmitResult> submitAll(List<byte[]> rawTransactions);
+  default long headNumber() {
+    return chain().headNumber();
+  }
 
-  /** A mined transaction (with its block) or a pending one; empty when unknown. */
-  Optional<TransactionView> transaction(Hash txHash);
+  default Optional<BlockView> block(BlockRef ref) {
+    return chain().block(ref);
+  }
 
-  /** The {@code index}-th transaction of a block ({@code eth_getTransactionByBlock*AndIndex}). */
-  Optional<TransactionView> transactionByBlock(BlockRef block, int index);
+  default Optional<BlockView> blockByHash(Hash hash) {
+    return chain().blockByHash(hash);
+  }
 
-  /** The receipt of a mined transaction; empty while pending or unknown. */
-  Optional<ReceiptView> receipt(Hash txHash);
+  default SubmitResult submit(byte[] rawTransaction) {
+    return intake().submit(rawTransaction);
+  }
 
-  /** All receipts of a block in order ({@code eth_getBlockReceipts}); empty if no such block. */
-  Optional<List<ReceiptView>> blockReceipts(BlockRef block);
+  default List<SubmitResult> submitAll(List<byte[]> rawTransactions) {
+    return intake().submitAll(rawTransactions);
+  }
 
-  /** Pending and queued transactions, by sender then nonce. */
-  List<TransactionView> pendingTransactions();
+  default Optional<TransactionView> transaction(Hash txHash) {
+    return chain().transaction(txHash);
+  }
 
-  /** The pool as {@code txpool_content} shows it: pending and queued, by sender then nonce. */
-  PoolContent poolContent();
+  default Optional<TransactionView> transactionByBlock(BlockRef block, int index) {
+    return chain().transactionByBlock(block, index);
+  }
 
-  /**
-   * The signed bytes of a mined or pending transaction ({@code eth_getRawTransactionByHash}), as
-   * {@code eth_sendRawTransaction} took them; empty when unknown.
-   */
-  Optional<byte[]> rawTransaction(Hash txHash);
+  default Optional<ReceiptView> receipt(Hash txHash) {
+    return chain().receipt(txHash);
+  }
 
-  PoolStatus poolStatus();
+  default Optional<List<ReceiptView>> blockReceipts(BlockRef block) {
+    return chain().blockReceipts(block);
+  }
 
-  // ---- accounts (empty when the block does not exist; pending: the state after the block being
-  // built, see block(PENDING)) ----
+  default List<TransactionView> pendingTransactions() {
+    return intake().pendingTransactions();
+  }
 
-  Optional<Amount> balance(Address account, BlockRef block);
+  default PoolContent poolContent() {
+    return intake().poolContent();
+  }
 
-  /**
-   * The whole state at a block, read without gas: what the node's own services (the inference gate,
-   * the indexer, the read API) use to read module storage through the modules' static readers.
-   * Empty when the block does not exist; {@code pending} is the state after the block being built.
-   */
-  Optional<StateReader> state(BlockRef block);
+  default Optional<byte[]> rawTransaction(Hash txHash) {
+    return chain().rawTransaction(txHash);
+  }
 
-  /**
-   * The account's nonce at a block; for {@link BlockRef#PENDING} the next nonce counting the
-   * sender's executable pending transactions ({@code eth_getTransactionCount(addr, "pending")}).
-   */
-  OptionalLong nonce(Address account, BlockRef block);
+  default PoolStatus poolStatus() {
+    return intake().poolStatus();
+  }
 
-  /**
-   * Code at an address: empty for accounts; a system module reports a short marker so that tools
-   * which check {@code eth_getCode} before calling a contract see code there.
-   */
-  Optional<byte[]> code(Address account, BlockRef block);
+  default Optional<Amount> balance(Address account, BlockRef block) {
+    return state().balance(account, block);
+  }
 
-  /** Proof of an account and of module storage slots at a block's state root. */
-  QueryResult<AccountProof> proof(Address account, List<Hash> storageKeys, BlockRef block);
+  default Optional<StateReader> state(BlockRef block) {
+    return state().state(block);
+  }
 
-  // ---- simulation ----
+  default OptionalLong nonce(Address account, BlockRef block) {
+    return state().nonce(account, block);
+  }
 
-  /** Runs a call against a block's state without committing anything ({@code eth_call}). */
-  CallResult call(CallRequest request, BlockRef block);
+  default Optional<byte[]> code(Address account, BlockRef block) {
+    return state().code(account, block);
+  }
 
-  /** The least gas limit with which the call succeeds ({@code eth_estimateGas}). */
-  CallResult estimateGas(CallRequest request, BlockRef block);
+  default QueryResult<AccountProof> proof(Address account, List<Hash> storageKeys, BlockRef block) {
+    return state().proof(account, storageKeys, block);
+  }
 
-  // ---- fees ----
+  default CallResult call(CallRequest request, BlockRef block) {
+    return state().call(request, block);
+  }
 
-  /** Base fee of the next block (base units per gas). */
-  Amount nextBaseFee();
+  default CallResult estimateGas(CallRequest request, BlockRef block) {
+    return state().estimateGas(request, block);
+  }
 
-  /** Suggested priority fee ({@code eth_maxPriorityFeePerGas}), from recent blocks' tips. */
-  Amount maxPriorityFeePerGas();
+  default Amount nextBaseFee() {
+    return fees().nextBaseFee();
+  }
 
-  /** {@link #nextBaseFee()} + {@link #maxPriorityFeePerGas()} ({@code eth_gasPrice}). */
-  Amount gasPrice();
+  default Amount maxPriorityFeePerGas() {
+    return fees().maxPriorityFeePerGas();
+  }
 
-  /**
-   * {@code eth_feeHistory}: up to 1,024 blocks ending at {@code newest}; percentiles must be
-   * increasing within [0, 100].
-   */
-  QueryResult<FeeHistory> feeHistory(int blockCount, BlockRef newest, List<Double> percentiles);
+  default Amount gasPrice() {
+    return fees().gasPrice();
+  }
 
-  // ---- logs and subscriptions ----
+  default QueryResult<FeeHistory> feeHistory(
+      int blockCount, BlockRef newest, List<Double> percentiles) {
+    return fees().feeHistory(blockCount, newest, percentiles);
+  }
 
-  /**
-   * Logs matching a filter, in chain order, over any block range (read from the log index); refused
-   * with "query returned more than 10000 results. Try with this block range [...]." when more than
-   * {@link LogFilter#MAX_RESULTS} match.
-   */
-  QueryResult<List<LogView>> logs(LogFilter filter);
+  default QueryResult<List<LogView>> logs(LogFilter filter) {
+    return chain().logs(filter);
+  }
 
-  /**
-   * Calls {@code listener} with each new block after it is committed ({@code eth_subscribe
-   * newHeads}), in block order, on one listener thread; a slow listener delays only listeners.
-   */
-  Subscription onNewHead(Consumer<BlockView> listener);
+  default Subscription onNewHead(Consumer<BlockView> listener) {
+    return events().onNewHead(listener);
+  }
 
-  /** Calls {@code listener} with each new log matching the filter's addresses and topics. */
-  Subscription onLogs(LogFilter filter, Consumer<LogView> listener);
+  default Subscription onLogs(LogFilter filter, Consumer<LogView> listener) {
+    return events().onLogs(filter, listener);
+  }
 
-  /**
-   * Calls {@code listener} with the hash of each transaction admitted to the pool, once it is
-   * durable ({@code eth_subscribe newPendingTransactions}), on the listener thread.
-   */
-  Subscription onPendingTransaction(Consumer<Hash> listener);
-
-  // ---- production ----
+  default Subscription onPendingTransaction(Consumer<Hash> listener) {
+    return events().onPendingTransaction(listener);
+  }
 
   /**
    * Makes a block now from the pending transactions (possibly empty), commits it durably and

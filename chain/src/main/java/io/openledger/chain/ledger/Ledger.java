@@ -1,16 +1,8 @@
 package io.openledger.chain.ledger;
 
 import io.openledger.chain.genesis.Genesis;
-import io.openledger.chain.state.StateReader;
-import io.openledger.chain.types.Address;
-import io.openledger.chain.types.Amount;
-import io.openledger.chain.types.Hash;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.function.Consumer;
 
 /**
  * A node's chain: one data directory (RocksDB), the mempool and the sequencer that turns pending
@@ -77,125 +69,6 @@ public interface Ledger extends AutoCloseable {
 
   /** Listeners for new blocks, logs and pending transactions. */
   ChainEvents events();
-
-  // ---- forwarding to the services while callers move to them; removed after ----
-
-  default long chainId() {
-    return chain().chainId();
-  }
-
-  default long headNumber() {
-    return chain().headNumber();
-  }
-
-  default Optional<BlockView> block(BlockRef ref) {
-    return chain().block(ref);
-  }
-
-  default Optional<BlockView> blockByHash(Hash hash) {
-    return chain().blockByHash(hash);
-  }
-
-  default SubmitResult submit(byte[] rawTransaction) {
-    return intake().submit(rawTransaction);
-  }
-
-  default List<SubmitResult> submitAll(List<byte[]> rawTransactions) {
-    return intake().submitAll(rawTransactions);
-  }
-
-  default Optional<TransactionView> transaction(Hash txHash) {
-    return chain().transaction(txHash);
-  }
-
-  default Optional<TransactionView> transactionByBlock(BlockRef block, int index) {
-    return chain().transactionByBlock(block, index);
-  }
-
-  default Optional<ReceiptView> receipt(Hash txHash) {
-    return chain().receipt(txHash);
-  }
-
-  default Optional<List<ReceiptView>> blockReceipts(BlockRef block) {
-    return chain().blockReceipts(block);
-  }
-
-  default List<TransactionView> pendingTransactions() {
-    return intake().pendingTransactions();
-  }
-
-  default PoolContent poolContent() {
-    return intake().poolContent();
-  }
-
-  default Optional<byte[]> rawTransaction(Hash txHash) {
-    return chain().rawTransaction(txHash);
-  }
-
-  default PoolStatus poolStatus() {
-    return intake().poolStatus();
-  }
-
-  default Optional<Amount> balance(Address account, BlockRef block) {
-    return state().balance(account, block);
-  }
-
-  default Optional<StateReader> state(BlockRef block) {
-    return state().state(block);
-  }
-
-  default OptionalLong nonce(Address account, BlockRef block) {
-    return state().nonce(account, block);
-  }
-
-  default Optional<byte[]> code(Address account, BlockRef block) {
-    return state().code(account, block);
-  }
-
-  default QueryResult<AccountProof> proof(Address account, List<Hash> storageKeys, BlockRef block) {
-    return state().proof(account, storageKeys, block);
-  }
-
-  default CallResult call(CallRequest request, BlockRef block) {
-    return state().call(request, block);
-  }
-
-  default CallResult estimateGas(CallRequest request, BlockRef block) {
-    return state().estimateGas(request, block);
-  }
-
-  default Amount nextBaseFee() {
-    return fees().nextBaseFee();
-  }
-
-  default Amount maxPriorityFeePerGas() {
-    return fees().maxPriorityFeePerGas();
-  }
-
-  default Amount gasPrice() {
-    return fees().gasPrice();
-  }
-
-  default QueryResult<FeeHistory> feeHistory(
-      int blockCount, BlockRef newest, List<Double> percentiles) {
-    return fees().feeHistory(blockCount, newest, percentiles);
-  }
-
-  default QueryResult<List<LogView>> logs(LogFilter filter) {
-    return chain().logs(filter);
-  }
-
-  default Subscription onNewHead(Consumer<BlockView> listener) {
-    return events().onNewHead(listener);
-  }
-
-  default Subscription onLogs(LogFilter filter, Consumer<LogView> listener) {
-    return events().onLogs(filter, listener);
-  }
-
-  default Subscription onPendingTransaction(Consumer<Hash> listener) {
-    return events().onPendingTransaction(listener);
-  }
 
   /**
    * Makes a block now from the pending transactions (possibly empty), commits it durably and

@@ -226,7 +226,7 @@ final class BenchEconomy {
   }
 
   private static StateReader head(Ledger ledger) {
-    return ledger.state(BlockRef.LATEST).orElseThrow();
+    return ledger.state().state(BlockRef.LATEST).orElseThrow();
   }
 
   /** {@code n} synthetic contributions (60-1,200 tokens each, a 50,000-word vocabulary). */

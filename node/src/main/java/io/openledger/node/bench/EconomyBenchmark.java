@@ -402,7 +402,7 @@ final class EconomyBenchmark {
         "contributions credited per paid answer (openledger.attribution)");
     NextBatch next =
         InferenceModule.nextBatch(
-            ledger.state(BlockRef.LATEST).orElseThrow(), DemoSetup.OPERATOR.address());
+            ledger.state().state(BlockRef.LATEST).orElseThrow(), DemoSetup.OPERATOR.address());
     put("records_measured", records, "inference records the measured paid runs wrote");
     put(
         "records_written",
@@ -496,7 +496,8 @@ final class EconomyBenchmark {
    * records the node produced per second. An honest node's records are all rejected.
    */
   private void audit(EconomyService economy, io.openledger.chain.ledger.Ledger ledger) {
-    io.openledger.chain.state.StateReader head = ledger.state(BlockRef.LATEST).orElseThrow();
+    io.openledger.chain.state.StateReader head =
+        ledger.state().state(BlockRef.LATEST).orElseThrow();
     long n = Math.min(economy.records().nextNumber(), 5_000);
     long upheld = 0;
     long nanos = 0;
@@ -605,10 +606,10 @@ final class EconomyBenchmark {
       BenchEconomy setup,
       BenchEconomy.Made made,
       long blockGasLimit) {
-    ProtocolRules rules = spec.protocol().rulesAt(chain.ledger().headNumber());
+    ProtocolRules rules = spec.protocol().rulesAt(chain.ledger().chain().headNumber());
     InferenceParameters parameters =
         ((InferenceModule) rules.modules().get(InferenceModule.ADDRESS).orElseThrow())
-            .parameters(chain.ledger().state(BlockRef.LATEST).orElseThrow());
+            .parameters(chain.ledger().state().state(BlockRef.LATEST).orElseThrow());
     progress.accept(
         String.format(
             Locale.ROOT,

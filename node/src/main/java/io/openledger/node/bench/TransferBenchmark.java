@@ -134,9 +134,9 @@ final class TransferBenchmark {
       List<KeyPair> senders = senderKeys(s.senders());
       fund(ledger, senders);
       int perSender = transfersPerSender();
-      presign(senders, perSender, ledger.chainId());
+      presign(senders, perSender, ledger.chain().chainId());
       RpcClient client = new RpcClient(rpc.httpUrl());
-      long startBlock = ledger.headNumber();
+      long startBlock = ledger.chain().headNumber();
       progress.accept(
           String.format(
               Locale.ROOT,
@@ -187,7 +187,7 @@ final class TransferBenchmark {
       for (int f = 0; f < funders.size() && done < senders.size(); f++) {
         for (int k = 0; k < window && done < senders.size(); k++) {
           Transaction tx =
-              TransactionBuilder.eip1559(ledger.chainId())
+              TransactionBuilder.eip1559(ledger.chain().chainId())
                   .nonce(nonces[f]++)
                   .maxFeePerGas(GWEI.multiply(1_000))
                   .maxPriorityFeePerGas(GWEI)
@@ -198,7 +198,7 @@ final class TransferBenchmark {
         }
       }
       Hash last = null;
-      for (SubmitResult r : ledger.submitAll(round)) {
+      for (SubmitResult r : ledger.intake().submitAll(round)) {
         switch (r) {
           case SubmitResult.Accepted a -> last = a.txHash();
           case SubmitResult.Rejected x ->
@@ -206,7 +206,7 @@ final class TransferBenchmark {
         }
       }
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (ledger.receipt(last).isEmpty()) {
+      while (ledger.chain().receipt(last).isEmpty()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("funding transfers were not mined within 2 minutes");
         }

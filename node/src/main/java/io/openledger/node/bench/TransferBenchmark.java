@@ -365,7 +365,7 @@ final class TransferBenchmark {
     long next = startBlock + 1;
     try {
       while (!stop || mined.get() < accepted.sum()) {
-        long head = Long.decode(client.call("eth_blockNumber", "[]").asText());
+        long head = Long.decode(client.call("eth_blockNumber").asText());
         if (head < next) {
           Thread.sleep(stop ? 50 : 5);
           if (stop && blocksStalled()) {
@@ -375,7 +375,7 @@ final class TransferBenchmark {
         }
         for (; next <= head; next++) {
           JsonNode block =
-              client.call("eth_getBlockByNumber", "[\"0x" + Long.toHexString(next) + "\",false]");
+              client.call("eth_getBlockByNumber", "0x" + Long.toHexString(next), false);
           long seen = System.nanoTime();
           int count = 0;
           for (JsonNode tx : block.path("transactions")) {
@@ -417,7 +417,7 @@ final class TransferBenchmark {
         continue;
       }
       String hash = hashHex[g];
-      JsonNode r = client.call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+      JsonNode r = client.call("eth_getTransactionReceipt", hash);
       if (!"0x1".equals(r.path("status").asText())) {
         throw new IllegalStateException("transfer " + hash + " has no successful receipt: " + r);
       }

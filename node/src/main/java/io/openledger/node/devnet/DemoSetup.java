@@ -26,6 +26,7 @@ import io.openledger.node.economy.EconomyIndexer;
 import io.openledger.node.economy.EconomyService;
 import io.openledger.node.factory.TrainedModelRegistration;
 import io.openledger.node.factory.TrainingManifestFile;
+import io.openledger.node.rpc.Json;
 import io.openledger.openlora.adapter.AdapterBundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -190,7 +191,11 @@ public final class DemoSetup {
       Hash blob = store(t.bytes(), contributors.get(i).address());
       Hash meta =
           store(
-              ("{\"name\":\"" + t.name() + "\",\"mediaType\":\"text/plain\"}")
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("name", t.name())
+                  .put("mediaType", "text/plain")
+                  .toString()
                   .getBytes(StandardCharsets.UTF_8),
               contributors.get(i).address());
       submit(

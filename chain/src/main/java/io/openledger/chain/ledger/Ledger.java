@@ -13,14 +13,14 @@ import java.time.InstantSource;
  * transactions). Whoever opens the ledger owns the sequencer: it alone produces blocks on demand
  * and closes the ledger.
  *
- * <p>Opened with {@code Ledger.open(Path dataDir, Genesis genesis, LedgerConfig config)} (added
- * with the implementation): a fresh directory gets the genesis block 0; a used one recovers its
- * head and reloads its pending transactions; a directory made for another genesis or chain id, or
- * locked by another running node, is refused with a {@link LedgerOpenException}.
+ * <p>Opened with {@code Ledger.open(Path dataDir, Genesis genesis, LedgerConfig config)}: a fresh
+ * directory gets the genesis block 0; a used one recovers its head and reloads its pending
+ * transactions; a directory made for another genesis or chain id, or locked by another running
+ * node, is refused with a {@link LedgerOpenException}.
  *
  * <p>On disk: the chain (blocks, receipts, indexes, state tree) in RocksDB at {@code dataDir}, the
  * persisted pool in a second RocksDB at {@code dataDir/pool} (so admissions never wait behind a
- * block's synced write). Old state roots stay readable: nothing is pruned.
+ * block's synced write). Old states stay readable as {@link LedgerConfig#stateRetention()} says.
  *
  * <p>Thread safety: every method may be called from any thread. Reads see one committed block's
  * state (a RocksDB snapshot), never half a block. A receipt becomes visible only after its block is

@@ -5,7 +5,8 @@ public sealed interface CallResult {
   /**
    * The call ran to the end.
    *
-   * @param gasUsed for {@link Ledger#estimateGas}: the estimate (the least gas limit that succeeds)
+   * @param gasUsed for {@link StateQueries#estimateGas}: the estimate (the least gas limit that
+   *     succeeds)
    */
   record Success(byte[] returnData, long gasUsed) implements CallResult {}
 

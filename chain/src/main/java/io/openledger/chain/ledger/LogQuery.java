@@ -1,6 +1,5 @@
 package io.openledger.chain.ledger;
 
-import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.Log;
 import io.openledger.chain.block.LogsBloom;
 import io.openledger.chain.store.ChainStore;
@@ -22,9 +21,6 @@ import java.util.function.Function;
  * Ethermint-based nodes use, naming a range that fits, which log tools know how to split on.
  */
 final class LogQuery {
-  /** A block header with its hash. */
-  record Header(BlockHeader header, Hash hash) {}
-
   /** {@code "query returned more than 10000 results. Try with this block range [0x0, 0x1f3]."} */
   static String tooManyResults(long from, long lastFitting) {
     return "query returned more than "
@@ -39,7 +35,7 @@ final class LogQuery {
   QueryResult<List<LogView>> run(
       LogFilter filter,
       long headNumber,
-      Function<BlockRef, Optional<Header>> resolve,
+      Function<BlockRef, Optional<StoredHeader>> resolve,
       ChainStore c,
       KeyValueReader reader) {
     if (filter.blockHash() != null) {
@@ -48,7 +44,7 @@ final class LogQuery {
             QueryResult.FailureKind.INVALID_INPUT,
             "cannot specify both BlockHash and FromBlock/ToBlock, choose one or the other");
       }
-      Optional<Header> h = resolve.apply(BlockRef.hash(filter.blockHash()));
+      Optional<StoredHeader> h = resolve.apply(BlockRef.hash(filter.blockHash()));
       if (h.isEmpty()) {
         return QueryResult.failed(QueryResult.FailureKind.NOT_FOUND, "unknown block");
       }
@@ -153,7 +149,7 @@ final class LogQuery {
     };
   }
 
-  private static void collect(LogFilter filter, Header h, ChainStore c, List<LogView> out) {
+  private static void collect(LogFilter filter, StoredHeader h, ChainStore c, List<LogView> out) {
     if (!mayMatch(filter, h.header().logsBloom())) {
       return;
     }

@@ -79,6 +79,11 @@ final class PendingBlock {
   }
 
   /** The pending block on top of {@code parent} (hash {@code parentHash}) and the pool as it is. */
+  /** The block being built on {@code head}. */
+  Built on(StoredHeader head) {
+    return on(head.header(), head.hash());
+  }
+
   Built on(BlockHeader parent, Hash parentHash) {
     long version = pool.version();
     Built b = current;
@@ -111,10 +116,7 @@ final class PendingBlock {
     }
     BlockView view =
         Views.block(
-            block.header(),
-            null,
-            NodeLedger.encodedSize(block.header(), block.transactions()),
-            txs);
+            block.header(), null, Views.encodedSize(block.header(), block.transactions()), txs);
     return new Built(
         parentHash,
         version,

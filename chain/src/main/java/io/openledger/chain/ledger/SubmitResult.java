@@ -3,8 +3,8 @@ package io.openledger.chain.ledger;
 import io.openledger.chain.types.Hash;
 
 /**
- * What {@link Ledger#submit} answers: the transaction is durably in the pool (its hash is the
- * receipt for the client), or it was refused and nothing changed.
+ * What {@link TransactionIntake#submit} answers: the transaction is durably in the pool (its hash
+ * is the receipt for the client), or it was refused and nothing changed.
  */
 public sealed interface SubmitResult {
   /** Admitted and persisted (survives a crash); the hash is keccak-256 of the raw bytes. */

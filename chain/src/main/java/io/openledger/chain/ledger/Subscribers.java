@@ -1,5 +1,6 @@
 package io.openledger.chain.ledger;
 
+import io.openledger.chain.sequencer.CommittedBlock;
 import io.openledger.chain.types.Hash;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * listener thread, in block order, so the sequencer never waits for a slow listener; a listener
  * that throws is logged and kept.
  */
-final class Subscribers implements AutoCloseable {
+final class Subscribers implements ChainEvents, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Subscribers.class);
 
   private record LogListener(LogFilter filter, Consumer<LogView> listener) {}
@@ -27,24 +28,27 @@ final class Subscribers implements AutoCloseable {
       Executors.newSingleThreadExecutor(
           Thread.ofPlatform().name("ledger-listeners").daemon().factory());
 
-  Subscription onNewHead(Consumer<BlockView> listener) {
+  @Override
+  public Subscription onNewHead(Consumer<BlockView> listener) {
     heads.add(listener);
     return () -> heads.remove(listener);
   }
 
-  Subscription onLogs(LogFilter filter, Consumer<LogView> listener) {
+  @Override
+  public Subscription onLogs(LogFilter filter, Consumer<LogView> listener) {
     LogListener l = new LogListener(filter, listener);
     logs.add(l);
     return () -> logs.remove(l);
   }
 
-  Subscription onPendingTransaction(Consumer<Hash> listener) {
+  @Override
+  public Subscription onPendingTransaction(Consumer<Hash> listener) {
     pendingTxs.add(listener);
     return () -> pendingTxs.remove(listener);
   }
 
   /** No listener for blocks or logs (pending-transaction listeners aside). */
-  boolean isEmpty() {
+  private boolean isEmpty() {
     return heads.isEmpty() && logs.isEmpty();
   }
 
@@ -64,10 +68,12 @@ final class Subscribers implements AutoCloseable {
   }
 
   /** Queues the notifications of one committed block. */
-  void publish(BlockView block, List<LogView> blockLogs) {
+  void publish(CommittedBlock committed) {
     if (isEmpty()) {
       return;
     }
+    BlockView block = Views.committed(committed);
+    List<LogView> blockLogs = Views.committedLogs(committed);
     thread.execute(
         () -> {
           for (Consumer<BlockView> h : heads) {

@@ -1,8 +1,10 @@
 package io.openledger.chain.ledger;
 
+import io.openledger.chain.block.Block;
 import io.openledger.chain.block.BlockHeader;
 import io.openledger.chain.block.Log;
 import io.openledger.chain.block.Receipt;
+import io.openledger.chain.sequencer.CommittedBlock;
 import io.openledger.chain.tx.Eip1559Transaction;
 import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.types.Address;
@@ -119,5 +121,60 @@ final class Views {
         h.extraData(),
         size,
         transactions);
+  }
+
+  /** A block the sequencer just committed, as {@code eth_getBlockByNumber} would show it. */
+  static BlockView committed(CommittedBlock committed) {
+    Block block = committed.block();
+    List<TransactionView> txs = new ArrayList<>();
+    for (int i = 0; i < block.transactions().size(); i++) {
+      txs.add(
+          transaction(
+              block.transactions().get(i),
+              committed.senders().get(i),
+              new TransactionView.Inclusion(committed.hash(), block.number(), i),
+              block.header().baseFeePerGas()));
+    }
+    return block(
+        block.header(), committed.hash(), encodedSize(block.header(), block.transactions()), txs);
+  }
+
+  /** The logs of a block the sequencer just committed, in block order. */
+  static List<LogView> committedLogs(CommittedBlock committed) {
+    Block block = committed.block();
+    List<LogView> logs = new ArrayList<>();
+    List<Transaction> txs = block.transactions();
+    int firstLog = 0;
+    for (int i = 0; i < txs.size(); i++) {
+      Receipt receipt = committed.receipts().get(i);
+      logs.addAll(logs(receipt, firstLog, block.number(), committed.hash(), txs.get(i).hash(), i));
+      firstLog += receipt.logs().size();
+    }
+    return logs;
+  }
+
+  /**
+   * Bytes of {@link Block#encode()}, {@code rlp([header, [bytes(tx)...]])}, without encoding it
+   * again: a block of 10,000 transfers is about a megabyte.
+   */
+  static long encodedSize(BlockHeader header, List<Transaction> txs) {
+    long list = 0;
+    for (Transaction tx : txs) {
+      list += rlpLength(tx.size(), false);
+    }
+    long body = header.encode().length + rlpLength(list, true);
+    return rlpLength(body, true);
+  }
+
+  /** Length of an RLP item whose payload is {@code payload} bytes (a list, or a byte string). */
+  private static long rlpLength(long payload, boolean list) {
+    if (!list && payload == 1) {
+      return 1; // a single byte below 0x80 encodes as itself; a transaction is never that short
+    }
+    if (payload < 56) {
+      return 1 + payload;
+    }
+    int lengthBytes = (64 - Long.numberOfLeadingZeros(payload) + 7) / 8;
+    return 1 + lengthBytes + payload;
   }
 }

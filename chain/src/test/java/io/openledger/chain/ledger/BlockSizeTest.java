@@ -38,7 +38,7 @@ class BlockSizeTest {
               Amount.of(1_000_000_000L),
               Address.ofLowBytes(2),
               new byte[0]);
-      assertThat(NodeLedger.encodedSize(header, txs))
+      assertThat(Views.encodedSize(header, txs))
           .as("%d transactions", n)
           .isEqualTo(new Block(header, txs).encode().length);
     }

@@ -50,7 +50,9 @@ class LedgerPruningTest {
         Address to = Address.ofLowBytes(0x10000 + (transfers++ % 64));
         Amount value = Amount.of(1 + transfers);
         SubmitResult r =
-            ledger.submit(TestChain.transfer(KEYS.get(i), nonces[i]++, to, value, CHAIN).encode());
+            ledger
+                .intake()
+                .submit(TestChain.transfer(KEYS.get(i), nonces[i]++, to, value, CHAIN).encode());
         assertThat(r).isInstanceOf(SubmitResult.Accepted.class);
       }
       assertThat(ledger.produceBlock().transactionHashes()).hasSize(KEYS.size());
@@ -124,12 +126,12 @@ class LedgerPruningTest {
     Address alice = KEYS.get(0).address();
     try (Ledger ledger = Ledger.open(dir, SPEC, config(StateRetention.keepLast(8)), CLOCK)) {
       run(ledger, 40);
-      long head = ledger.headNumber();
+      long head = ledger.chain().headNumber();
       assertThat(head).isEqualTo(40);
       for (long b = head - 7; b <= head; b++) {
         BlockRef ref = BlockRef.number(b);
-        assertThat(ledger.nonce(alice, ref)).hasValue(b);
-        AccountProof p = ok(ledger.proof(alice, List.of(), ref));
+        assertThat(ledger.state().nonce(alice, ref)).hasValue(b);
+        AccountProof p = ok(ledger.state().proof(alice, List.of(), ref));
         assertThat(p.nonce()).isEqualTo(b);
         byte[] encoded = new io.openledger.chain.state.Account(p.balance(), p.nonce()).encode();
         assertThat(
@@ -139,8 +141,9 @@ class LedgerPruningTest {
                     Optional.of(encoded),
                     SparseMerkleProof.decode(p.accountProof().getFirst())))
             .isTrue();
-        assertThat(ledger.call(simpleCall(alice), ref)).isInstanceOf(CallResult.Success.class);
-        assertThat(ledger.state(ref).orElseThrow().nonce(alice)).isEqualTo(b);
+        assertThat(ledger.state().call(simpleCall(alice), ref))
+            .isInstanceOf(CallResult.Success.class);
+        assertThat(ledger.state().state(ref).orElseThrow().nonce(alice)).isEqualTo(b);
       }
       for (long b : new long[] {0, 1, 20, head - 8}) {
         BlockRef ref = BlockRef.number(b);
@@ -150,23 +153,24 @@ class LedgerPruningTest {
                 + " was pruned (this node keeps the state of the last 8 blocks, from block "
                 + (head - 7)
                 + "; run the node with --archive to keep all)";
-        assertThatThrownBy(() -> ledger.balance(alice, ref))
+        assertThatThrownBy(() -> ledger.state().balance(alice, ref))
             .isInstanceOf(StateUnavailableException.class)
             .hasMessage(message);
-        assertThatThrownBy(() -> ledger.proof(alice, List.of(), ref)).hasMessage(message);
-        assertThatThrownBy(() -> ledger.call(simpleCall(alice), ref)).hasMessage(message);
-        assertThatThrownBy(() -> ledger.state(ref)).hasMessage(message);
+        assertThatThrownBy(() -> ledger.state().proof(alice, List.of(), ref)).hasMessage(message);
+        assertThatThrownBy(() -> ledger.state().call(simpleCall(alice), ref)).hasMessage(message);
+        assertThatThrownBy(() -> ledger.state().state(ref)).hasMessage(message);
         // blocks, receipts and logs are kept
-        assertThat(ledger.block(ref)).isPresent();
+        assertThat(ledger.chain().block(ref)).isPresent();
       }
-      assertThat(ledger.balance(alice, BlockRef.number(head + 1))).isEmpty(); // no such block
+      assertThat(ledger.state().balance(alice, BlockRef.number(head + 1)))
+          .isEmpty(); // no such block
     }
     // as an archive from now on: what was pruned stays refused, everything new is kept
     try (Ledger ledger = Ledger.open(dir, SPEC, config(StateRetention.ARCHIVE), CLOCK)) {
       run(ledger, 30);
-      assertThat(ledger.nonce(alice, BlockRef.number(33))).hasValue(33);
-      assertThat(ledger.nonce(alice, BlockRef.number(41))).hasValue(41);
-      assertThatThrownBy(() -> ledger.nonce(alice, BlockRef.number(32)))
+      assertThat(ledger.state().nonce(alice, BlockRef.number(33))).hasValue(33);
+      assertThat(ledger.state().nonce(alice, BlockRef.number(41))).hasValue(41);
+      assertThatThrownBy(() -> ledger.state().nonce(alice, BlockRef.number(32)))
           .hasMessage(
               "state not available: block 32 was pruned (this node's state starts at block 33,"
                   + " pruned before it ran as an archive)");
@@ -174,11 +178,11 @@ class LedgerPruningTest {
     // and pruning again
     try (Ledger ledger = Ledger.open(dir, SPEC, config(StateRetention.keepLast(8)), CLOCK)) {
       run(ledger, 30);
-      long head = ledger.headNumber();
+      long head = ledger.chain().headNumber();
       for (long b = head - 7; b <= head; b++) {
-        assertThat(ledger.nonce(alice, BlockRef.number(b))).hasValue(b);
+        assertThat(ledger.state().nonce(alice, BlockRef.number(b))).hasValue(b);
       }
-      assertThatThrownBy(() -> ledger.nonce(alice, BlockRef.number(head - 8)))
+      assertThatThrownBy(() -> ledger.state().nonce(alice, BlockRef.number(head - 8)))
           .isInstanceOf(StateUnavailableException.class);
     }
     assertThat(ChainAudit.run(dir, SPEC).problems()).isEmpty();

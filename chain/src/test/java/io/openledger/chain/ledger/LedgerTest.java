@@ -59,17 +59,17 @@ class LedgerTest {
     Hash genesis;
     Hash third;
     try (Ledger ledger = open()) {
-      assertThat(ledger.headNumber()).isZero();
-      genesis = ledger.block(BlockRef.EARLIEST).orElseThrow().hash();
+      assertThat(ledger.chain().headNumber()).isZero();
+      genesis = ledger.chain().block(BlockRef.EARLIEST).orElseThrow().hash();
       ledger.produceBlock();
       ledger.produceBlock();
       third = ledger.produceBlock().hash();
-      assertThat(ledger.headNumber()).isEqualTo(3);
+      assertThat(ledger.chain().headNumber()).isEqualTo(3);
     }
     try (Ledger ledger = open()) {
-      assertThat(ledger.headNumber()).isEqualTo(3);
-      assertThat(ledger.block(BlockRef.LATEST).orElseThrow().hash()).isEqualTo(third);
-      assertThat(ledger.block(BlockRef.number(0)).orElseThrow().hash()).isEqualTo(genesis);
+      assertThat(ledger.chain().headNumber()).isEqualTo(3);
+      assertThat(ledger.chain().block(BlockRef.LATEST).orElseThrow().hash()).isEqualTo(third);
+      assertThat(ledger.chain().block(BlockRef.number(0)).orElseThrow().hash()).isEqualTo(genesis);
       assertThat(ledger.produceBlock().parentHash()).isEqualTo(third);
     }
   }
@@ -82,21 +82,25 @@ class LedgerTest {
       KeyPair alice = KEYS.get(0);
       first =
           accepted(
-              ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(5), CHAIN).encode()));
+              ledger
+                  .intake()
+                  .submit(TestChain.transfer(alice, 0, BOB, Amount.open(5), CHAIN).encode()));
       second =
           accepted(
-              ledger.submit(TestChain.transfer(alice, 1, BOB, Amount.open(2), CHAIN).encode()));
-      assertThat(ledger.transaction(first).orElseThrow().isPending()).isTrue();
-      assertThat(ledger.receipt(first)).isEmpty();
-      assertThat(ledger.nonce(alice.address(), BlockRef.PENDING)).hasValue(2);
-      assertThat(ledger.nonce(alice.address(), BlockRef.LATEST)).hasValue(0);
+              ledger
+                  .intake()
+                  .submit(TestChain.transfer(alice, 1, BOB, Amount.open(2), CHAIN).encode()));
+      assertThat(ledger.chain().transaction(first).orElseThrow().isPending()).isTrue();
+      assertThat(ledger.chain().receipt(first)).isEmpty();
+      assertThat(ledger.state().nonce(alice.address(), BlockRef.PENDING)).hasValue(2);
+      assertThat(ledger.state().nonce(alice.address(), BlockRef.LATEST)).hasValue(0);
 
       BlockView block = ledger.produceBlock();
       assertThat(block.number()).isEqualTo(1);
       assertThat(block.transactionHashes()).containsExactly(first, second);
       assertThat(block.timestamp()).isEqualTo(SPEC.genesisTimestamp() + 1);
 
-      ReceiptView r = ledger.receipt(second).orElseThrow();
+      ReceiptView r = ledger.chain().receipt(second).orElseThrow();
       assertThat(r.success()).isTrue();
       assertThat(r.blockHash()).isEqualTo(block.hash());
       assertThat(r.transactionIndex()).isEqualTo(1);
@@ -105,16 +109,16 @@ class LedgerTest {
       assertThat(r.from()).isEqualTo(alice.address());
       // Block 1's base fee is the initial 1 gwei; tip 1 gwei: 2 gwei per gas.
       assertThat(r.effectiveGasPrice()).isEqualTo(GWEI.multiply(2));
-      assertThat(ledger.balance(BOB, BlockRef.LATEST)).hasValue(Amount.open(7));
-      assertThat(ledger.balance(BOB, BlockRef.number(0))).hasValue(Amount.ZERO);
+      assertThat(ledger.state().balance(BOB, BlockRef.LATEST)).hasValue(Amount.open(7));
+      assertThat(ledger.state().balance(BOB, BlockRef.number(0))).hasValue(Amount.ZERO);
       Amount spent = Amount.open(7).add(GWEI.multiply(2).multiply(42_000));
-      assertThat(ledger.balance(alice.address(), BlockRef.LATEST))
+      assertThat(ledger.state().balance(alice.address(), BlockRef.LATEST))
           .hasValue(Amount.open(1_000_000).subtract(spent));
-      TransactionView tv = ledger.transaction(first).orElseThrow();
+      TransactionView tv = ledger.chain().transaction(first).orElseThrow();
       assertThat(tv.inclusion()).isEqualTo(new TransactionView.Inclusion(block.hash(), 1, 0));
       assertThat(tv.gasPrice()).isEqualTo(GWEI.multiply(2));
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
-      assertThat(ledger.blockReceipts(BlockRef.number(1)).orElseThrow()).hasSize(2);
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(0, 0));
+      assertThat(ledger.chain().blockReceipts(BlockRef.number(1)).orElseThrow()).hasSize(2);
     }
     ChainAudit.Report report = ChainAudit.run(dir, SPEC);
     assertThat(report.problems()).isEmpty();
@@ -137,26 +141,26 @@ class LedgerTest {
             .accessList(accessList)
             .sign(alice);
     try (Ledger ledger = open()) {
-      Hash hash = accepted(ledger.submit(tx.encode()));
+      Hash hash = accepted(ledger.intake().submit(tx.encode()));
       assertThat(hash).isEqualTo(tx.hash());
-      TransactionView pending = ledger.transaction(hash).orElseThrow();
+      TransactionView pending = ledger.chain().transaction(hash).orElseThrow();
       assertThat(pending.type()).isEqualTo(1);
       assertThat(pending.gasPrice()).isEqualTo(GWEI.multiply(3));
       assertThat(pending.maxFeePerGas()).isNull();
       BlockView block = ledger.produceBlock();
       assertThat(block.transactionHashes()).containsExactly(hash);
-      ReceiptView r = ledger.receipt(hash).orElseThrow();
+      ReceiptView r = ledger.chain().receipt(hash).orElseThrow();
       assertThat(r.type()).isEqualTo(1);
       assertThat(r.success()).isTrue();
       // One price for everything: the base fee (1 gwei) to the treasury, the rest to the sequencer.
       assertThat(r.effectiveGasPrice()).isEqualTo(GWEI.multiply(3));
-      TransactionView mined = ledger.transaction(hash).orElseThrow();
+      TransactionView mined = ledger.chain().transaction(hash).orElseThrow();
       assertThat(mined.accessList())
           .containsExactly(
               new TransactionView.AccessListEntry(BOB, accessList.getFirst().storageKeys()));
       assertThat(mined.v()).isEqualTo(tx.v());
-      assertThat(ledger.balance(BOB, BlockRef.LATEST)).hasValue(Amount.open(1));
-      assertThat(ledger.balance(alice.address(), BlockRef.LATEST))
+      assertThat(ledger.state().balance(BOB, BlockRef.LATEST)).hasValue(Amount.open(1));
+      assertThat(ledger.state().balance(alice.address(), BlockRef.LATEST))
           .hasValue(
               Amount.open(1_000_000).subtract(Amount.open(1)).subtract(GWEI.multiply(63_000)));
     }
@@ -169,42 +173,43 @@ class LedgerTest {
     try (Ledger ledger = open()) {
       KeyPair alice = KEYS.get(0);
       List<Hash> announced = new CopyOnWriteArrayList<>();
-      ledger.onPendingTransaction(announced::add);
+      ledger.events().onPendingTransaction(announced::add);
       ledger.produceBlock();
-      BlockView empty = ledger.block(BlockRef.PENDING).orElseThrow();
+      BlockView empty = ledger.chain().block(BlockRef.PENDING).orElseThrow();
       assertThat(empty.isPending()).isTrue();
       assertThat(empty.number()).isEqualTo(2);
-      assertThat(empty.parentHash()).isEqualTo(ledger.block(BlockRef.LATEST).orElseThrow().hash());
+      assertThat(empty.parentHash())
+          .isEqualTo(ledger.chain().block(BlockRef.LATEST).orElseThrow().hash());
       assertThat(empty.transactions()).isEmpty();
 
       Transaction first = TestChain.transfer(alice, 0, BOB, Amount.open(5), CHAIN);
       Transaction gapped = TestChain.transfer(alice, 2, BOB, Amount.open(7), CHAIN);
-      accepted(ledger.submit(first.encode()));
-      accepted(ledger.submit(gapped.encode()));
-      BlockView pending = ledger.block(BlockRef.PENDING).orElseThrow();
+      accepted(ledger.intake().submit(first.encode()));
+      accepted(ledger.intake().submit(gapped.encode()));
+      BlockView pending = ledger.chain().block(BlockRef.PENDING).orElseThrow();
       assertThat(pending.number()).isEqualTo(2);
       assertThat(pending.transactionHashes()).containsExactly(first.hash());
       assertThat(pending.gasUsed()).isEqualTo(21_000);
-      assertThat(ledger.transactionByBlock(BlockRef.PENDING, 0).orElseThrow().hash())
+      assertThat(ledger.chain().transactionByBlock(BlockRef.PENDING, 0).orElseThrow().hash())
           .isEqualTo(first.hash());
-      assertThat(ledger.blockReceipts(BlockRef.PENDING)).isEmpty();
+      assertThat(ledger.chain().blockReceipts(BlockRef.PENDING)).isEmpty();
       // State at pending is after the block being built; latest is the head's.
-      assertThat(ledger.balance(BOB, BlockRef.PENDING)).hasValue(Amount.open(5));
-      assertThat(ledger.balance(BOB, BlockRef.LATEST)).hasValue(Amount.ZERO);
-      assertThat(ledger.nonce(alice.address(), BlockRef.PENDING)).hasValue(1);
+      assertThat(ledger.state().balance(BOB, BlockRef.PENDING)).hasValue(Amount.open(5));
+      assertThat(ledger.state().balance(BOB, BlockRef.LATEST)).hasValue(Amount.ZERO);
+      assertThat(ledger.state().nonce(alice.address(), BlockRef.PENDING)).hasValue(1);
 
       // The raw bytes and the pool's split, as txpool_content shows it.
-      assertThat(ledger.rawTransaction(first.hash()))
+      assertThat(ledger.chain().rawTransaction(first.hash()))
           .hasValueSatisfying(b -> assertThat(b).isEqualTo(first.encode()));
-      PoolContent content = ledger.poolContent();
+      PoolContent content = ledger.intake().poolContent();
       assertThat(content.pending()).extracting(TransactionView::hash).containsExactly(first.hash());
       assertThat(content.queued()).extracting(TransactionView::hash).containsExactly(gapped.hash());
 
       ledger.produceBlock();
-      assertThat(ledger.rawTransaction(first.hash()))
+      assertThat(ledger.chain().rawTransaction(first.hash()))
           .hasValueSatisfying(b -> assertThat(b).isEqualTo(first.encode()));
-      assertThat(ledger.block(BlockRef.PENDING).orElseThrow().number()).isEqualTo(3);
-      assertThat(ledger.rawTransaction(Hash.ZERO)).isEmpty();
+      assertThat(ledger.chain().block(BlockRef.PENDING).orElseThrow().number()).isEqualTo(3);
+      assertThat(ledger.chain().rawTransaction(Hash.ZERO)).isEmpty();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (announced.size() < 2 && System.nanoTime() < deadline) {
         Thread.sleep(5);
@@ -217,32 +222,41 @@ class LedgerTest {
   void badInputIsRefusedWithEthereumMessagesAndChangesNothing() {
     try (Ledger ledger = open()) {
       KeyPair alice = KEYS.get(0);
-      assertThat(rejected(ledger.submit(new byte[] {0x01, 0x02}))).isNotBlank();
+      assertThat(rejected(ledger.intake().submit(new byte[] {0x01, 0x02}))).isNotBlank();
       assertThat(
               rejected(
-                  ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.of(1), 999).encode())))
+                  ledger
+                      .intake()
+                      .submit(TestChain.transfer(alice, 0, BOB, Amount.of(1), 999).encode())))
           .contains("chain id");
       assertThat(
               rejected(
-                  ledger.submit(
-                      TestChain.transfer(alice, 0, BOB, Amount.open(2_000_000), CHAIN).encode())))
+                  ledger
+                      .intake()
+                      .submit(
+                          TestChain.transfer(alice, 0, BOB, Amount.open(2_000_000), CHAIN)
+                              .encode())))
           .startsWith("insufficient funds for gas * price + value");
       KeyPair broke = TestChain.devKeys(10).get(9);
       assertThat(
               rejected(
-                  ledger.submit(TestChain.transfer(broke, 0, BOB, Amount.ZERO, CHAIN).encode())))
+                  ledger
+                      .intake()
+                      .submit(TestChain.transfer(broke, 0, BOB, Amount.ZERO, CHAIN).encode())))
           .startsWith("insufficient funds");
       byte[] ok = TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode();
-      accepted(ledger.submit(ok));
-      assertThat(rejected(ledger.submit(ok))).isEqualTo("already known");
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(1, 0));
+      accepted(ledger.intake().submit(ok));
+      assertThat(rejected(ledger.intake().submit(ok))).isEqualTo("already known");
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(1, 0));
       ledger.produceBlock();
       assertThat(
               rejected(
-                  ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(3), CHAIN).encode())))
+                  ledger
+                      .intake()
+                      .submit(TestChain.transfer(alice, 0, BOB, Amount.open(3), CHAIN).encode())))
           .startsWith("nonce too low");
-      assertThat(ledger.headNumber()).isEqualTo(1);
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
+      assertThat(ledger.chain().headNumber()).isEqualTo(1);
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(0, 0));
     }
   }
 
@@ -254,26 +268,33 @@ class LedgerTest {
     try (Ledger ledger = open()) {
       pending =
           accepted(
-              ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
+              ledger
+                  .intake()
+                  .submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
       queued =
           accepted(
-              ledger.submit(TestChain.transfer(alice, 2, BOB, Amount.open(1), CHAIN).encode()));
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(1, 1));
+              ledger
+                  .intake()
+                  .submit(TestChain.transfer(alice, 2, BOB, Amount.open(1), CHAIN).encode()));
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(1, 1));
     }
     try (Ledger ledger = open()) {
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(1, 1));
-      assertThat(ledger.transaction(pending).orElseThrow().isPending()).isTrue();
-      assertThat(ledger.transaction(queued)).isPresent();
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(1, 1));
+      assertThat(ledger.chain().transaction(pending).orElseThrow().isPending()).isTrue();
+      assertThat(ledger.chain().transaction(queued)).isPresent();
       ledger.produceBlock();
-      assertThat(ledger.receipt(pending)).isPresent();
-      assertThat(ledger.receipt(queued)).isEmpty();
-      accepted(ledger.submit(TestChain.transfer(alice, 1, BOB, Amount.open(1), CHAIN).encode()));
+      assertThat(ledger.chain().receipt(pending)).isPresent();
+      assertThat(ledger.chain().receipt(queued)).isEmpty();
+      accepted(
+          ledger
+              .intake()
+              .submit(TestChain.transfer(alice, 1, BOB, Amount.open(1), CHAIN).encode()));
       ledger.produceBlock();
-      assertThat(ledger.receipt(queued)).isPresent();
+      assertThat(ledger.chain().receipt(queued)).isPresent();
     }
     try (Ledger ledger = open()) {
       // Mined transactions do not come back as pending after a restart.
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(0, 0));
     }
   }
 
@@ -292,9 +313,11 @@ class LedgerTest {
                       for (int n = 0; n < 10; n++) {
                         hashes.add(
                             accepted(
-                                ledger.submit(
-                                    TestChain.transfer(key, n, BOB, Amount.open(1), CHAIN)
-                                        .encode())));
+                                ledger
+                                    .intake()
+                                    .submit(
+                                        TestChain.transfer(key, n, BOB, Amount.open(1), CHAIN)
+                                            .encode())));
                       }
                     }));
       }
@@ -304,7 +327,7 @@ class LedgerTest {
     }
     assertThat(hashes).hasSize(40);
     try (Ledger ledger = Ledger.open(dir, SPEC, synced, clock)) {
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(40, 0));
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(40, 0));
       assertThat(ledger.produceBlock().transactionHashes())
           .containsExactlyInAnyOrderElementsOf(hashes);
     }
@@ -326,7 +349,7 @@ class LedgerTest {
         .isInstanceOf(LedgerOpenException.class)
         .hasMessageContaining("another chain");
     try (Ledger ledger = open()) {
-      assertThat(ledger.headNumber()).isEqualTo(1);
+      assertThat(ledger.chain().headNumber()).isEqualTo(1);
     }
   }
 
@@ -336,7 +359,7 @@ class LedgerTest {
       assertThatThrownBy(this::open)
           .isInstanceOf(LedgerOpenException.class)
           .hasMessageContaining("in use");
-      assertThat(ledger.headNumber()).isZero();
+      assertThat(ledger.chain().headNumber()).isZero();
     }
   }
 
@@ -345,13 +368,13 @@ class LedgerTest {
     Genesis devnet = Genesis.devnet();
     Hash genesis;
     try (Ledger ledger = Ledger.open(dir, devnet, LedgerConfig.onDemand())) {
-      genesis = ledger.block(BlockRef.EARLIEST).orElseThrow().hash();
+      genesis = ledger.chain().block(BlockRef.EARLIEST).orElseThrow().hash();
       ledger.produceBlock();
     }
     try (Ledger ledger = Ledger.open(dir, devnet, LedgerConfig.onDemand())) {
-      assertThat(ledger.block(BlockRef.EARLIEST).orElseThrow().hash()).isEqualTo(genesis);
-      assertThat(ledger.chainId()).isEqualTo(Genesis.DEVNET_CHAIN_ID);
-      assertThat(ledger.headNumber()).isEqualTo(1);
+      assertThat(ledger.chain().block(BlockRef.EARLIEST).orElseThrow().hash()).isEqualTo(genesis);
+      assertThat(ledger.chain().chainId()).isEqualTo(Genesis.DEVNET_CHAIN_ID);
+      assertThat(ledger.chain().headNumber()).isEqualTo(1);
     }
     ChainAudit.Report report = ChainAudit.run(dir, ChainSpec.from(devnet));
     assertThat(report.problems()).isEmpty();
@@ -378,15 +401,17 @@ class LedgerTest {
       CountDownLatch heads = new CountDownLatch(3);
       List<Long> numbers = new CopyOnWriteArrayList<>();
       try (Subscription s =
-          ledger.onNewHead(
-              b -> {
-                numbers.add(b.number());
-                heads.countDown();
-              })) {
+          ledger
+              .events()
+              .onNewHead(
+                  b -> {
+                    numbers.add(b.number());
+                    heads.countDown();
+                  })) {
         assertThat(heads.await(30, TimeUnit.SECONDS)).isTrue();
       }
       assertThat(numbers.subList(0, 3)).isSorted();
-      assertThat(ledger.headNumber()).isGreaterThanOrEqualTo(3);
+      assertThat(ledger.chain().headNumber()).isGreaterThanOrEqualTo(3);
     }
   }
 
@@ -399,13 +424,14 @@ class LedgerTest {
                 .withBlockInterval(Duration.ofHours(1)));
     try (Ledger ledger = Ledger.open(dir, SPEC, config, clock)) {
       CountDownLatch mined = new CountDownLatch(1);
-      ledger.onNewHead(b -> mined.countDown());
+      ledger.events().onNewHead(b -> mined.countDown());
       Hash h =
           accepted(
-              ledger.submit(
-                  TestChain.transfer(KEYS.get(2), 0, BOB, Amount.open(1), CHAIN).encode()));
+              ledger
+                  .intake()
+                  .submit(TestChain.transfer(KEYS.get(2), 0, BOB, Amount.open(1), CHAIN).encode()));
       assertThat(mined.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(ledger.receipt(h)).isPresent();
+      assertThat(ledger.chain().receipt(h)).isPresent();
     }
   }
 
@@ -415,12 +441,14 @@ class LedgerTest {
       KeyPair alice = KEYS.get(2);
       for (int n = 0; n < 100; n++) {
         // What a script does: ask for the pending nonce, sign with it, send.
-        long nonce = ledger.nonce(alice.address(), BlockRef.PENDING).getAsLong();
+        long nonce = ledger.state().nonce(alice.address(), BlockRef.PENDING).getAsLong();
         assertThat(nonce).isEqualTo(n);
         accepted(
-            ledger.submit(TestChain.transfer(alice, nonce, BOB, Amount.of(1), CHAIN).encode()));
+            ledger
+                .intake()
+                .submit(TestChain.transfer(alice, nonce, BOB, Amount.of(1), CHAIN).encode()));
       }
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(100, 0));
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(100, 0));
       assertThat(ledger.produceBlock().transactions()).hasSize(100);
     }
   }
@@ -432,15 +460,25 @@ class LedgerTest {
             .withMempool(MempoolConfig.DEFAULT.withAccountSlots(2).withGlobalSlots(0));
     try (Ledger ledger = Ledger.open(dir, SPEC, config, clock)) {
       KeyPair alice = KEYS.get(3);
-      accepted(ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
+      accepted(
+          ledger
+              .intake()
+              .submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
       assertThat(
               rejected(
-                  ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(2), CHAIN).encode())))
+                  ledger
+                      .intake()
+                      .submit(TestChain.transfer(alice, 0, BOB, Amount.open(2), CHAIN).encode())))
           .isEqualTo("replacement transaction underpriced");
-      accepted(ledger.submit(TestChain.transfer(alice, 1, BOB, Amount.open(1), CHAIN).encode()));
+      accepted(
+          ledger
+              .intake()
+              .submit(TestChain.transfer(alice, 1, BOB, Amount.open(1), CHAIN).encode()));
       assertThat(
               rejected(
-                  ledger.submit(TestChain.transfer(alice, 2, BOB, Amount.open(1), CHAIN).encode())))
+                  ledger
+                      .intake()
+                      .submit(TestChain.transfer(alice, 2, BOB, Amount.open(1), CHAIN).encode())))
           .startsWith("account limit exceeded");
     }
   }
@@ -456,7 +494,7 @@ class LedgerTest {
         raws.add(tx.encode());
       }
       raws.add(new byte[] {(byte) 0xc0});
-      List<SubmitResult> results = ledger.submitAll(raws);
+      List<SubmitResult> results = ledger.intake().submitAll(raws);
       for (int i = 0; i < 40; i++) {
         assertThat(results.get(i))
             .as("tx %d", i)

@@ -45,15 +45,20 @@ class LogQueryTest {
             TestChain.spec(CHAIN, KEYS),
             LedgerConfig.onDemand(),
             () -> Instant.ofEpochSecond(1_700_000_000L));
-    ledger.onLogs(
-        LogFilter.range(null, null).withTopics(List.of(List.of(), List.of(B, C))), streamed::add);
+    ledger
+        .events()
+        .onLogs(
+            LogFilter.range(null, null).withTopics(List.of(List.of(), List.of(B, C))),
+            streamed::add);
     KeyPair k = KEYS.get(0);
-    ledger.submit(TestChain.ping(k, 0, A, CHAIN).encode());
-    ledger.submit(TestChain.transfer(k, 1, Address.ofLowBytes(9), Amount.open(1), CHAIN).encode());
-    ledger.submit(TestChain.ping(k, 2, B, CHAIN).encode());
+    ledger.intake().submit(TestChain.ping(k, 0, A, CHAIN).encode());
+    ledger
+        .intake()
+        .submit(TestChain.transfer(k, 1, Address.ofLowBytes(9), Amount.open(1), CHAIN).encode());
+    ledger.intake().submit(TestChain.ping(k, 2, B, CHAIN).encode());
     ledger.produceBlock();
     ledger.produceBlock();
-    ledger.submit(TestChain.ping(KEYS.get(1), 0, C, CHAIN).encode());
+    ledger.intake().submit(TestChain.ping(KEYS.get(1), 0, C, CHAIN).encode());
     ledger.produceBlock();
   }
 
@@ -63,7 +68,7 @@ class LogQueryTest {
   }
 
   List<LogView> logs(LogFilter f) {
-    QueryResult<List<LogView>> r = ledger.logs(f);
+    QueryResult<List<LogView>> r = ledger.chain().logs(f);
     assertThat(r).isInstanceOf(QueryResult.Ok.class);
     return ((QueryResult.Ok<List<LogView>>) r).value();
   }
@@ -81,7 +86,7 @@ class LogQueryTest {
     assertThat(b.transactionIndex()).isEqualTo(2);
     assertThat(b.logIndex()).isEqualTo(1);
     assertThat(b.address()).isEqualTo(PING);
-    assertThat(ledger.receipt(b.transactionHash()).orElseThrow().logs())
+    assertThat(ledger.chain().receipt(b.transactionHash()).orElseThrow().logs())
         .usingRecursiveFieldByFieldElementComparator()
         .containsExactly(b);
     assertThat(all.get(2).logIndex()).isZero();
@@ -107,7 +112,7 @@ class LogQueryTest {
     assertThat(arg(logs(LogFilter.range(BlockRef.number(1), BlockRef.number(1)))))
         .containsExactly(A, B);
     assertThat(logs(LogFilter.range(BlockRef.number(50), BlockRef.LATEST))).isEmpty();
-    Hash block1 = ledger.block(BlockRef.number(1)).orElseThrow().hash();
+    Hash block1 = ledger.chain().block(BlockRef.number(1)).orElseThrow().hash();
     assertThat(arg(logs(new LogFilter(null, null, block1, List.of(), List.of()))))
         .containsExactly(A, B);
   }
@@ -123,7 +128,7 @@ class LogQueryTest {
                         .withAddresses(List.of(PING))
                         .withTopics(List.of(List.of(TestChain.PingModule.PING), List.of(C))))))
         .containsExactly(C);
-    assertThat(ledger.logs(LogFilter.range(BlockRef.number(3), BlockRef.number(1))))
+    assertThat(ledger.chain().logs(LogFilter.range(BlockRef.number(3), BlockRef.number(1))))
         .isEqualTo(
             QueryResult.failed(
                 QueryResult.FailureKind.INVALID_INPUT, "invalid block range params"));
@@ -157,13 +162,13 @@ class LogQueryTest {
   @Test
   void moreThanTenThousandResultsAreRefusedWithARangeThatFits() {
     // Block 4: 6,000 logs; block 5: 4,000 (10,003 with blocks 1 and 3); block 6: 1.
-    ledger.submit(TestChain.pings(KEYS.get(0), 3, A, 6_000, CHAIN).encode());
+    ledger.intake().submit(TestChain.pings(KEYS.get(0), 3, A, 6_000, CHAIN).encode());
     ledger.produceBlock();
-    ledger.submit(TestChain.pings(KEYS.get(0), 4, B, 4_000, CHAIN).encode());
+    ledger.intake().submit(TestChain.pings(KEYS.get(0), 4, B, 4_000, CHAIN).encode());
     ledger.produceBlock();
-    ledger.submit(TestChain.pings(KEYS.get(0), 5, C, 1, CHAIN).encode());
+    ledger.intake().submit(TestChain.pings(KEYS.get(0), 5, C, 1, CHAIN).encode());
     ledger.produceBlock();
-    assertThat(ledger.logs(LogFilter.range(BlockRef.EARLIEST, BlockRef.LATEST)))
+    assertThat(ledger.chain().logs(LogFilter.range(BlockRef.EARLIEST, BlockRef.LATEST)))
         .isEqualTo(
             QueryResult.failed(
                 QueryResult.FailureKind.LIMIT_EXCEEDED,

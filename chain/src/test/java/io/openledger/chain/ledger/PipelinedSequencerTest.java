@@ -59,24 +59,24 @@ class PipelinedSequencerTest {
           nonceOf.put(tx.hash(), (long) n);
         }
       }
-      for (SubmitResult r : ledger.submitAll(raw)) {
+      for (SubmitResult r : ledger.intake().submitAll(raw)) {
         assertThat(r).isInstanceOf(SubmitResult.Accepted.class);
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (ledger.poolStatus().pending() > 0 && System.nanoTime() < deadline) {
+      while (ledger.intake().poolStatus().pending() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(0, 0));
 
       // every transaction once, successful, and each sender's nonces in block order
       Map<KeyPair, Long> lastBlock = new HashMap<>();
       Map<KeyPair, Long> lastNonce = new HashMap<>();
       List<Hash> inOrder = new ArrayList<>();
-      Hash parent = ledger.block(BlockRef.number(0)).orElseThrow().hash();
-      long head = ledger.headNumber();
+      Hash parent = ledger.chain().block(BlockRef.number(0)).orElseThrow().hash();
+      long head = ledger.chain().headNumber();
       assertThat(head).isGreaterThanOrEqualTo(KEYS.size() * perSender / 7);
       for (long b = 1; b <= head; b++) {
-        BlockView block = ledger.block(BlockRef.number(b)).orElseThrow();
+        BlockView block = ledger.chain().block(BlockRef.number(b)).orElseThrow();
         assertThat(block.parentHash()).as("parent of block %d", b).isEqualTo(parent);
         assertThat(block.transactionHashes()).hasSizeLessThanOrEqualTo(7);
         for (Hash h : block.transactionHashes()) {
@@ -86,14 +86,14 @@ class PipelinedSequencerTest {
           assertThat(b).isGreaterThanOrEqualTo(lastBlock.getOrDefault(k, 0L));
           lastNonce.put(k, nonce);
           lastBlock.put(k, b);
-          assertThat(ledger.receipt(h).orElseThrow().success()).isTrue();
+          assertThat(ledger.chain().receipt(h).orElseThrow().success()).isTrue();
           inOrder.add(h);
         }
         parent = block.hash();
       }
       assertThat(inOrder).hasSize(KEYS.size() * perSender).doesNotHaveDuplicates();
       for (KeyPair k : KEYS) {
-        assertThat(ledger.nonce(k.address(), BlockRef.LATEST)).hasValue(perSender);
+        assertThat(ledger.state().nonce(k.address(), BlockRef.LATEST)).hasValue(perSender);
       }
     }
     ChainAudit.Report report = ChainAudit.run(dir, SPEC);

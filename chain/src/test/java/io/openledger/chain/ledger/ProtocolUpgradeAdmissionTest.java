@@ -36,13 +36,13 @@ class ProtocolUpgradeAdmissionTest {
     try (Ledger ledger = open(ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE, 1_000)) {
       KeyPair alice = KEYS.get(0);
       // head 0: block 1 is still version 1
-      LedgerTest.accepted(ledger.submit(withData(alice, 0).encode()));
+      LedgerTest.accepted(ledger.intake().submit(withData(alice, 0).encode()));
       ledger.produceBlock();
       // head 1: block 2 is version 2
       Transaction big = withData(alice, 1);
-      assertThat(LedgerTest.rejected(ledger.submit(big.encode())))
+      assertThat(LedgerTest.rejected(ledger.intake().submit(big.encode())))
           .isEqualTo("oversized data: transaction size " + big.size() + ", limit 1000");
-      assertThat(ledger.poolStatus()).isEqualTo(new PoolStatus(0, 0));
+      assertThat(ledger.intake().poolStatus()).isEqualTo(new PoolStatus(0, 0));
     }
   }
 
@@ -51,12 +51,14 @@ class ProtocolUpgradeAdmissionTest {
     try (Ledger ledger = open(1_000, ProtocolRules.DEFAULT_MAX_TRANSACTION_SIZE)) {
       KeyPair alice = KEYS.get(0);
       Transaction first = withData(alice, 0);
-      assertThat(LedgerTest.rejected(ledger.submit(first.encode())))
+      assertThat(LedgerTest.rejected(ledger.intake().submit(first.encode())))
           .isEqualTo("oversized data: transaction size " + first.size() + ", limit 1000");
       LedgerTest.accepted(
-          ledger.submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
+          ledger
+              .intake()
+              .submit(TestChain.transfer(alice, 0, BOB, Amount.open(1), CHAIN).encode()));
       ledger.produceBlock();
-      LedgerTest.accepted(ledger.submit(withData(alice, 1).encode()));
+      LedgerTest.accepted(ledger.intake().submit(withData(alice, 1).encode()));
       assertThat(ledger.produceBlock().transactions()).hasSize(1);
     }
   }

@@ -67,7 +67,7 @@ class StoreSchemaTest {
     setVersion(null);
     assertThat(storedVersion()).isEmpty();
     try (Ledger ledger = open()) {
-      assertThat(ledger.headNumber()).isEqualTo(2);
+      assertThat(ledger.chain().headNumber()).isEqualTo(2);
       assertThat(ledger.produceBlock().number()).isEqualTo(3);
     }
     assertThat(storedVersion()).hasValue(1);
@@ -93,7 +93,7 @@ class StoreSchemaTest {
         .hasMessageContaining("schema version is 3 bytes, not 8");
     setVersion(Keys.longKey(1));
     try (Ledger ledger = open()) {
-      assertThat(ledger.headNumber()).isEqualTo(1);
+      assertThat(ledger.chain().headNumber()).isEqualTo(1);
     }
   }
 }

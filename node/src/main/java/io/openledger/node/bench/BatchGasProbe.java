@@ -199,7 +199,7 @@ final class BatchGasProbe {
       signedFor = authorized[who];
       spendSignature =
           new SpendAuthorization(OPERATOR.address(), requestHash, signedFor)
-              .sign(payer.key(), chain.ledger().chainId());
+              .sign(payer.key(), chain.ledger().chain().chainId());
     }
     return new InferenceRecord(
             OPERATOR.address(),
@@ -235,7 +235,7 @@ final class BatchGasProbe {
   private Posted post(NextBatch next, List<InferenceRecord> records) {
     Ledger ledger = chain.ledger();
     long t0 = System.nanoTime();
-    long landsAt = ledger.block(BlockRef.LATEST).orElseThrow().timestamp() + 1;
+    long landsAt = ledger.chain().block(BlockRef.LATEST).orElseThrow().timestamp() + 1;
     Batcher.Contents c = Batcher.contents(head(), records, parameters, treasury, landsAt);
     byte[] data =
         InferenceModule.encodePostBatch(
@@ -246,20 +246,20 @@ final class BatchGasProbe {
             c.charges(),
             c.payouts());
     double buildMillis = (System.nanoTime() - t0) / 1e6;
-    long nonce = ledger.nonce(OPERATOR.address(), BlockRef.PENDING).orElseThrow();
+    long nonce = ledger.state().nonce(OPERATOR.address(), BlockRef.PENDING).orElseThrow();
     Amount tip = Amount.of(1_000_000_000L);
     byte[] raw =
-        TransactionBuilder.eip1559(ledger.chainId())
+        TransactionBuilder.eip1559(ledger.chain().chainId())
             .nonce(nonce)
             .maxPriorityFeePerGas(tip)
-            .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(tip))
+            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(tip))
             .gasLimit(blockGasLimit)
             .to(InferenceModule.ADDRESS)
             .data(data)
             .sign(OPERATOR)
             .encode();
     long batcherLimit = Batcher.gasLimit(c, data.length);
-    SubmitResult r = ledger.submit(raw);
+    SubmitResult r = ledger.intake().submit(raw);
     if (!(r instanceof SubmitResult.Accepted a)) {
       return new Posted(
           records.size(),
@@ -273,13 +273,13 @@ final class BatchGasProbe {
           batcherLimit,
           buildMillis);
     }
-    Optional<ReceiptView> receipt = ledger.receipt(a.txHash());
+    Optional<ReceiptView> receipt = ledger.chain().receipt(a.txHash());
     for (int blocks = 0; receipt.isEmpty(); blocks++) {
       if (blocks > 100) {
         throw new IllegalStateException("the batch transaction " + a.txHash() + " is not mined");
       }
       ledger.produceBlock();
-      receipt = ledger.receipt(a.txHash());
+      receipt = ledger.chain().receipt(a.txHash());
     }
     return new Posted(
         records.size(),
@@ -300,6 +300,6 @@ final class BatchGasProbe {
   }
 
   private StateReader head() {
-    return chain.ledger().state(BlockRef.LATEST).orElseThrow();
+    return chain.ledger().state().state(BlockRef.LATEST).orElseThrow();
   }
 }

@@ -71,20 +71,20 @@ final class BenchChain {
     if (waiting.getOrDefault(from.address(), 0) >= MAX_WAITING_PER_SENDER) {
       mine();
     }
-    long nonce = ledger.nonce(from.address(), BlockRef.PENDING).orElseThrow();
+    long nonce = ledger.state().nonce(from.address(), BlockRef.PENDING).orElseThrow();
     byte[] raw =
-        TransactionBuilder.eip1559(ledger.chainId())
+        TransactionBuilder.eip1559(ledger.chain().chainId())
             .nonce(nonce)
             .maxPriorityFeePerGas(TIP)
             // ample headroom: thousands of set-up transactions raise the base fee block by block
-            .maxFeePerGas(ledger.nextBaseFee().multiply(8).add(TIP))
+            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(8).add(TIP))
             .gasLimit(gas)
             .to(to)
             .value(value)
             .data(data)
             .sign(from)
             .encode();
-    SubmitResult r = ledger.submit(raw);
+    SubmitResult r = ledger.intake().submit(raw);
     if (!(r instanceof SubmitResult.Accepted a)) {
       throw new IllegalStateException(
           "the pool refused a set-up transaction from " + from.address() + " to " + to + ": " + r);
@@ -104,13 +104,13 @@ final class BenchChain {
     List<ReceiptView> receipts = new ArrayList<>();
     int blocks = 0;
     for (Hash h : sent) {
-      var r = ledger.receipt(h);
+      var r = ledger.chain().receipt(h);
       while (r.isEmpty()) {
         if (++blocks > 10_000) {
           throw new IllegalStateException("set-up transaction " + h + " is not being mined");
         }
         ledger.produceBlock();
-        r = ledger.receipt(h);
+        r = ledger.chain().receipt(h);
       }
       if (!r.get().success()) {
         throw new IllegalStateException(

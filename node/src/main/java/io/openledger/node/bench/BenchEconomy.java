@@ -6,7 +6,7 @@ import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.ledger.BlockRef;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.staking.LockTerm;
 import io.openledger.chain.staking.StakingModule;
@@ -20,6 +20,7 @@ import io.openledger.node.blob.PutResult;
 import io.openledger.node.devnet.DemoSetup;
 import io.openledger.node.economy.EconomyIndexer;
 import io.openledger.node.economy.EconomyService;
+import io.openledger.node.rpc.Json;
 import io.openledger.openlora.adapter.AdapterBundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -94,7 +95,6 @@ final class BenchEconomy {
       int quotesPerAnswer,
       Hash adapter,
       long seed) {
-    Ledger ledger = chain.ledger();
     List<KeyPair> contributors = new ArrayList<>();
     for (int i = 0; i < contributorCount; i++) {
       KeyPair c = derived("openledger bench economy contributor " + i);
@@ -116,8 +116,8 @@ final class BenchEconomy {
             BigInteger.valueOf(1 | 2), // commercial use, attribution required
             "UTF-8 text"));
     chain.mine();
-    long datanet = DatanetModule.datanetCount(head(ledger));
-    long first = DatanetModule.contributionCount(head(ledger)) + 1;
+    long datanet = DatanetModule.datanetCount(head(chain.ledger().state()));
+    long first = DatanetModule.contributionCount(head(chain.ledger().state())) + 1;
 
     List<StringBuilder> texts = texts(contributions, seed);
     int quoting = 0;
@@ -137,7 +137,13 @@ final class BenchEconomy {
       bytes += b.length;
       Hash blob = store(b, c.address());
       Hash meta =
-          store(("{\"name\":\"bench-" + i + "\"}").getBytes(StandardCharsets.UTF_8), c.address());
+          store(
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("name", "bench-" + i)
+                  .toString()
+                  .getBytes(StandardCharsets.UTF_8),
+              c.address());
       chain.call(
           c,
           DatanetModule.ADDRESS,
@@ -201,7 +207,7 @@ final class BenchEconomy {
             DemoSetup.PRICE_OUT.value(),
             operator));
     chain.mine();
-    return ModelModule.modelCount(head(chain.ledger()));
+    return ModelModule.modelCount(head(chain.ledger().state()));
   }
 
   /**
@@ -209,7 +215,7 @@ final class BenchEconomy {
    * the chain asks before it takes the operator's paid batches.
    */
   void stakeAndServe(KeyPair operator, long model) {
-    Tier tier = StakingModule.modelStake(head(chain.ledger()), model).tier();
+    Tier tier = StakingModule.modelStake(head(chain.ledger().state()), model).tier();
     chain.call(
         operator,
         StakingModule.ADDRESS,
@@ -225,8 +231,8 @@ final class BenchEconomy {
     return Amount.open(n);
   }
 
-  private static StateReader head(Ledger ledger) {
-    return ledger.state(BlockRef.LATEST).orElseThrow();
+  private static StateReader head(StateQueries states) {
+    return states.state(BlockRef.LATEST).orElseThrow();
   }
 
   /** {@code n} synthetic contributions (60-1,200 tokens each, a 50,000-word vocabulary). */

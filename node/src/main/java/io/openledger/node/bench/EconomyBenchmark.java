@@ -10,8 +10,8 @@ import io.openledger.chain.inference.InferenceParameters;
 import io.openledger.chain.inference.NextBatch;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainSpec;
-import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -224,9 +224,9 @@ final class EconomyBenchmark {
       checkSameAnswers(load, paid, answers);
       setUpFigures(made, (System.nanoTime() - t0) / 1e9);
 
-      load(load, paid, unpaid, economy, node.ledger());
+      load(load, paid, unpaid, economy, node.ledger().state());
       trace(economy, made, answers);
-      audit(economy, node.ledger());
+      audit(economy, node.ledger().state());
       gas(spec, chain, setup, made, genesis.gasLimit());
     }
     put(
@@ -312,7 +312,7 @@ final class EconomyBenchmark {
       CompletionLoad.Target paid,
       CompletionLoad.Target unpaid,
       EconomyService economy,
-      Ledger ledger)
+      StateQueries states)
       throws Exception {
     progress.accept(
         String.format(
@@ -402,7 +402,7 @@ final class EconomyBenchmark {
         "contributions credited per paid answer (openledger.attribution)");
     NextBatch next =
         InferenceModule.nextBatch(
-            ledger.state(BlockRef.LATEST).orElseThrow(), DemoSetup.OPERATOR.address());
+            states.state(BlockRef.LATEST).orElseThrow(), DemoSetup.OPERATOR.address());
     put("records_measured", records, "inference records the measured paid runs wrote");
     put(
         "records_written",
@@ -495,8 +495,8 @@ final class EconomyBenchmark {
    * node's verifier (wrong attribution: trace the output, compare), one thread, against the paid
    * records the node produced per second. An honest node's records are all rejected.
    */
-  private void audit(EconomyService economy, io.openledger.chain.ledger.Ledger ledger) {
-    io.openledger.chain.state.StateReader head = ledger.state(BlockRef.LATEST).orElseThrow();
+  private void audit(EconomyService economy, StateQueries states) {
+    io.openledger.chain.state.StateReader head = states.state(BlockRef.LATEST).orElseThrow();
     long n = Math.min(economy.records().nextNumber(), 5_000);
     long upheld = 0;
     long nanos = 0;
@@ -605,10 +605,10 @@ final class EconomyBenchmark {
       BenchEconomy setup,
       BenchEconomy.Made made,
       long blockGasLimit) {
-    ProtocolRules rules = spec.protocol().rulesAt(chain.ledger().headNumber());
+    ProtocolRules rules = spec.protocol().rulesAt(chain.ledger().chain().headNumber());
     InferenceParameters parameters =
         ((InferenceModule) rules.modules().get(InferenceModule.ADDRESS).orElseThrow())
-            .parameters(chain.ledger().state(BlockRef.LATEST).orElseThrow());
+            .parameters(chain.ledger().state().state(BlockRef.LATEST).orElseThrow());
     progress.accept(
         String.format(
             Locale.ROOT,

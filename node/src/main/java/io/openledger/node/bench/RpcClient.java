@@ -1,6 +1,8 @@
 package io.openledger.node.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.node.rpc.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -36,20 +38,11 @@ final class RpcClient {
    * request; answers in request order.
    */
   List<Answer> sendRawBatch(List<String> rawHex) throws IOException, InterruptedException {
-    StringBuilder body = new StringBuilder(rawHex.size() * 300);
-    body.append('[');
+    ArrayNode batch = Json.MAPPER.createArrayNode();
     for (int i = 0; i < rawHex.size(); i++) {
-      if (i > 0) {
-        body.append(',');
-      }
-      body.append("{\"jsonrpc\":\"2.0\",\"id\":")
-          .append(i)
-          .append(",\"method\":\"eth_sendRawTransaction\",\"params\":[\"")
-          .append(rawHex.get(i))
-          .append("\"]}");
+      batch.add(request(i, "eth_sendRawTransaction", List.of(rawHex.get(i))));
     }
-    body.append(']');
-    JsonNode reply = post(body.toString());
+    JsonNode reply = post(batch);
     Answer[] out = new Answer[rawHex.size()];
     if (!reply.isArray()) {
       throw new IOException("batch answered with " + abbreviate(reply.toString()));
@@ -72,15 +65,12 @@ final class RpcClient {
     return answers;
   }
 
-  /** Calls one method; returns {@code result}, or throws with the error message. */
-  JsonNode call(String method, String paramsJson) throws IOException, InterruptedException {
-    JsonNode reply =
-        post(
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
-                + method
-                + "\",\"params\":"
-                + paramsJson
-                + "}");
+  /**
+   * Calls one method with positional parameters (strings, numbers, booleans); returns {@code
+   * result}, or throws with the error message.
+   */
+  JsonNode call(String method, Object... params) throws IOException, InterruptedException {
+    JsonNode reply = post(request(1, method, List.of(params)));
     JsonNode error = reply.get("error");
     if (error != null) {
       throw new IOException(method + ": " + error.path("message").asText());
@@ -88,12 +78,21 @@ final class RpcClient {
     return reply.path("result");
   }
 
-  private JsonNode post(String body) throws IOException, InterruptedException {
+  private static ObjectNode request(int id, String method, List<Object> params) {
+    ObjectNode r = Json.MAPPER.createObjectNode();
+    r.put("jsonrpc", "2.0");
+    r.put("id", id);
+    r.put("method", method);
+    r.set("params", Json.MAPPER.valueToTree(params));
+    return r;
+  }
+
+  private JsonNode post(JsonNode body) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body)))
             .build();
     HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {

@@ -140,9 +140,9 @@ final class TransferBenchmark {
       List<KeyPair> senders = senderKeys(s.senders());
       fund(ledger, senders);
       int perSender = transfersPerSender();
-      presign(senders, perSender, ledger.chainId());
+      presign(senders, perSender, ledger.chain().chainId());
       RpcClient client = new RpcClient(rpc.httpUrl());
-      long startBlock = ledger.headNumber();
+      long startBlock = ledger.chain().headNumber();
       progress.accept(
           String.format(
               Locale.ROOT,
@@ -166,13 +166,13 @@ final class TransferBenchmark {
    */
   private Map<String, Object> runAgainst(String url) throws Exception {
     RpcClient client = new RpcClient(url);
-    long chainId = Long.decode(client.call("eth_chainId", "[]").asText());
+    long chainId = Long.decode(client.call("eth_chainId").asText());
     progress.accept("loading the node at " + url + " (chain id " + chainId + ")");
     List<KeyPair> senders = senderKeys(s.senders());
     fundOverRpc(client, chainId, senders);
     int perSender = transfersPerSender();
     presign(senders, perSender, chainId);
-    long startBlock = Long.decode(client.call("eth_blockNumber", "[]").asText());
+    long startBlock = Long.decode(client.call("eth_blockNumber").asText());
     progress.accept(
         String.format(
             Locale.ROOT,
@@ -192,10 +192,8 @@ final class TransferBenchmark {
     List<KeyPair> funders = funders();
     long[] nonces = new long[funders.size()];
     for (int f = 0; f < funders.size(); f++) {
-      String address = "\"" + funders.get(f).address().toHex() + "\"";
-      nonces[f] =
-          Long.decode(
-              client.call("eth_getTransactionCount", "[" + address + ",\"pending\"]").asText());
+      String address = funders.get(f).address().toHex();
+      nonces[f] = Long.decode(client.call("eth_getTransactionCount", address, "pending").asText());
     }
     int window = MempoolConfig.DEFAULT.accountSlots();
     int done = 0;
@@ -217,7 +215,7 @@ final class TransferBenchmark {
         }
       }
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (client.call("eth_getTransactionReceipt", "[\"" + last + "\"]").isNull()) {
+      while (client.call("eth_getTransactionReceipt", last).isNull()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("funding transfers were not mined within 2 minutes");
         }
@@ -273,12 +271,13 @@ final class TransferBenchmark {
       for (int f = 0; f < funders.size() && done < senders.size(); f++) {
         for (int k = 0; k < window && done < senders.size(); k++) {
           round.add(
-              fundingTransfer(ledger.chainId(), funders.get(f), nonces[f]++, senders.get(done++))
+              fundingTransfer(
+                      ledger.chain().chainId(), funders.get(f), nonces[f]++, senders.get(done++))
                   .encode());
         }
       }
       Hash last = null;
-      for (SubmitResult r : ledger.submitAll(round)) {
+      for (SubmitResult r : ledger.intake().submitAll(round)) {
         switch (r) {
           case SubmitResult.Accepted a -> last = a.txHash();
           case SubmitResult.Rejected x ->
@@ -286,7 +285,7 @@ final class TransferBenchmark {
         }
       }
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (ledger.receipt(last).isEmpty()) {
+      while (ledger.chain().receipt(last).isEmpty()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("funding transfers were not mined within 2 minutes");
         }
@@ -445,7 +444,7 @@ final class TransferBenchmark {
     long next = startBlock + 1;
     try {
       while (!stop || mined.get() < accepted.sum()) {
-        long head = Long.decode(client.call("eth_blockNumber", "[]").asText());
+        long head = Long.decode(client.call("eth_blockNumber").asText());
         if (head < next) {
           Thread.sleep(stop ? 50 : 5);
           if (stop && blocksStalled()) {
@@ -455,7 +454,7 @@ final class TransferBenchmark {
         }
         for (; next <= head; next++) {
           JsonNode block =
-              client.call("eth_getBlockByNumber", "[\"0x" + Long.toHexString(next) + "\",false]");
+              client.call("eth_getBlockByNumber", "0x" + Long.toHexString(next), false);
           long seen = System.nanoTime();
           int count = 0;
           for (JsonNode tx : block.path("transactions")) {
@@ -497,7 +496,7 @@ final class TransferBenchmark {
         continue;
       }
       String hash = hashHex[g];
-      JsonNode r = client.call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+      JsonNode r = client.call("eth_getTransactionReceipt", hash);
       if (!"0x1".equals(r.path("status").asText())) {
         throw new IllegalStateException("transfer " + hash + " has no successful receipt: " + r);
       }

@@ -2,7 +2,7 @@ package io.openledger.node.bridge;
 
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.BlockView;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.TransactionView;
 import io.openledger.l1.BatchFrame;
 import io.openledger.l1.L1Sender;
@@ -34,7 +34,7 @@ public final class L1Batcher implements AutoCloseable {
   /** A frame this batcher posted, with its L1 receipt. */
   public record PostedFrame(BatchFrame frame, int bytes, TransactionReceipt receipt) {}
 
-  private final Ledger ledger;
+  private final ChainQueries ledger;
   private final L1Sender batcher;
   private final String inbox;
   private final PostedBatches posted;
@@ -48,7 +48,7 @@ public final class L1Batcher implements AutoCloseable {
    * @param maxFrameBytes the largest frame, bytes of calldata
    */
   public L1Batcher(
-      Ledger ledger,
+      ChainQueries ledger,
       L1Sender batcher,
       String inbox,
       PostedBatches posted,
@@ -67,7 +67,7 @@ public final class L1Batcher implements AutoCloseable {
   }
 
   /** The L2 block as a batch carries it: number, timestamp and each transaction's encoding. */
-  public static BatchFrame.Block batchBlock(Ledger ledger, long number) {
+  public static BatchFrame.Block batchBlock(ChainQueries ledger, long number) {
     BlockView b =
         ledger
             .block(BlockRef.number(number))

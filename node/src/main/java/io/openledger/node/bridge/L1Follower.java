@@ -146,7 +146,7 @@ public final class L1Follower implements AutoCloseable {
         scannedFrames = end;
       }
       checkOutputs();
-      return ledger.headNumber();
+      return ledger.chain().headNumber();
     } catch (DerivationHalted h) {
       halted = h;
       LOG.error("follower halted: {}", h.getMessage());
@@ -189,7 +189,7 @@ public final class L1Follower implements AutoCloseable {
       if (b.number() < nextFromL1) {
         continue; // a repeat of a block an earlier frame carried: the first one counts
       }
-      if (b.number() > ledger.headNumber()) {
+      if (b.number() > ledger.chain().headNumber()) {
         derive(b, p);
       }
       nextFromL1 = b.number() + 1;
@@ -198,10 +198,13 @@ public final class L1Follower implements AutoCloseable {
 
   private void derive(BatchFrame.Block b, PostedBatches.Posted p) {
     long number = b.number();
-    if (number != ledger.headNumber() + 1) {
+    if (number != ledger.chain().headNumber() + 1) {
       throw halt(
           p,
-          "L2 block " + number + " does not follow the derived head, block " + ledger.headNumber());
+          "L2 block "
+              + number
+              + " does not follow the derived head, block "
+              + ledger.chain().headNumber());
     }
     List<Transaction> txs = new ArrayList<>(b.transactions().size());
     for (int i = 0; i < b.transactions().size(); i++) {
@@ -228,7 +231,7 @@ public final class L1Follower implements AutoCloseable {
    */
   private void checkDeposits(BatchFrame.Block b, List<Transaction> txs, PostedBatches.Posted p) {
     readDeposits(p.l1Block());
-    long next = BridgeModule.depositNonce(ledger.state(BlockRef.LATEST).orElseThrow());
+    long next = BridgeModule.depositNonce(ledger.state().state(BlockRef.LATEST).orElseThrow());
     int credited = 0;
     for (int i = 0; i < txs.size(); i++) {
       if (!(txs.get(i) instanceof DepositTransaction d)) {
@@ -360,13 +363,13 @@ public final class L1Follower implements AutoCloseable {
     }
     while (checkedRoots.size() < next) {
       PostedOutputs.Output o = oracle.get(checkedRoots.size());
-      if (o.l2BlockNumber() > ledger.headNumber()) {
+      if (o.l2BlockNumber() > ledger.chain().headNumber()) {
         return; // not derived yet
       }
-      BlockView block = ledger.block(BlockRef.number(o.l2BlockNumber())).orElseThrow();
+      BlockView block = ledger.chain().block(BlockRef.number(o.l2BlockNumber())).orElseThrow();
       StateReader state;
       try {
-        state = ledger.state(BlockRef.number(o.l2BlockNumber())).orElseThrow();
+        state = ledger.state().state(BlockRef.number(o.l2BlockNumber())).orElseThrow();
       } catch (StateUnavailableException e) {
         LOG.warn(
             "output {} (L2 block {}) not checked: {}",

@@ -2,7 +2,8 @@ package io.openledger.node.bridge;
 
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.BlockView;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.state.StateReader;
 import io.openledger.l1.L1Abi;
 import io.openledger.l1.L1Sender;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class OutputProposer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputProposer.class);
 
-  private final Ledger ledger;
+  private final ChainQueries ledger;
+  private final StateQueries states;
   private final L1Sender proposer;
   private final PostedOutputs oracle;
   private final long interval;
@@ -40,8 +42,13 @@ public final class OutputProposer implements AutoCloseable {
   /**
    * @param interval L2 blocks between outputs (at least 1)
    */
-  public OutputProposer(Ledger ledger, L1Sender proposer, PostedOutputs oracle, long interval) {
-    this(ledger, proposer, oracle, interval, ledger::headNumber);
+  public OutputProposer(
+      ChainQueries ledger,
+      StateQueries states,
+      L1Sender proposer,
+      PostedOutputs oracle,
+      long interval) {
+    this(ledger, states, proposer, oracle, interval, ledger::headNumber);
   }
 
   /**
@@ -52,7 +59,8 @@ public final class OutputProposer implements AutoCloseable {
    * @param interval L2 blocks between outputs (at least 1)
    */
   public OutputProposer(
-      Ledger ledger,
+      ChainQueries ledger,
+      StateQueries states,
       L1Sender proposer,
       PostedOutputs oracle,
       long interval,
@@ -61,6 +69,7 @@ public final class OutputProposer implements AutoCloseable {
       throw new IllegalArgumentException("output interval must be at least 1 block: " + interval);
     }
     this.ledger = ledger;
+    this.states = states;
     this.proposer = proposer;
     this.oracle = oracle;
     this.interval = interval;
@@ -68,13 +77,13 @@ public final class OutputProposer implements AutoCloseable {
   }
 
   /** The output root of committed L2 block {@code number}, from this node's state. */
-  public static OutputRoot outputAt(Ledger ledger, long number) {
+  public static OutputRoot outputAt(ChainQueries ledger, StateQueries states, long number) {
     BlockView block =
         ledger
             .block(BlockRef.number(number))
             .orElseThrow(() -> new IllegalStateException("no L2 block " + number + " yet"));
     StateReader state =
-        ledger
+        states
             .state(BlockRef.number(number))
             .orElseThrow(
                 () ->
@@ -106,7 +115,7 @@ public final class OutputProposer implements AutoCloseable {
     for (long next = (latestBlock / interval + 1) * interval;
         next <= Math.min(ledger.headNumber(), safeHead.getAsLong());
         next += interval) {
-      var root = outputAt(ledger, next).hash();
+      var root = outputAt(ledger, states, next).hash();
       proposer.send(oracle.oracle(), L1Abi.proposeL2Output(root, next));
       PostedOutputs.Output o = oracle.get(index++);
       LOG.info("posted the output of L2 block {}: {} (index {})", next, root, o.index());
@@ -119,7 +128,7 @@ public final class OutputProposer implements AutoCloseable {
     if (posted.l2BlockNumber() > ledger.headNumber()) {
       return; // this node is behind: it checks once it has the block
     }
-    var ours = outputAt(ledger, posted.l2BlockNumber()).hash();
+    var ours = outputAt(ledger, states, posted.l2BlockNumber()).hash();
     if (!ours.equals(posted.outputRoot())) {
       throw new IllegalStateException(
           "the OutputOracle's output "

@@ -113,7 +113,7 @@ public final class SettlementRoleOptions {
       L1Sender key = sender(l1, batcherKeyFile);
       batcher =
           new L1Batcher(
-              ledger,
+              ledger.chain(),
               key,
               address(inbox),
               new PostedBatches(l1, address(inbox), 0),
@@ -127,8 +127,14 @@ public final class SettlementRoleOptions {
       // with the batcher here, outputs wait for their blocks' batches to be on L1
       OutputProposer proposer =
           batcher == null
-              ? new OutputProposer(ledger, key, outputs, outputInterval)
-              : new OutputProposer(ledger, key, outputs, outputInterval, batcher::postedThrough);
+              ? new OutputProposer(ledger.chain(), ledger.state(), key, outputs, outputInterval)
+              : new OutputProposer(
+                  ledger.chain(),
+                  ledger.state(),
+                  key,
+                  outputs,
+                  outputInterval,
+                  batcher::postedThrough);
       roles.add(proposer.start(Duration.ofSeconds(1)));
       out.println("  proposer     " + key.address() + " -> " + oracle + " every " + outputInterval);
     }

@@ -10,11 +10,14 @@ import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.RecordsMerkle;
 import io.openledger.chain.ledger.BlockRef;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
+import io.openledger.chain.ledger.FeeOracle;
 import io.openledger.chain.ledger.LogFilter;
 import io.openledger.chain.ledger.LogView;
 import io.openledger.chain.ledger.QueryResult;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.ledger.SubmitResult;
+import io.openledger.chain.ledger.TransactionIntake;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.tx.TransactionBuilder;
@@ -129,7 +132,10 @@ public final class Auditor implements AutoCloseable {
     }
   }
 
-  private final Ledger ledger;
+  private final ChainQueries chain;
+  private final StateQueries states;
+  private final FeeOracle fees;
+  private final TransactionIntake intake;
   private final RecordVerifier verifier;
   private final PublishedRecords source;
   private final Config config;
@@ -141,8 +147,18 @@ public final class Auditor implements AutoCloseable {
   private AuditCursor cursor;
   private ScheduledExecutorService every;
 
-  public Auditor(Ledger ledger, RecordVerifier verifier, PublishedRecords source, Config config) {
-    this.ledger = ledger;
+  public Auditor(
+      ChainQueries chain,
+      StateQueries states,
+      FeeOracle fees,
+      TransactionIntake intake,
+      RecordVerifier verifier,
+      PublishedRecords source,
+      Config config) {
+    this.chain = chain;
+    this.states = states;
+    this.fees = fees;
+    this.intake = intake;
     this.verifier = verifier;
     this.source = source;
     this.config = config;
@@ -208,7 +224,7 @@ public final class Auditor implements AutoCloseable {
   // ---- taking batches in ----
 
   private void scan() {
-    long head = ledger.headNumber();
+    long head = chain.headNumber();
     long from = cursor.scannedBlock() + 1;
     while (from <= head) {
       long to = Math.min(head, from + SCAN_BLOCKS - 1);
@@ -217,7 +233,7 @@ public final class Auditor implements AutoCloseable {
               .withAddresses(List.of(InferenceModule.ADDRESS))
               .withTopics(List.of(List.of(InferenceModule.BATCH_POSTED.topic())));
       List<LogView> logs =
-          switch (ledger.logs(f)) {
+          switch (chain.logs(f)) {
             case QueryResult.Ok<List<LogView>> ok -> ok.value();
             case QueryResult.Failed<List<LogView>> failed ->
                 throw new IllegalStateException(
@@ -242,8 +258,8 @@ public final class Auditor implements AutoCloseable {
   /** Audits pending batch {@code i} from its next record; true when it is finished. */
   private boolean auditBatch(int i, List<Filing> round) {
     PendingBatch p = cursor.pending().get(i);
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
-    long now = ledger.block(BlockRef.LATEST).orElseThrow().timestamp();
+    StateReader state = states.state(BlockRef.LATEST).orElseThrow();
+    long now = chain.block(BlockRef.LATEST).orElseThrow().timestamp();
     Optional<Batch> found = InferenceModule.batch(state, p.operator(), p.seq());
     if (found.isEmpty()) {
       LOG.warn("batch {} of {} is not on chain: dropped", p.seq(), p.operator());
@@ -420,20 +436,20 @@ public final class Auditor implements AutoCloseable {
           "not sent: the chain runs no challenge module at " + ChallengeModule.ADDRESS);
     }
     KeyPair key = config.key();
-    long nonce = ledger.nonce(key.address(), BlockRef.PENDING).orElseThrow();
-    Amount tip = ledger.maxPriorityFeePerGas();
+    long nonce = states.nonce(key.address(), BlockRef.PENDING).orElseThrow();
+    Amount tip = fees.maxPriorityFeePerGas();
     byte[] raw =
-        TransactionBuilder.eip1559(ledger.chainId())
+        TransactionBuilder.eip1559(chain.chainId())
             .nonce(nonce)
             .maxPriorityFeePerGas(tip)
-            .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(tip))
+            .maxFeePerGas(fees.nextBaseFee().multiply(2).add(tip))
             .gasLimit(CHALLENGE_GAS)
             .to(ChallengeModule.ADDRESS)
             .value(config.bond())
             .data(data)
             .sign(key)
             .encode();
-    SubmitResult r = ledger.submit(raw);
+    SubmitResult r = intake.submit(raw);
     if (r instanceof SubmitResult.Accepted a) {
       LOG.warn(
           "challenged record {} of {} (batch {}): {} (tx {})",

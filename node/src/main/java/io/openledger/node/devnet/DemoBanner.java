@@ -68,7 +68,7 @@ final class DemoBanner {
   static void print(PrintWriter out, NodeRunner runner, Optional<DemoSetup.Demo> demo) {
     EconomyService economy = runner.economy().orElseThrow();
     String api = economy.server().baseUri().toString().replaceAll("/$", "");
-    StateReader state = runner.ledger().state(BlockRef.LATEST).orElseThrow();
+    StateReader state = runner.ledger().state().state(BlockRef.LATEST).orElseThrow();
     out.println("Data economy");
     out.println("  API          " + api + " (OpenAI /v1/completions, blobs, receipts, earnings)");
     var operator = economy.gate().operator();

@@ -26,6 +26,7 @@ import io.openledger.node.economy.EconomyIndexer;
 import io.openledger.node.economy.EconomyService;
 import io.openledger.node.factory.TrainedModelRegistration;
 import io.openledger.node.factory.TrainingManifestFile;
+import io.openledger.node.rpc.Json;
 import io.openledger.openlora.adapter.AdapterBundle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -133,7 +134,7 @@ public final class DemoSetup {
 
   /** True when the chain has no datanet yet (a fresh devnet). */
   public static boolean needed(Ledger ledger) {
-    return DatanetModule.datanetCount(ledger.state(BlockRef.LATEST).orElseThrow()) == 0;
+    return DatanetModule.datanetCount(ledger.state().state(BlockRef.LATEST).orElseThrow()) == 0;
   }
 
   /**
@@ -180,16 +181,21 @@ public final class DemoSetup {
             BigInteger.valueOf(1 | 2), // commercial use, attribution required
             "UTF-8 text, one collection per contribution"));
     block();
-    long datanet = DatanetModule.datanetCount(ledger.state(BlockRef.LATEST).orElseThrow());
+    long datanet = DatanetModule.datanetCount(ledger.state().state(BlockRef.LATEST).orElseThrow());
 
     List<Long> ids = new ArrayList<>();
-    long first = DatanetModule.contributionCount(ledger.state(BlockRef.LATEST).orElseThrow()) + 1;
+    long first =
+        DatanetModule.contributionCount(ledger.state().state(BlockRef.LATEST).orElseThrow()) + 1;
     for (int i = 0; i < texts.size(); i++) {
       DemoCorpus.Text t = texts.get(i);
       Hash blob = store(t.bytes(), contributors.get(i).address());
       Hash meta =
           store(
-              ("{\"name\":\"" + t.name() + "\",\"mediaType\":\"text/plain\"}")
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("name", t.name())
+                  .put("mediaType", "text/plain")
+                  .toString()
                   .getBytes(StandardCharsets.UTF_8),
               contributors.get(i).address());
       submit(
@@ -234,7 +240,9 @@ public final class DemoSetup {
       training = Optional.of(registerTrained(file, adapter.get()));
     }
     long registered =
-        adapter.isEmpty() ? 0 : ModelModule.modelCount(ledger.state(BlockRef.LATEST).orElseThrow());
+        adapter.isEmpty()
+            ? 0
+            : ModelModule.modelCount(ledger.state().state(BlockRef.LATEST).orElseThrow());
     if (registered != 0) {
       stakeAndServe(registered);
     }
@@ -286,7 +294,7 @@ public final class DemoSetup {
               + " it (train one with `openledger train`, or start with --no-demo)");
     }
     TrainingManifestFile file = TrainingManifestFile.read(trainedDir);
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = ledger.state().state(BlockRef.LATEST).orElseThrow();
     DatanetVersion v = DatanetModule.readVersion(state, datanet, version).orElseThrow();
     List<Long> accepted =
         DatanetModule.acceptedContributions(state, datanet, v.acceptedCount()).stream()
@@ -321,7 +329,7 @@ public final class DemoSetup {
 
   /** registerTrainedModel, paying the training fee split by the manifest; in its own block. */
   private Training registerTrained(TrainingManifestFile file, Hash adapter) {
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = ledger.state().state(BlockRef.LATEST).orElseThrow();
     TrainedModelRegistration.Plan plan =
         TrainedModelRegistration.plan(
             TrainedModelRegistration.chain(state),
@@ -348,7 +356,7 @@ public final class DemoSetup {
         plan.datanets().getFirst().basis(),
         TrainedModelRegistration.planned(plan),
         tx,
-        ledger.receipt(tx).orElseThrow().blockNumber());
+        ledger.chain().receipt(tx).orElseThrow().blockNumber());
   }
 
   /**
@@ -357,7 +365,7 @@ public final class DemoSetup {
    * the gate answers 503.
    */
   private void stakeAndServe(long model) {
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = ledger.state().state(BlockRef.LATEST).orElseThrow();
     Tier tier = StakingModule.modelStake(state, model).tier();
     Amount minimum = economy.stakingParameters().minimum(tier);
     Amount bonded = StakingModule.pool(state, OPERATOR.address()).bondedStake();
@@ -400,19 +408,19 @@ public final class DemoSetup {
   }
 
   private Hash submit(KeyPair from, Address to, byte[] data, Amount value) {
-    long nonce = ledger.nonce(from.address(), BlockRef.PENDING).orElseThrow();
+    long nonce = ledger.state().nonce(from.address(), BlockRef.PENDING).orElseThrow();
     byte[] raw =
-        TransactionBuilder.eip1559(ledger.chainId())
+        TransactionBuilder.eip1559(ledger.chain().chainId())
             .nonce(nonce)
             .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
-            .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
+            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
             .gasLimit(data.length == 0 ? 21_000 : 2_000_000)
             .to(to)
             .value(value)
             .data(data)
             .sign(from)
             .encode();
-    SubmitResult r = ledger.submit(raw);
+    SubmitResult r = ledger.intake().submit(raw);
     if (!(r instanceof SubmitResult.Accepted a)) {
       throw new IllegalStateException("the demo's transaction was refused: " + r);
     }
@@ -426,6 +434,7 @@ public final class DemoSetup {
     for (Hash h : sent) {
       ReceiptView r =
           ledger
+              .chain()
               .receipt(h)
               .orElseThrow(() -> new IllegalStateException("demo transaction " + h + " not mined"));
       if (!r.success()) {

@@ -166,16 +166,20 @@ public final class DevnetCommand implements Callable<Integer> {
   private void banner(PrintWriter out, NodeRunner runner) {
     var ledger = runner.ledger();
     out.println("OpenLedger devnet");
-    out.println("  chain id     " + ledger.chainId());
+    out.println("  chain id     " + ledger.chain().chainId());
     out.println("  data dir     " + dataDir.toAbsolutePath().normalize());
-    out.println("  head         block " + ledger.headNumber());
+    out.println("  head         block " + ledger.chain().headNumber());
     out.println("  RPC (HTTP)   " + runner.rpc().httpUrl());
     out.println("  RPC (WS)     " + runner.rpc().wsUrl());
     out.println();
     out.println("Dev accounts (balances at the head):");
     for (DevAccounts.DevAccount a : DevAccounts.ALL) {
       String balance =
-          ledger.balance(a.address(), BlockRef.LATEST).map(b -> b.toOpenString()).orElse("?");
+          ledger
+              .state()
+              .balance(a.address(), BlockRef.LATEST)
+              .map(b -> b.toOpenString())
+              .orElse("?");
       out.printf(
           "  (%d) %s  %s OPEN%n      key %s%n", a.index(), a.address(), balance, a.privateKeyHex());
     }

@@ -139,9 +139,9 @@ public final class NodeCommand implements Callable<Integer> {
             verifier,
             out);
     out.println("OpenLedger node (" + genesis.network() + ")");
-    out.println("  chain id     " + runner.ledger().chainId());
+    out.println("  chain id     " + runner.ledger().chain().chainId());
     out.println("  data dir     " + dir.toAbsolutePath().normalize());
-    out.println("  head         block " + runner.ledger().headNumber());
+    out.println("  head         block " + runner.ledger().chain().headNumber());
     out.println("  RPC (HTTP)   " + runner.rpc().httpUrl());
     out.println("  RPC (WS)     " + runner.rpc().wsUrl());
     runner.economy().ifPresent(e -> DemoBanner.print(out, runner, Optional.empty()));
@@ -171,9 +171,9 @@ public final class NodeCommand implements Callable<Integer> {
       throw new CliException(e.getMessage());
     }
     out.println("OpenLedger follower (" + g.network() + ")");
-    out.println("  chain id     " + runner.ledger().chainId());
+    out.println("  chain id     " + runner.ledger().chain().chainId());
     out.println("  data dir     " + dir.toAbsolutePath().normalize());
-    out.println("  head         block " + runner.ledger().headNumber());
+    out.println("  head         block " + runner.ledger().chain().headNumber());
     out.println("  L1           " + followL1);
     out.println("  inbox        " + node.roles.inbox());
     out.println("  oracle       " + node.roles.oracle());

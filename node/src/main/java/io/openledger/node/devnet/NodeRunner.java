@@ -77,7 +77,9 @@ public final class NodeRunner implements AutoCloseable {
       if (o.economy().isPresent()) {
         economy =
             EconomyService.start(
-                ledger, o.spec().protocol().rulesAt(ledger.headNumber()), o.economy().get());
+                ledger,
+                o.spec().protocol().rulesAt(ledger.chain().headNumber()),
+                o.economy().get());
         rulesVerifier.ifPresent(economy::attach);
       }
       return new NodeRunner(
@@ -120,7 +122,7 @@ public final class NodeRunner implements AutoCloseable {
 
   /** Tells {@code onBlock} of each block committed from now on (the devnet's block log). */
   public void onBlock(Consumer<BlockView> onBlock) {
-    listeners.add(ledger.onNewHead(onBlock));
+    listeners.add(ledger.events().onNewHead(onBlock));
   }
 
   public Ledger ledger() {
@@ -149,10 +151,10 @@ public final class NodeRunner implements AutoCloseable {
    * began is finished first).
    */
   public long stop() {
-    long head = ledger.headNumber();
+    long head = ledger.chain().headNumber();
     close();
     try {
-      return ledger.headNumber();
+      return ledger.chain().headNumber();
     } catch (RuntimeException closed) {
       return head;
     }

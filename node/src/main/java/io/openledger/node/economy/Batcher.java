@@ -16,10 +16,14 @@ import io.openledger.chain.inference.RecordsMerkle;
 import io.openledger.chain.inference.SpendAuthorization;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.BlockView;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainEvents;
+import io.openledger.chain.ledger.ChainQueries;
+import io.openledger.chain.ledger.FeeOracle;
 import io.openledger.chain.ledger.ReceiptView;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.ledger.Subscription;
+import io.openledger.chain.ledger.TransactionIntake;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.staking.StakingModule;
@@ -81,7 +85,11 @@ public final class Batcher implements AutoCloseable {
 
   static final long GAS_PER_PAYOUT = 40_000;
 
-  private final Ledger ledger;
+  private final ChainQueries chain;
+  private final StateQueries states;
+  private final FeeOracle fees;
+  private final TransactionIntake intake;
+  private final ChainEvents events;
   private final KeyPair operatorKey;
   private final RecordLog log;
   private final ParametersInForce inForce;
@@ -123,26 +131,34 @@ public final class Batcher implements AutoCloseable {
    *     ProtocolRules.maxTransactionSize}): a batch is cut to fit it
    */
   public Batcher(
-      Ledger ledger,
+      ChainQueries chain,
+      StateQueries states,
+      FeeOracle fees,
+      TransactionIntake intake,
+      ChainEvents events,
       KeyPair operatorKey,
       RecordLog log,
       ParametersInForce inForce,
       Address treasury,
       Config config,
       int maxTransactionSize) {
-    this.ledger = ledger;
+    this.chain = chain;
+    this.states = states;
+    this.fees = fees;
+    this.intake = intake;
+    this.events = events;
     this.operatorKey = operatorKey;
     this.log = log;
     this.inForce = inForce;
     this.treasury = treasury;
     this.config = config;
     this.maxTransactionSize = maxTransactionSize;
-    this.lastPostedAtBlock = ledger.headNumber();
+    this.lastPostedAtBlock = chain.headNumber();
   }
 
   /** Considers posting after every new head. */
   public void start() {
-    heads = ledger.onNewHead(this::onHead);
+    heads = events.onNewHead(this::onHead);
   }
 
   private void onHead(BlockView block) {
@@ -186,10 +202,10 @@ public final class Batcher implements AutoCloseable {
     if (hasPendingTransaction()) {
       return Optional.empty(); // a batch or finalization of ours is on its way
     }
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = states.state(BlockRef.LATEST).orElseThrow();
     NextBatch next = InferenceModule.nextBatch(state, operator());
     long waiting = log.durableCount() - next.firstRecord();
-    long head = ledger.headNumber();
+    long head = chain.headNumber();
     boolean due =
         waiting >= config.maxRecords()
             || (waiting > 0 && (force || head - lastPostedAtBlock >= config.everyBlocks()));
@@ -204,8 +220,8 @@ public final class Batcher implements AutoCloseable {
   }
 
   private boolean hasPendingTransaction() {
-    return ledger.nonce(operator(), BlockRef.PENDING).orElseThrow()
-        > ledger.nonce(operator(), BlockRef.LATEST).orElseThrow();
+    return states.nonce(operator(), BlockRef.PENDING).orElseThrow()
+        > states.nonce(operator(), BlockRef.LATEST).orElseThrow();
   }
 
   /**
@@ -399,7 +415,7 @@ public final class Batcher implements AutoCloseable {
               + " should be on disk, found "
               + records.size());
     }
-    BlockView head = ledger.block(BlockRef.LATEST).orElseThrow();
+    BlockView head = chain.block(BlockRef.LATEST).orElseThrow();
     long landsAt = head.timestamp() + 1;
     InferenceParameters parameters = inForce.in(state).inference();
     Contents c = contents(state, records, parameters, treasury, landsAt);
@@ -444,7 +460,7 @@ public final class Batcher implements AutoCloseable {
 
   /** Finalizes the oldest of this operator's batches whose window has passed, if any. */
   private Optional<Hash> finalizeDue(StateReader state, long nextSeq) {
-    long now = ledger.block(BlockRef.LATEST).orElseThrow().timestamp();
+    long now = chain.block(BlockRef.LATEST).orElseThrow().timestamp();
     for (long seq = firstUnfinalized(state, nextSeq); seq < nextSeq; seq++) {
       Batch b = InferenceModule.batch(state, operator(), seq).orElseThrow();
       if (b.finalized()) {
@@ -475,11 +491,11 @@ public final class Batcher implements AutoCloseable {
   }
 
   private Hash send(byte[] data, long gas) {
-    long nonce = ledger.nonce(operator(), BlockRef.PENDING).orElseThrow();
-    Amount baseFee = ledger.nextBaseFee();
-    Amount tip = ledger.maxPriorityFeePerGas();
+    long nonce = states.nonce(operator(), BlockRef.PENDING).orElseThrow();
+    Amount baseFee = fees.nextBaseFee();
+    Amount tip = fees.maxPriorityFeePerGas();
     Transaction tx =
-        TransactionBuilder.eip1559(ledger.chainId())
+        TransactionBuilder.eip1559(chain.chainId())
             .nonce(nonce)
             .maxPriorityFeePerGas(tip)
             .maxFeePerGas(baseFee.multiply(2).add(tip))
@@ -487,7 +503,7 @@ public final class Batcher implements AutoCloseable {
             .to(InferenceModule.ADDRESS)
             .data(data)
             .sign(operatorKey);
-    SubmitResult r = ledger.submit(tx.encode());
+    SubmitResult r = intake.submit(tx.encode());
     if (!(r instanceof SubmitResult.Accepted a)) {
       throw new IllegalStateException("the pool refused a transaction of the batcher: " + r);
     }
@@ -496,7 +512,7 @@ public final class Batcher implements AutoCloseable {
 
   /** The receipt of a transaction this batcher sent, once mined. */
   public Optional<ReceiptView> receipt(Hash tx) {
-    return ledger.receipt(tx);
+    return chain.receipt(tx);
   }
 
   @Override

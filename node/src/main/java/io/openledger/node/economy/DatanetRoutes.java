@@ -8,7 +8,7 @@ import io.javalin.http.HandlerType;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.datanet.DatanetVersion;
 import io.openledger.chain.ledger.BlockRef;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.state.StateReader;
 import io.openledger.node.economy.DatanetIndexes.BuiltVersion;
 import io.openledger.node.economy.DatanetIndexes.DatanetVersionRef;
@@ -24,11 +24,11 @@ import java.util.Optional;
  * docs/economy.md, "The node's economy API".
  */
 final class DatanetRoutes {
-  private final Ledger ledger;
+  private final StateQueries states;
   private final EconomyIndexer indexer;
 
-  DatanetRoutes(Ledger ledger, EconomyIndexer indexer) {
-    this.ledger = ledger;
+  DatanetRoutes(StateQueries states, EconomyIndexer indexer) {
+    this.states = states;
     this.indexer = indexer;
   }
 
@@ -62,7 +62,7 @@ final class DatanetRoutes {
     long id = positive(ctx.pathParam("id"), "datanet id");
     long v = positive(ctx.pathParam("version"), "version");
     requireDatanet(id);
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = states.state(BlockRef.LATEST).orElseThrow();
     Optional<DatanetVersion> onChain =
         v > Integer.MAX_VALUE ? Optional.empty() : DatanetModule.readVersion(state, id, (int) v);
     if (onChain.isEmpty()) {
@@ -101,7 +101,7 @@ final class DatanetRoutes {
   }
 
   private void requireDatanet(long id) {
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = states.state(BlockRef.LATEST).orElseThrow();
     if (DatanetModule.readHeader(state, id).isEmpty()) {
       throw ApiError.ofStatus(404, "unknown_datanet", "no datanet " + id).toException();
     }

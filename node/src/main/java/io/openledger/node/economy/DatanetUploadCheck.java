@@ -8,7 +8,7 @@ import io.openledger.chain.datanet.DataType;
 import io.openledger.chain.datanet.Datanet;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.ledger.BlockRef;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Address;
 import io.openledger.node.blob.UploadInspector;
@@ -29,7 +29,7 @@ import java.util.Map;
  * ?datanet} an upload is not checked (adapters, metadata).
  */
 final class DatanetUploadCheck implements UploadInspector {
-  private final Ledger ledger;
+  private final StateQueries states;
   private final EconomyIndexer indexer;
 
   /** The accepted contributions' signatures of one datanet, as of an accepted count. */
@@ -38,8 +38,8 @@ final class DatanetUploadCheck implements UploadInspector {
 
   private final Map<Long, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
 
-  DatanetUploadCheck(Ledger ledger, EconomyIndexer indexer) {
-    this.ledger = ledger;
+  DatanetUploadCheck(StateQueries states, EconomyIndexer indexer) {
+    this.states = states;
     this.indexer = indexer;
   }
 
@@ -59,7 +59,7 @@ final class DatanetUploadCheck implements UploadInspector {
       return new Verdict.Refuse(
           400, "invalid_parameter", "datanet must be a positive integer id, got '" + param + "'");
     }
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = states.state(BlockRef.LATEST).orElseThrow();
     Datanet.Header header = DatanetModule.readHeader(state, id).orElse(null);
     if (header == null) {
       return new Verdict.Refuse(404, "unknown_datanet", "no datanet " + id);

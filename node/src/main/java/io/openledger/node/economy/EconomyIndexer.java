@@ -7,7 +7,8 @@ import io.openledger.chain.datanet.Datanet;
 import io.openledger.chain.datanet.DatanetModule;
 import io.openledger.chain.datanet.DatanetVersion;
 import io.openledger.chain.ledger.BlockRef;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainEvents;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.ledger.Subscription;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Hash;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class EconomyIndexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EconomyIndexer.class);
 
-  private final Ledger ledger;
+  private final StateQueries states;
+  private final ChainEvents events;
   private final BlobStore blobs;
   private final DatanetIndexes indexes;
   private final Map<DatanetVersionRef, Status> status = new ConcurrentHashMap<>();
@@ -57,15 +59,17 @@ public final class EconomyIndexer implements AutoCloseable {
     record Failed(String reason) implements Status {}
   }
 
-  public EconomyIndexer(Ledger ledger, BlobStore blobs, DatanetIndexes indexes) {
-    this.ledger = ledger;
+  public EconomyIndexer(
+      StateQueries states, ChainEvents events, BlobStore blobs, DatanetIndexes indexes) {
+    this.states = states;
+    this.events = events;
     this.blobs = blobs;
     this.indexes = indexes;
   }
 
   /** Catches up now and after every new head. */
   public void start() {
-    heads = ledger.onNewHead(b -> schedule());
+    heads = events.onNewHead(b -> schedule());
     schedule();
   }
 
@@ -86,7 +90,7 @@ public final class EconomyIndexer implements AutoCloseable {
 
   /** Builds every published version that is not ready here yet. Runs on the worker. */
   void catchUp() {
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = states.state(BlockRef.LATEST).orElseThrow();
     long count = DatanetModule.datanetCount(state);
     for (long d = 1; d <= count; d++) {
       Datanet.Header header = DatanetModule.readHeader(state, d).orElseThrow();
@@ -244,7 +248,7 @@ public final class EconomyIndexer implements AutoCloseable {
    * @throws IllegalArgumentException for an unknown datanet
    */
   public Preview preview(long datanetId) {
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = states.state(BlockRef.LATEST).orElseThrow();
     Datanet.Header h =
         DatanetModule.readHeader(state, datanetId)
             .orElseThrow(() -> new IllegalArgumentException("unknown datanet " + datanetId));

@@ -8,7 +8,9 @@ import io.openledger.chain.economy.ParametersInForce;
 import io.openledger.chain.exec.ProtocolRules;
 import io.openledger.chain.governance.ParameterRegistryModule;
 import io.openledger.chain.ledger.BlockRef;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.staking.StakingModule;
@@ -208,7 +210,7 @@ public final class EconomyService implements AutoCloseable {
                 .orElseThrow(
                     () -> new IllegalStateException("these rules have no parameter registry"));
     this.inForce = inForce;
-    head = () -> ledger.state(BlockRef.LATEST).orElseThrow();
+    head = () -> ledger.state().state(BlockRef.LATEST).orElseThrow();
     try {
       blobs = keep(DiskBlobStore.open(o.dataDir().resolve("blobs"), InstantSource.system()));
     } catch (IOException e) {
@@ -216,12 +218,13 @@ public final class EconomyService implements AutoCloseable {
     }
     DatanetIndexes indexes = keep(new DatanetIndexes(o.dataDir().resolve("indexes")));
     records = keep(new RecordLog(RocksDbKeyValueStore.open(o.dataDir().resolve("economy"))));
-    indexer = keep(new EconomyIndexer(ledger, blobs, indexes));
+    indexer = keep(new EconomyIndexer(ledger.state(), ledger.events(), blobs, indexes));
     indexer.start();
     indexer.awaitCatchUp();
     gate =
         new PaidInferenceGate(
-            ledger,
+            ledger.chain(),
+            ledger.state(),
             o.operatorKey(),
             rules.treasury(),
             inForce,
@@ -239,7 +242,11 @@ public final class EconomyService implements AutoCloseable {
     batcher =
         keep(
             new Batcher(
-                ledger,
+                ledger.chain(),
+                ledger.state(),
+                ledger.fees(),
+                ledger.intake(),
+                ledger.events(),
                 o.operatorKey(),
                 records,
                 inForce,
@@ -257,9 +264,11 @@ public final class EconomyService implements AutoCloseable {
     List<ExtensionRoute> routes = new ArrayList<>();
     routes.addAll(
         new BlobHttpApi(
-                blobs, BlobHttpApi.DEFAULT_MAX_BLOB_BYTES, new DatanetUploadCheck(ledger, indexer))
+                blobs,
+                BlobHttpApi.DEFAULT_MAX_BLOB_BYTES,
+                new DatanetUploadCheck(ledger.state(), indexer))
             .routes());
-    routes.addAll(new DatanetRoutes(ledger, indexer).routes());
+    routes.addAll(new DatanetRoutes(ledger.state(), indexer).routes());
     ServerExtensions ext =
         new EconomyApi(
                 records,
@@ -267,7 +276,7 @@ public final class EconomyService implements AutoCloseable {
                 head,
                 o.operatorKey().address(),
                 state -> inForce.in(state).staking(),
-                ledger::logs)
+                ledger.chain()::logs)
             .mount(ServerExtensions.none().withGate(gate));
     for (ExtensionRoute r : routes) {
       ext = ext.withRoute(r.method(), r.path(), r.handler());
@@ -281,7 +290,7 @@ public final class EconomyService implements AutoCloseable {
                     .withPort(o.apiPort())
                     .withMaxRequestBytes(BlobHttpApi.DEFAULT_MAX_BLOB_BYTES + 65_536),
                 ext));
-    startCollector(ledger, o.blobGrace());
+    startCollector(ledger.chain(), ledger.state(), o.blobGrace());
     verifier = NodeRecordVerifier.of(verifierEngines());
     publishEndpoint(ledger, o);
     if (o.audit().isPresent()) {
@@ -290,7 +299,10 @@ public final class EconomyService implements AutoCloseable {
       auditor =
           keep(
               new Auditor(
-                  ledger,
+                  ledger.chain(),
+                  ledger.state(),
+                  ledger.fees(),
+                  ledger.intake(),
                   verifier,
                   PublishedRecords.http(),
                   new Auditor.Config(
@@ -325,24 +337,24 @@ public final class EconomyService implements AutoCloseable {
       throw new IllegalArgumentException("--public-url " + publicUrl + ": " + bad.get());
     }
     Address operator = o.operatorKey().address();
-    StateReader state = ledger.state(BlockRef.LATEST).orElseThrow();
+    StateReader state = ledger.state().state(BlockRef.LATEST).orElseThrow();
     if (StakingModule.endpoint(state, operator).equals(Optional.of(publicUrl))) {
       return;
     }
     byte[] data = StakingModule.SET_ENDPOINT.encodeCall(publicUrl);
-    long nonce = ledger.nonce(operator, BlockRef.PENDING).orElseThrow();
-    Amount tip = ledger.maxPriorityFeePerGas();
+    long nonce = ledger.state().nonce(operator, BlockRef.PENDING).orElseThrow();
+    Amount tip = ledger.fees().maxPriorityFeePerGas();
     byte[] raw =
-        TransactionBuilder.eip1559(ledger.chainId())
+        TransactionBuilder.eip1559(ledger.chain().chainId())
             .nonce(nonce)
             .maxPriorityFeePerGas(tip)
-            .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(tip))
+            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(tip))
             .gasLimit(200_000)
             .to(StakingModule.ADDRESS)
             .data(data)
             .sign(o.operatorKey())
             .encode();
-    SubmitResult r = ledger.submit(raw);
+    SubmitResult r = ledger.intake().submit(raw);
     if (r instanceof SubmitResult.Accepted) {
       LOG.info("publishing this node's records at {} (setEndpoint)", publicUrl);
     } else {
@@ -357,9 +369,9 @@ public final class EconomyService implements AutoCloseable {
   }
 
   /** Deletes unreferenced blobs past their grace period, every tenth of the period. */
-  private void startCollector(Ledger ledger, Duration grace) {
+  private void startCollector(ChainQueries chain, StateQueries states, Duration grace) {
     BlobCollector collector =
-        new BlobCollector(blobs, referenced(ledger), grace, InstantSource.system());
+        new BlobCollector(blobs, referenced(chain, states), grace, InstantSource.system());
     ScheduledExecutorService every =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("blob-collector").factory());
@@ -382,16 +394,17 @@ public final class EconomyService implements AutoCloseable {
   }
 
   /** Every blob hash the chain refers to: contributions, their metadata, adapters. */
-  private static java.util.function.Predicate<Hash> referenced(Ledger ledger) {
+  private static java.util.function.Predicate<Hash> referenced(
+      ChainQueries chain, StateQueries states) {
     return new java.util.function.Predicate<>() {
       private Set<Hash> known = Set.of();
       private long asOf = -1;
 
       @Override
       public synchronized boolean test(Hash h) {
-        long head = ledger.headNumber();
+        long head = chain.headNumber();
         if (head != asOf) {
-          known = scan(ledger.state(BlockRef.LATEST).orElseThrow());
+          known = scan(states.state(BlockRef.LATEST).orElseThrow());
           asOf = head;
         }
         return known.contains(h);

@@ -25,7 +25,8 @@ import io.openledger.chain.inference.InferenceRecord;
 import io.openledger.chain.inference.Payout;
 import io.openledger.chain.inference.SpendAuthorization;
 import io.openledger.chain.ledger.BlockRef;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.staking.StakingModule;
@@ -73,7 +74,8 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
   /** Retry-After of a paid model whose operator is under its tier's minimum stake. */
   static final int STAKE_RETRY_SECONDS = 30;
 
-  private final Ledger ledger;
+  private final ChainQueries chain;
+  private final StateQueries states;
   private final KeyPair operatorKey;
   private final Address treasury;
   private final ParametersInForce inForce;
@@ -104,14 +106,16 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
    * @param onRecord told of each record once it is on disk (the read API's aggregates)
    */
   public PaidInferenceGate(
-      Ledger ledger,
+      ChainQueries chain,
+      StateQueries states,
       KeyPair operatorKey,
       Address treasury,
       ParametersInForce inForce,
       EconomyIndexer indexer,
       RecordLog log,
       Consumer<StoredRecord> onRecord) {
-    this.ledger = ledger;
+    this.chain = chain;
+    this.states = states;
     this.operatorKey = operatorKey;
     this.treasury = treasury;
     this.inForce = inForce;
@@ -130,7 +134,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
   }
 
   private StateReader head() {
-    return ledger.state(BlockRef.LATEST).orElseThrow();
+    return states.state(BlockRef.LATEST).orElseThrow();
   }
 
   // ---- admit ----
@@ -256,7 +260,7 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
       }
       Optional<Address> signer =
           new SpendAuthorization(operator(), requestHash, s.authorized())
-              .recoverSigner(ledger.chainId(), s.signature());
+              .recoverSigner(chain.chainId(), s.signature());
       if (signer.isEmpty()) {
         return Admission.unauthorized(
             SPEND_HEADER + ": not a valid signature for operator " + operator());
@@ -314,10 +318,10 @@ public final class PaidInferenceGate implements InferenceGate<PaidInferenceGate.
 
   /** Models registered with this adapter hash, in id order. */
   private List<Model> modelsFor(Hash adapterHash) {
-    long head = ledger.headNumber();
+    long head = chain.headNumber();
     ModelsByAdapter m = models;
     if (m.head() != head) {
-      StateReader state = ledger.state(BlockRef.number(head)).orElseThrow();
+      StateReader state = states.state(BlockRef.number(head)).orElseThrow();
       Map<Hash, List<Model>> by = new HashMap<>();
       long count = ModelModule.modelCount(state);
       for (long id = 1; id <= count; id++) {

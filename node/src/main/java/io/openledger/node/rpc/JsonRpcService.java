@@ -35,7 +35,14 @@ public final class JsonRpcService implements AutoCloseable {
 
   public static JsonRpcService start(
       Ledger ledger, String host, int port, int maxBodyBytes, int maxBatch) {
-    return start(ledger, host, port, maxBodyBytes, maxBatch, RpcIds.random(), new Filters(ledger));
+    return start(
+        ledger,
+        host,
+        port,
+        maxBodyBytes,
+        maxBatch,
+        RpcIds.random(),
+        new Filters(ledger.chain(), ledger.events()));
   }
 
   /**
@@ -50,7 +57,7 @@ public final class JsonRpcService implements AutoCloseable {
       int maxBatch,
       Supplier<String> ids,
       Filters filters) {
-    Subscriptions subscriptions = new Subscriptions(ledger, ids);
+    Subscriptions subscriptions = new Subscriptions(ledger.events(), ledger.chain(), ids);
     JsonRpcProcessor processor =
         new JsonRpcProcessor(
             new JsonRpcMethods(EthMethods.all(ledger, subscriptions, filters)), maxBatch);

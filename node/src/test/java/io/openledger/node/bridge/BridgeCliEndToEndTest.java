@@ -114,7 +114,11 @@ class BridgeCliEndToEndTest {
             InstantSource.system());
     proposer =
         new OutputProposer(
-            node.ledger(), l1Sender(1), new PostedOutputs(anvil.web3j(), l1.oracle()), 1);
+            node.ledger().chain(),
+            node.ledger().state(),
+            l1Sender(1),
+            new PostedOutputs(anvil.web3j(), l1.oracle()),
+            1);
     key = Files.writeString(dir.resolve("dev3.key"), DevAccounts.ALL.get(3).privateKeyHex());
   }
 
@@ -236,11 +240,12 @@ class BridgeCliEndToEndTest {
     assertThat(deposited.json().get("nonce").asLong()).isZero();
     assertThat(l1Balance(me)).isEqualTo(Amount.open(3).value());
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // liveness guard
-    while (node.ledger().balance(bob, BlockRef.LATEST).orElseThrow().isZero()
+    while (node.ledger().state().balance(bob, BlockRef.LATEST).orElseThrow().isZero()
         && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertThat(node.ledger().balance(bob, BlockRef.LATEST).orElseThrow()).isEqualTo(Amount.open(2));
+    assertThat(node.ledger().state().balance(bob, BlockRef.LATEST).orElseThrow())
+        .isEqualTo(Amount.open(2));
 
     Run unknown =
         bridge("status", "0x1111111111111111111111111111111111111111111111111111111111111111");

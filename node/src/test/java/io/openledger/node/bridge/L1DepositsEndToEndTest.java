@@ -97,7 +97,7 @@ class L1DepositsEndToEndTest {
   }
 
   private StateReader l2() {
-    return ledger.state(BlockRef.LATEST).orElseThrow();
+    return ledger.state().state(BlockRef.LATEST).orElseThrow();
   }
 
   private BigInteger portalUint(String function) {
@@ -147,28 +147,31 @@ class L1DepositsEndToEndTest {
 
     // 1. withdraw on the L2, prove and finalize on L1
     var tx =
-        TransactionBuilder.eip1559(ledger.chainId())
-            .nonce(ledger.nonce(alice.address(), BlockRef.LATEST).orElseThrow())
+        TransactionBuilder.eip1559(ledger.chain().chainId())
+            .nonce(ledger.state().nonce(alice.address(), BlockRef.LATEST).orElseThrow())
             .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
-            .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
+            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
             .gasLimit(200_000)
             .to(BridgeModule.ADDRESS)
             .value(out)
             .data(BridgeModule.WITHDRAW.encodeCall(l1User))
             .sign(alice);
-    assertThat(ledger.submit(tx.encode())).isInstanceOf(SubmitResult.Accepted.class);
+    assertThat(ledger.intake().submit(tx.encode())).isInstanceOf(SubmitResult.Accepted.class);
     BlockView b = produce();
-    assertThat(ledger.receipt(tx.hash()).orElseThrow().success()).isTrue();
+    assertThat(ledger.chain().receipt(tx.hash()).orElseThrow().success()).isTrue();
     Withdrawal w = new Withdrawal(BigInteger.ZERO, alice.address(), l1User, out);
     OutputRoot output =
         new OutputRoot(
             b.stateRoot(),
-            BridgeModule.withdrawalsRoot(ledger.state(BlockRef.number(b.number())).orElseThrow()),
+            BridgeModule.withdrawalsRoot(
+                ledger.state().state(BlockRef.number(b.number())).orElseThrow()),
             b.hash());
     proposer.send(l1.oracle(), L1Abi.proposeL2Output(output.hash(), b.number()));
     AccountProof proof =
         ((QueryResult.Ok<AccountProof>)
-                ledger.proof(BridgeModule.ADDRESS, List.of(w.hash()), BlockRef.number(b.number())))
+                ledger
+                    .state()
+                    .proof(BridgeModule.ADDRESS, List.of(w.hash()), BlockRef.number(b.number())))
             .value();
     byte[] stateProof = proof.storageProof().getFirst().proof().getFirst();
     user.send(l1.portal(), L1Abi.proveWithdrawal(w, BigInteger.ZERO, output, stateProof));
@@ -187,12 +190,12 @@ class L1DepositsEndToEndTest {
     BlockView credited = produce();
     assertThat(credited.transactions()).hasSize(1);
     var depositHash = new Deposit(0, l1User, bob, Amount.open(100)).toTransaction().hash();
-    var json = ChainJson.transaction(ledger.transaction(depositHash).orElseThrow());
+    var json = ChainJson.transaction(ledger.chain().transaction(depositHash).orElseThrow());
     assertThat(json.get("type").asText()).isEqualTo("0x7e");
     assertThat(json.get("from").asText()).isEqualTo(BridgeModule.SYSTEM_SENDER.toHex());
     assertThat(json.get("to").asText()).isEqualTo(BridgeModule.ADDRESS.toHex());
     assertThat(json.get("gasPrice").asText()).isEqualTo("0x0");
-    assertThat(ledger.receipt(depositHash).orElseThrow().success()).isTrue();
+    assertThat(ledger.chain().receipt(depositHash).orElseThrow().success()).isTrue();
     assertThat(l2().balance(bob)).isEqualTo(Amount.open(100));
     assertThat(BridgeModule.depositNonce(l2())).isEqualTo(1);
     produce();

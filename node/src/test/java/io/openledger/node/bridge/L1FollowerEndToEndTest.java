@@ -134,7 +134,7 @@ class L1FollowerEndToEndTest {
 
   private L1Batcher batcher() {
     return new L1Batcher(
-        sequencer,
+        sequencer.chain(),
         sender(2),
         l1.inbox(),
         new PostedBatches(anvil.web3j(), l1.inbox(), 0),
@@ -151,14 +151,14 @@ class L1FollowerEndToEndTest {
   }
 
   private TransactionBuilder tx(KeyPair from) {
-    return TransactionBuilder.eip1559(sequencer.chainId())
-        .nonce(sequencer.nonce(from.address(), BlockRef.PENDING).orElseThrow())
+    return TransactionBuilder.eip1559(sequencer.chain().chainId())
+        .nonce(sequencer.state().nonce(from.address(), BlockRef.PENDING).orElseThrow())
         .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
-        .maxFeePerGas(sequencer.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)));
+        .maxFeePerGas(sequencer.fees().nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)));
   }
 
   private void submit(Transaction t) {
-    assertThat(sequencer.submit(t.encode())).isInstanceOf(SubmitResult.Accepted.class);
+    assertThat(sequencer.intake().submit(t.encode())).isInstanceOf(SubmitResult.Accepted.class);
   }
 
   /** A block with a few transfers to random addresses (and the deposits due). */
@@ -181,7 +181,10 @@ class L1FollowerEndToEndTest {
   /** Posts the output of the sequencer's block {@code n} with the proposer's key; its index. */
   private long postOutput(long n) {
     sender(1)
-        .send(l1.oracle(), L1Abi.proposeL2Output(OutputProposer.outputAt(sequencer, n).hash(), n));
+        .send(
+            l1.oracle(),
+            L1Abi.proposeL2Output(
+                OutputProposer.outputAt(sequencer.chain(), sequencer.state(), n).hash(), n));
     return oracle().nextOutputIndex() - 1;
   }
 
@@ -190,7 +193,8 @@ class L1FollowerEndToEndTest {
    * proves and finalizes on L1: the L1 OPEN a deposit needs.
    */
   private void withdrawToL1(Amount amount) {
-    long nonce = BridgeModule.withdrawalNonce(sequencer.state(BlockRef.LATEST).orElseThrow());
+    long nonce =
+        BridgeModule.withdrawalNonce(sequencer.state().state(BlockRef.LATEST).orElseThrow());
     submit(
         tx(dev(0))
             .gasLimit(200_000)
@@ -202,11 +206,12 @@ class L1FollowerEndToEndTest {
     batcher().postDue();
     long index = postOutput(b.number());
     Withdrawal w = new Withdrawal(BigInteger.valueOf(nonce), dev(0).address(), l1User, amount);
-    OutputRoot output = OutputProposer.outputAt(sequencer, b.number());
+    OutputRoot output = OutputProposer.outputAt(sequencer.chain(), sequencer.state(), b.number());
     AccountProof proof =
         ((QueryResult.Ok<AccountProof>)
-                sequencer.proof(
-                    BridgeModule.ADDRESS, List.of(w.hash()), BlockRef.number(b.number())))
+                sequencer
+                    .state()
+                    .proof(BridgeModule.ADDRESS, List.of(w.hash()), BlockRef.number(b.number())))
             .value();
     L1Sender user = sender(3);
     user.send(
@@ -244,7 +249,7 @@ class L1FollowerEndToEndTest {
   }
 
   private long sequencerTimestamp() {
-    return sequencer.block(BlockRef.LATEST).orElseThrow().timestamp();
+    return sequencer.chain().block(BlockRef.LATEST).orElseThrow().timestamp();
   }
 
   @Test
@@ -258,7 +263,7 @@ class L1FollowerEndToEndTest {
 
     // started from nothing, it reaches what L1 holds
     L1Follower f = follower();
-    assertThat(f.followOnce()).isEqualTo(sequencer.headNumber());
+    assertThat(f.followOnce()).isEqualTo(sequencer.chain().headNumber());
     assertThat(f.checkedOutputs()).isEqualTo(1);
 
     // the sequencer goes on: a deposit back from L1, more transfers, outputs by its proposer
@@ -270,31 +275,33 @@ class L1FollowerEndToEndTest {
       produceBusyBlock();
     }
     L1Batcher b = batcher();
-    OutputProposer p = new OutputProposer(sequencer, sender(1), oracle(), 3, b::postedThrough);
+    OutputProposer p =
+        new OutputProposer(
+            sequencer.chain(), sequencer.state(), sender(1), oracle(), 3, b::postedThrough);
     b.postDue();
     p.proposeDue();
 
     // the follower restarts and resumes from its own head
-    long before = followerLedger.headNumber();
+    long before = followerLedger.chain().headNumber();
     restartFollower();
     f = follower();
-    assertThat(followerLedger.headNumber()).isEqualTo(before);
-    assertThat(f.followOnce()).isEqualTo(sequencer.headNumber());
+    assertThat(followerLedger.chain().headNumber()).isEqualTo(before);
+    assertThat(f.followOnce()).isEqualTo(sequencer.chain().headNumber());
     for (int i = 0; i < 3; i++) {
       produceBusyBlock();
     }
     b.postDue();
     p.proposeDue();
-    assertThat(f.followOnce()).isEqualTo(sequencer.headNumber());
+    assertThat(f.followOnce()).isEqualTo(sequencer.chain().headNumber());
 
-    long head = sequencer.headNumber();
+    long head = sequencer.chain().headNumber();
     for (long n = 0; n <= head; n++) {
-      BlockView want = sequencer.block(BlockRef.number(n)).orElseThrow();
-      BlockView got = followerLedger.block(BlockRef.number(n)).orElseThrow();
+      BlockView want = sequencer.chain().block(BlockRef.number(n)).orElseThrow();
+      BlockView got = followerLedger.chain().block(BlockRef.number(n)).orElseThrow();
       assertThat(got.hash()).as("block %d", n).isEqualTo(want.hash());
       assertThat(got.stateRoot()).as("state root of block %d", n).isEqualTo(want.stateRoot());
     }
-    assertThat(followerLedger.state(BlockRef.LATEST).orElseThrow().balance(bob))
+    assertThat(followerLedger.state().state(BlockRef.LATEST).orElseThrow().balance(bob))
         .isEqualTo(Amount.open(100));
     assertThat(oracle().nextOutputIndex()).isGreaterThan(2);
     assertThat(f.checkedOutputs()).as("every output checked").isEqualTo(oracle().nextOutputIndex());
@@ -302,7 +309,7 @@ class L1FollowerEndToEndTest {
 
     // its JSON-RPC serves the chain read-only
     Transaction t = tx(dev(0)).gasLimit(21_000).to(bob).value(Amount.of(1)).sign(dev(0));
-    assertThat(followerLedger.submit(t.encode()))
+    assertThat(followerLedger.intake().submit(t.encode()))
         .isEqualTo(SubmitResult.rejected(FollowerLedger.READ_ONLY));
     try (JsonRpcService rpc = JsonRpcService.start(followerLedger, "127.0.0.1", 0)) {
       String body =
@@ -329,7 +336,8 @@ class L1FollowerEndToEndTest {
                       .POST(HttpRequest.BodyPublishers.ofString(head0))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
-      assertThat(h.body()).contains(sequencer.block(BlockRef.LATEST).orElseThrow().hash().toHex());
+      assertThat(h.body())
+          .contains(sequencer.chain().block(BlockRef.LATEST).orElseThrow().hash().toHex());
     }
   }
 
@@ -341,7 +349,7 @@ class L1FollowerEndToEndTest {
     batcher().postDue();
     Hash bogus = Hash.keccak256("not the output".getBytes());
     var posted = sender(1).send(l1.oracle(), L1Abi.proposeL2Output(bogus, 2));
-    OutputRoot ours = OutputProposer.outputAt(sequencer, 2);
+    OutputRoot ours = OutputProposer.outputAt(sequencer.chain(), sequencer.state(), 2);
 
     L1Follower f = follower();
     assertThatThrownBy(f::followOnce)
@@ -354,9 +362,11 @@ class L1FollowerEndToEndTest {
         .hasMessageContaining("state root " + ours.stateRoot())
         .hasMessageContaining("withdrawals root " + ours.withdrawalsRoot())
         .hasMessageContaining("block hash " + ours.blockHash());
-    assertThat(followerLedger.headNumber()).as("nothing derived past the output").isEqualTo(2);
+    assertThat(followerLedger.chain().headNumber())
+        .as("nothing derived past the output")
+        .isEqualTo(2);
     assertThatThrownBy(f::followOnce).isSameAs(f.halted());
-    assertThat(followerLedger.headNumber()).isEqualTo(2);
+    assertThat(followerLedger.chain().headNumber()).isEqualTo(2);
   }
 
   @Test
@@ -385,7 +395,7 @@ class L1FollowerEndToEndTest {
     produceBusyBlock();
     batcher().postDue();
     Transaction tooHigh =
-        TransactionBuilder.eip1559(sequencer.chainId())
+        TransactionBuilder.eip1559(sequencer.chain().chainId())
             .nonce(100)
             .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
             .maxFeePerGas(Amount.of(100_000_000_000L))
@@ -404,7 +414,7 @@ class L1FollowerEndToEndTest {
             "L2 block 2 cannot be applied: block 2: transaction "
                 + tooHigh.hash()
                 + " does not apply");
-    assertThat(followerLedger.headNumber()).isEqualTo(1);
+    assertThat(followerLedger.chain().headNumber()).isEqualTo(1);
   }
 
   @Test
@@ -419,7 +429,7 @@ class L1FollowerEndToEndTest {
         .hasMessageContaining(
             "its frame starts at L2 block 3 but the inbox holds blocks only up to 1: L2 blocks"
                 + " 2..2 are missing");
-    assertThat(followerLedger.headNumber()).isEqualTo(1);
+    assertThat(followerLedger.chain().headNumber()).isEqualTo(1);
   }
 
   @Test
@@ -429,7 +439,7 @@ class L1FollowerEndToEndTest {
     long firstBlock = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
     deposit(Amount.open(4));
     Deposit second = new Deposit(1, l1User, bob, Amount.open(4));
-    long head = sequencer.headNumber();
+    long head = sequencer.chain().headNumber();
     postFrame(
         new BatchFrame.Block(
             head + 1, sequencerTimestamp() + 1, List.of(second.toTransaction().encode())));
@@ -439,7 +449,7 @@ class L1FollowerEndToEndTest {
         .isInstanceOf(L1Follower.DerivationHalted.class)
         .hasMessageContaining("deposit 0 (L1 block " + firstBlock + ": 3000000000000000000 base")
         .hasMessageContaining("comes next, but L2 block " + (head + 1) + " credits deposit 1");
-    assertThat(followerLedger.headNumber()).isEqualTo(head);
+    assertThat(followerLedger.chain().headNumber()).isEqualTo(head);
   }
 
   @Test
@@ -460,8 +470,10 @@ class L1FollowerEndToEndTest {
         .hasMessageContaining("(L1 block " + l1Block + ")")
         .hasMessageContaining("forged deposit: L2 block 3 credits deposit 0")
         .hasMessageContaining("which the Portal has not logged by L1 block " + l1Block);
-    assertThat(followerLedger.headNumber()).as("the forged block is not stored").isEqualTo(2);
-    assertThat(followerLedger.state(BlockRef.LATEST).orElseThrow().balance(bob))
+    assertThat(followerLedger.chain().headNumber())
+        .as("the forged block is not stored")
+        .isEqualTo(2);
+    assertThat(followerLedger.state().state(BlockRef.LATEST).orElseThrow().balance(bob))
         .isEqualTo(Amount.ZERO);
   }
 
@@ -470,7 +482,7 @@ class L1FollowerEndToEndTest {
     withdrawToL1(Amount.open(10));
     long depositTime = deposit(Amount.open(10));
     long depositBlock = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
-    long head = sequencer.headNumber();
+    long head = sequencer.chain().headNumber();
     long due = depositTime + Deposit.INCLUSION_WINDOW_SECONDS;
     // a sequencer that ignores the deposit: within the window that is allowed ...
     postFrame(new BatchFrame.Block(head + 1, due - 1, List.of()));
@@ -484,6 +496,6 @@ class L1FollowerEndToEndTest {
             "deposit 0 (L1 block " + depositBlock + ", timestamp " + depositTime + ")")
         .hasMessageContaining("was due by L2 time " + due)
         .hasMessageContaining("L2 block " + (head + 2) + " (timestamp " + due + ") leaves it out");
-    assertThat(followerLedger.headNumber()).isEqualTo(head + 1);
+    assertThat(followerLedger.chain().headNumber()).isEqualTo(head + 1);
   }
 }

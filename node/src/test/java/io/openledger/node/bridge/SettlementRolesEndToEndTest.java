@@ -82,12 +82,16 @@ class SettlementRolesEndToEndTest {
 
   private OutputProposer proposer() {
     return new OutputProposer(
-        ledger, sender(1), new PostedOutputs(anvil.web3j(), l1.oracle()), INTERVAL);
+        ledger.chain(),
+        ledger.state(),
+        sender(1),
+        new PostedOutputs(anvil.web3j(), l1.oracle()),
+        INTERVAL);
   }
 
   private L1Batcher batcher(int minBlocks) {
     return new L1Batcher(
-        ledger,
+        ledger.chain(),
         sender(2),
         l1.inbox(),
         new PostedBatches(anvil.web3j(), l1.inbox(), 0),
@@ -100,10 +104,10 @@ class SettlementRolesEndToEndTest {
   }
 
   private Transaction transfer(KeyPair from, long nonce, Address to, Amount value) {
-    return TransactionBuilder.eip1559(ledger.chainId())
+    return TransactionBuilder.eip1559(ledger.chain().chainId())
         .nonce(nonce)
         .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
-        .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
+        .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
         .gasLimit(21_000)
         .to(to)
         .value(value)
@@ -119,17 +123,17 @@ class SettlementRolesEndToEndTest {
   /** A block with a few transfers and, now and then, a withdrawal (so the roots move). */
   private BlockView produceBusyBlock() {
     KeyPair alice = dev(0);
-    long nonce = ledger.nonce(alice.address(), BlockRef.LATEST).orElseThrow();
+    long nonce = ledger.state().nonce(alice.address(), BlockRef.LATEST).orElseThrow();
     int n = random.nextInt(0, 4);
     for (int i = 0; i < n; i++) {
       submit(transfer(alice, nonce++, randomAddress(), Amount.of(1 + random.nextInt(1000))));
     }
     if (random.nextInt(3) == 0) {
       submit(
-          TransactionBuilder.eip1559(ledger.chainId())
+          TransactionBuilder.eip1559(ledger.chain().chainId())
               .nonce(nonce)
               .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
-              .maxFeePerGas(ledger.nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
+              .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
               .gasLimit(200_000)
               .to(BridgeModule.ADDRESS)
               .value(Amount.open(1))
@@ -140,7 +144,7 @@ class SettlementRolesEndToEndTest {
   }
 
   private void submit(Transaction tx) {
-    assertThat(ledger.submit(tx.encode())).isInstanceOf(SubmitResult.Accepted.class);
+    assertThat(ledger.intake().submit(tx.encode())).isInstanceOf(SubmitResult.Accepted.class);
   }
 
   @Test
@@ -171,7 +175,7 @@ class SettlementRolesEndToEndTest {
     }
     OutputProposer resumed = proposer();
     resumed.proposeDue();
-    long head = ledger.headNumber();
+    long head = ledger.chain().headNumber();
     assertThat(head).isEqualTo(21);
 
     PostedOutputs oracle = new PostedOutputs(anvil.web3j(), l1.oracle());
@@ -182,9 +186,10 @@ class SettlementRolesEndToEndTest {
       assertThat(o.l2BlockNumber()).as("output %d", i).isEqualTo((i + 1) * INTERVAL);
       assertThat(o.outputRoot())
           .as("output of block %d", o.l2BlockNumber())
-          .isEqualTo(OutputProposer.outputAt(ledger, o.l2BlockNumber()).hash());
+          .isEqualTo(
+              OutputProposer.outputAt(ledger.chain(), ledger.state(), o.l2BlockNumber()).hash());
     }
-    assertThat(BridgeModule.withdrawalNonce(ledger.state(BlockRef.LATEST).orElseThrow()))
+    assertThat(BridgeModule.withdrawalNonce(ledger.state().state(BlockRef.LATEST).orElseThrow()))
         .as("withdrawals moved the roots")
         .isPositive();
   }
@@ -202,7 +207,11 @@ class SettlementRolesEndToEndTest {
       }
       OutputProposer wrong =
           new OutputProposer(
-              other, sender(1), new PostedOutputs(anvil.web3j(), l1.oracle()), INTERVAL);
+              other.chain(),
+              other.state(),
+              sender(1),
+              new PostedOutputs(anvil.web3j(), l1.oracle()),
+              INTERVAL);
       assertThatThrownBy(wrong::proposeDue)
           .hasMessageContaining("for L2 block 3 is")
           .hasMessageContaining("not proposing on another chain's outputs");
@@ -238,7 +247,7 @@ class SettlementRolesEndToEndTest {
     }
     L1Batcher resumed = batcher(1);
     resumed.postDue();
-    assertThat(resumed.nextBlock()).isEqualTo(ledger.headNumber() + 1);
+    assertThat(resumed.nextBlock()).isEqualTo(ledger.chain().headNumber() + 1);
 
     List<BatchFrame.Block> derived = new ArrayList<>();
     for (PostedBatches.Posted p : new PostedBatches(anvil.web3j(), l1.inbox(), 0).all()) {
@@ -248,9 +257,11 @@ class SettlementRolesEndToEndTest {
         .extracting(BatchFrame.Block::number)
         .as("every block once, in order")
         .containsExactlyElementsOf(
-            java.util.stream.LongStream.rangeClosed(1, ledger.headNumber()).boxed().toList());
+            java.util.stream.LongStream.rangeClosed(1, ledger.chain().headNumber())
+                .boxed()
+                .toList());
     for (BatchFrame.Block d : derived) {
-      BlockView block = ledger.block(BlockRef.number(d.number())).orElseThrow();
+      BlockView block = ledger.chain().block(BlockRef.number(d.number())).orElseThrow();
       assertThat(d.timestamp()).isEqualTo(block.timestamp());
       assertThat(
               d.transactions().stream()
@@ -261,7 +272,8 @@ class SettlementRolesEndToEndTest {
       assertThat(d.transactions().stream().map(HexFormat.of()::formatHex).toList())
           .isEqualTo(
               block.transactionHashes().stream()
-                  .map(h -> HexFormat.of().formatHex(ledger.rawTransaction(h).orElseThrow()))
+                  .map(
+                      h -> HexFormat.of().formatHex(ledger.chain().rawTransaction(h).orElseThrow()))
                   .toList());
     }
   }
@@ -271,7 +283,8 @@ class SettlementRolesEndToEndTest {
     L1Batcher b = batcher(5);
     OutputProposer p =
         new OutputProposer(
-            ledger,
+            ledger.chain(),
+            ledger.state(),
             sender(1),
             new PostedOutputs(anvil.web3j(), l1.oracle()),
             INTERVAL,
@@ -297,7 +310,7 @@ class SettlementRolesEndToEndTest {
     List<KeyPair> senders = List.of(dev(0), dev(2), dev(3), dev(4), dev(5), dev(6));
     long[] nonces = new long[senders.size()];
     for (int s = 0; s < senders.size(); s++) {
-      nonces[s] = ledger.nonce(senders.get(s).address(), BlockRef.LATEST).orElseThrow();
+      nonces[s] = ledger.state().nonce(senders.get(s).address(), BlockRef.LATEST).orElseThrow();
     }
     for (int b = 0; b < blocks; b++) {
       for (int i = 0; i < perBlock; i++) {
@@ -316,7 +329,7 @@ class SettlementRolesEndToEndTest {
     int transfers = perBlock * blocks;
     long raw = 0;
     for (long n = 1; n <= blocks; n++) {
-      for (byte[] t : L1Batcher.batchBlock(ledger, n).transactions()) {
+      for (byte[] t : L1Batcher.batchBlock(ledger.chain(), n).transactions()) {
         raw += t.length;
       }
     }

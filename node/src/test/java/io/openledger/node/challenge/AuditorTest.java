@@ -175,7 +175,7 @@ class AuditorTest {
                   List.of(honest.record(), honestTwin),
                   node.genesis.economy().inference(),
                   node.genesis.treasury(),
-                  node.ledger().block(BlockRef.LATEST).orElseThrow().timestamp())
+                  node.ledger().chain().block(BlockRef.LATEST).orElseThrow().timestamp())
               .payouts();
       assertThat(claimed.payouts()).isNotEqualTo(honestPayouts);
       Amount stakeBefore = StakingModule.pool(node.state(), operator).bondedStake();
@@ -265,7 +265,10 @@ class AuditorTest {
 
   private Auditor auditor(EconomyNode node, Path cursor, boolean ownIsTheOperator) {
     return new Auditor(
-        node.ledger(),
+        node.ledger().chain(),
+        node.ledger().state(),
+        node.ledger().fees(),
+        node.ledger().intake(),
         node.economy().recordVerifier(),
         PublishedRecords.http(),
         new Auditor.Config(

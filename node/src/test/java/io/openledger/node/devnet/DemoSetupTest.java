@@ -303,7 +303,7 @@ class DemoSetupTest {
     }
     assertThat(gain(ledger, DemoSetup.DATANET_OWNER.address(), before, after))
         .isEqualTo(remainder.value());
-    ReceiptView r = ledger.receipt(t.transaction()).orElseThrow();
+    ReceiptView r = ledger.chain().receipt(t.transaction()).orElseThrow();
     assertThat(gain(ledger, DemoSetup.MODEL_OWNER.address(), before, after))
         .isEqualTo(t.fee().add(r.effectiveGasPrice().multiply(r.gasUsed())).value().negate());
     Amount sum = remainder;
@@ -331,17 +331,18 @@ class DemoSetupTest {
     StateReader state = node.state();
     assertThat(ModelModule.readTrainingReport(state, demo.modelId()))
         .contains(new TrainingReport(t.reportHash(), DemoSetup.TRAINING_FEE));
-    assertThat(SupplyAudit.check(ledger.state(after).orElseThrow())).isEmpty();
+    assertThat(SupplyAudit.check(ledger.state().state(after).orElseThrow())).isEmpty();
     assertThat(node.auditFailures).isEmpty();
   }
 
   /** Base units gained (negative: lost) between the two blocks. */
   private static BigInteger gain(Ledger ledger, Address a, BlockRef before, BlockRef after) {
     return ledger
+        .state()
         .balance(a, after)
         .orElseThrow()
         .value()
-        .subtract(ledger.balance(a, before).orElseThrow().value());
+        .subtract(ledger.state().balance(a, before).orElseThrow().value());
   }
 
   /** A copy of the node's adapter with this training.json, as `openledger train` leaves it. */

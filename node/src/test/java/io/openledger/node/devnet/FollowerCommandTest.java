@@ -119,7 +119,7 @@ class FollowerCommandTest {
         sequencer.produceBlock();
         sequencer.produceBlock();
         new L1Batcher(
-                sequencer,
+                sequencer.chain(),
                 sender(anvil, 2),
                 l1.inbox(),
                 new PostedBatches(anvil.web3j(), l1.inbox(), 0),

@@ -135,16 +135,17 @@ class RpcMemoryProbeTest {
                 .encode());
       }
     }
-    for (SubmitResult r : node.runner.ledger().submitAll(raws)) {
+    for (SubmitResult r : node.runner.ledger().intake().submitAll(raws)) {
       assertThat(r).isInstanceOf(SubmitResult.Accepted.class);
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (node.runner.ledger().poolStatus().pending() > 0 && System.nanoTime() < deadline) {
+    while (node.runner.ledger().intake().poolStatus().pending() > 0
+        && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    assertThat(node.runner.ledger().poolStatus().pending()).isZero();
+    assertThat(node.runner.ledger().intake().poolStatus().pending()).isZero();
     Thread.sleep(1_000); // the last notifications leave
-    return node.runner.ledger().headNumber();
+    return node.runner.ledger().chain().headNumber();
   }
 
   /**

@@ -502,7 +502,7 @@ class EconomyAttacksE2ETest {
       records.add(StoredRecord.decode(r).record());
     }
     // A size limit the two records' batch (two charges) is over and one record's is under.
-    long landsAt = node.ledger().block(BlockRef.LATEST).orElseThrow().timestamp() + 1;
+    long landsAt = node.ledger().chain().block(BlockRef.LATEST).orElseThrow().timestamp() + 1;
     int two = postBatchBytes(next, records, landsAt);
     int one = postBatchBytes(next, records.subList(0, 1), landsAt);
     assertThat(two).isGreaterThan(one);
@@ -510,7 +510,11 @@ class EconomyAttacksE2ETest {
 
     try (Batcher small =
         new Batcher(
-            node.ledger(),
+            node.ledger().chain(),
+            node.ledger().state(),
+            node.ledger().fees(),
+            node.ledger().intake(),
+            node.ledger().events(),
             EconomyNode.OPERATOR,
             node.economy().records(),
             ParametersInForce.fixed(PARAMETERS),
@@ -838,7 +842,7 @@ class EconomyAttacksE2ETest {
    * least its parent's plus one).
    */
   private static void advanceChainPast(long timestamp) throws Exception {
-    while (node.ledger().block(BlockRef.LATEST).orElseThrow().timestamp() <= timestamp) {
+    while (node.ledger().chain().block(BlockRef.LATEST).orElseThrow().timestamp() <= timestamp) {
       node.ok(FINALIZER, FINALIZER.address(), new byte[0], Amount.ZERO);
     }
   }

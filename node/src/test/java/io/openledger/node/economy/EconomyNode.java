@@ -93,7 +93,7 @@ public final class EconomyNode implements AutoCloseable {
     this.adapterDir = adapterDir;
     runner.onBlock(
         b -> {
-          StateReader s = ledger().state(BlockRef.number(b.number())).orElseThrow();
+          StateReader s = ledger().state().state(BlockRef.number(b.number())).orElseThrow();
           SupplyAudit.check(s).ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
           InferenceModule.audit(s)
               .ifPresent(p -> auditFailures.add("block " + b.number() + ": " + p));
@@ -171,7 +171,7 @@ public final class EconomyNode implements AutoCloseable {
   }
 
   public StateReader state() {
-    return ledger().state(BlockRef.LATEST).orElseThrow();
+    return ledger().state().state(BlockRef.LATEST).orElseThrow();
   }
 
   public URI api() {
@@ -354,7 +354,7 @@ public final class EconomyNode implements AutoCloseable {
    * after its parent, so this takes a block per second to cover, not wall time).
    */
   public void awaitChainTime(long t) {
-    while (ledger().block(BlockRef.LATEST).orElseThrow().timestamp() <= t) {
+    while (ledger().chain().block(BlockRef.LATEST).orElseThrow().timestamp() <= t) {
       ledger().produceBlock();
     }
   }

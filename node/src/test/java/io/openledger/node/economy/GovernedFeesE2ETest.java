@@ -103,6 +103,7 @@ class GovernedFeesE2ETest {
 
   private static long now(EconomyNode node) {
     return node.ledger()
+        .chain()
         .block(io.openledger.chain.ledger.BlockRef.LATEST)
         .orElseThrow()
         .timestamp();

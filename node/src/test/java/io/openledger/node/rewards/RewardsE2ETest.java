@@ -106,7 +106,7 @@ class RewardsE2ETest {
     long snapshotBlock;
     try (Chain testnet = Chain.start(dir.resolve("testnet"), testnetGenesis())) {
       activity(testnet);
-      snapshotBlock = testnet.runner.ledger().block(BlockRef.LATEST).orElseThrow().number();
+      snapshotBlock = testnet.runner.ledger().chain().block(BlockRef.LATEST).orElseThrow().number();
       StateReader at = testnet.state();
       assertThat(PointsModule.totalPointsOf(at, alice.address())).isPositive();
       assertThat(PointsModule.totalPointsOf(at, validator.address()))
@@ -167,7 +167,8 @@ class RewardsE2ETest {
         Closeable3 web3 = new Closeable3(Web3j.build(new HttpService(chain.url())))) {
       chain.runner.onBlock(
           b -> {
-            StateReader s = chain.runner.ledger().state(BlockRef.number(b.number())).orElseThrow();
+            StateReader s =
+                chain.runner.ledger().state().state(BlockRef.number(b.number())).orElseThrow();
             DistributorModule.audit(s, d).ifPresent(p -> chain.audits.add(b.number() + ": " + p));
           });
       RewardsFile.Line a = rewards.lineOf(alice.address()).orElseThrow();
@@ -241,6 +242,7 @@ class RewardsE2ETest {
           chain
               .runner
               .ledger()
+              .chain()
               .block(BlockRef.number(rel.getBlockNumber().longValueExact()))
               .orElseThrow()
               .timestamp();
@@ -576,7 +578,8 @@ class RewardsE2ETest {
       this.runner = runner;
       runner.onBlock(
           b ->
-              SupplyAudit.check(runner.ledger().state(BlockRef.number(b.number())).orElseThrow())
+              SupplyAudit.check(
+                      runner.ledger().state().state(BlockRef.number(b.number())).orElseThrow())
                   .ifPresent(p -> audits.add("block " + b.number() + ": " + p)));
     }
 
@@ -600,11 +603,11 @@ class RewardsE2ETest {
     }
 
     StateReader state() {
-      return runner.ledger().state(BlockRef.LATEST).orElseThrow();
+      return runner.ledger().state().state(BlockRef.LATEST).orElseThrow();
     }
 
     long now() {
-      return runner.ledger().block(BlockRef.LATEST).orElseThrow().timestamp();
+      return runner.ledger().chain().block(BlockRef.LATEST).orElseThrow().timestamp();
     }
 
     void produce() {

@@ -176,11 +176,12 @@ class GoldenRpcTest {
             RpcServer.DEFAULT_MAX_BODY,
             JsonRpcProcessor.DEFAULT_MAX_BATCH,
             RpcIds.counting(),
-            new Filters(ledger, RpcIds.counting(), System::nanoTime, false));
+            new Filters(
+                ledger.chain(), ledger.events(), RpcIds.counting(), System::nanoTime, false));
   }
 
   private static void submit(String name, Transaction tx) {
-    SubmitResult r = ledger.submit(tx.encode());
+    SubmitResult r = ledger.intake().submit(tx.encode());
     assertThat(r).as(name).isInstanceOf(SubmitResult.Accepted.class);
     VALUES.put("tx." + name, tx.hash().toHex());
     VALUES.put("raw." + name, Bytes.toHex(tx.encode()));

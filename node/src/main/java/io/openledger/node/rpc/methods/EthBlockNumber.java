@@ -1,12 +1,12 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 
 /** {@code eth_blockNumber}: the latest committed block. */
-public record EthBlockNumber(Ledger ledger) implements JsonRpcMethod {
+public record EthBlockNumber(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_blockNumber";
@@ -15,6 +15,6 @@ public record EthBlockNumber(Ledger ledger) implements JsonRpcMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     request.params().atMost(0);
-    return success(request, Quantity.of(ledger.headNumber()));
+    return success(request, Quantity.of(chain.headNumber()));
   }
 }

@@ -1,7 +1,7 @@
 package io.openledger.node.rpc.methods;
 
 import io.openledger.chain.ledger.CallResult;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.types.Bytes;
 import io.openledger.node.rpc.JsonRpcError;
 import io.openledger.node.rpc.JsonRpcException;
@@ -14,7 +14,7 @@ import io.openledger.node.rpc.Params;
  * {@code eth_call(call, block)}: runs a call (a system-module view, usually) without committing;
  * the return data as hex, or error 3 {@code execution reverted: reason} with the revert data.
  */
-public record EthCall(Ledger ledger) implements JsonRpcMethod {
+public record EthCall(StateQueries states) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_call";
@@ -28,7 +28,7 @@ public record EthCall(Ledger ledger) implements JsonRpcMethod {
     if (p.has(2)) {
       throw JsonRpcException.invalidParams("state overrides are not supported");
     }
-    return switch (ledger.call(call, block)) {
+    return switch (states.call(call, block)) {
       case CallResult.Success s -> success(request, Bytes.toHex(s.returnData()));
       case CallResult.Reverted r -> failure(request, LedgerErrors.reverted(r));
       case CallResult.Invalid i -> failure(request, JsonRpcError.server(i.message()));

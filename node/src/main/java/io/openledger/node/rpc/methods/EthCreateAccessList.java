@@ -2,7 +2,7 @@ package io.openledger.node.rpc.methods;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.chain.ledger.CallResult;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.node.rpc.Json;
 import io.openledger.node.rpc.JsonRpcError;
 import io.openledger.node.rpc.JsonRpcException;
@@ -17,7 +17,7 @@ import io.openledger.node.rpc.Params;
  * their reads by the gas table, with or without a list), so the list is always empty and {@code
  * gasUsed} is what the call uses; a revert comes back in {@code error}, as geth writes it.
  */
-public record EthCreateAccessList(Ledger ledger) implements JsonRpcMethod {
+public record EthCreateAccessList(StateQueries states) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_createAccessList";
@@ -33,7 +33,7 @@ public record EthCreateAccessList(Ledger ledger) implements JsonRpcMethod {
     }
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.putArray("accessList");
-    switch (ledger.call(call, block)) {
+    switch (states.call(call, block)) {
       case CallResult.Success s -> o.put("gasUsed", Quantity.of(s.gasUsed()));
       case CallResult.Reverted r -> {
         o.put("gasUsed", Quantity.of(r.gasUsed()));

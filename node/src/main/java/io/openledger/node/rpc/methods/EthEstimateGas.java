@@ -1,7 +1,7 @@
 package io.openledger.node.rpc.methods;
 
 import io.openledger.chain.ledger.CallResult;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.node.rpc.JsonRpcError;
 import io.openledger.node.rpc.JsonRpcException;
 import io.openledger.node.rpc.JsonRpcMethod;
@@ -10,7 +10,7 @@ import io.openledger.node.rpc.JsonRpcResponse;
 import io.openledger.node.rpc.Params;
 
 /** {@code eth_estimateGas(call, block)}: the least gas limit with which the call succeeds. */
-public record EthEstimateGas(Ledger ledger) implements JsonRpcMethod {
+public record EthEstimateGas(StateQueries states) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_estimateGas";
@@ -24,7 +24,7 @@ public record EthEstimateGas(Ledger ledger) implements JsonRpcMethod {
     if (p.has(2)) {
       throw JsonRpcException.invalidParams("state overrides are not supported");
     }
-    return switch (ledger.estimateGas(call, block)) {
+    return switch (states.estimateGas(call, block)) {
       case CallResult.Success s -> success(request, Quantity.of(s.gasUsed()));
       case CallResult.Reverted r -> failure(request, LedgerErrors.reverted(r));
       case CallResult.Invalid i -> failure(request, JsonRpcError.server(i.message()));

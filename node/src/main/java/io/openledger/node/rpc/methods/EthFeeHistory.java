@@ -1,7 +1,7 @@
 package io.openledger.node.rpc.methods;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.FeeOracle;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
@@ -13,7 +13,7 @@ import java.util.List;
  * and tips at the given percentiles over up to 1,024 blocks. {@code blockCount} may be a hex string
  * or a JSON number, as geth accepts.
  */
-public record EthFeeHistory(Ledger ledger) implements JsonRpcMethod {
+public record EthFeeHistory(FeeOracle fees) implements JsonRpcMethod {
   /** The most blocks one query covers (geth's limit). */
   public static final int MAX_BLOCKS = 1024;
 
@@ -30,7 +30,7 @@ public record EthFeeHistory(Ledger ledger) implements JsonRpcMethod {
     List<Double> percentiles = p.has(2) ? p.list(2, EthFeeHistory::percentile) : List.of();
     var history =
         LedgerErrors.valueOf(
-            ledger.feeHistory((int) Math.min(count, MAX_BLOCKS), newest, percentiles));
+            fees.feeHistory((int) Math.min(count, MAX_BLOCKS), newest, percentiles));
     return success(request, ChainJson.feeHistory(history, p.has(2)));
   }
 

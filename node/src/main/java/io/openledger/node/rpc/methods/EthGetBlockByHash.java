@@ -1,13 +1,13 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 import io.openledger.node.rpc.Params;
 
 /** {@code eth_getBlockByHash(hash, fullTransactions)}: {@code null} when unknown. */
-public record EthGetBlockByHash(Ledger ledger) implements JsonRpcMethod {
+public record EthGetBlockByHash(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getBlockByHash";
@@ -19,6 +19,6 @@ public record EthGetBlockByHash(Ledger ledger) implements JsonRpcMethod {
     var hash = p.hash(0);
     boolean full = p.bool(1);
     return success(
-        request, ledger.blockByHash(hash).map(b -> ChainJson.block(b, full)).orElse(null));
+        request, chain.blockByHash(hash).map(b -> ChainJson.block(b, full)).orElse(null));
   }
 }

@@ -1,12 +1,12 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 
 /** {@code eth_getBlockReceipts(block)}: all receipts of a block in order; {@code null} if none. */
-public record EthGetBlockReceipts(Ledger ledger) implements JsonRpcMethod {
+public record EthGetBlockReceipts(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getBlockReceipts";
@@ -17,7 +17,7 @@ public record EthGetBlockReceipts(Ledger ledger) implements JsonRpcMethod {
     var ref = request.params().atMost(1).block(0);
     return success(
         request,
-        ledger
+        chain
             .blockReceipts(ref)
             .map(rs -> rs.stream().map(ChainJson::receipt).toList())
             .orElse(null));

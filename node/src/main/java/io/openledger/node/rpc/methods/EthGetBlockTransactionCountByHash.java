@@ -1,12 +1,12 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 
 /** {@code eth_getBlockTransactionCountByHash(hash)}: {@code null} when unknown. */
-public record EthGetBlockTransactionCountByHash(Ledger ledger) implements JsonRpcMethod {
+public record EthGetBlockTransactionCountByHash(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getBlockTransactionCountByHash";
@@ -17,6 +17,6 @@ public record EthGetBlockTransactionCountByHash(Ledger ledger) implements JsonRp
     var hash = request.params().atMost(1).hash(0);
     return success(
         request,
-        ledger.blockByHash(hash).map(b -> Quantity.of(b.transactions().size())).orElse(null));
+        chain.blockByHash(hash).map(b -> Quantity.of(b.transactions().size())).orElse(null));
   }
 }

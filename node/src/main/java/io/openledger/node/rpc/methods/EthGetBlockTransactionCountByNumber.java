@@ -1,12 +1,12 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 
 /** {@code eth_getBlockTransactionCountByNumber(block)}: {@code null} past the head. */
-public record EthGetBlockTransactionCountByNumber(Ledger ledger) implements JsonRpcMethod {
+public record EthGetBlockTransactionCountByNumber(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getBlockTransactionCountByNumber";
@@ -16,6 +16,6 @@ public record EthGetBlockTransactionCountByNumber(Ledger ledger) implements Json
   public JsonRpcResponse response(JsonRpcRequest request) {
     var ref = request.params().atMost(1).block(0);
     return success(
-        request, ledger.block(ref).map(b -> Quantity.of(b.transactions().size())).orElse(null));
+        request, chain.block(ref).map(b -> Quantity.of(b.transactions().size())).orElse(null));
   }
 }

@@ -1,6 +1,6 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.types.Bytes;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
@@ -8,7 +8,7 @@ import io.openledger.node.rpc.JsonRpcResponse;
 import io.openledger.node.rpc.Params;
 
 /** {@code eth_getCode(address, block)}: {@code 0x} for accounts, a marker for system modules. */
-public record EthGetCode(Ledger ledger) implements JsonRpcMethod {
+public record EthGetCode(StateQueries states) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getCode";
@@ -17,7 +17,7 @@ public record EthGetCode(Ledger ledger) implements JsonRpcMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     Params p = request.params().atMost(2);
-    return ledger
+    return states
         .code(p.address(0), p.blockOrLatest(1))
         .map(c -> success(request, Bytes.toHex(c)))
         .orElseThrow(LedgerErrors::headerNotFound);

@@ -1,6 +1,6 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
@@ -10,7 +10,7 @@ import io.openledger.node.rpc.JsonRpcResponse;
  * keeps a query from block 0 cheap); more than 10,000 results are refused with -32005 and a range
  * that fits.
  */
-public record EthGetLogs(Ledger ledger) implements JsonRpcMethod {
+public record EthGetLogs(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getLogs";
@@ -19,6 +19,6 @@ public record EthGetLogs(Ledger ledger) implements JsonRpcMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     var filter = request.params().atMost(1).parse(0, LogFilters::parse);
-    return success(request, ChainJson.logs(LedgerErrors.valueOf(ledger.logs(filter))));
+    return success(request, ChainJson.logs(LedgerErrors.valueOf(chain.logs(filter))));
   }
 }

@@ -1,6 +1,6 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
@@ -10,7 +10,7 @@ import io.openledger.node.rpc.Params;
  * {@code eth_getProof(address, storageKeys, block)}: the account and the given module storage slots
  * with sparse-Merkle proofs against the block's state root (format in docs/json-rpc.md).
  */
-public record EthGetProof(Ledger ledger) implements JsonRpcMethod {
+public record EthGetProof(StateQueries states) implements JsonRpcMethod {
   /** Most storage keys one request may ask for. */
   public static final int MAX_KEYS = 1024;
 
@@ -31,6 +31,6 @@ public record EthGetProof(Ledger ledger) implements JsonRpcMethod {
     }
     var block = p.blockOrLatest(2);
     return success(
-        request, ChainJson.proof(LedgerErrors.valueOf(ledger.proof(address, keys, block))));
+        request, ChainJson.proof(LedgerErrors.valueOf(states.proof(address, keys, block))));
   }
 }

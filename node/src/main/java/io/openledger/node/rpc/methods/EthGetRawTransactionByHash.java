@@ -1,6 +1,6 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.types.Bytes;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
@@ -10,7 +10,7 @@ import io.openledger.node.rpc.JsonRpcResponse;
  * {@code eth_getRawTransactionByHash(hash)}: the signed bytes of a mined or pending transaction
  * (what {@code eth_sendRawTransaction} took); {@code null} when unknown.
  */
-public record EthGetRawTransactionByHash(Ledger ledger) implements JsonRpcMethod {
+public record EthGetRawTransactionByHash(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getRawTransactionByHash";
@@ -19,6 +19,6 @@ public record EthGetRawTransactionByHash(Ledger ledger) implements JsonRpcMethod
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     var hash = request.params().atMost(1).hash(0);
-    return success(request, ledger.rawTransaction(hash).map(Bytes::toHex).orElse(null));
+    return success(request, chain.rawTransaction(hash).map(Bytes::toHex).orElse(null));
   }
 }

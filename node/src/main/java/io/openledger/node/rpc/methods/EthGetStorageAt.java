@@ -1,6 +1,7 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
+import io.openledger.chain.state.StateReader;
 import io.openledger.chain.types.Bytes;
 import io.openledger.chain.types.Hash;
 import io.openledger.node.rpc.JsonRpcMethod;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * one 32-byte word, left-padded (as geth writes a slot), a longer one whole; an absent slot, and
  * any slot of an account, is 32 zero bytes.
  */
-public record EthGetStorageAt(Ledger ledger) implements JsonRpcMethod {
+public record EthGetStorageAt(StateQueries states) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getStorageAt";
@@ -27,16 +28,16 @@ public record EthGetStorageAt(Ledger ledger) implements JsonRpcMethod {
     Params p = request.params().atMost(3);
     var address = p.address(0);
     Hash slot = p.parse(1, Params::storageKey);
-    var state = ledger.state(p.blockOrLatest(2)).orElseThrow(LedgerErrors::headerNotFound);
+    StateReader reader = states.state(p.blockOrLatest(2)).orElseThrow(LedgerErrors::headerNotFound);
     byte[] key = slot.toArray();
     byte[] shortKey = withoutLeadingZeros(key);
     byte[] value =
-        state
+        reader
             .storage(address, key)
             .or(
                 () ->
                     shortKey.length > 0 && shortKey.length < key.length
-                        ? state.storage(address, shortKey)
+                        ? reader.storage(address, shortKey)
                         : Optional.empty())
             .orElse(new byte[0]);
     return success(request, Bytes.toHex(word(value)));

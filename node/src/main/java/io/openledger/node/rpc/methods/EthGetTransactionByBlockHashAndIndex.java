@@ -1,14 +1,14 @@
 package io.openledger.node.rpc.methods;
 
 import io.openledger.chain.ledger.BlockRef;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 import io.openledger.node.rpc.Params;
 
 /** {@code eth_getTransactionByBlockHashAndIndex(hash, index)}: {@code null} when absent. */
-public record EthGetTransactionByBlockHashAndIndex(Ledger ledger) implements JsonRpcMethod {
+public record EthGetTransactionByBlockHashAndIndex(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getTransactionByBlockHashAndIndex";
@@ -24,7 +24,7 @@ public record EthGetTransactionByBlockHashAndIndex(Ledger ledger) implements Jso
     }
     return success(
         request,
-        ledger
+        chain
             .transactionByBlock(BlockRef.hash(hash), (int) index)
             .map(ChainJson::transaction)
             .orElse(null));

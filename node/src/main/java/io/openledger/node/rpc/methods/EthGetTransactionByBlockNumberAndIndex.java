@@ -1,13 +1,13 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 import io.openledger.node.rpc.Params;
 
 /** {@code eth_getTransactionByBlockNumberAndIndex(block, index)}: {@code null} when absent. */
-public record EthGetTransactionByBlockNumberAndIndex(Ledger ledger) implements JsonRpcMethod {
+public record EthGetTransactionByBlockNumberAndIndex(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getTransactionByBlockNumberAndIndex";
@@ -23,6 +23,6 @@ public record EthGetTransactionByBlockNumberAndIndex(Ledger ledger) implements J
     }
     return success(
         request,
-        ledger.transactionByBlock(ref, (int) index).map(ChainJson::transaction).orElse(null));
+        chain.transactionByBlock(ref, (int) index).map(ChainJson::transaction).orElse(null));
   }
 }

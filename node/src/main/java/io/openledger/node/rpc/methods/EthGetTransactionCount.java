@@ -1,6 +1,6 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  * {@code eth_getTransactionCount(address, block)}: the account nonce; with {@code pending}, the
  * next nonce counting the sender's pending transactions (what wallets use to sign the next one).
  */
-public record EthGetTransactionCount(Ledger ledger) implements JsonRpcMethod {
+public record EthGetTransactionCount(StateQueries states) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getTransactionCount";
@@ -20,7 +20,7 @@ public record EthGetTransactionCount(Ledger ledger) implements JsonRpcMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     Params p = request.params().atMost(2);
-    OptionalLong nonce = ledger.nonce(p.address(0), p.blockOrLatest(1));
+    OptionalLong nonce = states.nonce(p.address(0), p.blockOrLatest(1));
     if (nonce.isEmpty()) {
       throw LedgerErrors.headerNotFound();
     }

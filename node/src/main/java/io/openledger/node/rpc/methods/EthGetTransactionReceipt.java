@@ -1,12 +1,12 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 
 /** {@code eth_getTransactionReceipt(hash)}: {@code null} while pending or unknown. */
-public record EthGetTransactionReceipt(Ledger ledger) implements JsonRpcMethod {
+public record EthGetTransactionReceipt(ChainQueries chain) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_getTransactionReceipt";
@@ -15,6 +15,6 @@ public record EthGetTransactionReceipt(Ledger ledger) implements JsonRpcMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     var hash = request.params().atMost(1).hash(0);
-    return success(request, ledger.receipt(hash).map(ChainJson::receipt).orElse(null));
+    return success(request, chain.receipt(hash).map(ChainJson::receipt).orElse(null));
   }
 }

@@ -1,12 +1,12 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.FeeOracle;
 import io.openledger.node.rpc.JsonRpcMethod;
 import io.openledger.node.rpc.JsonRpcRequest;
 import io.openledger.node.rpc.JsonRpcResponse;
 
 /** {@code eth_maxPriorityFeePerGas}: the suggested tip from recent blocks, base units per gas. */
-public record EthMaxPriorityFeePerGas(Ledger ledger) implements JsonRpcMethod {
+public record EthMaxPriorityFeePerGas(FeeOracle fees) implements JsonRpcMethod {
   @Override
   public String name() {
     return "eth_maxPriorityFeePerGas";
@@ -15,6 +15,6 @@ public record EthMaxPriorityFeePerGas(Ledger ledger) implements JsonRpcMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     request.params().atMost(0);
-    return success(request, Quantity.of(ledger.maxPriorityFeePerGas()));
+    return success(request, Quantity.of(fees.maxPriorityFeePerGas()));
   }
 }

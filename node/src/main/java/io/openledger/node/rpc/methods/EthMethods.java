@@ -1,6 +1,10 @@
 package io.openledger.node.rpc.methods;
 
+import io.openledger.chain.ledger.ChainQueries;
+import io.openledger.chain.ledger.FeeOracle;
 import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.StateQueries;
+import io.openledger.chain.ledger.TransactionIntake;
 import io.openledger.node.rpc.JsonRpcMethod;
 import java.util.List;
 
@@ -10,7 +14,11 @@ public final class EthMethods {
 
   public static List<JsonRpcMethod> all(
       Ledger ledger, Subscriptions subscriptions, Filters filters) {
-    long chainId = ledger.chainId();
+    ChainQueries chain = ledger.chain();
+    StateQueries states = ledger.state();
+    TransactionIntake intake = ledger.intake();
+    FeeOracle fees = ledger.fees();
+    long chainId = chain.chainId();
     return List.of(
         Web3ClientVersion.current(),
         new NetVersion(chainId),
@@ -18,38 +26,38 @@ public final class EthMethods {
         new EthChainId(chainId),
         new EthSyncing(),
         new EthAccounts(),
-        new EthBlockNumber(ledger),
-        new EthGetBalance(ledger),
-        new EthGetTransactionCount(ledger),
-        new EthGetCode(ledger),
-        new EthGetStorageAt(ledger),
-        new EthSendRawTransaction(ledger),
-        new EthGetTransactionByHash(ledger),
-        new EthGetRawTransactionByHash(ledger),
-        new EthGetTransactionReceipt(ledger),
-        new EthGetTransactionByBlockNumberAndIndex(ledger),
-        new EthGetTransactionByBlockHashAndIndex(ledger),
-        new EthGetBlockByNumber(ledger),
-        new EthGetBlockByHash(ledger),
-        new EthGetBlockTransactionCountByNumber(ledger),
-        new EthGetBlockTransactionCountByHash(ledger),
-        new EthGetBlockReceipts(ledger),
-        new EthCall(ledger),
-        new EthEstimateGas(ledger),
-        new EthCreateAccessList(ledger),
-        new EthGasPrice(ledger),
-        new EthMaxPriorityFeePerGas(ledger),
-        new EthFeeHistory(ledger),
-        new EthGetLogs(ledger),
+        new EthBlockNumber(chain),
+        new EthGetBalance(states),
+        new EthGetTransactionCount(states),
+        new EthGetCode(states),
+        new EthGetStorageAt(states),
+        new EthSendRawTransaction(intake),
+        new EthGetTransactionByHash(chain),
+        new EthGetRawTransactionByHash(chain),
+        new EthGetTransactionReceipt(chain),
+        new EthGetTransactionByBlockNumberAndIndex(chain),
+        new EthGetTransactionByBlockHashAndIndex(chain),
+        new EthGetBlockByNumber(chain),
+        new EthGetBlockByHash(chain),
+        new EthGetBlockTransactionCountByNumber(chain),
+        new EthGetBlockTransactionCountByHash(chain),
+        new EthGetBlockReceipts(chain),
+        new EthCall(states),
+        new EthEstimateGas(states),
+        new EthCreateAccessList(states),
+        new EthGasPrice(fees),
+        new EthMaxPriorityFeePerGas(fees),
+        new EthFeeHistory(fees),
+        new EthGetLogs(chain),
         new EthNewFilter(filters),
         new EthNewBlockFilter(filters),
         new EthNewPendingTransactionFilter(filters),
         new EthGetFilterChanges(filters),
         new EthGetFilterLogs(filters),
         new EthUninstallFilter(filters),
-        new EthGetProof(ledger),
-        new TxpoolStatus(ledger),
-        new TxpoolContent(ledger),
+        new EthGetProof(states),
+        new TxpoolStatus(intake),
+        new TxpoolContent(intake),
         new EthSubscribe(subscriptions),
         new EthUnsubscribe(subscriptions));
   }

@@ -1,7 +1,7 @@
 package io.openledger.node.rpc.methods;
 
-import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.SubmitResult;
+import io.openledger.chain.ledger.TransactionIntake;
 import io.openledger.node.rpc.BatchableMethod;
 import io.openledger.node.rpc.JsonRpcError;
 import io.openledger.node.rpc.JsonRpcException;
@@ -15,7 +15,7 @@ import java.util.List;
  * -32000 with geth's message ({@code nonce too low}, {@code insufficient funds for gas * price +
  * value}, ...). A refused transaction changes nothing.
  */
-public record EthSendRawTransaction(Ledger ledger) implements BatchableMethod {
+public record EthSendRawTransaction(TransactionIntake intake) implements BatchableMethod {
   @Override
   public String name() {
     return "eth_sendRawTransaction";
@@ -24,10 +24,13 @@ public record EthSendRawTransaction(Ledger ledger) implements BatchableMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     byte[] raw = request.params().atMost(1).data(0);
-    return answer(request, ledger.submit(raw));
+    return answer(request, intake.submit(raw));
   }
 
-  /** A batch of submissions: parsed one by one, admitted together with {@link Ledger#submitAll}. */
+  /**
+   * A batch of submissions: parsed one by one, admitted together with {@link
+   * TransactionIntake#submitAll}.
+   */
   @Override
   public List<JsonRpcResponse> responses(List<JsonRpcRequest> requests) {
     JsonRpcResponse[] out = new JsonRpcResponse[requests.size()];
@@ -41,7 +44,7 @@ public record EthSendRawTransaction(Ledger ledger) implements BatchableMethod {
         out[i] = failure(requests.get(i), e.error());
       }
     }
-    List<SubmitResult> results = raws.isEmpty() ? List.of() : ledger.submitAll(raws);
+    List<SubmitResult> results = raws.isEmpty() ? List.of() : intake.submitAll(raws);
     for (int k = 0; k < positions.size(); k++) {
       int i = positions.get(k);
       out[i] = answer(requests.get(i), results.get(k));

@@ -2,7 +2,8 @@ package io.openledger.node.rpc.methods;
 
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.BlockView;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainEvents;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.LogFilter;
 import io.openledger.chain.ledger.LogView;
 import io.openledger.chain.ledger.Subscription;
@@ -90,14 +91,15 @@ public final class Filters implements AutoCloseable {
 
   private record Installed(Filter filter, long lastPolledNanos) {}
 
-  private final Ledger ledger;
+  private final ChainQueries chain;
+  private final ChainEvents events;
   private final Supplier<String> ids;
   private final LongSupplier nanoTime;
   private final Map<String, Installed> filters = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
 
-  public Filters(Ledger ledger) {
-    this(ledger, RpcIds.random(), System::nanoTime, true);
+  public Filters(ChainQueries chain, ChainEvents events) {
+    this(chain, events, RpcIds.random(), System::nanoTime, true);
   }
 
   /**
@@ -106,8 +108,14 @@ public final class Filters implements AutoCloseable {
    * @param sweep whether to remove idle filters every 30 seconds besides at each filter call (so a
    *     pending-transaction filter nobody polls stops buffering)
    */
-  public Filters(Ledger ledger, Supplier<String> ids, LongSupplier nanoTime, boolean sweep) {
-    this.ledger = ledger;
+  public Filters(
+      ChainQueries chain,
+      ChainEvents events,
+      Supplier<String> ids,
+      LongSupplier nanoTime,
+      boolean sweep) {
+    this.chain = chain;
+    this.events = events;
     this.ids = ids;
     this.nanoTime = nanoTime;
     this.sweeper =
@@ -122,19 +130,19 @@ public final class Filters implements AutoCloseable {
 
   /** Installs a log filter reporting logs of blocks after the head. */
   public String newLogFilter(LogFilter criteria) {
-    return install(new Logs(criteria, ledger.headNumber() + 1));
+    return install(new Logs(criteria, chain.headNumber() + 1));
   }
 
   /** Installs a filter reporting the hashes of blocks after the head. */
   public String newBlockFilter() {
-    return install(new Blocks(ledger.headNumber() + 1));
+    return install(new Blocks(chain.headNumber() + 1));
   }
 
   /** Installs a filter reporting the hashes of transactions admitted to the pool from now on. */
   public String newPendingTransactionFilter() {
     PendingTransactions f = new PendingTransactions();
     String id = install(f);
-    f.subscription = ledger.onPendingTransaction(f::add);
+    f.subscription = events.onPendingTransaction(f::add);
     return id;
   }
 
@@ -172,7 +180,7 @@ public final class Filters implements AutoCloseable {
     return switch (f) {
       case Logs l -> {
         synchronized (l) {
-          long head = ledger.headNumber();
+          long head = chain.headNumber();
           if (head < l.next) {
             yield new Changes.LogChanges(List.of());
           }
@@ -182,7 +190,7 @@ public final class Filters implements AutoCloseable {
               from > to
                   ? List.of()
                   : LedgerErrors.valueOf(
-                      ledger.logs(
+                      chain.logs(
                           LogFilter.range(BlockRef.number(from), BlockRef.number(to))
                               .withAddresses(l.criteria.addresses())
                               .withTopics(l.criteria.topics())));
@@ -192,10 +200,10 @@ public final class Filters implements AutoCloseable {
       }
       case Blocks b -> {
         synchronized (b) {
-          long head = ledger.headNumber();
+          long head = chain.headNumber();
           List<Hash> hashes = new ArrayList<>();
           while (b.next <= head && hashes.size() < MAX_BLOCKS_PER_POLL) {
-            ledger.block(BlockRef.number(b.next)).map(BlockView::hash).ifPresent(hashes::add);
+            chain.block(BlockRef.number(b.next)).map(BlockView::hash).ifPresent(hashes::add);
             b.next++;
           }
           yield new Changes.HashChanges(hashes);
@@ -213,7 +221,7 @@ public final class Filters implements AutoCloseable {
     if (!(poll(id) instanceof Logs l)) {
       throw notFound();
     }
-    return LedgerErrors.valueOf(ledger.logs(l.criteria));
+    return LedgerErrors.valueOf(chain.logs(l.criteria));
   }
 
   /** {@code eth_uninstallFilter}: whether the filter existed. */

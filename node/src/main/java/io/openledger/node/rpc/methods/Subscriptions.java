@@ -3,7 +3,8 @@ package io.openledger.node.rpc.methods;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.ChainEvents;
+import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.LogFilter;
 import io.openledger.chain.ledger.Subscription;
 import io.openledger.node.rpc.Json;
@@ -23,19 +24,22 @@ public final class Subscriptions implements AutoCloseable {
   /** Most subscriptions one connection may hold. */
   public static final int MAX_PER_SESSION = 128;
 
-  private final Ledger ledger;
+  private final ChainEvents events;
+  private final ChainQueries chain;
   private final Supplier<String> ids;
   private final Map<String, Map<String, Subscription>> bySession = new ConcurrentHashMap<>();
 
-  public Subscriptions(Ledger ledger) {
-    this(ledger, RpcIds.random());
+  public Subscriptions(ChainEvents events, ChainQueries chain) {
+    this(events, chain, RpcIds.random());
   }
 
   /**
+   * @param chain where full pending transactions are read from
    * @param ids where subscription ids come from ({@link RpcIds})
    */
-  public Subscriptions(Ledger ledger, Supplier<String> ids) {
-    this.ledger = ledger;
+  public Subscriptions(ChainEvents events, ChainQueries chain, Supplier<String> ids) {
+    this.events = events;
+    this.chain = chain;
     this.ids = ids;
   }
 
@@ -67,14 +71,14 @@ public final class Subscriptions implements AutoCloseable {
     Subscription s =
         switch (kind) {
           case NEW_HEADS ->
-              ledger.onNewHead(
+              events.onNewHead(
                   b -> {
                     if (live.getAsBoolean()) {
                       notify(session, id, ChainJson.header(b));
                     }
                   });
           case LOGS ->
-              ledger.onLogs(
+              events.onLogs(
                   filter,
                   l -> {
                     if (live.getAsBoolean()) {
@@ -82,17 +86,17 @@ public final class Subscriptions implements AutoCloseable {
                     }
                   });
           case NEW_PENDING_TRANSACTIONS ->
-              ledger.onPendingTransaction(
+              events.onPendingTransaction(
                   h -> {
                     if (live.getAsBoolean()) {
                       notify(session, id, Json.MAPPER.getNodeFactory().textNode(h.toHex()));
                     }
                   });
           case NEW_PENDING_TRANSACTIONS_FULL ->
-              ledger.onPendingTransaction(
+              events.onPendingTransaction(
                   h -> {
                     if (live.getAsBoolean()) {
-                      ledger
+                      chain
                           .transaction(h)
                           .ifPresent(t -> notify(session, id, ChainJson.transaction(t)));
                     }

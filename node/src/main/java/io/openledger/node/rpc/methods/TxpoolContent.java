@@ -2,8 +2,8 @@ package io.openledger.node.rpc.methods;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openledger.chain.exec.Eip55;
-import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.PoolContent;
+import io.openledger.chain.ledger.TransactionIntake;
 import io.openledger.chain.ledger.TransactionView;
 import io.openledger.node.rpc.Json;
 import io.openledger.node.rpc.JsonRpcMethod;
@@ -15,7 +15,7 @@ import java.util.List;
  * {@code txpool_content}: the pool as geth shows it, {@code pending} (executable) and {@code
  * queued} (behind a nonce gap), each {@code {sender: {nonce (decimal): transaction}}}.
  */
-public record TxpoolContent(Ledger ledger) implements JsonRpcMethod {
+public record TxpoolContent(TransactionIntake intake) implements JsonRpcMethod {
   @Override
   public String name() {
     return "txpool_content";
@@ -24,7 +24,7 @@ public record TxpoolContent(Ledger ledger) implements JsonRpcMethod {
   @Override
   public JsonRpcResponse response(JsonRpcRequest request) {
     request.params().atMost(0);
-    PoolContent c = ledger.poolContent();
+    PoolContent c = intake.poolContent();
     ObjectNode o = Json.MAPPER.createObjectNode();
     o.set("pending", bySender(c.pending()));
     o.set("queued", bySender(c.queued()));

@@ -198,6 +198,7 @@ class GovCliE2ETest {
 
   private static long chainTime(EconomyNode node) {
     return node.ledger()
+        .chain()
         .block(io.openledger.chain.ledger.BlockRef.LATEST)
         .orElseThrow()
         .timestamp();

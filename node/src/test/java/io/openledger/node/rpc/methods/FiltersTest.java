@@ -51,7 +51,7 @@ class FiltersTest {
             ChainSpec.from(Genesis.devnet().withTimestamp(t0)),
             LedgerConfig.onDemand().withSyncWrites(false),
             InstantSource.fixed(Instant.ofEpochSecond(t0 + 300)));
-    filters = new Filters(ledger, RpcIds.counting(), nanos::get, false);
+    filters = new Filters(ledger.chain(), ledger.events(), RpcIds.counting(), nanos::get, false);
   }
 
   @AfterEach
@@ -65,7 +65,7 @@ class FiltersTest {
   }
 
   Hash send(Transaction tx) {
-    SubmitResult r = ledger.submit(tx.encode());
+    SubmitResult r = ledger.intake().submit(tx.encode());
     assertThat(r).isInstanceOf(SubmitResult.Accepted.class);
     return tx.hash();
   }
@@ -151,7 +151,8 @@ class FiltersTest {
 
   @Test
   void aFilterIsFoundByItsIdAsANumberPaddedOrInUpperCase() {
-    Filters random = new Filters(ledger, RpcIds.random(), nanos::get, false);
+    Filters random =
+        new Filters(ledger.chain(), ledger.events(), RpcIds.random(), nanos::get, false);
     try {
       for (int i = 0; i < 200; i++) {
         String id = random.newBlockFilter();
@@ -204,7 +205,7 @@ class FiltersTest {
     String pending = filters.newPendingTransactionFilter();
     AtomicLong announced = new AtomicLong();
     // Registered after the filter: once it has seen a hash, so has the filter.
-    ledger.onPendingTransaction(h -> announced.incrementAndGet());
+    ledger.events().onPendingTransaction(h -> announced.incrementAndGet());
     int n = Filters.MAX_PENDING_HASHES + 5;
     Hash last = null;
     for (int i = 0; i < n; i++) {

@@ -152,16 +152,18 @@ public final class L1Batcher implements AutoCloseable {
   }
 
   /**
-   * Reads L1, then posts every waiting block in frames of at most {@code maxFrameBytes}, when at
-   * least {@code minBlocks} are waiting; returns the frames posted.
+   * Reads L1, then posts every block waiting now in frames of at most {@code maxFrameBytes}, when
+   * at least {@code minBlocks} are waiting; returns the frames posted. Blocks made while it posts
+   * wait for the next step, so each step ends by reading what became final.
    */
   public synchronized List<PostedFrame> postDue() {
     List<PostedFrame> out = new ArrayList<>();
     if (!readL1()) {
       return out; // a batch transaction of ours is on its way: wait for it
     }
-    while (ledger.headNumber() - next + 1 >= minBlocks) {
-      out.add(post(frameFrom(next, ledger.headNumber())));
+    long head = ledger.headNumber();
+    while (head - next + 1 >= minBlocks) {
+      out.add(post(frameFrom(next, head)));
     }
     if (!out.isEmpty()) {
       readL1(); // what is final now (with 0 confirmations: the frames just mined)

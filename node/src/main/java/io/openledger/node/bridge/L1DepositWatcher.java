@@ -35,8 +35,12 @@ public final class L1DepositWatcher implements DepositFeed, AutoCloseable {
 
   private final PortalDeposits portal;
   private final Duration pollInterval;
-  private final Map<Long, Deposit> known = new ConcurrentSkipListMap<>();
-  private final Map<Long, Deposit> credited = new ConcurrentSkipListMap<>(); // in this run
+  private final Map<Long, Deposit> known = new ConcurrentSkipListMap<>(); // not yet credited
+  // Every deposit handed to the sequencer in this run, and every deposit read from L1 since the
+  // last (re)start of the reading: a credited one (nonce below the cursor) that L1 now holds
+  // differently is a conflict.
+  private final ConcurrentSkipListMap<Long, Deposit> handed = new ConcurrentSkipListMap<>();
+  private final Map<Long, Deposit> onL1 = new ConcurrentSkipListMap<>();
   private volatile long cursor; // the L2's next deposit nonce, as last asked
   private long scanned; // the last L1 block read (poller thread only)
   private Hash scannedHash; // its hash; null when none read yet
@@ -54,15 +58,10 @@ public final class L1DepositWatcher implements DepositFeed, AutoCloseable {
 
   @Override
   public List<Deposit> finalFrom(long nonce, int max) {
+    long before = cursor;
     cursor = nonce;
-    for (var it = known.entrySet().iterator(); it.hasNext(); ) {
-      var e = it.next();
-      if (e.getKey() >= nonce) {
-        break;
-      }
-      credited.put(e.getKey(), e.getValue()); // the L2 state holds it now
-      it.remove();
-    }
+    known.keySet().removeIf(n -> n < nonce); // credited: the L2 state holds them now
+    checkCredited(Math.min(before, nonce), nonce);
     List<Deposit> out = new ArrayList<>();
     if (conflict != null) {
       return out;
@@ -73,8 +72,29 @@ public final class L1DepositWatcher implements DepositFeed, AutoCloseable {
         break;
       }
       out.add(d);
+      handed.put(n, d);
     }
     return out;
+  }
+
+  /** Compares the credited deposits with nonces {@code from..to-1} with what L1 holds now. */
+  private void checkCredited(long from, long to) {
+    for (var e : handed.subMap(from, to).entrySet()) {
+      Deposit l1 = onL1.get(e.getKey());
+      if (l1 != null && !l1.equals(e.getValue()) && conflict == null) {
+        conflict =
+            "the L2 credited deposit "
+                + e.getKey()
+                + " as "
+                + e.getValue()
+                + " but L1 now holds "
+                + l1
+                + ": L1 reorganised deeper than the "
+                + portal.confirmations()
+                + " confirmations the node waits for";
+        LOG.error("deposits stopped: {}", conflict);
+      }
+    }
   }
 
   /**
@@ -109,6 +129,7 @@ public final class L1DepositWatcher implements DepositFeed, AutoCloseable {
           portal.confirmations(),
           portal.startBlock());
       known.clear();
+      onL1.clear();
       scanned = portal.startBlock() - 1;
       scannedHash = null;
     }
@@ -129,21 +150,10 @@ public final class L1DepositWatcher implements DepositFeed, AutoCloseable {
   }
 
   private void take(Deposit d) {
-    Deposit before = credited.get(d.nonce());
-    if (before != null && !before.equals(d)) {
-      conflict =
-          "the L2 credited deposit "
-              + d.nonce()
-              + " as "
-              + before
-              + " but L1 now holds "
-              + d
-              + ": L1 reorganised deeper than the "
-              + portal.confirmations()
-              + " confirmations the node waits for";
-      LOG.error("deposits stopped: {}", conflict);
-    }
-    if (d.nonce() >= cursor) {
+    onL1.put(d.nonce(), d);
+    if (d.nonce() < cursor) {
+      checkCredited(d.nonce(), d.nonce() + 1); // read again after a reorganisation
+    } else {
       known.putIfAbsent(d.nonce(), d);
     }
   }

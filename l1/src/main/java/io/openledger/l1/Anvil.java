@@ -36,24 +36,73 @@ public final class Anvil implements AutoCloseable {
   }
 
   /**
+   * How to run anvil.
+   *
+   * @param port the loopback port; 0 for any free one
+   * @param blockTimeSeconds seconds between blocks (interval mining); 0 mines a block per
+   *     transaction
+   * @param state the file anvil loads its chain from at start (when it exists) and dumps it to,
+   *     every {@code stateIntervalSeconds} and on a clean exit ({@code --state}); null for none
+   * @param stateIntervalSeconds seconds between dumps of {@code state} (0: only on exit)
+   */
+  public record Settings(int port, int blockTimeSeconds, Path state, int stateIntervalSeconds) {
+    /** A block per transaction, no state file, any port: the tests' default. */
+    public static final Settings DEFAULT = new Settings(0, 0, null, 0);
+
+    public Settings {
+      if (port < 0 || blockTimeSeconds < 0 || stateIntervalSeconds < 0) {
+        throw new IllegalArgumentException(
+            "port, block time and state interval must not be negative");
+      }
+    }
+
+    /** The same settings on {@code port}. */
+    public Settings onPort(int p) {
+      return new Settings(p, blockTimeSeconds, state, stateIntervalSeconds);
+    }
+  }
+
+  /**
    * Starts anvil from {@code nodeModules} (the folder npm installed into) and waits until it
    * answers JSON-RPC.
    *
    * @throws IllegalStateException when the binary is missing or anvil does not come up in 30 s
    */
   public static Anvil start(Path nodeModules) {
+    return start(nodeModules, Settings.DEFAULT);
+  }
+
+  /**
+   * Starts anvil with {@code settings}; see {@link #start(Path)}.
+   *
+   * @throws IllegalStateException when the binary is missing or anvil does not come up in 30 s
+   */
+  public static Anvil start(Path nodeModules, Settings settings) {
     Path binary = binary(nodeModules);
     try {
-      int port = freePort();
-      Process p =
-          new ProcessBuilder(
+      int port = settings.port() != 0 ? settings.port() : freePort();
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(
                   binary.toString(),
                   "--host",
                   "127.0.0.1",
                   "--port",
                   Integer.toString(port),
                   "--chain-id",
-                  Long.toString(CHAIN_ID))
+                  Long.toString(CHAIN_ID)));
+      if (settings.blockTimeSeconds() > 0) {
+        command.addAll(List.of("--block-time", Integer.toString(settings.blockTimeSeconds())));
+      }
+      if (settings.state() != null) {
+        command.addAll(List.of("--state", settings.state().toString()));
+        if (settings.stateIntervalSeconds() > 0) {
+          command.addAll(
+              List.of("--state-interval", Integer.toString(settings.stateIntervalSeconds())));
+        }
+      }
+      Process p =
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -62,6 +111,25 @@ public final class Anvil implements AutoCloseable {
       return anvil;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + binary, e);
+    }
+  }
+
+  /** The loopback port anvil listens on. */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Kills anvil with SIGKILL, as a crash: nothing is dumped, so a restart from its state file
+   * ({@link Settings#state()}) has lost every block after the last periodic dump.
+   */
+  public void kill() {
+    web3j.shutdown();
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

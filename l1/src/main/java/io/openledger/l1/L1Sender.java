@@ -10,6 +10,7 @@ import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthCall;
 import org.web3j.protocol.core.methods.response.EthEstimateGas;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.EthTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.tx.RawTransactionManager;
@@ -52,6 +53,16 @@ public final class L1Sender {
    * @throws L1Reverted with the revert reason when the L1 would refuse the call
    */
   public TransactionReceipt send(String to, String data) {
+    return awaitReceipt(submit(to, data));
+  }
+
+  /**
+   * Sends {@code data} to {@code to} without waiting for it to be mined; returns its hash, so a
+   * caller can look for it on L1 again if the wait ({@link #awaitReceipt}) is cut short.
+   *
+   * @throws L1Reverted with the revert reason when the L1 would refuse the call
+   */
+  public String submit(String to, String data) {
     try {
       BigInteger gas = estimateGas(to, data);
       BigInteger gasPrice = web3j.ethGasPrice().send().getGasPrice();
@@ -61,15 +72,42 @@ public final class L1Sender {
       if (sent.hasError()) {
         throw new L1Reverted(sent.getError().getMessage());
       }
-      TransactionReceipt receipt = receipts.waitForTransactionReceipt(sent.getTransactionHash());
+      return sent.getTransactionHash();
+    } catch (IOException e) {
+      throw new UncheckedIOException("L1 node unreachable", e);
+    }
+  }
+
+  /**
+   * Waits (60 s at most) for the receipt of transaction {@code hash}.
+   *
+   * @throws L1Reverted when it reverted on L1
+   */
+  public TransactionReceipt awaitReceipt(String hash) {
+    try {
+      TransactionReceipt receipt = receipts.waitForTransactionReceipt(hash);
       if (!receipt.isStatusOK()) {
-        throw new L1Reverted("transaction " + sent.getTransactionHash() + " reverted on L1");
+        throw new L1Reverted("transaction " + hash + " reverted on L1");
       }
       return receipt;
     } catch (IOException e) {
       throw new UncheckedIOException("L1 node unreachable", e);
     } catch (TransactionException e) {
       throw new IllegalStateException("no receipt from the L1 node: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the L1 node knows transaction {@code hash} (mined in its chain, or pending). */
+  public boolean knows(String hash) {
+    try {
+      EthTransaction tx = web3j.ethGetTransactionByHash(hash).send();
+      if (tx.hasError()) {
+        throw new IllegalStateException(
+            "eth_getTransactionByHash failed: " + tx.getError().getMessage());
+      }
+      return tx.getTransaction().isPresent();
+    } catch (IOException e) {
+      throw new UncheckedIOException("L1 node unreachable", e);
     }
   }
 

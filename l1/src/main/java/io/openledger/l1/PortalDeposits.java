@@ -3,6 +3,7 @@ package io.openledger.l1;
 import io.openledger.chain.bridge.Deposit;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
+import io.openledger.chain.types.Hash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
@@ -105,6 +107,16 @@ public final class PortalDeposits {
       expected++;
     }
     return out;
+  }
+
+  /** The hash of L1 block {@code number} in the L1 node's current chain; empty if it has none. */
+  public Optional<Hash> blockHash(long number) {
+    return L1Blocks.hash(web3j, number);
+  }
+
+  /** The blocks on top of a block before its deposits count. */
+  public int confirmations() {
+    return confirmations;
   }
 
   /** The first L1 block this reader reads. */

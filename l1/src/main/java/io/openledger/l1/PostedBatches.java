@@ -82,11 +82,17 @@ public final class PostedBatches {
   }
 
   public long latestBlock() {
-    try {
-      return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
-    } catch (IOException e) {
-      throw new UncheckedIOException("L1 unreachable (eth_blockNumber)", e);
-    }
+    return L1Blocks.latest(web3j);
+  }
+
+  /** The first L1 block this reader reads (the inbox's deployment block, or 0). */
+  public long startBlock() {
+    return startBlock;
+  }
+
+  /** The hash of L1 block {@code number} in the L1 node's current chain; empty if it has none. */
+  public Optional<Hash> blockHash(long number) {
+    return L1Blocks.hash(web3j, number);
   }
 
   /** The batches in L1 blocks {@code from..to} (inclusive), in L1 order. */

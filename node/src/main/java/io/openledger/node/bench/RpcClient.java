@@ -30,6 +30,11 @@ final class RpcClient {
     this.uri = URI.create(url);
   }
 
+  /** The node's JSON-RPC URL. */
+  String url() {
+    return uri.toString();
+  }
+
   /** One answer of a batch: the result text, or the error message. */
   record Answer(String result, String error) {}
 

@@ -4,13 +4,17 @@ import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.BlockView;
 import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.TransactionView;
+import io.openledger.chain.types.Hash;
 import io.openledger.l1.BatchFrame;
 import io.openledger.l1.L1Sender;
 import io.openledger.l1.PostedBatches;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -19,11 +23,20 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * The batcher role: posts the committed L2 blocks (from block 1; the genesis block has no
  * transactions) to the BatchInbox as {@link BatchFrame}s, in order, with its own L1 key.
  *
- * <p>Where to start is read back from L1: the highest last block of the inbox's frames, plus one.
- * It is kept in memory after a successful post and read from L1 again after any failure, so a
- * restart or an L1 error neither skips a block nor posts one twice. A frame is posted once at least
- * {@code minBlocks} blocks are waiting; it holds as many waiting blocks as fit in {@code
- * maxFrameBytes} of calldata.
+ * <p>Where to start is read back from L1, never taken from its own receipts alone: every step reads
+ * the inbox's frames in the L1 blocks that are not yet final (more than {@code confirmations} deep)
+ * and chains them onto the frames already read as final, so a frame that a reorganisation (or an L1
+ * node restarted with older state) removed is noticed and its blocks are posted again, from the
+ * first missing block, with no gap and nothing twice. Frames in final L1 blocks are read once: the
+ * batcher keeps the last final L1 block it read and its hash, and reads on from there after a
+ * failure; only a reorganisation deeper than {@code confirmations} (that block's hash changed)
+ * makes it read the inbox again from its start block, and it says so loudly. {@link
+ * #postedThrough()}, which the proposer waits for, counts final frames only.
+ *
+ * <p>A frame is posted once at least {@code minBlocks} blocks are waiting; it holds as many waiting
+ * blocks as fit in {@code maxFrameBytes} of calldata. While a transaction it sent is still known to
+ * the L1 node but not in its chain (pending, or back in the pool after a reorganisation), it posts
+ * nothing more, so a frame that comes back can never duplicate one posted in its place.
  */
 public final class L1Batcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(L1Batcher.class);
@@ -34,16 +47,29 @@ public final class L1Batcher implements AutoCloseable {
   /** A frame this batcher posted, with its L1 receipt. */
   public record PostedFrame(BatchFrame frame, int bytes, TransactionReceipt receipt) {}
 
+  /** A batch transaction this batcher sent whose frame is not yet final on L1. */
+  private record Sent(Hash transaction, long firstBlock, long lastBlock) {}
+
   private final ChainQueries ledger;
   private final L1Sender batcher;
   private final String inbox;
   private final PostedBatches posted;
   private final int minBlocks;
   private final int maxFrameBytes;
-  private long next = -1; // the next L2 block to post; -1: read it from L1
+  private final int confirmations;
+
+  // What L1 holds, as last read (guarded by this):
+  private long finalL1 = -1; // the last L1 block read as final; -1: none read yet
+  private Hash finalL1Hash; // its hash, to notice a reorganisation below it
+  private volatile long finalNext = 1; // the next L2 block after the frames in final L1 blocks
+  private long next = -1; // the next L2 block to post, final frames or not; -1: read L1 first
+  private final List<Sent> unfinal = new ArrayList<>();
+  private long deepReorgs;
   private PollingThread thread;
 
   /**
+   * A batcher that counts a frame as posted once its transaction is mined (no confirmations).
+   *
    * @param minBlocks blocks waiting before a frame is posted (at least 1)
    * @param maxFrameBytes the largest frame, bytes of calldata
    */
@@ -54,9 +80,29 @@ public final class L1Batcher implements AutoCloseable {
       PostedBatches posted,
       int minBlocks,
       int maxFrameBytes) {
+    this(ledger, batcher, inbox, posted, minBlocks, maxFrameBytes, 0);
+  }
+
+  /**
+   * @param posted the inbox's reader, from its deployment block
+   * @param minBlocks blocks waiting before a frame is posted (at least 1)
+   * @param maxFrameBytes the largest frame, bytes of calldata
+   * @param confirmations L1 blocks on top of a frame's block before it counts as posted for good
+   */
+  public L1Batcher(
+      ChainQueries ledger,
+      L1Sender batcher,
+      String inbox,
+      PostedBatches posted,
+      int minBlocks,
+      int maxFrameBytes,
+      int confirmations) {
     if (minBlocks < 1 || maxFrameBytes < 1_000) {
       throw new IllegalArgumentException(
           "a batch needs at least 1 block and 1000 bytes: " + minBlocks + ", " + maxFrameBytes);
+    }
+    if (confirmations < 0) {
+      throw new IllegalArgumentException("confirmations must not be negative: " + confirmations);
     }
     this.ledger = ledger;
     this.batcher = batcher;
@@ -64,6 +110,7 @@ public final class L1Batcher implements AutoCloseable {
     this.posted = posted;
     this.minBlocks = minBlocks;
     this.maxFrameBytes = maxFrameBytes;
+    this.confirmations = confirmations;
   }
 
   /** The L2 block as a batch carries it: number, timestamp and each transaction's encoding. */
@@ -86,36 +133,146 @@ public final class L1Batcher implements AutoCloseable {
   /** The next L2 block to post, read from L1 when not known. */
   public synchronized long nextBlock() {
     if (next < 0) {
-      next = posted.lastL2Block(0).map(l -> l + 1).orElse(1L);
+      readL1();
     }
     return next;
   }
 
-  /** The last L2 block on L1 (0: none), read from L1 when not known. */
-  public synchronized long postedThrough() {
-    return nextBlock() - 1;
+  /**
+   * The last L2 block whose frame is in a final L1 block (0: none, or L1 not read yet). Never waits
+   * on L1: it is what the last step read.
+   */
+  public long postedThrough() {
+    return finalNext - 1;
+  }
+
+  /** How many times a reorganisation deeper than the confirmations made it read the inbox again. */
+  public synchronized long deepReorgs() {
+    return deepReorgs;
   }
 
   /**
-   * Posts every waiting block in frames of at most {@code maxFrameBytes}, when at least {@code
-   * minBlocks} are waiting; returns the frames posted.
+   * Reads L1, then posts every block waiting now in frames of at most {@code maxFrameBytes}, when
+   * at least {@code minBlocks} are waiting; returns the frames posted. Blocks made while it posts
+   * wait for the next step, so each step ends by reading what became final.
    */
   public synchronized List<PostedFrame> postDue() {
     List<PostedFrame> out = new ArrayList<>();
-    try {
-      while (ledger.headNumber() - nextBlock() + 1 >= minBlocks) {
-        out.add(post(frameFrom(next, ledger.headNumber())));
-      }
-      return out;
-    } catch (RuntimeException e) {
-      next = -1; // whatever happened, L1 says where to resume
-      throw e;
+    if (!readL1()) {
+      return out; // a batch transaction of ours is on its way: wait for it
     }
+    long head = ledger.headNumber();
+    while (head - next + 1 >= minBlocks) {
+      out.add(post(frameFrom(next, head)));
+    }
+    if (!out.isEmpty()) {
+      readL1(); // what is final now (with 0 confirmations: the frames just mined)
+    }
+    return out;
+  }
+
+  /**
+   * Brings what this batcher knows of L1 up to date: the frames in the L1 blocks after the last
+   * final one read, chained onto the final ones; sets {@link #next}. Returns false when a
+   * transaction it sent is still on its way (known to the L1 node but not in its chain).
+   */
+  private boolean readL1() {
+    if (finalL1 >= 0 && !posted.blockHash(finalL1).equals(Optional.of(finalL1Hash))) {
+      deepReorgs++;
+      LOG.error(
+          "L1 reorganised below block {} ({}), which the batcher took as final with {}"
+              + " confirmations: the reorganisation was deeper than that. Reading the inbox again"
+              + " from L1 block {}; L2 blocks from {} on may be posted again",
+          finalL1,
+          finalL1Hash,
+          confirmations,
+          posted.startBlock(),
+          finalNext);
+      finalL1 = -1;
+      finalNext = 1;
+    }
+    long from = finalL1 >= 0 ? finalL1 + 1 : posted.startBlock();
+    long latest = posted.latestBlock();
+    long finalBlock = latest - confirmations;
+    Optional<Hash> finalHash = finalBlock >= from ? posted.blockHash(finalBlock) : Optional.empty();
+    List<PostedBatches.Posted> frames = posted.between(from, latest);
+    if (finalBlock >= from && !posted.blockHash(finalBlock).equals(finalHash)) {
+      throw new IllegalStateException("L1 reorganised while the batcher read it; reading again");
+    }
+    long expected = finalNext;
+    long newFinalNext = finalNext;
+    Set<Hash> onL1 = new HashSet<>();
+    for (PostedBatches.Posted p : frames) {
+      BatchFrame.Header h = p.header();
+      onL1.add(p.l1Transaction());
+      if (h.lastBlock() < expected) {
+        LOG.warn(
+            "the inbox holds L2 blocks {}..{} twice (L1 transaction {}); derivation skips it",
+            h.firstBlock(),
+            h.lastBlock(),
+            p.l1Transaction());
+        continue;
+      }
+      if (h.firstBlock() != expected) {
+        throw new IllegalStateException(
+            "the inbox's frame in L1 transaction "
+                + p.l1Transaction()
+                + " holds L2 blocks "
+                + h.firstBlock()
+                + ".."
+                + h.lastBlock()
+                + " but the next block on L1 is "
+                + expected
+                + ": not posting after a gap or an overlap");
+      }
+      expected = h.lastBlock() + 1;
+      if (p.l1Block() <= finalBlock) {
+        newFinalNext = expected;
+      }
+    }
+    if (finalHash.isPresent()) {
+      finalL1 = finalBlock;
+      finalL1Hash = finalHash.get();
+    }
+    finalNext = newFinalNext;
+    next = expected;
+    return accountForSent(onL1);
+  }
+
+  /**
+   * Drops the sent transactions whose frames are final; for the others not in the chain read, asks
+   * the L1 node: lost ones are forgotten (their blocks are posted again), and one it still knows
+   * means waiting. Returns false when waiting.
+   */
+  private boolean accountForSent(Set<Hash> onL1) {
+    boolean waiting = false;
+    for (var it = unfinal.iterator(); it.hasNext(); ) {
+      Sent s = it.next();
+      if (s.lastBlock() < finalNext || onL1.contains(s.transaction())) {
+        if (s.lastBlock() < finalNext) {
+          it.remove();
+        }
+      } else if (batcher.knows(s.transaction().toHex())) {
+        waiting = true;
+      } else {
+        LOG.warn(
+            "the batch of L2 blocks {}..{} (L1 transaction {}) is no longer on L1 (reorganised"
+                + " away, or the L1 node lost it); posting from block {} again",
+            s.firstBlock(),
+            s.lastBlock(),
+            s.transaction(),
+            next);
+        it.remove();
+      }
+    }
+    return !waiting;
   }
 
   private PostedFrame post(Encoded f) {
-    TransactionReceipt r = batcher.send(inbox, "0x" + HexFormat.of().formatHex(f.bytes()));
+    String hash = batcher.submit(inbox, "0x" + HexFormat.of().formatHex(f.bytes()));
+    unfinal.add(new Sent(Hash.fromHex(hash), f.frame().firstBlock(), f.frame().lastBlock()));
     next = f.frame().lastBlock() + 1;
+    TransactionReceipt r = batcher.awaitReceipt(hash);
     LOG.info(
         "posted L2 blocks {}..{} to L1: {} bytes, {} gas",
         f.frame().firstBlock(),

@@ -104,8 +104,13 @@ public final class SettlementRoleOptions {
   /**
    * Starts the roles asked for against {@code l1} (polling every second) and says so on {@code
    * out}; closing the result stops them.
+   *
+   * @param confirmations L1 blocks on top of a batch's block before it counts as posted (the
+   *     proposer posts outputs of such blocks only)
+   * @param startBlock the first L1 block the batcher reads the inbox from (its deployment block)
    */
-  public AutoCloseable start(Web3j l1, Ledger ledger, PrintWriter out) {
+  public AutoCloseable start(
+      Web3j l1, Ledger ledger, PrintWriter out, int confirmations, long startBlock) {
     check();
     List<AutoCloseable> roles = new ArrayList<>();
     L1Batcher batcher = null;
@@ -116,10 +121,20 @@ public final class SettlementRoleOptions {
               ledger.chain(),
               key,
               address(inbox),
-              new PostedBatches(l1, address(inbox), 0),
+              new PostedBatches(l1, address(inbox), startBlock),
               batchMinBlocks,
-              L1Batcher.DEFAULT_MAX_FRAME_BYTES);
-      out.println("  batcher      " + key.address() + " -> " + inbox);
+              L1Batcher.DEFAULT_MAX_FRAME_BYTES,
+              confirmations);
+      out.println(
+          "  batcher      "
+              + key.address()
+              + " -> "
+              + inbox
+              + " (from L1 block "
+              + startBlock
+              + ", final after "
+              + confirmations
+              + " confirmations)");
     }
     if (oracle != null) {
       L1Sender key = sender(l1, proposerKeyFile);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       io.openledger.node.openlora.OpenLoraBenchCommand.class,
       io.openledger.node.bench.TransfersBenchCommand.class,
       io.openledger.node.bench.EconomyBenchCommand.class,
+      io.openledger.node.bench.SettlementBenchCommand.class,
       io.openledger.node.factory.TrainBenchCommand.class
     })
 public final class BenchCommand implements Runnable {

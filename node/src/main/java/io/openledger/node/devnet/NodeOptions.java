@@ -66,7 +66,8 @@ final class NodeOptions {
       paramLabel = "N",
       defaultValue = "12",
       description =
-          "L1 blocks on top of a deposit's block before it is final and credited (default:"
+          "L1 blocks on top of a block before the node takes it as final: its deposits are"
+              + " credited, its batches count as posted (the proposer waits for them) (default:"
               + " ${DEFAULT-VALUE}).")
   int l1Confirmations;
 
@@ -74,7 +75,9 @@ final class NodeOptions {
       names = "--l1-start-block",
       paramLabel = "N",
       defaultValue = "0",
-      description = "First L1 block to read deposits from: the Portal's deployment block.")
+      description =
+          "First L1 block to read deposits and batches from: the contracts' deployment block,"
+              + " as `bridge deploy` prints it (default: ${DEFAULT-VALUE}).")
   long l1StartBlock;
 
   /** The proposer and batcher roles (started by {@link #startRoles} once the ledger is open). */
@@ -88,7 +91,8 @@ final class NodeOptions {
     if (l1Rpc == null || !roles.any()) {
       return () -> {};
     }
-    return roles.start(Web3j.build(new HttpService(l1Rpc)), ledger, out);
+    return roles.start(
+        Web3j.build(new HttpService(l1Rpc)), ledger, out, l1Confirmations, l1StartBlock);
   }
 
   /** The L1 deposit watcher these options ask for, if any (started by {@link #ledgerConfig}). */
@@ -153,14 +157,14 @@ final class NodeOptions {
           "--l1-rpc needs --l1-portal (deposits), --l1-oracle (proposer) or --l1-inbox (batcher)");
     }
     roles.check();
+    if (l1Confirmations < 0 || l1StartBlock < 0) {
+      throw new CliException("--l1-confirmations and --l1-start-block must not be negative");
+    }
     if (l1Portal == null) {
       return config;
     }
     if (!l1Portal.matches("0x[0-9a-fA-F]{40}")) {
       throw new CliException("--l1-portal must be a 0x-prefixed 20-byte address, got " + l1Portal);
-    }
-    if (l1Confirmations < 0 || l1StartBlock < 0) {
-      throw new CliException("--l1-confirmations and --l1-start-block must not be negative");
     }
     L1DepositWatcher watcher =
         new L1DepositWatcher(

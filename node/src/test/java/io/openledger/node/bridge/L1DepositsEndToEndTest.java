@@ -216,5 +216,42 @@ class L1DepositsEndToEndTest {
     assertThat(BridgeModule.depositNonce(l2())).isEqualTo(2);
     assertThat(BridgeModule.totalDeposited(l2())).isEqualTo(Amount.open(150));
     assertThat(l1Balance(l1User)).isEqualTo(Amount.open(150).value());
+
+    // 4. L1 goes back below the watcher's cursor, deeper than its confirmation (anvil reverts to a
+    //    snapshot): the deposit it had read but not handed out is gone, and the one made in its
+    //    place under the same nonce, in an earlier block than the cursor, is the one credited
+    Address carol = Address.fromHex("0x000000000000000000000000000000000000ca01");
+    Object beforeSeven = anvil.rpc("evm_snapshot", List.of());
+    user.send(l1.portal(), L1Abi.deposit(carol, Amount.open(7)));
+    anvil.rpc("evm_mine", List.of());
+    anvil.rpc("evm_mine", List.of());
+    watcher.poll(); // reads deposit 2 (7 OPEN) as final; the L2 has not credited it
+    anvil.rpc("evm_revert", List.of(beforeSeven));
+    Object beforeFive = anvil.rpc("evm_snapshot", List.of());
+    user.send(l1.portal(), L1Abi.deposit(carol, Amount.open(5)));
+    anvil.rpc("evm_mine", List.of());
+    produce();
+    assertThat(watcher.deepReorgs()).isEqualTo(1);
+    assertThat(l2().balance(carol))
+        .as("L1's deposit 2, not the lost one")
+        .isEqualTo(Amount.open(5));
+    assertThat(BridgeModule.depositNonce(l2())).isEqualTo(3);
+
+    // 5. L1 goes back below a credited deposit and holds another under its nonce: the watcher
+    //    stops crediting and says why, rather than credit a chain L1 does not have
+    anvil.rpc("evm_mine", List.of());
+    anvil.rpc("evm_mine", List.of());
+    watcher.poll();
+    anvil.rpc("evm_revert", List.of(beforeFive));
+    user.send(l1.portal(), L1Abi.deposit(carol, Amount.open(9)));
+    user.send(l1.portal(), L1Abi.deposit(carol, Amount.open(1)));
+    anvil.rpc("evm_mine", List.of());
+    watcher.poll();
+    ledger.produceBlock();
+    assertThat(watcher.conflict())
+        .hasValueSatisfying(
+            m -> assertThat(m).contains("the L2 credited deposit 2 as").contains("L1 now holds"));
+    assertThat(l2().balance(carol)).as("deposit 3 is not credited").isEqualTo(Amount.open(5));
+    assertThat(BridgeModule.depositNonce(l2())).isEqualTo(3);
   }
 }

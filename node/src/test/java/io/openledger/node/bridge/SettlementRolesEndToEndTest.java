@@ -278,6 +278,49 @@ class SettlementRolesEndToEndTest {
     }
   }
 
+  /**
+   * A real L1 reorganisation (anvil's evm_snapshot / evm_revert drops the newest blocks): the
+   * batcher counts a frame only once it has its confirmations, notices its frame is gone and posts
+   * the same blocks again; the inbox holds every block once.
+   */
+  @Test
+  void aFrameReorganisedAwayIsPostedAgainAndOnlyConfirmedFramesCount() {
+    L1Batcher b =
+        new L1Batcher(
+            ledger.chain(),
+            sender(2),
+            l1.inbox(),
+            new PostedBatches(anvil.web3j(), l1.inbox(), 0),
+            1,
+            L1Batcher.DEFAULT_MAX_FRAME_BYTES,
+            2);
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    assertThat(b.postDue()).hasSize(1);
+    assertThat(b.postedThrough()).as("blocks 1..3 are on L1, not yet confirmed").isZero();
+    Object snapshot = anvil.rpc("evm_snapshot", List.of());
+    produceBusyBlock();
+    produceBusyBlock();
+    assertThat(b.postDue()).extracting(f -> f.frame().firstBlock()).containsExactly(4L);
+    assertThat(anvil.rpc("evm_revert", List.of(snapshot))).isEqualTo(true);
+
+    // the frame of blocks 4..5 is gone: posted again, and nothing else
+    assertThat(b.postDue())
+        .extracting(f -> f.frame().firstBlock() + ".." + f.frame().lastBlock())
+        .containsExactly("4..5");
+    anvil.rpc("anvil_mine", List.of(2));
+    assertThat(b.postDue()).isEmpty();
+    assertThat(b.postedThrough()).as("two blocks on top of 4..5's").isEqualTo(5);
+    assertThat(b.deepReorgs()).isZero();
+
+    List<Long> derived = new ArrayList<>();
+    for (PostedBatches.Posted p : new PostedBatches(anvil.web3j(), l1.inbox(), 0).all()) {
+      p.frame().blocks().forEach(block -> derived.add(block.number()));
+    }
+    assertThat(derived).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
   @Test
   void withTheBatcherTheProposerPostsOnlyBlocksWhoseBatchIsOnL1() {
     L1Batcher b = batcher(5);

@@ -66,6 +66,8 @@ class SettlementCrashTest {
           List.of(
               "--l1-rpc",
               anvil.rpcUrl(),
+              "--l1-confirmations",
+              "1",
               "--l1-oracle",
               l1.oracle(),
               "--proposer-key-file",

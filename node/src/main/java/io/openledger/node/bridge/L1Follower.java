@@ -258,7 +258,10 @@ public final class L1Follower implements AutoCloseable {
   /**
    * Forced inclusion: the block's deposit transactions are exactly the Portal's next deposits (as
    * logged in L1 blocks up to the batch's), in nonce order, and none logged {@link
-   * Deposit#INCLUSION_WINDOW_SECONDS} or more before the block's timestamp is left out.
+   * Deposit#INCLUSION_WINDOW_SECONDS} or more before both the block's timestamp and the timestamp
+   * of the L1 block holding its frame is left out. (The L1 time keeps a sequencer whose timestamps
+   * run ahead of its clock from being held to deposits it cannot have seen yet; the L2 time keeps
+   * blocks made before a deposit and posted late from being held to it.)
    */
   private void checkDeposits(BatchFrame.Block b, List<Transaction> txs, PostedBatches.Posted p) {
     readDeposits(p.l1Block());
@@ -309,7 +312,10 @@ public final class L1Follower implements AutoCloseable {
       return; // a full block of deposits: the rest may wait for the next
     }
     Logged due = deposits.get(next + credited);
-    if (due != null && due.l1Timestamp() + Deposit.INCLUSION_WINDOW_SECONDS <= b.timestamp()) {
+    long l1Time = l1Timestamp(p.l1Block());
+    long dueBy =
+        due == null ? Long.MAX_VALUE : due.l1Timestamp() + Deposit.INCLUSION_WINDOW_SECONDS;
+    if (dueBy <= b.timestamp() && dueBy <= l1Time) {
       throw halt(
           p,
           "deposit "
@@ -318,14 +324,18 @@ public final class L1Follower implements AutoCloseable {
               + due.l1Block()
               + ", timestamp "
               + due.l1Timestamp()
-              + ") was due by L2 time "
-              + (due.l1Timestamp() + Deposit.INCLUSION_WINDOW_SECONDS)
+              + ") was due by time "
+              + dueBy
               + " (the "
               + Deposit.INCLUSION_WINDOW_SECONDS
               + "-second inclusion window), but L2 block "
               + b.number()
               + " (timestamp "
               + b.timestamp()
+              + ", posted in L1 block "
+              + p.l1Block()
+              + " at timestamp "
+              + l1Time
               + ") leaves it out");
     }
   }

@@ -249,6 +249,20 @@ class L1FollowerEndToEndTest {
             l1.inbox(), "0x" + HexFormat.of().formatHex(new BatchFrame(List.of(blocks)).encode()));
   }
 
+  private long l1Time(TransactionReceipt receipt) {
+    try {
+      return anvil
+          .web3j()
+          .ethGetBlockByHash(receipt.getBlockHash(), false)
+          .send()
+          .getBlock()
+          .getTimestamp()
+          .longValueExact();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private long sequencerTimestamp() {
     return sequencer.block(BlockRef.LATEST).orElseThrow().timestamp();
   }
@@ -478,18 +492,53 @@ class L1FollowerEndToEndTest {
     long depositBlock = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
     long head = sequencer.headNumber();
     long due = depositTime + Deposit.INCLUSION_WINDOW_SECONDS;
-    // a sequencer that ignores the deposit: within the window that is allowed ...
+    // a sequencer that ignores the deposit: a block within the window in L2 time, though posted
+    // after it on L1 (a block made before the deposit, posted late), is allowed ...
+    anvil.rpc("evm_setNextBlockTimestamp", List.of(due + 5));
     postFrame(new BatchFrame.Block(head + 1, due - 1, List.of()));
-    // ... from the window's end on, not
-    postFrame(new BatchFrame.Block(head + 2, due, List.of()));
+    // ... from the window's end on in both L2 and L1 time, not
+    TransactionReceipt late = postFrame(new BatchFrame.Block(head + 2, due, List.of()));
+    long lateTime = l1Time(late);
 
     L1Follower f = follower();
     assertThatThrownBy(f::followOnce)
         .isInstanceOf(L1Follower.DerivationHalted.class)
         .hasMessageContaining(
             "deposit 0 (L1 block " + depositBlock + ", timestamp " + depositTime + ")")
-        .hasMessageContaining("was due by L2 time " + due)
-        .hasMessageContaining("L2 block " + (head + 2) + " (timestamp " + due + ") leaves it out");
+        .hasMessageContaining("was due by time " + due)
+        .hasMessageContaining(
+            "L2 block "
+                + (head + 2)
+                + " (timestamp "
+                + due
+                + ", posted in L1 block "
+                + late.getBlockNumber()
+                + " at timestamp "
+                + lateTime
+                + ") leaves it out");
+    assertThat(followerLedger.headNumber()).isEqualTo(head + 1);
+  }
+
+  @Test
+  void aSequencerAheadOfL1IsHeldToADepositOnlyOnceL1TimeIsPastItsWindow() throws Exception {
+    withdrawToL1(Amount.open(10));
+    long depositTime = deposit(Amount.open(10));
+    long head = sequencer.headNumber();
+    long due = depositTime + Deposit.INCLUSION_WINDOW_SECONDS;
+    // L2 time ahead of L1's (sustained blocks faster than one a second), posted at once: the
+    // sequencer cannot have seen the deposit final yet, so the block may leave it out ...
+    TransactionReceipt ahead = postFrame(new BatchFrame.Block(head + 1, due + 100, List.of()));
+    assertThat(l1Time(ahead)).isLessThan(due);
+    // ... but not once L1 time too is past the window
+    anvil.rpc("evm_setNextBlockTimestamp", List.of(due));
+    postFrame(new BatchFrame.Block(head + 2, due + 101, List.of()));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("was due by time " + due)
+        .hasMessageContaining(
+            "L2 block " + (head + 2) + " (timestamp " + (due + 101) + ", posted in L1 block");
     assertThat(followerLedger.headNumber()).isEqualTo(head + 1);
   }
 

@@ -27,11 +27,12 @@ public record Deposit(long nonce, Address from, Address to, Amount amount) {
 
   /**
    * The inclusion window of forced inclusion, seconds: a deposit logged in an L1 block with
-   * timestamp {@code T} must be credited by the first L2 block whose timestamp is at least {@code T
-   * + INCLUSION_WINDOW_SECONDS} (up to {@code LedgerConfig.MAX_DEPOSITS_PER_BLOCK} deposits a
-   * block). A follower stops on a chain that breaks it (docs/settlement.md, "Forced inclusion").
-   * Ten minutes: the sequencer credits a deposit about {@code --l1-confirmations} L1 blocks after
-   * it (12 blocks, 144 s on Ethereum), well within.
+   * timestamp {@code T} must be credited by the first L2 block whose timestamp, and the timestamp
+   * of the L1 block posting it, are both at least {@code T + INCLUSION_WINDOW_SECONDS} (up to
+   * {@code LedgerConfig.MAX_DEPOSITS_PER_BLOCK} deposits a block). A follower stops on a chain that
+   * breaks it (docs/settlement.md, "Forced inclusion"). Ten minutes: the sequencer credits a
+   * deposit about {@code --l1-confirmations} L1 blocks after it (12 blocks, 144 s on Ethereum),
+   * well within.
    */
   public static final long INCLUSION_WINDOW_SECONDS = 600;
 

@@ -232,7 +232,7 @@ public final class L1Follower implements AutoCloseable {
    * its frame minus {@link Deposit#SEQUENCING_WINDOW_SECONDS}, so the sequencer cannot hold L2
    * time, and with it when deposits fall due, back against L1 time. (No bound ahead: the
    * sequencer's timestamps run ahead of its clock under sustained production faster than a block a
-   * second, which makes deposits due sooner, not later.)
+   * second, which cannot put a deposit off: it then falls due by L1 time, {@link #checkDeposits}.)
    */
   private void checkSequencingWindow(BatchFrame.Block b, PostedBatches.Posted p) {
     long l1Time = l1Timestamp(p.l1Block());

@@ -17,6 +17,7 @@ import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint128;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.request.Transaction;
@@ -26,8 +27,9 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
- * The OutputOracle's posted outputs, read from L1 with {@code eth_call} at the latest block: what
- * the proposer resumes from and what the bridge CLI proves against.
+ * The OutputOracle's posted outputs, read from L1 with {@code eth_call} at the latest block (or at
+ * a given one, {@link #at}): what the proposer resumes from, what the bridge CLI proves against and
+ * what a follower checks.
  */
 public final class PostedOutputs {
   /**
@@ -39,10 +41,28 @@ public final class PostedOutputs {
 
   private final Web3j web3j;
   private final String oracle;
+  private final DefaultBlockParameter block;
 
   public PostedOutputs(Web3j web3j, String oracle) {
+    this(web3j, oracle, DefaultBlockParameterName.LATEST);
+  }
+
+  private PostedOutputs(Web3j web3j, String oracle, DefaultBlockParameter block) {
     this.web3j = Objects.requireNonNull(web3j, "web3j");
     this.oracle = Objects.requireNonNull(oracle, "oracle");
+    this.block = block;
+  }
+
+  /**
+   * The oracle as it stood at L1 block {@code l1Block}: its outputs, and the logs that posted them,
+   * up to that block (a follower reads them only once they have its confirmations).
+   */
+  public PostedOutputs at(long l1Block) {
+    if (l1Block < 0) {
+      throw new IllegalArgumentException("L1 block must not be negative: " + l1Block);
+    }
+    return new PostedOutputs(
+        web3j, oracle, DefaultBlockParameter.valueOf(BigInteger.valueOf(l1Block)));
   }
 
   public String oracle() {
@@ -94,8 +114,7 @@ public final class PostedOutputs {
    * index and root), or empty when L1 has no such log.
    */
   public Optional<Proposal> proposal(Output output) {
-    EthFilter filter =
-        new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, oracle);
+    EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, block, oracle);
     filter.addSingleTopic(OUTPUT_PROPOSED);
     filter.addSingleTopic(output.outputRoot().toHex());
     filter.addSingleTopic(
@@ -136,7 +155,7 @@ public final class PostedOutputs {
           web3j
               .ethCall(
                   Transaction.createEthCallTransaction(null, oracle, FunctionEncoder.encode(f)),
-                  DefaultBlockParameterName.LATEST)
+                  block)
               .send();
       if (result.hasError()) {
         throw new L1Sender.L1Reverted(result.getError().getMessage());

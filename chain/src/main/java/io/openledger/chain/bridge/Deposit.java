@@ -26,14 +26,27 @@ public record Deposit(long nonce, Address from, Address to, Amount amount) {
   }
 
   /**
-   * The sequencing window of forced inclusion, seconds: a deposit logged in an L1 block with
-   * timestamp {@code T} must be credited by the first L2 block whose timestamp is at least {@code T
-   * + INCLUSION_WINDOW_SECONDS} (up to {@code LedgerConfig.MAX_DEPOSITS_PER_BLOCK} deposits a
-   * block). A follower stops on a chain that breaks it (docs/settlement.md, "Forced inclusion").
-   * Ten minutes: the sequencer credits a deposit about {@code --l1-confirmations} L1 blocks after
-   * it (12 blocks, 144 s on Ethereum), well within.
+   * The inclusion window of forced inclusion, seconds: a deposit logged in an L1 block with
+   * timestamp {@code T} must be credited by the first L2 block whose timestamp, and the timestamp
+   * of the L1 block posting it, are both at least {@code T + INCLUSION_WINDOW_SECONDS} (up to
+   * {@code LedgerConfig.MAX_DEPOSITS_PER_BLOCK} deposits a block). A follower stops on a chain that
+   * breaks it (docs/settlement.md, "Forced inclusion"). Ten minutes: the sequencer credits a
+   * deposit about {@code --l1-confirmations} L1 blocks after it (12 blocks, 144 s on Ethereum),
+   * well within.
    */
   public static final long INCLUSION_WINDOW_SECONDS = 600;
+
+  /**
+   * The sequencing window, seconds: every L2 block a batch frame carries must have a timestamp at
+   * least the timestamp of the L1 block that includes the frame minus this, so the sequencer cannot
+   * hold L2 time back against L1 time (and with it the {@link #INCLUSION_WINDOW_SECONDS} of
+   * deposits). With both rules a deposit logged at L1 time {@code T} is credited by every L2 block
+   * posted in an L1 block with timestamp at least {@code T + INCLUSION_WINDOW_SECONDS +
+   * SEQUENCING_WINDOW_SECONDS}. Twelve hours, the OP Stack's sequencing window (3,600 L1 blocks of
+   * 12 s): the batcher posts each block within seconds, and a batcher or L1 outage longer than this
+   * halts followers at the first late block (docs/settlement.md, "The sequencing window").
+   */
+  public static final long SEQUENCING_WINDOW_SECONDS = 43_200;
 
   /** Gas a deposit's credit may use (it uses about 40,000; not counted against the block's). */
   public static final long GAS = 100_000;

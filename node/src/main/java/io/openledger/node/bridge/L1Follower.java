@@ -40,17 +40,20 @@ import org.web3j.protocol.core.methods.response.EthBlock;
  * transactions on its own ledger ({@link FollowerLedger#importBlock}, the sequencer's executor and
  * environment), checks the deposits of each block against the Portal's (forced inclusion: exactly
  * L1's deposits, in nonce order, none due past {@link Deposit#INCLUSION_WINDOW_SECONDS} left out),
- * and compares every output the OutputOracle holds with the root it computes.
+ * holds each block's timestamp to the L1 block that posted it (the sequencing window: not older
+ * than {@link Deposit#SEQUENCING_WINDOW_SECONDS} before it), and compares every output the
+ * OutputOracle holds with the root it computes.
  *
  * <p>The cursor is the ledger's head: after a restart the frames are read again from the start
  * block and the blocks at or below the head are skipped, so nothing is derived twice or skipped.
- * Only L1 blocks with {@code confirmations} blocks on top are read. The first frame on L1 to carry
- * an L2 block number gives that block; a later frame repeating it is ignored (logged).
+ * Only L1 blocks with {@code confirmations} blocks on top are read, for frames, deposits and
+ * outputs alike. The first frame on L1 to carry an L2 block number gives that block; a later frame
+ * repeating it is ignored (logged).
  *
  * <p>A chain that breaks a rule (a posted output that is not the computed one, a block that does
- * not apply, a gap, a forged, reordered or overdue deposit) halts the follower: {@link
- * #followOnce()} throws {@link DerivationHalted} with the report, the block at fault is not stored,
- * and nothing more is derived.
+ * not apply, a gap, a block posted past the sequencing window, a forged, reordered or overdue
+ * deposit) halts the follower: {@link #followOnce()} throws {@link DerivationHalted} with the
+ * report, the block at fault is not stored, and nothing more is derived.
  */
 public final class L1Follower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(L1Follower.class);
@@ -74,6 +77,7 @@ public final class L1Follower implements AutoCloseable {
   private final Web3j l1;
   private final PostedBatches inbox;
   private final PostedOutputs oracle;
+  private PostedOutputs confirmedOracle; // the oracle at the last confirmed L1 block, or null
   private final PortalDeposits portal;
   private final int confirmations;
   private final Map<Long, Long> l1Timestamps = new HashMap<>();
@@ -138,6 +142,7 @@ public final class L1Follower implements AutoCloseable {
     }
     try {
       long to = inbox.latestBlock() - confirmations;
+      confirmedOracle = to >= 0 ? oracle.at(to) : null;
       for (long from = scannedFrames + 1; from <= to; from += CHUNK) {
         long end = Math.min(to, from + CHUNK - 1);
         for (PostedBatches.Posted p : inbox.between(from, end)) {
@@ -214,6 +219,7 @@ public final class L1Follower implements AutoCloseable {
         throw halt(p, "L2 block " + number + ": transaction " + i + ": " + e.getMessage());
       }
     }
+    checkSequencingWindow(b, p);
     checkDeposits(b, txs, p);
     try {
       BlockView imported = ledger.importBlock(b.timestamp(), txs);
@@ -225,9 +231,40 @@ public final class L1Follower implements AutoCloseable {
   }
 
   /**
+   * The sequencing window: the block's timestamp is at least the timestamp of the L1 block holding
+   * its frame minus {@link Deposit#SEQUENCING_WINDOW_SECONDS}, so the sequencer cannot hold L2
+   * time, and with it when deposits fall due, back against L1 time. (No bound ahead: the
+   * sequencer's timestamps run ahead of its clock under sustained production faster than a block a
+   * second, which cannot put a deposit off: it then falls due by L1 time, {@link #checkDeposits}.)
+   */
+  private void checkSequencingWindow(BatchFrame.Block b, PostedBatches.Posted p) {
+    long l1Time = l1Timestamp(p.l1Block());
+    long earliest = l1Time - Deposit.SEQUENCING_WINDOW_SECONDS;
+    if (b.timestamp() < earliest) {
+      throw halt(
+          p,
+          "L2 block "
+              + b.number()
+              + " (timestamp "
+              + b.timestamp()
+              + ") is posted past the "
+              + Deposit.SEQUENCING_WINDOW_SECONDS
+              + "-second sequencing window: L1 block "
+              + p.l1Block()
+              + " has timestamp "
+              + l1Time
+              + ", so the L2 blocks it carries must have a timestamp of at least "
+              + earliest);
+    }
+  }
+
+  /**
    * Forced inclusion: the block's deposit transactions are exactly the Portal's next deposits (as
    * logged in L1 blocks up to the batch's), in nonce order, and none logged {@link
-   * Deposit#INCLUSION_WINDOW_SECONDS} or more before the block's timestamp is left out.
+   * Deposit#INCLUSION_WINDOW_SECONDS} or more before both the block's timestamp and the timestamp
+   * of the L1 block holding its frame is left out. (The L1 time keeps a sequencer whose timestamps
+   * run ahead of its clock from being held to deposits it cannot have seen yet; the L2 time keeps
+   * blocks made before a deposit and posted late from being held to it.)
    */
   private void checkDeposits(BatchFrame.Block b, List<Transaction> txs, PostedBatches.Posted p) {
     readDeposits(p.l1Block());
@@ -278,7 +315,10 @@ public final class L1Follower implements AutoCloseable {
       return; // a full block of deposits: the rest may wait for the next
     }
     Logged due = deposits.get(next + credited);
-    if (due != null && due.l1Timestamp() + Deposit.INCLUSION_WINDOW_SECONDS <= b.timestamp()) {
+    long l1Time = l1Timestamp(p.l1Block());
+    long dueBy =
+        due == null ? Long.MAX_VALUE : due.l1Timestamp() + Deposit.INCLUSION_WINDOW_SECONDS;
+    if (dueBy <= b.timestamp() && dueBy <= l1Time) {
       throw halt(
           p,
           "deposit "
@@ -287,14 +327,18 @@ public final class L1Follower implements AutoCloseable {
               + due.l1Block()
               + ", timestamp "
               + due.l1Timestamp()
-              + ") was due by L2 time "
-              + (due.l1Timestamp() + Deposit.INCLUSION_WINDOW_SECONDS)
+              + ") was due by time "
+              + dueBy
               + " (the "
               + Deposit.INCLUSION_WINDOW_SECONDS
               + "-second inclusion window), but L2 block "
               + b.number()
               + " (timestamp "
               + b.timestamp()
+              + ", posted in L1 block "
+              + p.l1Block()
+              + " at timestamp "
+              + l1Time
               + ") leaves it out");
     }
   }
@@ -353,16 +397,20 @@ public final class L1Follower implements AutoCloseable {
 
   /** Compares each posted output whose block is derived with the root computed here. */
   private void checkOutputs() {
-    long next = oracle.nextOutputIndex();
+    PostedOutputs outputs = confirmedOracle;
+    if (outputs == null) {
+      return; // L1 has fewer blocks than the confirmations
+    }
+    long next = outputs.nextOutputIndex();
     // the challenger deleted outputs (and the proposer may have posted others at their indexes):
     // check again from the first index whose root is not the one checked
     while (!checkedRoots.isEmpty()
         && (checkedRoots.size() > next
-            || !oracle.get(checkedRoots.size() - 1).outputRoot().equals(checkedRoots.getLast()))) {
+            || !outputs.get(checkedRoots.size() - 1).outputRoot().equals(checkedRoots.getLast()))) {
       checkedRoots.removeLast();
     }
     while (checkedRoots.size() < next) {
-      PostedOutputs.Output o = oracle.get(checkedRoots.size());
+      PostedOutputs.Output o = outputs.get(checkedRoots.size());
       if (o.l2BlockNumber() > ledger.chain().headNumber()) {
         return; // not derived yet
       }

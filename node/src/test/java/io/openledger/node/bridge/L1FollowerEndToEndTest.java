@@ -48,12 +48,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * The follower against a real anvil: a sequencer with its batcher and proposer runs transfers, a
  * withdrawal (finalized on L1) and a deposit back; a follower started from nothing, restarted
  * midway, rebuilds the same chain from L1 alone and checks every output. A wrong output, a forged
- * deposit and a deposit left out past the inclusion window each halt it with a report.
+ * deposit, a deposit left out past the inclusion window and a block posted past the sequencing
+ * window each halt it with a report.
  */
 class L1FollowerEndToEndTest {
   private static final long CHALLENGE_PERIOD = 60;
@@ -110,6 +112,10 @@ class L1FollowerEndToEndTest {
   }
 
   private L1Follower follower() {
+    return follower(0);
+  }
+
+  private L1Follower follower(int confirmations) {
     if (followerLedger == null) {
       followerLedger =
           Ledger.openFollower(
@@ -124,7 +130,7 @@ class L1FollowerEndToEndTest {
         new PostedOutputs(anvil.web3j(), l1.oracle()),
         new PortalDeposits(anvil.web3j(), l1.portal(), 0, 0),
         0,
-        0);
+        confirmations);
   }
 
   private void restartFollower() {
@@ -242,10 +248,24 @@ class L1FollowerEndToEndTest {
   }
 
   /** Posts a hand-made frame with the batcher's key. */
-  private void postFrame(BatchFrame.Block... blocks) {
-    sender(2)
+  private TransactionReceipt postFrame(BatchFrame.Block... blocks) {
+    return sender(2)
         .send(
             l1.inbox(), "0x" + HexFormat.of().formatHex(new BatchFrame(List.of(blocks)).encode()));
+  }
+
+  private long l1Time(TransactionReceipt receipt) {
+    try {
+      return anvil
+          .web3j()
+          .ethGetBlockByHash(receipt.getBlockHash(), false)
+          .send()
+          .getBlock()
+          .getTimestamp()
+          .longValueExact();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private long sequencerTimestamp() {
@@ -484,18 +504,146 @@ class L1FollowerEndToEndTest {
     long depositBlock = anvil.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
     long head = sequencer.chain().headNumber();
     long due = depositTime + Deposit.INCLUSION_WINDOW_SECONDS;
-    // a sequencer that ignores the deposit: within the window that is allowed ...
+    // a sequencer that ignores the deposit: a block within the window in L2 time, though posted
+    // after it on L1 (a block made before the deposit, posted late), is allowed ...
+    anvil.rpc("evm_setNextBlockTimestamp", List.of(due + 5));
     postFrame(new BatchFrame.Block(head + 1, due - 1, List.of()));
-    // ... from the window's end on, not
-    postFrame(new BatchFrame.Block(head + 2, due, List.of()));
+    // ... from the window's end on in both L2 and L1 time, not
+    TransactionReceipt late = postFrame(new BatchFrame.Block(head + 2, due, List.of()));
+    long lateTime = l1Time(late);
 
     L1Follower f = follower();
     assertThatThrownBy(f::followOnce)
         .isInstanceOf(L1Follower.DerivationHalted.class)
         .hasMessageContaining(
             "deposit 0 (L1 block " + depositBlock + ", timestamp " + depositTime + ")")
-        .hasMessageContaining("was due by L2 time " + due)
-        .hasMessageContaining("L2 block " + (head + 2) + " (timestamp " + due + ") leaves it out");
+        .hasMessageContaining("was due by time " + due)
+        .hasMessageContaining(
+            "L2 block "
+                + (head + 2)
+                + " (timestamp "
+                + due
+                + ", posted in L1 block "
+                + late.getBlockNumber()
+                + " at timestamp "
+                + lateTime
+                + ") leaves it out");
     assertThat(followerLedger.chain().headNumber()).isEqualTo(head + 1);
+  }
+
+  @Test
+  void aSequencerAheadOfL1IsHeldToADepositOnlyOnceL1TimeIsPastItsWindow() throws Exception {
+    withdrawToL1(Amount.open(10));
+    long depositTime = deposit(Amount.open(10));
+    long head = sequencer.chain().headNumber();
+    long due = depositTime + Deposit.INCLUSION_WINDOW_SECONDS;
+    // L2 time ahead of L1's (sustained blocks faster than one a second), posted at once: the
+    // sequencer cannot have seen the deposit final yet, so the block may leave it out ...
+    TransactionReceipt ahead = postFrame(new BatchFrame.Block(head + 1, due + 100, List.of()));
+    assertThat(l1Time(ahead)).isLessThan(due);
+    // ... but not once L1 time too is past the window
+    anvil.rpc("evm_setNextBlockTimestamp", List.of(due));
+    postFrame(new BatchFrame.Block(head + 2, due + 101, List.of()));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("was due by time " + due)
+        .hasMessageContaining(
+            "L2 block " + (head + 2) + " (timestamp " + (due + 101) + ", posted in L1 block");
+    assertThat(followerLedger.chain().headNumber()).isEqualTo(head + 1);
+  }
+
+  @Test
+  void aBlockPostedPastTheSequencingWindowHaltsTheFollower() {
+    produceBusyBlock();
+    batcher().postDue();
+    long window = Deposit.SEQUENCING_WINDOW_SECONDS;
+    long l1Time = sequencerTimestamp() + window + 100;
+    // a frame whose block is exactly as old as the window allows ...
+    anvil.rpc("evm_setNextBlockTimestamp", List.of(l1Time));
+    postFrame(new BatchFrame.Block(2, l1Time - window, List.of()));
+    // ... and one posted 10 s later whose block is 9 s older than that
+    anvil.rpc("evm_setNextBlockTimestamp", List.of(l1Time + 10));
+    TransactionReceipt late = postFrame(new BatchFrame.Block(3, l1Time - window + 1, List.of()));
+
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessage(
+            "L1 transaction "
+                + late.getTransactionHash()
+                + " (L1 block "
+                + late.getBlockNumber()
+                + "): L2 block 3 (timestamp "
+                + (l1Time - window + 1)
+                + ") is posted past the 43200-second sequencing window: L1 block "
+                + late.getBlockNumber()
+                + " has timestamp "
+                + (l1Time + 10)
+                + ", so the L2 blocks it carries must have a timestamp of at least "
+                + (l1Time + 10 - window));
+    assertThat(followerLedger.chain().headNumber())
+        .as("the block at the window's edge is derived")
+        .isEqualTo(2);
+    assertThatThrownBy(f::followOnce).isSameAs(f.halted());
+  }
+
+  @Test
+  void anHonestSequencerWithABatcherLateWithinTheWindowIsFollowed() {
+    for (int i = 0; i < 3; i++) {
+      produceBusyBlock();
+    }
+    // the batcher comes back after most of the window (an L1 or batcher outage) and posts them
+    anvil.advanceTime(Deposit.SEQUENCING_WINDOW_SECONDS - 120);
+    batcher().postDue();
+    // a deposit on L1, now 12 hours ahead of the sequencer's clock, is credited at once
+    withdrawToL1(Amount.open(10));
+    deposit(Amount.open(4));
+    BlockView credited = produceBusyBlock();
+    assertThat(credited.transactionHashes())
+        .contains(new Deposit(0, l1User, bob, Amount.open(4)).toTransaction().hash());
+    // blocks faster than one a second: their timestamps run ahead of the clock, which is allowed
+    for (int i = 0; i < 20; i++) {
+      sequencer.produceBlock();
+    }
+    L1Batcher b = batcher();
+    OutputProposer p =
+        new OutputProposer(
+            sequencer.chain(), sequencer.state(), sender(1), oracle(), 5, b::postedThrough);
+    b.postDue();
+    p.proposeDue();
+
+    L1Follower f = follower();
+    assertThat(f.followOnce()).isEqualTo(sequencer.chain().headNumber());
+    assertThat(f.halted()).isNull();
+    assertThat(followerLedger.chain().block(BlockRef.LATEST).orElseThrow().hash())
+        .isEqualTo(sequencer.chain().block(BlockRef.LATEST).orElseThrow().hash());
+    assertThat(f.checkedOutputs()).isEqualTo(oracle().nextOutputIndex()).isGreaterThan(1);
+  }
+
+  @Test
+  void outputsAreCheckedOnlyOnceTheyHaveTheConfirmations() {
+    for (int i = 0; i < 2; i++) {
+      produceBusyBlock();
+    }
+    batcher().postDue();
+    anvil.advanceTime(1);
+    anvil.advanceTime(1); // the frame has 2 blocks on top
+    Hash bogus = Hash.keccak256("not yet confirmed".getBytes());
+    var posted = sender(1).send(l1.oracle(), L1Abi.proposeL2Output(bogus, 2));
+
+    L1Follower f = follower(2);
+    assertThat(f.followOnce()).isEqualTo(2);
+    assertThat(f.checkedOutputs()).as("the output has no confirmations yet").isZero();
+    anvil.advanceTime(1);
+    assertThat(f.followOnce()).isEqualTo(2);
+    assertThat(f.checkedOutputs()).as("one confirmation of two").isZero();
+    anvil.advanceTime(1);
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining("output 0 for L2 block 2")
+        .hasMessageContaining("in L1 block " + posted.getBlockNumber())
+        .hasMessageContaining("is " + bogus);
   }
 }

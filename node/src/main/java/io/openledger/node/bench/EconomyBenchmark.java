@@ -129,7 +129,7 @@ final class EconomyBenchmark {
       runIn(dir);
     } finally {
       if (s.dataDir() == null) {
-        deleteRecursively(dir);
+        BenchSupport.deleteRecursively(dir);
       }
     }
     figures.put("meaning", meaning);
@@ -301,7 +301,7 @@ final class EconomyBenchmark {
         "contributions that quote one of the model's answers (so paid answers credit them)");
     put(
         "setup_s",
-        round1(seconds),
+        BenchSupport.round1(seconds),
         "wall time to start the node and make the datanet, index," + " model and escrow");
   }
 
@@ -393,7 +393,7 @@ final class EconomyBenchmark {
     put("paid_to_unpaid_cpu_ratio_per_round", cpuRatios, "the same ratio within each round");
     put(
         "economy_cpu_us_per_request",
-        round1(medianOf(cpuExtra)),
+        BenchSupport.round1(medianOf(cpuExtra)),
         "median over the rounds of node CPU per paid request minus per unpaid request: the"
             + " economy's own cost in CPU time");
     put(
@@ -424,17 +424,23 @@ final class EconomyBenchmark {
       String name, CompletionLoad.Run m, List<CompletionLoad.Run> runs, String what) {
     put(
         name + "_requests_per_s",
-        round1(m.requestsPerSecond()),
+        BenchSupport.round1(m.requestsPerSecond()),
         "answered requests per second to " + what + ", median run");
     put(
         name + "_tokens_per_s",
-        round1(m.tokensPerSecond()),
+        BenchSupport.round1(m.tokensPerSecond()),
         "completion tokens per second, same run");
-    put(name + "_latency_p50_ms", round1(m.p50Millis()), "request latency, median, same run");
-    put(name + "_latency_p99_ms", round1(m.p99Millis()), "request latency, 99th percentile");
+    put(
+        name + "_latency_p50_ms",
+        BenchSupport.round1(m.p50Millis()),
+        "request latency, median, same run");
+    put(
+        name + "_latency_p99_ms",
+        BenchSupport.round1(m.p99Millis()),
+        "request latency, 99th percentile");
     put(
         name + "_node_cpu_us_per_request",
-        round1(m.nodeCpuMicrosPerRequest()),
+        BenchSupport.round1(m.nodeCpuMicrosPerRequest()),
         "CPU of everything but the load generator per answered request, same run");
     put(
         name + "_node_cpu_share",
@@ -443,7 +449,7 @@ final class EconomyBenchmark {
             + " machine the node got (1 = every core)");
     put(
         name + "_requests_per_s_runs",
-        runs.stream().map(r -> round1(r.requestsPerSecond())).toList(),
+        runs.stream().map(r -> BenchSupport.round1(r.requestsPerSecond())).toList(),
         "requests/s of every run, in order");
     put(
         name + "_errors",
@@ -522,7 +528,7 @@ final class EconomyBenchmark {
     put("audit_records", n, "records recomputed as an auditor would (the first 5,000 at most)");
     put(
         "audit_records_per_s",
-        round1(perSecond),
+        BenchSupport.round1(perSecond),
         "records recomputed per second on one thread (NodeRecordVerifier, wrong attribution)");
     put(
         "audit_to_paid_ratio",
@@ -566,7 +572,7 @@ final class EconomyBenchmark {
     put("trace_outputs", outputs.size(), "distinct answers traced");
     put(
         "trace_tokens_avg",
-        round1(n == 0 ? 0 : (double) tokens / n),
+        BenchSupport.round1(n == 0 ? 0 : (double) tokens / n),
         "attribution tokens per traced answer");
     put(
         "trace_credited_avg",
@@ -574,26 +580,29 @@ final class EconomyBenchmark {
         "contributions credited per trace");
     put(
         "trace_p50_us",
-        round1(CompletionLoad.percentile(wall, 0.5)),
+        BenchSupport.round1(CompletionLoad.percentile(wall, 0.5)),
         "wall time of Tracer.trace per answer, median: the attribution part of settling a paid"
             + " request");
-    put("trace_p99_us", round1(CompletionLoad.percentile(wall, 0.99)), "the same, 99th percentile");
+    put(
+        "trace_p99_us",
+        BenchSupport.round1(CompletionLoad.percentile(wall, 0.99)),
+        "the same, 99th percentile");
     put(
         "trace_cpu_p50_us",
-        round1(CompletionLoad.percentile(cpu, 0.5)),
+        BenchSupport.round1(CompletionLoad.percentile(cpu, 0.5)),
         "the tracing thread's CPU time per trace, median");
     put(
         "trace_cpu_p99_us",
-        round1(CompletionLoad.percentile(cpu, 0.99)),
+        BenchSupport.round1(CompletionLoad.percentile(cpu, 0.99)),
         "the same, 99th percentile");
     put(
         "tracer_open_p50_us",
-        round1(CompletionLoad.percentile(open, 0.5)),
+        BenchSupport.round1(CompletionLoad.percentile(open, 0.5)),
         "wall time to get the model's tracer (EconomyIndexer.tracer), median: the gate does"
             + " this on every paid admission");
     put(
         "tracer_open_p99_us",
-        round1(CompletionLoad.percentile(open, 0.99)),
+        BenchSupport.round1(CompletionLoad.percentile(open, 0.99)),
         "the same, 99th percentile");
   }
 
@@ -640,13 +649,13 @@ final class EconomyBenchmark {
       b.put("refused", p.refusal().orElse(""));
       b.put("success", p.success());
       b.put("gas_used", p.gasUsed());
-      b.put("gas_per_record", round1((double) p.gasUsed() / p.records()));
-      b.put("gas_per_charge_or_payout", round1((double) p.gasUsed() / p.entries()));
+      b.put("gas_per_record", BenchSupport.round1((double) p.gasUsed() / p.records()));
+      b.put("gas_per_charge_or_payout", BenchSupport.round1((double) p.gasUsed() / p.entries()));
       b.put("block_share", round3((double) p.gasUsed() / blockGasLimit));
       b.put("fits_in_one_block", p.success() && p.gasUsed() <= blockGasLimit);
       b.put("batcher_gas_limit", p.batcherGasLimit());
       b.put("batcher_gas_limit_enough", p.success() && p.gasUsed() <= p.batcherGasLimit());
-      b.put("build_ms", round1(p.buildMillis()));
+      b.put("build_ms", BenchSupport.round1(p.buildMillis()));
       batches.add(b);
     }
     put(
@@ -678,10 +687,6 @@ final class EconomyBenchmark {
 
   // ---- helpers ----
 
-  private static double round1(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
   private static double round2(double v) {
     return Math.round(v * 100) / 100.0;
   }
@@ -696,17 +701,6 @@ final class EconomyBenchmark {
       return io.openledger.node.rpc.Json.MAPPER.writeValueAsString(s);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e); // a String always serialises
-    }
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

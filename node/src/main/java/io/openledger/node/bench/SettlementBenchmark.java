@@ -41,7 +41,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +93,7 @@ final class SettlementBenchmark {
     try {
       return runIn(dir);
     } finally {
-      deleteRecursively(dir);
+      BenchSupport.deleteRecursively(dir);
     }
   }
 
@@ -392,7 +391,7 @@ final class SettlementBenchmark {
     long start = System.nanoTime();
     try {
       for (int i = 0; i < s.deposits(); i++) {
-        sleepUntil(start + i * spacing);
+        BenchSupport.sleepUntil(start + i * spacing);
         Address to =
             Address.wrap(
                 java.util.Arrays.copyOfRange(
@@ -464,21 +463,26 @@ final class SettlementBenchmark {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("l2_transfers_posted", transfers);
     m.put("frames", count);
-    m.put("l1_bytes_per_transfer", round1(per(frameBytes, transfers)));
-    m.put("calldata_floor_gas_per_transfer", round1(per(floorGas, transfers)));
-    m.put("l1_gas_per_transfer", round1(per(l1Gas, transfers)));
+    m.put("l1_bytes_per_transfer", BenchSupport.round1(per(frameBytes, transfers)));
+    m.put("calldata_floor_gas_per_transfer", BenchSupport.round1(per(floorGas, transfers)));
+    m.put("l1_gas_per_transfer", BenchSupport.round1(per(l1Gas, transfers)));
     m.put("compression_ratio", Math.round(per(rawBytes, frameBytes) * 100) / 100.0);
-    m.put("frame_bytes_avg", round1(per(frameBytes, count)));
+    m.put("frame_bytes_avg", BenchSupport.round1(per(frameBytes, count)));
     m.put("outputs", outputGas.size());
     m.put(
         "proposer_gas_per_output",
-        round1(per(outputGas.stream().mapToLong(Long::longValue).sum(), outputGas.size())));
+        BenchSupport.round1(
+            per(outputGas.stream().mapToLong(Long::longValue).sum(), outputGas.size())));
     m.put("deposits", deposits.length);
-    m.put("deposit_latency_p50_ms", round1(TransferBenchmark.percentile(deposits, 50) / 1e6));
-    m.put("deposit_latency_p99_ms", round1(TransferBenchmark.percentile(deposits, 99) / 1e6));
+    m.put(
+        "deposit_latency_p50_ms",
+        BenchSupport.round1(TransferBenchmark.percentile(deposits, 50) / 1e6));
+    m.put(
+        "deposit_latency_p99_ms",
+        BenchSupport.round1(TransferBenchmark.percentile(deposits, 99) / 1e6));
     m.put(
         "deposit_latency_max_ms",
-        round1(deposits.length == 0 ? 0 : deposits[deposits.length - 1] / 1e6));
+        BenchSupport.round1(deposits.length == 0 ? 0 : deposits[deposits.length - 1] / 1e6));
     m.put("transfers_accepted", load[0]);
     m.put("transfers_rejected", load[1]);
     m.put("l2_blocks", last - before);
@@ -537,27 +541,5 @@ final class SettlementBenchmark {
 
   private static double per(long a, long b) {
     return b == 0 ? 0 : (double) a / b;
-  }
-
-  private static double round1(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long wait;
-    while ((wait = nanoTime - System.nanoTime()) > 0) {
-      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

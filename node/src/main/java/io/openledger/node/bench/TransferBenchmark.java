@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Sustained signed OPEN transfers through the full path of a node: a devnet ledger with the real
@@ -118,7 +117,7 @@ final class TransferBenchmark {
       return runIn(dir);
     } finally {
       if (s.dataDir() == null) {
-        deleteRecursively(dir);
+        BenchSupport.deleteRecursively(dir);
       }
     }
   }
@@ -359,7 +358,7 @@ final class TransferBenchmark {
     Thread watcher =
         Thread.ofPlatform().name("bench-watcher").start(() -> watch(client, startBlock));
     JfrWindow jfr = new JfrWindow(s.jfr());
-    sleepUntil(warmEnd);
+    BenchSupport.sleepUntil(warmEnd);
     jfr.start();
     CpuClock cpu = new CpuClock();
     CpuClock.Reading cpuStart = cpu.read();
@@ -414,7 +413,7 @@ final class TransferBenchmark {
         if (s.rate() > 0) {
           // Open loop: the batch is due at its place in the schedule; latency counts from then.
           due = t0 + (long) (from * 1e9 / s.rate());
-          sleepUntil(due);
+          BenchSupport.sleepUntil(due);
         }
         List<String> raws = Arrays.asList(rawHex).subList(from, to);
         for (int g = from; g < to; g++) {
@@ -523,26 +522,32 @@ final class TransferBenchmark {
     }
     long gas = window.stream().mapToLong(SeenBlock::gasUsed).sum();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("transfers_per_s", round1(latencies.length / seconds));
-    m.put("mgas_per_s", round1(gas / seconds / 1e6));
-    m.put("p50_ms", round1(percentile(latencies, 50) / 1e6));
-    m.put("p99_ms", round1(percentile(latencies, 99) / 1e6));
-    m.put("max_ms", round1(latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6));
-    m.put("measured_s", round1(seconds));
+    m.put("transfers_per_s", BenchSupport.round1(latencies.length / seconds));
+    m.put("mgas_per_s", BenchSupport.round1(gas / seconds / 1e6));
+    m.put("p50_ms", BenchSupport.round1(percentile(latencies, 50) / 1e6));
+    m.put("p99_ms", BenchSupport.round1(percentile(latencies, 99) / 1e6));
+    m.put(
+        "max_ms",
+        BenchSupport.round1(latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6));
+    m.put("measured_s", BenchSupport.round1(seconds));
     if (latencies.length > 0 && s.against() == null) {
       // CPU time is far less disturbed by other processes on the machine than wall time.
       double nodeUs = cpu.nodeNanos() / 1e3 / latencies.length;
-      m.put("node_cpu_us_per_transfer", round1(nodeUs));
-      m.put("client_cpu_us_per_transfer", round1(cpu.clientNanos() / 1e3 / latencies.length));
-      m.put("node_cpu_cores_busy", round1(cpu.nodeNanos() / 1e9 / seconds));
-      m.put("machine_load_avg", round1(cpu.loadAverage()));
+      m.put("node_cpu_us_per_transfer", BenchSupport.round1(nodeUs));
+      m.put(
+          "client_cpu_us_per_transfer",
+          BenchSupport.round1(cpu.clientNanos() / 1e3 / latencies.length));
+      m.put("node_cpu_cores_busy", BenchSupport.round1(cpu.nodeNanos() / 1e9 / seconds));
+      m.put("machine_load_avg", BenchSupport.round1(cpu.loadAverage()));
     }
     m.put("transfers_measured", latencies.length);
     m.put("blocks", window.size());
     m.put(
         "transfers_per_block_avg",
-        round1(window.isEmpty() ? 0 : (double) latencies.length / window.size()));
-    m.put("block_interval_ms_avg", round1(window.size() < 2 ? 0 : seconds * 1000 / window.size()));
+        BenchSupport.round1(window.isEmpty() ? 0 : (double) latencies.length / window.size()));
+    m.put(
+        "block_interval_ms_avg",
+        BenchSupport.round1(window.size() < 2 ? 0 : seconds * 1000 / window.size()));
     m.put("sent", sent.get());
     m.put("accepted", accepted.sum());
     m.put("rejected", rejected.sum());
@@ -574,27 +579,5 @@ final class TransferBenchmark {
     }
     int i = (int) Math.ceil(sorted.length * p / 100.0) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-  }
-
-  private static double round1(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long wait;
-    while ((wait = nanoTime - System.nanoTime()) > 0) {
-      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

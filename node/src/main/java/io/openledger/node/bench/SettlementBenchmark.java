@@ -418,7 +418,7 @@ final class SettlementBenchmark {
 
   private static BigInteger balance(RpcClient client, Address a)
       throws IOException, InterruptedException {
-    JsonNode r = client.call("eth_getBalance", "[\"" + a.toHex() + "\",\"latest\"]");
+    JsonNode r = client.call("eth_getBalance", a.toHex(), "latest");
     return new BigInteger(r.asText().substring(2), 16);
   }
 

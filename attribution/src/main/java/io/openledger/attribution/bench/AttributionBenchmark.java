@@ -41,7 +41,7 @@ public final class AttributionBenchmark {
     return new Options(
         List.of(10_000_000L, 100_000_000L),
         Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().availableProcessors(),
+        1,
         300,
         512,
         300,

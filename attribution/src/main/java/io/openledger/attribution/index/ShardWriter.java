@@ -52,9 +52,13 @@ public final class ShardWriter {
   private final int threads;
   private final int sortThreads;
 
-  /** A writer tokenizing and sorting suffixes on {@code threads} threads (at least 1). */
+  /**
+   * A writer tokenizing on {@code threads} threads (at least 1) and sorting suffixes with the
+   * sequential SA-IS: on the two-core reference machine the parallel induction was slower on 100M
+   * tokens (docs/BENCHMARKS.md, "Attribution"), so it is opt-in ({@link #ShardWriter(int, int)}).
+   */
   public ShardWriter(int threads) {
-    this(threads, threads);
+    this(threads, 1);
   }
 
   /**

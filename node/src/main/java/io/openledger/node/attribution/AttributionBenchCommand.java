@@ -42,15 +42,15 @@ public final class AttributionBenchCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Threads for tokenizing and suffix sorting (default: available processors).")
+      description = "Tokenizer threads (default: available processors).")
   Integer threads;
 
   @Option(
       names = "--sort-threads",
       paramLabel = "N",
       description =
-          "Threads for suffix sorting alone (default: --threads); 1 runs the sequential SA-IS, to"
-              + " compare.")
+          "Threads for suffix sorting (default: 1, the sequential SA-IS); more run the parallel"
+              + " induction, to compare.")
   Integer sortThreads;
 
   @Option(
@@ -123,7 +123,7 @@ public final class AttributionBenchCommand implements Callable<Integer> {
         new AttributionBenchmark.Options(
             s,
             threads == null ? std.threads() : threads,
-            sortThreads != null ? sortThreads : threads != null ? threads : std.sortThreads(),
+            sortThreads != null ? sortThreads : std.sortThreads(),
             traces,
             std.outputTokens(),
             std.dedupQueries(),

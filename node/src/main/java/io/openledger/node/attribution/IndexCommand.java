@@ -49,9 +49,7 @@ public final class IndexCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description =
-          "Threads for tokenizing and suffix sorting (default: available processors); the index"
-              + " is the same.")
+      description = "Tokenizer threads (default: available processors); the index is the same.")
   Integer threads;
 
   @Option(names = "--json", description = "Print the summary as one JSON object.")

@@ -8,7 +8,6 @@ import io.openledger.chain.genesis.Genesis;
 import io.openledger.chain.ledger.ChainSpec;
 import io.openledger.chain.ledger.Ledger;
 import io.openledger.chain.ledger.LedgerConfig;
-import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.mempool.MempoolConfig;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.chain.tx.TransactionBuilder;
@@ -204,7 +203,7 @@ final class SettlementBenchmark {
     return figures(l1, d, ledger, before, last, l1Before, load, depositNanos);
   }
 
-  /** Gives every sender 10 OPEN from the dev accounts. */
+  /** Gives every sender 10 OPEN from the dev accounts not used on L1 (4 and up). */
   private void fund(Ledger ledger, List<KeyPair> senders) throws InterruptedException {
     progress.accept("funding " + senders.size() + " senders");
     List<KeyPair> funders =
@@ -212,40 +211,7 @@ final class SettlementBenchmark {
             .filter(a -> a.index() > 3 && a.index() != DevAccounts.VESTING_DEMO.index())
             .map(a -> KeyPair.fromPrivateKeyHex(a.privateKeyHex()))
             .toList();
-    long[] nonces = new long[funders.size()];
-    int window = MempoolConfig.DEFAULT.accountSlots();
-    int done = 0;
-    while (done < senders.size()) {
-      List<byte[]> round = new ArrayList<>();
-      for (int f = 0; f < funders.size() && done < senders.size(); f++) {
-        for (int k = 0; k < window && done < senders.size(); k++) {
-          round.add(
-              TransactionBuilder.eip1559(ledger.chain().chainId())
-                  .nonce(nonces[f]++)
-                  .maxFeePerGas(GWEI.multiply(1_000))
-                  .maxPriorityFeePerGas(GWEI)
-                  .to(senders.get(done++).address())
-                  .value(Amount.open(10))
-                  .sign(funders.get(f))
-                  .encode());
-        }
-      }
-      Hash last = null;
-      for (SubmitResult r : ledger.intake().submitAll(round)) {
-        switch (r) {
-          case SubmitResult.Accepted a -> last = a.txHash();
-          case SubmitResult.Rejected x ->
-              throw new IllegalStateException("funding transfer refused: " + x.message());
-        }
-      }
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (ledger.chain().receipt(last).isEmpty()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("funding transfers were not mined within 2 minutes");
-        }
-        Thread.sleep(20);
-      }
-    }
+    TransferBenchmark.fund(ledger, funders, senders, false);
   }
 
   /**

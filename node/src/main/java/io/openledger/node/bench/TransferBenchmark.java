@@ -260,11 +260,21 @@ final class TransferBenchmark {
    * guarantees.
    */
   private void fund(Ledger ledger, List<KeyPair> senders) throws InterruptedException {
-    List<KeyPair> funders = funders();
+    progress.accept("funding " + senders.size() + " senders");
+    fund(ledger, funders(), senders, s.production() == SequencerConfig.Production.ON_DEMAND);
+  }
+
+  /**
+   * Gives every sender 10 OPEN from {@code funders}, in rounds of the per-sender slots the pool
+   * guarantees, waiting for each round's last transfer to be mined.
+   *
+   * @param onDemand make the blocks (a ledger whose sequencer produces only when asked)
+   */
+  static void fund(Ledger ledger, List<KeyPair> funders, List<KeyPair> senders, boolean onDemand)
+      throws InterruptedException {
     long[] nonces = new long[funders.size()];
     int window = MempoolConfig.DEFAULT.accountSlots();
     int done = 0;
-    progress.accept("funding " + senders.size() + " senders");
     while (done < senders.size()) {
       List<byte[]> round = new ArrayList<>();
       for (int f = 0; f < funders.size() && done < senders.size(); f++) {
@@ -288,7 +298,7 @@ final class TransferBenchmark {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("funding transfers were not mined within 2 minutes");
         }
-        if (s.production() == SequencerConfig.Production.ON_DEMAND) {
+        if (onDemand) {
           ledger.produceBlock();
         } else {
           Thread.sleep(20);

@@ -1,14 +1,11 @@
 package io.openledger.node.bench;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.openledger.chain.sequencer.SequencerConfig;
 import io.openledger.node.cli.CliException;
-import io.openledger.node.rpc.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -179,17 +176,7 @@ public final class TransfersBenchCommand implements Callable<Integer> {
                   err.flush();
                 })
             .run();
-    print(figures);
+    BenchSupport.print(spec.commandLine().getOut(), json, figures, 26);
     return 0;
-  }
-
-  private void print(Map<String, Object> figures) throws JsonProcessingException {
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(Json.MAPPER.writeValueAsString(figures));
-    } else {
-      figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-26s %s%n", k, v));
-    }
-    out.flush();
   }
 }

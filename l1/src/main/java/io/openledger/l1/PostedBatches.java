@@ -20,7 +20,8 @@ import org.web3j.protocol.core.methods.response.Log;
 /**
  * Reads the batches held by the BatchInbox back from L1: each {@code BatchReceived(uint256 size)}
  * log marks a successful batcher transaction, whose calldata is a {@link BatchFrame}. Used by the
- * batcher to resume where L1 stands and by tests (and a follower) to rebuild the L2 blocks.
+ * batcher to resume where L1 stands and by the follower to rebuild the L2 blocks, both through a
+ * {@link FrameSequence}.
  */
 public final class PostedBatches {
   /** {@code BatchReceived(uint256)}'s topic 0. */
@@ -35,6 +36,7 @@ public final class PostedBatches {
    * @param calldata the frame's bytes
    */
   public record Posted(long l1Block, Hash l1Transaction, byte[] calldata) {
+    /** The frame's blocks, when it is a version-0 frame (parts: {@link FrameSequence}). */
     public BatchFrame frame() {
       return BatchFrame.decode(calldata);
     }
@@ -68,12 +70,14 @@ public final class PostedBatches {
 
   /**
    * The last L2 block the inbox holds (the highest {@code lastBlock} of its frames in L1 blocks
-   * {@code from..latest}), or empty when it holds none there.
+   * {@code from..latest}; for a block posted in parts, the block of a last part), or empty when it
+   * holds none there.
    */
   public Optional<Long> lastL2Block(long from) {
     Optional<Long> last = Optional.empty();
     for (Posted p : between(Math.max(from, startBlock), latestBlock())) {
-      long l = p.header().lastBlock();
+      BatchFrame.Header h = p.header();
+      long l = h.part() == h.parts() - 1 ? h.lastBlock() : h.firstBlock() - 1;
       if (last.isEmpty() || l > last.get()) {
         last = Optional.of(l);
       }

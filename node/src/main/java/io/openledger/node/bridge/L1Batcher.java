@@ -6,10 +6,12 @@ import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.TransactionView;
 import io.openledger.chain.types.Hash;
 import io.openledger.l1.BatchFrame;
+import io.openledger.l1.FrameSequence;
 import io.openledger.l1.L1Sender;
 import io.openledger.l1.PostedBatches;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,9 +36,13 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * #postedThrough()}, which the proposer waits for, counts final frames only.
  *
  * <p>A frame is posted once at least {@code minBlocks} blocks are waiting; it holds as many waiting
- * blocks as fit in {@code maxFrameBytes} of calldata. While a transaction it sent is still known to
- * the L1 node but not in its chain (pending, or back in the pool after a reorganisation), it posts
- * nothing more, so a frame that comes back can never duplicate one posted in its place.
+ * blocks as fit in {@code maxFrameBytes} of calldata. A block that alone does not fit is posted in
+ * parts (version-1 frames), one transaction each; a set of parts that L1 holds only in part (the
+ * batcher stopped, or a reorganisation took the later parts) is continued when its parts are the
+ * ones this batcher encodes for the block now, else the block is posted again from part 0, which
+ * supersedes the incomplete set ({@link FrameSequence}). While a transaction it sent is still known
+ * to the L1 node but not in its chain (pending, or back in the pool after a reorganisation), it
+ * posts nothing more, so a frame that comes back can never duplicate one posted in its place.
  */
 public final class L1Batcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(L1Batcher.class);
@@ -44,8 +50,14 @@ public final class L1Batcher implements AutoCloseable {
   /** Default frame limit, bytes: under the 128 KiB transaction size most L1 nodes accept. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 120_000;
 
-  /** A frame this batcher posted, with its L1 receipt. */
-  public record PostedFrame(BatchFrame frame, int bytes, TransactionReceipt receipt) {}
+  /**
+   * A frame this batcher posted, with its L1 receipt.
+   *
+   * @param frame the blocks it carries (a part: the whole block it is part of)
+   * @param part which part (0 of 1: a version-0 frame)
+   */
+  public record PostedFrame(
+      BatchFrame frame, int bytes, int part, int parts, TransactionReceipt receipt) {}
 
   /** A batch transaction this batcher sent whose frame is not yet final on L1. */
   private record Sent(Hash transaction, long firstBlock, long lastBlock) {}
@@ -61,8 +73,10 @@ public final class L1Batcher implements AutoCloseable {
   // What L1 holds, as last read (guarded by this):
   private long finalL1 = -1; // the last L1 block read as final; -1: none read yet
   private Hash finalL1Hash; // its hash, to notice a reorganisation below it
-  private volatile long finalNext = 1; // the next L2 block after the frames in final L1 blocks
+  private FrameSequence finalFrames = new FrameSequence(1); // the frames in final L1 blocks
+  private volatile long finalNext = 1; // finalFrames.next(), for the proposer
   private long next = -1; // the next L2 block to post, final frames or not; -1: read L1 first
+  private List<PostedBatches.Posted> openParts = List.of(); // parts of `next` on L1, set open
   private final List<Sent> unfinal = new ArrayList<>();
   private long deepReorgs;
   private PollingThread thread;
@@ -163,7 +177,12 @@ public final class L1Batcher implements AutoCloseable {
     }
     long head = ledger.headNumber();
     while (head - next + 1 >= minBlocks) {
-      out.add(post(frameFrom(next, head)));
+      Encoded f = frameFrom(next, head);
+      if (f.parts().isEmpty()) {
+        out.add(post(f.frame(), f.bytes(), 0, 1));
+      } else {
+        out.addAll(postParts(f.frame(), f.parts()));
+      }
     }
     if (!out.isEmpty()) {
       readL1(); // what is final now (with 0 confirmations: the frames just mined)
@@ -189,6 +208,7 @@ public final class L1Batcher implements AutoCloseable {
           posted.startBlock(),
           finalNext);
       finalL1 = -1;
+      finalFrames = new FrameSequence(1);
       finalNext = 1;
     }
     long from = finalL1 >= 0 ? finalL1 + 1 : posted.startBlock();
@@ -199,43 +219,51 @@ public final class L1Batcher implements AutoCloseable {
     if (finalBlock >= from && !posted.blockHash(finalBlock).equals(finalHash)) {
       throw new IllegalStateException("L1 reorganised while the batcher read it; reading again");
     }
-    long expected = finalNext;
-    long newFinalNext = finalNext;
+    FrameSequence sequence = finalFrames.copy();
+    FrameSequence newFinal = finalFrames;
     Set<Hash> onL1 = new HashSet<>();
     for (PostedBatches.Posted p : frames) {
-      BatchFrame.Header h = p.header();
       onL1.add(p.l1Transaction());
-      if (h.lastBlock() < expected) {
-        LOG.warn(
-            "the inbox holds L2 blocks {}..{} twice (L1 transaction {}); derivation skips it",
-            h.firstBlock(),
-            h.lastBlock(),
-            p.l1Transaction());
-        continue;
+      switch (sequence.accept(p)) {
+        case FrameSequence.Repeat r ->
+            LOG.warn(
+                "the inbox holds {} twice (L1 transaction {}); derivation skips it",
+                r.header(),
+                p.l1Transaction());
+        case FrameSequence.Stray st ->
+            LOG.warn(
+                "the inbox's {} (L1 transaction {}) is ignored: {}",
+                st.header(),
+                p.l1Transaction(),
+                st.why());
+        case FrameSequence.Gap g ->
+            throw new IllegalStateException(
+                "the inbox's frame in L1 transaction "
+                    + p.l1Transaction()
+                    + " holds "
+                    + g.header()
+                    + " but the next block on L1 is "
+                    + g.expected()
+                    + ": not posting after a gap");
+        case FrameSequence.Part part -> {
+          // taken into the open set
+        }
+        case FrameSequence.Complete c -> {
+          // blocks given
+        }
       }
-      if (h.firstBlock() != expected) {
-        throw new IllegalStateException(
-            "the inbox's frame in L1 transaction "
-                + p.l1Transaction()
-                + " holds L2 blocks "
-                + h.firstBlock()
-                + ".."
-                + h.lastBlock()
-                + " but the next block on L1 is "
-                + expected
-                + ": not posting after a gap or an overlap");
-      }
-      expected = h.lastBlock() + 1;
       if (p.l1Block() <= finalBlock) {
-        newFinalNext = expected;
+        newFinal = sequence.copy();
       }
     }
     if (finalHash.isPresent()) {
       finalL1 = finalBlock;
       finalL1Hash = finalHash.get();
     }
-    finalNext = newFinalNext;
-    next = expected;
+    finalFrames = newFinal;
+    finalNext = newFinal.next();
+    next = sequence.next();
+    openParts = sequence.openParts();
     return accountForSent(onL1);
   }
 
@@ -268,23 +296,70 @@ public final class L1Batcher implements AutoCloseable {
     return !waiting;
   }
 
-  private PostedFrame post(Encoded f) {
-    String hash = batcher.submit(inbox, "0x" + HexFormat.of().formatHex(f.bytes()));
-    unfinal.add(new Sent(Hash.fromHex(hash), f.frame().firstBlock(), f.frame().lastBlock()));
-    next = f.frame().lastBlock() + 1;
+  private PostedFrame post(BatchFrame frame, byte[] bytes, int part, int parts) {
+    String hash = batcher.submit(inbox, "0x" + HexFormat.of().formatHex(bytes));
+    unfinal.add(new Sent(Hash.fromHex(hash), frame.firstBlock(), frame.lastBlock()));
+    if (part == parts - 1) {
+      next = frame.lastBlock() + 1;
+    }
     TransactionReceipt r = batcher.awaitReceipt(hash);
-    LOG.info(
-        "posted L2 blocks {}..{} to L1: {} bytes, {} gas",
-        f.frame().firstBlock(),
-        f.frame().lastBlock(),
-        f.bytes().length,
-        r.getGasUsed());
-    return new PostedFrame(f.frame(), f.bytes().length, r);
+    if (parts == 1) {
+      LOG.info(
+          "posted L2 blocks {}..{} to L1: {} bytes, {} gas",
+          frame.firstBlock(),
+          frame.lastBlock(),
+          bytes.length,
+          r.getGasUsed());
+    } else {
+      LOG.info(
+          "posted part {} of {} of L2 block {} to L1: {} bytes, {} gas",
+          part,
+          parts,
+          frame.firstBlock(),
+          bytes.length,
+          r.getGasUsed());
+    }
+    return new PostedFrame(frame, bytes.length, part, parts, r);
   }
 
-  private record Encoded(BatchFrame frame, byte[] bytes) {}
+  /**
+   * Posts the parts of one block, from the first that L1 does not hold: the parts of an open set on
+   * L1 count when they are exactly this encoding's first parts.
+   */
+  private List<PostedFrame> postParts(BatchFrame frame, List<byte[]> parts) {
+    int from = 0;
+    if (!openParts.isEmpty() && openParts.getFirst().header().parts() == parts.size()) {
+      while (from < openParts.size()
+          && Arrays.equals(openParts.get(from).calldata(), parts.get(from))) {
+        from++;
+      }
+      if (from < openParts.size()) {
+        from = 0; // L1 holds other parts: a new set from part 0 supersedes them
+      }
+    }
+    if (from > 0) {
+      LOG.info(
+          "L1 holds parts 0..{} of L2 block {}: posting parts {}..{}",
+          from - 1,
+          frame.firstBlock(),
+          from,
+          parts.size() - 1);
+    }
+    openParts = List.of();
+    List<PostedFrame> out = new ArrayList<>();
+    for (int i = from; i < parts.size(); i++) {
+      out.add(post(frame, parts.get(i), i, parts.size()));
+    }
+    return out;
+  }
 
-  /** The longest run of blocks from {@code first} that fits in a frame (at least one block). */
+  /** A version-0 frame ({@code parts} empty), or one block and its parts. */
+  private record Encoded(BatchFrame frame, byte[] bytes, List<byte[]> parts) {}
+
+  /**
+   * The longest run of blocks from {@code first} that fits in a frame; a block that alone does not
+   * fit, cut into parts.
+   */
   private Encoded frameFrom(long first, long head) {
     List<BatchFrame.Block> blocks = new ArrayList<>();
     long raw = 0;
@@ -298,17 +373,10 @@ public final class L1Batcher implements AutoCloseable {
       BatchFrame frame = new BatchFrame(blocks);
       byte[] bytes = frame.encode();
       if (bytes.length <= maxFrameBytes) {
-        return new Encoded(frame, bytes);
+        return new Encoded(frame, bytes, List.of());
       }
       if (blocks.size() == 1) {
-        throw new IllegalStateException(
-            "L2 block "
-                + first
-                + " alone makes a frame of "
-                + bytes.length
-                + " bytes, over the "
-                + maxFrameBytes
-                + "-byte limit");
+        return new Encoded(frame, bytes, frame.encodeParts(maxFrameBytes));
       }
       blocks = new ArrayList<>(blocks.subList(0, Math.max(1, blocks.size() * 3 / 4)));
     }

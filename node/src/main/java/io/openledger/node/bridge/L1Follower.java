@@ -14,6 +14,7 @@ import io.openledger.chain.tx.Transaction;
 import io.openledger.chain.tx.TransactionDecoder;
 import io.openledger.chain.types.Hash;
 import io.openledger.l1.BatchFrame;
+import io.openledger.l1.FrameSequence;
 import io.openledger.l1.OutputRoot;
 import io.openledger.l1.PortalDeposits;
 import io.openledger.l1.PostedBatches;
@@ -47,8 +48,9 @@ import org.web3j.protocol.core.methods.response.EthBlock;
  * <p>The cursor is the ledger's head: after a restart the frames are read again from the start
  * block and the blocks at or below the head are skipped, so nothing is derived twice or skipped.
  * Only L1 blocks with {@code confirmations} blocks on top are read, for frames, deposits and
- * outputs alike. The first frame on L1 to carry an L2 block number gives that block; a later frame
- * repeating it is ignored (logged).
+ * outputs alike. Which frames give which blocks is {@link FrameSequence}'s rule: the first frame
+ * (or set of parts) on L1 to complete an L2 block gives it, and a block posted in parts counts as
+ * posted in the L1 block of its last part; repeats and stray parts are ignored (logged).
  *
  * <p>A chain that breaks a rule (a posted output that is not the computed one, a block that does
  * not apply, a gap, a block posted past the sequencing window, a forged, reordered or overdue
@@ -84,7 +86,7 @@ public final class L1Follower implements AutoCloseable {
   private final TreeMap<Long, Logged> deposits = new TreeMap<>(); // by nonce
   private long scannedFrames; // the last L1 block whose frames were read
   private long scannedDeposits; // the last L1 block whose deposits were read
-  private long nextFromL1 = 1; // the next L2 block number a frame on L1 should carry
+  private final FrameSequence sequence = new FrameSequence(1); // the frames read, in L1 order
   private final List<Hash> checkedRoots = new ArrayList<>(); // outputs 0, 1, ... checked so far
   private volatile DerivationHalted halted;
   private PollingThread thread;
@@ -159,45 +161,55 @@ public final class L1Follower implements AutoCloseable {
     }
   }
 
-  /** One frame: its blocks after the head, in order. */
+  /** One frame: the blocks it completes after the head, in order. */
   private void apply(PostedBatches.Posted p) {
-    BatchFrame.Header h;
-    BatchFrame frame;
+    FrameSequence.Step step;
     try {
-      h = p.header();
-      if (h.lastBlock() < nextFromL1) {
-        LOG.warn(
-            "L1 transaction {} repeats L2 blocks {}..{}, already on L1: ignored",
-            p.l1Transaction(),
-            h.firstBlock(),
-            h.lastBlock());
-        return;
-      }
-      frame = p.frame();
+      step = sequence.accept(p);
     } catch (IllegalArgumentException e) {
       throw halt(p, "its batch frame cannot be decoded: " + e.getMessage());
     }
-    if (h.firstBlock() > nextFromL1) {
-      throw halt(
-          p,
-          "its frame starts at L2 block "
-              + h.firstBlock()
-              + " but the inbox holds blocks only up to "
-              + (nextFromL1 - 1)
-              + ": L2 blocks "
-              + nextFromL1
-              + ".."
-              + (h.firstBlock() - 1)
-              + " are missing");
-    }
-    for (BatchFrame.Block b : frame.blocks()) {
-      if (b.number() < nextFromL1) {
-        continue; // a repeat of a block an earlier frame carried: the first one counts
+    switch (step) {
+      case FrameSequence.Repeat r ->
+          LOG.warn(
+              "L1 transaction {} repeats {}, already on L1: ignored",
+              p.l1Transaction(),
+              r.header());
+      case FrameSequence.Stray s ->
+          LOG.warn(
+              "L1 transaction {} holds {}: ignored, {}", p.l1Transaction(), s.header(), s.why());
+      case FrameSequence.Part part -> {
+        // the block is complete with its last part
       }
-      if (b.number() > ledger.chain().headNumber()) {
-        derive(b, p);
+      case FrameSequence.Gap g ->
+          throw halt(
+              p,
+              "its frame holds "
+                  + g.header()
+                  + " but the inbox holds blocks only up to "
+                  + (g.expected() - 1)
+                  + ": L2 blocks "
+                  + g.expected()
+                  + ".."
+                  + (g.header().firstBlock() - 1)
+                  + " are missing");
+      case FrameSequence.Complete c -> {
+        List<BatchFrame.Block> blocks;
+        try {
+          blocks = c.blocks();
+        } catch (IllegalArgumentException e) {
+          throw halt(
+              p,
+              (c.header().whole() ? "its batch frame" : "the joined parts of " + c.header())
+                  + " cannot be decoded: "
+                  + e.getMessage());
+        }
+        for (BatchFrame.Block b : blocks) {
+          if (b.number() > ledger.chain().headNumber()) {
+            derive(b, p);
+          }
+        }
       }
-      nextFromL1 = b.number() + 1;
     }
   }
 

@@ -200,7 +200,13 @@ public final class L1Follower implements AutoCloseable {
         } catch (IllegalArgumentException e) {
           throw halt(
               p,
-              (c.header().whole() ? "its batch frame" : "the joined parts of " + c.header())
+              (c.header().whole()
+                      ? "its batch frame"
+                      : "L2 block "
+                          + c.header().firstBlock()
+                          + ", joined from its "
+                          + c.header().parts()
+                          + " parts,")
                   + " cannot be decoded: "
                   + e.getMessage());
         }

@@ -148,6 +148,42 @@ class L1FollowerEndToEndTest {
         L1Batcher.DEFAULT_MAX_FRAME_BYTES);
   }
 
+  private L1Batcher batcher(int maxFrameBytes) {
+    return new L1Batcher(
+        sequencer.chain(),
+        sender(2),
+        l1.inbox(),
+        new PostedBatches(anvil.web3j(), l1.inbox(), 0),
+        1,
+        maxFrameBytes);
+  }
+
+  /** A block of {@code count} transfers to random addresses (and the deposits due). */
+  private BlockView produceBlockOf(int count) {
+    for (int i = 0; i < count; i++) {
+      byte[] a = new byte[20];
+      random.nextBytes(a);
+      submit(
+          tx(dev(0))
+              .gasLimit(21_000)
+              .to(Address.wrap(a))
+              .value(Amount.of(1 + random.nextInt(1_000_000)))
+              .sign(dev(0)));
+    }
+    watcher.poll();
+    return sequencer.produceBlock();
+  }
+
+  /** The parts the batcher cuts L2 block {@code n} into at {@code maxFrameBytes}. */
+  private List<byte[]> partsOf(long n, int maxFrameBytes) {
+    return new BatchFrame(List.of(L1Batcher.batchBlock(sequencer.chain(), n)))
+        .encodeParts(maxFrameBytes);
+  }
+
+  private void postRaw(byte[] frame) {
+    sender(2).send(l1.inbox(), "0x" + HexFormat.of().formatHex(frame));
+  }
+
   private PostedOutputs oracle() {
     return new PostedOutputs(anvil.web3j(), l1.oracle());
   }
@@ -447,7 +483,7 @@ class L1FollowerEndToEndTest {
     assertThatThrownBy(f::followOnce)
         .isInstanceOf(L1Follower.DerivationHalted.class)
         .hasMessageContaining(
-            "its frame starts at L2 block 3 but the inbox holds blocks only up to 1: L2 blocks"
+            "its frame holds L2 blocks 3..3 but the inbox holds blocks only up to 1: L2 blocks"
                 + " 2..2 are missing");
     assertThat(followerLedger.chain().headNumber()).isEqualTo(1);
   }
@@ -645,5 +681,65 @@ class L1FollowerEndToEndTest {
         .hasMessageContaining("output 0 for L2 block 2")
         .hasMessageContaining("in L1 block " + posted.getBlockNumber())
         .hasMessageContaining("is " + bogus);
+  }
+
+  /**
+   * Blocks larger than a frame, posted in parts, with a deposit among them and a set a stopped
+   * batcher left incomplete: the follower joins the parts and reaches the sequencer's chain.
+   */
+  @Test
+  void blocksPostedInPartsAreFollowed() {
+    withdrawToL1(Amount.open(50));
+    deposit(Amount.open(20));
+    int limit = 2_000;
+    L1Batcher b = batcher(limit);
+    OutputProposer p =
+        new OutputProposer(
+            sequencer.chain(), sequencer.state(), sender(1), oracle(), 2, b::postedThrough);
+    BlockView credited = produceBlockOf(50);
+    assertThat(credited.transactionHashes())
+        .contains(new Deposit(0, l1User, bob, Amount.open(20)).toTransaction().hash());
+    produceBusyBlock();
+    b.postDue();
+    BlockView big = produceBlockOf(50);
+    postRaw(partsOf(big.number(), 3_000).get(0)); // a batcher under another limit stopped here
+    produceBlockOf(70);
+    produceBusyBlock();
+    assertThat(b.postDue()).anySatisfy(f -> assertThat(f.parts()).isGreaterThan(2));
+    p.proposeDue();
+
+    L1Follower f = follower();
+    assertThat(f.followOnce()).isEqualTo(sequencer.chain().headNumber());
+    for (long n = 0; n <= sequencer.chain().headNumber(); n++) {
+      BlockView want = sequencer.chain().block(BlockRef.number(n)).orElseThrow();
+      BlockView got = followerLedger.chain().block(BlockRef.number(n)).orElseThrow();
+      assertThat(got.hash()).as("block %d", n).isEqualTo(want.hash());
+      assertThat(got.stateRoot()).as("state root of block %d", n).isEqualTo(want.stateRoot());
+    }
+    assertThat(followerLedger.state().state(BlockRef.LATEST).orElseThrow().balance(bob))
+        .isEqualTo(Amount.open(20));
+    assertThat(f.checkedOutputs()).isEqualTo(oracle().nextOutputIndex()).isPositive();
+    assertThat(f.halted()).isNull();
+  }
+
+  @Test
+  void partsThatDoNotJoinHaltTheFollower() {
+    BlockView big = produceBlockOf(50);
+    List<byte[]> parts = partsOf(big.number(), 2_000);
+    byte[] last = parts.getLast().clone();
+    for (int i = BatchFrame.PART_HEADER_BYTES; i < last.length; i++) {
+      last[i] ^= 0x5a;
+    }
+    for (int k = 0; k < parts.size() - 1; k++) {
+      postRaw(parts.get(k));
+    }
+    postRaw(last);
+    L1Follower f = follower();
+    assertThatThrownBy(f::followOnce)
+        .isInstanceOf(L1Follower.DerivationHalted.class)
+        .hasMessageContaining(
+            "L2 block " + big.number() + ", joined from its " + parts.size() + " parts,")
+        .hasMessageContaining("cannot be decoded");
+    assertThat(followerLedger.chain().headNumber()).isZero();
   }
 }

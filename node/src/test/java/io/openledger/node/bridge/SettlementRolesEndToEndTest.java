@@ -99,6 +99,41 @@ class SettlementRolesEndToEndTest {
         L1Batcher.DEFAULT_MAX_FRAME_BYTES);
   }
 
+  private L1Batcher batcher(int maxFrameBytes, int confirmations) {
+    return new L1Batcher(
+        ledger.chain(),
+        sender(2),
+        l1.inbox(),
+        new PostedBatches(anvil.web3j(), l1.inbox(), 0),
+        1,
+        maxFrameBytes,
+        confirmations);
+  }
+
+  /** A block of {@code count} transfers from six dev accounts to fresh addresses. */
+  private BlockView produceBlockOf(int count) {
+    List<KeyPair> senders = List.of(dev(0), dev(3), dev(4), dev(5), dev(6), dev(7));
+    for (int i = 0; i < count; i++) {
+      KeyPair from = senders.get(i % senders.size());
+      long nonce = ledger.state().nonce(from.address(), BlockRef.PENDING).orElseThrow();
+      submit(transfer(from, nonce, randomAddress(), Amount.of(1 + random.nextInt(1_000_000))));
+    }
+    BlockView b = ledger.produceBlock();
+    assertThat(b.transactions()).hasSize(count);
+    return b;
+  }
+
+  /** The parts the batcher cuts L2 block {@code n} into at {@code maxFrameBytes}. */
+  private List<byte[]> partsOf(long n, int maxFrameBytes) {
+    return new BatchFrame(List.of(L1Batcher.batchBlock(ledger.chain(), n)))
+        .encodeParts(maxFrameBytes);
+  }
+
+  /** Posts one frame with the batcher's key, as a batcher that stopped after it would have. */
+  private void postRaw(byte[] frame) {
+    sender(2).send(l1.inbox(), "0x" + HexFormat.of().formatHex(frame));
+  }
+
   private static KeyPair dev(int i) {
     return KeyPair.fromPrivateKeyHex(DevAccounts.ALL.get(i).privateKeyHex());
   }
@@ -249,10 +284,13 @@ class SettlementRolesEndToEndTest {
     resumed.postDue();
     assertThat(resumed.nextBlock()).isEqualTo(ledger.chain().headNumber() + 1);
 
-    List<BatchFrame.Block> derived = new ArrayList<>();
-    for (PostedBatches.Posted p : new PostedBatches(anvil.web3j(), l1.inbox(), 0).all()) {
-      derived.addAll(p.frame().blocks());
-    }
+    assertTheInboxHoldsTheChain();
+  }
+
+  /** What L1 holds, read as the follower reads it, is every L2 block once, in order, as made. */
+  private void assertTheInboxHoldsTheChain() {
+    List<BatchFrame.Block> derived =
+        InboxBlocks.of(new PostedBatches(anvil.web3j(), l1.inbox(), 0));
     assertThat(derived)
         .extracting(BatchFrame.Block::number)
         .as("every block once, in order")
@@ -389,5 +427,85 @@ class SettlementRolesEndToEndTest {
         gas,
         (double) gas / transfers);
     assertThat(bytes).isLessThan(raw);
+  }
+
+  /**
+   * A block larger than a frame goes in parts; a batcher that stopped after some parts is continued
+   * by the next (the same parts), and one that stopped after a set under another frame limit is
+   * superseded by a new set from part 0. L1 holds every block once.
+   */
+  @Test
+  void aBlockLargerThanAFrameIsPostedInPartsAndContinuedAfterACrash() {
+    int limit = 2_000;
+    produceBusyBlock();
+    BlockView big = produceBlockOf(60);
+    produceBusyBlock();
+    List<L1Batcher.PostedFrame> frames = batcher(limit, 0).postDue();
+    int parts = partsOf(big.number(), limit).size();
+    assertThat(parts).isGreaterThan(2);
+    assertThat(frames)
+        .extracting(f -> f.frame().firstBlock() + "." + f.part() + "/" + f.parts())
+        .as("block 1 whole, block 2 in %d parts, block 3 whole", parts)
+        .containsExactlyElementsOf(
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of("1.0/1"),
+                        java.util.stream.IntStream.range(0, parts)
+                            .mapToObj(k -> "2." + k + "/" + parts)),
+                    java.util.stream.Stream.of("3.0/1"))
+                .toList());
+    assertThat(frames).allSatisfy(f -> assertThat(f.bytes()).isLessThanOrEqualTo(limit));
+
+    // a batcher posted parts 0 and 1 of the next block, then stopped: the next one continues
+    BlockView big2 = produceBlockOf(60);
+    List<byte[]> set = partsOf(big2.number(), limit);
+    postRaw(set.get(0));
+    postRaw(set.get(1));
+    L1Batcher resumed = batcher(limit, 0);
+    assertThat(resumed.postDue())
+        .extracting(L1Batcher.PostedFrame::part)
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(2, set.size()).boxed().toList());
+    assertThat(resumed.postedThrough()).isEqualTo(big2.number());
+
+    // one that stopped after part 0 of a set under another limit: the block goes again, whole set
+    BlockView big3 = produceBlockOf(60);
+    postRaw(partsOf(big3.number(), 3_000).get(0));
+    L1Batcher again = batcher(limit, 0);
+    assertThat(again.postDue())
+        .extracting(L1Batcher.PostedFrame::part)
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, partsOf(big3.number(), limit).size())
+                .boxed()
+                .toList());
+    assertThat(again.postedThrough()).isEqualTo(big3.number());
+    assertThat(again.postDue()).isEmpty();
+    assertTheInboxHoldsTheChain();
+  }
+
+  /**
+   * A real L1 reorganisation that takes the later parts of a block's set: the batcher counts the
+   * block only once its last part has the confirmations, notices the parts are gone and posts them
+   * again (continuing the set whose first part L1 kept).
+   */
+  @Test
+  void partsReorganisedAwayArePostedAgain() {
+    int limit = 2_000;
+    BlockView big = produceBlockOf(60);
+    List<byte[]> set = partsOf(big.number(), limit);
+    postRaw(set.get(0));
+    L1Batcher b = batcher(limit, 2);
+    Object snapshot = anvil.rpc("evm_snapshot", List.of());
+    List<Integer> rest = java.util.stream.IntStream.range(1, set.size()).boxed().toList();
+    assertThat(b.postDue()).extracting(L1Batcher.PostedFrame::part).containsExactlyElementsOf(rest);
+    assertThat(b.postedThrough()).as("the last part is not confirmed yet").isZero();
+    assertThat(anvil.rpc("evm_revert", List.of(snapshot))).isEqualTo(true);
+
+    assertThat(b.postDue()).extracting(L1Batcher.PostedFrame::part).containsExactlyElementsOf(rest);
+    anvil.rpc("anvil_mine", List.of(2));
+    assertThat(b.postDue()).isEmpty();
+    assertThat(b.postedThrough()).isEqualTo(big.number());
+    assertThat(b.deepReorgs()).isZero();
+    assertTheInboxHoldsTheChain();
   }
 }

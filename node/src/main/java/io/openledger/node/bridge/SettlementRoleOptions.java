@@ -62,6 +62,15 @@ public final class SettlementRoleOptions {
       description = "Post a batch once N L2 blocks wait (default: ${DEFAULT-VALUE}).")
   int batchMinBlocks;
 
+  @Option(
+      names = "--batch-max-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "120000",
+      description =
+          "The largest batch transaction's calldata; a block that alone is larger goes in parts"
+              + " (default: ${DEFAULT-VALUE}, under the 128 KiB transaction size L1 nodes accept).")
+  int batchMaxBytes;
+
   /** Whether any role is asked for (then --l1-rpc is needed). */
   public boolean any() {
     return oracle != null || inbox != null || proposerKeyFile != null || batcherKeyFile != null;
@@ -99,6 +108,9 @@ public final class SettlementRoleOptions {
     if (batchMinBlocks < 1) {
       throw new CliException("--batch-min-blocks must be at least 1, got " + batchMinBlocks);
     }
+    if (batchMaxBytes < 1_000) {
+      throw new CliException("--batch-max-bytes must be at least 1000, got " + batchMaxBytes);
+    }
   }
 
   /**
@@ -123,7 +135,7 @@ public final class SettlementRoleOptions {
               address(inbox),
               new PostedBatches(l1, address(inbox), startBlock),
               batchMinBlocks,
-              L1Batcher.DEFAULT_MAX_FRAME_BYTES,
+              batchMaxBytes,
               confirmations);
       out.println(
           "  batcher      "

@@ -89,6 +89,20 @@ class NodeOptionsTest {
                     "0"))
         .isInstanceOf(CliException.class)
         .hasMessage("--output-interval must be at least 1 block, got 0");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    StateRetention.ARCHIVE,
+                    "--l1-rpc",
+                    "http://127.0.0.1:1",
+                    "--l1-inbox",
+                    ADDRESS,
+                    "--batcher-key-file",
+                    "k",
+                    "--batch-max-bytes",
+                    "999"))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--batch-max-bytes must be at least 1000, got 999");
   }
 
   private static final String ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";

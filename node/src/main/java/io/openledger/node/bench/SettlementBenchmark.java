@@ -404,13 +404,18 @@ final class SettlementBenchmark {
     long floorGas = 0;
     long l1Gas = 0;
     int count = 0;
+    int parts = 0;
     synchronized (frames) {
       for (L1Batcher.PostedFrame f : frames) {
         if (f.frame().firstBlock() <= before) {
           continue;
         }
         count++;
-        for (BatchFrame.Block b : f.frame().blocks()) {
+        if (f.parts() > 1) {
+          parts++;
+        }
+        for (BatchFrame.Block b :
+            f.part() == 0 ? f.frame().blocks() : List.<BatchFrame.Block>of()) {
           for (byte[] t : b.transactions()) {
             rawBytes += t.length;
             if ((t[0] & 0xff) != 0x7e) {
@@ -418,7 +423,7 @@ final class SettlementBenchmark {
             }
           }
         }
-        byte[] calldata = f.frame().encode();
+        byte[] calldata = f.calldata();
         frameBytes += calldata.length;
         floorGas += 21_000 + 10 * tokens(calldata);
         l1Gas += f.receipt().getGasUsed().longValueExact();
@@ -429,6 +434,7 @@ final class SettlementBenchmark {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("l2_transfers_posted", transfers);
     m.put("frames", count);
+    m.put("frames_parts_of_a_block", parts);
     m.put("l1_bytes_per_transfer", BenchSupport.round1(per(frameBytes, transfers)));
     m.put("calldata_floor_gas_per_transfer", BenchSupport.round1(per(floorGas, transfers)));
     m.put("l1_gas_per_transfer", BenchSupport.round1(per(l1Gas, transfers)));

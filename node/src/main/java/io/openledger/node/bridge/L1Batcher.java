@@ -36,13 +36,15 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * #postedThrough()}, which the proposer waits for, counts final frames only.
  *
  * <p>A frame is posted once at least {@code minBlocks} blocks are waiting; it holds as many waiting
- * blocks as fit in {@code maxFrameBytes} of calldata. A block that alone does not fit is posted in
- * parts (version-1 frames), one transaction each; a set of parts that L1 holds only in part (the
- * batcher stopped, or a reorganisation took the later parts) is continued when its parts are the
- * ones this batcher encodes for the block now, else the block is posted again from part 0, which
- * supersedes the incomplete set ({@link FrameSequence}). While a transaction it sent is still known
- * to the L1 node but not in its chain (pending, or back in the pool after a reorganisation), it
- * posts nothing more, so a frame that comes back can never duplicate one posted in its place.
+ * blocks as fit in {@code maxFrameBytes} of calldata. Up to {@link #MAX_IN_FLIGHT} frames are sent
+ * one after another (consecutive nonces of its key, so L1 keeps their order) before it waits for
+ * their receipts, so that several frames fit in one L1 block. A block that alone does not fit is
+ * posted in parts (version-1 frames), one transaction each; a set of parts that L1 holds only in
+ * part (the batcher stopped, or a reorganisation took the later parts) is continued when its parts
+ * are the ones this batcher encodes for the block now, else the block is posted again from part 0,
+ * which supersedes the incomplete set ({@link FrameSequence}). While a transaction it sent is still
+ * known to the L1 node but not in its chain (pending, or back in the pool after a reorganisation),
+ * it posts nothing more, so a frame that comes back can never duplicate one posted in its place.
  */
 public final class L1Batcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(L1Batcher.class);
@@ -51,13 +53,25 @@ public final class L1Batcher implements AutoCloseable {
   public static final int DEFAULT_MAX_FRAME_BYTES = 120_000;
 
   /**
+   * Frames sent before waiting for their receipts: up to this many go into one L1 block (at 40 gas
+   * a byte, eight 120,000-byte frames are 38M gas, about an L1 block's limit).
+   */
+  public static final int MAX_IN_FLIGHT = 8;
+
+  /**
    * A frame this batcher posted, with its L1 receipt.
    *
    * @param frame the blocks it carries (a part: the whole block it is part of)
+   * @param calldata the bytes posted
    * @param part which part (0 of 1: a version-0 frame)
    */
   public record PostedFrame(
-      BatchFrame frame, int bytes, int part, int parts, TransactionReceipt receipt) {}
+      BatchFrame frame, byte[] calldata, int part, int parts, TransactionReceipt receipt) {
+    /** Bytes of calldata posted. */
+    public int bytes() {
+      return calldata.length;
+    }
+  }
 
   /** A batch transaction this batcher sent whose frame is not yet final on L1. */
   private record Sent(Hash transaction, long firstBlock, long lastBlock) {}
@@ -176,14 +190,16 @@ public final class L1Batcher implements AutoCloseable {
       return out; // a batch transaction of ours is on its way: wait for it
     }
     long head = ledger.headNumber();
+    List<InFlight> inFlight = new ArrayList<>();
     while (head - next + 1 >= minBlocks) {
       Encoded f = frameFrom(next, head);
       if (f.parts().isEmpty()) {
-        out.add(post(f.frame(), f.bytes(), 0, 1));
+        send(f.frame(), f.bytes(), 0, 1, inFlight, out);
       } else {
-        out.addAll(postParts(f.frame(), f.parts()));
+        sendParts(f.frame(), f.parts(), inFlight, out);
       }
     }
+    awaitAll(inFlight, out);
     if (!out.isEmpty()) {
       readL1(); // what is final now (with 0 confirmations: the frames just mined)
     }
@@ -296,37 +312,61 @@ public final class L1Batcher implements AutoCloseable {
     return !waiting;
   }
 
-  private PostedFrame post(BatchFrame frame, byte[] bytes, int part, int parts) {
+  /** A frame sent and not yet waited for. */
+  private record InFlight(BatchFrame frame, byte[] calldata, int part, int parts, String hash) {}
+
+  /**
+   * Sends one frame without waiting for it (the L1 key's next nonce keeps the frames in order);
+   * once {@link #MAX_IN_FLIGHT} wait, waits for them.
+   */
+  private void send(
+      BatchFrame frame,
+      byte[] bytes,
+      int part,
+      int parts,
+      List<InFlight> inFlight,
+      List<PostedFrame> out) {
     String hash = batcher.submit(inbox, "0x" + HexFormat.of().formatHex(bytes));
     unfinal.add(new Sent(Hash.fromHex(hash), frame.firstBlock(), frame.lastBlock()));
     if (part == parts - 1) {
       next = frame.lastBlock() + 1;
     }
-    TransactionReceipt r = batcher.awaitReceipt(hash);
-    if (parts == 1) {
-      LOG.info(
-          "posted L2 blocks {}..{} to L1: {} bytes, {} gas",
-          frame.firstBlock(),
-          frame.lastBlock(),
-          bytes.length,
-          r.getGasUsed());
-    } else {
-      LOG.info(
-          "posted part {} of {} of L2 block {} to L1: {} bytes, {} gas",
-          part,
-          parts,
-          frame.firstBlock(),
-          bytes.length,
-          r.getGasUsed());
+    inFlight.add(new InFlight(frame, bytes, part, parts, hash));
+    if (inFlight.size() >= MAX_IN_FLIGHT) {
+      awaitAll(inFlight, out);
     }
-    return new PostedFrame(frame, bytes.length, part, parts, r);
+  }
+
+  private void awaitAll(List<InFlight> inFlight, List<PostedFrame> out) {
+    for (InFlight f : inFlight) {
+      TransactionReceipt r = batcher.awaitReceipt(f.hash());
+      if (f.parts() == 1) {
+        LOG.info(
+            "posted L2 blocks {}..{} to L1: {} bytes, {} gas",
+            f.frame().firstBlock(),
+            f.frame().lastBlock(),
+            f.calldata().length,
+            r.getGasUsed());
+      } else {
+        LOG.info(
+            "posted part {} of {} of L2 block {} to L1: {} bytes, {} gas",
+            f.part(),
+            f.parts(),
+            f.frame().firstBlock(),
+            f.calldata().length,
+            r.getGasUsed());
+      }
+      out.add(new PostedFrame(f.frame(), f.calldata(), f.part(), f.parts(), r));
+    }
+    inFlight.clear();
   }
 
   /**
-   * Posts the parts of one block, from the first that L1 does not hold: the parts of an open set on
+   * Sends the parts of one block, from the first that L1 does not hold: the parts of an open set on
    * L1 count when they are exactly this encoding's first parts.
    */
-  private List<PostedFrame> postParts(BatchFrame frame, List<byte[]> parts) {
+  private void sendParts(
+      BatchFrame frame, List<byte[]> parts, List<InFlight> inFlight, List<PostedFrame> out) {
     int from = 0;
     if (!openParts.isEmpty() && openParts.getFirst().header().parts() == parts.size()) {
       while (from < openParts.size()
@@ -346,11 +386,9 @@ public final class L1Batcher implements AutoCloseable {
           parts.size() - 1);
     }
     openParts = List.of();
-    List<PostedFrame> out = new ArrayList<>();
     for (int i = from; i < parts.size(); i++) {
-      out.add(post(frame, parts.get(i), i, parts.size()));
+      send(frame, parts.get(i), i, parts.size(), inFlight, out);
     }
-    return out;
   }
 
   /** A version-0 frame ({@code parts} empty), or one block and its parts. */

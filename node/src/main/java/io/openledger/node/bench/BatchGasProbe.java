@@ -10,11 +10,11 @@ import io.openledger.chain.inference.NextBatch;
 import io.openledger.chain.inference.SpendAuthorization;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.LocalSender;
 import io.openledger.chain.ledger.ReceiptView;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.mempool.MempoolConfig;
 import io.openledger.chain.state.StateReader;
-import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -246,20 +246,13 @@ final class BatchGasProbe {
             c.charges(),
             c.payouts());
     double buildMillis = (System.nanoTime() - t0) / 1e6;
-    long nonce = ledger.state().nonce(OPERATOR.address(), BlockRef.PENDING).orElseThrow();
-    Amount tip = Amount.of(1_000_000_000L);
-    byte[] raw =
-        TransactionBuilder.eip1559(ledger.chain().chainId())
-            .nonce(nonce)
-            .maxPriorityFeePerGas(tip)
-            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(tip))
-            .gasLimit(blockGasLimit)
-            .to(InferenceModule.ADDRESS)
-            .data(data)
-            .sign(OPERATOR)
-            .encode();
+    LocalSender.Sent sent =
+        LocalSender.of(ledger)
+            .withFees(Amount.of(1_000_000_000L), 2)
+            .send(OPERATOR, InferenceModule.ADDRESS, Amount.ZERO, data, blockGasLimit);
+    byte[] raw = sent.raw();
     long batcherLimit = Batcher.gasLimit(c, data.length);
-    SubmitResult r = ledger.intake().submit(raw);
+    SubmitResult r = sent.result();
     if (!(r instanceof SubmitResult.Accepted a)) {
       return new Posted(
           records.size(),

@@ -1,12 +1,11 @@
 package io.openledger.node.bench;
 
 import io.openledger.chain.crypto.KeyPair;
-import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.LocalSender;
 import io.openledger.chain.ledger.ReceiptView;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.mempool.MempoolConfig;
-import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -71,20 +70,9 @@ final class BenchChain {
     if (waiting.getOrDefault(from.address(), 0) >= MAX_WAITING_PER_SENDER) {
       mine();
     }
-    long nonce = ledger.state().nonce(from.address(), BlockRef.PENDING).orElseThrow();
-    byte[] raw =
-        TransactionBuilder.eip1559(ledger.chain().chainId())
-            .nonce(nonce)
-            .maxPriorityFeePerGas(TIP)
-            // ample headroom: thousands of set-up transactions raise the base fee block by block
-            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(8).add(TIP))
-            .gasLimit(gas)
-            .to(to)
-            .value(value)
-            .data(data)
-            .sign(from)
-            .encode();
-    SubmitResult r = ledger.intake().submit(raw);
+    // ample headroom: thousands of set-up transactions raise the base fee block by block
+    SubmitResult r =
+        LocalSender.of(ledger).withFees(TIP, 8).send(from, to, value, data, gas).result();
     if (!(r instanceof SubmitResult.Accepted a)) {
       throw new IllegalStateException(
           "the pool refused a set-up transaction from " + from.address() + " to " + to + ": " + r);

@@ -12,6 +12,7 @@ import io.openledger.chain.inference.RecordsMerkle;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.FeeOracle;
+import io.openledger.chain.ledger.LocalSender;
 import io.openledger.chain.ledger.LogFilter;
 import io.openledger.chain.ledger.LogView;
 import io.openledger.chain.ledger.QueryResult;
@@ -20,7 +21,6 @@ import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.ledger.TransactionIntake;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
-import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -435,21 +435,10 @@ public final class Auditor implements AutoCloseable {
           Optional.empty(),
           "not sent: the chain runs no challenge module at " + ChallengeModule.ADDRESS);
     }
-    KeyPair key = config.key();
-    long nonce = states.nonce(key.address(), BlockRef.PENDING).orElseThrow();
-    Amount tip = fees.maxPriorityFeePerGas();
-    byte[] raw =
-        TransactionBuilder.eip1559(chain.chainId())
-            .nonce(nonce)
-            .maxPriorityFeePerGas(tip)
-            .maxFeePerGas(fees.nextBaseFee().multiply(2).add(tip))
-            .gasLimit(CHALLENGE_GAS)
-            .to(ChallengeModule.ADDRESS)
-            .value(config.bond())
-            .data(data)
-            .sign(key)
-            .encode();
-    SubmitResult r = intake.submit(raw);
+    SubmitResult r =
+        new LocalSender(chain, states, fees, intake)
+            .send(config.key(), ChallengeModule.ADDRESS, config.bond(), data, CHALLENGE_GAS)
+            .result();
     if (r instanceof SubmitResult.Accepted a) {
       LOG.warn(
           "challenged record {} of {} (batch {}): {} (tx {})",

@@ -8,6 +8,7 @@ import io.openledger.chain.genesis.DevAccounts;
 import io.openledger.chain.inference.InferenceModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.LocalSender;
 import io.openledger.chain.ledger.ReceiptView;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.model.ModelModule;
@@ -15,7 +16,6 @@ import io.openledger.chain.staking.LockTerm;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.staking.Tier;
 import io.openledger.chain.state.StateReader;
-import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -408,19 +408,11 @@ public final class DemoSetup {
   }
 
   private Hash submit(KeyPair from, Address to, byte[] data, Amount value) {
-    long nonce = ledger.state().nonce(from.address(), BlockRef.PENDING).orElseThrow();
-    byte[] raw =
-        TransactionBuilder.eip1559(ledger.chain().chainId())
-            .nonce(nonce)
-            .maxPriorityFeePerGas(Amount.of(1_000_000_000L))
-            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(Amount.of(1_000_000_000L)))
-            .gasLimit(data.length == 0 ? 21_000 : 2_000_000)
-            .to(to)
-            .value(value)
-            .data(data)
-            .sign(from)
-            .encode();
-    SubmitResult r = ledger.intake().submit(raw);
+    SubmitResult r =
+        LocalSender.of(ledger)
+            .withFees(Amount.of(1_000_000_000L), 2)
+            .send(from, to, value, data, data.length == 0 ? 21_000 : 2_000_000)
+            .result();
     if (!(r instanceof SubmitResult.Accepted a)) {
       throw new IllegalStateException("the demo's transaction was refused: " + r);
     }

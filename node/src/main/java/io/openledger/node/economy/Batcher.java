@@ -19,6 +19,7 @@ import io.openledger.chain.ledger.BlockView;
 import io.openledger.chain.ledger.ChainEvents;
 import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.FeeOracle;
+import io.openledger.chain.ledger.LocalSender;
 import io.openledger.chain.ledger.ReceiptView;
 import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.ledger.SubmitResult;
@@ -28,8 +29,6 @@ import io.openledger.chain.model.Model;
 import io.openledger.chain.model.ModelModule;
 import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.state.StateReader;
-import io.openledger.chain.tx.Transaction;
-import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -491,19 +490,10 @@ public final class Batcher implements AutoCloseable {
   }
 
   private Hash send(byte[] data, long gas) {
-    long nonce = states.nonce(operator(), BlockRef.PENDING).orElseThrow();
-    Amount baseFee = fees.nextBaseFee();
-    Amount tip = fees.maxPriorityFeePerGas();
-    Transaction tx =
-        TransactionBuilder.eip1559(chain.chainId())
-            .nonce(nonce)
-            .maxPriorityFeePerGas(tip)
-            .maxFeePerGas(baseFee.multiply(2).add(tip))
-            .gasLimit(gas)
-            .to(InferenceModule.ADDRESS)
-            .data(data)
-            .sign(operatorKey);
-    SubmitResult r = intake.submit(tx.encode());
+    SubmitResult r =
+        new LocalSender(chain, states, fees, intake)
+            .send(operatorKey, InferenceModule.ADDRESS, Amount.ZERO, data, gas)
+            .result();
     if (!(r instanceof SubmitResult.Accepted a)) {
       throw new IllegalStateException("the pool refused a transaction of the batcher: " + r);
     }

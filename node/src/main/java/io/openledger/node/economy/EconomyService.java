@@ -10,6 +10,7 @@ import io.openledger.chain.governance.ParameterRegistryModule;
 import io.openledger.chain.ledger.BlockRef;
 import io.openledger.chain.ledger.ChainQueries;
 import io.openledger.chain.ledger.Ledger;
+import io.openledger.chain.ledger.LocalSender;
 import io.openledger.chain.ledger.StateQueries;
 import io.openledger.chain.ledger.SubmitResult;
 import io.openledger.chain.model.ModelModule;
@@ -17,7 +18,6 @@ import io.openledger.chain.staking.StakingModule;
 import io.openledger.chain.staking.StakingParameters;
 import io.openledger.chain.state.StateReader;
 import io.openledger.chain.store.RocksDbKeyValueStore;
-import io.openledger.chain.tx.TransactionBuilder;
 import io.openledger.chain.types.Address;
 import io.openledger.chain.types.Amount;
 import io.openledger.chain.types.Hash;
@@ -342,19 +342,10 @@ public final class EconomyService implements AutoCloseable {
       return;
     }
     byte[] data = StakingModule.SET_ENDPOINT.encodeCall(publicUrl);
-    long nonce = ledger.state().nonce(operator, BlockRef.PENDING).orElseThrow();
-    Amount tip = ledger.fees().maxPriorityFeePerGas();
-    byte[] raw =
-        TransactionBuilder.eip1559(ledger.chain().chainId())
-            .nonce(nonce)
-            .maxPriorityFeePerGas(tip)
-            .maxFeePerGas(ledger.fees().nextBaseFee().multiply(2).add(tip))
-            .gasLimit(200_000)
-            .to(StakingModule.ADDRESS)
-            .data(data)
-            .sign(o.operatorKey())
-            .encode();
-    SubmitResult r = ledger.intake().submit(raw);
+    SubmitResult r =
+        LocalSender.of(ledger)
+            .send(o.operatorKey(), StakingModule.ADDRESS, Amount.ZERO, data, 200_000)
+            .result();
     if (r instanceof SubmitResult.Accepted) {
       LOG.info("publishing this node's records at {} (setEndpoint)", publicUrl);
     } else {

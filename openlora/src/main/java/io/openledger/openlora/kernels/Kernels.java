@@ -7,6 +7,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -255,32 +256,83 @@ public final class Kernels {
       a23 = v2.fma(u, a23);
       a33 = v3.fma(u, a33);
     }
-    float[] s = {
-      sum(a00), sum(a10),
-      sum(a20), sum(a30),
-      sum(a01), sum(a11),
-      sum(a21), sum(a31),
-      sum(a02), sum(a12),
-      sum(a22), sum(a32),
-      sum(a03), sum(a13),
-      sum(a23), sum(a33)
-    };
+    if (L == 16) {
+      // the 16 sums as one vector, lane 4t + r = row r · token t, by the same pairwise tree as
+      // sum()
+      // (same bits). Written out rather than called: past C2's inlining node budget, which this
+      // method reaches, a call to a helper is not inlined and its vectors are boxed (about 1.2 kB
+      // of garbage per block and 1.5x the time of the whole block).
+      FloatVector c0 = a00.blend(a02, HALF8).add(a02.blend(a00, HALF8).rearrange(SWAP8));
+      FloatVector c1 = a10.blend(a12, HALF8).add(a12.blend(a10, HALF8).rearrange(SWAP8));
+      FloatVector c2 = a20.blend(a22, HALF8).add(a22.blend(a20, HALF8).rearrange(SWAP8));
+      FloatVector c3 = a30.blend(a32, HALF8).add(a32.blend(a30, HALF8).rearrange(SWAP8));
+      FloatVector c4 = a01.blend(a03, HALF8).add(a03.blend(a01, HALF8).rearrange(SWAP8));
+      FloatVector c5 = a11.blend(a13, HALF8).add(a13.blend(a11, HALF8).rearrange(SWAP8));
+      FloatVector c6 = a21.blend(a23, HALF8).add(a23.blend(a21, HALF8).rearrange(SWAP8));
+      FloatVector c7 = a31.blend(a33, HALF8).add(a33.blend(a31, HALF8).rearrange(SWAP8));
+      FloatVector d0 = c0.blend(c4, HALF4).add(c4.blend(c0, HALF4).rearrange(SWAP4));
+      FloatVector d1 = c1.blend(c5, HALF4).add(c5.blend(c1, HALF4).rearrange(SWAP4));
+      FloatVector d2 = c2.blend(c6, HALF4).add(c6.blend(c2, HALF4).rearrange(SWAP4));
+      FloatVector d3 = c3.blend(c7, HALF4).add(c7.blend(c3, HALF4).rearrange(SWAP4));
+      FloatVector e0 = d0.blend(d2, HALF2).add(d2.blend(d0, HALF2).rearrange(SWAP2));
+      FloatVector e1 = d1.blend(d3, HALF2).add(d3.blend(d1, HALF2).rearrange(SWAP2));
+      FloatVector f = e0.blend(e1, HALF1).add(e1.blend(e0, HALF1).rearrange(SWAP1));
+      // token t's four rows are lanes 4t .. 4t+3
+      f.intoArray(y, y0, TOKEN0);
+      f.intoArray(y, y0 + yStride - 4, TOKEN1);
+      f.intoArray(y, y0 + 2 * yStride - 8, TOKEN2);
+      f.intoArray(y, y0 + 3 * yStride - 12, TOKEN3);
+    } else {
+      int o1 = y0 + yStride;
+      int o2 = o1 + yStride;
+      int o3 = o2 + yStride;
+      y[y0] = sum(a00);
+      y[y0 + 1] = sum(a10);
+      y[y0 + 2] = sum(a20);
+      y[y0 + 3] = sum(a30);
+      y[o1] = sum(a01);
+      y[o1 + 1] = sum(a11);
+      y[o1 + 2] = sum(a21);
+      y[o1 + 3] = sum(a31);
+      y[o2] = sum(a02);
+      y[o2 + 1] = sum(a12);
+      y[o2 + 2] = sum(a22);
+      y[o2 + 3] = sum(a32);
+      y[o3] = sum(a03);
+      y[o3 + 1] = sum(a13);
+      y[o3 + 2] = sum(a23);
+      y[o3 + 3] = sum(a33);
+    }
+    // tails added to the stored sums, in the order the other blocks add them
     for (; i < in; i++) {
       for (int t = 0; t < 4; t++) {
         float u = x[x0 + t * in + i];
-        s[t * 4] += w[w0 + i] * u;
-        s[t * 4 + 1] += w[w1 + i] * u;
-        s[t * 4 + 2] += w[w2 + i] * u;
-        s[t * 4 + 3] += w[w3 + i] * u;
+        int o = y0 + t * yStride;
+        y[o] += w[w0 + i] * u;
+        y[o + 1] += w[w1 + i] * u;
+        y[o + 2] += w[w2 + i] * u;
+        y[o + 3] += w[w3 + i] * u;
       }
     }
-    for (int t = 0; t < 4; t++) {
-      int o = y0 + t * yStride;
-      y[o] = s[t * 4];
-      y[o + 1] = s[t * 4 + 1];
-      y[o + 2] = s[t * 4 + 2];
-      y[o + 3] = s[t * 4 + 3];
-    }
+  }
+
+  // the reduction tree of dot4x4 (16 lanes): lanes that take the other vector, and the swap of
+  // each lane with its partner 8, 4, 2, 1 lanes away
+  private static final VectorMask<Float> HALF8 = laneMask(0xFF00L);
+  private static final VectorMask<Float> HALF4 = laneMask(0xF0F0L);
+  private static final VectorMask<Float> HALF2 = laneMask(0xCCCCL);
+  private static final VectorMask<Float> HALF1 = laneMask(0xAAAAL);
+  private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(F, i -> (i ^ 8) % L);
+  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(F, i -> (i ^ 4) % L);
+  private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(F, i -> (i ^ 2) % L);
+  private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(F, i -> (i ^ 1) % L);
+  private static final VectorMask<Float> TOKEN0 = laneMask(0x000FL);
+  private static final VectorMask<Float> TOKEN1 = laneMask(0x00F0L);
+  private static final VectorMask<Float> TOKEN2 = laneMask(0x0F00L);
+  private static final VectorMask<Float> TOKEN3 = laneMask(0xF000L);
+
+  private static VectorMask<Float> laneMask(long bits) {
+    return VectorMask.fromLong(F, bits);
   }
 
   /** Four W rows × one token (the single-stream decode case). */

@@ -29,12 +29,23 @@ public final class Kernels {
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
-  /** Rows of W staged at once by {@link #matmul}: scratch must hold ROW_BLOCK × cols floats. */
+  /** Rows of W staged at once by {@link #matmul}. */
   public static final int ROW_BLOCK = 4;
 
-  /** Floats of scratch a thread needs to run {@link #matmul} on matrices up to {@code cols}. */
-  public static int scratchFloats(int maxCols) {
-    return ROW_BLOCK * maxCols;
+  /**
+   * One thread's staging space for {@link #matmul} on matrices of up to {@code maxCols} columns:
+   * ROW_BLOCK rows of W as floats, and as int8 bytes for the single-token int8 kernel.
+   */
+  public static final class Scratch {
+    final float[] rows;
+    final byte[] bytes;
+    final MemorySegment bytesSegment;
+
+    public Scratch(int maxCols) {
+      rows = new float[ROW_BLOCK * maxCols];
+      bytes = new byte[ROW_BLOCK * maxCols];
+      bytesSegment = MemorySegment.ofArray(bytes);
+    }
   }
 
   // ---------------------------------------------------------------- matmul
@@ -45,7 +56,9 @@ public final class Kernels {
    * <p>x is [n, in] at {@code xOff} (row stride in = W.cols); y is [n, yStride] at {@code yOff}.
    * Rows of W are staged four at a time into {@code scratch} (converted from bf16/int8, or copied
    * from the mapping), then multiplied against every token while they sit in L1: the weights are
-   * read from memory once per call whatever n is.
+   * read from memory once per call whatever n is. int8 rows are multiplied as their integers and
+   * the row's scale is applied to the finished sum, so the single-token kernel, which converts the
+   * bytes in registers, gives the same bits as the staged blocks of a prompt.
    */
   public static void matmul(
       Matrix w,
@@ -57,7 +70,7 @@ public final class Kernels {
       int yStride,
       int j0,
       int j1,
-      float[] scratch) {
+      Scratch scratch) {
     int in = w.cols();
     if (w instanceof Matrix.F32 f && f.data().heapBase().orElse(null) instanceof float[] arr) {
       int base = (int) (f.data().address() / 4);
@@ -76,14 +89,41 @@ public final class Kernels {
         y[yOff + j] = dot(f.data(), (long) j * in * 4, x, xOff, in);
       }
     }
+    if (n == 1 && w instanceof Matrix.Int8 q) {
+      // single-stream decode: four rows' bytes copied (one sequential read), then converted in
+      // registers: a quarter of the work of staging them as floats
+      for (; j + ROW_BLOCK <= j1; j += ROW_BLOCK) {
+        MemorySegment.copy(q.data(), (long) j * in, scratch.bytesSegment, 0, (long) ROW_BLOCK * in);
+        dot4x1(scratch.bytes, in, x, xOff, y, yOff + j);
+        scaleRows(q.scales(), j, ROW_BLOCK, y, yOff + j, yStride, 1);
+      }
+    }
+    float[] rowsScratch = scratch.rows;
     for (; j < j1; j += ROW_BLOCK) {
       int rows = Math.min(ROW_BLOCK, j1 - j);
-      stageRows(w, j, rows, scratch);
-      matmulBlock(scratch, 0, rows, in, x, xOff, n, y, yOff + j, yStride);
+      stageRows(w, j, rows, rowsScratch);
+      matmulBlock(rowsScratch, 0, rows, in, x, xOff, n, y, yOff + j, yStride);
+      if (w instanceof Matrix.Int8 q) {
+        scaleRows(q.scales(), j, rows, y, yOff + j, yStride, n);
+      }
     }
   }
 
-  /** Copies (converting) rows [j, j+rows) of W to dst[0 .. rows*cols). */
+  /** y[t, r] *= scales[j + r] for r < rows, t < n (y[t, r] at yOff + t·yStride + r). */
+  private static void scaleRows(
+      float[] scales, int j, int rows, float[] y, int yOff, int yStride, int n) {
+    for (int t = 0; t < n; t++) {
+      int o = yOff + t * yStride;
+      for (int r = 0; r < rows; r++) {
+        y[o + r] *= scales[j + r];
+      }
+    }
+  }
+
+  /**
+   * Copies (converting) rows [j, j+rows) of W to dst[0 .. rows*cols); int8 rows as their integers,
+   * unscaled.
+   */
   static void stageRows(Matrix w, int j, int rows, float[] dst) {
     int in = w.cols();
     switch (w) {
@@ -92,7 +132,7 @@ public final class Kernels {
       case Matrix.Bf16 b -> bf16RowToF32(b.data(), (long) j * in * 2, rows * in, dst, 0);
       case Matrix.Int8 q -> {
         for (int r = 0; r < rows; r++) {
-          int8RowToF32(q.data(), (long) (j + r) * in, in, q.scales()[j + r], dst, r * in);
+          int8RowToF32(q.data(), (long) (j + r) * in, in, 1f, dst, r * in);
         }
       }
     }
@@ -368,6 +408,48 @@ public final class Kernels {
     y[y0 + 1] = s1;
     y[y0 + 2] = s2;
     y[y0 + 3] = s3;
+  }
+
+  /**
+   * Four int8 rows (bytes [0, 4·in) of q, unscaled) × one token: the arithmetic of {@link #dot4x1}
+   * on the rows as floats, converted in registers instead of staged.
+   */
+  private static void dot4x1(byte[] q, int in, float[] x, int x0, float[] y, int y0) {
+    int w1 = in;
+    int w2 = w1 + in;
+    int w3 = w2 + in;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int upper = F.loopBound(in);
+    int i = 0;
+    for (; i < upper; i += L) {
+      FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+      a0 = bytesToFloats(q, i).fma(u, a0);
+      a1 = bytesToFloats(q, w1 + i).fma(u, a1);
+      a2 = bytesToFloats(q, w2 + i).fma(u, a2);
+      a3 = bytesToFloats(q, w3 + i).fma(u, a3);
+    }
+    float s0 = sum(a0);
+    float s1 = sum(a1);
+    float s2 = sum(a2);
+    float s3 = sum(a3);
+    for (; i < in; i++) {
+      float u = x[x0 + i];
+      s0 += q[i] * u;
+      s1 += q[w1 + i] * u;
+      s2 += q[w2 + i] * u;
+      s3 += q[w3 + i] * u;
+    }
+    y[y0] = s0;
+    y[y0 + 1] = s1;
+    y[y0 + 2] = s2;
+    y[y0 + 3] = s3;
+  }
+
+  private static FloatVector bytesToFloats(byte[] q, int off) {
+    return (FloatVector) ByteVector.fromArray(B, q, off).convertShape(VectorOperators.B2F, F, 0);
   }
 
   /** One W row × four tokens. */

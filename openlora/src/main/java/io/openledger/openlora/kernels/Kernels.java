@@ -26,6 +26,8 @@ public final class Kernels {
   static final VectorSpecies<Short> S =
       VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
   static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+  static final VectorSpecies<Byte> B4 =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 32));
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
@@ -34,7 +36,8 @@ public final class Kernels {
 
   /**
    * One thread's staging space for {@link #matmul} on matrices of up to {@code maxCols} columns:
-   * ROW_BLOCK rows of W as floats, and as int8 bytes for the single-token int8 kernel.
+   * ROW_BLOCK rows of W as floats, and two blocks of int8 rows as bytes for the single-token int8
+   * kernel.
    */
   public static final class Scratch {
     final float[] rows;
@@ -43,7 +46,7 @@ public final class Kernels {
 
     public Scratch(int maxCols) {
       rows = new float[ROW_BLOCK * maxCols];
-      bytes = new byte[ROW_BLOCK * maxCols];
+      bytes = new byte[2 * ROW_BLOCK * maxCols];
       bytesSegment = MemorySegment.ofArray(bytes);
     }
   }
@@ -90,13 +93,7 @@ public final class Kernels {
       }
     }
     if (n == 1 && w instanceof Matrix.Int8 q) {
-      // single-stream decode: four rows' bytes copied (one sequential read), then converted in
-      // registers: a quarter of the work of staging them as floats
-      for (; j + ROW_BLOCK <= j1; j += ROW_BLOCK) {
-        MemorySegment.copy(q.data(), (long) j * in, scratch.bytesSegment, 0, (long) ROW_BLOCK * in);
-        dot4x1(scratch.bytes, in, x, xOff, y, yOff + j);
-        scaleRows(q.scales(), j, ROW_BLOCK, y, yOff + j, yStride, 1);
-      }
+      j = int8Token(q, x, xOff, y, yOff, j, j1, scratch);
     }
     float[] rowsScratch = scratch.rows;
     for (; j < j1; j += ROW_BLOCK) {
@@ -118,6 +115,34 @@ public final class Kernels {
         y[o + r] *= scales[j + r];
       }
     }
+  }
+
+  /**
+   * Single-stream decode on int8 rows [j0, j1) in blocks of four; returns the first row not done
+   * (fewer than four are left). The block's bytes sit in one half of the byte scratch while the
+   * kernel converts them in registers and copies the next block into the other half as it goes: one
+   * sequential read of the weights whose latency is hidden behind the arithmetic (copying each
+   * block before using it, or reading four rows straight from the mapping, both measured slower).
+   */
+  private static int int8Token(
+      Matrix.Int8 q, float[] x, int xOff, float[] y, int yOff, int j0, int j1, Scratch s) {
+    int in = q.cols();
+    int block = ROW_BLOCK * in;
+    if (j1 - j0 < ROW_BLOCK) {
+      return j0;
+    }
+    MemorySegment.copy(q.data(), (long) j0 * in, s.bytesSegment, 0, block);
+    int cur = 0;
+    int j = j0;
+    for (; j + ROW_BLOCK <= j1; j += ROW_BLOCK) {
+      // the last block copies itself again: one more read of bytes already in cache
+      int nextRow = j + 2 * ROW_BLOCK <= j1 ? j + ROW_BLOCK : j;
+      int next = block - cur;
+      dot4x1(s, cur, in, x, xOff, y, yOff + j, q.data(), (long) nextRow * in, next);
+      scaleRows(q.scales(), j, ROW_BLOCK, y, yOff + j, 0, 1);
+      cur = next;
+    }
+    return j;
   }
 
   /**
@@ -411,11 +436,24 @@ public final class Kernels {
   }
 
   /**
-   * Four int8 rows (bytes [0, 4·in) of q, unscaled) × one token: the arithmetic of {@link #dot4x1}
-   * on the rows as floats, converted in registers instead of staged.
+   * Four int8 rows (unscaled, bytes [w0, w0 + 4·in) of the byte scratch) × one token: the
+   * arithmetic of {@link #dot4x1} on the rows as floats, converted in registers instead of staged.
+   * On the way it copies 4·in bytes from {@code src} at {@code srcOff} to the scratch at {@code
+   * dst} (the next block), 4·L bytes per step.
    */
-  private static void dot4x1(byte[] q, int in, float[] x, int x0, float[] y, int y0) {
-    int w1 = in;
+  private static void dot4x1(
+      Scratch s,
+      int w0,
+      int in,
+      float[] x,
+      int x0,
+      float[] y,
+      int y0,
+      MemorySegment src,
+      long srcOff,
+      int dst) {
+    byte[] q = s.bytes;
+    int w1 = w0 + in;
     int w2 = w1 + in;
     int w3 = w2 + in;
     FloatVector a0 = FloatVector.zero(F);
@@ -425,11 +463,15 @@ public final class Kernels {
     int upper = F.loopBound(in);
     int i = 0;
     for (; i < upper; i += L) {
+      ByteVector.fromMemorySegment(B4, src, srcOff + 4L * i, LE).intoArray(q, dst + 4 * i);
       FloatVector u = FloatVector.fromArray(F, x, x0 + i);
-      a0 = bytesToFloats(q, i).fma(u, a0);
+      a0 = bytesToFloats(q, w0 + i).fma(u, a0);
       a1 = bytesToFloats(q, w1 + i).fma(u, a1);
       a2 = bytesToFloats(q, w2 + i).fma(u, a2);
       a3 = bytesToFloats(q, w3 + i).fma(u, a3);
+    }
+    if (i < in) {
+      MemorySegment.copy(src, srcOff + 4L * i, s.bytesSegment, dst + 4L * i, 4L * (in - i));
     }
     float s0 = sum(a0);
     float s1 = sum(a1);
@@ -437,7 +479,7 @@ public final class Kernels {
     float s3 = sum(a3);
     for (; i < in; i++) {
       float u = x[x0 + i];
-      s0 += q[i] * u;
+      s0 += q[w0 + i] * u;
       s1 += q[w1 + i] * u;
       s2 += q[w2 + i] * u;
       s3 += q[w3 + i] * u;

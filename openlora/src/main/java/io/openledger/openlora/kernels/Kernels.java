@@ -7,6 +7,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -25,15 +26,29 @@ public final class Kernels {
   static final VectorSpecies<Short> S =
       VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
   static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+  static final VectorSpecies<Byte> B4 =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 32));
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
-  /** Rows of W staged at once by {@link #matmul}: scratch must hold ROW_BLOCK × cols floats. */
+  /** Rows of W staged at once by {@link #matmul}. */
   public static final int ROW_BLOCK = 4;
 
-  /** Floats of scratch a thread needs to run {@link #matmul} on matrices up to {@code cols}. */
-  public static int scratchFloats(int maxCols) {
-    return ROW_BLOCK * maxCols;
+  /**
+   * One thread's staging space for {@link #matmul} on matrices of up to {@code maxCols} columns:
+   * ROW_BLOCK rows of W as floats, and two blocks of int8 rows as bytes for the single-token int8
+   * kernel.
+   */
+  public static final class Scratch {
+    final float[] rows;
+    final byte[] bytes;
+    final MemorySegment bytesSegment;
+
+    public Scratch(int maxCols) {
+      rows = new float[ROW_BLOCK * maxCols];
+      bytes = new byte[2 * ROW_BLOCK * maxCols];
+      bytesSegment = MemorySegment.ofArray(bytes);
+    }
   }
 
   // ---------------------------------------------------------------- matmul
@@ -44,7 +59,9 @@ public final class Kernels {
    * <p>x is [n, in] at {@code xOff} (row stride in = W.cols); y is [n, yStride] at {@code yOff}.
    * Rows of W are staged four at a time into {@code scratch} (converted from bf16/int8, or copied
    * from the mapping), then multiplied against every token while they sit in L1: the weights are
-   * read from memory once per call whatever n is.
+   * read from memory once per call whatever n is. int8 rows are multiplied as their integers and
+   * the row's scale is applied to the finished sum, so the single-token kernel, which converts the
+   * bytes in registers, gives the same bits as the staged blocks of a prompt.
    */
   public static void matmul(
       Matrix w,
@@ -56,7 +73,7 @@ public final class Kernels {
       int yStride,
       int j0,
       int j1,
-      float[] scratch) {
+      Scratch scratch) {
     int in = w.cols();
     if (w instanceof Matrix.F32 f && f.data().heapBase().orElse(null) instanceof float[] arr) {
       int base = (int) (f.data().address() / 4);
@@ -75,14 +92,63 @@ public final class Kernels {
         y[yOff + j] = dot(f.data(), (long) j * in * 4, x, xOff, in);
       }
     }
+    if (n == 1 && w instanceof Matrix.Int8 q) {
+      j = int8Token(q, x, xOff, y, yOff, j, j1, scratch);
+    }
+    float[] rowsScratch = scratch.rows;
     for (; j < j1; j += ROW_BLOCK) {
       int rows = Math.min(ROW_BLOCK, j1 - j);
-      stageRows(w, j, rows, scratch);
-      matmulBlock(scratch, 0, rows, in, x, xOff, n, y, yOff + j, yStride);
+      stageRows(w, j, rows, rowsScratch);
+      matmulBlock(rowsScratch, 0, rows, in, x, xOff, n, y, yOff + j, yStride);
+      if (w instanceof Matrix.Int8 q) {
+        scaleRows(q.scales(), j, rows, y, yOff + j, yStride, n);
+      }
     }
   }
 
-  /** Copies (converting) rows [j, j+rows) of W to dst[0 .. rows*cols). */
+  /** y[t, r] *= scales[j + r] for r < rows, t < n (y[t, r] at yOff + t·yStride + r). */
+  private static void scaleRows(
+      float[] scales, int j, int rows, float[] y, int yOff, int yStride, int n) {
+    for (int t = 0; t < n; t++) {
+      int o = yOff + t * yStride;
+      for (int r = 0; r < rows; r++) {
+        y[o + r] *= scales[j + r];
+      }
+    }
+  }
+
+  /**
+   * Single-stream decode on int8 rows [j0, j1) in blocks of four; returns the first row not done
+   * (fewer than four are left). The block's bytes sit in one half of the byte scratch while the
+   * kernel converts them in registers and copies the next block into the other half as it goes: one
+   * sequential read of the weights whose latency is hidden behind the arithmetic (copying each
+   * block before using it, or reading four rows straight from the mapping, both measured slower).
+   */
+  private static int int8Token(
+      Matrix.Int8 q, float[] x, int xOff, float[] y, int yOff, int j0, int j1, Scratch s) {
+    int in = q.cols();
+    int block = ROW_BLOCK * in;
+    if (j1 - j0 < ROW_BLOCK) {
+      return j0;
+    }
+    MemorySegment.copy(q.data(), (long) j0 * in, s.bytesSegment, 0, block);
+    int cur = 0;
+    int j = j0;
+    for (; j + ROW_BLOCK <= j1; j += ROW_BLOCK) {
+      // the last block copies itself again: one more read of bytes already in cache
+      int nextRow = j + 2 * ROW_BLOCK <= j1 ? j + ROW_BLOCK : j;
+      int next = block - cur;
+      dot4x1(s, cur, in, x, xOff, y, yOff + j, q.data(), (long) nextRow * in, next);
+      scaleRows(q.scales(), j, ROW_BLOCK, y, yOff + j, 0, 1);
+      cur = next;
+    }
+    return j;
+  }
+
+  /**
+   * Copies (converting) rows [j, j+rows) of W to dst[0 .. rows*cols); int8 rows as their integers,
+   * unscaled.
+   */
   static void stageRows(Matrix w, int j, int rows, float[] dst) {
     int in = w.cols();
     switch (w) {
@@ -91,7 +157,7 @@ public final class Kernels {
       case Matrix.Bf16 b -> bf16RowToF32(b.data(), (long) j * in * 2, rows * in, dst, 0);
       case Matrix.Int8 q -> {
         for (int r = 0; r < rows; r++) {
-          int8RowToF32(q.data(), (long) (j + r) * in, in, q.scales()[j + r], dst, r * in);
+          int8RowToF32(q.data(), (long) (j + r) * in, in, 1f, dst, r * in);
         }
       }
     }
@@ -255,32 +321,83 @@ public final class Kernels {
       a23 = v2.fma(u, a23);
       a33 = v3.fma(u, a33);
     }
-    float[] s = {
-      sum(a00), sum(a10),
-      sum(a20), sum(a30),
-      sum(a01), sum(a11),
-      sum(a21), sum(a31),
-      sum(a02), sum(a12),
-      sum(a22), sum(a32),
-      sum(a03), sum(a13),
-      sum(a23), sum(a33)
-    };
+    if (L == 16) {
+      // the 16 sums as one vector, lane 4t + r = row r · token t, by the same pairwise tree as
+      // sum()
+      // (same bits). Written out rather than called: past C2's inlining node budget, which this
+      // method reaches, a call to a helper is not inlined and its vectors are boxed (about 1.2 kB
+      // of garbage per block and 1.5x the time of the whole block).
+      FloatVector c0 = a00.blend(a02, HALF8).add(a02.blend(a00, HALF8).rearrange(SWAP8));
+      FloatVector c1 = a10.blend(a12, HALF8).add(a12.blend(a10, HALF8).rearrange(SWAP8));
+      FloatVector c2 = a20.blend(a22, HALF8).add(a22.blend(a20, HALF8).rearrange(SWAP8));
+      FloatVector c3 = a30.blend(a32, HALF8).add(a32.blend(a30, HALF8).rearrange(SWAP8));
+      FloatVector c4 = a01.blend(a03, HALF8).add(a03.blend(a01, HALF8).rearrange(SWAP8));
+      FloatVector c5 = a11.blend(a13, HALF8).add(a13.blend(a11, HALF8).rearrange(SWAP8));
+      FloatVector c6 = a21.blend(a23, HALF8).add(a23.blend(a21, HALF8).rearrange(SWAP8));
+      FloatVector c7 = a31.blend(a33, HALF8).add(a33.blend(a31, HALF8).rearrange(SWAP8));
+      FloatVector d0 = c0.blend(c4, HALF4).add(c4.blend(c0, HALF4).rearrange(SWAP4));
+      FloatVector d1 = c1.blend(c5, HALF4).add(c5.blend(c1, HALF4).rearrange(SWAP4));
+      FloatVector d2 = c2.blend(c6, HALF4).add(c6.blend(c2, HALF4).rearrange(SWAP4));
+      FloatVector d3 = c3.blend(c7, HALF4).add(c7.blend(c3, HALF4).rearrange(SWAP4));
+      FloatVector e0 = d0.blend(d2, HALF2).add(d2.blend(d0, HALF2).rearrange(SWAP2));
+      FloatVector e1 = d1.blend(d3, HALF2).add(d3.blend(d1, HALF2).rearrange(SWAP2));
+      FloatVector f = e0.blend(e1, HALF1).add(e1.blend(e0, HALF1).rearrange(SWAP1));
+      // token t's four rows are lanes 4t .. 4t+3
+      f.intoArray(y, y0, TOKEN0);
+      f.intoArray(y, y0 + yStride - 4, TOKEN1);
+      f.intoArray(y, y0 + 2 * yStride - 8, TOKEN2);
+      f.intoArray(y, y0 + 3 * yStride - 12, TOKEN3);
+    } else {
+      int o1 = y0 + yStride;
+      int o2 = o1 + yStride;
+      int o3 = o2 + yStride;
+      y[y0] = sum(a00);
+      y[y0 + 1] = sum(a10);
+      y[y0 + 2] = sum(a20);
+      y[y0 + 3] = sum(a30);
+      y[o1] = sum(a01);
+      y[o1 + 1] = sum(a11);
+      y[o1 + 2] = sum(a21);
+      y[o1 + 3] = sum(a31);
+      y[o2] = sum(a02);
+      y[o2 + 1] = sum(a12);
+      y[o2 + 2] = sum(a22);
+      y[o2 + 3] = sum(a32);
+      y[o3] = sum(a03);
+      y[o3 + 1] = sum(a13);
+      y[o3 + 2] = sum(a23);
+      y[o3 + 3] = sum(a33);
+    }
+    // tails added to the stored sums, in the order the other blocks add them
     for (; i < in; i++) {
       for (int t = 0; t < 4; t++) {
         float u = x[x0 + t * in + i];
-        s[t * 4] += w[w0 + i] * u;
-        s[t * 4 + 1] += w[w1 + i] * u;
-        s[t * 4 + 2] += w[w2 + i] * u;
-        s[t * 4 + 3] += w[w3 + i] * u;
+        int o = y0 + t * yStride;
+        y[o] += w[w0 + i] * u;
+        y[o + 1] += w[w1 + i] * u;
+        y[o + 2] += w[w2 + i] * u;
+        y[o + 3] += w[w3 + i] * u;
       }
     }
-    for (int t = 0; t < 4; t++) {
-      int o = y0 + t * yStride;
-      y[o] = s[t * 4];
-      y[o + 1] = s[t * 4 + 1];
-      y[o + 2] = s[t * 4 + 2];
-      y[o + 3] = s[t * 4 + 3];
-    }
+  }
+
+  // the reduction tree of dot4x4 (16 lanes): lanes that take the other vector, and the swap of
+  // each lane with its partner 8, 4, 2, 1 lanes away
+  private static final VectorMask<Float> HALF8 = laneMask(0xFF00L);
+  private static final VectorMask<Float> HALF4 = laneMask(0xF0F0L);
+  private static final VectorMask<Float> HALF2 = laneMask(0xCCCCL);
+  private static final VectorMask<Float> HALF1 = laneMask(0xAAAAL);
+  private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(F, i -> (i ^ 8) % L);
+  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(F, i -> (i ^ 4) % L);
+  private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(F, i -> (i ^ 2) % L);
+  private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(F, i -> (i ^ 1) % L);
+  private static final VectorMask<Float> TOKEN0 = laneMask(0x000FL);
+  private static final VectorMask<Float> TOKEN1 = laneMask(0x00F0L);
+  private static final VectorMask<Float> TOKEN2 = laneMask(0x0F00L);
+  private static final VectorMask<Float> TOKEN3 = laneMask(0xF000L);
+
+  private static VectorMask<Float> laneMask(long bits) {
+    return VectorMask.fromLong(F, bits);
   }
 
   /** Four W rows × one token (the single-stream decode case). */
@@ -316,6 +433,65 @@ public final class Kernels {
     y[y0 + 1] = s1;
     y[y0 + 2] = s2;
     y[y0 + 3] = s3;
+  }
+
+  /**
+   * Four int8 rows (unscaled, bytes [w0, w0 + 4·in) of the byte scratch) × one token: the
+   * arithmetic of {@link #dot4x1} on the rows as floats, converted in registers instead of staged.
+   * On the way it copies 4·in bytes from {@code src} at {@code srcOff} to the scratch at {@code
+   * dst} (the next block), 4·L bytes per step.
+   */
+  private static void dot4x1(
+      Scratch s,
+      int w0,
+      int in,
+      float[] x,
+      int x0,
+      float[] y,
+      int y0,
+      MemorySegment src,
+      long srcOff,
+      int dst) {
+    byte[] q = s.bytes;
+    int w1 = w0 + in;
+    int w2 = w1 + in;
+    int w3 = w2 + in;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    int upper = F.loopBound(in);
+    int i = 0;
+    for (; i < upper; i += L) {
+      ByteVector.fromMemorySegment(B4, src, srcOff + 4L * i, LE).intoArray(q, dst + 4 * i);
+      FloatVector u = FloatVector.fromArray(F, x, x0 + i);
+      a0 = bytesToFloats(q, w0 + i).fma(u, a0);
+      a1 = bytesToFloats(q, w1 + i).fma(u, a1);
+      a2 = bytesToFloats(q, w2 + i).fma(u, a2);
+      a3 = bytesToFloats(q, w3 + i).fma(u, a3);
+    }
+    if (i < in) {
+      MemorySegment.copy(src, srcOff + 4L * i, s.bytesSegment, dst + 4L * i, 4L * (in - i));
+    }
+    float s0 = sum(a0);
+    float s1 = sum(a1);
+    float s2 = sum(a2);
+    float s3 = sum(a3);
+    for (; i < in; i++) {
+      float u = x[x0 + i];
+      s0 += q[w0 + i] * u;
+      s1 += q[w1 + i] * u;
+      s2 += q[w2 + i] * u;
+      s3 += q[w3 + i] * u;
+    }
+    y[y0] = s0;
+    y[y0 + 1] = s1;
+    y[y0 + 2] = s2;
+    y[y0 + 3] = s3;
+  }
+
+  private static FloatVector bytesToFloats(byte[] q, int off) {
+    return (FloatVector) ByteVector.fromArray(B, q, off).convertShape(VectorOperators.B2F, F, 0);
   }
 
   /** One W row × four tokens. */

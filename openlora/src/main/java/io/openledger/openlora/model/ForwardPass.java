@@ -30,7 +30,7 @@ public final class ForwardPass {
   private final float[] up; // [rows, intermediate]
   private final float[] logits; // [logit rows, vocab]
 
-  private final float[][] scratch; // per worker: W rows staged by the matmul
+  private final Kernels.Scratch[] scratch; // per worker: W rows staged by the matmul
   private final float[][] scores; // per worker: attention scores [positions]
   private final float[][] loraTmp; // per worker: shrink output [rows, rank]
 
@@ -76,7 +76,10 @@ public final class ForwardPass {
     up = new float[maxRows * c.intermediateSize()];
     logits = new float[maxRows * c.vocabSize()];
     int widest = Math.max(Math.max(dim, c.qDim()), c.intermediateSize());
-    scratch = new float[pool.threads()][Kernels.scratchFloats(widest)];
+    scratch = new Kernels.Scratch[pool.threads()];
+    for (int w = 0; w < scratch.length; w++) {
+      scratch[w] = new Kernels.Scratch(widest);
+    }
     scores = new float[pool.threads()][maxPositions];
     loraTmp = new float[pool.threads()][maxRows * 16];
   }

@@ -59,7 +59,7 @@ public class KernelsBenchmark {
   Matrix.Int8 int8;
   float[] x;
   float[] y;
-  float[] scratch;
+  Kernels.Scratch scratch;
   float[] norm;
   float[] a;
   float[] bt;
@@ -92,7 +92,7 @@ public class KernelsBenchmark {
     int8 = Matrix.Int8.quantize(f32, arena);
     x = gaussian(r, tokens * FF);
     y = new float[tokens * FF];
-    scratch = new float[Kernels.scratchFloats(FF)];
+    scratch = new Kernels.Scratch(FF);
     norm = gaussian(r, DIM);
     a = gaussian(r, RANK * DIM);
     bt = gaussian(r, RANK * DIM);

@@ -68,7 +68,7 @@ class KernelsTest {
         for (Matrix m :
             new Matrix[] {new Matrix.F32(seg, out, in), Matrix.F32.of(flat(w), out, in)}) {
           float[] y = new float[n * out];
-          float[] scratch = new float[Kernels.scratchFloats(in)];
+          Kernels.Scratch scratch = new Kernels.Scratch(in);
           // split the rows in two calls, as the pool does
           int split = r.nextInt(out + 1);
           Kernels.matmul(m, x, 0, n, y, 0, out, 0, split, scratch);
@@ -97,7 +97,7 @@ class KernelsTest {
         Matrix f32 = new Matrix.F32(seg, out, in);
         for (Matrix m :
             new Matrix[] {f32, Matrix.F32.of(flat(w), out, in), Matrix.Int8.quantize(f32, arena)}) {
-          float[] scratch = new float[Kernels.scratchFloats(in)];
+          Kernels.Scratch scratch = new Kernels.Scratch(in);
           float[] all = new float[n * out];
           Kernels.matmul(m, x, 0, n, all, 0, out, 0, out, scratch);
           for (int t = 0; t < n; t++) {
@@ -124,16 +124,7 @@ class KernelsTest {
       float[] x = gaussian(r, n * in);
       float[] y = new float[n * out];
       Kernels.matmul(
-          Matrix.F32.of(flat(w), out, in),
-          x,
-          0,
-          n,
-          y,
-          0,
-          out,
-          0,
-          out,
-          new float[Kernels.scratchFloats(in)]);
+          Matrix.F32.of(flat(w), out, in), x, 0, n, y, 0, out, 0, out, new Kernels.Scratch(in));
       assertClose(y, NaiveKernels.matmul(x, n, in, w), 1e-4 * Math.sqrt(in), "case " + c);
     }
   }
@@ -163,16 +154,7 @@ class KernelsTest {
         }
         float[] y = new float[n * out];
         Kernels.matmul(
-            new Matrix.Bf16(bseg, out, in),
-            x,
-            0,
-            n,
-            y,
-            0,
-            out,
-            0,
-            out,
-            new float[Kernels.scratchFloats(in)]);
+            new Matrix.Bf16(bseg, out, in), x, 0, n, y, 0, out, 0, out, new Kernels.Scratch(in));
         assertClose(y, NaiveKernels.matmul(x, n, in, wb), 1e-4 * Math.sqrt(in), "bf16 case " + c);
         // int8: against naive on q·scale
         Matrix.Int8 q = Matrix.Int8.quantize(Matrix.F32.of(flat(w), out, in), arena);
@@ -183,7 +165,7 @@ class KernelsTest {
           }
         }
         float[] y8 = new float[n * out];
-        Kernels.matmul(q, x, 0, n, y8, 0, out, 0, out, new float[Kernels.scratchFloats(in)]);
+        Kernels.matmul(q, x, 0, n, y8, 0, out, 0, out, new Kernels.Scratch(in));
         assertClose(y8, NaiveKernels.matmul(x, n, in, wq), 1e-4 * Math.sqrt(in), "int8 case " + c);
         // and quantization error is bounded by half a step per weight
         for (int j = 0; j < out; j++) {
@@ -192,6 +174,40 @@ class KernelsTest {
                 .isLessThanOrEqualTo(q.scales()[j] * 0.5001);
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void int8SingleTokenMatchesNaiveOverSplitRowRanges() {
+    // the decode kernel: four rows' bytes converted in registers, the scale applied to the sum;
+    // widths on and off the vector length, row ranges cut as the pool cuts them
+    SplittableRandom r = SEED.split();
+    try (Arena arena = Arena.ofConfined()) {
+      for (int c = 0; c < 100; c++) {
+        int out = 1 + r.nextInt(45);
+        int in = c % 2 == 0 ? 16 * (1 + r.nextInt(40)) : 1 + r.nextInt(400);
+        float[][] w = rows(r, out, in);
+        float[] x = gaussian(r, 3 + in);
+        Matrix.Int8 q = Matrix.Int8.quantize(Matrix.F32.of(flat(w), out, in), arena);
+        float[][] wq = new float[out][in];
+        for (int j = 0; j < out; j++) {
+          for (int i = 0; i < in; i++) {
+            wq[j][i] = q.data().get(ValueLayout.JAVA_BYTE, (long) j * in + i) * q.scales()[j];
+          }
+        }
+        float[] y = new float[out + 5];
+        Kernels.Scratch scratch = new Kernels.Scratch(in);
+        int split = Kernels.ROW_BLOCK * r.nextInt(out / Kernels.ROW_BLOCK + 1);
+        Kernels.matmul(q, x, 3, 1, y, 5, out, 0, split, scratch);
+        Kernels.matmul(q, x, 3, 1, y, 5, out, split, out, scratch);
+        float[] expected =
+            NaiveKernels.matmul(java.util.Arrays.copyOfRange(x, 3, 3 + in), 1, in, wq);
+        assertClose(
+            java.util.Arrays.copyOfRange(y, 5, 5 + out),
+            expected,
+            1e-4 * Math.sqrt(in),
+            "int8 token case " + c);
       }
     }
   }

@@ -97,6 +97,20 @@ public final class L1Sender {
     }
   }
 
+  /** Whether transaction {@code hash} is mined in the L1 node's chain and reverted there. */
+  public boolean reverted(String hash) {
+    try {
+      var r = web3j.ethGetTransactionReceipt(hash).send();
+      if (r.hasError()) {
+        throw new IllegalStateException(
+            "eth_getTransactionReceipt failed: " + r.getError().getMessage());
+      }
+      return r.getTransactionReceipt().map(x -> !x.isStatusOK()).orElse(false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("L1 node unreachable", e);
+    }
+  }
+
   /** Whether the L1 node knows transaction {@code hash} (mined in its chain, or pending). */
   public boolean knows(String hash) {
     try {

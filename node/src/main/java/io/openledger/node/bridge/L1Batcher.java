@@ -296,6 +296,15 @@ public final class L1Batcher implements AutoCloseable {
         if (s.lastBlock() < finalNext) {
           it.remove();
         }
+      } else if (batcher.reverted(s.transaction().toHex())) {
+        LOG.error(
+            "the batch of L2 blocks {}..{} (L1 transaction {}) reverted on L1; posting from block"
+                + " {} again",
+            s.firstBlock(),
+            s.lastBlock(),
+            s.transaction(),
+            next);
+        it.remove();
       } else if (batcher.knows(s.transaction().toHex())) {
         waiting = true;
       } else {

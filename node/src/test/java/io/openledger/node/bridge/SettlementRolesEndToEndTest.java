@@ -508,4 +508,38 @@ class SettlementRolesEndToEndTest {
     assertThat(b.deepReorgs()).isZero();
     assertTheInboxHoldsTheChain();
   }
+
+  /**
+   * A batch transaction that passed its estimate but reverted when mined (here: the inbox's code
+   * replaced in between) is forgotten, with an error, and its blocks are posted again.
+   */
+  @Test
+  void aBatchThatRevertsOnL1IsPostedAgain() throws Exception {
+    produceBusyBlock();
+    produceBusyBlock();
+    Object code = anvil.rpc("eth_getCode", List.of(l1.inbox(), "latest"));
+    anvil.rpc("evm_setAutomine", List.of(false));
+    L1Batcher b = batcher(1);
+    var posting = java.util.concurrent.CompletableFuture.supplyAsync(b::postDue);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (pendingCount() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(pendingCount()).as("the batch transaction is pending").isEqualTo(1);
+    anvil.rpc("anvil_setCode", List.of(l1.inbox(), "0xfe"));
+    anvil.rpc("anvil_mine", List.of(1));
+    assertThatThrownBy(posting::join).hasMessageContaining("reverted on L1");
+    anvil.rpc("anvil_setCode", List.of(l1.inbox(), code));
+    anvil.rpc("evm_setAutomine", List.of(true));
+
+    assertThat(b.postDue())
+        .extracting(f -> f.frame().firstBlock() + ".." + f.frame().lastBlock())
+        .containsExactly("1..2");
+    assertTheInboxHoldsTheChain();
+  }
+
+  private long pendingCount() {
+    Object n = anvil.rpc("eth_getBlockTransactionCountByNumber", List.of("pending"));
+    return Long.decode(String.valueOf(n));
+  }
 }

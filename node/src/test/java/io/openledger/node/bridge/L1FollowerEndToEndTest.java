@@ -205,19 +205,7 @@ class L1FollowerEndToEndTest {
 
   /** A block with a few transfers to random addresses (and the deposits due). */
   private BlockView produceBusyBlock() {
-    int n = random.nextInt(0, 4);
-    for (int i = 0; i < n; i++) {
-      byte[] a = new byte[20];
-      random.nextBytes(a);
-      submit(
-          tx(dev(0))
-              .gasLimit(21_000)
-              .to(Address.wrap(a))
-              .value(Amount.of(1 + random.nextInt(1000)))
-              .sign(dev(0)));
-    }
-    watcher.poll();
-    return sequencer.produceBlock();
+    return produceBlockOf(random.nextInt(0, 4));
   }
 
   /** Posts the output of the sequencer's block {@code n} with the proposer's key; its index. */

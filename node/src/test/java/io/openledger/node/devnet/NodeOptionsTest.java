@@ -44,65 +44,55 @@ class NodeOptionsTest {
 
   @Test
   void theL1RolesNeedTheL1NodeAndTheirKeys() {
-    assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, "--l1-oracle", ADDRESS))
+    String rpc = "http://127.0.0.1:1";
+    refused(
+        "--l1-portal, --l1-oracle and --l1-inbox need --l1-rpc (the L1 node's JSON-RPC)",
+        "--l1-oracle",
+        ADDRESS);
+    refused(
+        "--l1-rpc needs --l1-portal (deposits), --l1-oracle (proposer) or --l1-inbox (batcher)",
+        "--l1-rpc",
+        rpc);
+    refused(
+        "--l1-oracle and --proposer-key-file go together: give both or neither",
+        "--l1-rpc",
+        rpc,
+        "--l1-oracle",
+        ADDRESS);
+    refused(
+        "an L1 contract address is 0x and 40 hex digits, got 0x12",
+        "--l1-rpc",
+        rpc,
+        "--l1-inbox",
+        "0x12",
+        "--batcher-key-file",
+        "k");
+    refused(
+        "--output-interval must be at least 1 block, got 0",
+        "--l1-rpc",
+        rpc,
+        "--l1-oracle",
+        ADDRESS,
+        "--proposer-key-file",
+        "k",
+        "--output-interval",
+        "0");
+    refused(
+        "--batch-max-bytes must be at least 1000, got 999",
+        "--l1-rpc",
+        rpc,
+        "--l1-inbox",
+        ADDRESS,
+        "--batcher-key-file",
+        "k",
+        "--batch-max-bytes",
+        "999");
+  }
+
+  private static void refused(String message, String... args) {
+    assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, args))
         .isInstanceOf(CliException.class)
-        .hasMessage(
-            "--l1-portal, --l1-oracle and --l1-inbox need --l1-rpc (the L1 node's JSON-RPC)");
-    assertThatThrownBy(() -> parse(StateRetention.ARCHIVE, "--l1-rpc", "http://127.0.0.1:1"))
-        .isInstanceOf(CliException.class)
-        .hasMessage(
-            "--l1-rpc needs --l1-portal (deposits), --l1-oracle (proposer) or --l1-inbox"
-                + " (batcher)");
-    assertThatThrownBy(
-            () ->
-                parse(
-                    StateRetention.ARCHIVE,
-                    "--l1-rpc",
-                    "http://127.0.0.1:1",
-                    "--l1-oracle",
-                    ADDRESS))
-        .isInstanceOf(CliException.class)
-        .hasMessage("--l1-oracle and --proposer-key-file go together: give both or neither");
-    assertThatThrownBy(
-            () ->
-                parse(
-                    StateRetention.ARCHIVE,
-                    "--l1-rpc",
-                    "http://127.0.0.1:1",
-                    "--l1-inbox",
-                    "0x12",
-                    "--batcher-key-file",
-                    "k"))
-        .isInstanceOf(CliException.class)
-        .hasMessage("an L1 contract address is 0x and 40 hex digits, got 0x12");
-    assertThatThrownBy(
-            () ->
-                parse(
-                    StateRetention.ARCHIVE,
-                    "--l1-rpc",
-                    "http://127.0.0.1:1",
-                    "--l1-oracle",
-                    ADDRESS,
-                    "--proposer-key-file",
-                    "k",
-                    "--output-interval",
-                    "0"))
-        .isInstanceOf(CliException.class)
-        .hasMessage("--output-interval must be at least 1 block, got 0");
-    assertThatThrownBy(
-            () ->
-                parse(
-                    StateRetention.ARCHIVE,
-                    "--l1-rpc",
-                    "http://127.0.0.1:1",
-                    "--l1-inbox",
-                    ADDRESS,
-                    "--batcher-key-file",
-                    "k",
-                    "--batch-max-bytes",
-                    "999"))
-        .isInstanceOf(CliException.class)
-        .hasMessage("--batch-max-bytes must be at least 1000, got 999");
+        .hasMessage(message);
   }
 
   private static final String ADDRESS = "0x5FbDB2315678afecb367f032d93F642f64180aa3";

@@ -24,7 +24,6 @@ import io.openledger.l1.L1Abi;
 import io.openledger.l1.L1Blocks;
 import io.openledger.l1.L1Deployment;
 import io.openledger.l1.L1Sender;
-import io.openledger.l1.OutputRoot;
 import io.openledger.l1.PortalDeposits;
 import io.openledger.l1.PostedBatches;
 import io.openledger.l1.PostedOutputs;
@@ -166,7 +165,7 @@ class L1CrashTest {
       PortalDeposits portal = new PortalDeposits(l1, d.portal(), startBlock, 0);
       PostedBatches inbox = new PostedBatches(l1, d.inbox(), startBlock);
       PostedOutputs oracle = new PostedOutputs(l1, d.oracle());
-      long target = head(node) + 1;
+      long target = node.head() + 1;
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos(); // liveness guard
       while (System.nanoTime() < deadline
           && (oracle.latest().map(PostedOutputs.Output::l2BlockNumber).orElse(0L) < target
@@ -189,7 +188,7 @@ class L1CrashTest {
           .as("every L2 block once, in order")
           .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
       for (BatchFrame.Block b : derived) {
-        JsonNode block = block(node, b.number());
+        JsonNode block = node.block(b.number());
         List<String> hashes = new ArrayList<>();
         block.get("transactions").forEach(h -> hashes.add(h.asText()));
         assertThat(b.transactions().stream().map(t -> Hash.keccak256(t).toHex()).toList())
@@ -203,7 +202,7 @@ class L1CrashTest {
       for (long i = 0; i < outputs; i++) {
         PostedOutputs.Output o = oracle.get(i);
         assertThat(o.l2BlockNumber()).as("output %d", i).isEqualTo((i + 1) * INTERVAL);
-        assertThat(o.outputRoot()).isEqualTo(outputRoot(node, o.l2BlockNumber()));
+        assertThat(o.outputRoot()).isEqualTo(node.outputRoot(o.l2BlockNumber()));
       }
 
       // deposits: exactly L1's, each credited once, in nonce order
@@ -372,30 +371,5 @@ class L1CrashTest {
               Amount.of(new BigInteger(log.get("data").asText().substring(2), 16))));
     }
     return out;
-  }
-
-  private static long head(NodeProcess node) throws Exception {
-    return Long.decode(node.call("eth_blockNumber", "[]").asText());
-  }
-
-  private static JsonNode block(NodeProcess node, long n) throws Exception {
-    return node.call("eth_getBlockByNumber", "[\"0x" + Long.toHexString(n) + "\",false]");
-  }
-
-  private static Hash outputRoot(NodeProcess node, long n) throws Exception {
-    JsonNode b = block(node, n);
-    String call =
-        "[{\"to\":\""
-            + BridgeModule.ADDRESS.toHex()
-            + "\",\"input\":\""
-            + Bytes.toHex(BridgeModule.WITHDRAWALS_ROOT.encodeCall())
-            + "\"},\"0x"
-            + Long.toHexString(n)
-            + "\"]";
-    return new OutputRoot(
-            Hash.fromHex(b.get("stateRoot").asText()),
-            Hash.fromHex(node.call("eth_call", call).asText()),
-            Hash.fromHex(b.get("hash").asText()))
-        .hash();
   }
 }

@@ -1,6 +1,10 @@
 package io.openledger.node.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openledger.chain.bridge.BridgeModule;
+import io.openledger.chain.types.Bytes;
+import io.openledger.chain.types.Hash;
+import io.openledger.l1.OutputRoot;
 import io.openledger.node.rpc.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -183,6 +187,34 @@ final class NodeProcess implements AutoCloseable {
       throw new IOException("HTTP " + r.statusCode());
     }
     return Json.MAPPER.readTree(r.body());
+  }
+
+  /** {@code eth_blockNumber}. */
+  long head() throws IOException, InterruptedException {
+    return Long.decode(call("eth_blockNumber", "[]").asText());
+  }
+
+  /** {@code eth_getBlockByNumber(n, false)}. */
+  JsonNode block(long n) throws IOException, InterruptedException {
+    return call("eth_getBlockByNumber", "[\"0x" + Long.toHexString(n) + "\",false]");
+  }
+
+  /** The output root of L2 block {@code n}, from its header and the bridge's withdrawals root. */
+  Hash outputRoot(long n) throws IOException, InterruptedException {
+    JsonNode b = block(n);
+    String call =
+        "[{\"to\":\""
+            + BridgeModule.ADDRESS.toHex()
+            + "\",\"input\":\""
+            + Bytes.toHex(BridgeModule.WITHDRAWALS_ROOT.encodeCall())
+            + "\"},\"0x"
+            + Long.toHexString(n)
+            + "\"]";
+    return new OutputRoot(
+            Hash.fromHex(b.get("stateRoot").asText()),
+            Hash.fromHex(call("eth_call", call).asText()),
+            Hash.fromHex(b.get("hash").asText()))
+        .hash();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -16,7 +16,6 @@ import io.openledger.l1.Anvil;
 import io.openledger.l1.BatchFrame;
 import io.openledger.l1.L1Deployment;
 import io.openledger.l1.L1Sender;
-import io.openledger.l1.OutputRoot;
 import io.openledger.l1.PostedBatches;
 import io.openledger.l1.PostedOutputs;
 import io.openledger.node.bridge.InboxBlocks;
@@ -100,7 +99,7 @@ class SettlementCrashTest {
       sent.add(send(node, alice, sent.size(), random));
       PostedOutputs oracle = new PostedOutputs(anvil.web3j(), l1.oracle());
       PostedBatches inbox = new PostedBatches(anvil.web3j(), l1.inbox(), 0);
-      long target = head(node) + 1;
+      long target = node.head() + 1;
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // liveness guard
       while (System.nanoTime() < deadline
           && (oracle.latest().map(PostedOutputs.Output::l2BlockNumber).orElse(0L) < target
@@ -119,7 +118,7 @@ class SettlementCrashTest {
           .containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
       List<String> posted = new ArrayList<>();
       for (BatchFrame.Block d : derived) {
-        JsonNode b = block(node, d.number());
+        JsonNode b = node.block(d.number());
         assertThat(d.timestamp()).isEqualTo(Long.decode(b.get("timestamp").asText()));
         List<String> hashes = new ArrayList<>();
         b.get("transactions").forEach(h -> hashes.add(h.asText()));
@@ -135,7 +134,7 @@ class SettlementCrashTest {
       for (long i = 0; i < outputs; i++) {
         PostedOutputs.Output o = oracle.get(i);
         assertThat(o.l2BlockNumber()).as("output %d", i).isEqualTo((i + 1) * INTERVAL);
-        assertThat(o.outputRoot()).isEqualTo(outputRoot(node, o.l2BlockNumber()));
+        assertThat(o.outputRoot()).isEqualTo(node.outputRoot(o.l2BlockNumber()));
       }
       node.stop();
     }
@@ -166,30 +165,5 @@ class SettlementCrashTest {
             .value(Amount.of(1 + random.nextInt(1_000_000)))
             .sign(from);
     return node.call("eth_sendRawTransaction", "[\"" + Bytes.toHex(tx.encode()) + "\"]").asText();
-  }
-
-  private static long head(NodeProcess node) throws Exception {
-    return Long.decode(node.call("eth_blockNumber", "[]").asText());
-  }
-
-  private static JsonNode block(NodeProcess node, long n) throws Exception {
-    return node.call("eth_getBlockByNumber", "[\"0x" + Long.toHexString(n) + "\",false]");
-  }
-
-  private static Hash outputRoot(NodeProcess node, long n) throws Exception {
-    JsonNode b = block(node, n);
-    String call =
-        "[{\"to\":\""
-            + BridgeModule.ADDRESS.toHex()
-            + "\",\"input\":\""
-            + Bytes.toHex(BridgeModule.WITHDRAWALS_ROOT.encodeCall())
-            + "\"},\"0x"
-            + Long.toHexString(n)
-            + "\"]";
-    return new OutputRoot(
-            Hash.fromHex(b.get("stateRoot").asText()),
-            Hash.fromHex(node.call("eth_call", call).asText()),
-            Hash.fromHex(b.get("hash").asText()))
-        .hash();
   }
 }

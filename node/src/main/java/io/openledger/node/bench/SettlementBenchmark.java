@@ -327,6 +327,8 @@ final class SettlementBenchmark {
     return raw;
   }
 
+  private static final int MAX_BATCH = 1_000;
+
   /** Sends {@code raw} at the rate, a batch every 100 ms; returns {accepted, rejected}. */
   private long[] load(RpcClient client, List<String> raw) throws Exception {
     long t0 = System.nanoTime();
@@ -334,7 +336,8 @@ final class SettlementBenchmark {
     long accepted = 0;
     long rejected = 0;
     while (sent < raw.size()) {
-      long due = Math.min(raw.size(), (System.nanoTime() - t0) * s.rate() / 1_000_000_000L);
+      long owed = Math.min(raw.size(), (System.nanoTime() - t0) * s.rate() / 1_000_000_000L);
+      long due = Math.min(owed, sent + MAX_BATCH); // the node answers 1,000 requests a batch
       if (due > sent) {
         for (RpcClient.Answer a : client.sendRawBatch(raw.subList(sent, (int) due))) {
           if (a.error() == null) {
@@ -345,7 +348,9 @@ final class SettlementBenchmark {
         }
         sent = (int) due;
       }
-      Thread.sleep(100);
+      if (owed <= sent) {
+        Thread.sleep(100);
+      }
     }
     return new long[] {accepted, rejected};
   }

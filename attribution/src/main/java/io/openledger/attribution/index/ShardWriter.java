@@ -29,9 +29,11 @@ import java.util.concurrent.FutureTask;
 import java.util.zip.CRC32C;
 
 /**
- * Builds one shard file from contributions: tokenize (in parallel, in batches), intern tokens, sort
- * suffixes (SA-IS, on the same number of threads), write the sections. The file depends only on the
- * contributions and their order, never on the thread count.
+ * Builds one shard file from contributions: tokenize and intern (in parallel, in batches, each
+ * thread with its own vocabulary), merge the vocabularies and rewrite the ids as final ids, sort
+ * suffixes (SA-IS) while a second thread writes the sections that depend on the text alone, then
+ * write the suffix array and the header. The file depends only on the contributions and their
+ * order, never on the thread count.
  */
 public final class ShardWriter {
   /** Summary of a written shard. */
@@ -53,16 +55,19 @@ public final class ShardWriter {
 
   /**
    * A writer tokenizing on {@code threads} threads (at least 1) and sorting suffixes with the
-   * sequential SA-IS: on the two-core reference machine the parallel induction was slower on 100M
-   * tokens (docs/BENCHMARKS.md, "Attribution"), so it is opt-in ({@link #ShardWriter(int, int)}).
+   * sequential induction scans of SA-IS, its other loops on the same threads: on the two-core
+   * reference machine the parallel induction was slower on 100M tokens (docs/BENCHMARKS.md,
+   * "Attribution"), so it is opt-in ({@link #ShardWriter(int, int)}). With more than one thread,
+   * the sections other than the suffix array are written while the suffixes are sorted.
    */
   public ShardWriter(int threads) {
     this(threads, 1);
   }
 
   /**
-   * A writer tokenizing on {@code threads} threads and sorting suffixes on {@code sortThreads}
-   * (both at least 1; 1 sorts with the sequential loops). The file is the same for all counts.
+   * A writer tokenizing on {@code threads} threads and, when {@code sortThreads} is more than 1,
+   * running the induction scans of the suffix sort block by block on {@code sortThreads} threads
+   * ({@link InductionTeam}); 1 is {@link #ShardWriter(int)}. The file is the same for all counts.
    */
   public ShardWriter(int threads, int sortThreads) {
     if (threads < 1) {
@@ -97,7 +102,19 @@ public final class ShardWriter {
       Future<Layout> written = side == null ? null : side.submit(textSections);
       progress.start(BuildProgress.Phase.SORT, 100);
       int[] sa =
-          SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length, sortThreads);
+          sortThreads > 1
+              ? SuffixArrays.buildInPlace(
+                  corpus.text,
+                  corpus.n,
+                  corpus.vocabulary.length,
+                  sortThreads,
+                  SuffixArrays.Threads.BLOCKED_SCANS)
+              : SuffixArrays.buildInPlace(
+                  corpus.text,
+                  corpus.n,
+                  corpus.vocabulary.length,
+                  threads,
+                  SuffixArrays.Threads.RANGE_LOOPS);
       progress.progress(100);
       Layout layout = written == null ? textSections.call() : awaitWrite(written, file);
       return writeSuffixesAndHeader(corpus, sa, layout, ch, progress);

@@ -73,17 +73,46 @@ public final class SuffixArrays {
   }
 
   /**
+   * The sequential induction scans with the other loops (types, bucket counts, LMS positions, the
+   * naming, the index maps) on {@code threads} threads even for a short text: for tests.
+   */
+  static int[] buildWithRangeLoops(int[] text, int maxToken, int threads) {
+    checkThreads(threads);
+    checkTokens(text, maxToken);
+    try (InductionTeam team = InductionTeam.forRangeLoops(threads)) {
+      return sais(text.clone(), text.length, maxToken, team);
+    }
+  }
+
+  /** How {@link #buildInPlace} uses its threads. */
+  enum Threads {
+    /** The induction scans block by block on all threads ({@link InductionTeam}). */
+    BLOCKED_SCANS,
+    /** The sequential induction scans; the loops that split into ranges on all threads. */
+    RANGE_LOOPS
+  }
+
+  /**
    * As {@link #build} but uses {@code text} as working space: the array is changed during the call
-   * and restored before it returns (so no other thread may read it meanwhile). Saves a copy of the
-   * text.
+   * and restored before it returns. Meanwhile other threads may read the tokens masked with {@code
+   * Integer.MAX_VALUE} (the sort only sets and clears their sign bits), nothing else. Saves a copy
+   * of the text.
    */
   static int[] buildInPlace(int[] text, int n, int maxToken, int threads) {
+    return buildInPlace(text, n, maxToken, threads, Threads.BLOCKED_SCANS);
+  }
+
+  /** As {@link #buildInPlace(int[], int, int, int)}, using the threads as {@code use} says. */
+  static int[] buildInPlace(int[] text, int n, int maxToken, int threads, Threads use) {
     if (n > text.length) {
       throw new IllegalArgumentException("n > text.length");
     }
     checkThreads(threads);
     checkTokens(text, n, maxToken);
-    try (InductionTeam team = InductionTeam.of(threads, n)) {
+    try (InductionTeam team =
+        use == Threads.BLOCKED_SCANS
+            ? InductionTeam.of(threads, n)
+            : InductionTeam.forRangeLoops(threads, n)) {
       return sais(text, n, maxToken, team);
     } finally {
       for (int i = 0; i < n; i++) {
@@ -437,7 +466,7 @@ public final class SuffixArrays {
       int[] buf,
       InductionTeam team) {
     System.arraycopy(sumS, 0, buf, 0, upper + 2);
-    if (team != null && team.takes(n)) {
+    if (team != null && team.inducesBlocked(n)) {
       team.forRanges(n, (from, to) -> Arrays.fill(sa, from, to, -1));
       team.placeLms(s, sa, lms, m, buf);
       System.arraycopy(sumL, 0, buf, 0, upper + 2);

@@ -452,6 +452,11 @@ public final class SuffixArrays {
     return l == endL && l != n && r != n && s[l] == s[r];
   }
 
+  // Suffix t as a scan entry: flagged when suffix t - 1 is S-type.
+  private static int flagged(int[] s, int t) {
+    return t > 0 && s[t - 1] < 0 ? t | S_TYPE : t;
+  }
+
   // Places the LMS suffixes given (in order) at the start of their buckets' S-parts, then induces
   // the order of L-type suffixes left to right and of S-type suffixes right to left.
   private static void induce(
@@ -476,13 +481,17 @@ public final class SuffixArrays {
       team.induceS(s, sa, n, buf);
       return;
     }
+    // The sequential scans. An entry is a suffix v, flagged in the sign bit when suffix v - 1 is
+    // S-type (-1 is an empty slot, never a flagged entry: positions stay below 2^31 - 16). The flag
+    // is set when v is written, from s[v - 1], next to s[v] which that step has just read; so a
+    // scan knows without a random read of the text which entries induce nothing (about half).
     Arrays.fill(sa, 0, n, -1);
     for (int i = 0; i < m; i++) {
-      int d = lms[i];
+      int d = lms[i]; // the suffix before an LMS suffix is L-type: no flag
       sa[buf[s[d] & VALUE]++] = d;
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
-    sa[buf[s[n - 1] & VALUE]++] = n - 1;
+    sa[buf[s[n - 1] & VALUE]++] = flagged(s, n - 1);
     int touched = 0;
     for (int i = 0; i < n; i++) {
       // Read ahead: start the cache miss for the suffix PREFETCH entries later now (if that entry
@@ -494,28 +503,27 @@ public final class SuffixArrays {
         }
       }
       int v = sa[i];
-      if (v >= 1) {
-        int c = s[v - 1];
-        if (c >= 0) { // L-type
-          sa[buf[c]++] = v - 1;
-        }
+      if (v > 0) { // unflagged: suffix v - 1 is L-type
+        int t = v - 1;
+        sa[buf[s[t]]++] = flagged(s, t);
       }
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
     for (int i = n - 1; i >= 0; i--) {
       if (i >= PREFETCH) {
         int ahead = sa[i - PREFETCH];
-        if (ahead > 0) {
-          touched += s[ahead - 1];
+        if (ahead < -1) {
+          touched += s[(ahead & VALUE) - 1];
         }
       }
       int v = sa[i];
-      if (v >= 1) {
-        int c = s[v - 1];
-        if (c < 0) { // S-type
-          sa[--buf[(c & VALUE) + 1]] = v - 1;
-        }
+      if (v < -1) { // flagged: suffix v - 1 is S-type
+        int t = (v & VALUE) - 1;
+        sa[--buf[(s[t] & VALUE) + 1]] = flagged(s, t);
       }
+    }
+    for (int i = 0; i < n; i++) {
+      sa[i] &= VALUE;
     }
     sink = touched; // keeps the read-ahead loads alive
   }

@@ -195,7 +195,7 @@ public final class SuffixArrays {
     int[] sa = new int[n];
     induce(s, n, upper, sa, lms, m, sumL, sumS, buf, team);
     if (m == 0) {
-      return sa;
+      return unflagged(sa, n, here);
     }
     // LMS positions in the order their LMS substrings were sorted by the first induction.
     int[] sortedLms = new int[m];
@@ -247,6 +247,20 @@ public final class SuffixArrays {
           }
         });
     induce(s, n, upper, sa, recSa, m, sumL, sumS, buf, team);
+    return unflagged(sa, n, here);
+  }
+
+  // The suffix array without the flags the sequential scans leave in the sign bits. (After the
+  // first induction they do no harm: LMS suffixes are never flagged, and sa is reused as scratch.)
+  private static int[] unflagged(int[] sa, int n, InductionTeam team) {
+    forRanges(
+        team,
+        n,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            sa[i] &= VALUE;
+          }
+        });
     return sa;
   }
 
@@ -521,9 +535,6 @@ public final class SuffixArrays {
         int t = (v & VALUE) - 1;
         sa[--buf[(s[t] & VALUE) + 1]] = flagged(s, t);
       }
-    }
-    for (int i = 0; i < n; i++) {
-      sa[i] &= VALUE;
     }
     sink = touched; // keeps the read-ahead loads alive
   }

@@ -313,7 +313,12 @@ public final class ShardWriter {
     long touched; // sink for the read-ahead loads
 
     private Batch tokenize(List<Contribution> batch, int number, int firstDoc) {
-      int[] tokens = new int[1024];
+      long chars = 0;
+      for (Contribution c : batch) {
+        chars += c.text().length();
+      }
+      // Enough for prose (a word and a space take 4 chars or more on average); grown if not.
+      int[] tokens = new int[(int) Math.min(ShardFormat.MAX_POSITIONS, chars / 4 + 1024)];
       int len = 0;
       int[] docLengths = new int[batch.size()];
       for (int d = 0; d < batch.size(); d++) {

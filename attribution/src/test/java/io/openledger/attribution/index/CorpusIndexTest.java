@@ -2,6 +2,7 @@ package io.openledger.attribution.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.openledger.attribution.AttributionException.CorruptIndex;
 import io.openledger.attribution.AttributionException.InvalidInput;
@@ -140,6 +141,23 @@ class CorpusIndexTest {
         .hasMessageContaining("unpaired surrogate U+D800 at char 5");
     assertThat(Files.readAllBytes(index.resolve(CorpusIndex.MANIFEST))).isEqualTo(manifest);
     assertThat(listing(index)).isEqualTo(before);
+  }
+
+  @Test
+  void aFailedWriteSurfacesFromTheThreadThatWritesBesideTheSort() {
+    // /dev/full accepts the open and fails every write (no space left): with 1 thread the
+    // sections are written after the sort on the calling thread, with more on a second thread
+    // while the sort runs; the error must reach the caller either way.
+    Path full = Path.of("/dev/full");
+    assumeTrue(Files.isWritable(full), "needs /dev/full");
+    List<Contribution> docs = corpus(100_000, 10);
+    for (int threads = 1; threads <= 3; threads++) {
+      int t = threads;
+      assertThatThrownBy(() -> new ShardWriter(t).write(docs.iterator(), full, BuildProgress.NONE))
+          .as("%d threads", threads)
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("cannot write /dev/full");
+    }
   }
 
   @Test

@@ -47,6 +47,7 @@ final class InductionTeam implements AutoCloseable {
 
   private final int parties;
   private final int minLength;
+  private final boolean blockedScans;
   private final ExecutorService helpers;
   // Two sets (the block being sorted and the next one, being gathered) of, per entry start + j of
   // a block: the suffix it induces (-1: none) and that suffix's bucket counter.
@@ -57,12 +58,13 @@ final class InductionTeam implements AutoCloseable {
 
   /** A team of {@code threads} threads, used for texts of any length (tests). */
   InductionTeam(int threads) {
-    this(threads, 0);
+    this(threads, 0, true);
   }
 
-  private InductionTeam(int threads, int minLength) {
+  private InductionTeam(int threads, int minLength, boolean blockedScans) {
     this.parties = threads;
     this.minLength = minLength;
+    this.blockedScans = blockedScans;
     this.helpers =
         threads == 1
             ? null
@@ -77,7 +79,28 @@ final class InductionTeam implements AutoCloseable {
 
   /** A team for a text of {@code n} tokens, or null when the sequential loops are the better. */
   static InductionTeam of(int threads, int n) {
-    return threads > 1 && n >= MIN_PARALLEL ? new InductionTeam(threads, MIN_PARALLEL) : null;
+    return threads > 1 && n >= MIN_PARALLEL ? new InductionTeam(threads, MIN_PARALLEL, true) : null;
+  }
+
+  /**
+   * A team for the range loops only, for a text of {@code n} tokens (or null when they are better
+   * run on one thread): the induction scans stay the sequential loops, which cost less in total
+   * than the blocked ones, and the other core is free for other work meanwhile.
+   */
+  static InductionTeam forRangeLoops(int threads, int n) {
+    return threads > 1 && n >= MIN_PARALLEL
+        ? new InductionTeam(threads, MIN_PARALLEL, false)
+        : null;
+  }
+
+  /** As {@link #forRangeLoops} for texts of any length (tests). */
+  static InductionTeam forRangeLoops(int threads) {
+    return new InductionTeam(threads, 0, false);
+  }
+
+  /** Whether the induction scans of a text of {@code n} tokens run block by block on this team. */
+  boolean inducesBlocked(int n) {
+    return blockedScans && takes(n);
   }
 
   /** Whether a (recursion level's) text of {@code n} tokens is induced by this team. */

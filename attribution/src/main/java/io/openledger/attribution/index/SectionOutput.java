@@ -7,8 +7,9 @@ import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
 
 /**
- * Buffered little-endian output to a file channel, tracking the position and a CRC-32C of the
- * current section.
+ * Buffered little-endian output to a range of a file channel starting at a given offset (positional
+ * writes, so other outputs may write other ranges of the same file meanwhile), tracking the
+ * position and a CRC-32C of the current section.
  */
 final class SectionOutput {
   private final FileChannel channel;
@@ -79,8 +80,10 @@ final class SectionOutput {
   void flush() throws IOException {
     buffer.flip();
     crc.update(buffer.duplicate());
+    // Positional writes: several outputs may fill disjoint ranges of one file at once.
+    long at = position - buffer.remaining();
     while (buffer.hasRemaining()) {
-      channel.write(buffer);
+      at += channel.write(buffer, at);
     }
     buffer.clear();
     progress.progress(position);

@@ -4,7 +4,6 @@ import io.openledger.attribution.AttributionException;
 import io.openledger.attribution.AttributionVersion;
 import io.openledger.attribution.index.ShardFormat.Section;
 import io.openledger.attribution.index.ShardFormat.SectionEntry;
-import io.openledger.attribution.tokenize.TokenizedText;
 import io.openledger.attribution.tokenize.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +29,11 @@ import java.util.concurrent.FutureTask;
 import java.util.zip.CRC32C;
 
 /**
- * Builds one shard file from contributions: tokenize (in parallel, in batches), intern tokens, sort
- * suffixes (SA-IS, on the same number of threads), write the sections. The file depends only on the
- * contributions and their order, never on the thread count.
+ * Builds one shard file from contributions: tokenize and intern (in parallel, in batches, each
+ * thread with its own vocabulary), merge the vocabularies and rewrite the ids as final ids, sort
+ * suffixes (SA-IS) while a second thread writes the sections that depend on the text alone, then
+ * write the suffix array and the header. The file depends only on the contributions and their
+ * order, never on the thread count.
  */
 public final class ShardWriter {
   /** Summary of a written shard. */
@@ -54,16 +55,19 @@ public final class ShardWriter {
 
   /**
    * A writer tokenizing on {@code threads} threads (at least 1) and sorting suffixes with the
-   * sequential SA-IS: on the two-core reference machine the parallel induction was slower on 100M
-   * tokens (docs/BENCHMARKS.md, "Attribution"), so it is opt-in ({@link #ShardWriter(int, int)}).
+   * sequential induction scans of SA-IS, its other loops on the same threads: on the two-core
+   * reference machine the parallel induction was slower on 100M tokens (docs/BENCHMARKS.md,
+   * "Attribution"), so it is opt-in ({@link #ShardWriter(int, int)}). With more than one thread,
+   * the sections other than the suffix array are written while the suffixes are sorted.
    */
   public ShardWriter(int threads) {
     this(threads, 1);
   }
 
   /**
-   * A writer tokenizing on {@code threads} threads and sorting suffixes on {@code sortThreads}
-   * (both at least 1; 1 sorts with the sequential loops). The file is the same for all counts.
+   * A writer tokenizing on {@code threads} threads and, when {@code sortThreads} is more than 1,
+   * running the induction scans of the suffix sort block by block on {@code sortThreads} threads
+   * ({@link InductionTeam}); 1 is {@link #ShardWriter(int)}. The file is the same for all counts.
    */
   public ShardWriter(int threads, int sortThreads) {
     if (threads < 1) {
@@ -84,14 +88,42 @@ public final class ShardWriter {
    */
   public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
     Corpus corpus = tokenizeAll(contributions, progress);
-    progress.start(BuildProgress.Phase.SORT, 100);
-    int[] sa =
-        SuffixArrays.buildInPlace(corpus.text, corpus.n, corpus.vocabulary.length, sortThreads);
-    progress.progress(100);
-    try {
-      return writeFile(corpus, sa, file, progress);
+    try (FileChannel ch =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+        ExecutorService side = threads > 1 ? Executors.newSingleThreadExecutor() : null) {
+      // Every section but the suffix array depends on the text alone: with a second thread they
+      // are written while this one sorts (the sort keeps the tokens readable: it only sets their
+      // sign bits, which the writer masks off), so the second core is not idle meanwhile.
+      Callable<Layout> textSections = () -> writeTextSections(corpus, ch);
+      Future<Layout> written = side == null ? null : side.submit(textSections);
+      progress.start(BuildProgress.Phase.SORT, 100);
+      int[] sa =
+          sortThreads > 1
+              ? SuffixArrays.buildInPlace(
+                  corpus.text,
+                  corpus.n,
+                  corpus.vocabulary.length,
+                  sortThreads,
+                  SuffixArrays.Threads.BLOCKED_SCANS)
+              : SuffixArrays.buildInPlace(
+                  corpus.text,
+                  corpus.n,
+                  corpus.vocabulary.length,
+                  threads,
+                  SuffixArrays.Threads.RANGE_LOOPS);
+      progress.progress(100);
+      Layout layout = written == null ? textSections.call() : awaitWrite(written, file);
+      return writeSuffixesAndHeader(corpus, sa, layout, ch, progress);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -113,7 +145,6 @@ public final class ShardWriter {
     // and appended in input order; lane-local ids become final ids at the end. So the result
     // depends on the input order only, never on the number of lanes.
     int[] batchStart = new int[64];
-    int[] batchLane = new int[64];
     int batches = 0;
     ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
     try {
@@ -122,10 +153,8 @@ public final class ShardWriter {
           List<Contribution> batch = readBatch(contributions, seen);
           if (batches == batchStart.length) {
             batchStart = Arrays.copyOf(batchStart, batches * 2);
-            batchLane = Arrays.copyOf(batchLane, batches * 2);
           }
           int lane = batches % threads;
-          batchLane[batches] = lane;
           pending.add(lanes[lane].submit(batch, batches, ids.size()));
           batches++;
           for (Contribution c : batch) {
@@ -160,25 +189,36 @@ public final class ShardWriter {
         n += done.length;
         progress.progress(doc);
       }
+      if (ids.isEmpty()) {
+        throw new AttributionException.InvalidInput(
+            "the corpus is empty: no contributions to index");
+      }
+      if (n == ids.size()) {
+        throw new AttributionException.InvalidInput(
+            "the corpus has no tokens: all "
+                + ids.size()
+                + " contributions are empty or white space");
+      }
+      docStarts[ids.size()] = n;
+      String[] vocabulary = finalIds(lanes, text, n, batchStart, batches);
+      return new Corpus(
+          text, n, vocabulary, Arrays.copyOf(docStarts, ids.size() + 1), List.copyOf(ids));
     } finally {
       for (Lane lane : lanes) {
         lane.close();
       }
     }
-    if (ids.isEmpty()) {
-      throw new AttributionException.InvalidInput("the corpus is empty: no contributions to index");
-    }
-    if (n == ids.size()) {
-      throw new AttributionException.InvalidInput(
-          "the corpus has no tokens: all "
-              + ids.size()
-              + " contributions are empty or white space");
-    }
-    docStarts[ids.size()] = n;
-    // Merge the lanes' vocabularies, sort, and rewrite lane-local ids as final ids.
-    VocabularyBuilder all = new VocabularyBuilder();
-    int[][] globalOf = new int[threads][];
-    for (int l = 0; l < threads; l++) {
+  }
+
+  /**
+   * Merges the lanes' vocabularies (into lane 0's), sorts it, and rewrites the lane-local ids in
+   * {@code text} as final ids, each lane the batches it tokenized. Returns the tokens by final id.
+   */
+  private static String[] finalIds(Lane[] lanes, int[] text, int n, int[] batchStart, int batches) {
+    VocabularyBuilder all = lanes[0].vocab;
+    int laneZeroSize = all.size();
+    int[][] globalOf = new int[lanes.length][];
+    for (int l = 1; l < lanes.length; l++) {
       VocabularyBuilder v = lanes[l].vocab;
       globalOf[l] = new int[v.size()];
       for (int id = 0; id < v.size(); id++) {
@@ -187,22 +227,30 @@ public final class ShardWriter {
       }
     }
     VocabularyBuilder.Sorted sorted = all.finish();
-    int[][] finalOf = new int[threads][];
-    for (int l = 0; l < threads; l++) {
-      finalOf[l] = new int[globalOf[l].length + 1]; // index 0: the separator stays 0
-      for (int id = 0; id < globalOf[l].length; id++) {
-        finalOf[l][id + 1] = sorted.finalIdOf()[globalOf[l][id]];
+    int[] finalIdOf = sorted.finalIdOf();
+    List<Future<Void>> remapped = new ArrayList<>();
+    for (int l = 0; l < lanes.length; l++) {
+      int[] map = new int[(l == 0 ? laneZeroSize : globalOf[l].length) + 1]; // 0: the separator
+      for (int id = 0; id + 1 < map.length; id++) {
+        map[id + 1] = finalIdOf[l == 0 ? id : globalOf[l][id]];
       }
+      int lane = l;
+      remapped.add(
+          lanes[l].run(
+              () -> {
+                for (int b = lane; b < batches; b += lanes.length) {
+                  int end = b + 1 < batches ? batchStart[b + 1] : n;
+                  for (int i = batchStart[b]; i < end; i++) {
+                    text[i] = map[text[i]];
+                  }
+                }
+                return null;
+              }));
     }
-    for (int b = 0; b < batches; b++) {
-      int[] map = finalOf[batchLane[b]];
-      int end = b + 1 < batches ? batchStart[b + 1] : n;
-      for (int i = batchStart[b]; i < end; i++) {
-        text[i] = map[text[i]];
-      }
+    for (Future<Void> f : remapped) {
+      await(f);
     }
-    return new Corpus(
-        text, n, sorted.tokens(), Arrays.copyOf(docStarts, ids.size() + 1), List.copyOf(ids));
+    return sorted.tokens();
   }
 
   private static List<Contribution> readBatch(Iterator<Contribution> it, Set<String> seen) {
@@ -220,7 +268,7 @@ public final class ShardWriter {
     return batch;
   }
 
-  private static Batch await(Future<Batch> f) {
+  private static <T> T await(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -247,43 +295,53 @@ public final class ShardWriter {
     }
 
     Future<Batch> submit(List<Contribution> batch, int number, int firstDoc) {
-      Callable<Batch> work = () -> tokenize(batch, number, firstDoc);
+      return run(() -> tokenize(batch, number, firstDoc));
+    }
+
+    /** Runs {@code work} on this lane's thread, after the work submitted before. */
+    <T> Future<T> run(Callable<T> work) {
       if (exec == null) {
-        FutureTask<Batch> t = new FutureTask<>(work);
+        FutureTask<T> t = new FutureTask<>(work);
         t.run();
         return t;
       }
       return exec.submit(work);
     }
 
+    private final Tokenizer.Cuts cuts = new Tokenizer.Cuts(1024);
     private int[] hashes = new int[1024];
     long touched; // sink for the read-ahead loads
 
     private Batch tokenize(List<Contribution> batch, int number, int firstDoc) {
-      int[] tokens = new int[1024];
+      long chars = 0;
+      for (Contribution c : batch) {
+        chars += c.text().length();
+      }
+      // Enough for prose (a word and a space take 4 chars or more on average); grown if not.
+      int[] tokens = new int[(int) Math.min(ShardFormat.MAX_POSITIONS, chars / 4 + 1024)];
       int len = 0;
       int[] docLengths = new int[batch.size()];
       for (int d = 0; d < batch.size(); d++) {
-        TokenizedText tt = Tokenizer.tokenize(batch.get(d).text());
-        String s = tt.text();
-        if (len + tt.size() + 1 > tokens.length) {
-          tokens = Arrays.copyOf(tokens, Math.max(tokens.length * 2, len + tt.size() + 1));
+        String s = batch.get(d).text();
+        Tokenizer.cut(s, cuts);
+        int count = cuts.size();
+        if (len + count + 1 > tokens.length) {
+          tokens = Arrays.copyOf(tokens, Math.max(tokens.length * 2, len + count + 1));
         }
-        int count = tt.size();
         if (hashes.length < count) {
           hashes = new int[Math.max(count, hashes.length * 2)];
         }
         for (int i = 0; i < count; i++) {
-          hashes[i] = VocabularyBuilder.hash(s, tt.start(i), tt.end(i));
+          hashes[i] = VocabularyBuilder.mix(cuts.hash(i));
         }
         for (int i = 0; i < count; i++) {
           if (i + TOUCH_AHEAD < count) {
             touched += vocab.touch(hashes[i + TOUCH_AHEAD]);
           }
-          tokens[len++] = vocab.intern(s, tt.start(i), tt.end(i), hashes[i]) + 1;
+          tokens[len++] = vocab.intern(s, cuts.start(i), cuts.end(i), hashes[i]) + 1;
         }
         tokens[len++] = 0;
-        docLengths[d] = tt.size();
+        docLengths[d] = count;
       }
       return new Batch(number, firstDoc, tokens, len, docLengths);
     }
@@ -333,16 +391,39 @@ public final class ShardWriter {
 
   // ---- writing ----
 
-  private static ShardStats writeFile(Corpus c, int[] sa, Path file, BuildProgress progress)
-      throws IOException {
+  /**
+   * The sections written from the text: their table entries (the suffix array's slot empty), where
+   * the suffix array goes and where the file ends.
+   */
+  private record Layout(SectionEntry[] entries, long suffixesAt, long end) {}
+
+  private static Layout awaitWrite(Future<Layout> f, Path file) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing " + file, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  // Every section but SUFFIXES, at the offsets the whole file will have: those before it from the
+  // header on, those after it from where it will end (its length is known from n).
+  private static Layout writeTextSections(Corpus c, FileChannel ch) throws IOException {
     int n = c.n;
     int vocabSize = c.vocabulary.length;
-    int docs = c.ids.size();
     byte[][] vocabBytes = utf8All(c.vocabulary);
     byte[][] idBytes = utf8All(c.ids.toArray(new String[0]));
     long[] buckets = new long[vocabSize + 2];
     for (int i = 0; i < n; i++) {
-      buckets[c.text[i] + 1]++;
+      buckets[(c.text[i] & Integer.MAX_VALUE) + 1]++;
     }
     for (int t = 1; t < buckets.length; t++) {
       buckets[t] += buckets[t - 1];
@@ -350,38 +431,48 @@ public final class ShardWriter {
     int posWidth = PackedInts.widthFor(n);
     int tokenWidth = PackedInts.widthFor(vocabSize);
     SectionEntry[] entries = new SectionEntry[ShardFormat.SECTION_COUNT];
-    long estimate =
-        ShardFormat.HEADER_BYTES
-            + PackedInts.bytesFor(n, tokenWidth)
-            + PackedInts.bytesFor(n, PackedInts.widthFor(n - 1L));
-    progress.start(BuildProgress.Phase.WRITE, estimate);
-    try (FileChannel ch =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      SectionOutput out = new SectionOutput(ch, ShardFormat.HEADER_BYTES, progress);
-      ch.position(ShardFormat.HEADER_BYTES);
-      entries[Section.VOCAB_OFFSETS.ordinal()] = writeOffsets(out, vocabBytes);
-      entries[Section.VOCAB_BYTES.ordinal()] = writeBytes(out, vocabBytes);
-      entries[Section.BUCKETS.ordinal()] = writePacked(out, buckets, buckets.length, posWidth);
-      entries[Section.TOKENS.ordinal()] = writePacked(out, c.text, n, tokenWidth);
-      entries[Section.SUFFIXES.ordinal()] = writePacked(out, sa, n, PackedInts.widthFor(n - 1L));
-      entries[Section.DOC_STARTS.ordinal()] =
-          writePacked(out, c.docStarts, c.docStarts.length, posWidth);
-      entries[Section.DOC_ID_OFFSETS.ordinal()] = writeOffsets(out, idBytes);
-      entries[Section.DOC_ID_BYTES.ordinal()] = writeBytes(out, idBytes);
-      out.flush();
-      ByteBuffer header = header(n, docs, vocabSize, entries);
-      int headerCrc = header.getInt(ShardFormat.HEADER_CRC_AT);
-      ch.position(0);
-      while (header.hasRemaining()) {
-        ch.write(header);
-      }
-      ch.force(true);
-      return new ShardStats(n, n - (long) docs, docs, vocabSize, out.position(), headerCrc);
+    SectionOutput out = new SectionOutput(ch, ShardFormat.HEADER_BYTES, BuildProgress.NONE);
+    entries[Section.VOCAB_OFFSETS.ordinal()] = writeOffsets(out, vocabBytes);
+    entries[Section.VOCAB_BYTES.ordinal()] = writeBytes(out, vocabBytes);
+    entries[Section.BUCKETS.ordinal()] = writePacked(out, buckets, buckets.length, posWidth);
+    entries[Section.TOKENS.ordinal()] = writePacked(out, c.text, n, tokenWidth);
+    out.align(ShardFormat.ALIGN);
+    out.flush();
+    long suffixesAt = out.position();
+    long suffixesEnd = suffixesAt + PackedInts.bytesFor(n, PackedInts.widthFor(n - 1L));
+    SectionOutput rest = new SectionOutput(ch, suffixesEnd, BuildProgress.NONE);
+    entries[Section.DOC_STARTS.ordinal()] =
+        writePacked(rest, c.docStarts, c.docStarts.length, posWidth);
+    entries[Section.DOC_ID_OFFSETS.ordinal()] = writeOffsets(rest, idBytes);
+    entries[Section.DOC_ID_BYTES.ordinal()] = writeBytes(rest, idBytes);
+    rest.flush();
+    return new Layout(entries, suffixesAt, rest.position());
+  }
+
+  private static ShardStats writeSuffixesAndHeader(
+      Corpus c, int[] sa, Layout layout, FileChannel ch, BuildProgress progress)
+      throws IOException {
+    int n = c.n;
+    int docs = c.ids.size();
+    progress.start(BuildProgress.Phase.WRITE, layout.end);
+    SectionOutput out = new SectionOutput(ch, layout.suffixesAt, progress);
+    SectionEntry[] entries = layout.entries.clone();
+    entries[Section.SUFFIXES.ordinal()] = writePacked(out, sa, n, PackedInts.widthFor(n - 1L));
+    out.flush();
+    long suffixesEnd = layout.suffixesAt + PackedInts.bytesFor(n, PackedInts.widthFor(n - 1L));
+    if (out.position() != suffixesEnd) {
+      throw new IllegalStateException(
+          "suffix array section ends at " + out.position() + ", expected " + suffixesEnd);
     }
+    ByteBuffer header = header(n, docs, c.vocabulary.length, entries);
+    int headerCrc = header.getInt(ShardFormat.HEADER_CRC_AT);
+    long at = 0;
+    while (header.hasRemaining()) {
+      at += ch.write(header, at);
+    }
+    ch.force(true);
+    progress.progress(layout.end);
+    return new ShardStats(n, n - (long) docs, docs, c.vocabulary.length, layout.end, headerCrc);
   }
 
   static ByteBuffer header(long n, int docs, int vocab, SectionEntry[] entries) {
@@ -453,6 +544,7 @@ public final class ShardWriter {
     return new SectionEntry(start, out.position() - start, count, crc, 8);
   }
 
+  // Values without their sign bit: the tokens may carry the suffix sort's type flags meanwhile.
   private static SectionEntry writePacked(SectionOutput out, int[] values, int count, int width)
       throws IOException {
     out.align(ShardFormat.ALIGN);
@@ -460,7 +552,7 @@ public final class ShardWriter {
     long start = out.position();
     PackedWriter w = new PackedWriter(out, width);
     for (int i = 0; i < count; i++) {
-      w.put(values[i]);
+      w.put(values[i] & Integer.MAX_VALUE);
     }
     w.finish();
     int crc = out.endSection();

@@ -73,17 +73,46 @@ public final class SuffixArrays {
   }
 
   /**
+   * The sequential induction scans with the other loops (types, bucket counts, LMS positions, the
+   * naming, the index maps) on {@code threads} threads even for a short text: for tests.
+   */
+  static int[] buildWithRangeLoops(int[] text, int maxToken, int threads) {
+    checkThreads(threads);
+    checkTokens(text, maxToken);
+    try (InductionTeam team = InductionTeam.forRangeLoops(threads)) {
+      return sais(text.clone(), text.length, maxToken, team);
+    }
+  }
+
+  /** How {@link #buildInPlace} uses its threads. */
+  enum Threads {
+    /** The induction scans block by block on all threads ({@link InductionTeam}). */
+    BLOCKED_SCANS,
+    /** The sequential induction scans; the loops that split into ranges on all threads. */
+    RANGE_LOOPS
+  }
+
+  /**
    * As {@link #build} but uses {@code text} as working space: the array is changed during the call
-   * and restored before it returns (so no other thread may read it meanwhile). Saves a copy of the
-   * text.
+   * and restored before it returns. Meanwhile other threads may read the tokens masked with {@code
+   * Integer.MAX_VALUE} (the sort only sets and clears their sign bits), nothing else. Saves a copy
+   * of the text.
    */
   static int[] buildInPlace(int[] text, int n, int maxToken, int threads) {
+    return buildInPlace(text, n, maxToken, threads, Threads.BLOCKED_SCANS);
+  }
+
+  /** As {@link #buildInPlace(int[], int, int, int)}, using the threads as {@code use} says. */
+  static int[] buildInPlace(int[] text, int n, int maxToken, int threads, Threads use) {
     if (n > text.length) {
       throw new IllegalArgumentException("n > text.length");
     }
     checkThreads(threads);
     checkTokens(text, n, maxToken);
-    try (InductionTeam team = InductionTeam.of(threads, n)) {
+    try (InductionTeam team =
+        use == Threads.BLOCKED_SCANS
+            ? InductionTeam.of(threads, n)
+            : InductionTeam.forRangeLoops(threads, n)) {
       return sais(text, n, maxToken, team);
     } finally {
       for (int i = 0; i < n; i++) {
@@ -166,7 +195,7 @@ public final class SuffixArrays {
     int[] sa = new int[n];
     induce(s, n, upper, sa, lms, m, sumL, sumS, buf, team);
     if (m == 0) {
-      return sa;
+      return unflagged(sa, n, here);
     }
     // LMS positions in the order their LMS substrings were sorted by the first induction.
     int[] sortedLms = new int[m];
@@ -218,6 +247,20 @@ public final class SuffixArrays {
           }
         });
     induce(s, n, upper, sa, recSa, m, sumL, sumS, buf, team);
+    return unflagged(sa, n, here);
+  }
+
+  // The suffix array without the flags the sequential scans leave in the sign bits. (After the
+  // first induction they do no harm: LMS suffixes are never flagged, and sa is reused as scratch.)
+  private static int[] unflagged(int[] sa, int n, InductionTeam team) {
+    forRanges(
+        team,
+        n,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            sa[i] &= VALUE;
+          }
+        });
     return sa;
   }
 
@@ -423,6 +466,11 @@ public final class SuffixArrays {
     return l == endL && l != n && r != n && s[l] == s[r];
   }
 
+  // Suffix t as a scan entry: flagged when suffix t - 1 is S-type.
+  private static int flagged(int[] s, int t) {
+    return t > 0 && s[t - 1] < 0 ? t | S_TYPE : t;
+  }
+
   // Places the LMS suffixes given (in order) at the start of their buckets' S-parts, then induces
   // the order of L-type suffixes left to right and of S-type suffixes right to left.
   private static void induce(
@@ -437,7 +485,7 @@ public final class SuffixArrays {
       int[] buf,
       InductionTeam team) {
     System.arraycopy(sumS, 0, buf, 0, upper + 2);
-    if (team != null && team.takes(n)) {
+    if (team != null && team.inducesBlocked(n)) {
       team.forRanges(n, (from, to) -> Arrays.fill(sa, from, to, -1));
       team.placeLms(s, sa, lms, m, buf);
       System.arraycopy(sumL, 0, buf, 0, upper + 2);
@@ -447,13 +495,17 @@ public final class SuffixArrays {
       team.induceS(s, sa, n, buf);
       return;
     }
+    // The sequential scans. An entry is a suffix v, flagged in the sign bit when suffix v - 1 is
+    // S-type (-1 is an empty slot, never a flagged entry: positions stay below 2^31 - 16). The flag
+    // is set when v is written, from s[v - 1], next to s[v] which that step has just read; so a
+    // scan knows without a random read of the text which entries induce nothing (about half).
     Arrays.fill(sa, 0, n, -1);
     for (int i = 0; i < m; i++) {
-      int d = lms[i];
+      int d = lms[i]; // the suffix before an LMS suffix is L-type: no flag
       sa[buf[s[d] & VALUE]++] = d;
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
-    sa[buf[s[n - 1] & VALUE]++] = n - 1;
+    sa[buf[s[n - 1] & VALUE]++] = flagged(s, n - 1);
     int touched = 0;
     for (int i = 0; i < n; i++) {
       // Read ahead: start the cache miss for the suffix PREFETCH entries later now (if that entry
@@ -465,27 +517,23 @@ public final class SuffixArrays {
         }
       }
       int v = sa[i];
-      if (v >= 1) {
-        int c = s[v - 1];
-        if (c >= 0) { // L-type
-          sa[buf[c]++] = v - 1;
-        }
+      if (v > 0) { // unflagged: suffix v - 1 is L-type
+        int t = v - 1;
+        sa[buf[s[t]]++] = flagged(s, t);
       }
     }
     System.arraycopy(sumL, 0, buf, 0, upper + 2);
     for (int i = n - 1; i >= 0; i--) {
       if (i >= PREFETCH) {
         int ahead = sa[i - PREFETCH];
-        if (ahead > 0) {
-          touched += s[ahead - 1];
+        if (ahead < -1) {
+          touched += s[(ahead & VALUE) - 1];
         }
       }
       int v = sa[i];
-      if (v >= 1) {
-        int c = s[v - 1];
-        if (c < 0) { // S-type
-          sa[--buf[(c & VALUE) + 1]] = v - 1;
-        }
+      if (v < -1) { // flagged: suffix v - 1 is S-type
+        int t = (v & VALUE) - 1;
+        sa[--buf[(s[t] & VALUE) + 1]] = flagged(s, t);
       }
     }
     sink = touched; // keeps the read-ahead loads alive

@@ -135,6 +135,14 @@ final class VocabularyBuilder {
     for (int i = start; i < end; i++) {
       h = 31 * h + s.charAt(i);
     }
+    return mix(h);
+  }
+
+  /**
+   * The table hash of a token from its {@link String#hashCode} ({@code 31 * h + c} over its chars),
+   * for callers that computed that while reading the chars.
+   */
+  static int mix(int h) {
     // murmur3 finalizer: spreads the bits so linear probing stays short
     h ^= h >>> 16;
     h *= 0x85ebca6b;

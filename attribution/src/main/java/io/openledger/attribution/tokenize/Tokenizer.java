@@ -45,30 +45,98 @@ public final class Tokenizer {
    *     have come from UTF-8)
    */
   public static TokenizedText tokenize(String text) {
-    int cap = Math.max(16, text.length() / 4);
-    int[] starts = new int[cap];
-    int[] ends = new int[cap];
-    byte[] kinds = new byte[cap];
-    int n = 0;
+    Cuts cuts = new Cuts(Math.max(16, text.length() / 4));
+    cut(text, cuts);
+    return new TokenizedText(text, cuts.starts, cuts.ends, cuts.kinds, cuts.size);
+  }
+
+  /**
+   * The tokens of one text as {@link #cut} leaves them: offsets, kinds and the {@link
+   * String#hashCode} of each token's chars. Buffers grow as needed and are reused by the next cut,
+   * so that the index build's hot loop allocates nothing per text.
+   */
+  public static final class Cuts {
+    int[] starts;
+    int[] ends;
+    byte[] kinds;
+    int[] hashes;
+    int size;
+
+    /** Empty buffers for about {@code capacity} tokens. */
+    public Cuts(int capacity) {
+      int cap = Math.max(16, capacity);
+      starts = new int[cap];
+      ends = new int[cap];
+      kinds = new byte[cap];
+      hashes = new int[cap];
+    }
+
+    /** Number of tokens of the last text cut. */
+    public int size() {
+      return size;
+    }
+
+    /** First char of token {@code i}. */
+    public int start(int i) {
+      return starts[i];
+    }
+
+    /** One past the last char of token {@code i}. */
+    public int end(int i) {
+      return ends[i];
+    }
+
+    /** The token's {@link String#hashCode}: {@code 31 * h + c} over its chars from 0. */
+    public int hash(int i) {
+      return hashes[i];
+    }
+
+    private void add(int start, int end, byte kind, int hash) {
+      if (size == starts.length) {
+        int cap = size * 2;
+        starts = Arrays.copyOf(starts, cap);
+        ends = Arrays.copyOf(ends, cap);
+        kinds = Arrays.copyOf(kinds, cap);
+        hashes = Arrays.copyOf(hashes, cap);
+      }
+      starts[size] = start;
+      ends[size] = end;
+      kinds[size] = kind;
+      hashes[size] = hash;
+      size++;
+    }
+  }
+
+  /**
+   * Cuts {@code text} into tokens as {@link #tokenize} does, into {@code out} (replacing what it
+   * held), hashing each token's chars on the same pass.
+   *
+   * @throws AttributionException.InvalidInput if the text holds an unpaired surrogate
+   */
+  public static void cut(String text, Cuts out) {
+    out.size = 0;
     int len = text.length();
     int i = 0;
     while (i < len) {
       char ch = text.charAt(i);
       byte k;
       int width = 1;
-      if (Character.isHighSurrogate(ch)
+      int h = ch;
+      if (!Character.isSurrogate(ch)) {
+        k = BMP[ch];
+      } else if (Character.isHighSurrogate(ch)
           && i + 1 < len
           && Character.isLowSurrogate(text.charAt(i + 1))) {
-        k = classify(Character.toCodePoint(ch, text.charAt(i + 1)));
+        char low = text.charAt(i + 1);
+        k = classify(Character.toCodePoint(ch, low));
         width = 2;
-      } else if (Character.isSurrogate(ch)) {
+        h = 31 * h + low;
+      } else {
         throw new AttributionException.InvalidInput(
             "text is not Unicode: unpaired surrogate U+"
                 + Integer.toHexString(ch).toUpperCase(java.util.Locale.ROOT)
                 + " at char "
                 + i);
-      } else {
-        k = BMP[ch];
       }
       if (k == TokenKind.SPACE_CODE) {
         i += width;
@@ -77,45 +145,33 @@ public final class Tokenizer {
       int start = i;
       i += width;
       if (k == TokenKind.WORD_CODE) {
-        i = endOfWord(text, i);
+        // the rest of the word, hashed as it is read
+        while (i < len) {
+          char c = text.charAt(i);
+          if (!Character.isSurrogate(c)) {
+            if (BMP[c] != TokenKind.WORD_CODE) {
+              break;
+            }
+            h = 31 * h + c;
+            i++;
+          } else {
+            int cp = text.codePointAt(i);
+            if (classify(cp) != TokenKind.WORD_CODE) {
+              break;
+            }
+            for (int end = i + Character.charCount(cp); i < end; i++) {
+              h = 31 * h + text.charAt(i);
+            }
+          }
+        }
       }
-      if (n == starts.length) {
-        int newCap = n * 2;
-        starts = Arrays.copyOf(starts, newCap);
-        ends = Arrays.copyOf(ends, newCap);
-        kinds = Arrays.copyOf(kinds, newCap);
-      }
-      starts[n] = start;
-      ends[n] = i;
-      kinds[n] = k;
-      n++;
+      out.add(start, i, k, h);
     }
-    return new TokenizedText(text, starts, ends, kinds, n);
   }
 
   /** The class code (see {@link TokenKind}) of one code point. */
   static byte classOf(int codePoint) {
     return codePoint < 0x10000 ? BMP[codePoint] : classify(codePoint);
-  }
-
-  private static int endOfWord(String text, int i) {
-    int len = text.length();
-    while (i < len) {
-      char ch = text.charAt(i);
-      if (!Character.isSurrogate(ch)) {
-        if (BMP[ch] != TokenKind.WORD_CODE) {
-          return i;
-        }
-        i++;
-      } else {
-        int cp = text.codePointAt(i);
-        if (classify(cp) != TokenKind.WORD_CODE) {
-          return i;
-        }
-        i += Character.charCount(cp);
-      }
-    }
-    return i;
   }
 
   private static byte classify(int cp) {

@@ -2,6 +2,7 @@ package io.openledger.attribution.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.openledger.attribution.AttributionException.CorruptIndex;
 import io.openledger.attribution.AttributionException.InvalidInput;
@@ -12,9 +13,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +104,59 @@ class CorpusIndexTest {
       assertThat(bytes)
           .as("%d tokenizing, %d sorting threads", run[0], run[1])
           .isEqualTo(reference);
+    }
+  }
+
+  @Test
+  void shardBytesAreTheKnownAnswerForEveryThreadCount() throws Exception {
+    // SHA-256 of this corpus's shard as the build wrote it before the tokenizer was fused with the
+    // hashing and the text's sections were written beside the suffix sort (commit ab75ba4): the
+    // build's speed work must not change a byte of format 1.
+    List<Contribution> docs = corpus(250_000, 2);
+    docs.add(new Contribution("unicode", "Ça va? 東京。 𝔘𝔫𝔦 ok, ok. \uD83D\uDE00x"));
+    for (int threads = 1; threads <= 3; threads++) {
+      Path file = dir.resolve("known-" + threads + ".olsa");
+      new ShardWriter(threads).write(docs.iterator(), file, BuildProgress.NONE);
+      byte[] sha = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+      assertThat(HexFormat.of().formatHex(sha))
+          .as("%d threads", threads)
+          .isEqualTo("4c5c1371c8013e05212fb6845cca80743c1b839f285558eb252d9e9189a7ccd0");
+    }
+  }
+
+  @Test
+  void anErrorOnATokenizingThreadSurfacesAndChangesNothing() throws IOException {
+    Path index = dir.resolve("idx");
+    CorpusIndex.append(index, "v1", corpus(2_000, 9).iterator(), 2, BuildProgress.NONE);
+    byte[] manifest = Files.readAllBytes(index.resolve(CorpusIndex.MANIFEST));
+    List<String> before = listing(index);
+    // several batches of contributions, so that the bad one is tokenized by the second lane
+    List<Contribution> docs = new ArrayList<>();
+    for (int i = 0; i < 3 * 4096 + 10; i++) {
+      docs.add(new Contribution("c" + i, i == 4096 + 7 ? "fine \uD800 then" : "word " + i));
+    }
+    assertThatThrownBy(
+            () -> CorpusIndex.append(index, "v2", docs.iterator(), 2, BuildProgress.NONE))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("unpaired surrogate U+D800 at char 5");
+    assertThat(Files.readAllBytes(index.resolve(CorpusIndex.MANIFEST))).isEqualTo(manifest);
+    assertThat(listing(index)).isEqualTo(before);
+  }
+
+  @Test
+  void aFailedWriteSurfacesFromTheThreadThatWritesBesideTheSort() {
+    // /dev/full accepts the open and fails every write (no space left): with 1 thread the
+    // sections are written after the sort on the calling thread, with more on a second thread
+    // while the sort runs; the error must reach the caller either way.
+    Path full = Path.of("/dev/full");
+    assumeTrue(Files.isWritable(full), "needs /dev/full");
+    List<Contribution> docs = corpus(100_000, 10);
+    for (int threads = 1; threads <= 3; threads++) {
+      int t = threads;
+      assertThatThrownBy(() -> new ShardWriter(t).write(docs.iterator(), full, BuildProgress.NONE))
+          .as("%d threads", threads)
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("cannot write /dev/full");
     }
   }
 

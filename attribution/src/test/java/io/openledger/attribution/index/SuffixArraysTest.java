@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SA-IS agrees with a naive sort of the suffixes on random and adversarial texts, with the
- * sequential induction loops and with the block-parallel induction on 1 and 2 threads; and the
- * parallel build agrees with the sequential one on texts long enough for several blocks.
+ * sequential induction loops (alone or with the range loops on several threads) and with the
+ * block-parallel induction on 1 and 2 threads; and the parallel build agrees with the sequential
+ * one on texts long enough for several blocks.
  */
 class SuffixArraysTest {
 
@@ -20,6 +21,9 @@ class SuffixArraysTest {
     for (int threads = 1; threads <= 2; threads++) {
       assertThat(SuffixArrays.buildBlocked(text, maxToken, threads))
           .as(what + ", blocked induction on " + threads + " threads")
+          .isEqualTo(expected);
+      assertThat(SuffixArrays.buildWithRangeLoops(text, maxToken, threads))
+          .as(what + ", range loops on " + threads + " threads")
           .isEqualTo(expected);
     }
   }
@@ -35,10 +39,19 @@ class SuffixArraysTest {
       assertThat(SuffixArrays.buildBlocked(text, maxToken, threads))
           .as(what + ", blocked induction on " + threads + " threads")
           .isEqualTo(expected);
+      assertThat(SuffixArrays.buildWithRangeLoops(text, maxToken, threads))
+          .as(what + ", range loops on " + threads + " threads")
+          .isEqualTo(expected);
     }
     int[] work = Arrays.copyOf(text, text.length + 5);
     assertThat(SuffixArrays.buildInPlace(work, text.length, maxToken, 2))
         .as(what + ", in place on 2 threads")
+        .isEqualTo(expected);
+    assertThat(Arrays.copyOf(work, text.length)).as(what + ": text restored").isEqualTo(original);
+    assertThat(
+            SuffixArrays.buildInPlace(
+                work, text.length, maxToken, 2, SuffixArrays.Threads.RANGE_LOOPS))
+        .as(what + ", in place, range loops on 2 threads")
         .isEqualTo(expected);
     assertThat(Arrays.copyOf(work, text.length)).as(what + ": text restored").isEqualTo(original);
     assertThat(text).as(what + ": input unchanged").isEqualTo(original);

@@ -49,7 +49,8 @@ public final class AttributionBenchCommand implements Callable<Integer> {
       names = "--sort-threads",
       paramLabel = "N",
       description =
-          "Threads for suffix sorting (default: 1, the sequential SA-IS); more run the parallel"
+          "Threads for the induction scans of the suffix sort (default: 1, the sequential scans,"
+              + " the other loops of SA-IS on the --threads threads); more run the block-parallel"
               + " induction, to compare.")
   Integer sortThreads;
 

@@ -27,6 +27,15 @@ final class AdmissionRules {
   private final ChainHead head;
   private final long gasLimit;
 
+  /**
+   * The validator for the block after the head it was made for: the rules depend only on that
+   * block's number and its parent's state (a gas table scheduled there), and reading them from the
+   * state for every admitted transaction cost more than the checks themselves.
+   */
+  private volatile HeadValidator validator;
+
+  private record HeadValidator(long number, Hash stateRoot, TransactionValidator validator) {}
+
   AdmissionRules(ProtocolSchedule protocol, StateDatabase states, ChainHead head, long gasLimit) {
     this.protocol = protocol;
     this.states = states;
@@ -47,12 +56,25 @@ final class AdmissionRules {
   Optional<String> check(Transaction tx, Account pending, Amount nextBaseFee) {
     BlockHeader parent = head.current().header();
     Hash root = parent.stateRoot();
-    TransactionValidator validator =
-        new TransactionValidator(protocol.rulesAt(parent.number() + 1, states.at(root)));
     ValidationResult r =
-        validator.validateForAdmission(
-            tx, pending, nextBaseFee, gasLimit, new LazyState(() -> states.at(root)));
+        validatorAfter(parent)
+            .validateForAdmission(
+                tx, pending, nextBaseFee, gasLimit, new LazyState(() -> states.at(root)));
     return r instanceof ValidationResult.Invalid i ? Optional.of(i.message()) : Optional.empty();
+  }
+
+  private TransactionValidator validatorAfter(BlockHeader parent) {
+    HeadValidator cached = validator;
+    if (cached != null
+        && cached.number() == parent.number()
+        && cached.stateRoot().equals(parent.stateRoot())) {
+      return cached.validator();
+    }
+    TransactionValidator made =
+        new TransactionValidator(
+            protocol.rulesAt(parent.number() + 1, states.at(parent.stateRoot())));
+    validator = new HeadValidator(parent.number(), parent.stateRoot(), made);
+    return made;
   }
 
   /** A state reader opened only when first used (the locked-OPEN message needs it rarely). */

@@ -133,19 +133,24 @@ public final class Mempool {
         tx, List.copyOf(removed), isExecutable(sender, head.nonce(), tx.nonce()));
   }
 
+  /** The sender is formatted (EIP-55, a keccak) only into refusals, not for every admission. */
   private Optional<String> check(Transaction tx, Address sender, Account head) {
     long nonce = tx.nonce();
-    String who = Eip55.format(sender);
     if (nonce < head.nonce()) {
       return Optional.of(
-          "nonce too low: address " + who + ", tx: " + nonce + " state: " + head.nonce());
+          "nonce too low: address "
+              + Eip55.format(sender)
+              + ", tx: "
+              + nonce
+              + " state: "
+              + head.nonce());
     }
     TreeMap<Long, PooledTransaction> queue = bySender.get(sender);
     Amount earlierSpends = spendsBefore(queue, nonce);
     if (head.balance().lessThan(earlierSpends)) {
       return Optional.of(
           "insufficient funds for gas * price + value: address "
-              + who
+              + Eip55.format(sender)
               + " have "
               + head.balance()
               + " want "
@@ -160,7 +165,7 @@ public final class Mempool {
     if (tx.maxFeePerGas().lessThan(baseFeeExact)) {
       return Optional.of(
           "max fee per gas less than block base fee: address "
-              + who
+              + Eip55.format(sender)
               + ", maxFeePerGas: "
               + tx.maxFeePerGas()
               + ", baseFee: "
@@ -169,7 +174,7 @@ public final class Mempool {
     if (pending.balance().lessThan(tx.maxCost())) {
       return Optional.of(
           "insufficient funds for gas * price + value: address "
-              + who
+              + Eip55.format(sender)
               + " have "
               + pending.balance()
               + " want "
@@ -180,7 +185,7 @@ public final class Mempool {
       return Optional.of("replacement transaction underpriced");
     }
     if (existing == null && queue != null) {
-      return slotLimit(queue, head.nonce(), nonce, who);
+      return slotLimit(queue, head.nonce(), nonce, sender);
     }
     return Optional.empty();
   }
@@ -190,7 +195,7 @@ public final class Mempool {
    * accountSlots} only while the pool has room, a queued one up to {@code accountQueue}.
    */
   private Optional<String> slotLimit(
-      TreeMap<Long, PooledTransaction> queue, long headNonce, long nonce, String who) {
+      TreeMap<Long, PooledTransaction> queue, long headNonce, long nonce, Address sender) {
     long pendingNonce = headNonce;
     while (queue.containsKey(pendingNonce)) {
       pendingNonce++;
@@ -200,7 +205,7 @@ public final class Mempool {
       if (pending >= config.accountSlots() && byHash.size() >= config.globalSlots()) {
         return Optional.of(
             "account limit exceeded: address "
-                + who
+                + Eip55.format(sender)
                 + " has "
                 + pending
                 + " pending transactions; beyond "
@@ -214,7 +219,7 @@ public final class Mempool {
     if (queued >= config.accountQueue()) {
       return Optional.of(
           "account limit exceeded: address "
-              + who
+              + Eip55.format(sender)
               + " has "
               + queued
               + " queued transactions (behind the nonce gap at "

@@ -372,6 +372,7 @@ final class TransferBenchmark {
     jfr.start();
     CpuClock cpu = new CpuClock();
     CpuClock.Reading cpuStart = cpu.read();
+    JvmServiceCpu.Reading jvmStart = JvmServiceCpu.read();
     progress.accept("warm-up done; measuring");
     long lastReport = System.nanoTime();
     while (System.nanoTime() < end && failure == null && !outOfLoad()) {
@@ -389,6 +390,7 @@ final class TransferBenchmark {
     }
     long measuredEnd = Math.min(end, System.nanoTime());
     CpuClock.Reading cpuEnd = cpu.read();
+    JvmServiceCpu.Reading jvmEnd = JvmServiceCpu.read();
     jfr.stopAndDump();
     stop = true;
     for (Thread t : threads) {
@@ -399,7 +401,8 @@ final class TransferBenchmark {
       throw new IllegalStateException("benchmark failed: " + failure.getMessage(), failure);
     }
     int receiptsChecked = checkReceipts(client);
-    return figures(warmEnd, measuredEnd, receiptsChecked, cpuEnd.minus(cpuStart));
+    JvmServiceCpu.Reading jvm = jvmStart == null || jvmEnd == null ? null : jvmEnd.minus(jvmStart);
+    return figures(warmEnd, measuredEnd, receiptsChecked, cpuEnd.minus(cpuStart), jvm);
   }
 
   private boolean outOfLoad() {
@@ -518,7 +521,7 @@ final class TransferBenchmark {
   }
 
   private Map<String, Object> figures(
-      long from, long to, int receiptsChecked, CpuClock.Reading cpu) {
+      long from, long to, int receiptsChecked, CpuClock.Reading cpu, JvmServiceCpu.Reading jvm) {
     double seconds = (to - from) / 1e9;
     long[] latencies =
         IntStream.range(0, minedAt.length)
@@ -547,6 +550,15 @@ final class TransferBenchmark {
       m.put(
           "client_cpu_us_per_transfer",
           BenchSupport.round1(cpu.clientNanos() / 1e3 / latencies.length));
+      if (jvm != null) {
+        // Parts of the node's CPU that are the JVM's own: JIT compilation and garbage collection.
+        m.put(
+            "node_jit_cpu_us_per_transfer",
+            BenchSupport.round1(jvm.compilerNanos() / 1e3 / latencies.length));
+        m.put(
+            "node_gc_cpu_us_per_transfer",
+            BenchSupport.round1(jvm.gcNanos() / 1e3 / latencies.length));
+      }
       m.put("node_cpu_cores_busy", BenchSupport.round1(cpu.nodeNanos() / 1e9 / seconds));
       m.put("machine_load_avg", BenchSupport.round1(cpu.loadAverage()));
     }

@@ -19,16 +19,20 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 /**
  * One L1 key sending transactions and calls through web3j. A transaction is first estimated, so a
  * call the contract refuses fails here with the contract's revert reason ({@link L1Reverted}) and
- * is never sent; a sent one is waited for until its receipt.
+ * is never sent; a sent one is waited for until its receipt. Transactions are EIP-1559 (type 2):
+ * the node's suggested tip, and a fee cap of twice the latest base fee plus the tip, so a
+ * transaction stays includable while full L1 blocks raise the base fee (12.5% a block).
  */
 public final class L1Sender {
   private final Web3j web3j;
   private final Credentials credentials;
+  private final long chainId;
   private final RawTransactionManager transactions;
   private final PollingTransactionReceiptProcessor receipts;
 
   public L1Sender(Web3j web3j, Credentials credentials, long chainId) {
     this.web3j = web3j;
+    this.chainId = chainId;
     this.credentials = credentials;
     this.receipts = new PollingTransactionReceiptProcessor(web3j, 50, 1200); // 60 s at most
     this.transactions = new RawTransactionManager(web3j, credentials, chainId, receipts);
@@ -65,10 +69,25 @@ public final class L1Sender {
   public String submit(String to, String data) {
     try {
       BigInteger gas = estimateGas(to, data);
-      BigInteger gasPrice = web3j.ethGasPrice().send().getGasPrice();
+      BigInteger tip = web3j.ethMaxPriorityFeePerGas().send().getMaxPriorityFeePerGas();
+      BigInteger baseFee =
+          web3j
+              .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
+              .send()
+              .getBlock()
+              .getBaseFeePerGas();
+      // EIP-1559: pays the base fee + tip; the cap rides out six full L1 blocks of base fee rises
+      BigInteger maxFee = baseFee.shiftLeft(1).add(tip);
       EthSendTransaction sent =
-          transactions.sendTransaction(
-              gasPrice, gas.add(gas.shiftRight(2)), to, data, BigInteger.ZERO, to == null);
+          transactions.sendEIP1559Transaction(
+              chainId,
+              tip,
+              maxFee,
+              gas.add(gas.shiftRight(2)),
+              to,
+              data,
+              BigInteger.ZERO,
+              to == null);
       if (sent.hasError()) {
         throw new L1Reverted(sent.getError().getMessage());
       }

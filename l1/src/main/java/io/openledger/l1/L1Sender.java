@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.RawTransaction;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.Transaction;
@@ -27,6 +28,12 @@ public final class L1Sender {
   private final Web3j web3j;
   private final Credentials credentials;
   private final long chainId;
+  // the nonce after the last transaction sent, or null: take the node's pending count. The node's
+  // pending count alone can lag behind a transaction just sent while the node mines a block, and a
+  // second transaction with the same nonce would replace the first; the count kept here is used
+  // only while that last transaction is still known (a reorganisation takes it, and the count).
+  private BigInteger nextNonce;
+  private String lastSent; // the hash of the transaction that nonce follows
   private final RawTransactionManager transactions;
   private final PollingTransactionReceiptProcessor receipts;
 
@@ -66,7 +73,7 @@ public final class L1Sender {
    *
    * @throws L1Reverted with the revert reason when the L1 would refuse the call
    */
-  public String submit(String to, String data) {
+  public synchronized String submit(String to, String data) {
     try {
       BigInteger gas = estimateGas(to, data);
       BigInteger tip = web3j.ethMaxPriorityFeePerGas().send().getMaxPriorityFeePerGas();
@@ -78,23 +85,47 @@ public final class L1Sender {
               .getBaseFeePerGas();
       // EIP-1559: pays the base fee + tip; the cap rides out six full L1 blocks of base fee rises
       BigInteger maxFee = baseFee.shiftLeft(1).add(tip);
-      EthSendTransaction sent =
-          transactions.sendEIP1559Transaction(
+      BigInteger pending =
+          web3j
+              .ethGetTransactionCount(address(), DefaultBlockParameterName.PENDING)
+              .send()
+              .getTransactionCount();
+      // the count this sender kept, while its last transaction is still known to the node
+      BigInteger nonce =
+          nextNonce != null && nextNonce.compareTo(pending) > 0 && knows(lastSent)
+              ? nextNonce
+              : pending;
+      RawTransaction tx =
+          RawTransaction.createTransaction(
               chainId,
-              tip,
-              maxFee,
+              nonce,
               gas.add(gas.shiftRight(2)),
-              to,
-              data,
+              to == null ? "" : to,
               BigInteger.ZERO,
-              to == null);
+              data,
+              tip,
+              maxFee);
+      EthSendTransaction sent = transactions.signAndSend(tx);
       if (sent.hasError()) {
+        nextNonce = null;
         throw new L1Reverted(sent.getError().getMessage());
       }
-      return sent.getTransactionHash();
+      nextNonce = nonce.add(BigInteger.ONE);
+      lastSent = sent.getTransactionHash();
+      return lastSent;
     } catch (IOException e) {
+      nextNonce = null;
       throw new UncheckedIOException("L1 node unreachable", e);
     }
+  }
+
+  /**
+   * Forgets the nonce this sender counted on, so that the next transaction takes the L1 node's
+   * pending count (after a transaction of its own was lost: a reorganisation, an L1 node restarted
+   * with older state, a transaction dropped from the pool).
+   */
+  public synchronized void recountNonce() {
+    nextNonce = null;
   }
 
   /**
@@ -112,6 +143,7 @@ public final class L1Sender {
     } catch (IOException e) {
       throw new UncheckedIOException("L1 node unreachable", e);
     } catch (TransactionException e) {
+      recountNonce(); // it may be lost: the next transaction must not leave a gap behind it
       throw new IllegalStateException("no receipt from the L1 node: " + e.getMessage(), e);
     }
   }

@@ -308,6 +308,7 @@ public final class L1Batcher implements AutoCloseable {
       } else if (batcher.knows(s.transaction().toHex())) {
         waiting = true;
       } else {
+        batcher.recountNonce();
         LOG.warn(
             "the batch of L2 blocks {}..{} (L1 transaction {}) is no longer on L1 (reorganised"
                 + " away, or the L1 node lost it); posting from block {} again",

@@ -26,28 +26,37 @@ public final class Kernels {
   static final VectorSpecies<Short> S =
       VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
   static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-  static final VectorSpecies<Byte> B4 =
-      VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 32));
   static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
 
-  /** Rows of W staged at once by {@link #matmul}. */
+  /** Rows of W staged at once by {@link #matmul} (F32 and BF16). */
   public static final int ROW_BLOCK = 4;
+
+  /** Rows of an int8 panel ({@link Matrix.Int8}): four vectors. */
+  public static final int PANEL = 4 * L;
+
+  /** Tokens per register block of the int8 prompt kernel: 6 × 4 vectors of sums. */
+  static final int PANEL_TOKENS = 6;
+
+  /**
+   * Rows per unit of work when a matmul is split between threads: whole int8 panels, so that no
+   * panel is computed by two threads (any multiple of ROW_BLOCK would do for the other formats).
+   */
+  public static final int SPLIT_ROWS = PANEL;
 
   /**
    * One thread's staging space for {@link #matmul} on matrices of up to {@code maxCols} columns:
-   * ROW_BLOCK rows of W as floats, and two blocks of int8 rows as bytes for the single-token int8
-   * kernel.
+   * ROW_BLOCK rows of W as floats, one int8 panel as floats, and the sums of one register block.
    */
   public static final class Scratch {
     final float[] rows;
-    final byte[] bytes;
-    final MemorySegment bytesSegment;
+    final float[] panel;
+    final float[] sums;
 
     public Scratch(int maxCols) {
       rows = new float[ROW_BLOCK * maxCols];
-      bytes = new byte[2 * ROW_BLOCK * maxCols];
-      bytesSegment = MemorySegment.ofArray(bytes);
+      panel = new float[PANEL * maxCols];
+      sums = new float[PANEL_TOKENS * PANEL];
     }
   }
 
@@ -57,11 +66,12 @@ public final class Kernels {
    * y[t, j] = Σ_i x[t, i] · W[j, i] for tokens t in [0, n) and output rows j in [j0, j1).
    *
    * <p>x is [n, in] at {@code xOff} (row stride in = W.cols); y is [n, yStride] at {@code yOff}.
-   * Rows of W are staged four at a time into {@code scratch} (converted from bf16/int8, or copied
-   * from the mapping), then multiplied against every token while they sit in L1: the weights are
-   * read from memory once per call whatever n is. int8 rows are multiplied as their integers and
-   * the row's scale is applied to the finished sum, so the single-token kernel, which converts the
-   * bytes in registers, gives the same bits as the staged blocks of a prompt.
+   * F32 and BF16: rows of W are staged four at a time into {@code scratch} (converted from bf16, or
+   * copied from the mapping), then multiplied against every token while they sit in L1, lane sums
+   * reduced by a fixed tree. INT8: see {@link #int8Matmul}. Either way the weights are read from
+   * memory once per call whatever n is, and each output is computed in an order that does not
+   * depend on n, on the other tokens or on [j0, j1): a token has the same bits alone as in a
+   * prompt.
    */
   public static void matmul(
       Matrix w,
@@ -75,6 +85,10 @@ public final class Kernels {
       int j1,
       Scratch scratch) {
     int in = w.cols();
+    if (w instanceof Matrix.Int8 q) {
+      int8Matmul(q, x, xOff, n, y, yOff, yStride, j0, j1, scratch);
+      return;
+    }
     if (w instanceof Matrix.F32 f && f.data().heapBase().orElse(null) instanceof float[] arr) {
       int base = (int) (f.data().address() / 4);
       for (int j = j0; j < j1; j += ROW_BLOCK) {
@@ -92,74 +106,247 @@ public final class Kernels {
         y[yOff + j] = dot(f.data(), (long) j * in * 4, x, xOff, in);
       }
     }
-    if (n == 1 && w instanceof Matrix.Int8 q) {
-      j = int8Token(q, x, xOff, y, yOff, j, j1, scratch);
-    }
     float[] rowsScratch = scratch.rows;
     for (; j < j1; j += ROW_BLOCK) {
       int rows = Math.min(ROW_BLOCK, j1 - j);
       stageRows(w, j, rows, rowsScratch);
       matmulBlock(rowsScratch, 0, rows, in, x, xOff, n, y, yOff + j, yStride);
-      if (w instanceof Matrix.Int8 q) {
-        scaleRows(q.scales(), j, rows, y, yOff + j, yStride, n);
-      }
-    }
-  }
-
-  /** y[t, r] *= scales[j + r] for r < rows, t < n (y[t, r] at yOff + t·yStride + r). */
-  private static void scaleRows(
-      float[] scales, int j, int rows, float[] y, int yOff, int yStride, int n) {
-    for (int t = 0; t < n; t++) {
-      int o = yOff + t * yStride;
-      for (int r = 0; r < rows; r++) {
-        y[o + r] *= scales[j + r];
-      }
     }
   }
 
   /**
-   * Single-stream decode on int8 rows [j0, j1) in blocks of four; returns the first row not done
-   * (fewer than four are left). The block's bytes sit in one half of the byte scratch while the
-   * kernel converts them in registers and copies the next block into the other half as it goes: one
-   * sequential read of the weights whose latency is hidden behind the arithmetic (copying each
-   * block before using it, or reading four rows straight from the mapping, both measured slower).
+   * The int8 matmul, panel by panel ({@link Matrix.Int8}'s layout). Each output is one chain of
+   * multiply-adds over the columns in order, on the row's integers as floats, times the row's scale
+   * at the end; the register blocks hold the sums of PANEL rows (lanes) for one or six tokens, so
+   * there are no lane sums. A prompt converts each panel to floats once ({@code scratch.panel},
+   * L2-resident) and multiplies it with six tokens at a time: per column, four vector loads and six
+   * broadcasts feed 24 multiply-adds, far fewer loads per multiply-add than the F32 block's. Fewer
+   * than four tokens (single-stream decode) convert the panel's bytes in registers as they stream
+   * past: one sequential read of the weights. Both give the same bits.
    */
-  private static int int8Token(
-      Matrix.Int8 q, float[] x, int xOff, float[] y, int yOff, int j0, int j1, Scratch s) {
+  private static void int8Matmul(
+      Matrix.Int8 q,
+      float[] x,
+      int xOff,
+      int n,
+      float[] y,
+      int yOff,
+      int yStride,
+      int j0,
+      int j1,
+      Scratch s) {
     int in = q.cols();
-    int block = ROW_BLOCK * in;
-    if (j1 - j0 < ROW_BLOCK) {
-      return j0;
+    float[] sums = s.sums;
+    for (int p = j0 / PANEL * PANEL; p < j1; p += PANEL) {
+      int lo = Math.max(j0, p);
+      int hi = Math.min(j1, p + PANEL);
+      long panelOff = (long) p * in;
+      int t = 0;
+      if (n < 4) {
+        for (; t < n; t++) {
+          panelToken(q.data(), panelOff, in, x, xOff + t * in, sums);
+          finish(sums, 1, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
+        }
+        continue;
+      }
+      float[] panel = s.panel;
+      int8RowToF32(q.data(), panelOff, PANEL * in, 1f, panel, 0);
+      for (; t + PANEL_TOKENS <= n; t += PANEL_TOKENS) {
+        panel6(panel, in, x, xOff + t * in, sums);
+        finish(sums, PANEL_TOKENS, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
+      }
+      for (; t < n; t++) {
+        panel1(panel, in, x, xOff + t * in, sums);
+        finish(sums, 1, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
+      }
     }
-    MemorySegment.copy(q.data(), (long) j0 * in, s.bytesSegment, 0, block);
-    int cur = 0;
-    int j = j0;
-    for (; j + ROW_BLOCK <= j1; j += ROW_BLOCK) {
-      // the last block copies itself again: one more read of bytes already in cache
-      int nextRow = j + 2 * ROW_BLOCK <= j1 ? j + ROW_BLOCK : j;
-      int next = block - cur;
-      dot4x1(s, cur, in, x, xOff, y, yOff + j, q.data(), (long) nextRow * in, next);
-      scaleRows(q.scales(), j, ROW_BLOCK, y, yOff + j, 0, 1);
-      cur = next;
-    }
-    return j;
   }
 
   /**
-   * Copies (converting) rows [j, j+rows) of W to dst[0 .. rows*cols); int8 rows as their integers,
-   * unscaled.
+   * y[t, r] = sums[t·PANEL + r - p] · scales[r] for tokens t < tokens and rows r in [lo, hi) of the
+   * panel starting at row p (y[t, r] at yOff + t·yStride + r).
    */
+  private static void finish(
+      float[] sums,
+      int tokens,
+      float[] scales,
+      int p,
+      int lo,
+      int hi,
+      float[] y,
+      int yOff,
+      int yStride) {
+    for (int t = 0; t < tokens; t++) {
+      int o = yOff + t * yStride;
+      int so = t * PANEL - p;
+      if (lo == p && hi == p + PANEL) {
+        for (int v = 0; v < PANEL; v += L) {
+          FloatVector.fromArray(F, sums, so + p + v)
+              .mul(FloatVector.fromArray(F, scales, p + v))
+              .intoArray(y, o + p + v);
+        }
+      } else {
+        for (int r = lo; r < hi; r++) {
+          y[o + r] = sums[so + r] * scales[r];
+        }
+      }
+    }
+  }
+
+  /**
+   * sums[t·PANEL + r] = Σ_c panel[c·PANEL + r] · x[x0 + t·in + c] over c in order, for six tokens t
+   * and the PANEL rows r of a panel staged as floats.
+   */
+  private static void panel6(float[] w, int in, float[] x, int x0, float[] sums) {
+    int x1 = x0 + in;
+    int x2 = x1 + in;
+    int x3 = x2 + in;
+    int x4 = x3 + in;
+    int x5 = x4 + in;
+    FloatVector a00 = FloatVector.zero(F);
+    FloatVector a01 = a00;
+    FloatVector a02 = a00;
+    FloatVector a03 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a12 = a00;
+    FloatVector a13 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a22 = a00;
+    FloatVector a23 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    FloatVector a32 = a00;
+    FloatVector a33 = a00;
+    FloatVector a40 = a00;
+    FloatVector a41 = a00;
+    FloatVector a42 = a00;
+    FloatVector a43 = a00;
+    FloatVector a50 = a00;
+    FloatVector a51 = a00;
+    FloatVector a52 = a00;
+    FloatVector a53 = a00;
+    for (int c = 0; c < in; c++) {
+      int o = c * PANEL;
+      FloatVector w0 = FloatVector.fromArray(F, w, o);
+      FloatVector w1 = FloatVector.fromArray(F, w, o + L);
+      FloatVector w2 = FloatVector.fromArray(F, w, o + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(F, w, o + 3 * L);
+      FloatVector u = FloatVector.broadcast(F, x[x0 + c]);
+      a00 = w0.fma(u, a00);
+      a01 = w1.fma(u, a01);
+      a02 = w2.fma(u, a02);
+      a03 = w3.fma(u, a03);
+      u = FloatVector.broadcast(F, x[x1 + c]);
+      a10 = w0.fma(u, a10);
+      a11 = w1.fma(u, a11);
+      a12 = w2.fma(u, a12);
+      a13 = w3.fma(u, a13);
+      u = FloatVector.broadcast(F, x[x2 + c]);
+      a20 = w0.fma(u, a20);
+      a21 = w1.fma(u, a21);
+      a22 = w2.fma(u, a22);
+      a23 = w3.fma(u, a23);
+      u = FloatVector.broadcast(F, x[x3 + c]);
+      a30 = w0.fma(u, a30);
+      a31 = w1.fma(u, a31);
+      a32 = w2.fma(u, a32);
+      a33 = w3.fma(u, a33);
+      u = FloatVector.broadcast(F, x[x4 + c]);
+      a40 = w0.fma(u, a40);
+      a41 = w1.fma(u, a41);
+      a42 = w2.fma(u, a42);
+      a43 = w3.fma(u, a43);
+      u = FloatVector.broadcast(F, x[x5 + c]);
+      a50 = w0.fma(u, a50);
+      a51 = w1.fma(u, a51);
+      a52 = w2.fma(u, a52);
+      a53 = w3.fma(u, a53);
+    }
+    a00.intoArray(sums, 0);
+    a01.intoArray(sums, L);
+    a02.intoArray(sums, 2 * L);
+    a03.intoArray(sums, 3 * L);
+    a10.intoArray(sums, PANEL);
+    a11.intoArray(sums, PANEL + L);
+    a12.intoArray(sums, PANEL + 2 * L);
+    a13.intoArray(sums, PANEL + 3 * L);
+    a20.intoArray(sums, 2 * PANEL);
+    a21.intoArray(sums, 2 * PANEL + L);
+    a22.intoArray(sums, 2 * PANEL + 2 * L);
+    a23.intoArray(sums, 2 * PANEL + 3 * L);
+    a30.intoArray(sums, 3 * PANEL);
+    a31.intoArray(sums, 3 * PANEL + L);
+    a32.intoArray(sums, 3 * PANEL + 2 * L);
+    a33.intoArray(sums, 3 * PANEL + 3 * L);
+    a40.intoArray(sums, 4 * PANEL);
+    a41.intoArray(sums, 4 * PANEL + L);
+    a42.intoArray(sums, 4 * PANEL + 2 * L);
+    a43.intoArray(sums, 4 * PANEL + 3 * L);
+    a50.intoArray(sums, 5 * PANEL);
+    a51.intoArray(sums, 5 * PANEL + L);
+    a52.intoArray(sums, 5 * PANEL + 2 * L);
+    a53.intoArray(sums, 5 * PANEL + 3 * L);
+  }
+
+  /** {@link #panel6} for one token. */
+  private static void panel1(float[] w, int in, float[] x, int x0, float[] sums) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int c = 0; c < in; c++) {
+      int o = c * PANEL;
+      FloatVector u = FloatVector.broadcast(F, x[x0 + c]);
+      a0 = FloatVector.fromArray(F, w, o).fma(u, a0);
+      a1 = FloatVector.fromArray(F, w, o + L).fma(u, a1);
+      a2 = FloatVector.fromArray(F, w, o + 2 * L).fma(u, a2);
+      a3 = FloatVector.fromArray(F, w, o + 3 * L).fma(u, a3);
+    }
+    a0.intoArray(sums, 0);
+    a1.intoArray(sums, L);
+    a2.intoArray(sums, 2 * L);
+    a3.intoArray(sums, 3 * L);
+  }
+
+  /**
+   * {@link #panel1} on the panel's bytes at {@code off} of {@code q}, converted in registers: the
+   * same products and sums, so the same bits.
+   */
+  private static void panelToken(
+      MemorySegment q, long off, int in, float[] x, int x0, float[] sums) {
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int c = 0; c < in; c++) {
+      long o = off + (long) c * PANEL;
+      FloatVector u = FloatVector.broadcast(F, x[x0 + c]);
+      a0 = bytesToFloats(q, o).fma(u, a0);
+      a1 = bytesToFloats(q, o + L).fma(u, a1);
+      a2 = bytesToFloats(q, o + 2 * L).fma(u, a2);
+      a3 = bytesToFloats(q, o + 3 * L).fma(u, a3);
+    }
+    a0.intoArray(sums, 0);
+    a1.intoArray(sums, L);
+    a2.intoArray(sums, 2 * L);
+    a3.intoArray(sums, 3 * L);
+  }
+
+  private static FloatVector bytesToFloats(MemorySegment q, long off) {
+    return (FloatVector)
+        ByteVector.fromMemorySegment(B, q, off, LE).convertShape(VectorOperators.B2F, F, 0);
+  }
+
+  /** Copies (converting) rows [j, j+rows) of an F32 or BF16 W to dst[0 .. rows*cols). */
   static void stageRows(Matrix w, int j, int rows, float[] dst) {
     int in = w.cols();
     switch (w) {
       case Matrix.F32 f ->
           MemorySegment.copy(f.data(), F32_LE, (long) j * in * 4, dst, 0, rows * in);
       case Matrix.Bf16 b -> bf16RowToF32(b.data(), (long) j * in * 2, rows * in, dst, 0);
-      case Matrix.Int8 q -> {
-        for (int r = 0; r < rows; r++) {
-          int8RowToF32(q.data(), (long) (j + r) * in, in, 1f, dst, r * in);
-        }
-      }
+      case Matrix.Int8 q -> throw new IllegalArgumentException("int8 rows are not staged");
     }
   }
 
@@ -364,65 +551,6 @@ public final class Kernels {
     y[y0 + 1] = s1;
     y[y0 + 2] = s2;
     y[y0 + 3] = s3;
-  }
-
-  /**
-   * Four int8 rows (unscaled, bytes [w0, w0 + 4·in) of the byte scratch) × one token: the
-   * arithmetic of {@link #dot4x1} on the rows as floats, converted in registers instead of staged.
-   * On the way it copies 4·in bytes from {@code src} at {@code srcOff} to the scratch at {@code
-   * dst} (the next block), 4·L bytes per step.
-   */
-  private static void dot4x1(
-      Scratch s,
-      int w0,
-      int in,
-      float[] x,
-      int x0,
-      float[] y,
-      int y0,
-      MemorySegment src,
-      long srcOff,
-      int dst) {
-    byte[] q = s.bytes;
-    int w1 = w0 + in;
-    int w2 = w1 + in;
-    int w3 = w2 + in;
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    int upper = F.loopBound(in);
-    int i = 0;
-    for (; i < upper; i += L) {
-      ByteVector.fromMemorySegment(B4, src, srcOff + 4L * i, LE).intoArray(q, dst + 4 * i);
-      FloatVector u = FloatVector.fromArray(F, x, x0 + i);
-      a0 = bytesToFloats(q, w0 + i).fma(u, a0);
-      a1 = bytesToFloats(q, w1 + i).fma(u, a1);
-      a2 = bytesToFloats(q, w2 + i).fma(u, a2);
-      a3 = bytesToFloats(q, w3 + i).fma(u, a3);
-    }
-    if (i < in) {
-      MemorySegment.copy(src, srcOff + 4L * i, s.bytesSegment, dst + 4L * i, 4L * (in - i));
-    }
-    float s0 = sum(a0);
-    float s1 = sum(a1);
-    float s2 = sum(a2);
-    float s3 = sum(a3);
-    for (; i < in; i++) {
-      float u = x[x0 + i];
-      s0 += q[w0 + i] * u;
-      s1 += q[w1 + i] * u;
-      s2 += q[w2 + i] * u;
-      s3 += q[w3 + i] * u;
-    }
-    y[y0] = s0;
-    y[y0 + 1] = s1;
-    y[y0 + 2] = s2;
-    y[y0 + 3] = s3;
-  }
-
-  private static FloatVector bytesToFloats(byte[] q, int off) {
-    return (FloatVector) ByteVector.fromArray(B, q, off).convertShape(VectorOperators.B2F, F, 0);
   }
 
   /** One W row × four tokens. */

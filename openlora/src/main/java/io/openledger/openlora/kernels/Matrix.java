@@ -3,6 +3,7 @@ package io.openledger.openlora.kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * A weight matrix W of shape [rows = out features, cols = in features], row-major, as Hugging Face
@@ -60,47 +61,85 @@ public sealed interface Matrix {
   }
 
   /**
-   * int8 rows with one f32 scale per row (per output channel): W[r, c] ≈ q[r, c] · scale[r].
+   * int8 weights with one f32 scale per row (per output channel): W[r, c] ≈ q(r, c) · scale[r].
    * Quantized symmetrically: scale = max|W[r, :]| / 127.
+   *
+   * <p>Laid out for the kernels rather than as stored: rows go in panels of {@link #PANEL} rows,
+   * and a panel is stored column by column, the PANEL bytes of column c together ({@link #offset}).
+   * So one token's products with a whole panel are one sequential read of the panel, PANEL rows per
+   * vector step, and every output is a single chain of multiply-adds over the columns in order, the
+   * same in the single-token and the prompt kernels. The last panel is padded with zero rows (scale
+   * 1), which the kernels compute and never store.
    */
   record Int8(MemorySegment data, float[] scales, int rows, int cols) implements Matrix {
+    /** Rows per panel: four vectors of the preferred float species (64 with AVX-512). */
+    public static final int PANEL = Kernels.PANEL;
+
     public Int8 {
-      check(data, rows, cols, 1);
-      if (scales.length != rows) {
-        throw new IllegalArgumentException("one scale per row");
+      if (rows < 0 || cols < 0) {
+        throw new IllegalArgumentException("negative shape");
       }
+      check(data, paddedRows(rows), cols, 1);
+      if (scales.length != paddedRows(rows)) {
+        throw new IllegalArgumentException("one scale per row, padded to whole panels");
+      }
+    }
+
+    /** {@code rows} rounded up to whole panels. */
+    public static int paddedRows(int rows) {
+      return (rows + PANEL - 1) / PANEL * PANEL;
+    }
+
+    /** Byte offset of row r, column c in {@link #data}. */
+    public long offset(int r, int c) {
+      return ((long) (r / PANEL) * cols + c) * PANEL + r % PANEL;
+    }
+
+    /** The integer at row r, column c. */
+    public byte q(int r, int c) {
+      return data.get(ValueLayout.JAVA_BYTE, offset(r, c));
     }
 
     @Override
     public long bytes() {
-      return (long) rows * cols + 4L * rows;
+      return (long) paddedRows(rows) * cols + 4L * paddedRows(rows);
     }
 
     @Override
     public void rowInto(int r, float[] dst, int dstOff) {
-      Kernels.int8RowToF32(data, (long) r * cols, cols, scales[r], dst, dstOff);
+      float scale = scales[r];
+      for (int c = 0; c < cols; c++) {
+        dst[dstOff + c] = q(r, c) * scale;
+      }
     }
 
     /** Quantizes any matrix row by row into off-heap memory owned by {@code arena}. */
     public static Int8 quantize(Matrix m, Arena arena) {
-      MemorySegment q = arena.allocate((long) m.rows() * m.cols(), 64);
-      float[] scales = new float[m.rows()];
-      float[] row = new float[m.cols()];
-      for (int r = 0; r < m.rows(); r++) {
-        m.rowInto(r, row, 0);
-        float max = 0;
-        for (float v : row) {
-          max = Math.max(max, Math.abs(v));
+      int cols = m.cols();
+      int padded = paddedRows(m.rows());
+      MemorySegment q = arena.allocate((long) padded * cols, 64);
+      float[] scales = new float[padded];
+      Arrays.fill(scales, 1f);
+      float[] row = new float[cols];
+      byte[] panel = new byte[PANEL * cols];
+      for (int p = 0; p < padded; p += PANEL) {
+        Arrays.fill(panel, (byte) 0);
+        for (int r = p; r < Math.min(p + PANEL, m.rows()); r++) {
+          m.rowInto(r, row, 0);
+          float max = 0;
+          for (float v : row) {
+            max = Math.max(max, Math.abs(v));
+          }
+          float scale = max == 0 ? 1f : max / 127f;
+          float inv = 1f / scale;
+          for (int c = 0; c < cols; c++) {
+            panel[c * PANEL + r - p] = (byte) Math.round(row[c] * inv);
+          }
+          scales[r] = scale;
         }
-        float scale = max == 0 ? 1f : max / 127f;
-        float inv = 1f / scale;
-        long base = (long) r * m.cols();
-        for (int c = 0; c < row.length; c++) {
-          q.set(ValueLayout.JAVA_BYTE, base + c, (byte) Math.round(row[c] * inv));
-        }
-        scales[r] = scale;
+        MemorySegment.copy(panel, 0, q, ValueLayout.JAVA_BYTE, (long) p * cols, panel.length);
       }
-      return new Int8(q, scales, m.rows(), m.cols());
+      return new Int8(q, scales, m.rows(), cols);
     }
   }
 

@@ -156,7 +156,7 @@ public final class ForwardPass {
     gStart[1] = gW[0].rows();
     mIn = xb;
     mRows = m;
-    pool.parallelFor(gStart[1], Kernels.ROW_BLOCK, matmulTask);
+    pool.parallelFor(gStart[1], Kernels.SPLIT_ROWS, matmulTask);
     this.batch = null;
   }
 
@@ -189,7 +189,7 @@ public final class ForwardPass {
     }
     mIn = in;
     mRows = n;
-    pool.parallelFor(gStart[gCount], Kernels.ROW_BLOCK, matmulTask);
+    pool.parallelFor(gStart[gCount], Kernels.SPLIT_ROWS, matmulTask);
     if (batch.segments > 0) {
       pool.parallelFor(n, 1, loraTask);
     }

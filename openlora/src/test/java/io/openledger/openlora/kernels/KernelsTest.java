@@ -114,19 +114,43 @@ class KernelsTest {
 
   @Test
   void matmulOnPromptLengthsMatchesNaive() {
-    // the blocks a long prompt runs through: 8 rows x 2 tokens, tails of rows and tokens
+    // the blocks a long prompt runs through: 4 rows x 4 tokens (F32), int8 panels x 6 tokens, and
+    // the tails of rows and tokens; int8 row ranges cut anywhere, inside a panel too
     SplittableRandom r = SEED.split();
-    for (int c = 0; c < 12; c++) {
-      int n = 17 + r.nextInt(120);
-      int out = 8 + r.nextInt(60);
-      int in = 64 + r.nextInt(700);
-      float[][] w = rows(r, out, in);
-      float[] x = gaussian(r, n * in);
-      float[] y = new float[n * out];
-      Kernels.matmul(
-          Matrix.F32.of(flat(w), out, in), x, 0, n, y, 0, out, 0, out, new Kernels.Scratch(in));
-      assertClose(y, NaiveKernels.matmul(x, n, in, w), 1e-4 * Math.sqrt(in), "case " + c);
+    try (Arena arena = Arena.ofConfined()) {
+      for (int c = 0; c < 12; c++) {
+        int n = 17 + r.nextInt(120);
+        int out = 8 + r.nextInt(150);
+        int in = 64 + r.nextInt(700);
+        float[][] w = rows(r, out, in);
+        float[] x = gaussian(r, n * in);
+        float[] y = new float[n * out];
+        Kernels.Scratch scratch = new Kernels.Scratch(in);
+        Matrix.F32 f32 = Matrix.F32.of(flat(w), out, in);
+        Kernels.matmul(f32, x, 0, n, y, 0, out, 0, out, scratch);
+        assertClose(y, NaiveKernels.matmul(x, n, in, w), 1e-4 * Math.sqrt(in), "case " + c);
+        Matrix.Int8 q = Matrix.Int8.quantize(f32, arena);
+        float[] y8 = new float[n * out];
+        int split = r.nextInt(out + 1);
+        Kernels.matmul(q, x, 0, n, y8, 0, out, 0, split, scratch);
+        Kernels.matmul(q, x, 0, n, y8, 0, out, split, out, scratch);
+        assertClose(
+            y8,
+            NaiveKernels.matmul(x, n, in, dequantized(q)),
+            1e-4 * Math.sqrt(in),
+            "int8 case " + c + " split at " + split);
+      }
     }
+  }
+
+  private static float[][] dequantized(Matrix.Int8 q) {
+    float[][] wq = new float[q.rows()][q.cols()];
+    for (int j = 0; j < q.rows(); j++) {
+      for (int i = 0; i < q.cols(); i++) {
+        wq[j][i] = q.q(j, i) * q.scales()[j];
+      }
+    }
+    return wq;
   }
 
   @Test
@@ -158,12 +182,7 @@ class KernelsTest {
         assertClose(y, NaiveKernels.matmul(x, n, in, wb), 1e-4 * Math.sqrt(in), "bf16 case " + c);
         // int8: against naive on q·scale
         Matrix.Int8 q = Matrix.Int8.quantize(Matrix.F32.of(flat(w), out, in), arena);
-        float[][] wq = new float[out][in];
-        for (int j = 0; j < out; j++) {
-          for (int i = 0; i < in; i++) {
-            wq[j][i] = q.data().get(ValueLayout.JAVA_BYTE, (long) j * in + i) * q.scales()[j];
-          }
-        }
+        float[][] wq = dequantized(q);
         float[] y8 = new float[n * out];
         Kernels.matmul(q, x, 0, n, y8, 0, out, 0, out, new Kernels.Scratch(in));
         assertClose(y8, NaiveKernels.matmul(x, n, in, wq), 1e-4 * Math.sqrt(in), "int8 case " + c);
@@ -190,15 +209,10 @@ class KernelsTest {
         float[][] w = rows(r, out, in);
         float[] x = gaussian(r, 3 + in);
         Matrix.Int8 q = Matrix.Int8.quantize(Matrix.F32.of(flat(w), out, in), arena);
-        float[][] wq = new float[out][in];
-        for (int j = 0; j < out; j++) {
-          for (int i = 0; i < in; i++) {
-            wq[j][i] = q.data().get(ValueLayout.JAVA_BYTE, (long) j * in + i) * q.scales()[j];
-          }
-        }
+        float[][] wq = dequantized(q);
         float[] y = new float[out + 5];
         Kernels.Scratch scratch = new Kernels.Scratch(in);
-        int split = Kernels.ROW_BLOCK * r.nextInt(out / Kernels.ROW_BLOCK + 1);
+        int split = r.nextInt(out + 1);
         Kernels.matmul(q, x, 3, 1, y, 5, out, 0, split, scratch);
         Kernels.matmul(q, x, 3, 1, y, 5, out, split, out, scratch);
         float[] expected =

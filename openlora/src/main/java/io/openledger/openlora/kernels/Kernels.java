@@ -794,9 +794,40 @@ public final class Kernels {
       scores[p] = dot(q, qOff, keys, (first + p) * kvStride + kvCol, headDim) * scale;
     }
     softmax(scores, 0, n);
-    java.util.Arrays.fill(out, outOff, outOff + headDim, 0f);
-    for (int p = 0; p < n; p++) {
-      axpy(scores[p], values, (first + p) * kvStride + kvCol, out, outOff, headDim);
+    // out = Σ_p scores[p] · values[p], p in order: the sums of four vectors of columns stay in
+    // registers over all positions (a running axpy through memory waits on its own stores)
+    int v0 = first * kvStride + kvCol;
+    int d = 0;
+    for (; d + 4 * L <= headDim; d += 4 * L) {
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      for (int j = 0, o = v0 + d; j < n; j++, o += kvStride) {
+        FloatVector u = FloatVector.broadcast(F, scores[j]);
+        a0 = FloatVector.fromArray(F, values, o).fma(u, a0);
+        a1 = FloatVector.fromArray(F, values, o + L).fma(u, a1);
+        a2 = FloatVector.fromArray(F, values, o + 2 * L).fma(u, a2);
+        a3 = FloatVector.fromArray(F, values, o + 3 * L).fma(u, a3);
+      }
+      a0.intoArray(out, outOff + d);
+      a1.intoArray(out, outOff + d + L);
+      a2.intoArray(out, outOff + d + 2 * L);
+      a3.intoArray(out, outOff + d + 3 * L);
+    }
+    for (; d + L <= headDim; d += L) {
+      FloatVector a = FloatVector.zero(F);
+      for (int j = 0, o = v0 + d; j < n; j++, o += kvStride) {
+        a = FloatVector.fromArray(F, values, o).fma(FloatVector.broadcast(F, scores[j]), a);
+      }
+      a.intoArray(out, outOff + d);
+    }
+    for (; d < headDim; d++) {
+      float a = 0f;
+      for (int j = 0, o = v0 + d; j < n; j++, o += kvStride) {
+        a += scores[j] * values[o];
+      }
+      out[outOff + d] = a;
     }
   }
 

@@ -332,6 +332,19 @@ class KernelsTest {
           NaiveKernels.attention(q, k, v),
           1e-4,
           "attention " + c);
+      // and bit for bit the sum over positions in order, as a running axpy adds it
+      float[] s = new float[n];
+      for (int p = 0; p < n; p++) {
+        s[p] = Kernels.dot(q, 0, keys, p * stride + head * hd, hd) * (float) (1.0 / Math.sqrt(hd));
+      }
+      Kernels.softmax(s, 0, n);
+      float[] running = new float[hd];
+      for (int p = 0; p < n; p++) {
+        Kernels.axpy(s[p], values, p * stride + head * hd, running, 0, hd);
+      }
+      assertThat(java.util.Arrays.copyOfRange(out, 5, hd + 5))
+          .as("attention %d in position order", c)
+          .containsExactly(running);
     }
   }
 

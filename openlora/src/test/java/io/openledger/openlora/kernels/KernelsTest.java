@@ -204,7 +204,7 @@ class KernelsTest {
     SplittableRandom r = SEED.split();
     try (Arena arena = Arena.ofConfined()) {
       for (int c = 0; c < 100; c++) {
-        int out = 1 + r.nextInt(45);
+        int out = 1 + r.nextInt(200);
         int in = c % 2 == 0 ? 16 * (1 + r.nextInt(40)) : 1 + r.nextInt(400);
         float[][] w = rows(r, out, in);
         float[] x = gaussian(r, 3 + in);

@@ -63,33 +63,47 @@ public final class AttributionBenchmark {
       log.accept("generating " + key + " tokens of text");
       List<Contribution> docs = new ArrayList<>();
       text.contributions(size).forEachRemaining(docs::add);
-      Path file = o.workDir().resolve("bench-" + key + ".olsa");
       log.accept("building the index of " + key + " tokens");
       System.gc();
       long t0 = System.nanoTime();
       long cpu0 = processCpuNanos();
-      ShardWriter.ShardStats stats =
+      List<ShardWriter.ShardStats> parts =
           new ShardWriter(o.threads(), o.sortThreads())
-              .write(docs.iterator(), file, BuildProgress.NONE);
+              .writeParts(
+                  docs.iterator(),
+                  k -> o.workDir().resolve("bench-" + key + "-" + k + ".olsa"),
+                  BuildProgress.NONE);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
-      figures.put("build_" + key + "_tokens", stats.tokens());
+      long tokens = 0;
+      long bytes = 0;
+      for (ShardWriter.ShardStats p : parts) {
+        tokens += p.tokens();
+        bytes += p.fileBytes();
+      }
+      figures.put("build_" + key + "_tokens", tokens);
+      figures.put("build_" + key + "_parts", parts.size());
       figures.put("build_" + key + "_seconds", round(seconds));
-      figures.put("build_" + key + "_tokens_per_s", Math.round(stats.tokens() / seconds));
+      figures.put("build_" + key + "_tokens_per_s", Math.round(tokens / seconds));
       // CPU seconds of the whole process (all threads, GC included): less disturbed by other
       // processes sharing the cores than wall time
       figures.put("build_" + key + "_cpu_seconds", round(cpuSeconds));
-      figures.put(
-          "index_" + key + "_bytes_per_token", round(stats.fileBytes() / (double) stats.tokens()));
+      figures.put("index_" + key + "_bytes_per_token", round(bytes / (double) tokens));
       long o0 = System.nanoTime();
-      try (Shard shard = Shard.open(file)) {
+      List<Shard> shards = new ArrayList<>();
+      try {
+        for (int k = 0; k < parts.size(); k++) {
+          shards.add(Shard.open(o.workDir().resolve("bench-" + key + "-" + k + ".olsa")));
+        }
         figures.put("open_" + key + "_ms", round((System.nanoTime() - o0) / 1e6));
         log.accept("tracing " + o.traces() + " outputs of " + o.outputTokens() + " tokens");
-        double[][] ms = traceLatencies(shard, docs, o);
+        double[][] ms = traceLatencies(shards, docs, o);
         figures.put("trace_" + key + "_p50_ms", round(percentile(ms[0], 50)));
         figures.put("trace_" + key + "_p99_ms", round(percentile(ms[0], 99)));
         figures.put("trace_" + key + "_cpu_p50_ms", round(percentile(ms[1], 50)));
         figures.put("trace_" + key + "_cpu_p99_ms", round(percentile(ms[1], 99)));
+      } finally {
+        shards.forEach(Shard::close);
       }
       if (!dedupDone) {
         log.accept("near-duplicate lookups against " + docs.size() + " contributions");
@@ -100,7 +114,9 @@ public final class AttributionBenchmark {
       }
       docs = null;
       try {
-        Files.deleteIfExists(file);
+        for (int k = 0; k < parts.size(); k++) {
+          Files.deleteIfExists(o.workDir().resolve("bench-" + key + "-" + k + ".olsa"));
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -136,8 +152,8 @@ public final class AttributionBenchmark {
   }
 
   // [0]: wall ms, [1]: CPU ms of the tracing thread
-  private static double[][] traceLatencies(Shard shard, List<Contribution> docs, Options o) {
-    Tracer tracer = new Tracer(List.of(shard), TraceParameters.V1);
+  private static double[][] traceLatencies(List<Shard> shards, List<Contribution> docs, Options o) {
+    Tracer tracer = new Tracer(shards, TraceParameters.V1);
     List<String> warm = outputs(docs, Math.max(50, o.traces() / 4), o.outputTokens(), 1);
     for (String s : warm) {
       tracer.trace(s);

@@ -24,16 +24,19 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * An index directory: a manifest listing shards, one per datanet version added, each a shard file
- * (spec section "Index files"). Adding a version writes a new shard and then replaces the manifest
- * atomically, so a reader sees the old or the new list, never half of one. A query names the
- * versions it spans; their shards are searched together.
+ * An index directory: a manifest listing shards, the shards of each datanet version added together,
+ * each a shard file (spec section "Index files"). A version is one shard, or several parts when it
+ * is larger than {@link ShardFormat#PART_POSITIONS} positions ({@link ShardWriter#writeParts}).
+ * Adding a version writes its shards and then replaces the manifest atomically, so a reader sees
+ * the old or the new list, never half of one. A query names the versions it spans; their shards are
+ * searched together.
  *
  * <pre>
  * index.manifest:
  *   openledger-attribution-index 1
  *   attribution.version 1
- *   shard VERSION FILE POSITIONS CONTRIBUTIONS HEADER_CRC32C_HEX     (one line per shard)
+ *   shard VERSION FILE POSITIONS CONTRIBUTIONS HEADER_CRC32C_HEX     (one line per shard; the
+ *                                                                   lines of a version together)
  * </pre>
  */
 public final class CorpusIndex implements AutoCloseable {
@@ -88,17 +91,29 @@ public final class CorpusIndex implements AutoCloseable {
   }
 
   /**
-   * Indexes {@code contributions} as a new shard labelled {@code version}, creating the directory
-   * and manifest when absent. Nothing in the directory changes if this throws.
+   * Indexes {@code contributions} as a new version labelled {@code version}, one shard or several
+   * parts, creating the directory and manifest when absent. Nothing in the directory changes if
+   * this throws.
    *
    * @param version label of the datanet version, [A-Za-z0-9._-]{1,64}, not yet in the index
+   * @return the version's shards, in order
    * @throws AttributionException.InvalidInput on a bad label or bad contributions
    */
-  public static ShardInfo append(
+  public static List<ShardInfo> append(
       Path dir,
       String version,
       Iterator<Contribution> contributions,
       int threads,
+      BuildProgress progress) {
+    return append(dir, version, contributions, new ShardWriter(threads), progress);
+  }
+
+  /** {@link #append} with the given writer (tests cut parts smaller). */
+  static List<ShardInfo> append(
+      Path dir,
+      String version,
+      Iterator<Contribution> contributions,
+      ShardWriter writer,
       BuildProgress progress) {
     if (!VERSION.matcher(version).matches()) {
       throw new AttributionException.InvalidInput(
@@ -114,18 +129,18 @@ public final class CorpusIndex implements AutoCloseable {
           throw new AttributionException.InvalidInput(
               "another process is adding to the index " + dir);
         }
-        return appendLocked(dir, version, contributions, threads, progress);
+        return appendLocked(dir, version, contributions, writer, progress);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write index " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  private static ShardInfo appendLocked(
+  private static List<ShardInfo> appendLocked(
       Path dir,
       String version,
       Iterator<Contribution> contributions,
-      int threads,
+      ShardWriter writer,
       BuildProgress progress)
       throws IOException {
     List<ShardInfo> infos =
@@ -136,20 +151,42 @@ public final class CorpusIndex implements AutoCloseable {
             "the index already has version " + version + "; name the new version differently");
       }
     }
-    String file = String.format(Locale.ROOT, "shard-%06d.olsa", infos.size() + 1);
-    Path tmp = dir.resolve(file + ".tmp");
+    int first = infos.size() + 1;
+    List<Path> written = new ArrayList<>();
     try {
-      ShardWriter.ShardStats stats = new ShardWriter(threads).write(contributions, tmp, progress);
-      Files.move(tmp, dir.resolve(file), StandardCopyOption.ATOMIC_MOVE);
-      ShardInfo info =
-          new ShardInfo(version, file, stats.positions(), stats.contributions(), stats.headerCrc());
+      List<ShardWriter.ShardStats> parts =
+          writer.writeParts(
+              contributions,
+              k -> {
+                Path tmp = dir.resolve(fileName(first + k) + ".tmp");
+                synchronized (written) {
+                  written.add(tmp);
+                }
+                return tmp;
+              },
+              progress);
+      List<ShardInfo> added = new ArrayList<>();
+      for (int k = 0; k < parts.size(); k++) {
+        String file = fileName(first + k);
+        Files.move(dir.resolve(file + ".tmp"), dir.resolve(file), StandardCopyOption.ATOMIC_MOVE);
+        ShardWriter.ShardStats stats = parts.get(k);
+        added.add(
+            new ShardInfo(
+                version, file, stats.positions(), stats.contributions(), stats.headerCrc()));
+      }
       List<ShardInfo> all = new ArrayList<>(infos);
-      all.add(info);
+      all.addAll(added);
       writeManifest(dir, all);
-      return info;
+      return added;
     } finally {
-      Files.deleteIfExists(tmp);
+      for (Path tmp : written) {
+        Files.deleteIfExists(tmp);
+      }
     }
+  }
+
+  private static String fileName(int shard) {
+    return String.format(Locale.ROOT, "shard-%06d.olsa", shard);
   }
 
   private static void writeManifest(Path dir, List<ShardInfo> infos) throws IOException {
@@ -233,7 +270,9 @@ public final class CorpusIndex implements AutoCloseable {
                 Long.parseLong(f[3]),
                 Integer.parseInt(f[4]),
                 Integer.parseUnsignedInt(f[5], 16));
-        if (!versions.add(info.version())) {
+        // a version's shards are listed together
+        boolean continues = !out.isEmpty() && out.getLast().version().equals(info.version());
+        if (!versions.add(info.version()) && !continues) {
           throw new NumberFormatException();
         }
         out.add(info);
@@ -252,7 +291,7 @@ public final class CorpusIndex implements AutoCloseable {
     return dir;
   }
 
-  /** The shards in the order they were added. */
+  /** The shards in the order they were added (a version in parts has several). */
   public List<ShardInfo> shardInfos() {
     return infos;
   }
@@ -263,7 +302,8 @@ public final class CorpusIndex implements AutoCloseable {
   }
 
   /**
-   * The shards of the named versions, in index order; all shards when {@code versions} is empty.
+   * The shards of the named versions (every part of each), in index order; all shards when {@code
+   * versions} is empty.
    *
    * @throws AttributionException.InvalidInput if a version is not in the index
    */
@@ -272,12 +312,15 @@ public final class CorpusIndex implements AutoCloseable {
       return shards;
     }
     Set<String> wanted = new LinkedHashSet<>(versions);
+    Set<String> found = new HashSet<>();
     List<Shard> out = new ArrayList<>();
     for (int i = 0; i < infos.size(); i++) {
-      if (wanted.remove(infos.get(i).version())) {
+      if (wanted.contains(infos.get(i).version())) {
+        found.add(infos.get(i).version());
         out.add(shards.get(i));
       }
     }
+    wanted.removeAll(found);
     if (!wanted.isEmpty()) {
       List<String> known = infos.stream().map(ShardInfo::version).toList();
       throw new AttributionException.InvalidInput(

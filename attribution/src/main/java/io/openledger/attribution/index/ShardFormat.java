@@ -57,6 +57,12 @@ final class ShardFormat {
   /** Largest number of positions in one shard: suffix array entries are built as Java ints. */
   static final long MAX_POSITIONS = Integer.MAX_VALUE - 16;
 
+  /**
+   * Most positions of one part of a version ({@link ShardWriter#writeParts}): a larger version is
+   * indexed as several shard files, sorted side by side on as many cores.
+   */
+  static final long PART_POSITIONS = 1L << 25;
+
   /** One row of the section table. Width 8 means plain bytes. */
   record SectionEntry(long offset, long length, long count, int crc, int width) {}
 

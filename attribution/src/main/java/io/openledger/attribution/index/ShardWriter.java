@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.zip.CRC32C;
 
 /**
@@ -52,6 +54,7 @@ public final class ShardWriter {
 
   private final int threads;
   private final int sortThreads;
+  private final long partPositions;
 
   /**
    * A writer tokenizing on {@code threads} threads (at least 1) and sorting suffixes with the
@@ -70,14 +73,23 @@ public final class ShardWriter {
    * ({@link InductionTeam}); 1 is {@link #ShardWriter(int)}. The file is the same for all counts.
    */
   public ShardWriter(int threads, int sortThreads) {
+    this(threads, sortThreads, ShardFormat.PART_POSITIONS);
+  }
+
+  /** As {@link #ShardWriter(int, int)}, cutting versions into parts of {@code partPositions}. */
+  ShardWriter(int threads, int sortThreads, long partPositions) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1");
     }
     if (sortThreads < 1) {
       throw new IllegalArgumentException("sortThreads must be >= 1");
     }
+    if (partPositions < 2) {
+      throw new IllegalArgumentException("partPositions must be >= 2");
+    }
     this.threads = threads;
     this.sortThreads = sortThreads;
+    this.partPositions = partPositions;
   }
 
   /**
@@ -87,7 +99,149 @@ public final class ShardWriter {
    *     contribution, or a corpus too large for one shard
    */
   public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
+    return writeShard(tokenizeAll(contributions, progress), file, progress);
+  }
+
+  /**
+   * Writes one version's contributions as its parts, one shard file each ({@code files} names part
+   * k, from 0), and returns their summaries in order. A version of at most {@link
+   * ShardFormat#PART_POSITIONS} positions is one part, the same file {@link #write} gives; a larger
+   * one is cut at contribution boundaries into the fewest parts, a power of two, of about equal
+   * size and at most that many positions each ({@link #partStarts}). The vocabulary is the whole
+   * version's, so the parts are tokenized once; each part keeps the tokens it holds. Parts are
+   * sorted and written whole by one thread each, as many at once as there are threads: on two cores
+   * two suffix sorts run side by side where a single shard's sort runs on one. The files depend
+   * only on the contributions and their order, never on the thread count.
+   *
+   * @throws AttributionException.InvalidInput as {@link #write} does
+   */
+  public List<ShardStats> writeParts(
+      Iterator<Contribution> contributions, IntFunction<Path> files, BuildProgress progress) {
     Corpus corpus = tokenizeAll(contributions, progress);
+    int[] starts = partStarts(corpus.docStarts, corpus.ids.size(), partPositions);
+    int parts = starts.length - 1;
+    if (parts == 1) {
+      return List.of(writeShard(corpus, files.apply(0), progress));
+    }
+    progress.start(BuildProgress.Phase.SORT, parts);
+    AtomicInteger finished = new AtomicInteger();
+    int workers = Math.min(threads, parts);
+    ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers) : null;
+    try {
+      List<Future<ShardStats>> done = new ArrayList<>();
+      for (int k = 0; k < parts; k++) {
+        int part = k;
+        Callable<ShardStats> work =
+            () -> {
+              ShardStats stats =
+                  writePart(part(corpus, starts[part], starts[part + 1]), files.apply(part));
+              synchronized (progress) {
+                progress.progress(finished.incrementAndGet());
+              }
+              return stats;
+            };
+        if (pool == null) {
+          FutureTask<ShardStats> t = new FutureTask<>(work);
+          t.run();
+          done.add(t);
+        } else {
+          done.add(pool.submit(work));
+        }
+      }
+      List<ShardStats> out = new ArrayList<>();
+      for (Future<ShardStats> f : done) {
+        out.add(await(f));
+      }
+      return out;
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Where each part begins, as contribution indices, and the contribution count at the end: the
+   * fewest parts, a power of two, with at most about {@code partPositions} positions each; part k
+   * begins at the first contribution starting at or after k / parts of the positions.
+   */
+  static int[] partStarts(long[] docStarts, int docs, long partPositions) {
+    long n = docStarts[docs];
+    int parts = 1;
+    while ((n + parts - 1) / parts > partPositions) {
+      parts *= 2;
+    }
+    int[] starts = new int[parts + 1];
+    int count = 1;
+    int d = 0;
+    for (int k = 1; k < parts; k++) {
+      long at = n * k / parts;
+      while (d < docs && docStarts[d] < at) {
+        d++;
+      }
+      if (d > starts[count - 1] && d < docs) {
+        starts[count++] = d;
+      }
+    }
+    starts[count++] = docs;
+    return Arrays.copyOf(starts, count);
+  }
+
+  /**
+   * Contributions [d0, d1) of the corpus as a corpus of their own: their text, and the tokens they
+   * use as the vocabulary (still in code point order, so renumbering keeps the order).
+   */
+  private static Corpus part(Corpus c, int d0, int d1) {
+    int from = (int) c.docStarts[d0];
+    int to = (int) c.docStarts[d1];
+    int[] newId = new int[c.vocabulary.length + 1];
+    for (int i = from; i < to; i++) {
+      newId[c.text[i]] = 1;
+    }
+    newId[0] = 0; // the separator stays 0
+    int used = 0;
+    for (int id = 1; id < newId.length; id++) {
+      if (newId[id] != 0) {
+        newId[id] = ++used;
+      }
+    }
+    String[] vocabulary = new String[used];
+    for (int id = 1; id < newId.length; id++) {
+      if (newId[id] != 0) {
+        vocabulary[newId[id] - 1] = c.vocabulary[id - 1];
+      }
+    }
+    int n = to - from;
+    int[] text = new int[n];
+    for (int i = 0; i < n; i++) {
+      text[i] = newId[c.text[from + i]];
+    }
+    long[] docStarts = new long[d1 - d0 + 1];
+    for (int d = d0; d <= d1; d++) {
+      docStarts[d - d0] = c.docStarts[d] - from;
+    }
+    return new Corpus(text, n, vocabulary, docStarts, c.ids.subList(d0, d1));
+  }
+
+  /** One part's shard, sorted and written on the calling thread. */
+  private static ShardStats writePart(Corpus corpus, Path file) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      Layout layout = writeTextSections(corpus, ch);
+      int[] sa =
+          SuffixArrays.buildInPlace(
+              corpus.text, corpus.n, corpus.vocabulary.length, 1, SuffixArrays.Threads.RANGE_LOOPS);
+      return writeSuffixesAndHeader(corpus, sa, layout, ch, BuildProgress.NONE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ShardStats writeShard(Corpus corpus, Path file, BuildProgress progress) {
     try (FileChannel ch =
             FileChannel.open(
                 file,

@@ -303,4 +303,120 @@ class CorpusIndexTest {
         .isInstanceOf(CorruptIndex.class)
         .hasMessageContaining("line 3 is damaged");
   }
+
+  @Test
+  void partsArePowersOfTwoCutAtContributionsNearEqualSizes() {
+    // 10 contributions of 10 positions: 100 positions
+    long[] starts = new long[11];
+    for (int d = 0; d <= 10; d++) {
+      starts[d] = 10L * d;
+    }
+    assertThat(ShardWriter.partStarts(starts, 10, 100)).containsExactly(0, 10);
+    assertThat(ShardWriter.partStarts(starts, 10, 99)).containsExactly(0, 5, 10);
+    // 100 / 30 needs 4 parts: cut at the first contributions from 25, 50 and 75 positions on
+    assertThat(ShardWriter.partStarts(starts, 10, 30)).containsExactly(0, 3, 5, 8, 10);
+    // a contribution over the three cuts' positions (25, 50, 75): never cut inside, and the parts
+    // that would be empty are dropped
+    long[] big = {0, 5, 95, 100};
+    assertThat(ShardWriter.partStarts(big, 3, 30)).containsExactly(0, 2, 3);
+    assertThat(ShardWriter.partStarts(new long[] {0, 100}, 1, 10)).containsExactly(0, 1);
+  }
+
+  @Test
+  void aVersionInPartsHasTheSameBytesForAnyThreadCountAndTracesAsOneShard() throws IOException {
+    List<Contribution> docs = corpus(40_000, 21);
+    Path one = dir.resolve("one.olsa");
+    new ShardWriter(1).write(docs.iterator(), one, BuildProgress.NONE);
+    List<List<byte[]>> byThreads = new ArrayList<>();
+    for (int threads = 1; threads <= 3; threads++) {
+      Path d = Files.createDirectories(dir.resolve("t" + threads));
+      List<ShardWriter.ShardStats> parts =
+          new ShardWriter(threads, 1, 12_000)
+              .writeParts(docs.iterator(), k -> d.resolve(k + ".olsa"), BuildProgress.NONE);
+      assertThat(parts).hasSize(4);
+      List<byte[]> bytes = new ArrayList<>();
+      for (int k = 0; k < parts.size(); k++) {
+        bytes.add(Files.readAllBytes(d.resolve(k + ".olsa")));
+        assertThat(parts.get(k).positions()).isLessThanOrEqualTo(12_000 + 1_300);
+      }
+      byThreads.add(bytes);
+    }
+    for (int t = 1; t < byThreads.size(); t++) {
+      for (int k = 0; k < 4; k++) {
+        assertThat(byThreads.get(t).get(k))
+            .as("part %d, %d threads", k, t + 1)
+            .isEqualTo(byThreads.get(0).get(k));
+      }
+    }
+    // the parts hold every contribution once, in order, and each only the tokens it uses
+    List<Shard> parts = new ArrayList<>();
+    try (Shard whole = Shard.open(one)) {
+      for (int k = 0; k < 4; k++) {
+        parts.add(Shard.open(dir.resolve("t1").resolve(k + ".olsa")));
+      }
+      int d = 0;
+      long positions = 0;
+      for (Shard part : parts) {
+        positions += part.positions();
+        for (int i = 0; i < part.contributionCount(); i++, d++) {
+          assertThat(part.contributionId(i)).isEqualTo(docs.get(d).id());
+        }
+        assertThat(part.vocabularySize()).isLessThan(whole.vocabularySize());
+      }
+      assertThat(d).isEqualTo(docs.size());
+      assertThat(positions).isEqualTo(whole.positions());
+      String output =
+          docs.get(2).text().substring(0, 200)
+              + " qqq zzz "
+              + docs.get(docs.size() / 2).text().substring(20, 300)
+              + " "
+              + docs.getLast().text().substring(0, 150);
+      var a =
+          new io.openledger.attribution.trace.Tracer(
+                  List.of(whole), io.openledger.attribution.trace.TraceParameters.V1)
+              .trace(output);
+      var b =
+          new io.openledger.attribution.trace.Tracer(
+                  parts, io.openledger.attribution.trace.TraceParameters.V1)
+              .trace(output);
+      assertThat(b.spans()).isEqualTo(a.spans());
+      assertThat(b.weights()).isEqualTo(a.weights());
+      assertThat(a.spans()).isNotEmpty();
+    } finally {
+      parts.forEach(Shard::close);
+    }
+  }
+
+  @Test
+  void anIndexListsAVersionsPartsTogetherAndSelectsThemAll() throws IOException {
+    Path index = dir.resolve("parts");
+    ShardWriter small = new ShardWriter(2, 1, 5_000);
+    List<CorpusIndex.ShardInfo> v1 =
+        CorpusIndex.append(index, "v1", corpus(18_000, 31).iterator(), small, BuildProgress.NONE);
+    List<CorpusIndex.ShardInfo> v2 =
+        CorpusIndex.append(index, "v2", corpus(3_000, 32).iterator(), small, BuildProgress.NONE);
+    assertThat(v1).hasSize(4).allSatisfy(i -> assertThat(i.version()).isEqualTo("v1"));
+    assertThat(v2).hasSize(1);
+    assertThat(v2.getFirst().file()).isEqualTo("shard-000005.olsa");
+    try (CorpusIndex ci = CorpusIndex.open(index)) {
+      assertThat(ci.shardInfos())
+          .extracting(CorpusIndex.ShardInfo::version)
+          .containsExactly("v1", "v1", "v1", "v1", "v2");
+      assertThat(ci.select(List.of("v1"))).hasSize(4);
+      assertThat(ci.select(List.of("v2", "v1"))).hasSize(5);
+    }
+    assertThatThrownBy(
+            () ->
+                CorpusIndex.append(index, "v1", corpus(100, 33).iterator(), 1, BuildProgress.NONE))
+        .isInstanceOf(InvalidInput.class)
+        .hasMessageContaining("already has version v1");
+    // a version's lines apart from each other are a damaged manifest
+    Path m = index.resolve(CorpusIndex.MANIFEST);
+    List<String> lines = new ArrayList<>(Files.readAllLines(m));
+    Collections.swap(lines, 3, 6);
+    Files.write(m, lines);
+    assertThatThrownBy(() -> CorpusIndex.open(index))
+        .isInstanceOf(CorruptIndex.class)
+        .hasMessageContaining("is damaged");
+  }
 }

@@ -7,7 +7,9 @@ import io.openledger.node.cli.CliException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -71,23 +73,31 @@ public final class IndexCommand implements Callable<Integer> {
       throw new CliException("--threads must be at least 1");
     }
     ContributionSource src = ContributionSource.of(source);
-    String label = version != null ? version : "v" + (existingShards(out) + 1);
+    String label = version != null ? version : "v" + (existingVersions(out) + 1);
     long total = src.count();
     long t0 = System.nanoTime();
-    CorpusIndex.ShardInfo info;
+    List<CorpusIndex.ShardInfo> shards;
     try (Bars bars = new Bars(spec.commandLine().getErr(), total, noProgress)) {
-      info = CorpusIndex.append(out, label, src.iterator(), n, bars);
+      shards = CorpusIndex.append(out, label, src.iterator(), n, bars);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long tokens = info.positions() - info.contributions();
-    long bytes = fileSize(out.resolve(info.file()));
+    long tokens = 0;
+    int contributions = 0;
+    long bytes = 0;
+    List<String> files = new ArrayList<>();
+    for (CorpusIndex.ShardInfo s : shards) {
+      tokens += s.positions() - s.contributions();
+      contributions += s.contributions();
+      bytes += fileSize(out.resolve(s.file()));
+      files.add(s.file());
+    }
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("index", out.toString());
-      m.put("version", info.version());
-      m.put("file", info.file());
-      m.put("contributions", info.contributions());
+      m.put("version", label);
+      m.put("files", files);
+      m.put("contributions", contributions);
       m.put("tokens", tokens);
       m.put("file_bytes", bytes);
       m.put("bytes_per_token", bytes / (double) tokens);
@@ -99,11 +109,11 @@ public final class IndexCommand implements Callable<Integer> {
           Locale.ROOT,
           "indexed %,d contributions, %,d tokens as version %s in %s (%s, %.2f bytes/token)%n"
               + "%.1fs, %,.0f tokens/s%n",
-          info.contributions(),
+          contributions,
           tokens,
-          info.version(),
+          label,
           out,
-          info.file(),
+          String.join(", ", files),
           bytes / (double) tokens,
           seconds,
           tokens / seconds);
@@ -111,11 +121,14 @@ public final class IndexCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static int existingShards(Path index) {
+  private static long existingVersions(Path index) {
     if (!Files.exists(index.resolve(CorpusIndex.MANIFEST))) {
       return 0;
     }
-    return CorpusIndex.manifest(index).size();
+    return CorpusIndex.manifest(index).stream()
+        .map(CorpusIndex.ShardInfo::version)
+        .distinct()
+        .count();
   }
 
   private static long fileSize(Path p) {

@@ -131,12 +131,12 @@ public final class DatanetIndexes implements AutoCloseable {
     Path tmp = null;
     try {
       tmp = Files.createTempDirectory("openledger-index-preview");
-      CorpusIndex.ShardInfo info =
+      List<CorpusIndex.ShardInfo> shards =
           CorpusIndex.append(tmp, label(version), contributions(s.indexed), 1, BuildProgress.NONE);
       return new BuiltVersion(
           datanetId,
           version,
-          hashFile(tmp.resolve(info.file())),
+          indexHash(tmp, shards),
           s.indexed.stream().map(Accepted::contributionId).toList(),
           s.excluded);
     } catch (IOException e) {
@@ -154,32 +154,29 @@ public final class DatanetIndexes implements AutoCloseable {
       return Optional.empty();
     }
     List<Exclusion> excluded = readExclusions(excludedFile);
-    Optional<CorpusIndex.ShardInfo> shard = shardInfo(datanetId, version);
-    if (shard.isEmpty()) {
+    List<CorpusIndex.ShardInfo> shards = shardInfos(datanetId, version);
+    if (shards.isEmpty()) {
       return Optional.of(new BuiltVersion(datanetId, version, EMPTY_INDEX, List.of(), excluded));
     }
-    Shard s = index(datanetId).orElseThrow().select(List.of(label(version))).getFirst();
     List<Long> ids = new ArrayList<>();
-    for (int i = 0; i < s.contributionCount(); i++) {
-      ids.add(Long.parseLong(s.contributionId(i)));
+    for (Shard s : index(datanetId).orElseThrow().select(List.of(label(version)))) {
+      for (int i = 0; i < s.contributionCount(); i++) {
+        ids.add(Long.parseLong(s.contributionId(i)));
+      }
     }
     return Optional.of(
-        new BuiltVersion(
-            datanetId,
-            version,
-            hashFile(dir.resolve(shard.get().file())),
-            List.copyOf(ids),
-            excluded));
+        new BuiltVersion(datanetId, version, indexHash(dir, shards), List.copyOf(ids), excluded));
   }
 
-  private Optional<CorpusIndex.ShardInfo> shardInfo(long datanetId, int version) {
+  /** The shards of a version as the manifest lists them: none, one, or its parts in order. */
+  private List<CorpusIndex.ShardInfo> shardInfos(long datanetId, int version) {
     Path dir = dir(datanetId);
     if (!Files.exists(dir.resolve(CorpusIndex.MANIFEST))) {
-      return Optional.empty();
+      return List.of();
     }
     return CorpusIndex.manifest(dir).stream()
         .filter(i -> i.version().equals(label(version)))
-        .findFirst();
+        .toList();
   }
 
   /**
@@ -328,6 +325,22 @@ public final class DatanetIndexes implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A version's index hash: the keccak-256 of its shard file, or, for a version indexed in parts,
+   * the keccak-256 of the parts' keccak-256 hashes one after the other, in order.
+   */
+  static Hash indexHash(Path dir, List<CorpusIndex.ShardInfo> shards) {
+    if (shards.size() == 1) {
+      return hashFile(dir.resolve(shards.getFirst().file()));
+    }
+    Hash.Hasher digest = Hash.hasher();
+    for (CorpusIndex.ShardInfo shard : shards) {
+      byte[] part = hashFile(dir.resolve(shard.file())).toArray();
+      digest.update(part, 0, part.length);
+    }
+    return digest.digest();
   }
 
   static Hash hashFile(Path file) {

@@ -122,4 +122,25 @@ class DatanetIndexesTest {
           .isPositive();
     }
   }
+
+  @Test
+  void theIndexHashOfAVersionInPartsHashesThePartsHashesInOrder() throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("a.olsa"), "first part");
+    java.nio.file.Files.writeString(dir.resolve("b.olsa"), "second part");
+    io.openledger.attribution.index.CorpusIndex.ShardInfo a =
+        new io.openledger.attribution.index.CorpusIndex.ShardInfo("v1", "a.olsa", 1, 1, 0);
+    io.openledger.attribution.index.CorpusIndex.ShardInfo b =
+        new io.openledger.attribution.index.CorpusIndex.ShardInfo("v1", "b.olsa", 1, 1, 0);
+    io.openledger.chain.types.Hash ha =
+        io.openledger.chain.types.Hash.keccak256("first part".getBytes(StandardCharsets.UTF_8));
+    io.openledger.chain.types.Hash hb =
+        io.openledger.chain.types.Hash.keccak256("second part".getBytes(StandardCharsets.UTF_8));
+    assertThat(DatanetIndexes.indexHash(dir, List.of(a))).isEqualTo(ha);
+    byte[] both = new byte[64];
+    System.arraycopy(ha.toArray(), 0, both, 0, 32);
+    System.arraycopy(hb.toArray(), 0, both, 32, 32);
+    assertThat(DatanetIndexes.indexHash(dir, List.of(a, b)))
+        .isEqualTo(io.openledger.chain.types.Hash.keccak256(both))
+        .isNotEqualTo(DatanetIndexes.indexHash(dir, List.of(b, a)));
+  }
 }

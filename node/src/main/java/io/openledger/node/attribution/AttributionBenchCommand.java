@@ -49,9 +49,11 @@ public final class AttributionBenchCommand implements Callable<Integer> {
       names = "--sort-threads",
       paramLabel = "N",
       description =
-          "Threads for the induction scans of the suffix sort (default: 1, the sequential scans,"
-              + " the other loops of SA-IS on the --threads threads); more run the block-parallel"
-              + " induction, to compare.")
+          "Threads for the induction scans of the suffix sort of a corpus indexed as one shard"
+              + " (default: 1, the sequential scans, the other loops of SA-IS on the --threads"
+              + " threads); more run the block-parallel induction, to compare. A corpus of more"
+              + " than 2^25 positions is indexed in parts, each sorted on one thread, --threads"
+              + " parts at once.")
   Integer sortThreads;
 
   @Option(

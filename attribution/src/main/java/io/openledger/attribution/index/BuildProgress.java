@@ -9,7 +9,7 @@ public interface BuildProgress {
   enum Phase {
     /** Reading and tokenizing contributions; units: contributions. */
     TOKENIZE,
-    /** Sorting suffixes; units: percent. */
+    /** Sorting suffixes; units: percent, or parts sorted and written for a version in parts. */
     SORT,
     /** Writing the shard file; units: bytes. */
     WRITE

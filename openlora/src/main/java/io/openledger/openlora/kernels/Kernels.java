@@ -135,73 +135,79 @@ public final class Kernels {
       int j0,
       int j1,
       Scratch s) {
+    if (n < 4) {
+      int8Tokens(q, x, xOff, n, y, yOff, yStride, j0, j1, s.sums);
+      return;
+    }
     int in = q.cols();
     float[] sums = s.sums;
+    float[] panel = s.panel;
     for (int p = j0 / PANEL * PANEL; p < j1; p += PANEL) {
       int lo = Math.max(j0, p);
       int hi = Math.min(j1, p + PANEL);
-      long panelOff = (long) p * in;
+      int8RowToF32(q.data(), (long) p * in, PANEL * in, 1f, panel, 0);
       int t = 0;
-      if (n < 4) {
-        // two panels at once when the range has them: two streams of the weights read together
-        // bring about 10% more of the memory bandwidth than one
-        boolean two = p + PANEL < j1;
-        for (; t < n; t++) {
-          if (two) {
-            panelToken2(q.data(), panelOff, (long) in * PANEL, in, x, xOff + t * in, sums);
-            finish(sums, 1, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
-            finish(
-                sums,
-                PANEL,
-                1,
-                q.scales(),
-                p + PANEL,
-                p + PANEL,
-                Math.min(j1, p + 2 * PANEL),
-                y,
-                yOff + t * yStride,
-                yStride);
-          } else {
-            panelToken(q.data(), panelOff, in, x, xOff + t * in, sums);
-            finish(sums, 1, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
-          }
-        }
-        if (two) {
-          p += PANEL;
-        }
-        continue;
-      }
-      float[] panel = s.panel;
-      int8RowToF32(q.data(), panelOff, PANEL * in, 1f, panel, 0);
       for (; t + PANEL_TOKENS <= n; t += PANEL_TOKENS) {
         panel6(panel, in, x, xOff + t * in, sums);
-        finish(sums, PANEL_TOKENS, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
+        finish(sums, 0, PANEL_TOKENS, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
       }
       for (; t < n; t++) {
         panel1(panel, in, x, xOff + t * in, sums);
-        finish(sums, 1, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
+        finish(sums, 0, 1, q.scales(), p, lo, hi, y, yOff + t * yStride, yStride);
       }
     }
   }
 
   /**
-   * y[t, r] = sums[t·PANEL + r - p] · scales[r] for tokens t < tokens and rows r in [lo, hi) of the
-   * panel starting at row p (y[t, r] at yOff + t·yStride + r).
+   * {@link #int8Matmul} for a few tokens (single-stream decode): each panel's bytes converted in
+   * registers as they stream past, two panels at once when the range has them (two streams of the
+   * weights read together bring about 10% more of the memory bandwidth than one).
    */
-  private static void finish(
-      float[] sums,
-      int tokens,
-      float[] scales,
-      int p,
-      int lo,
-      int hi,
+  private static void int8Tokens(
+      Matrix.Int8 q,
+      float[] x,
+      int xOff,
+      int n,
       float[] y,
       int yOff,
-      int yStride) {
-    finish(sums, 0, tokens, scales, p, lo, hi, y, yOff, yStride);
+      int yStride,
+      int j0,
+      int j1,
+      float[] sums) {
+    int in = q.cols();
+    for (int p = j0 / PANEL * PANEL; p < j1; ) {
+      int lo = Math.max(j0, p);
+      int hi = Math.min(j1, p + PANEL);
+      boolean two = p + PANEL < j1;
+      for (int t = 0; t < n; t++) {
+        int o = yOff + t * yStride;
+        if (two) {
+          panelToken2(q.data(), (long) p * in, in, x, xOff + t * in, sums);
+          finish(sums, 0, 1, q.scales(), p, lo, hi, y, o, yStride);
+          finish(
+              sums,
+              PANEL,
+              1,
+              q.scales(),
+              p + PANEL,
+              p + PANEL,
+              Math.min(j1, p + 2 * PANEL),
+              y,
+              o,
+              yStride);
+        } else {
+          panelToken(q.data(), (long) p * in, in, x, xOff + t * in, sums);
+          finish(sums, 0, 1, q.scales(), p, lo, hi, y, o, yStride);
+        }
+      }
+      p += two ? 2 * PANEL : PANEL;
+    }
   }
 
-  /** {@link #finish} on the sums at {@code sums[sumsOff ..]}. */
+  /**
+   * y[t, r] = sums[sumsOff + t·PANEL + r - p] · scales[r] for tokens t < tokens and rows r in [lo,
+   * hi) of the panel starting at row p (y[t, r] at yOff + t·yStride + r).
+   */
   private static void finish(
       float[] sums,
       int sumsOff,
@@ -372,11 +378,12 @@ public final class Kernels {
   }
 
   /**
-   * {@link #panelToken} on two panels, the second {@code next} bytes after the first; its sums go
-   * to sums[PANEL .. 2·PANEL).
+   * {@link #panelToken} on two consecutive panels (the second PANEL·in bytes after the first); the
+   * second's sums go to sums[PANEL .. 2·PANEL).
    */
   private static void panelToken2(
-      MemorySegment q, long off, long next, int in, float[] x, int x0, float[] sums) {
+      MemorySegment q, long off, int in, float[] x, int x0, float[] sums) {
+    long next = (long) PANEL * in;
     FloatVector a0 = FloatVector.zero(F);
     FloatVector a1 = a0;
     FloatVector a2 = a0;

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The figures of {@code openledger bench attribution}: index build throughput and size, trace
@@ -67,12 +68,10 @@ public final class AttributionBenchmark {
       System.gc();
       long t0 = System.nanoTime();
       long cpu0 = processCpuNanos();
+      IntFunction<Path> partFile = k -> o.workDir().resolve("bench-" + key + "-" + k + ".olsa");
       List<ShardWriter.ShardStats> parts =
           new ShardWriter(o.threads(), o.sortThreads())
-              .writeParts(
-                  docs.iterator(),
-                  k -> o.workDir().resolve("bench-" + key + "-" + k + ".olsa"),
-                  BuildProgress.NONE);
+              .writeParts(docs.iterator(), partFile, BuildProgress.NONE);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
       long tokens = 0;
@@ -93,7 +92,7 @@ public final class AttributionBenchmark {
       List<Shard> shards = new ArrayList<>();
       try {
         for (int k = 0; k < parts.size(); k++) {
-          shards.add(Shard.open(o.workDir().resolve("bench-" + key + "-" + k + ".olsa")));
+          shards.add(Shard.open(partFile.apply(k)));
         }
         figures.put("open_" + key + "_ms", round((System.nanoTime() - o0) / 1e6));
         log.accept("tracing " + o.traces() + " outputs of " + o.outputTokens() + " tokens");
@@ -115,7 +114,7 @@ public final class AttributionBenchmark {
       docs = null;
       try {
         for (int k = 0; k < parts.size(); k++) {
-          Files.deleteIfExists(o.workDir().resolve("bench-" + key + "-" + k + ".olsa"));
+          Files.deleteIfExists(partFile.apply(k));
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);

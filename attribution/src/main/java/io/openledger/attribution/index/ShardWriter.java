@@ -99,7 +99,7 @@ public final class ShardWriter {
    *     contribution, or a corpus too large for one shard
    */
   public ShardStats write(Iterator<Contribution> contributions, Path file, BuildProgress progress) {
-    return writeShard(tokenizeAll(contributions, progress), file, progress);
+    return writeShard(tokenizeAll(contributions, progress), file, progress, threads, sortThreads);
   }
 
   /**
@@ -121,7 +121,7 @@ public final class ShardWriter {
     int[] starts = partStarts(corpus.docStarts, corpus.ids.size(), partPositions);
     int parts = starts.length - 1;
     if (parts == 1) {
-      return List.of(writeShard(corpus, files.apply(0), progress));
+      return List.of(writeShard(corpus, files.apply(0), progress, threads, sortThreads));
     }
     progress.start(BuildProgress.Phase.SORT, parts);
     AtomicInteger finished = new AtomicInteger();
@@ -133,20 +133,20 @@ public final class ShardWriter {
         int part = k;
         Callable<ShardStats> work =
             () -> {
+              // whole on this thread: one thread for the sort and the writing
               ShardStats stats =
-                  writePart(part(corpus, starts[part], starts[part + 1]), files.apply(part));
+                  writeShard(
+                      part(corpus, starts[part], starts[part + 1]),
+                      files.apply(part),
+                      BuildProgress.NONE,
+                      1,
+                      1);
               synchronized (progress) {
                 progress.progress(finished.incrementAndGet());
               }
               return stats;
             };
-        if (pool == null) {
-          FutureTask<ShardStats> t = new FutureTask<>(work);
-          t.run();
-          done.add(t);
-        } else {
-          done.add(pool.submit(work));
-        }
+        done.add(runOn(pool, work));
       }
       List<ShardStats> out = new ArrayList<>();
       for (Future<ShardStats> f : done) {
@@ -223,25 +223,12 @@ public final class ShardWriter {
     return new Corpus(text, n, vocabulary, docStarts, c.ids.subList(d0, d1));
   }
 
-  /** One part's shard, sorted and written on the calling thread. */
-  private static ShardStats writePart(Corpus corpus, Path file) {
-    try (FileChannel ch =
-        FileChannel.open(
-            file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      Layout layout = writeTextSections(corpus, ch);
-      int[] sa =
-          SuffixArrays.buildInPlace(
-              corpus.text, corpus.n, corpus.vocabulary.length, 1, SuffixArrays.Threads.RANGE_LOOPS);
-      return writeSuffixesAndHeader(corpus, sa, layout, ch, BuildProgress.NONE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private ShardStats writeShard(Corpus corpus, Path file, BuildProgress progress) {
+  /**
+   * Sorts and writes one shard; with {@code threads} above 1 the text sections are written on a
+   * second thread while this one sorts.
+   */
+  private static ShardStats writeShard(
+      Corpus corpus, Path file, BuildProgress progress, int threads, int sortThreads) {
     try (FileChannel ch =
             FileChannel.open(
                 file,
@@ -422,6 +409,16 @@ public final class ShardWriter {
     return batch;
   }
 
+  /** Submits {@code work} to {@code exec}, or runs it now on this thread when there is none. */
+  private static <T> Future<T> runOn(ExecutorService exec, Callable<T> work) {
+    if (exec == null) {
+      FutureTask<T> t = new FutureTask<>(work);
+      t.run();
+      return t;
+    }
+    return exec.submit(work);
+  }
+
   private static <T> T await(Future<T> f) {
     try {
       return f.get();
@@ -454,12 +451,7 @@ public final class ShardWriter {
 
     /** Runs {@code work} on this lane's thread, after the work submitted before. */
     <T> Future<T> run(Callable<T> work) {
-      if (exec == null) {
-        FutureTask<T> t = new FutureTask<>(work);
-        t.run();
-        return t;
-      }
-      return exec.submit(work);
+      return runOn(exec, work);
     }
 
     private final Tokenizer.Cuts cuts = new Tokenizer.Cuts(1024);

@@ -162,73 +162,137 @@ final class VocabularyBuilder {
   record Sorted(String[] tokens, int[] finalIdOf) {}
 
   Sorted finish() {
-    // Sort ids by their first three UTF-16 units (a 51-bit key, radix-sorted), then each run of
-    // equal keys by the rest of the token: far fewer random reads of the char pool than a
-    // comparison sort of strings.
     int n = size;
-    long[] keys = new long[n];
     int[] ids = new int[n];
     for (int id = 0; id < n; id++) {
-      keys[id] = prefixKey(id);
       ids[id] = id;
     }
-    radixSort(keys, ids);
+    long[] keys = new long[n];
+    long[] next = new long[n];
+    long[] k2 = new long[n];
+    int[] i2 = new int[n];
+    // The first two chunks of every token read in id order, front to back through the char pool;
+    // the second rides along the first level's sort, so only tokens sharing 8 units read the pool
+    // again, at random.
+    for (int id = 0; id < n; id++) {
+      keys[id] = chunkKey(id, 0);
+      next[id] = chunkKey(id, CHUNK);
+    }
+    radixSort(ids, keys, next, k2, i2, 0, n);
     for (int i = 0; i < n; ) {
+      long k = keys[i];
       int j = i + 1;
-      while (j < n && keys[j] == keys[i]) {
+      while (j < n && keys[j] == k) {
         j++;
       }
-      if (j - i > 1) {
-        sortRun(ids, i, j);
+      if (j - i > 1 && (k & 0xFFFF) != 0) {
+        System.arraycopy(next, i, keys, i, j - i);
+        sortRange(ids, keys, k2, i2, i, j, CHUNK, true);
       }
       i = j;
     }
     String[] tokens = new String[n];
     int[] finalIdOf = new int[n];
     for (int rank = 0; rank < n; rank++) {
-      tokens[rank] = key(ids[rank]);
       finalIdOf[ids[rank]] = rank + 1;
+    }
+    for (int id = 0; id < n; id++) { // in id order: the char pool is read front to back
+      tokens[finalIdOf[id] - 1] = key(id);
     }
     return new Sorted(tokens, finalIdOf);
   }
 
-  // Units 0..2 as (fixup(unit) + 1) in 17 bits each, 0 past the end: orders like the tokens.
-  private long prefixKey(int id) {
+  // Units per radix level; past MAX_RADIX_DEPTH units a run is sorted by comparisons.
+  private static final int CHUNK = 4;
+
+  private static final int MAX_RADIX_DEPTH = 16 * CHUNK;
+
+  /**
+   * Sorts {@code ids[from, to)}, tokens that share their first {@code depth} UTF-16 units, by the
+   * rest: an MSD radix sort on four units at a time (a 64-bit key), each run of equal keys sorted
+   * again by the next four. Far fewer random reads of the char pool than a comparison sort, also
+   * when many tokens share long prefixes. {@code keys}, {@code k2} and {@code i2} are scratch; with
+   * {@code keyed}, {@code keys} holds the range's keys already.
+   */
+  private void sortRange(
+      int[] ids, long[] keys, long[] k2, int[] i2, int from, int to, int depth, boolean keyed) {
+    if (to - from <= 16 || depth >= MAX_RADIX_DEPTH) {
+      sortRun(ids, from, to);
+      return;
+    }
+    if (!keyed) {
+      for (int i = from; i < to; i++) {
+        keys[i] = chunkKey(ids[i], depth);
+      }
+    }
+    radixSort(ids, keys, null, k2, i2, from, to);
+    for (int i = from; i < to; ) {
+      long k = keys[i];
+      int j = i + 1;
+      while (j < to && keys[j] == k) {
+        j++;
+      }
+      // equal keys ending inside the chunk would be equal tokens, which the table never holds
+      if (j - i > 1 && (k & 0xFFFF) != 0) {
+        sortRange(ids, keys, k2, i2, i, j, depth + CHUNK, false);
+      }
+      i = j;
+    }
+  }
+
+  // Units depth..depth+3 as fixup(unit) in 16 bits each, 0 past the end, compared unsigned: orders
+  // like the tokens' rests (a token never holds U+0000, a control character, so no unit is 0).
+  private long chunkKey(int id, int depth) {
     int o = offsets[id];
     int len = length(o);
     long key = 0;
-    for (int k = 0; k < 3; k++) {
-      long unit = k < len ? fixup(pool[o + HEADER + k]) + 1L : 0;
-      key = (key << 17) | unit;
+    for (int k = depth; k < depth + CHUNK; k++) {
+      long unit = k < len ? fixup(pool[o + HEADER + k]) : 0;
+      key = (key << 16) | unit;
     }
     return key;
   }
 
-  // LSD radix sort of (keys, ids) by keys (non-negative, 51 bits), 11 bits per pass.
-  private static void radixSort(long[] keys, int[] ids) {
-    int n = keys.length;
-    long[] k2 = new long[n];
-    int[] i2 = new int[n];
-    for (int shift = 0; shift < 51; shift += 11) {
-      int[] count = new int[(1 << 11) + 1];
-      for (long k : keys) {
-        count[(int) ((k >>> shift) & 0x7FF) + 1]++;
+  // LSD radix sort of (keys, ids, payload when given)[from, to) by keys as unsigned, a byte per
+  // pass; the passes of bytes that are the same in every key (the high bytes of ASCII units) are
+  // skipped.
+  private static void radixSort(
+      int[] ids, long[] keys, long[] payload, long[] k2, int[] i2, int from, int to) {
+    long[] p2 = payload == null ? null : new long[to - from];
+    int n = to - from;
+    int[] count = new int[8 * 257];
+    for (int i = from; i < to; i++) {
+      long k = keys[i];
+      for (int b = 0; b < 8; b++) {
+        count[b * 257 + (int) ((k >>> (8 * b)) & 0xFF) + 1]++;
       }
-      for (int c = 0; c < 1 << 11; c++) {
-        count[c + 1] += count[c];
+    }
+    for (int b = 0; b < 8; b++) {
+      int base = b * 257;
+      int shift = 8 * b;
+      if (count[base + (int) ((keys[from] >>> shift) & 0xFF) + 1] == n) {
+        continue;
       }
-      for (int i = 0; i < n; i++) {
-        int d = (int) ((keys[i] >>> shift) & 0x7FF);
-        int at = count[d]++;
+      for (int c = 0; c < 256; c++) {
+        count[base + c + 1] += count[base + c];
+      }
+      for (int i = from; i < to; i++) {
+        int at = from + count[base + (int) ((keys[i] >>> shift) & 0xFF)]++;
         k2[at] = keys[i];
         i2[at] = ids[i];
+        if (p2 != null) {
+          p2[at - from] = payload[i];
+        }
       }
-      System.arraycopy(k2, 0, keys, 0, n);
-      System.arraycopy(i2, 0, ids, 0, n);
+      System.arraycopy(k2, from, keys, from, n);
+      System.arraycopy(i2, from, ids, from, n);
+      if (p2 != null) {
+        System.arraycopy(p2, 0, payload, from, n);
+      }
     }
   }
 
-  // Insertion sort for short runs, else a comparison sort; tokens in a run share 3 units.
+  // Insertion sort for short runs, else a comparison sort.
   private void sortRun(int[] ids, int from, int to) {
     if (to - from <= 16) {
       for (int i = from + 1; i < to; i++) {

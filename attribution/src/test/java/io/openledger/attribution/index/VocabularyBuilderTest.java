@@ -51,4 +51,37 @@ class VocabularyBuilderTest {
       }
     }
   }
+
+  @Test
+  void tokensSharingLongPrefixesSortAtEveryDepth() {
+    // Thousands of tokens behind shared prefixes of 0 to 90 units: radix levels of whole ranges,
+    // runs sorted again chunk after chunk, and past the radix depth the comparison sort.
+    SplittableRandom r = new SplittableRandom(7);
+    int[] points = {'a', 'b', 0xE9, 0xFFFD, 0xE000, 0x1F600};
+    String[] prefixes = {"", "abab", "ababababab", "x".repeat(61), "\uD83D\uDE00".repeat(45)};
+    Set<String> distinct = new LinkedHashSet<>();
+    while (distinct.size() < 20_000) {
+      StringBuilder sb = new StringBuilder(prefixes[r.nextInt(prefixes.length)]);
+      for (int k = r.nextInt(9); k >= 0; k--) {
+        sb.appendCodePoint(points[r.nextInt(points.length)]);
+      }
+      distinct.add(sb.toString());
+    }
+    List<String> words = new ArrayList<>(distinct);
+    VocabularyBuilder v = new VocabularyBuilder();
+    for (String w : words) {
+      v.intern(w, 0, w.length());
+    }
+    VocabularyBuilder.Sorted s = v.finish();
+    List<String> expected = new ArrayList<>(words);
+    expected.sort((a, b) -> Arrays.compareUnsigned(utf8(a), utf8(b)));
+    assertThat(s.tokens()).containsExactlyElementsOf(expected);
+    for (int id = 0; id < words.size(); id++) {
+      assertThat(s.tokens()[s.finalIdOf()[id] - 1]).isEqualTo(words.get(id));
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 }

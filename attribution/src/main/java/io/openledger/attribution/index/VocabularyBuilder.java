@@ -178,19 +178,7 @@ final class VocabularyBuilder {
       keys[id] = chunkKey(id, 0);
       next[id] = chunkKey(id, CHUNK);
     }
-    radixSort(ids, keys, next, k2, i2, 0, n);
-    for (int i = 0; i < n; ) {
-      long k = keys[i];
-      int j = i + 1;
-      while (j < n && keys[j] == k) {
-        j++;
-      }
-      if (j - i > 1 && (k & 0xFFFF) != 0) {
-        System.arraycopy(next, i, keys, i, j - i);
-        sortRange(ids, keys, k2, i2, i, j, CHUNK, true);
-      }
-      i = j;
-    }
+    sortRange(ids, keys, next, k2, i2, 0, n, 0, true);
     String[] tokens = new String[n];
     int[] finalIdOf = new int[n];
     for (int rank = 0; rank < n; rank++) {
@@ -211,11 +199,20 @@ final class VocabularyBuilder {
    * Sorts {@code ids[from, to)}, tokens that share their first {@code depth} UTF-16 units, by the
    * rest: an MSD radix sort on four units at a time (a 64-bit key), each run of equal keys sorted
    * again by the next four. Far fewer random reads of the char pool than a comparison sort, also
-   * when many tokens share long prefixes. {@code keys}, {@code k2} and {@code i2} are scratch; with
-   * {@code keyed}, {@code keys} holds the range's keys already.
+   * when many tokens share long prefixes. With {@code keyed}, {@code keys} holds the range's keys
+   * already; {@code next}, when given, holds the next level's keys, which move along with the sort.
+   * {@code k2} and {@code i2} are scratch.
    */
   private void sortRange(
-      int[] ids, long[] keys, long[] k2, int[] i2, int from, int to, int depth, boolean keyed) {
+      int[] ids,
+      long[] keys,
+      long[] next,
+      long[] k2,
+      int[] i2,
+      int from,
+      int to,
+      int depth,
+      boolean keyed) {
     if (to - from <= 16 || depth >= MAX_RADIX_DEPTH) {
       sortRun(ids, from, to);
       return;
@@ -225,7 +222,7 @@ final class VocabularyBuilder {
         keys[i] = chunkKey(ids[i], depth);
       }
     }
-    radixSort(ids, keys, null, k2, i2, from, to);
+    radixSort(ids, keys, next, k2, i2, from, to);
     for (int i = from; i < to; ) {
       long k = keys[i];
       int j = i + 1;
@@ -234,7 +231,10 @@ final class VocabularyBuilder {
       }
       // equal keys ending inside the chunk would be equal tokens, which the table never holds
       if (j - i > 1 && (k & 0xFFFF) != 0) {
-        sortRange(ids, keys, k2, i2, i, j, depth + CHUNK, false);
+        if (next != null) {
+          System.arraycopy(next, i, keys, i, j - i);
+        }
+        sortRange(ids, keys, null, k2, i2, i, j, depth + CHUNK, next != null);
       }
       i = j;
     }

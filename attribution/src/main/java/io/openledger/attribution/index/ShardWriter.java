@@ -424,7 +424,7 @@ public final class ShardWriter {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while tokenizing", e);
+      throw new IllegalStateException("interrupted while building the index", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
